@@ -1,0 +1,48 @@
+"""Clinic booking: the Flask application factory."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from booking import cli, database, errors, models, security, templating  # models: the metadata must know every table
+from booking.api import bp as api_bp
+from booking.config import load_config
+from booking.extensions import csrf, db, limiter, migrate
+from booking.patients import bp as patients_bp
+from booking.public import bp as public_bp
+
+MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+
+
+def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app: configuration, extensions, blueprints, errors, security, commands."""
+    app = Flask(__name__, instance_path=str(Path.cwd() / "instance"))
+    load_config(app, overrides)
+    register_extensions(app)
+    register_blueprints(app)
+    errors.register(app)
+    security.register(app)
+    templating.register(app)
+    cli.register(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    """Bind the unbound extensions to this app."""
+    db.init_app(app)
+    database.configure_engine(app)
+    migrate.init_app(app, db, directory=str(MIGRATIONS))
+    csrf.init_app(app)
+    limiter.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    """Mount the public pages, the patient flow and the JSON API."""
+    app.register_blueprint(public_bp)
+    app.register_blueprint(patients_bp)
+    app.register_blueprint(api_bp)
+    csrf.exempt(api_bp)

@@ -1,0 +1,5 @@
+"""The JSON API, version 1."""
+
+from booking.api.views import bp
+
+__all__ = ["bp"]

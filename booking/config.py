@@ -1,0 +1,127 @@
+"""Settings from the environment, with defaults that run the app with no servers."""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from flask import Flask
+
+# Extension settings that may be given directly in the environment (as well as
+# any setting with the FLASK_ prefix, which Flask itself understands).
+EXTENSION_PREFIXES = ("RATELIMIT_", "SQLALCHEMY_", "WTF_", "SESSION_COOKIE_")
+
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+DEFAULTS: dict[str, Any] = {
+    "BOOKING_ENV": "development",
+    "CLINIC_NAME": "Bow River Physiotherapy & Massage",
+    "CLINIC_PHONE": "+1 403-555-0142",
+    "CLINIC_ADDRESS": "101 Riverfront Avenue SW, Calgary, AB T2P 0A1",
+    "CLINIC_TIMEZONE": "America/Edmonton",
+    # Opening hours shown on the home page, one entry per weekday (Monday first);
+    # CLINIC_HOURS in the environment is a JSON list of seven strings.
+    "CLINIC_HOURS": [
+        "7:00 a.m. – 8:00 p.m.",
+        "7:00 a.m. – 8:00 p.m.",
+        "7:00 a.m. – 8:00 p.m.",
+        "7:00 a.m. – 8:00 p.m.",
+        "7:00 a.m. – 6:00 p.m.",
+        "9:00 a.m. – 3:00 p.m.",
+        "Closed",
+    ],
+    "SLOT_GRID_MINUTES": 15,
+    "MIN_NOTICE_MINUTES": 120,
+    "BOOKING_HORIZON_DAYS": 90,
+    "CANCEL_CUTOFF_HOURS": 24,
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "RATELIMIT_ENABLED": True,
+    "RATELIMIT_HEADERS_ENABLED": True,
+    "RATELIMIT_CONTACT": "5 per hour",
+    "RATELIMIT_SCREENING": "30 per hour",
+    "RATELIMIT_BOOKING": "20 per hour",
+    "RATELIMIT_READ": "600 per minute",
+    "REDIS_URL": None,
+}
+
+
+def database_url(url: str) -> str:
+    """Return a SQLAlchemy URL for a usual postgresql:// or sqlite:// URL."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def _parse(value: str) -> Any:
+    """Read an environment value as JSON when it is JSON, else as text."""
+    try:
+        return json.loads(value)
+    except ValueError:
+        return value
+
+
+def _from_environment(environ: Mapping[str, str]) -> dict[str, Any]:
+    """Collect the settings the environment gives."""
+    found: dict[str, Any] = {}
+    for key, value in environ.items():
+        if key in DEFAULTS or key.startswith(EXTENSION_PREFIXES):
+            found[key] = value if isinstance(DEFAULTS.get(key), str) else _parse(value)
+        elif key.startswith("FLASK_") and key not in ("FLASK_APP", "FLASK_DEBUG", "FLASK_RUN_HOST", "FLASK_RUN_PORT"):
+            found[key.removeprefix("FLASK_")] = _parse(value)
+    if "DATABASE_URL" in environ:
+        found["SQLALCHEMY_DATABASE_URI"] = environ["DATABASE_URL"]
+    if "SECRET_KEY" in environ:
+        found["SECRET_KEY"] = environ["SECRET_KEY"]
+    return found
+
+
+def _development_secret(instance: Path) -> str:
+    """Return the secret key kept under instance/, creating it once."""
+    path = instance / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def load_config(app: Flask, overrides: Mapping[str, Any] | None = None,
+                environ: Mapping[str, str] | None = None) -> None:
+    """Fill app.config from defaults, the environment and then the overrides."""
+    instance = Path(app.instance_path)
+    instance.mkdir(parents=True, exist_ok=True)
+    app.config.update(DEFAULTS)
+    app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'booking.sqlite3'}"
+    app.config.update(_from_environment(os.environ if environ is None else environ))
+    app.config.update(overrides or {})
+
+    production = app.config["BOOKING_ENV"] == "production"
+    if not app.config.get("SECRET_KEY"):
+        if production:
+            raise RuntimeError("SECRET_KEY is not set: with BOOKING_ENV=production the app "
+                               "refuses to start without one. Set SECRET_KEY in the environment.")
+        app.config["SECRET_KEY"] = _development_secret(instance)
+    if production:
+        app.config["SESSION_COOKIE_SECURE"] = True
+    app.config["SQLALCHEMY_DATABASE_URI"] = database_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    if "RATELIMIT_STORAGE_URI" not in app.config:
+        app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"] or "memory://"
+    _check(app.config)
+
+
+def _check(config: Mapping[str, Any]) -> None:
+    """Refuse settings that would make the clinic show wrong information."""
+    try:
+        ZoneInfo(config["CLINIC_TIMEZONE"])
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise RuntimeError(f"CLINIC_TIMEZONE {config['CLINIC_TIMEZONE']!r} is not a known time zone") from exc
+    hours = config["CLINIC_HOURS"]
+    if not (isinstance(hours, list) and len(hours) == 7 and all(isinstance(h, str) for h in hours)):
+        raise RuntimeError("CLINIC_HOURS must be a JSON list of seven strings, Monday first")

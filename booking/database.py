@@ -1,0 +1,53 @@
+"""Engine settings per database, and the one health probe."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import event, text
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import SQLAlchemyError
+
+from booking.extensions import db
+
+
+def configure_engine(app: Flask) -> None:
+    """Give SQLite what PostgreSQL has by default: foreign keys, waiting for locks, one writer."""
+    with app.app_context():
+        engine = db.engine
+    if engine.dialect.name == "sqlite":
+        _configure_sqlite(engine)
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    """Turn on foreign keys and begin every transaction with BEGIN IMMEDIATE.
+
+    SQLite allows one writer at a time; taking the write lock when a transaction
+    begins (instead of when it first writes) means a booking's re-check of the
+    therapist's time and its insert can never interleave with another booking,
+    and no transaction fails half-way on a lock upgrade.
+    """
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA busy_timeout = 30000")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def database_answers() -> bool:
+    """Return whether the database answers a trivial query."""
+    try:
+        db.session.execute(text("SELECT 1"))
+        return True
+    except SQLAlchemyError:
+        db.session.rollback()
+        return False

@@ -1,0 +1,74 @@
+"""Appointments, and the database's guarantee that a therapist is never double-booked."""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Uuid, func, text
+from sqlalchemy.dialects.postgresql import ExcludeConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from booking.models.base import Base, UTCDateTime, utcnow
+from booking.models.catalog import Service
+from booking.models.patient import Patient
+from booking.models.screening import Screening
+from booking.models.staff import Therapist
+
+
+class AppointmentStatus(enum.StrEnum):
+    """Where an appointment stands."""
+
+    BOOKED = "booked"
+    CANCELLED = "cancelled"
+    COMPLETED = "completed"
+    NO_SHOW = "no_show"
+
+
+class Appointment(Base):
+    """A visit: a patient with a therapist for a service, from starts_at to ends_at (UTC).
+
+    ``blocked_until`` is ``ends_at`` plus the service's buffer: the therapist's time
+    is taken from ``starts_at`` to ``blocked_until``. On PostgreSQL the exclusion
+    constraint below forbids two such ranges of one therapist to overlap unless one
+    is cancelled; on SQLite the migration installs triggers that do the same.
+    """
+
+    __tablename__ = "appointments"
+    __table_args__ = (
+        CheckConstraint("status IN ('booked', 'cancelled', 'completed', 'no_show')", name="status"),
+        CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+        CheckConstraint("blocked_until >= ends_at", name="blocked_after_end"),
+        Index("ix_appointments_therapist_id_starts_at", "therapist_id", "starts_at"),
+        ExcludeConstraint(
+            ("therapist_id", "="),
+            (func.tstzrange(text("starts_at"), text("blocked_until"), text("'[)'")), "&&"),
+            name="appointments_no_overlap",
+            using="gist",
+            where=text("status <> 'cancelled'"),
+        ).ddl_if(dialect="postgresql"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id"), index=True)
+    therapist_id: Mapped[int] = mapped_column(ForeignKey("therapists.id"))
+    service_id: Mapped[int] = mapped_column(ForeignKey("services.id"))
+    screening_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("screenings.id"), index=True)
+    # The combined-care plan this visit belongs to; the care-plan tables and their
+    # foreign key come with the care-plan work.
+    care_plan_id: Mapped[int | None]
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    blocked_until: Mapped[datetime] = mapped_column(UTCDateTime())
+    status: Mapped[str] = mapped_column(String(16), default=AppointmentStatus.BOOKED)
+    manage_token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    idempotency_key: Mapped[str | None] = mapped_column(String(200), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    cancellation_reason: Mapped[str | None] = mapped_column(String(500))
+
+    patient: Mapped[Patient] = relationship()
+    therapist: Mapped[Therapist] = relationship()
+    service: Mapped[Service] = relationship()
+    screening: Mapped[Screening] = relationship()

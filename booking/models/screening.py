@@ -1,0 +1,31 @@
+"""A stored screening: the answers, the recommendation and the rules that made it."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, String, Uuid
+from sqlalchemy.orm import Mapped, mapped_column
+
+from booking.models.base import Base, UTCDateTime, utcnow
+
+
+class Screening(Base):
+    """One patient's screening, reached only through its random id."""
+
+    __tablename__ = "screenings"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    answers: Mapped[dict[str, Any]] = mapped_column(JSON)
+    recommendation: Mapped[dict[str, Any]] = mapped_column(JSON)
+    pathway: Mapped[str] = mapped_column(String(16))
+    urgency: Mapped[str] = mapped_column(String(16))
+    rules_version: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    @property
+    def therapy_types(self) -> list[str]:
+        """The therapy types this screening allows booking."""
+        return list(self.recommendation["therapy_types"])

@@ -1,0 +1,63 @@
+"""Therapists, their weekly hours and their time off."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from booking.models.base import Base, UTCDateTime
+
+
+class Therapist(Base):
+    """A physiotherapist or a massage therapist."""
+
+    __tablename__ = "therapists"
+    __table_args__ = (
+        CheckConstraint("therapy_type IN ('physiotherapy', 'massage')", name="therapy_type"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    therapy_type: Mapped[str] = mapped_column(String(16), index=True)
+    bio: Mapped[str] = mapped_column(Text, default="")
+    active: Mapped[bool] = mapped_column(default=True)
+
+    hours: Mapped[list[WorkingHours]] = relationship(
+        back_populates="therapist", cascade="all, delete-orphan", order_by="WorkingHours.weekday")
+
+
+class WorkingHours(Base):
+    """One weekly shift, in the clinic's local time, between two dates."""
+
+    __tablename__ = "working_hours"
+    __table_args__ = (
+        CheckConstraint("weekday BETWEEN 0 AND 6", name="weekday"),
+        CheckConstraint("end_time > start_time", name="ends_after_start"),
+        CheckConstraint("valid_to IS NULL OR valid_from IS NULL OR valid_to >= valid_from",
+                        name="valid_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    therapist_id: Mapped[int] = mapped_column(ForeignKey("therapists.id", ondelete="CASCADE"), index=True)
+    weekday: Mapped[int]
+    start_time: Mapped[time]
+    end_time: Mapped[time]
+    valid_from: Mapped[date | None]
+    valid_to: Mapped[date | None]
+
+    therapist: Mapped[Therapist] = relationship(back_populates="hours")
+
+
+class TimeOff(Base):
+    """A period a therapist is away (holiday, course, sick day)."""
+
+    __tablename__ = "time_off"
+    __table_args__ = (CheckConstraint("ends_at > starts_at", name="ends_after_start"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    therapist_id: Mapped[int] = mapped_column(ForeignKey("therapists.id", ondelete="CASCADE"), index=True)
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    reason: Mapped[str] = mapped_column(String(200), default="")

@@ -1,0 +1,22 @@
+"""The contact form."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import EmailField, StringField, TelField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from booking.validators import email_address, phone_number
+
+
+class ContactForm(FlaskForm):
+    """"Send us a message"."""
+
+    name = StringField("Your name", validators=[DataRequired("Enter your name."), Length(max=120)])
+    email = EmailField("Email address", validators=[DataRequired("Enter your email address so we can reply."),
+                                                    Length(max=254), email_address])
+    phone = TelField("Phone number (optional)", validators=[Optional(), Length(max=32), phone_number])
+    message = TextAreaField("Your message", validators=[
+        DataRequired("Write your message."),
+        Length(min=10, max=2000, message="Write between 10 and 2,000 characters."),
+    ])

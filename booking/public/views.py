@@ -1,0 +1,40 @@
+"""Home page, contact messages and the health check."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, url_for
+from werkzeug.wrappers import Response
+
+from booking.config import WEEKDAYS
+from booking.database import database_answers
+from booking.extensions import limiter
+from booking.public.forms import ContactForm
+from booking.services.contact import save_message
+
+bp = Blueprint("public", __name__)
+
+
+def _contact_limit() -> str:
+    return current_app.config["RATELIMIT_CONTACT"]
+
+
+@bp.route("/", methods=["GET", "POST"])
+@limiter.limit(_contact_limit, methods=["POST"])
+def home() -> str | Response:
+    """The clinic's home page, with its contact form."""
+    form = ContactForm()
+    if form.validate_on_submit():
+        save_message(name=form.name.data, email=form.email.data, phone=form.phone.data,
+                     message=form.message.data)
+        flash("Thank you, your message was sent. We reply within one business day.")
+        return redirect(url_for("public.home", _anchor="contact"))
+    hours = list(zip(WEEKDAYS, current_app.config["CLINIC_HOURS"], strict=True))
+    return render_template("public/home.html", form=form, hours=hours)
+
+
+@bp.route("/healthz")
+def healthz() -> tuple[Response, int]:
+    """200 when the app and its database answer, 503 otherwise."""
+    if database_answers():
+        return jsonify(status="ok", database="ok"), 200
+    return jsonify(status="unavailable", database="unreachable"), 503

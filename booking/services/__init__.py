@@ -1,0 +1,1 @@
+"""Use cases that own their transaction; views and the API call these."""

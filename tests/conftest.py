@@ -1,0 +1,104 @@
+"""Fixtures: app -> db -> client, on PostgreSQL and on SQLite."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+import redis
+from flask import Flask
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+from sqlalchemy import text
+
+from booking import create_app
+from booking.config import database_url
+from booking.extensions import db
+
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
+TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Fail the whole run at once, naming the server, when a required one does not answer."""
+    missing = []
+    try:
+        psycopg.connect(TEST_DATABASE_URL, connect_timeout=5).close()
+    except psycopg.Error as exc:
+        missing.append(f"PostgreSQL at {TEST_DATABASE_URL} ({exc})")
+    try:
+        redis.Redis.from_url(TEST_REDIS_URL, socket_connect_timeout=5).ping()
+    except redis.RedisError as exc:
+        missing.append(f"Redis at {TEST_REDIS_URL} ({exc})")
+    if not (SHARED / "screening" / "vignettes.json").exists():
+        missing.append(f"the shared screening material at {SHARED}")
+    if missing:
+        pytest.exit("Required for the tests but not answering: " + "; ".join(missing), returncode=3)
+
+
+def test_settings(url: str, **extra: object) -> dict[str, object]:
+    """Settings for an app under test."""
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": url,
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+        "RATELIMIT_STORAGE_URI": "memory://",
+        **extra,
+    }
+
+
+def reset_postgres(url: str) -> None:
+    """Drop everything in the public schema of the test database."""
+    with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"), autocommit=True) as conn:
+        conn.execute("DROP SCHEMA public CASCADE")
+        conn.execute("CREATE SCHEMA public")
+
+
+@pytest.fixture(scope="session", params=["postgresql", "sqlite"])
+def database(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A migrated, empty database; every test using the app runs on both kinds."""
+    if request.param == "postgresql":
+        url = database_url(TEST_DATABASE_URL)
+        reset_postgres(url)
+    else:
+        url = f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'test.sqlite3'}"
+    app = create_app(test_settings(url))
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+    return url
+
+
+def empty_tables() -> None:
+    """Delete every row, leaving the schema."""
+    tables = list(reversed(db.metadata.sorted_tables))
+    if db.engine.dialect.name == "postgresql":
+        names = ", ".join(table.name for table in tables)
+        db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    else:
+        for table in tables:
+            db.session.execute(table.delete())
+    db.session.commit()
+
+
+@pytest.fixture
+def app(database: str) -> Iterator[Flask]:
+    """A fresh app on an empty database."""
+    app = create_app(test_settings(database))
+    with app.app_context():
+        yield app
+        db.session.remove()
+        empty_tables()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    """A test client of the app."""
+    return app.test_client()
