@@ -12,8 +12,9 @@ from booking import cli, database, errors, models, security, templating  # model
 from booking.api import bp as api_bp
 from booking.config import load_config
 from booking.extensions import csrf, db, limiter, migrate
-from booking.patients import bp as patients_bp
+from booking.appointments import bp as appointments_bp
 from booking.public import bp as public_bp
+from booking.screening import bp as screening_bp
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -41,8 +42,9 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    """Mount the public pages, the patient flow and the JSON API."""
+    """Mount the public pages, the patient flow (screening, booking) and the JSON API."""
     app.register_blueprint(public_bp)
-    app.register_blueprint(patients_bp)
+    app.register_blueprint(screening_bp)
+    app.register_blueprint(appointments_bp)
     app.register_blueprint(api_bp)
     csrf.exempt(api_bp)

@@ -1,13 +1,13 @@
-"""Patient flow views."""
+"""Screening views (placeholder until the multi-step form lands)."""
 
 from __future__ import annotations
 
 from flask import Blueprint, render_template
 
-bp = Blueprint("patients", __name__)
+bp = Blueprint("screening", __name__, url_prefix="/screening")
 
 
-@bp.route("/screening/")
-def screening_start() -> str:
+@bp.route("/")
+def start() -> str:
     """Start the screening."""
     return render_template("error.html", status=200, message="Screening")

@@ -1,0 +1,58 @@
+"""Pre-booking screening: validate a patient's answers and recommend a care pathway (pure)."""
+
+from .codes import (
+    CAUTION_CODES,
+    CONCERN_CODES,
+    CONTRAINDICATIONS,
+    EMERGENCY_FLAGS,
+    MASSAGE_CAUTIONS,
+    MASSAGE_CONCERNS,
+    PATHWAYS,
+    PHYSIOTHERAPY_CONCERNS,
+    PRECAUTION_CODES,
+    PREFERENCE_CODES,
+    RECENT_SURGERY_CODE,
+    RED_FLAG_CODES,
+    THERAPY_TYPES,
+    URGENCIES,
+)
+from .questions import QUESTIONS
+from .recommendation import (
+    Caution,
+    CodeTextDict,
+    Reason,
+    Recommendation,
+    RecommendationDict,
+    recommend,
+)
+from .rules import RULES_VERSION
+from .validation import ANSWER_KEYS, Answers, ScreeningError, validate_answers
+
+__all__ = [
+    "ANSWER_KEYS",
+    "CAUTION_CODES",
+    "CONCERN_CODES",
+    "CONTRAINDICATIONS",
+    "EMERGENCY_FLAGS",
+    "MASSAGE_CAUTIONS",
+    "MASSAGE_CONCERNS",
+    "PATHWAYS",
+    "PHYSIOTHERAPY_CONCERNS",
+    "PRECAUTION_CODES",
+    "PREFERENCE_CODES",
+    "QUESTIONS",
+    "RECENT_SURGERY_CODE",
+    "RED_FLAG_CODES",
+    "RULES_VERSION",
+    "THERAPY_TYPES",
+    "URGENCIES",
+    "Answers",
+    "Caution",
+    "CodeTextDict",
+    "Reason",
+    "Recommendation",
+    "RecommendationDict",
+    "ScreeningError",
+    "recommend",
+    "validate_answers",
+]
