@@ -53,19 +53,36 @@ def test_settings(url: str, **extra: object) -> dict[str, object]:
     }
 
 
-def reset_postgres(url: str) -> None:
-    """Drop everything in the public schema of the test database."""
-    with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"), autocommit=True) as conn:
-        conn.execute("DROP SCHEMA public CASCADE")
-        conn.execute("CREATE SCHEMA public")
+test_settings.__test__ = False  # type: ignore[attr-defined]  # a helper, not a test
+
+
+def private_schema(name: str) -> Iterator[str]:
+    """A fresh schema of the test database, first on the search path, dropped afterwards.
+
+    Each test run (and each part of a run) works in its own schema, so runs side by
+    side never touch each other's tables; btree_gist lives in public for all of them.
+    """
+    schema = f"{name}_{os.getpid()}"
+    with psycopg.connect(TEST_DATABASE_URL, autocommit=True) as conn:
+        conn.execute("CREATE EXTENSION IF NOT EXISTS btree_gist SCHEMA public")
+        conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+        conn.execute(f"CREATE SCHEMA {schema}")
+    yield database_url(TEST_DATABASE_URL) + f"?options=-csearch_path%3D{schema}"
+    with psycopg.connect(TEST_DATABASE_URL, autocommit=True) as conn:
+        conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+
+
+@pytest.fixture(scope="session")
+def postgres_schema() -> Iterator[str]:
+    """The URL of this run's own schema of the PostgreSQL test database."""
+    yield from private_schema("test")
 
 
 @pytest.fixture(scope="session", params=["postgresql", "sqlite"])
 def database(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
     """A migrated, empty database; every test using the app runs on both kinds."""
     if request.param == "postgresql":
-        url = database_url(TEST_DATABASE_URL)
-        reset_postgres(url)
+        url = request.getfixturevalue("postgres_schema")
     else:
         url = f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'test.sqlite3'}"
     app = create_app(test_settings(url))
