@@ -39,3 +39,20 @@ def test_compose_has_web_db_and_redis_with_healthchecks() -> None:
         assert "healthcheck" in services[name], name
     assert "db-data" in compose["volumes"]
     assert services["web"]["depends_on"]["db"]["condition"] == "service_healthy"
+
+
+def pins(lock: str) -> dict[str, str]:
+    """The name -> version pins of a lock file."""
+    lines = [line.split(";")[0].strip() for line in (ROOT / lock).read_text().splitlines()]
+    requirements = [line for line in lines if line and not line.startswith("#")]
+    assert all("==" in line for line in requirements), "every dependency is pinned exactly"
+    return dict(line.split("==") for line in requirements)
+
+
+def test_lock_files_pin_everything_and_agree() -> None:
+    runtime, development = pins("requirements.lock"), pins("requirements-dev.lock")
+    assert {"flask", "sqlalchemy", "flask-migrate", "psycopg", "gunicorn"} <= runtime.keys()
+    assert {"pytest", "hypothesis", "pytest-playwright", "schemathesis"} <= development.keys()
+    assert all(development[name] == version for name, version in runtime.items())
+    assert "requirements.lock" in (ROOT / "Dockerfile").read_text()
+    assert "requirements-dev.lock" in (ROOT / "Makefile").read_text()
