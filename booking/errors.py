@@ -45,8 +45,9 @@ def register(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException):  # type: ignore[no-untyped-def]
         status = error.code or 500
-        response = _render(status, MESSAGES.get(status, error.description or "Request failed."))
-        return response
+        body, status = _render(status, MESSAGES.get(status, error.description or "Request failed."))
+        headers = [(name, value) for name, value in error.get_headers() if name.lower() != "content-type"]
+        return body, status, headers
 
     @app.errorhandler(InternalServerError)
     def _internal(error: InternalServerError):  # type: ignore[no-untyped-def]

@@ -78,6 +78,14 @@ def postgres_schema() -> Iterator[str]:
     yield from private_schema("test")
 
 
+def migrate(url: str) -> None:
+    """Bring an empty database to the latest schema."""
+    app = create_app(test_settings(url))
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+
+
 @pytest.fixture(scope="session", params=["postgresql", "sqlite"])
 def database(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
     """A migrated, empty database; every test using the app runs on both kinds."""
@@ -85,10 +93,7 @@ def database(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFa
         url = request.getfixturevalue("postgres_schema")
     else:
         url = f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'test.sqlite3'}"
-    app = create_app(test_settings(url))
-    with app.app_context():
-        upgrade()
-        db.engine.dispose()
+    migrate(url)
     return url
 
 

@@ -93,3 +93,9 @@ def test_unknown_page_is_a_friendly_404(client) -> None:  # type: ignore[no-unty
     assert response.status_code == 404
     assert "We could not find that page" in response.get_data(as_text=True)
     assert client.get("/api/v1/no-such-thing").json == {"error": "We could not find that page."}
+
+
+def test_wrong_method_says_which_are_allowed(client) -> None:  # type: ignore[no-untyped-def]
+    response = client.delete("/healthz")
+    assert response.status_code == 405
+    assert "GET" in response.headers["Allow"]

@@ -1,7 +1,170 @@
-"""API: catalog (placeholder)."""
+"""API: the services, therapists and open times the clinic offers."""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, Response, current_app, jsonify, request
+
+from booking.api.schemas import error_responses, json_content, ref
+from booking.extensions import limiter
+from booking.models import THERAPY_TYPES
+from booking.scheduling import SlotSearchError
+from booking.services.availability import search_slots
+from booking.services.catalog import active_service, active_services, active_therapists
+from booking.templating import clinic_zone
 
 bp = Blueprint("catalog", __name__)
+
+
+def read_limit() -> str:
+    """The rate limit of anonymous reads."""
+    return current_app.config["RATELIMIT_READ"]
+
+
+def booking_limit() -> str:
+    """The rate limit of anonymous writes (booking, cancelling, moving)."""
+    return current_app.config["RATELIMIT_BOOKING"]
+
+
+def local_iso(moment: datetime, zone: ZoneInfo | None = None) -> str:
+    """An instant in ISO 8601 with the clinic's UTC offset of that day (``zone``: the clinic's, known)."""
+    return moment.astimezone(zone or clinic_zone()).isoformat()
+
+
+def unprocessable(errors: Mapping[str, str]) -> tuple[Response, int]:
+    """The 422 answer naming each field that is wrong."""
+    return jsonify(errors=dict(errors)), 422
+
+
+@bp.errorhandler(SlotSearchError)
+def _bad_search(error: SlotSearchError) -> tuple[Response, int]:
+    """A search the scheduler refused (dates, range, therapist)."""
+    return unprocessable(error.errors)
+
+
+@bp.get("/services")
+@limiter.limit(read_limit)
+def services() -> Response:
+    """The active services, by therapy type then duration."""
+    return jsonify(services=[
+        {"code": s.code, "name": s.name, "therapy_type": s.therapy_type,
+         "duration_minutes": s.duration_minutes, "price_cents": s.price_cents}
+        for s in active_services()])
+
+
+@bp.get("/therapists")
+@limiter.limit(read_limit)
+def therapists() -> Response | tuple[Response, int]:
+    """The active therapists, of one therapy type when asked."""
+    therapy_type = request.args.get("therapy_type")
+    if therapy_type is not None and therapy_type not in THERAPY_TYPES:
+        return unprocessable({"therapy_type": f"Choose one of: {', '.join(THERAPY_TYPES)}."})
+    return jsonify(therapists=[
+        {"id": t.id, "name": t.name, "therapy_type": t.therapy_type, "bio": t.bio}
+        for t in active_therapists(therapy_type)])
+
+
+def _date(name: str, errors: dict[str, str]) -> date | None:
+    """A required date query parameter (YYYY-MM-DD); complaints go to ``errors``."""
+    value = request.args.get(name, "").strip()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        errors[name] = "Give a date like 2026-12-01."
+        return None
+
+
+def _whole_number(name: str, errors: dict[str, str]) -> int | None:
+    """An optional whole-number query parameter; complaints go to ``errors``."""
+    value = request.args.get(name, "").strip()
+    if not value:
+        return None
+    if not value.isdecimal():
+        errors[name] = "Give a whole number."
+        return None
+    return int(value)
+
+
+@bp.get("/slots")
+@limiter.limit(read_limit)
+def slots() -> Response | tuple[Response, int]:
+    """Open times of a service between two dates: one therapist's, or the first available per time."""
+    errors: dict[str, str] = {}
+    code = request.args.get("service", "").strip()
+    service = active_service(code) if code else None
+    if service is None:
+        errors["service"] = "Choose one of our services (its code)." if code else "Choose a service (its code)."
+    date_from, date_to = _date("from", errors), _date("to", errors)
+    therapist_id = _whole_number("therapist_id", errors)
+    if errors or service is None or date_from is None or date_to is None:
+        return unprocessable(errors)
+    found = search_slots(service, date_from, date_to, therapist_id=therapist_id)
+    zone = clinic_zone()
+    return jsonify(slots=[{"therapist_id": s.therapist_id, "starts_at": local_iso(s.starts_at, zone),
+                           "ends_at": local_iso(s.ends_at, zone)} for s in found])
+
+
+def _list_of(key: str, item: str) -> dict[str, Any]:
+    """The schema of {key: [item, ...]}."""
+    return {"type": "object", "required": [key], "additionalProperties": False,
+            "properties": {key: {"type": "array", "items": ref(item)}}}
+
+
+def _query(name: str, schema: dict[str, Any], description: str, *, required: bool = False) -> dict[str, Any]:
+    """An OpenAPI query parameter."""
+    return {"name": name, "in": "query", "required": required, "schema": schema, "description": description}
+
+
+def _read(operation_id: str, summary: str, listed: str, parameters: list[dict[str, Any]],
+          *, refusable: bool) -> dict[str, Any]:
+    """The OpenAPI description of a GET that answers a list (422 when its query can be refused)."""
+    responses: dict[str, Any] = {"200": {"description": summary, "content": json_content(ref(listed))}}
+    if refusable:
+        responses["422"] = {"description": "A query parameter is missing or wrong; each one is named.",
+                            "content": json_content(ref("ValidationErrors"))}
+    return {"get": {"operationId": operation_id, "summary": summary, "tags": ["catalog"],
+                    "parameters": parameters, "responses": {**responses, **error_responses(429)}}}
+
+
+INSTANT = {"type": "string", "format": "date-time",
+           "description": "ISO 8601 with the clinic's UTC offset of that day, e.g. 2026-12-01T09:00:00-07:00."}
+THERAPY_TYPE = {"type": "string", "enum": list(THERAPY_TYPES)}
+
+OPENAPI_SCHEMAS: dict[str, Any] = {
+    "Service": {"type": "object", "additionalProperties": False,
+                "required": ["code", "name", "therapy_type", "duration_minutes", "price_cents"],
+                "properties": {"code": {"type": "string"}, "name": {"type": "string"},
+                               "therapy_type": THERAPY_TYPE,
+                               "duration_minutes": {"type": "integer", "minimum": 1},
+                               "price_cents": {"type": "integer", "minimum": 0}}},
+    "ServiceList": _list_of("services", "Service"),
+    "Therapist": {"type": "object", "additionalProperties": False,
+                  "required": ["id", "name", "therapy_type", "bio"],
+                  "properties": {"id": {"type": "integer"}, "name": {"type": "string"},
+                                 "therapy_type": THERAPY_TYPE, "bio": {"type": "string"}}},
+    "TherapistList": _list_of("therapists", "Therapist"),
+    "Slot": {"type": "object", "additionalProperties": False, "required": ["therapist_id", "starts_at", "ends_at"],
+             "properties": {"therapist_id": {"type": "integer"}, "starts_at": INSTANT,
+                            "ends_at": {**INSTANT, "description": "When the visit ends (without the buffer)."}}},
+    "SlotList": _list_of("slots", "Slot"),
+}
+
+OPENAPI_PATHS: dict[str, Any] = {
+    "/services": _read("listServices", "The active services, by therapy type then duration.", "ServiceList", [],
+                       refusable=False),
+    "/therapists": _read("listTherapists", "The active therapists, by name.", "TherapistList",
+                         [_query("therapy_type", THERAPY_TYPE, "Only therapists of this kind.")], refusable=True),
+    "/slots": _read(
+        "listSlots", "Open start times; without therapist_id, one per time (the first available therapist).",
+        "SlotList",
+        [_query("service", {"type": "string"}, "The service's code.", required=True),
+         _query("from", {"type": "string", "format": "date"}, "The first local day.", required=True),
+         _query("to", {"type": "string", "format": "date"}, "The last local day (at most 31 days).",
+                required=True),
+         _query("therapist_id", {"type": "integer", "minimum": 0}, "Only this therapist's times.")],
+        refusable=True),
+}

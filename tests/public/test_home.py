@@ -99,3 +99,11 @@ def test_every_form_requires_a_csrf_token(app: Flask) -> None:
         response = client.post(url, data=GOOD_MESSAGE)
         assert response.status_code == 400, rule.rule
         assert "This form has expired" in response.get_data(as_text=True)
+
+
+def test_fields_with_errors_are_marked_invalid_and_described(client: FlaskClient) -> None:
+    page = client.post("/", data={**GOOD_MESSAGE, "email": "nope"}).get_data(as_text=True)
+    email = re.search(r'<input[^>]*id="email"[^>]*>', page).group(0)  # type: ignore[union-attr]
+    assert 'aria-invalid="true"' in email and 'aria-describedby="email-error"' in email
+    phone = re.search(r'<input[^>]*id="phone"[^>]*>', page).group(0)  # type: ignore[union-attr]
+    assert "aria-invalid" not in phone and 'aria-describedby="phone-hint"' in phone

@@ -1,0 +1,216 @@
+"""Open times from the database: load therapists' calendars in two queries and ask booking.scheduling.
+
+A search loads, for the therapists concerned, only what touches the local days
+searched, in two queries whatever the number of therapists or appointments:
+the therapists with their weekly hours valid on those days, then their
+bookings (buffer included, cancelled ones left out) and time off overlapping
+them. Columns are selected rather than whole ORM objects.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import CompoundSelect, Select, and_, bindparam, case, func, literal, or_, select, union_all
+
+from booking import scheduling
+from booking.extensions import db
+from booking.models import Appointment, AppointmentStatus, Service, Therapist, TimeOff, WorkingHours
+from booking.models.base import utcnow
+from booking.scheduling import Interval, Slot, SlotRules, SlotSearchError, TherapistCalendar
+from booking.templating import clinic_zone
+
+MAX_RANGE_DAYS = 31
+# No visit plus its buffer lasts a day: bookings starting earlier than this before
+# a search cannot reach into it, which lets the (therapist_id, starts_at) index
+# bound the scan of past appointments from below.
+LONGEST_BLOCK = timedelta(days=1)
+NEARBY_DAYS = 7
+LARGEST_ID = 2**31 - 1  # ids are PostgreSQL integers: a larger one names nobody
+NOBODY = uuid.UUID(int=0)  # the appointment id excluded when none is (uuid4 never makes it)
+
+
+@dataclass(frozen=True)
+class Window:
+    """The local days a calendar is loaded for, and the UTC span [start, end) that matters."""
+
+    first_day: date
+    last_day: date
+    start: datetime
+    end: datetime
+
+
+def slot_rules() -> SlotRules:
+    """The clinic's booking rules from the configuration."""
+    config = current_app.config
+    return SlotRules(grid_minutes=config["SLOT_GRID_MINUTES"],
+                     min_notice=timedelta(minutes=config["MIN_NOTICE_MINUTES"]),
+                     horizon_days=config["BOOKING_HORIZON_DAYS"], max_range_days=MAX_RANGE_DAYS)
+
+
+def storable_id(value: int) -> bool:
+    """Whether a number can be the id of a row (a larger one would overflow the database's integer)."""
+    return 0 < value <= LARGEST_ID
+
+
+def bookable_days(now: datetime) -> tuple[date, date]:
+    """The first and last local days on which a visit can be booked now."""
+    zone = clinic_zone()
+    horizon = timedelta(days=current_app.config["BOOKING_HORIZON_DAYS"])
+    return now.astimezone(zone).date(), (now + horizon).astimezone(zone).date()
+
+
+def window(service: Service, first_day: date, last_day: date) -> Window:
+    """The span a search over these local days needs: their UTC extent plus one visit's reach."""
+    zone = clinic_zone()
+    start = datetime.combine(first_day, time(), tzinfo=zone).astimezone(UTC)
+    end = datetime.combine(last_day + timedelta(days=1), time(), tzinfo=zone).astimezone(UTC)
+    return Window(first_day, last_day, start, end + service.duration + service.buffer)
+
+
+def load_calendars(therapy_type: str, span: Window, *, therapist_id: int | None = None,
+                   exclude: uuid.UUID | None = None) -> list[TherapistCalendar]:
+    """Calendars of the active therapists of a type (or only the one given), in two queries.
+
+    ``exclude`` leaves one appointment out of the bookings (a visit being moved).
+    """
+    if therapist_id is not None and not storable_id(therapist_id):
+        return []
+    hours: dict[int, list[scheduling.WorkingHours]] = {}
+    for row in db.session.execute(_hours_query(therapist_id is not None), {
+            "therapy_type": therapy_type, "first_day": span.first_day, "last_day": span.last_day,
+            "therapist_id": therapist_id}):
+        shifts = hours.setdefault(row.id, [])
+        if row.weekday is not None:
+            shifts.append(scheduling.WorkingHours(row.weekday, row.start_time, row.end_time,
+                                                  row.valid_from, row.valid_to))
+    if not hours:
+        return []
+    busy: dict[int, list[Interval]] = defaultdict(list)
+    away: dict[int, list[Interval]] = defaultdict(list)
+    for therapist, start, end, booking in db.session.execute(_blocked_query(), {
+            "ids": list(hours), "start": span.start, "end": span.end, "lookback": span.start - LONGEST_BLOCK,
+            "exclude": exclude or NOBODY}):
+        (busy if booking else away)[therapist].append(Interval(start, end))
+    return [TherapistCalendar(therapist, shifts, away.get(therapist, ()), busy.get(therapist, ()))
+            for therapist, shifts in hours.items()]
+
+
+@cache
+def _hours_query(one_therapist: bool) -> Select[Any]:
+    """The active therapists of a type (or the one asked for), each with its shifts valid on the days."""
+    valid = and_(WorkingHours.therapist_id == Therapist.id,
+                 or_(WorkingHours.valid_from.is_(None), WorkingHours.valid_from <= bindparam("last_day")),
+                 or_(WorkingHours.valid_to.is_(None), WorkingHours.valid_to >= bindparam("first_day")))
+    query = (select(Therapist.id, WorkingHours.weekday, WorkingHours.start_time, WorkingHours.end_time,
+                    WorkingHours.valid_from, WorkingHours.valid_to)
+             .outerjoin(WorkingHours, valid)
+             .where(Therapist.active, Therapist.therapy_type == bindparam("therapy_type"))
+             .order_by(Therapist.id))
+    return query.where(Therapist.id == bindparam("therapist_id")) if one_therapist else query
+
+
+@cache
+def _blocked_query() -> CompoundSelect:
+    """The therapists' booked time and time off in the span [start, end), as (id, start, end, booking).
+
+    Bookings carry their buffer and leave out cancelled ones. A therapist's live
+    bookings never overlap (the database sees to it), so one that starts exactly
+    where the previous one's buffer ends continues its block: back-to-back visits
+    come back as one span, as the scheduler would merge them anyway, which saves
+    building one interval per appointment.
+    """
+    ids = bindparam("ids", expanding=True)
+    live = (select(Appointment.therapist_id, Appointment.starts_at, Appointment.blocked_until,
+                   func.lag(Appointment.blocked_until).over(partition_by=Appointment.therapist_id,
+                                                            order_by=Appointment.starts_at).label("previous_end"))
+            .where(Appointment.therapist_id.in_(ids),
+                   Appointment.status != AppointmentStatus.CANCELLED,
+                   Appointment.starts_at > bindparam("lookback"),
+                   Appointment.starts_at < bindparam("end"),
+                   Appointment.blocked_until > bindparam("start"),
+                   Appointment.id != bindparam("exclude"))
+            .subquery())
+    opens_block = case((live.c.previous_end == live.c.starts_at, 0), else_=1)
+    numbered = select(live.c.therapist_id, live.c.starts_at, live.c.blocked_until,
+                      func.sum(opens_block).over(partition_by=live.c.therapist_id,
+                                                 order_by=live.c.starts_at).label("block")).subquery()
+    bookings = (select(numbered.c.therapist_id, func.min(numbered.c.starts_at), func.max(numbered.c.blocked_until),
+                       literal(True).label("booking"))
+                .group_by(numbered.c.therapist_id, numbered.c.block))
+    time_off = (select(TimeOff.therapist_id, TimeOff.starts_at, TimeOff.ends_at, literal(False))
+                .where(TimeOff.therapist_id.in_(ids), TimeOff.starts_at < bindparam("end"),
+                       TimeOff.ends_at > bindparam("start")))
+    return union_all(bookings, time_off)
+
+
+def _timing(service: Service, now: datetime) -> dict[str, Any]:
+    """The keyword arguments every scheduling call shares."""
+    return {"duration": service.duration, "buffer": service.buffer, "now": now,
+            "tz": clinic_zone(), "rules": slot_rules()}
+
+
+def search_slots(service: Service, date_from: date, date_to: date, *, therapist_id: int | None = None,
+                 now: datetime | None = None) -> list[Slot]:
+    """Open slots between two local dates: one therapist's, or the first available per start time.
+
+    Raises SlotSearchError for a bad range ("from"/"to") or a therapist who does not
+    give this service ("therapist_id").
+    """
+    timing = _timing(service, now or utcnow())
+    first, last = bookable_days(timing["now"])
+    if date_from > last or date_to < first:
+        raise SlotSearchError({"from": f"Choose dates from {first} to {last}."})
+    days = {"date_from": date_from, "date_to": date_to}
+    scheduling.first_available([], **days, **timing)  # the range is refused before any query
+    calendars = load_calendars(service.therapy_type, window(service, date_from, date_to),
+                               therapist_id=therapist_id)
+    if therapist_id is None:
+        return scheduling.first_available(calendars, **days, **timing)
+    if not calendars:
+        raise SlotSearchError({"therapist_id": "Choose a therapist who gives this service, or none for the "
+                                              "first available."})
+    return scheduling.open_slots(calendars[0], **days, **timing)
+
+
+def calendars_on_day(service: Service, starts_at: datetime, *, therapist_id: int | None,
+                     exclude: uuid.UUID | None = None) -> list[TherapistCalendar]:
+    """The calendars that decide whether a visit can start at ``starts_at`` (its whole local day)."""
+    day = starts_at.astimezone(clinic_zone()).date()
+    return load_calendars(service.therapy_type, window(service, day, day),
+                          therapist_id=therapist_id, exclude=exclude)
+
+
+def choose_therapist(calendars: list[TherapistCalendar], service: Service, starts_at: datetime, *,
+                     first_available: bool, now: datetime) -> int | None:
+    """The therapist who can take a visit at ``starts_at``, as the slot search would choose; None if nobody."""
+    timing = _timing(service, now)
+    if first_available:
+        day = starts_at.astimezone(timing["tz"]).date()
+        slots = scheduling.first_available(calendars, date_from=day, date_to=day, **timing)
+        return next((slot.therapist_id for slot in slots if slot.starts_at == starts_at), None)
+    return next((calendar.therapist_id for calendar in calendars
+                 if scheduling.is_bookable(calendar, starts_at, **timing)), None)
+
+
+def nearby_slots(service: Service, starts_at: datetime, *, therapist_id: int | None, limit: int = 6,
+                 now: datetime | None = None) -> list[Slot]:
+    """Open times close to ``starts_at``: the same local day, nearest first, then the following days."""
+    zone = clinic_zone()
+    day = starts_at.astimezone(zone).date()
+    first, last = bookable_days(now or utcnow())
+    start = max(day, first)
+    if start > last:
+        return []
+    slots = search_slots(service, start, min(start + timedelta(days=NEARBY_DAYS - 1), last),
+                         therapist_id=therapist_id, now=now)
+    same_day = sorted((slot for slot in slots if slot.starts_at.astimezone(zone).date() == day),
+                      key=lambda slot: abs(slot.starts_at - starts_at))
+    later = [slot for slot in slots if slot.starts_at.astimezone(zone).date() > day]
+    return (same_day + later)[:limit]

@@ -1,0 +1,132 @@
+"""Loading calendars from the database and searching open times, on both databases."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, time, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import event
+
+from booking.extensions import db
+from booking.models import TimeOff
+from booking.scheduling import Slot, SlotSearchError
+from booking.services.availability import calendars_on_day, nearby_slots, search_slots
+from tests.factories import CLINIC_ZONE, AppointmentFactory, Clinic, TherapistFactory, local
+
+NOW = local(2026, 11, 30, 8)
+WEDNESDAY = date(2026, 12, 2)
+
+
+@contextmanager
+def counting_queries() -> Iterator[list[str]]:
+    """Collect the SQL statements sent while the block runs."""
+    statements: list[str] = []
+
+    def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+
+
+def starts(slots: list[Slot]) -> list[time]:
+    """The local wall-clock start times of slots."""
+    return [slot.starts_at.astimezone(CLINIC_ZONE).time() for slot in slots]
+
+
+def test_a_booking_its_buffer_and_time_off_are_not_offered(clinic: Clinic) -> None:
+    therapist = clinic.massage_therapists[0]
+    AppointmentFactory(therapist=therapist, service=clinic.massage, starts_at=local(2026, 12, 2, 10))
+    AppointmentFactory(therapist=therapist, service=clinic.massage, starts_at=local(2026, 12, 2, 14),
+                       status="cancelled")
+    db.session.add(TimeOff(therapist_id=therapist.id, starts_at=local(2026, 12, 2, 16),
+                           ends_at=local(2026, 12, 2, 20), reason="course"))
+    db.session.commit()
+    offered = starts(search_slots(clinic.massage, WEDNESDAY, WEDNESDAY, therapist_id=therapist.id, now=NOW))
+    assert time(8, 45) in offered and time(9) not in offered      # 08:45 + 60 + 15 touches 10:00
+    assert time(10, 45) not in offered and time(11, 15) in offered  # the buffer until 11:15
+    assert time(14) in offered                                    # a cancelled visit frees its time
+    assert time(14, 45) in offered and time(15) not in offered    # time off from 16:00
+
+
+def test_hours_apply_between_their_dates(clinic: Clinic) -> None:
+    therapist = TherapistFactory(hours=[(2, time(9), time(12))])
+    therapist.hours[0].valid_from = date(2026, 12, 9)
+    db.session.commit()
+    assert search_slots(clinic.physio, WEDNESDAY, WEDNESDAY, therapist_id=therapist.id, now=NOW) == []
+    later = search_slots(clinic.physio, date(2026, 12, 9), date(2026, 12, 9), therapist_id=therapist.id, now=NOW)
+    assert starts(later)[0] == time(9) and starts(later)[-1] == time(11)
+
+
+def test_first_available_gives_one_slot_per_start(clinic: Clinic) -> None:
+    slots = search_slots(clinic.physio, WEDNESDAY, WEDNESDAY, now=NOW)
+    assert len(slots) == len({slot.starts_at for slot in slots}) == 45  # 08:00 to 19:00 every 15 minutes
+    assert {slot.therapist_id for slot in slots} <= {t.id for t in clinic.physiotherapists}
+
+
+@pytest.mark.parametrize(("date_to", "therapist", "field"), [
+    (WEDNESDAY - timedelta(days=1), None, "to"),
+    (WEDNESDAY + timedelta(days=31), None, "to"),
+    (WEDNESDAY, "massage", "therapist_id"),
+    (WEDNESDAY, "unknown", "therapist_id"),
+])
+def test_bad_searches_are_refused(clinic: Clinic, date_to: date, therapist: str | None, field: str) -> None:
+    therapist_id = {None: None, "massage": clinic.massage_therapists[0].id, "unknown": 999_999}[therapist]
+    with pytest.raises(SlotSearchError) as caught:
+        search_slots(clinic.physio, WEDNESDAY, date_to, therapist_id=therapist_id, now=NOW)
+    assert list(caught.value.errors) == [field]
+
+
+def test_a_search_issues_the_same_few_queries_however_many_appointments(clinic: Clinic) -> None:
+    def search() -> int:
+        db.session.commit()
+        with counting_queries() as statements:
+            search_slots(clinic.physio, WEDNESDAY, WEDNESDAY + timedelta(days=13), now=NOW)
+        return len(statements)
+
+    empty = search()
+    for therapist in clinic.physiotherapists:
+        for day in range(14):
+            for hour in (8, 10, 12, 14, 16):
+                AppointmentFactory(therapist=therapist, service=clinic.physio,
+                                   starts_at=local(2026, 12, 2, hour) + timedelta(days=day))
+    assert search() == empty <= 6
+
+
+def test_nearby_slots_are_the_same_day_nearest_first_then_the_following_days(clinic: Clinic) -> None:
+    therapist = clinic.physiotherapists[0]
+    for hour in range(8, 19):
+        if hour != 12:
+            AppointmentFactory(therapist=therapist, service=clinic.physio, starts_at=local(2026, 12, 2, hour))
+    taken = local(2026, 12, 2, 10)
+    found = nearby_slots(clinic.physio, taken, therapist_id=therapist.id, now=NOW)
+    assert [slot.starts_at for slot in found[:2]] == [local(2026, 12, 2, 12), local(2026, 12, 2, 19)]
+    assert [slot.starts_at for slot in found[2:]] == [local(2026, 12, 3, 8, m) for m in (0, 15, 30, 45)]
+
+
+def test_nearby_slots_of_a_time_outside_the_booking_window(clinic: Clinic) -> None:
+    far = nearby_slots(clinic.physio, local(2027, 6, 1, 10), therapist_id=None, now=NOW)
+    past = nearby_slots(clinic.physio, local(2026, 11, 1, 10), therapist_id=None, now=NOW)
+    assert far == [] and past[0].starts_at == local(2026, 11, 30, 10)
+
+
+def test_back_to_back_bookings_block_their_time_as_one_span(clinic: Clinic) -> None:
+    therapist = clinic.massage_therapists[0]
+    visits = [AppointmentFactory(therapist=therapist, service=clinic.massage,
+                                 starts_at=local(2026, 12, 2, 10) + k * timedelta(minutes=75))
+              for k in range(3)]  # 10:00-13:45 with the buffers
+    offered = starts(search_slots(clinic.massage, WEDNESDAY, WEDNESDAY, therapist_id=therapist.id, now=NOW))
+    assert time(8, 45) in offered and not {time(9), time(11), time(12, 30)} & set(offered)
+    assert time(13, 45) in offered
+    [whole] = calendars_on_day(clinic.massage, visits[1].starts_at, therapist_id=therapist.id)
+    assert [(span.start, span.end) for span in whole.busy] == [(local(2026, 12, 2, 10), local(2026, 12, 2, 13, 45))]
+    middle = calendars_on_day(clinic.massage, visits[1].starts_at, therapist_id=therapist.id, exclude=visits[1].id)
+    assert [(span.start, span.end) for span in middle[0].busy] == [
+        (local(2026, 12, 2, 10), local(2026, 12, 2, 11, 15)),
+        (local(2026, 12, 2, 12, 30), local(2026, 12, 2, 13, 45))]
