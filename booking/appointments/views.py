@@ -1,7 +1,301 @@
-"""Booking views (placeholder until the booking flow lands)."""
+"""Booking after the screening (service, day and time, details) and managing a visit by its link."""
 
 from __future__ import annotations
 
-from flask import Blueprint
+import logging
+import uuid
+from datetime import date
+
+from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template,
+                   request, url_for)
+
+from booking.appointments.calendar import ics_for
+from booking.appointments.forms import (FIRST_AVAILABLE, BookingDayForm, CancelForm, DayForm,
+                                        DetailsForm, RescheduleForm, ServiceForm, format_start,
+                                        parse_start)
+from booking.appointments.picker import day_view, nearby_choices
+from booking.extensions import db, limiter
+from booking.models import Appointment, AppointmentStatus, Screening, Service, Therapist
+from booking.services.booking import (BookingError, BookingRequest, InvalidBooking, PatientDetails,
+                                      ReferredOut, SlotTaken, book, can_change, cancel, change_deadline,
+                                      find_for_manage, reschedule)
+from booking.services.catalog import active_services, active_therapists
+from booking.services.screenings import get_screening, recommendation_of
+from booking.templating import local_time
+
+logger = logging.getLogger(__name__)
 
 bp = Blueprint("appointments", __name__, url_prefix="/book")
+
+PATIENT_FIELDS = {"patient.name": "name", "patient.email": "email", "patient.phone": "phone",
+                  "starts_at": "starts_at"}
+
+
+def _booking_limit() -> str:
+    """How often one address may book or change a visit."""
+    return current_app.config["RATELIMIT_BOOKING"]
+
+
+def _read_limit() -> str:
+    """How often one address may open manage links (guessing tokens is slowed down too)."""
+    return current_app.config["RATELIMIT_READ"]
+
+
+# Lookups -------------------------------------------------------------------------------------
+
+def _screening_or_404(screening_id: uuid.UUID) -> Screening:
+    """The screening behind the booking, or a 404 page."""
+    return get_screening(screening_id) or abort(404)
+
+
+def _services(screening: Screening) -> list[Service]:
+    """The active services the screening allows, physiotherapy first."""
+    return [s for s in active_services() if s.therapy_type in screening.therapy_types]
+
+
+def _service(screening: Screening, code: str | None) -> Service | None:
+    """The service with this code, if the screening allows it."""
+    return next((s for s in _services(screening) if s.code == code), None)
+
+
+def _therapist_id(value: str | None, therapists: list[Therapist]) -> int | None:
+    """The therapist chosen, or None for the first available (also for an unknown id)."""
+    return next((t.id for t in therapists if str(t.id) == value), None)
+
+
+def _appointment_or_404(token: str) -> Appointment:
+    """The visit this manage link belongs to, or a 404 page."""
+    return find_for_manage(None, token) or abort(404)
+
+
+def _refer_out(screening: Screening, advice: str | None = None) -> str:
+    """The page for a screening that gets no booking: its advice, no form."""
+    return render_template("appointments/advice.html", screening=screening,
+                           advice=advice or recommendation_of(screening).advice)
+
+
+# Booking -----------------------------------------------------------------------------------
+
+@bp.route("/<uuid:screening_id>")
+def start(screening_id: uuid.UUID) -> str | Response:
+    """Step 1: choose one of the services the screening recommends."""
+    screening = _screening_or_404(screening_id)
+    if not screening.therapy_types:
+        return _refer_out(screening)
+    services = _services(screening)
+    form = ServiceForm(formdata=request.args or None)
+    form.service.choices = [(s.code, f"{s.name} ({s.duration_minutes} minutes, "
+                                     f"${s.price_cents / 100:,.2f})") for s in services]
+    if request.args and form.validate():
+        return redirect(url_for(".times", screening_id=screening_id, service=form.service.data))
+    return render_template("appointments/start.html", screening=screening, form=form,
+                           services=services)
+
+
+@bp.route("/<uuid:screening_id>/times")
+def times(screening_id: uuid.UUID) -> str | Response:
+    """Step 2: a therapist (or first available) and a day, then one of that day's open times."""
+    screening = _screening_or_404(screening_id)
+    service = _service(screening, request.args.get("service"))
+    if service is None:
+        flash("Choose a service first.")
+        return redirect(url_for(".start", screening_id=screening_id))
+    therapists = active_therapists(service.therapy_type)
+    form = BookingDayForm(formdata=request.args)
+    form.therapist.choices = [(FIRST_AVAILABLE, "First available")] + [(str(t.id), t.name) for t in therapists]
+    therapist_id = _therapist_id(form.therapist.data, therapists)
+    form.therapist.data = str(therapist_id) if therapist_id else FIRST_AVAILABLE
+    form.validate()
+
+    def link(day: date) -> str:
+        return url_for(".times", screening_id=screening_id, service=service.code,
+                       therapist=form.therapist.data, date=day.isoformat())
+
+    view = day_view(service, form.date.data, therapist_id=therapist_id, link=link)
+    _show_day(form, view.day, view.error)
+    return render_template("appointments/times.html", screening=screening, service=service,
+                           form=form, view=view)
+
+
+def _show_day(form: DayForm, day: date, error: str | None) -> None:
+    """Put the day shown into the date field, with the picker's complaint if any."""
+    if error:
+        form.date.errors = [*form.date.errors, error]
+    if not form.date.errors:
+        form.date.data = day
+
+
+@bp.route("/<uuid:screening_id>/details", methods=["GET", "POST"])
+@limiter.limit(_booking_limit, methods=["POST"])
+def details(screening_id: uuid.UUID) -> str | Response:
+    """Steps 3 and 4: your details and consent, a summary, then book."""
+    screening = _screening_or_404(screening_id)
+    if not screening.therapy_types:
+        return _refer_out(screening)
+    values = request.form if request.method == "POST" else request.args
+    service = _service(screening, values.get("service"))
+    therapists = active_therapists(service.therapy_type) if service else []
+    therapist_id = _therapist_id(values.get("therapist"), therapists)
+    if service is None or (request.method == "GET" and parse_start(values.get("start")) is None):
+        flash("Choose a service and a time first.")
+        return redirect(url_for(".start", screening_id=screening_id))
+    if request.method == "GET":
+        form = DetailsForm(service=service.code, therapist=str(therapist_id or FIRST_AVAILABLE),
+                           starts_at=values["start"], idempotency_key=uuid.uuid4().hex)
+    else:
+        form = DetailsForm()
+    form.starts_at.choices = []
+    problem = None
+    if form.validate_on_submit():
+        starts_at = parse_start(form.starts_at.data)
+        try:
+            booked = book(BookingRequest(
+                screening_id=str(screening.id), service_code=service.code, therapist_id=therapist_id,
+                starts_at=starts_at, idempotency_key=form.idempotency_key.data or None,
+                patient=PatientDetails(name=form.name.data.strip(), email=form.email.data.strip(),
+                                       phone=form.phone.data.strip())))
+        except ReferredOut as exc:
+            return _refer_out(screening, exc.advice)
+        except SlotTaken as exc:
+            problem = exc.message
+            form.starts_at.choices = nearby_choices(service, starts_at, therapist_id=therapist_id)
+        except InvalidBooking as exc:
+            problem = _show_errors(form, exc)
+            if "starts_at" in exc.errors:
+                form.starts_at.choices = nearby_choices(service, starts_at, therapist_id=therapist_id)
+        except BookingError as exc:
+            problem = exc.message
+        else:
+            logger.info("booked appointment %s (replayed=%s)", booked.appointment.id, booked.replayed)
+            return redirect(url_for(".confirmation", token=booked.manage_token), code=303)
+        if form.starts_at.choices:
+            form.starts_at.data = None
+    therapist = db.session.get(Therapist, therapist_id) if therapist_id else None
+    return render_template("appointments/details.html", screening=screening, service=service,
+                           therapist=therapist, form=form, problem=problem,
+                           starts_at=parse_start(form.starts_at.data))
+
+
+def _show_errors(form: DetailsForm, error: InvalidBooking) -> str | None:
+    """Put the service's field errors next to the fields; return what fits no field."""
+    rest = []
+    for key, message in error.errors.items():
+        name = PATIENT_FIELDS.get(key)
+        if name:
+            getattr(form, name).errors = [*getattr(form, name).errors, message]
+        else:
+            rest.append(message)
+    return " ".join(rest) or (None if error.errors else error.message)
+
+
+@bp.route("/confirmed/<token>")
+@limiter.limit(_read_limit)
+def confirmation(token: str) -> str | Response:
+    """The booking is made: when, with whom, where, and the links to keep."""
+    appointment = _appointment_or_404(token)
+    if appointment.status != AppointmentStatus.BOOKED:
+        return redirect(url_for(".manage", token=token))
+    return render_template("appointments/confirmation.html", appointment=appointment, token=token,
+                           changeable=_changeable(appointment), deadline=change_deadline(appointment))
+
+
+@bp.route("/privacy")
+def privacy() -> str:
+    """The privacy notice patients agree to when they book."""
+    return render_template("appointments/privacy.html")
+
+
+# Managing a visit ----------------------------------------------------------------------------
+
+@bp.route("/manage/<token>")
+@limiter.limit(_read_limit)
+def manage(token: str) -> str:
+    """A visit, with cancel and reschedule until the cut-off."""
+    appointment = _appointment_or_404(token)
+    return render_template("appointments/manage.html", appointment=appointment, token=token,
+                           changeable=_changeable(appointment),
+                           deadline=change_deadline(appointment))
+
+
+def _changeable(appointment: Appointment) -> bool:
+    """Whether the patient may still cancel or move this visit online."""
+    return appointment.status == AppointmentStatus.BOOKED and can_change(appointment)
+
+
+def _call_us() -> Response:
+    """Back to the visit, saying that changes now go through the phone."""
+    flash(f"To change this visit, please call us at {current_app.config['CLINIC_PHONE']}.")
+    return redirect(url_for(".manage", token=request.view_args["token"]), code=303)
+
+
+@bp.route("/manage/<token>/calendar.ics")
+@limiter.limit(_read_limit)
+def calendar(token: str) -> Response:
+    """The visit as a calendar file."""
+    appointment = _appointment_or_404(token)
+    body = ics_for(appointment, manage_url=url_for(".manage", token=token, _external=True))
+    return Response(body, mimetype="text/calendar",
+                    headers={"Content-Disposition": 'attachment; filename="appointment.ics"'})
+
+
+@bp.route("/manage/<token>/cancel", methods=["GET", "POST"])
+@limiter.limit(_read_limit)
+@limiter.limit(_booking_limit, methods=["POST"])
+def cancel_visit(token: str) -> str | Response:
+    """Ask to confirm, then cancel (the service refuses after the cut-off)."""
+    appointment = _appointment_or_404(token)
+    if request.method == "GET" and not _changeable(appointment):
+        return _call_us()
+    form = CancelForm()
+    if form.validate_on_submit():
+        try:
+            cancel(appointment, reason=(form.reason.data or "").strip() or None)
+        except BookingError as exc:
+            flash(exc.message)
+        else:
+            flash("Your visit is cancelled. We hope to see you another time.")
+        return redirect(url_for(".manage", token=token), code=303)
+    return render_template("appointments/cancel.html", appointment=appointment, form=form, token=token)
+
+
+@bp.route("/manage/<token>/reschedule", methods=["GET", "POST"])
+@limiter.limit(_read_limit)
+@limiter.limit(_booking_limit, methods=["POST"])
+def reschedule_visit(token: str) -> str | Response:
+    """Pick a new day and time with the same therapist, confirm, then move the visit."""
+    appointment = _appointment_or_404(token)
+    if request.method == "GET" and not _changeable(appointment):
+        return _call_us()
+    form = RescheduleForm()
+    form.starts_at.choices = []
+    problem = None
+    if form.validate_on_submit():
+        starts_at = parse_start(form.starts_at.data)
+        try:
+            reschedule(appointment, starts_at)
+        except (SlotTaken, InvalidBooking) as exc:
+            problem = exc.errors.get("starts_at") or exc.message
+            form.starts_at.choices = nearby_choices(appointment.service, starts_at,
+                                                    therapist_id=appointment.therapist_id)
+            form.starts_at.data = None
+        except BookingError as exc:  # ChangeNotAllowed: after the cut-off, or not booked
+            flash(exc.message)
+            return redirect(url_for(".manage", token=token), code=303)
+        else:
+            flash(f"Your visit is moved to {local_time(appointment.starts_at)}.")
+            return redirect(url_for(".manage", token=token), code=303)
+    chosen = parse_start(request.args.get("start")) if request.method == "GET" else None
+    if chosen:
+        form.starts_at.data = format_start(chosen)
+    day_form = DayForm(formdata=request.args)
+    day_form.validate()
+
+    def link(day: date) -> str:
+        return url_for(".reschedule_visit", token=token, date=day.isoformat())
+
+    view = day_view(appointment.service, day_form.date.data, therapist_id=appointment.therapist_id,
+                    link=link)
+    _show_day(day_form, view.day, view.error)
+    return render_template("appointments/reschedule.html", appointment=appointment, token=token,
+                           form=form, day_form=day_form, view=view, chosen=chosen, problem=problem)
+

@@ -1,0 +1,109 @@
+"""Forms of the booking flow: choosing a service, a day, your details; cancelling; moving."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from flask_wtf import FlaskForm
+from wtforms import (BooleanField, DateField, EmailField, Field, Form, HiddenField, RadioField,
+                     StringField, TelField, TextAreaField, ValidationError)
+from wtforms.validators import DataRequired, Length, Optional
+
+from booking.validators import email_address, phone_number
+
+FIRST_AVAILABLE = "any"
+START_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+
+
+def format_start(moment: datetime) -> str:
+    """Write a start time for a form or a query string (UTC, no '+' to escape)."""
+    return moment.astimezone(UTC).strftime(START_FORMAT)
+
+
+def parse_start(value: str | None) -> datetime | None:
+    """Read a start time written by ``format_start`` (any aware ISO 8601 time); None if unreadable."""
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value.strip().replace(" ", "+"))
+    except ValueError:
+        return None
+    return moment.astimezone(UTC) if moment.tzinfo else None
+
+
+def start_time(form: Form, field: Field) -> None:
+    """WTForms validator: a start time the booking flow wrote."""
+    if parse_start(field.data) is None:
+        raise ValidationError("Choose a time for your visit.")
+
+
+class QueryForm(FlaskForm):
+    """A form sent with GET: read from the query string, no CSRF token (nothing changes)."""
+
+    class Meta:
+        csrf = False
+
+
+class ServiceForm(QueryForm):
+    """Step 1: which service."""
+
+    service = RadioField("Service", validators=[DataRequired("Choose a service.")])
+
+
+class DayField(DateField):
+    """A date typed as YYYY-MM-DD (what a date input sends), with a message for people."""
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as exc:
+            raise ValueError("Enter a date like 2026-11-02.") from exc
+
+
+class DayForm(QueryForm):
+    """Which day to show open times for."""
+
+    date = DayField("Day", validators=[Optional()])
+
+
+class BookingDayForm(DayForm):
+    """Step 2: the service chosen, a therapist (or first available) and a day."""
+
+    service = HiddenField()
+    therapist = RadioField("Therapist", default=FIRST_AVAILABLE)
+
+
+class DetailsForm(FlaskForm):
+    """Steps 3 and 4: the visit chosen (carried in hidden fields), then who you are."""
+
+    service = HiddenField(validators=[DataRequired("Choose a service.")])
+    therapist = HiddenField(default=FIRST_AVAILABLE)
+    # Hidden while the chosen time stands; radio buttons when it was taken meanwhile.
+    starts_at = RadioField("Time", validate_choice=False,
+                           validators=[DataRequired("Choose a time for your visit."), start_time])
+    idempotency_key = HiddenField(validators=[Length(max=200)])
+    name = StringField("Full name", validators=[DataRequired("Enter your full name."), Length(max=120)])
+    email = EmailField("Email address", validators=[
+        DataRequired("Enter your email address, so we can send your confirmation."),
+        Length(max=254), email_address])
+    phone = TelField("Phone number", validators=[
+        DataRequired("Enter a phone number, so we can reach you if your visit has to move."),
+        Length(max=32), phone_number])
+    consent = BooleanField("I have read the privacy notice and agree that the clinic keeps these "
+                           "details and my screening answers to arrange my care.",
+                           validators=[DataRequired("Tick the box to agree to the privacy notice, "
+                                                    "or call us to book by phone.")])
+
+
+class CancelForm(FlaskForm):
+    """Cancelling a visit, with an optional reason."""
+
+    reason = TextAreaField("Reason (optional)", validators=[
+        Optional(), Length(max=500, message="Write at most 500 characters.")])
+
+
+class RescheduleForm(FlaskForm):
+    """Moving a visit to the start time chosen (radio buttons after a clash)."""
+
+    starts_at = RadioField("New time", validate_choice=False,
+                           validators=[DataRequired("Choose a new time."), start_time])

@@ -1,0 +1,114 @@
+"""The day-and-time picker shared by booking and rescheduling: one day's open times, grouped."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+
+from flask import current_app
+
+from booking.appointments.forms import format_start
+from booking.models import Service
+from booking.scheduling import Slot, SlotSearchError
+from booking.services.availability import nearby_slots, search_slots
+from booking.templating import clinic_zone, local_time
+
+TIME_LABEL = "%-I:%M %p %Z"
+DAY_AND_TIME_LABEL = "%A %B %-d at %-I:%M %p %Z"
+SEARCH_WINDOW_DAYS = 31
+PERIODS = (("Morning", 0), ("Afternoon", 12), ("Evening", 17))
+
+
+@dataclass(frozen=True)
+class TimeChoice:
+    """One open start time: the value a form sends and what the patient reads."""
+
+    value: str
+    label: str
+    hour: int
+
+
+@dataclass
+class DayView:
+    """One day of open times, with its neighbours and the range a patient may choose from."""
+
+    day: date | None
+    first_day: date
+    last_day: date
+    periods: list[tuple[str, list[TimeChoice]]] = field(default_factory=list)
+    previous_url: str | None = None
+    next_url: str | None = None
+    error: str | None = None
+
+
+def _now() -> datetime:
+    """The current time, aware."""
+    return datetime.now(UTC)
+
+
+def booking_range(now: datetime | None = None) -> tuple[date, date]:
+    """The first and last local days a visit can be booked on."""
+    now = now or _now()
+    zone = clinic_zone()
+    horizon = timedelta(days=current_app.config["BOOKING_HORIZON_DAYS"])
+    return now.astimezone(zone).date(), (now + horizon).astimezone(zone).date()
+
+
+def time_choices(slots: Iterable[Slot], label: str = TIME_LABEL) -> list[TimeChoice]:
+    """One choice per start instant (first available gives each time once), in order."""
+    starts = sorted({slot.starts_at for slot in slots})
+    zone = clinic_zone()
+    return [TimeChoice(format_start(start), local_time(start, label), start.astimezone(zone).hour)
+            for start in starts]
+
+
+def _periods(choices: list[TimeChoice]) -> list[tuple[str, list[TimeChoice]]]:
+    """Group times into morning, afternoon and evening, leaving out empty groups."""
+    bounds = [start for _, start in PERIODS[1:]] + [24]
+    grouped = [(name, [c for c in choices if start <= c.hour < end])
+               for (name, start), end in zip(PERIODS, bounds, strict=True)]
+    return [(name, times) for name, times in grouped if times]
+
+
+def first_open_day(service: Service, therapist_id: int | None, now: datetime | None = None) -> date | None:
+    """The first local day with an open time, searching window by window up to the horizon."""
+    start, last = booking_range(now)
+    zone = clinic_zone()
+    while start <= last:
+        end = min(start + timedelta(days=SEARCH_WINDOW_DAYS - 1), last)
+        slots = search_slots(service, start, end, therapist_id=therapist_id, now=now)
+        if slots:
+            return min(slot.starts_at for slot in slots).astimezone(zone).date()
+        start = end + timedelta(days=1)
+    return None
+
+
+def day_view(service: Service, requested: date | None, *, therapist_id: int | None,
+             link: Callable[[date], str], now: datetime | None = None) -> DayView:
+    """The open times on the day asked for, or on the first day with openings."""
+    first, last = booking_range(now)
+    view = DayView(day=requested, first_day=first, last_day=last)
+    if requested is not None and requested < first:
+        view.error, view.day = "Choose today or a later day.", None
+    elif requested is not None and requested > last:
+        view.error = f"We take bookings up to {(last - first).days} days ahead. Choose an earlier day."
+        view.day = None
+    if view.day is None:
+        view.day = first_open_day(service, therapist_id, now) or first
+    try:
+        slots = search_slots(service, view.day, view.day, therapist_id=therapist_id, now=now)
+    except SlotSearchError as exc:
+        view.error, slots = " ".join(exc.errors.values()), []
+    view.periods = _periods(time_choices(slots))
+    if view.day > first:
+        view.previous_url = link(view.day - timedelta(days=1))
+    if view.day < last:
+        view.next_url = link(view.day + timedelta(days=1))
+    return view
+
+
+def nearby_choices(service: Service, starts_at: datetime, *, therapist_id: int | None) -> list[tuple[str, str]]:
+    """Open times close to one that was just taken, as (value, label) radio choices."""
+    slots = nearby_slots(service, starts_at, therapist_id=therapist_id)
+    return [(choice.value, choice.label) for choice in time_choices(slots, DAY_AND_TIME_LABEL)]

@@ -1,0 +1,144 @@
+"""On a phone: screen, book a time, download the .ics, open the manage link and cancel."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import icalendar
+import psycopg
+import pytest
+from playwright.sync_api import Page, Response, expect
+
+from booking import create_app, demo
+from booking.config import DEFAULTS, database_url
+from booking.extensions import db
+from booking.routing import QUESTIONS
+from tests.conftest import TEST_DATABASE_URL, test_settings
+
+pytestmark = pytest.mark.browser
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+OPTIONS = {q["key"]: {o["code"]: o["text"] for o in q.get("options", [])} for q in QUESTIONS}
+SUNDAY = 6
+ZONE = ZoneInfo(DEFAULTS["CLINIC_TIMEZONE"])
+
+
+@pytest.fixture(scope="module")
+def demo_clinic(live_server: str) -> Iterator[None]:
+    """The demo clinic, seeded into the live server's database (its schema is named by tests.conftest)."""
+    schema = f"browser_{os.getpid()}"
+    with psycopg.connect(TEST_DATABASE_URL) as conn:
+        found = conn.execute("SELECT 1 FROM information_schema.schemata WHERE schema_name = %s", (schema,))
+        assert found.fetchone(), f"the live server's schema {schema} was not found"
+    app = create_app(test_settings(database_url(TEST_DATABASE_URL) + f"?options=-csearch_path%3D{schema}"))
+    with app.app_context():
+        demo.seed()
+        db.engine.dispose()
+    yield
+
+
+@pytest.fixture
+def patient(page: Page, demo_clinic: None) -> Iterator[Page]:
+    """The phone's page; no request of the app may fail (a 4xx or 5xx) on the way."""
+    failures: list[str] = []
+
+    def response(answer: Response) -> None:
+        if answer.status >= 400 and not answer.url.endswith("/favicon.ico"):
+            failures.append(f"{answer.status} {answer.url}")
+
+    page.on("response", response)
+    yield page
+    assert failures == []
+
+
+def screenshot(page: Page, name: str) -> None:
+    """Keep the page as a test artifact."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def a_day_to_book() -> str:
+    """A day more than the 24-hour cut-off away on which the demo clinic is open (not a Sunday)."""
+    day = datetime.now(UTC).astimezone(ZONE).date() + timedelta(days=2)
+    return (day + timedelta(days=1) if day.weekday() == SUNDAY else day).isoformat()
+
+
+def screen_for_physiotherapy(page: Page) -> None:
+    """Answer the screening by touch: chronic pain, no warning signs."""
+    page.goto("/screening/")
+    page.get_by_label(OPTIONS["concerns"]["chronic_pain"]).check()
+    page.get_by_role("button", name="Continue").click()
+    for text in OPTIONS["red_flags"].values():
+        page.get_by_role("group", name=text, exact=True).get_by_label("No", exact=True).check()
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_label("How bad is your pain right now?").fill("5")
+    page.get_by_role("button", name="See my recommendation").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("We recommend physiotherapy")
+
+
+def test_screen_book_download_and_cancel(patient: Page) -> None:
+    screen_for_physiotherapy(patient)
+    patient.get_by_role("link", name="Book a physiotherapy appointment").click()
+
+    expect(patient.get_by_role("heading", level=1)).to_have_text("Choose a service")
+    expect(patient.get_by_text("Massage therapy")).to_have_count(0)
+    patient.get_by_label("Physiotherapy initial assessment", exact=False).check()
+    screenshot(patient, "booking-1-service")
+    patient.get_by_role("button", name="Continue").click()
+
+    expect(patient.get_by_role("heading", level=1)).to_have_text("Choose a day and time")
+    patient.get_by_label("First available").check()
+    patient.get_by_label("Day", exact=True).fill(a_day_to_book())
+    patient.get_by_role("button", name="Show open times").click()
+    first_time = patient.locator("button.slot").first
+    label = first_time.inner_text()
+    assert label.endswith((" MST", " MDT"))
+    screenshot(patient, "booking-2-times")
+    first_time.click()
+
+    expect(patient.get_by_role("heading", level=1)).to_have_text("Your details")
+    expect(patient.locator(".summary")).to_contain_text(label)
+    patient.get_by_role("button", name="Book this visit").click()
+    expect(patient.get_by_role("alert").first).to_contain_text("There is a problem")
+    screenshot(patient, "booking-3-details-errors")
+    patient.get_by_label("Full name").fill("Avery Singh")
+    patient.get_by_label("Email address").fill("avery.singh@example.com")
+    patient.get_by_label("Phone number").fill("403-555-0199")
+    patient.get_by_label("I have read the privacy notice", exact=False).check()
+    screenshot(patient, "booking-3-details")
+    patient.get_by_role("button", name="Book this visit").click()
+
+    expect(patient.get_by_role("heading", level=1)).to_have_text("Your visit is booked")
+    expect(patient.locator(".summary")).to_contain_text(label)
+    expect(patient.locator(".summary")).to_contain_text("Riverfront Avenue")
+    screenshot(patient, "booking-4-confirmation")
+    with patient.expect_download() as download_info:
+        patient.get_by_role("link", name="Add to your calendar (.ics)").click()
+    download = download_info.value
+    assert download.suggested_filename == "appointment.ics"
+    (event,) = icalendar.Calendar.from_ical(Path(download.path()).read_bytes()).walk("VEVENT")
+    starts = event.decoded("dtstart")
+    assert starts.utcoffset() == timedelta(0)
+    assert starts.astimezone(ZONE).strftime("%-I:%M %p") in label
+
+    manage_link = patient.locator(".manage-link a")
+    href = manage_link.get_attribute("href")
+    assert href and href.startswith("http://127.0.0.1:") and "/book/manage/" in href
+    manage_link.click()
+    expect(patient.get_by_role("heading", level=1)).to_have_text("Your visit")
+    screenshot(patient, "booking-5-manage")
+    patient.get_by_role("link", name="Cancel this visit").click()
+    expect(patient.get_by_role("heading", level=1)).to_have_text("Cancel this visit?")
+    patient.get_by_label("Reason (optional)").fill("My plans changed")
+    patient.get_by_role("button", name="Yes, cancel my visit").click()
+
+    expect(patient.get_by_role("status").first).to_contain_text("Your visit is cancelled")
+    expect(patient.locator(".status")).to_contain_text("Cancelled")
+    expect(patient.get_by_role("link", name="Book again")).to_be_visible()
+    expect(patient.get_by_role("link", name="Cancel this visit")).to_have_count(0)
+    screenshot(patient, "booking-6-cancelled")
