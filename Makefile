@@ -22,6 +22,7 @@ run: install
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
 test: install
+	$(BIN)/ruff check booking tests benchmarks migrations
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 benchmark: install

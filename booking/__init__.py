@@ -8,7 +8,8 @@ from typing import Any
 
 from flask import Flask
 
-from booking import cli, database, errors, models, security, templating  # models: the metadata must know every table
+from booking import cli, database, errors, security, templating
+from booking import models as models  # the metadata must know every table
 from booking.api import bp as api_bp
 from booking.config import load_config
 from booking.extensions import csrf, db, limiter, migrate

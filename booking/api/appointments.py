@@ -7,9 +7,10 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, jsonify, request, url_for
 
-from booking.api.catalog import booking_limit, local_iso, read_limit, unprocessable
+from booking.api.catalog import local_iso, unprocessable
 from booking.api.schemas import error_responses, json_content, ref
 from booking.extensions import limiter
+from booking.limits import booking_limit, read_limit
 from booking.models import Appointment
 from booking.services.booking import (BookingError, BookingRequest, InvalidBooking, PatientDetails, book,
                                       cancel, change_deadline, find_for_manage, reschedule)

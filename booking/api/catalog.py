@@ -7,10 +7,11 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Blueprint, Response, jsonify, request
 
 from booking.api.schemas import error_responses, json_content, ref
 from booking.extensions import limiter
+from booking.limits import read_limit
 from booking.models import THERAPY_TYPES
 from booking.scheduling import SlotSearchError
 from booking.services.availability import search_slots
@@ -18,16 +19,6 @@ from booking.services.catalog import active_service, active_services, active_the
 from booking.templating import clinic_zone
 
 bp = Blueprint("catalog", __name__)
-
-
-def read_limit() -> str:
-    """The rate limit of anonymous reads."""
-    return current_app.config["RATELIMIT_READ"]
-
-
-def booking_limit() -> str:
-    """The rate limit of anonymous writes (booking, cancelling, moving)."""
-    return current_app.config["RATELIMIT_BOOKING"]
 
 
 def local_iso(moment: datetime, zone: ZoneInfo | None = None) -> str:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, abort, current_app, jsonify, request, url_for
+from flask import Blueprint, Response, abort, jsonify, request, url_for
 from werkzeug.exceptions import BadRequest
 
 from booking.api.schemas import error_responses, json_content, ref
 from booking.extensions import limiter
+from booking.limits import read_limit, screening_limit
 from booking.routing import (
     ANSWER_KEYS,
     CAUTION_CODES,
@@ -39,7 +40,7 @@ def _json_body() -> Any:
 
 
 @bp.post("/screenings")
-@limiter.limit(lambda: current_app.config["RATELIMIT_SCREENING"])
+@limiter.limit(screening_limit)
 def create() -> tuple[Response, int, dict[str, str]] | tuple[Response, int]:
     """Screen the answers: 201 with the stored recommendation and its id, 422 if they are invalid."""
     try:
@@ -51,7 +52,7 @@ def create() -> tuple[Response, int, dict[str, str]] | tuple[Response, int]:
 
 
 @bp.get("/screening/questions")
-@limiter.limit(lambda: current_app.config["RATELIMIT_READ"])
+@limiter.limit(read_limit)
 def questions() -> Response:
     """Every screening question with its codes, and the version of the rules."""
     return jsonify(questions=QUESTIONS, rules_version=RULES_VERSION)

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
-from flask import current_app
 
 from booking.appointments.forms import format_start
 from booking.models import Service
 from booking.scheduling import Slot, SlotSearchError
-from booking.services.availability import nearby_slots, search_slots
+from booking.models.base import utcnow
+from booking.services.availability import bookable_days, nearby_slots, search_slots
 from booking.templating import clinic_zone, local_time
 
 TIME_LABEL = "%-I:%M %p %Z"
@@ -42,19 +42,6 @@ class DayView:
     error: str | None = None
 
 
-def _now() -> datetime:
-    """The current time, aware."""
-    return datetime.now(UTC)
-
-
-def booking_range(now: datetime | None = None) -> tuple[date, date]:
-    """The first and last local days a visit can be booked on."""
-    now = now or _now()
-    zone = clinic_zone()
-    horizon = timedelta(days=current_app.config["BOOKING_HORIZON_DAYS"])
-    return now.astimezone(zone).date(), (now + horizon).astimezone(zone).date()
-
-
 def time_choices(slots: Iterable[Slot], label: str = TIME_LABEL) -> list[TimeChoice]:
     """One choice per start instant (first available gives each time once), in order."""
     starts = sorted({slot.starts_at for slot in slots})
@@ -73,7 +60,7 @@ def _periods(choices: list[TimeChoice]) -> list[tuple[str, list[TimeChoice]]]:
 
 def first_open_day(service: Service, therapist_id: int | None, now: datetime | None = None) -> date | None:
     """The first local day with an open time, searching window by window up to the horizon."""
-    start, last = booking_range(now)
+    start, last = bookable_days(now or utcnow())
     zone = clinic_zone()
     while start <= last:
         end = min(start + timedelta(days=SEARCH_WINDOW_DAYS - 1), last)
@@ -87,7 +74,7 @@ def first_open_day(service: Service, therapist_id: int | None, now: datetime | N
 def day_view(service: Service, requested: date | None, *, therapist_id: int | None,
              link: Callable[[date], str], now: datetime | None = None) -> DayView:
     """The open times on the day asked for, or on the first day with openings."""
-    first, last = booking_range(now)
+    first, last = bookable_days(now or utcnow())
     view = DayView(day=requested, first_day=first, last_day=last)
     if requested is not None and requested < first:
         view.error, view.day = "Choose today or a later day.", None

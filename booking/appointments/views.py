@@ -15,6 +15,7 @@ from booking.appointments.forms import (FIRST_AVAILABLE, BookingDayForm, CancelF
                                         parse_start)
 from booking.appointments.picker import day_view, nearby_choices
 from booking.extensions import db, limiter
+from booking.limits import booking_limit, read_limit
 from booking.models import Appointment, AppointmentStatus, Screening, Service, Therapist
 from booking.services.booking import (BookingError, BookingRequest, InvalidBooking, PatientDetails,
                                       ReferredOut, SlotTaken, book, can_change, cancel, change_deadline,
@@ -29,16 +30,6 @@ bp = Blueprint("appointments", __name__, url_prefix="/book")
 
 PATIENT_FIELDS = {"patient.name": "name", "patient.email": "email", "patient.phone": "phone",
                   "starts_at": "starts_at"}
-
-
-def _booking_limit() -> str:
-    """How often one address may book or change a visit."""
-    return current_app.config["RATELIMIT_BOOKING"]
-
-
-def _read_limit() -> str:
-    """How often one address may open manage links (guessing tokens is slowed down too)."""
-    return current_app.config["RATELIMIT_READ"]
 
 
 # Lookups -------------------------------------------------------------------------------------
@@ -126,7 +117,7 @@ def _show_day(form: DayForm, day: date, error: str | None) -> None:
 
 
 @bp.route("/<uuid:screening_id>/details", methods=["GET", "POST"])
-@limiter.limit(_booking_limit, methods=["POST"])
+@limiter.limit(booking_limit, methods=["POST"])
 def details(screening_id: uuid.UUID) -> str | Response:
     """Steps 3 and 4: your details and consent, a summary, then book."""
     screening = _screening_or_404(screening_id)
@@ -189,7 +180,7 @@ def _show_errors(form: DetailsForm, error: InvalidBooking) -> str | None:
 
 
 @bp.route("/confirmed/<token>")
-@limiter.limit(_read_limit)
+@limiter.limit(read_limit)
 def confirmation(token: str) -> str | Response:
     """The booking is made: when, with whom, where, and the links to keep."""
     appointment = _appointment_or_404(token)
@@ -208,7 +199,7 @@ def privacy() -> str:
 # Managing a visit ----------------------------------------------------------------------------
 
 @bp.route("/manage/<token>")
-@limiter.limit(_read_limit)
+@limiter.limit(read_limit)
 def manage(token: str) -> str:
     """A visit, with cancel and reschedule until the cut-off."""
     appointment = _appointment_or_404(token)
@@ -229,7 +220,7 @@ def _call_us() -> Response:
 
 
 @bp.route("/manage/<token>/calendar.ics")
-@limiter.limit(_read_limit)
+@limiter.limit(read_limit)
 def calendar(token: str) -> Response:
     """The visit as a calendar file."""
     appointment = _appointment_or_404(token)
@@ -239,8 +230,8 @@ def calendar(token: str) -> Response:
 
 
 @bp.route("/manage/<token>/cancel", methods=["GET", "POST"])
-@limiter.limit(_read_limit)
-@limiter.limit(_booking_limit, methods=["POST"])
+@limiter.limit(read_limit)
+@limiter.limit(booking_limit, methods=["POST"])
 def cancel_visit(token: str) -> str | Response:
     """Ask to confirm, then cancel (the service refuses after the cut-off)."""
     appointment = _appointment_or_404(token)
@@ -259,8 +250,8 @@ def cancel_visit(token: str) -> str | Response:
 
 
 @bp.route("/manage/<token>/reschedule", methods=["GET", "POST"])
-@limiter.limit(_read_limit)
-@limiter.limit(_booking_limit, methods=["POST"])
+@limiter.limit(read_limit)
+@limiter.limit(booking_limit, methods=["POST"])
 def reschedule_visit(token: str) -> str | Response:
     """Pick a new day and time with the same therapist, confirm, then move the visit."""
     appointment = _appointment_or_404(token)

@@ -8,18 +8,15 @@ from werkzeug.wrappers import Response
 from booking.config import WEEKDAYS
 from booking.database import database_answers
 from booking.extensions import limiter
+from booking.limits import contact_limit
 from booking.public.forms import ContactForm
 from booking.services.contact import save_message
 
 bp = Blueprint("public", __name__)
 
 
-def _contact_limit() -> str:
-    return current_app.config["RATELIMIT_CONTACT"]
-
-
 @bp.route("/", methods=["GET", "POST"])
-@limiter.limit(_contact_limit, methods=["POST"])
+@limiter.limit(contact_limit, methods=["POST"])
 def home() -> str | Response:
     """The clinic's home page, with its contact form."""
     form = ContactForm()

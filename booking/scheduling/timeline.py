@@ -63,6 +63,6 @@ class Timeline:
         total = timedelta()
         index = bisect_right(self.ends, start)
         stop = bisect_left(self.starts, end)
-        for span_start, span_end in zip(self.starts[index:stop], self.ends[index:stop]):
+        for span_start, span_end in zip(self.starts[index:stop], self.ends[index:stop], strict=True):
             total += min(span_end, end) - max(span_start, start)
         return total

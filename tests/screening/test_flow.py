@@ -37,7 +37,7 @@ def walk(client: FlaskClient, concerns: Iterable[str] = (), red_flags: Iterable[
          precautions: Iterable[str] = (), **details: str) -> TestResponse:
     """Answer the four steps in order; return the response to the last one."""
     for url, data in zip(STEP_URLS[:3], [{"concerns": list(concerns)}, flags(*red_flags),
-                                         {"precautions": list(precautions)}]):
+                                         {"precautions": list(precautions)}], strict=True):
         response = client.post(url, data=data)
         assert response.status_code == 303, main(response)
     return client.post(STEP_URLS[3], data=details)
