@@ -99,3 +99,13 @@ def test_wrong_method_says_which_are_allowed(client) -> None:  # type: ignore[no
     response = client.delete("/healthz")
     assert response.status_code == 405
     assert "GET" in response.headers["Allow"]
+
+
+def test_the_json_api_needs_no_csrf_token_but_forms_do(app: Flask) -> None:
+    app.config["WTF_CSRF_ENABLED"] = True
+    client = app.test_client()
+    created = client.post("/api/v1/screenings", json={"concerns": ["muscle_tension"]})
+    assert created.status_code == 201, created.json
+    refused = client.post("/api/v1/appointments", json={})
+    assert refused.status_code == 422, refused.json
+    assert client.post("/", data={"name": "x"}).status_code == 400
