@@ -8,4 +8,4 @@ COPY migrations ./migrations
 RUN useradd --create-home clinic && mkdir -p instance && chown clinic instance
 USER clinic
 EXPOSE 8000
-CMD ["gunicorn", "--bind", "0.0.0.0:8000", "--workers", "2", "--access-logfile", "-", "booking:create_app()"]
+CMD ["gunicorn", "--bind", "0.0.0.0:8000", "--workers", "2", "booking:create_app()"]

@@ -35,6 +35,7 @@ def test_compose_has_web_db_and_redis_with_healthchecks() -> None:
     assert services["db"]["image"] == "postgres:16"
     assert services["redis"]["image"] == "redis:7"
     assert "gunicorn" in services["web"]["command"]
+    assert "access-logfile" not in services["web"]["command"], "access logs would record manage tokens"
     for name in ("web", "db", "redis"):
         assert "healthcheck" in services[name], name
     assert "db-data" in compose["volumes"]
