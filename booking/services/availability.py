@@ -17,7 +17,8 @@ from functools import cache
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import CompoundSelect, Select, and_, bindparam, case, func, literal, or_, select, union_all
+from sqlalchemy import (CompoundSelect, Select, and_, bindparam, case, func, literal, literal_column, or_, select,
+                        union_all)
 
 from booking import scheduling
 from booking.extensions import db
@@ -131,7 +132,9 @@ def _blocked_query() -> CompoundSelect:
                    func.lag(Appointment.blocked_until).over(partition_by=Appointment.therapist_id,
                                                             order_by=Appointment.starts_at).label("previous_end"))
             .where(Appointment.therapist_id.in_(ids),
-                   Appointment.status != AppointmentStatus.CANCELLED,
+                   # a literal, not a parameter, so that even a prepared statement's generic
+                   # plan can use the partial index ix_appointments_holding_time
+                   Appointment.status != literal_column(f"'{AppointmentStatus.CANCELLED}'"),
                    Appointment.starts_at > bindparam("lookback"),
                    Appointment.starts_at < bindparam("end"),
                    Appointment.blocked_until > bindparam("start"),

@@ -275,9 +275,20 @@ def _check(request: BookingRequest, now: datetime) -> _Checked:
     return _Checked(screening=screening, service=service, starts_at=starts_at, patient=patient)
 
 
-def _reserve(service: Service, starts_at: datetime, *, therapist_id: int | None, now: datetime,
-             exclude: uuid.UUID | None = None) -> int:
-    """The therapist who takes the visit, re-checked now; raises SlotTaken or InvalidBooking."""
+def _lock_therapist(therapist_id: int) -> None:
+    """Lock the therapist's row until the end of the transaction (FOR NO KEY UPDATE).
+
+    Bookings of one therapist then take turns between their re-check and their
+    write, instead of deadlocking inside the exclusion constraint's check; foreign
+    keys to the therapist (KEY SHARE) are not blocked. SQLite has no row locks and
+    needs none: its transactions begin IMMEDIATE, one writer at a time.
+    """
+    db.session.execute(select(Therapist.id).where(Therapist.id == therapist_id).with_for_update(key_share=True))
+
+
+def _choose(service: Service, starts_at: datetime, *, therapist_id: int | None, now: datetime,
+            exclude: uuid.UUID | None) -> int:
+    """The therapist free for the visit now; raises SlotTaken or InvalidBooking."""
     calendars = availability.calendars_on_day(service, starts_at, therapist_id=therapist_id, exclude=exclude)
     first_available = therapist_id is None
     chosen = availability.choose_therapist(calendars, service, starts_at, first_available=first_available,
@@ -287,6 +298,24 @@ def _reserve(service: Service, starts_at: datetime, *, therapist_id: int | None,
     free = [replace(calendar, busy=()) for calendar in calendars]
     if availability.choose_therapist(free, service, starts_at, first_available=first_available, now=now) is None:
         raise InvalidBooking({"starts_at": CLOSED})
+    raise SlotTaken()
+
+
+def _reserve(service: Service, starts_at: datetime, *, therapist_id: int | None, now: datetime,
+             exclude: uuid.UUID | None = None) -> int:
+    """The therapist who takes the visit, re-checked under a lock on their row.
+
+    For the first available therapist, the one chosen is locked and checked again;
+    if someone took them meanwhile, the choice is made again among the others.
+    """
+    for _ in range(RETRIES + 1):
+        candidate = therapist_id or _choose(service, starts_at, therapist_id=None, now=now, exclude=exclude)
+        _lock_therapist(candidate)
+        try:
+            return _choose(service, starts_at, therapist_id=candidate, now=now, exclude=exclude)
+        except SlotTaken:
+            if therapist_id is not None:
+                raise
     raise SlotTaken()
 
 
