@@ -5,10 +5,12 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
+from flask import Flask
 from werkzeug.serving import make_server
 
 from booking import create_app
@@ -21,9 +23,17 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 
 
+@dataclass(frozen=True)
+class LiveServer:
+    """The served app and the address it answers on."""
+
+    app: Flask
+    url: str
+
+
 @pytest.fixture(scope="session")
-def live_server() -> Iterator[str]:
-    """The app, CSRF protection on, served on a free 127.0.0.1 port; yields its base URL."""
+def live_app() -> Iterator[LiveServer]:
+    """The app, CSRF protection on, served on a free 127.0.0.1 port of its own PostgreSQL schema."""
     with contextmanager(private_schema)("browser") as url:
         migrate(url)
         app = create_app(test_settings(url, WTF_CSRF_ENABLED=True))
@@ -31,12 +41,18 @@ def live_server() -> Iterator[str]:
         thread = threading.Thread(target=server.serve_forever, daemon=True)
         thread.start()
         try:
-            yield f"http://127.0.0.1:{server.server_port}"
+            yield LiveServer(app, f"http://127.0.0.1:{server.server_port}")
         finally:
             server.shutdown()
             thread.join()
             with app.app_context():
                 db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def live_server(live_app: LiveServer) -> str:
+    """The live server's base URL."""
+    return live_app.url
 
 
 @pytest.fixture(scope="session")

@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import icalendar
-import psycopg
 import pytest
 from playwright.sync_api import Page, Response, expect
 
-from booking import create_app, demo
-from booking.config import DEFAULTS, database_url
-from booking.extensions import db
+from booking import demo
+from booking.config import DEFAULTS
 from booking.routing import QUESTIONS
-from tests.conftest import TEST_DATABASE_URL, test_settings
+from tests.browser.conftest import LiveServer
 
 pytestmark = pytest.mark.browser
 
@@ -28,17 +25,10 @@ ZONE = ZoneInfo(DEFAULTS["CLINIC_TIMEZONE"])
 
 
 @pytest.fixture(scope="module")
-def demo_clinic(live_server: str) -> Iterator[None]:
-    """The demo clinic, seeded into the live server's database (its schema is named by tests.conftest)."""
-    schema = f"browser_{os.getpid()}"
-    with psycopg.connect(TEST_DATABASE_URL) as conn:
-        found = conn.execute("SELECT 1 FROM information_schema.schemata WHERE schema_name = %s", (schema,))
-        assert found.fetchone(), f"the live server's schema {schema} was not found"
-    app = create_app(test_settings(database_url(TEST_DATABASE_URL) + f"?options=-csearch_path%3D{schema}"))
-    with app.app_context():
+def demo_clinic(live_app: LiveServer) -> None:
+    """The demo clinic, seeded into the live server's database."""
+    with live_app.app.app_context():
         demo.seed()
-        db.engine.dispose()
-    yield
 
 
 @pytest.fixture
