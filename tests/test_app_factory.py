@@ -109,3 +109,12 @@ def test_the_json_api_needs_no_csrf_token_but_forms_do(app: Flask) -> None:
     refused = client.post("/api/v1/appointments", json={})
     assert refused.status_code == 422, refused.json
     assert client.post("/", data={"name": "x"}).status_code == 400
+
+
+def test_rate_limits_are_kept_in_redis_when_redis_url_is_set(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/15")
+    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x"})
+    assert app.config["RATELIMIT_STORAGE_URI"] == "redis://127.0.0.1:6379/15"
+    monkeypatch.delenv("REDIS_URL")
+    assert create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x"}).config[
+        "RATELIMIT_STORAGE_URI"] == "memory://"
