@@ -1,0 +1,1 @@
+"""The booking benchmark's parts; ``benchmarks/booking.py`` runs them."""

@@ -1,0 +1,125 @@
+"""In-process measurements: SQL statements per request, and pyinstrument profiles."""
+
+from __future__ import annotations
+
+import os
+import random
+import uuid
+from collections import deque
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from bench.api import Booking, booking_body, greedy, one_day_path, range_path
+from bench.common import API, SECRET_KEY
+from bench.seeding import Seeded
+
+
+def in_process(url: str, seeded: Seeded, profile_dir: Path | None, profile_requests: int) -> dict[str, Any]:
+    """Count the SQL statements of one request of each kind (and profile each kind when asked)."""
+    os.environ.setdefault("SECRET_KEY", SECRET_KEY)
+    from sqlalchemy import event
+
+    from booking import create_app
+    from booking.extensions import db
+
+    settings = {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": SECRET_KEY, "RATELIMIT_ENABLED": False,
+                "SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": 2, "pool_pre_ping": False}}
+    # Does the JSON API take a POST without a CSRF token, as an API client sends it?
+    probe_app = create_app(settings)
+    probe = probe_app.test_client().post(f"{API}/screenings", json={"concerns": ["chronic_pain"]})
+    csrf_probe = {"status": probe.status_code, "body": probe.get_data(as_text=True)[:200]}
+    with probe_app.app_context():
+        db.engine.dispose()
+    app = create_app({**settings, "WTF_CSRF_ENABLED": False})
+    statements: list[str] = []
+    with app.app_context():
+        engine = db.engine
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _count(_conn, _cursor, statement, _parameters, _context, _executemany):  # noqa: ANN001
+        statements.append(" ".join(statement.split()))
+
+    client = app.test_client()
+    rng = random.Random(7)
+    days = seeded.working_days()
+    screening = client.post(f"{API}/screenings", json={"concerns": ["chronic_pain", "muscle_tension"]})
+    if screening.status_code != 201:
+        raise RuntimeError(f"POST /screenings answered {screening.status_code}: {screening.get_data(as_text=True)}")
+    screening_id = screening.get_json()["id"]
+
+    def free_booking(therapist: int) -> Booking:
+        kind = seeded.therapists[therapist]
+        code = seeded.shortest(kind)
+        for day in days[3:]:
+            answer = client.get(f"{API}/slots?" + urlencode({"service": code, "from": day.isoformat(),
+                                                             "to": day.isoformat(), "therapist_id": therapist}))
+            slots = answer.get_json()["slots"]
+            if slots:
+                return Booking(therapist, code, rng.choice(slots)["starts_at"])
+        raise RuntimeError(f"no open time for therapist {therapist}")
+
+    counts: dict[str, dict[str, Any]] = {}
+
+    def measure(name: str, call: Callable[[], Any], expect: int) -> None:
+        statements.clear()
+        response = call()
+        if response.status_code != expect:
+            raise RuntimeError(f"{name}: answered {response.status_code}, not {expect}: "
+                               f"{response.get_data(as_text=True)[:500]}")
+        counts[name] = {"queries": len(statements), "statements": [s[:160] for s in statements],
+                        "bytes": len(response.get_data())}
+
+    day = days[len(days) // 2]
+    physio = next(t for t, kind in seeded.therapists.items() if kind == "physiotherapy")
+    measure("slot search, one therapist, one day", lambda: client.get(f"{API}/slots?" + urlencode(
+        {"service": "physio-follow-up-30", "from": day.isoformat(), "to": day.isoformat(),
+         "therapist_id": physio})), 200)
+    measure("slot search, one type, 14 days", lambda: client.get(f"{API}/slots?" + urlencode(
+        {"service": "physio-follow-up-30", "from": day.isoformat(),
+         "to": (day + timedelta(days=13)).isoformat()})), 200)
+    booking = free_booking(physio)
+    measure("booking (POST /appointments)", lambda: client.post(f"{API}/appointments", json=booking_body(
+        booking, screening_id, f"inproc-{uuid.uuid4().hex[:12]}@example.com")), 201)
+    taken = booking
+    measure("booking refused, time taken (409)", lambda: client.post(f"{API}/appointments", json=booking_body(
+        taken, screening_id, f"inproc-{uuid.uuid4().hex[:12]}@example.com")), 409)
+    measure("screening (POST /screenings)", lambda: client.post(
+        f"{API}/screenings", json={"concerns": ["chronic_pain"]}), 201)
+
+    profiles: dict[str, str] = {}
+    if profile_dir is not None:
+        from pyinstrument import Profiler
+
+        profile_dir.mkdir(parents=True, exist_ok=True)
+        to_book = deque()
+        for therapist in sorted(seeded.therapists):
+            kind = seeded.therapists[therapist]
+            code = seeded.shortest(kind)
+            _, _, minutes, buffer = seeded.services[code]
+            for first in (days[20], days[20] + timedelta(days=31)):
+                last = min(first + timedelta(days=30), seeded.last_day)
+                answer = client.get(f"{API}/slots?" + urlencode({"service": code, "from": first.isoformat(),
+                                                                 "to": last.isoformat(),
+                                                                 "therapist_id": therapist}))
+                to_book.extend(greedy(therapist, code, minutes + buffer, answer.get_json()["slots"]))
+        kinds = {
+            "one_day": lambda: client.get(one_day_path(seeded, rng, days)),
+            "range_14_days": lambda: client.get(range_path(seeded, rng, days)),
+            "booking": lambda: client.post(f"{API}/appointments", json=booking_body(
+                to_book.popleft(), screening_id, f"profile-{uuid.uuid4().hex[:12]}@example.com")),
+        }
+        for name, call in kinds.items():
+            profiler = Profiler(interval=0.0005)
+            with profiler:
+                for _ in range(profile_requests):
+                    call()
+            text = profiler.output_text(unicode=True, color=False, show_all=False)
+            (profile_dir / f"{name}.txt").write_text(text)
+            (profile_dir / f"{name}.html").write_text(profiler.output_html())
+            profiles[name] = text
+    with app.app_context():
+        db.engine.dispose()
+    return {"counts": counts, "profiles": profiles, "csrf_probe": csrf_probe}
