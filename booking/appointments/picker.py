@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-
 
 from booking.appointments.forms import format_start
 from booking.models import Service
@@ -58,13 +58,14 @@ def _periods(choices: list[TimeChoice]) -> list[tuple[str, list[TimeChoice]]]:
     return [(name, times) for name, times in grouped if times]
 
 
-def first_open_day(service: Service, therapist_id: int | None, now: datetime | None = None) -> date | None:
+def first_open_day(service: Service, therapist_id: int | None, now: datetime | None = None,
+                   exclude: uuid.UUID | None = None) -> date | None:
     """The first local day with an open time, searching window by window up to the horizon."""
     start, last = bookable_days(now or utcnow())
     zone = clinic_zone()
     while start <= last:
         end = min(start + timedelta(days=SEARCH_WINDOW_DAYS - 1), last)
-        slots = search_slots(service, start, end, therapist_id=therapist_id, now=now)
+        slots = search_slots(service, start, end, therapist_id=therapist_id, now=now, exclude=exclude)
         if slots:
             return min(slot.starts_at for slot in slots).astimezone(zone).date()
         start = end + timedelta(days=1)
@@ -72,8 +73,9 @@ def first_open_day(service: Service, therapist_id: int | None, now: datetime | N
 
 
 def day_view(service: Service, requested: date | None, *, therapist_id: int | None,
-             link: Callable[[date], str], now: datetime | None = None) -> DayView:
-    """The open times on the day asked for, or on the first day with openings."""
+             link: Callable[[date], str], now: datetime | None = None,
+             exclude: uuid.UUID | None = None) -> DayView:
+    """The open times on the day asked for, or on the first day with openings (``exclude``: a visit being moved)."""
     first, last = bookable_days(now or utcnow())
     view = DayView(day=requested, first_day=first, last_day=last)
     if requested is not None and requested < first:
@@ -82,9 +84,9 @@ def day_view(service: Service, requested: date | None, *, therapist_id: int | No
         view.error = f"We take bookings up to {(last - first).days} days ahead. Choose an earlier day."
         view.day = None
     if view.day is None:
-        view.day = first_open_day(service, therapist_id, now) or first
+        view.day = first_open_day(service, therapist_id, now, exclude) or first
     try:
-        slots = search_slots(service, view.day, view.day, therapist_id=therapist_id, now=now)
+        slots = search_slots(service, view.day, view.day, therapist_id=therapist_id, now=now, exclude=exclude)
     except SlotSearchError as exc:
         view.error, slots = " ".join(exc.errors.values()), []
     view.periods = _periods(time_choices(slots))
@@ -95,7 +97,8 @@ def day_view(service: Service, requested: date | None, *, therapist_id: int | No
     return view
 
 
-def nearby_choices(service: Service, starts_at: datetime, *, therapist_id: int | None) -> list[tuple[str, str]]:
+def nearby_choices(service: Service, starts_at: datetime, *, therapist_id: int | None,
+                   exclude: uuid.UUID | None = None) -> list[tuple[str, str]]:
     """Open times close to one that was just taken, as (value, label) radio choices."""
-    slots = nearby_slots(service, starts_at, therapist_id=therapist_id)
+    slots = nearby_slots(service, starts_at, therapist_id=therapist_id, exclude=exclude)
     return [(choice.value, choice.label) for choice in time_choices(slots, DAY_AND_TIME_LABEL)]

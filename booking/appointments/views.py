@@ -267,7 +267,7 @@ def reschedule_visit(token: str) -> str | Response:
         except (SlotTaken, InvalidBooking) as exc:
             problem = exc.errors.get("starts_at") or exc.message
             form.starts_at.choices = nearby_choices(appointment.service, starts_at,
-                                                    therapist_id=appointment.therapist_id)
+                                                    therapist_id=appointment.therapist_id, exclude=appointment.id)
             form.starts_at.data = None
         except BookingError as exc:  # ChangeNotAllowed: after the cut-off, or not booked
             flash(exc.message)
@@ -285,7 +285,7 @@ def reschedule_visit(token: str) -> str | Response:
         return url_for(".reschedule_visit", token=token, date=day.isoformat())
 
     view = day_view(appointment.service, day_form.date.data, therapist_id=appointment.therapist_id,
-                    link=link)
+                    link=link, exclude=appointment.id)
     _show_day(day_form, view.day, view.error)
     return render_template("appointments/reschedule.html", appointment=appointment, token=token,
                            form=form, day_form=day_form, view=view, chosen=chosen, problem=problem)

@@ -160,11 +160,12 @@ def _timing(service: Service, now: datetime) -> dict[str, Any]:
 
 
 def search_slots(service: Service, date_from: date, date_to: date, *, therapist_id: int | None = None,
-                 now: datetime | None = None) -> list[Slot]:
+                 now: datetime | None = None, exclude: uuid.UUID | None = None) -> list[Slot]:
     """Open slots between two local dates: one therapist's, or the first available per start time.
 
-    Raises SlotSearchError for a bad range ("from"/"to") or a therapist who does not
-    give this service ("therapist_id").
+    ``exclude`` names a visit being moved, whose own time counts as free. Raises
+    SlotSearchError for a bad range ("from"/"to") or a therapist who does not give
+    this service ("therapist_id").
     """
     timing = _timing(service, now or utcnow())
     first, last = bookable_days(timing["now"])
@@ -173,7 +174,7 @@ def search_slots(service: Service, date_from: date, date_to: date, *, therapist_
     days = {"date_from": date_from, "date_to": date_to}
     scheduling.first_available([], **days, **timing)  # the range is refused before any query
     calendars = load_calendars(service.therapy_type, window(service, date_from, date_to),
-                               therapist_id=therapist_id)
+                               therapist_id=therapist_id, exclude=exclude)
     if therapist_id is None:
         return scheduling.first_available(calendars, **days, **timing)
     if not calendars:
@@ -203,7 +204,7 @@ def choose_therapist(calendars: list[TherapistCalendar], service: Service, start
 
 
 def nearby_slots(service: Service, starts_at: datetime, *, therapist_id: int | None, limit: int = 6,
-                 now: datetime | None = None) -> list[Slot]:
+                 now: datetime | None = None, exclude: uuid.UUID | None = None) -> list[Slot]:
     """Open times close to ``starts_at``: the same local day, nearest first, then the following days."""
     zone = clinic_zone()
     day = starts_at.astimezone(zone).date()
@@ -212,7 +213,7 @@ def nearby_slots(service: Service, starts_at: datetime, *, therapist_id: int | N
     if start > last:
         return []
     slots = search_slots(service, start, min(start + timedelta(days=NEARBY_DAYS - 1), last),
-                         therapist_id=therapist_id, now=now)
+                         therapist_id=therapist_id, now=now, exclude=exclude)
     same_day = sorted((slot for slot in slots if slot.starts_at.astimezone(zone).date() == day),
                       key=lambda slot: abs(slot.starts_at - starts_at))
     later = [slot for slot in slots if slot.starts_at.astimezone(zone).date() > day]

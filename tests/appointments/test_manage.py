@@ -129,6 +129,17 @@ def test_reschedule_to_a_time_taken_meanwhile_offers_fresh_times(client: FlaskCl
     assert reloaded(visit).starts_at == VISIT
 
 
+def test_rescheduling_offers_times_that_overlap_the_visit_being_moved(client: FlaskClient, clinic: Clinic,
+                                                                      visit: Appointment) -> None:
+    page = client.get(url(visit, "reschedule"), query_string={"date": "2026-11-02"}).get_data(as_text=True)
+    times = [label for _, label in slot_buttons(page)]
+    assert "10:15 AM MST" in times  # inside the visit's own hour: free once the visit moves
+    booking = client.get(f"/book/{clinic.screenings['physiotherapy'].id}/times",
+                         query_string={"service": clinic.physio.code, "therapist": visit.therapist_id,
+                                       "date": "2026-11-02"}).get_data(as_text=True)
+    assert "10:15 AM MST" not in [label for _, label in slot_buttons(booking)]
+
+
 def test_the_picker_is_the_same_component_in_booking_and_rescheduling(client: FlaskClient, clinic: Clinic,
                                                                       visit: Appointment) -> None:
     booking = client.get(f"/book/{clinic.screenings['physiotherapy'].id}/times",
