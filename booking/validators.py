@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 from wtforms import Field, Form, ValidationError
@@ -29,19 +31,18 @@ def normalise_phone(value: str) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
-def email_address(form: Form, field: Field) -> None:
-    """WTForms validator: a valid email address (the field keeps what was typed)."""
-    if field.data:
-        try:
-            normalise_email(field.data)
-        except ValueError as exc:
-            raise ValidationError(str(exc)) from exc
+def _form_check(normalise: Callable[[str], str]) -> Callable[[Form, Field], None]:
+    """A WTForms validator from a normaliser: the field keeps what was typed, errors explain."""
+
+    def check(form: Form, field: Field) -> None:
+        if field.data:
+            try:
+                normalise(field.data)
+            except ValueError as exc:
+                raise ValidationError(str(exc)) from exc
+
+    return check
 
 
-def phone_number(form: Form, field: Field) -> None:
-    """WTForms validator: a valid phone number, when one is given."""
-    if field.data:
-        try:
-            normalise_phone(field.data)
-        except ValueError as exc:
-            raise ValidationError(str(exc)) from exc
+email_address = _form_check(normalise_email)
+phone_number = _form_check(normalise_phone)
