@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Flask
 
-from booking import cli, database, errors, security, templating
+from booking import cli, database, errors, links, security, templating
 from booking import models as models  # the metadata must know every table
 from booking.api import bp as api_bp
 from booking.config import load_config
@@ -20,15 +20,19 @@ from booking.screening import bp as screening_bp
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
 
-def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
-    """Build the app: configuration, extensions, blueprints, errors, security, commands."""
-    app = Flask(__name__, instance_path=str(Path.cwd() / "instance"))
-    load_config(app, overrides)
+def create_app(overrides: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None) -> Flask:
+    """Build the app: configuration, extensions, blueprints, errors, security, commands.
+
+    Settings come from ``environ`` (os.environ when None) and then ``overrides``.
+    """
+    app = Flask(__name__)
+    load_config(app, overrides, environ)
     register_extensions(app)
     register_blueprints(app)
     errors.register(app)
     security.register(app)
     templating.register(app)
+    links.register(app)
     cli.register(app)
     return app
 

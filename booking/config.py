@@ -8,6 +8,7 @@ import secrets
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import Flask
@@ -16,10 +17,18 @@ from flask import Flask
 # any setting with the FLASK_ prefix, which Flask itself understands).
 EXTENSION_PREFIXES = ("RATELIMIT_", "SQLALCHEMY_", "WTF_", "SESSION_COOKIE_")
 
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEVELOPMENT_BASE_URL = "http://127.0.0.1:5000"
+
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 DEFAULTS: dict[str, Any] = {
     "BOOKING_ENV": "development",
+    # Where the secret key and the default SQLite file live, whatever the working directory.
+    "INSTANCE_PATH": str(PROJECT_ROOT / "instance"),
+    # The address patients reach the site at; every absolute link (calendar files,
+    # emails) is built from it, never from the request's Host. Required in production.
+    "PUBLIC_BASE_URL": None,
     "CLINIC_NAME": "Bow River Physiotherapy & Massage",
     "CLINIC_PHONE": "+1 403-555-0142",
     "CLINIC_ADDRESS": "101 Riverfront Avenue SW, Calgary, AB T2P 0A1",
@@ -49,6 +58,8 @@ DEFAULTS: dict[str, Any] = {
     "RATELIMIT_BOOKING": "20 per hour",
     "RATELIMIT_READ": "600 per minute",
     "REDIS_URL": None,
+    # Request bodies larger than this are refused with 413 (forms and JSON are far smaller).
+    "MAX_CONTENT_LENGTH": 64 * 1024,
 }
 
 
@@ -95,14 +106,15 @@ def _development_secret(instance: Path) -> str:
 def load_config(app: Flask, overrides: Mapping[str, Any] | None = None,
                 environ: Mapping[str, str] | None = None) -> None:
     """Fill app.config from defaults, the environment and then the overrides."""
-    instance = Path(app.instance_path)
-    instance.mkdir(parents=True, exist_ok=True)
     app.config.update(DEFAULTS)
-    app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'booking.sqlite3'}"
     app.config.update(_from_environment(os.environ if environ is None else environ))
     app.config.update(overrides or {})
 
     production = app.config["BOOKING_ENV"] == "production"
+    instance = _instance_folder(app.config["INSTANCE_PATH"])
+    app.instance_path = app.config["INSTANCE_PATH"] = str(instance)
+    app.config.setdefault("SQLALCHEMY_DATABASE_URI", f"sqlite:///{instance / 'booking.sqlite3'}")
+    app.config["PUBLIC_BASE_URL"] = _public_base_url(app.config["PUBLIC_BASE_URL"], production)
     if not app.config.get("SECRET_KEY"):
         if production:
             raise RuntimeError("SECRET_KEY is not set: with BOOKING_ENV=production the app "
@@ -113,7 +125,48 @@ def load_config(app: Flask, overrides: Mapping[str, Any] | None = None,
     app.config["SQLALCHEMY_DATABASE_URI"] = database_url(app.config["SQLALCHEMY_DATABASE_URI"])
     if "RATELIMIT_STORAGE_URI" not in app.config:
         app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"] or "memory://"
+    if production:
+        _check_shared_limits(app.config)
     _check(app.config)
+
+
+def _instance_folder(value: str) -> Path:
+    """The instance folder, created if missing; it must be given as an absolute path."""
+    path = Path(value)
+    if not path.is_absolute():
+        raise RuntimeError(f"INSTANCE_PATH {value!r} must be an absolute path, so that every process "
+                           "(web, worker, commands) finds the same folder whatever its working directory.")
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _public_base_url(value: str | None, production: bool) -> str:
+    """PUBLIC_BASE_URL checked (http or https, a host, no query or fragment), without a trailing slash."""
+    if not value:
+        if production:
+            raise RuntimeError("PUBLIC_BASE_URL is not set: with BOOKING_ENV=production the app refuses to "
+                               "start without it, because links in calendar files and emails are built "
+                               "from it. Set it to the address patients use, e.g. https://book.example.ca.")
+        return DEVELOPMENT_BASE_URL
+    try:
+        parts = urlsplit(str(value))
+        valid = (parts.scheme in ("http", "https") and bool(parts.hostname) and parts.port != 0
+                 and not (parts.query or parts.fragment or parts.username or parts.password))
+    except ValueError:  # a malformed port or host
+        valid = False
+    if not valid or str(value).endswith(("?", "#")):
+        raise RuntimeError(f"PUBLIC_BASE_URL {value!r} must be an http:// or https:// address with a host "
+                           "and no query, fragment or user name, e.g. https://book.example.ca")
+    return str(value).rstrip("/")
+
+
+def _check_shared_limits(config: Mapping[str, Any]) -> None:
+    """Refuse in-memory rate-limit counters in production, where each gunicorn worker would count alone."""
+    if config["RATELIMIT_ENABLED"] and str(config["RATELIMIT_STORAGE_URI"]).startswith("memory://"):
+        raise RuntimeError("Rate limits would be kept in memory: with BOOKING_ENV=production the app refuses "
+                           "to start so, because each gunicorn worker would count on its own and allow "
+                           "several times the limit. Set REDIS_URL (or RATELIMIT_STORAGE_URI) to a shared "
+                           "store, or RATELIMIT_ENABLED=false to turn rate limits off.")
 
 
 def _check(config: Mapping[str, Any]) -> None:

@@ -45,6 +45,7 @@ def test_settings(url: str, **extra: object) -> dict[str, object]:
     return {
         "TESTING": True,
         "SECRET_KEY": "test-secret",
+        "PUBLIC_BASE_URL": "http://localhost",
         "SQLALCHEMY_DATABASE_URI": url,
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
@@ -54,6 +55,11 @@ def test_settings(url: str, **extra: object) -> dict[str, object]:
 
 
 test_settings.__test__ = False  # type: ignore[attr-defined]  # a helper, not a test
+
+
+def make_app(url: str, **extra: object) -> Flask:
+    """An app under test, deaf to the developer's own environment (BOOKING_ENV, REDIS_URL, ...)."""
+    return create_app(test_settings(url, **extra), environ={})
 
 
 def private_schema(name: str) -> Iterator[str]:
@@ -80,7 +86,7 @@ def postgres_schema() -> Iterator[str]:
 
 def migrate(url: str) -> None:
     """Bring an empty database to the latest schema."""
-    app = create_app(test_settings(url))
+    app = make_app(url)
     with app.app_context():
         upgrade()
         db.engine.dispose()
@@ -112,7 +118,7 @@ def empty_tables() -> None:
 @pytest.fixture
 def app(database: str) -> Iterator[Flask]:
     """A fresh app on an empty database."""
-    app = create_app(test_settings(database))
+    app = make_app(database)
     with app.app_context():
         yield app
         db.session.remove()

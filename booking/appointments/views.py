@@ -16,6 +16,7 @@ from booking.appointments.forms import (FIRST_AVAILABLE, BookingDayForm, CancelF
 from booking.appointments.picker import day_view, nearby_choices
 from booking.extensions import db, limiter
 from booking.limits import booking_limit, read_limit
+from booking.links import absolute_url
 from booking.models import Appointment, AppointmentStatus, Screening, Service, Therapist
 from booking.services.booking import (BookingError, BookingRequest, InvalidBooking, PatientDetails,
                                       ReferredOut, SlotTaken, book, can_change, cancel, change_deadline,
@@ -224,7 +225,7 @@ def _call_us() -> Response:
 def calendar(token: str) -> Response:
     """The visit as a calendar file."""
     appointment = _appointment_or_404(token)
-    body = ics_for(appointment, manage_url=url_for(".manage", token=token, _external=True))
+    body = ics_for(appointment, manage_url=absolute_url("appointments.manage", token=token))
     return Response(body, mimetype="text/calendar",
                     headers={"Content-Disposition": 'attachment; filename="appointment.ics"'})
 
