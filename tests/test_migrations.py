@@ -26,7 +26,7 @@ def empty_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[s
 
 
 def test_upgrade_matches_models_and_downgrade_reaches_base(empty_database: str) -> None:
-    app = create_app(test_settings(empty_database))
+    app = create_app(test_settings(empty_database), environ={})
     with app.app_context():
         upgrade()
         with db.engine.connect() as conn:

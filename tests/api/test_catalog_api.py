@@ -103,7 +103,7 @@ def redis_limits() -> Iterator[None]:
 
 def test_reads_are_rate_limited_in_redis(database: str, redis_limits: None) -> None:
     limited = create_app(test_settings(database, RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI=TEST_REDIS_URL,
-                                       RATELIMIT_READ="2 per minute"))
+                                       RATELIMIT_READ="2 per minute"), environ={})
     client = limited.test_client()
     assert [client.get("/api/v1/services").status_code for _ in range(3)] == [200, 200, 429]
     refused = client.get("/api/v1/therapists")
@@ -113,12 +113,10 @@ def test_reads_are_rate_limited_in_redis(database: str, redis_limits: None) -> N
         db.engine.dispose()
 
 
-def test_rate_limits_are_off_when_the_environment_says_so(database: str, redis_limits: None,
-                                                           monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("RATELIMIT_ENABLED", "false")
+def test_rate_limits_are_off_when_the_environment_says_so(database: str, redis_limits: None) -> None:
     settings = test_settings(database, RATELIMIT_STORAGE_URI=TEST_REDIS_URL, RATELIMIT_READ="1 per minute")
     del settings["RATELIMIT_ENABLED"]
-    unlimited = create_app(settings)
+    unlimited = create_app(settings, environ={"RATELIMIT_ENABLED": "false"})
     client = unlimited.test_client()
     assert {client.get("/api/v1/services").status_code for _ in range(3)} == {200}
     with unlimited.app_context():

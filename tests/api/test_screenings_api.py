@@ -120,7 +120,7 @@ def test_questions_list_every_code_of_the_contract(client: FlaskClient) -> None:
 
 def test_screening_is_rate_limited_with_a_json_429(app: Flask) -> None:
     limited = create_app(test_settings(app.config["SQLALCHEMY_DATABASE_URI"], RATELIMIT_ENABLED=True,
-                                       RATELIMIT_SCREENING="2 per hour"))
+                                       RATELIMIT_SCREENING="2 per hour"), environ={})
     client = limited.test_client()
     statuses = [client.post(URL, json={"concerns": ["relaxation"]}).status_code for _ in range(3)]
     assert statuses == [201, 201, 429]

@@ -36,7 +36,7 @@ def live_app() -> Iterator[LiveServer]:
     """The app, CSRF protection on, served on a free 127.0.0.1 port of its own PostgreSQL schema."""
     with contextmanager(private_schema)("browser") as url:
         migrate(url)
-        app = create_app(test_settings(url, WTF_CSRF_ENABLED=True))
+        app = create_app(test_settings(url, WTF_CSRF_ENABLED=True), environ={})
         server = make_server("127.0.0.1", 0, app, threaded=True)
         thread = threading.Thread(target=server.serve_forever, daemon=True)
         thread.start()

@@ -32,7 +32,7 @@ def test_home_page_shows_the_clinic(client: FlaskClient) -> None:
 def test_opening_hours_and_clinic_details_are_configurable(database: str) -> None:
     hours = ["8–4", "8–4", "8–4", "8–4", "8–4", "Closed", "Closed"]
     app = create_app(test_settings(database, CLINIC_NAME="Prairie Physio", CLINIC_PHONE="+1 780-555-0100",
-                                   CLINIC_HOURS=hours))
+                                   CLINIC_HOURS=hours), environ={})
     page = app.test_client().get("/").get_data(as_text=True)
     assert "Prairie Physio" in page and 'href="tel:+17805550100"' in page
     assert '<th scope="row">Saturday</th><td>Closed</td>' in page
@@ -74,7 +74,7 @@ def test_contact_errors_are_shown_next_to_the_field_and_input_is_kept(
 
 
 def test_contact_form_is_rate_limited(database: str) -> None:
-    app = create_app(test_settings(database, RATELIMIT_ENABLED=True, RATELIMIT_CONTACT="2 per hour"))
+    app = create_app(test_settings(database, RATELIMIT_ENABLED=True, RATELIMIT_CONTACT="2 per hour"), environ={})
     client = app.test_client()
     statuses = [client.post("/", data=GOOD_MESSAGE).status_code for _ in range(3)]
     assert statuses == [302, 302, 429]

@@ -292,7 +292,7 @@ def test_every_step_labels_every_input_and_has_no_inline_style_or_script(
 
 
 def test_csrf_protects_the_steps_in_real_use(database: str) -> None:
-    client = create_app(test_settings(database, WTF_CSRF_ENABLED=True)).test_client()
+    client = create_app(test_settings(database, WTF_CSRF_ENABLED=True), environ={}).test_client()
     page = client.get("/screening/").get_data(as_text=True)
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
     assert token
