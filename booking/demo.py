@@ -21,7 +21,7 @@ from booking.scheduling import Slot
 from booking.services.availability import search_slots
 from booking.services.booking import BookingError, BookingRequest, PatientDetails, book
 from booking.services.screenings import create_screening
-from booking.templating import clinic_zone
+from booking.clinic import clinic_zone
 
 logger = logging.getLogger(__name__)
 
@@ -204,7 +204,7 @@ def _book_visits(report: SeedReport, now: datetime) -> None:
                                 therapist_id=therapist_id, starts_at=slot.starts_at,
                                 patient=PatientDetails(visit.name, visit.email, visit.phone)), now=now)
         except BookingError as exc:
-            logger.warning("demo visit for %s not booked: %s", visit.email, exc.message)
+            logger.warning("a demo %s visit was not booked: %s", visit.service_code, exc.message)
             report.visits["skipped"] += 1
         else:
             report.visits["booked"] += 1

@@ -4,19 +4,15 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
-from flask import Flask, current_app
+from flask import Flask
+
+from booking.clinic import clinic_zone
 
 
 def tel(phone: str) -> str:
     """Return a phone number as a tel: link target (digits and a leading +)."""
     return re.sub(r"[^\d+]", "", phone)
-
-
-def clinic_zone() -> ZoneInfo:
-    """Return the clinic's time zone."""
-    return ZoneInfo(current_app.config["CLINIC_TIMEZONE"])
 
 
 def local_time(moment: datetime, fmt: str = "%A %B %-d, %Y at %-I:%M %p %Z") -> str:

@@ -1,14 +1,31 @@
-"""Checks of contact details shared by every form and the API."""
+"""Checks of what people type, shared by every form, the API and the services: one home for each limit."""
 
 from __future__ import annotations
 
+import re
+import uuid
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 from wtforms import Field, Form, ValidationError
 
 PHONE_REGION = "CA"
+NAME_LENGTH = 120
+EMAIL_LENGTH = 254
+PHONE_LENGTH = 32
+REASON_LENGTH = 500
+
+
+def parse_uuid(value: object) -> uuid.UUID | None:
+    """A UUID from text (or a UUID), or None when it is not one."""
+    if isinstance(value, uuid.UUID):
+        return value
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None
 
 
 def normalise_email(value: str) -> str:
@@ -46,3 +63,40 @@ def _form_check(normalise: Callable[[str], str]) -> Callable[[Form, Field], None
 
 email_address = _form_check(normalise_email)
 phone_number = _form_check(normalise_phone)
+
+
+# C0 control characters but tab, newline and carriage return; DEL; halves of surrogate pairs.
+# No one types them, PostgreSQL cannot store NUL at all, and a lone surrogate cannot be encoded.
+UNSTORABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+UNSTORABLE_MESSAGE = ("This text holds an invisible control character (such as NUL). "
+                      "Please type it again without it.")
+
+
+def plain_text(value: str) -> str:
+    """Return the text unchanged; raise ValueError when it holds a character no text field stores."""
+    if UNSTORABLE.search(value):
+        raise ValueError(UNSTORABLE_MESSAGE)
+    return value
+
+
+def plain_text_filter(data: object) -> object:
+    """WTForms filter for every field: text (or a list of texts) with no unstorable character passes."""
+    for value in data if isinstance(data, list) else [data]:
+        if isinstance(value, str):
+            plain_text(value)
+    return data
+
+
+def parse_instant(value: object) -> datetime | None:
+    """An ISO 8601 date and time with its UTC offset, in UTC; None when it is not one.
+
+    None too for a moment that exists in no time zone's calendar, such as
+    0001-01-01T00:00:00+14:00 (before year 1 in UTC) or 9999-12-31T23:59:59-14:00.
+    """
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(value.strip())
+        return moment.astimezone(UTC) if moment.utcoffset() is not None else None
+    except (ValueError, OverflowError):
+        return None

@@ -13,10 +13,10 @@ from booking.api.schemas import error_responses, json_content, ref
 from booking.extensions import limiter
 from booking.limits import read_limit
 from booking.models import THERAPY_TYPES
-from booking.scheduling import SlotSearchError
+from booking.scheduling import SlotRules, SlotSearchError
 from booking.services.availability import search_slots
 from booking.services.catalog import active_service, active_services, active_therapists
-from booking.templating import clinic_zone
+from booking.clinic import clinic_zone
 
 bp = Blueprint("catalog", __name__)
 
@@ -154,8 +154,8 @@ OPENAPI_PATHS: dict[str, Any] = {
         "SlotList",
         [_query("service", {"type": "string"}, "The service's code.", required=True),
          _query("from", {"type": "string", "format": "date"}, "The first local day.", required=True),
-         _query("to", {"type": "string", "format": "date"}, "The last local day (at most 31 days).",
-                required=True),
+         _query("to", {"type": "string", "format": "date"},
+                f"The last local day (at most {SlotRules.max_range_days} days).", required=True),
          _query("therapist_id", {"type": "integer", "minimum": 0}, "Only this therapist's times.")],
         refusable=True),
 }

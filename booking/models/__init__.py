@@ -1,13 +1,14 @@
 """The models, one module per aggregate."""
 
 from booking.models.appointment import Appointment, AppointmentStatus
-from booking.models.catalog import THERAPY_TYPES, Service
+from booking.models.catalog import THERAPY_LABELS, THERAPY_TYPES, Service
 from booking.models.clinic import ContactMessage
 from booking.models.patient import Patient
 from booking.models.screening import Screening
 from booking.models.staff import Therapist, TimeOff, WorkingHours
 
 __all__ = [
+    "THERAPY_LABELS",
     "THERAPY_TYPES",
     "Appointment",
     "AppointmentStatus",

@@ -69,6 +69,8 @@ class Appointment(Base):
     status: Mapped[str] = mapped_column(String(16), default=AppointmentStatus.BOOKED)
     manage_token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     idempotency_key: Mapped[str | None] = mapped_column(String(200), unique=True)
+    # SHA-256 of the request that used the key: only the identical request is replayed.
+    idempotency_fingerprint: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     cancellation_reason: Mapped[str | None] = mapped_column(String(500))

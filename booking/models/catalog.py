@@ -8,8 +8,10 @@ from sqlalchemy import CheckConstraint, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from booking.models.base import Base
+from booking.routing import THERAPY_TYPES as THERAPY_TYPES  # the contract's, re-exported for the models
 
-THERAPY_TYPES = ("physiotherapy", "massage")
+# How each therapy type is named in a sentence ("does not give massage therapy").
+THERAPY_LABELS = {"physiotherapy": "physiotherapy", "massage": "massage therapy"}
 
 
 class Service(Base):

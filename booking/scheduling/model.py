@@ -77,6 +77,14 @@ class SlotRules:
         if self.grid_minutes <= 0:
             raise ValueError("grid_minutes must be positive")
 
+    def earliest(self, now: datetime) -> datetime:
+        """The earliest start that can be booked at ``now`` (the minimum notice)."""
+        return now + self.min_notice
+
+    def latest(self, now: datetime) -> datetime:
+        """The end of the booking horizon at ``now``: every start is before it."""
+        return now + timedelta(days=self.horizon_days)
+
 
 @dataclass(frozen=True)
 class Slot:

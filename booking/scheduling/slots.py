@@ -57,8 +57,8 @@ def _request(duration: timedelta, buffer: timedelta, now: datetime, rules: SlotR
     return _Request(
         duration=duration,
         reach=duration + buffer,
-        earliest=now_utc + rules.min_notice,
-        latest=now_utc + timedelta(days=rules.horizon_days),
+        earliest=rules.earliest(now_utc),
+        latest=rules.latest(now_utc),
     )
 
 

@@ -25,9 +25,8 @@ from booking.extensions import db
 from booking.models import Appointment, AppointmentStatus, Service, Therapist, TimeOff, WorkingHours
 from booking.models.base import utcnow
 from booking.scheduling import Interval, Slot, SlotRules, SlotSearchError, TherapistCalendar
-from booking.templating import clinic_zone
+from booking.clinic import clinic_zone
 
-MAX_RANGE_DAYS = 31
 # No visit plus its buffer lasts a day: bookings starting earlier than this before
 # a search cannot reach into it, which lets the (therapist_id, starts_at) index
 # bound the scan of past appointments from below.
@@ -52,7 +51,7 @@ def slot_rules() -> SlotRules:
     config = current_app.config
     return SlotRules(grid_minutes=config["SLOT_GRID_MINUTES"],
                      min_notice=timedelta(minutes=config["MIN_NOTICE_MINUTES"]),
-                     horizon_days=config["BOOKING_HORIZON_DAYS"], max_range_days=MAX_RANGE_DAYS)
+                     horizon_days=config["BOOKING_HORIZON_DAYS"])
 
 
 def storable_id(value: int) -> bool:
@@ -63,8 +62,7 @@ def storable_id(value: int) -> bool:
 def bookable_days(now: datetime) -> tuple[date, date]:
     """The first and last local days on which a visit can be booked now."""
     zone = clinic_zone()
-    horizon = timedelta(days=current_app.config["BOOKING_HORIZON_DAYS"])
-    return now.astimezone(zone).date(), (now + horizon).astimezone(zone).date()
+    return now.astimezone(zone).date(), slot_rules().latest(now).astimezone(zone).date()
 
 
 def window(service: Service, first_day: date, last_day: date) -> Window:

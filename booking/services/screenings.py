@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from booking.extensions import db
 from booking.models import Screening
 from booking.routing import Caution, Reason, Recommendation, recommend
+from booking.validators import parse_uuid
 
 
 def create_screening(answers: Mapping[str, object]) -> Screening:
@@ -27,11 +28,8 @@ def create_screening(answers: Mapping[str, object]) -> Screening:
 
 def get_screening(screening_id: str | uuid.UUID) -> Screening | None:
     """Return the screening with this id, or None for an unknown or malformed id."""
-    try:
-        key = screening_id if isinstance(screening_id, uuid.UUID) else uuid.UUID(str(screening_id))
-    except ValueError:
-        return None
-    return db.session.get(Screening, key)
+    key = parse_uuid(screening_id)
+    return db.session.get(Screening, key) if key else None
 
 
 def recommendation_of(screening: Screening) -> Recommendation:

@@ -241,3 +241,22 @@ def test_reschedule_moves_the_visit_under_the_cut_off(client: FlaskClient, clini
     with time_machine.travel(local(2026, 12, 2, 17), tick=False):
         late = client.post(path, json={"starts_at": "2026-12-04T10:00:00-07:00"}, headers=headers)
     assert late.status_code == 409 and "403-555-0142" in late.json["error"]
+
+
+def test_knowing_someones_email_gives_no_power_over_their_visit(client: FlaskClient, clinic: Clinic) -> None:
+    victim = booked(client, booking(clinic))
+    stranger = booking(clinic, email="ALEX@Example.COM", starts_at="2026-12-03T10:00:00-07:00")
+    stranger["patient"].update(name="Mallory Stranger", phone="587-555-0199")
+    booked(client, stranger)
+    shown = client.get(f"{URL}/{victim['id']}", headers=bearer(victim["manage_token"]))
+    assert shown.json["patient"] == {"name": "Alex Morgan"}
+
+
+def test_an_idempotency_key_with_another_name_or_phone_is_refused(client: FlaskClient, clinic: Clinic) -> None:
+    booked(client, booking(clinic), **{"Idempotency-Key": "abc-123"})
+    for change in ({"name": "Mallory Stranger"}, {"phone": "587-555-0199"}):
+        body = booking(clinic)
+        body["patient"].update(change)
+        refused = client.post(URL, json=body, headers={"Idempotency-Key": "abc-123"})
+        assert refused.status_code == 422 and list(refused.json["errors"]) == ["idempotency_key"]
+    assert appointments() == 1

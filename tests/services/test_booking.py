@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from booking.extensions import db
 from booking.models import Appointment, AppointmentStatus, Patient
 from booking.services import availability
-from booking.services import booking as booking_service
+from booking.services.booking import create as booking_service
 from booking.services.booking import (BookingRequest, ChangeNotAllowed, InvalidBooking, PatientDetails,
                                       ReferredOut, SlotTaken, book, can_change, cancel, change_deadline,
                                       find_for_manage, manage_token, reschedule)
@@ -62,12 +62,15 @@ def test_find_for_manage_answers_none_on_any_mismatch(clinic: Clinic) -> None:
     assert find_for_manage(None, "nothing") is None
 
 
-def test_a_returning_patient_is_recognised_by_email_and_updated(clinic: Clinic) -> None:
-    book(request_for(clinic, TEN), now=NOW)
-    again = PatientDetails(name="Alex M. Morgan", email=" alex@EXAMPLE.com ", phone="587 555 0199")
-    visit = book(request_for(clinic, TEN + timedelta(days=1), patient=again), now=NOW).appointment
-    assert count(Patient) == 1
-    assert (visit.patient.name, visit.patient.phone) == ("Alex M. Morgan", "+15875550199")
+def test_a_booking_with_someone_elses_email_changes_nothing_of_theirs(clinic: Clinic) -> None:
+    victim = book(request_for(clinic, TEN), now=NOW)
+    stranger = PatientDetails(name="Mallory Stranger", email=" ALEX@example.COM ", phone="587 555 0199")
+    theirs = book(request_for(clinic, TEN + timedelta(days=1), patient=stranger), now=NOW).appointment
+    mine = find_for_manage(victim.appointment.id, victim.manage_token)
+    assert mine is not None
+    assert (mine.patient.name, mine.patient.phone) == ("Alex Morgan", "+14035550101")
+    assert theirs.patient_id != mine.patient_id
+    assert (theirs.patient.name, theirs.patient.phone) == ("Mallory Stranger", "+15875550199")
 
 
 @pytest.mark.parametrize(("change", "field"), [
@@ -206,16 +209,25 @@ def test_the_same_idempotency_key_gives_the_same_booking(clinic: Clinic) -> None
     again = book(request_for(clinic, TEN, key="k-1"), now=NOW + timedelta(minutes=1))
     assert again.replayed and again.appointment.id == first.appointment.id
     assert again.manage_token == first.manage_token
-    anyone = book(request_for(clinic, TEN, key="k-1", therapist=None), now=NOW)
-    assert anyone.replayed and count(Appointment) == 1
+    same_instant = book(request_for(clinic, TEN.astimezone(UTC), key="k-1"), now=NOW)
+    assert same_instant.replayed and count(Appointment) == 1
 
 
-def test_an_idempotency_key_reused_for_another_booking_is_refused(clinic: Clinic) -> None:
-    book(request_for(clinic, TEN, key="k-1"), now=NOW)
+@pytest.mark.parametrize("change", [
+    {"starts_at": TEN + timedelta(hours=1)},
+    {"therapist": None},
+    {"patient": replace(ALEX, name="Mallory Stranger")},
+    {"patient": replace(ALEX, phone="587-555-0199")},
+    {"patient": replace(ALEX, email="alex@example.com")},
+], ids=["time", "therapist", "name", "phone", "email"])
+def test_an_idempotency_key_reused_with_any_field_changed_is_refused(clinic: Clinic, change: dict[str, Any]) -> None:
+    first = book(request_for(clinic, TEN, key="k-1"), now=NOW)
     with pytest.raises(InvalidBooking) as caught:
-        book(request_for(clinic, TEN + timedelta(hours=1), key="k-1"), now=NOW)
+        book(request_for(clinic, **{"starts_at": TEN, **change}, key="k-1"), now=NOW)
     assert list(caught.value.errors) == ["idempotency_key"]
-    assert count(Appointment) == 1
+    assert "different request" in caught.value.errors["idempotency_key"]
+    assert count(Appointment) == 1 and count(Patient) == 1
+    assert first.appointment.patient.name == "Alex Morgan"
 
 
 # Cancelling and rescheduling -------------------------------------------------------------------

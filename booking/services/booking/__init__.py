@@ -1,0 +1,40 @@
+"""Booking, cancelling and rescheduling visits: every booking change goes through this package.
+
+Each change (``book``, ``cancel``, ``reschedule``) runs in one database
+transaction that the package owns and ends in ``reservation.commit``, the one
+place where the notification outbox rows of the change will be written.
+
+- ``requests``: what a booking asks for and the checks of every field;
+- ``reservation``: the re-check of the slot under a row lock, lost races, the commit;
+- ``create``: booking, with Idempotency-Key replays and retries;
+- ``change``: cancelling and rescheduling until the cut-off;
+- ``patients``: who a booking belongs to (the rule for matching patients);
+- ``tokens``: the secret manage links;
+- ``errors``: why a change is refused.
+"""
+
+from booking.services.booking.change import can_change, cancel, change_deadline, reschedule
+from booking.services.booking.create import book
+from booking.services.booking.errors import BookingError, ChangeNotAllowed, InvalidBooking, ReferredOut, SlotTaken
+from booking.services.booking.requests import Booked, BookingRequest, PatientDetails
+from booking.services.booking.tokens import derive_manage_token, find_for_manage, manage_token, token_hash
+
+__all__ = [
+    "Booked",
+    "BookingError",
+    "BookingRequest",
+    "ChangeNotAllowed",
+    "InvalidBooking",
+    "PatientDetails",
+    "ReferredOut",
+    "SlotTaken",
+    "book",
+    "can_change",
+    "cancel",
+    "change_deadline",
+    "derive_manage_token",
+    "find_for_manage",
+    "manage_token",
+    "reschedule",
+    "token_hash",
+]
