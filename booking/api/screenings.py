@@ -71,10 +71,19 @@ def _answer_schema(question: dict[str, Any]) -> dict[str, Any]:
     return {"type": "array", "items": codes, **described}
 
 
+def _unless_given(question: dict[str, Any]) -> dict[str, Any]:
+    """The schema part that waives a required question once its "required_unless" answer is not empty."""
+    if "required_unless" not in question:
+        return {}
+    other = question["required_unless"]
+    return {"not": {"required": [other], "properties": {other: {"minItems": 1}}}}
+
+
 def _answers_schema() -> dict[str, Any]:
     """The JSON Schema of the answers: the contract's keys, codes, ranges and conditions."""
     conditional = [
-        {"if": {"required": [answer], "properties": {answer: {"contains": {"const": code}}}},
+        {"if": {"required": [answer], "properties": {answer: {"contains": {"const": code}}},
+                **_unless_given(question)},
          "then": {"required": [question["key"]]}}
         for question in QUESTIONS if question["required"] is True
         for answer, code in question.get("asked_when", {}).items()  # type: ignore[attr-defined]

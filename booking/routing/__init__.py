@@ -1,5 +1,6 @@
 """Pre-booking screening: validate a patient's answers and recommend a care pathway (pure)."""
 
+from .answers import Answers
 from .codes import (
     CAUTION_CODES,
     CONCERN_CODES,
@@ -25,8 +26,8 @@ from .recommendation import (
     RecommendationDict,
     recommend,
 )
-from .rules import RULES_VERSION
-from .validation import ANSWER_KEYS, Answers, ScreeningError, validate_answers
+from .rules import RULES_VERSION, refer_out_certain
+from .validation import ANSWER_KEYS, ScreeningError, normalise_answers, validate_answers
 
 __all__ = [
     "ANSWER_KEYS",
@@ -53,6 +54,8 @@ __all__ = [
     "Recommendation",
     "RecommendationDict",
     "ScreeningError",
+    "normalise_answers",
     "recommend",
+    "refer_out_certain",
     "validate_answers",
 ]

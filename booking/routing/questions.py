@@ -1,4 +1,8 @@
-"""QUESTIONS: a JSON-serialisable description of every screening question, in asking order."""
+"""QUESTIONS: a JSON-serialisable description of every screening question, in asking order.
+
+A question may carry "asked_when" ({answer key: code}: asked only when that answer holds
+the code) and "required_unless" (an answer key: not required once that answer is not empty).
+"""
 
 from .codes import CONCERNS, PRECAUTIONS, PREFERENCES, RED_FLAGS
 from .validation import INTEGER_RANGES
@@ -70,7 +74,13 @@ QUESTIONS: list[dict[str, object]] = [
         "weeks_since_surgery",
         "How many weeks ago was your surgery?",
         "Your best guess is fine. Enter 0 if it was this week.",
-        {"unit": "weeks", "required": True, "asked_when": {"concerns": "post_surgery"}},
+        # Asked after surgery; not needed once a red flag decides (R1 needs no more answers).
+        {
+            "unit": "weeks",
+            "required": True,
+            "asked_when": {"concerns": "post_surgery"},
+            "required_unless": "red_flags",
+        },
     ),
     {
         "key": "preference",

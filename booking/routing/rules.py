@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, replace
 
+from .answers import Answers
 from .codes import (
     CONTRAINDICATIONS,
     EMERGENCY_FLAGS,
@@ -10,12 +11,11 @@ from .codes import (
     PHYSIOTHERAPY_CONCERNS,
     RECENT_SURGERY_CODE,
 )
-from .validation import Answers
 
 # The version of the rules that decided a screening; it is stored with every screening.
 # It MUST change whenever any rule, code or code meaning in this package changes, so that
 # a stored recommendation can always be explained by the rules that made it.
-RULES_VERSION = "2026-11-27.1"
+RULES_VERSION = "2026-12-01.1"
 
 RECENT_SURGERY_WEEKS = 6
 
@@ -37,6 +37,16 @@ def _contraindications(answers: Answers) -> tuple[str, ...]:
     return tuple(code for code in answers.precautions if code in CONTRAINDICATIONS)
 
 
+def refer_out_certain(answers: Answers) -> bool:
+    """Whether the answers given already decide refer_out, whatever else would be answered.
+
+    That is exactly when a red flag is present: R1 comes first and no later rule overrides
+    it. A screening may then stop at once and ask nothing more (the questions not asked,
+    weeks since surgery included, are not needed).
+    """
+    return bool(answers.red_flags)
+
+
 def r1_red_flags(answers: Answers) -> Decision | None:
     """R1 red flags: any red flag means see a doctor first (refer_out) and no booking.
 
@@ -44,7 +54,7 @@ def r1_red_flags(answers: Answers) -> Decision | None:
     emergency department), otherwise urgent (see a doctor today; Health Link 811 in
     Alberta). Reported contraindications stay listed. Returns None when no flag applies.
     """
-    if not answers.red_flags:
+    if not refer_out_certain(answers):
         return None
     emergency = any(code in EMERGENCY_FLAGS for code in answers.red_flags)
     return Decision(

@@ -1,14 +1,15 @@
 """Check raw screening answers: return normalised `Answers` or raise `ScreeningError`."""
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 
+from .answers import Answers
 from .codes import (
     CONCERN_CODES,
     PRECAUTION_CODES,
     PREFERENCE_CODES,
     RED_FLAG_CODES,
 )
+from .rules import refer_out_certain
 
 ANSWER_KEYS: tuple[str, ...] = (
     "concerns",
@@ -46,32 +47,6 @@ MISSING_WEEKS = (
     "Please tell us how many weeks ago you had your surgery (a whole number from 0 to 520)."
 )
 BAD_PREFERENCE = 'Your preference must be "physiotherapy", "massage" or "no_preference".'
-
-
-@dataclass(frozen=True)
-class Answers:
-    """Validated answers: codes de-duplicated in the contract's order, defaults filled in."""
-
-    concerns: tuple[str, ...] = ()
-    red_flags: tuple[str, ...] = ()
-    precautions: tuple[str, ...] = ()
-    pain_level: int | None = None
-    symptom_weeks: int | None = None
-    weeks_since_surgery: int | None = None
-    preference: str = "no_preference"
-
-    def to_dict(self) -> dict[str, object]:
-        """Return the answers as JSON-ready data, leaving out questions that were not answered."""
-        data: dict[str, object] = {
-            "concerns": list(self.concerns),
-            "red_flags": list(self.red_flags),
-            "precautions": list(self.precautions),
-            "pain_level": self.pain_level,
-            "symptom_weeks": self.symptom_weeks,
-            "weeks_since_surgery": self.weeks_since_surgery,
-            "preference": self.preference,
-        }
-        return {key: value for key, value in data.items() if value is not None}
 
 
 class ScreeningError(ValueError):
@@ -125,11 +100,7 @@ def validate_answers(answers: object) -> Answers:
     if "concerns" not in errors and not lists["concerns"] and not lists["red_flags"]:
         errors["concerns"] = NO_CONCERN
     post_surgery = "post_surgery" in lists["concerns"]
-    if post_surgery and "weeks_since_surgery" not in answers:
-        errors["weeks_since_surgery"] = MISSING_WEEKS
-    if errors:
-        raise ScreeningError(errors)
-    return Answers(
+    validated = Answers(
         concerns=lists["concerns"],
         red_flags=lists["red_flags"],
         precautions=lists["precautions"],
@@ -138,3 +109,20 @@ def validate_answers(answers: object) -> Answers:
         weeks_since_surgery=numbers["weeks_since_surgery"] if post_surgery else None,
         preference=str(preference),
     )
+    needs_weeks = post_surgery and not refer_out_certain(validated)
+    if needs_weeks and "weeks_since_surgery" not in answers:
+        errors["weeks_since_surgery"] = MISSING_WEEKS
+    if errors:
+        raise ScreeningError(errors)
+    return validated
+
+
+def normalise_answers(answers: Mapping[str, object]) -> dict[str, object]:
+    """Validate raw answers and return them as they are kept: JSON-ready, answered keys only.
+
+    Each list's codes appear once, in the contract's order; weeks since surgery are kept
+    only with post_surgery; questions that were not answered (or not asked) stay absent
+    rather than taking their defaults. Raises `ScreeningError` for invalid answers.
+    """
+    validated = validate_answers(answers).to_dict()
+    return {key: value for key, value in validated.items() if key in answers}

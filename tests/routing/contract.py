@@ -100,7 +100,8 @@ def valid_answers(draw: st.DrawFn) -> dict[str, Any]:
         if codes or include:
             answers[key] = codes
     for key, (low, high) in RANGES.items():
-        required = key == "weeks_since_surgery" and "post_surgery" in concerns
+        # R1 decides a red-flag screening without the weeks since surgery (the contract's Errors).
+        required = key == "weeks_since_surgery" and "post_surgery" in concerns and not red_flags
         if required or draw(st.booleans()):
             answers[key] = draw(st.integers(low, high))
     if draw(st.booleans()):
@@ -168,6 +169,10 @@ def invalid_answers(draw: st.DrawFn) -> tuple[dict[str, Any], str]:
     if mistake == "missing_weeks":
         answers["concerns"] = list(answers.get("concerns", [])) + ["post_surgery"]
         answers.pop("weeks_since_surgery", None)
+        if draw(st.booleans()):
+            answers["red_flags"] = []
+        else:
+            answers.pop("red_flags", None)
         return answers, "weeks_since_surgery"
     for key in ("concerns", "red_flags"):
         if draw(st.booleans()):

@@ -20,6 +20,8 @@ from booking.routing import (
     RED_FLAG_CODES,
     ScreeningError,
     recommend,
+    refer_out_certain,
+    validate_answers,
 )
 
 from .contract import (
@@ -102,9 +104,9 @@ def test_cautions_follow_r5_and_r6(answers: dict[str, Any]) -> None:
     expected = set(answers.get("precautions", [])) & CAUTION if massage else set()
     assert cautions & CAUTION == expected
     recent = (
-        "post_surgery" in answers.get("concerns", [])
+        massage
+        and "post_surgery" in answers.get("concerns", [])
         and answers["weeks_since_surgery"] < 6
-        and massage
     )
     assert ("recent_surgery" in cautions) == recent
     assert cautions <= set(CAUTION_CODES)
@@ -121,6 +123,22 @@ def test_reasons_are_never_empty_and_name_answers(answers: dict[str, Any]) -> No
         assert item.text.strip()
     assert {r.code for r in result.reasons} <= given_codes
     assert result.advice.strip()
+
+
+@given(valid_answers(), st.data())
+def test_a_red_flag_decides_whatever_is_left_unasked(answers: dict[str, Any], data: st.DataObject) -> None:
+    """With a red flag, refer_out is certain: any of the other answers may be left out (not asked yet),
+    weeks since surgery included, and the answers given still screen to the same outcome."""
+    flags = set(answers.get("red_flags", []))
+    result = recommend(answers)
+    assert refer_out_certain(validate_answers(answers)) == bool(flags)
+    if not flags:
+        return
+    kept = data.draw(st.sets(st.sampled_from([k for k in answers if k != "red_flags"])))
+    partial = {key: value for key, value in answers.items() if key in kept or key == "red_flags"}
+    early = recommend(partial)
+    assert (early.pathway, early.urgency, early.therapy_types, early.reasons) == (
+        result.pathway, result.urgency, result.therapy_types, result.reasons)
 
 
 @given(valid_answers(), st.randoms(use_true_random=False))

@@ -4,7 +4,7 @@ from typing import Any
 
 import pytest
 
-from booking.routing import Answers, ScreeningError, recommend, validate_answers
+from booking.routing import Answers, ScreeningError, normalise_answers, recommend, validate_answers
 from tests.routing.contract import KEYS
 
 
@@ -85,10 +85,32 @@ def test_post_surgery_needs_weeks_since_surgery() -> None:
     assert "weeks" in errors["weeks_since_surgery"]
 
 
-def test_post_surgery_needs_weeks_even_with_a_red_flag() -> None:
-    """Invalid answers never give a recommendation, even a referral."""
-    errors = errors_for({"concerns": ["post_surgery"], "red_flags": ["chest_pain"]})
+@pytest.mark.parametrize("flag", ["chest_pain", "calf_swelling"])
+def test_a_red_flag_needs_no_weeks_since_surgery(flag: str) -> None:
+    """R1 decides without the weeks, so a patient with a red flag is asked nothing more."""
+    result = recommend({"concerns": ["post_surgery"], "red_flags": [flag]})
+    assert (result.pathway, result.therapy_types) == ("refer_out", ())
+    assert [reason.code for reason in result.reasons] == [flag]
+    errors = errors_for({"concerns": ["post_surgery"], "red_flags": [flag], "weeks_since_surgery": 600})
     assert list(errors) == ["weeks_since_surgery"]
+
+
+def test_an_empty_red_flag_list_still_needs_the_weeks() -> None:
+    """Only a red flag present waives the weeks since surgery."""
+    errors = errors_for({"concerns": ["post_surgery"], "red_flags": []})
+    assert list(errors) == ["weeks_since_surgery"]
+
+
+def test_normalised_answers_keep_only_what_was_answered() -> None:
+    """The answers as kept: answered keys only, codes once in table order, no defaults added."""
+    raw = {"concerns": ["relaxation", "chronic_pain"] * 500 + ["relaxation"],
+           "red_flags": ["calf_swelling", "chest_pain", "chest_pain"], "weeks_since_surgery": 3}
+    assert normalise_answers(raw) == {"concerns": ["chronic_pain", "relaxation"],
+                                      "red_flags": ["chest_pain", "calf_swelling"]}
+    assert list(normalise_answers({"preference": "massage", "concerns": ["relaxation"]})) == [
+        "concerns", "preference"]
+    with pytest.raises(ScreeningError):
+        normalise_answers({"concerns": ["relaxation"], "extra": 1})
 
 
 @pytest.mark.parametrize(
