@@ -13,20 +13,33 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def compose_config(**env: str) -> subprocess.CompletedProcess[str]:
     """Run Debian's docker-compose config -q on the project's file."""
-    environ = {k: v for k, v in os.environ.items() if k != "SECRET_KEY"} | env
+    environ = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "PUBLIC_BASE_URL")} | env
     return subprocess.run(["docker-compose", "-f", str(ROOT / "docker-compose.yml"), "config", "-q"],
                           capture_output=True, text=True, env=environ, check=False)
 
 
 def test_compose_file_is_valid() -> None:
-    result = compose_config(SECRET_KEY="not-a-real-secret")
+    result = compose_config(SECRET_KEY="not-a-real-secret", PUBLIC_BASE_URL="https://book.example.ca")
     assert result.returncode == 0, result.stderr
 
 
 def test_compose_file_demands_a_secret_key() -> None:
-    result = compose_config()
+    result = compose_config(PUBLIC_BASE_URL="https://book.example.ca")
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+def test_compose_file_demands_the_public_base_url_links_are_built_from() -> None:
+    result = compose_config(SECRET_KEY="not-a-real-secret")
+    assert result.returncode != 0
+    assert "PUBLIC_BASE_URL" in result.stderr
+
+
+def test_the_compose_environment_is_one_production_accepts() -> None:
+    environment = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["x-app-environment"]
+    assert environment["BOOKING_ENV"] == "production"
+    assert environment["REDIS_URL"].startswith("redis://"), "in-memory rate limits are refused in production"
+    assert "PUBLIC_BASE_URL" in environment
 
 
 def test_compose_has_web_db_and_redis_with_healthchecks() -> None:
