@@ -2,35 +2,49 @@
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell cat requirements-dev.lock | cksum | cut -d' ' -f1)
+# One stamp per lock file, named after its checksum: a changed lock reinstalls.
+RUN_STAMP := $(VENV)/.installed-run-$(shell cksum < requirements.lock | cut -d' ' -f1)
+DEV_STAMP := $(VENV)/.installed-dev-$(shell cksum < requirements-dev.lock | cut -d' ' -f1)
+PIP := $(BIN)/pip install --quiet --disable-pip-version-check
 FLASK := $(BIN)/flask --app booking
 
-.PHONY: install run test lock benchmark
+.PHONY: install install-dev run test lock benchmark
 
-$(STAMP): requirements-dev.lock
+$(VENV)/pyvenv.cfg:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Python 3.11 is required, found " + sys.version)'
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.lock
-	rm -f $(VENV)/.installed-*
-	touch $(STAMP)
 
-install: $(STAMP)
+# What the app needs to run (requirements.lock, as in the Docker image).
+$(RUN_STAMP): requirements.lock | $(VENV)/pyvenv.cfg
+	$(PIP) -r requirements.lock
+	rm -f $(VENV)/.installed-run-*
+	touch $@
+
+# The same plus the test tools (pytest, ruff, playwright...), at the same versions.
+$(DEV_STAMP): requirements-dev.lock $(RUN_STAMP)
+	$(PIP) -r requirements-dev.lock
+	rm -f $(VENV)/.installed-dev-*
+	touch $@
+
+install: $(RUN_STAMP)
+
+install-dev: $(DEV_STAMP)
 
 run: install
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo --if-empty
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
-test: install
+test: install-dev
 	$(BIN)/ruff check booking tests benchmarks migrations
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-benchmark: install
+benchmark: install-dev
 	$(BIN)/python benchmarks/booking.py
 
 # Re-pin every dependency after editing pyproject.toml (needs uv: pip install uv).
 # requirements.lock is what the app runs on (the Docker image); requirements-dev.lock
-# adds the test tools at the same versions, and is what .venv gets.
+# adds the test tools at the same versions (`make run` installs the first, `make test` both).
 lock:
 	uv pip compile pyproject.toml --python-version 3.11 --no-header -o requirements.lock
 	uv pip compile pyproject.toml --extra dev -c requirements.lock --python-version 3.11 --no-header -o requirements-dev.lock

@@ -70,3 +70,17 @@ def test_lock_files_pin_everything_and_agree() -> None:
     assert all(development[name] == version for name, version in runtime.items())
     assert "requirements.lock" in (ROOT / "Dockerfile").read_text()
     assert "requirements-dev.lock" in (ROOT / "Makefile").read_text()
+
+
+def make_dry_run(target: str, venv: Path) -> str:
+    """The commands `make <target>` would run from scratch, into a venv of its own (nothing is run)."""
+    result = subprocess.run(["make", "-n", "-B", "-C", str(ROOT), target, f"VENV={venv}"],
+                            capture_output=True, text=True, check=True)
+    return result.stdout
+
+
+def test_make_run_installs_only_what_the_app_needs(tmp_path: Path) -> None:
+    run = make_dry_run("run", tmp_path / "venv")
+    assert "-r requirements.lock" in run and "requirements-dev.lock" not in run
+    test = make_dry_run("test", tmp_path / "venv")
+    assert "-r requirements-dev.lock" in test and "ruff check" in test and "pytest" in test
