@@ -1,5 +1,6 @@
 """Booking a visit after the screening, and managing it through the secret link."""
 
+from booking.appointments import find  # noqa: F401  (adds "Manage my booking" to the blueprint)
 from booking.appointments.views import bp
 
 __all__ = ["bp"]

@@ -95,6 +95,13 @@ class DetailsForm(FlaskForm):
                                                     "or call us to book by phone.")])
 
 
+class FindBookingForm(FlaskForm):
+    """"Manage my booking": the email address the visits were booked with."""
+
+    email = EmailField("Email address", validators=[
+        DataRequired("Enter the email address you booked with."), Length(max=254), email_address])
+
+
 class CancelForm(FlaskForm):
     """Cancelling a visit, with an optional reason."""
 

@@ -1,4 +1,5 @@
-"""The day-and-time picker shared by booking and rescheduling: one day's open times, grouped."""
+"""The day-and-time picker shared by booking and rescheduling: one day's open times, grouped,
+and which of the coming days have any."""
 
 from __future__ import annotations
 
@@ -9,15 +10,17 @@ from datetime import date, datetime, timedelta
 
 from booking.appointments.forms import format_start
 from booking.models import Service
-from booking.scheduling import Slot, SlotSearchError
+from booking.scheduling import Slot, SlotRules, SlotSearchError
 from booking.models.base import utcnow
 from booking.services.availability import bookable_days, nearby_slots, search_slots
-from booking.templating import clinic_zone, local_time
+from booking.clinic import clinic_zone
+from booking.templating import local_time
 
 TIME_LABEL = "%-I:%M %p %Z"
+DAY_LABEL = "%A %B %-d"
 DAY_AND_TIME_LABEL = "%A %B %-d at %-I:%M %p %Z"
-SEARCH_WINDOW_DAYS = 31
 PERIODS = (("Morning", 0), ("Afternoon", 12), ("Evening", 17))
+COMING_DAYS = 7
 
 
 @dataclass(frozen=True)
@@ -27,6 +30,15 @@ class TimeChoice:
     value: str
     label: str
     hour: int
+
+
+@dataclass(frozen=True)
+class DayChoice:
+    """One of the coming days: where it is shown, and whether it has any open time."""
+
+    day: date
+    url: str
+    has_times: bool
 
 
 @dataclass
@@ -39,7 +51,14 @@ class DayView:
     periods: list[tuple[str, list[TimeChoice]]] = field(default_factory=list)
     previous_url: str | None = None
     next_url: str | None = None
+    coming: list[DayChoice] = field(default_factory=list)
+    next_open: DayChoice | None = None
     error: str | None = None
+
+    def offers(self, start: datetime) -> bool:
+        """Whether this start time is one of the open times shown."""
+        value = format_start(start)
+        return any(choice.value == value for _, times in self.periods for choice in times)
 
 
 def time_choices(slots: Iterable[Slot], label: str = TIME_LABEL) -> list[TimeChoice]:
@@ -59,12 +78,13 @@ def _periods(choices: list[TimeChoice]) -> list[tuple[str, list[TimeChoice]]]:
 
 
 def first_open_day(service: Service, therapist_id: int | None, now: datetime | None = None,
-                   exclude: uuid.UUID | None = None) -> date | None:
-    """The first local day with an open time, searching window by window up to the horizon."""
-    start, last = bookable_days(now or utcnow())
+                   exclude: uuid.UUID | None = None, start: date | None = None) -> date | None:
+    """The first local day (from ``start``, else today) with an open time, window by window up to the horizon."""
+    first, last = bookable_days(now or utcnow())
+    start = max(start or first, first)
     zone = clinic_zone()
     while start <= last:
-        end = min(start + timedelta(days=SEARCH_WINDOW_DAYS - 1), last)
+        end = min(start + timedelta(days=SlotRules.max_range_days - 1), last)
         slots = search_slots(service, start, end, therapist_id=therapist_id, now=now, exclude=exclude)
         if slots:
             return min(slot.starts_at for slot in slots).astimezone(zone).date()
@@ -75,7 +95,11 @@ def first_open_day(service: Service, therapist_id: int | None, now: datetime | N
 def day_view(service: Service, requested: date | None, *, therapist_id: int | None,
              link: Callable[[date], str], now: datetime | None = None,
              exclude: uuid.UUID | None = None) -> DayView:
-    """The open times on the day asked for, or on the first day with openings (``exclude``: a visit being moved)."""
+    """The open times on the day asked for, or on the first day with openings, and the coming days.
+
+    ``exclude`` names a visit being moved. The day shown and the six after it are marked open
+    or not, and ``next_open`` is the first later day with open times.
+    """
     first, last = bookable_days(now or utcnow())
     view = DayView(day=requested, first_day=first, last_day=last)
     if requested is not None and requested < first:
@@ -85,15 +109,26 @@ def day_view(service: Service, requested: date | None, *, therapist_id: int | No
         view.day = None
     if view.day is None:
         view.day = first_open_day(service, therapist_id, now, exclude) or first
-    try:
-        slots = search_slots(service, view.day, view.day, therapist_id=therapist_id, now=now, exclude=exclude)
-    except SlotSearchError as exc:
-        view.error, slots = " ".join(exc.errors.values()), []
-    view.periods = _periods(time_choices(slots))
     if view.day > first:
         view.previous_url = link(view.day - timedelta(days=1))
     if view.day < last:
         view.next_url = link(view.day + timedelta(days=1))
+    strip_end = min(view.day + timedelta(days=COMING_DAYS - 1), last)
+    try:
+        slots = search_slots(service, view.day, strip_end, therapist_id=therapist_id, now=now, exclude=exclude)
+    except SlotSearchError as exc:
+        view.error = " ".join(exc.errors.values())
+        return view
+    zone = clinic_zone()
+    open_days = {slot.starts_at.astimezone(zone).date() for slot in slots}
+    view.periods = _periods(time_choices(s for s in slots if s.starts_at.astimezone(zone).date() == view.day))
+    days = [view.day + timedelta(days=n) for n in range((strip_end - view.day).days + 1)]
+    view.coming = [DayChoice(day, link(day), day in open_days) for day in days]
+    later = sorted(day for day in open_days if day > view.day)
+    next_day = later[0] if later else first_open_day(service, therapist_id, now, exclude,
+                                                     start=strip_end + timedelta(days=1))
+    if next_day is not None:
+        view.next_open = DayChoice(next_day, link(next_day), True)
     return view
 
 

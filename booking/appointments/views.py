@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from datetime import date
+from datetime import date, datetime
 
 from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template,
                    request, url_for)
@@ -13,7 +13,7 @@ from booking.appointments.calendar import ics_for
 from booking.appointments.forms import (FIRST_AVAILABLE, BookingDayForm, CancelForm, DayForm,
                                         DetailsForm, RescheduleForm, ServiceForm, format_start,
                                         parse_start)
-from booking.appointments.picker import day_view, nearby_choices
+from booking.appointments.picker import DAY_LABEL, TIME_LABEL, day_view, nearby_choices
 from booking.extensions import db, limiter
 from booking.limits import booking_limit, read_limit
 from booking.links import absolute_url
@@ -23,7 +23,7 @@ from booking.services.booking import (BookingError, BookingRequest, InvalidBooki
                                       find_for_manage, reschedule)
 from booking.services.catalog import active_services, active_therapists
 from booking.services.screenings import get_screening, recommendation_of
-from booking.templating import local_time
+from booking.templating import local_time, price, service_title
 
 logger = logging.getLogger(__name__)
 
@@ -41,8 +41,14 @@ def _screening_or_404(screening_id: uuid.UUID) -> Screening:
 
 
 def _services(screening: Screening) -> list[Service]:
-    """The active services the screening allows, physiotherapy first."""
-    return [s for s in active_services() if s.therapy_type in screening.therapy_types]
+    """The active services the screening allows, physiotherapy first, and an assessment first of its type.
+
+    A patient who comes through the screening is new to us, and a new patient's care starts with
+    an assessment (the clinic names those services so); follow-ups come after it.
+    """
+    allowed = [s for s in active_services() if s.therapy_type in screening.therapy_types]
+    return sorted(allowed, key=lambda s: (screening.therapy_types.index(s.therapy_type),
+                                          "assessment" not in s.name.lower()))
 
 
 def _service(screening: Screening, code: str | None) -> Service | None:
@@ -76,8 +82,7 @@ def start(screening_id: uuid.UUID) -> str | Response:
         return _refer_out(screening)
     services = _services(screening)
     form = ServiceForm(formdata=request.args or None)
-    form.service.choices = [(s.code, f"{s.name} ({s.duration_minutes} minutes, "
-                                     f"${s.price_cents / 100:,.2f})") for s in services]
+    form.service.choices = [(s.code, f"{service_title(s)}, {price(s.price_cents)}") for s in services]
     if request.args and form.validate():
         return redirect(url_for(".times", screening_id=screening_id, service=form.service.data))
     return render_template("appointments/start.html", screening=screening, form=form,
@@ -105,8 +110,23 @@ def times(screening_id: uuid.UUID) -> str | Response:
 
     view = day_view(service, form.date.data, therapist_id=therapist_id, link=link)
     _show_day(form, view.day, view.error)
+    # A time tapped goes on only if the therapist and day chosen now offer it: the form that
+    # holds the time buttons also holds the choice, which may have changed since the times were shown.
+    start = parse_start(request.args.get("start"))
+    if start is not None and view.offers(start):
+        return redirect(url_for(".details", screening_id=screening_id, service=service.code,
+                                therapist=form.therapist.data, start=format_start(start)))
+    notice = _not_offered(start, next((t for t in therapists if t.id == therapist_id), None)) if start else None
     return render_template("appointments/times.html", screening=screening, service=service,
-                           form=form, view=view)
+                           form=form, view=view, notice=notice)
+
+
+def _not_offered(start: datetime, therapist: Therapist | None) -> str:
+    """Why a time tapped does not go on: the choice made since does not offer it."""
+    when = f"{local_time(start, TIME_LABEL)} on {local_time(start, DAY_LABEL)}"
+    if therapist is None:
+        return f"There is no open time at {when} any more. Choose one of the open times below."
+    return f"{therapist.name} has no open time at {when}. Here are {therapist.name}'s open times: choose one to continue."
 
 
 def _show_day(form: DayForm, day: date, error: str | None) -> None:
@@ -163,9 +183,15 @@ def details(screening_id: uuid.UUID) -> str | Response:
         if form.starts_at.choices:
             form.starts_at.data = None
     therapist = db.session.get(Therapist, therapist_id) if therapist_id else None
+    starts_at = parse_start(form.starts_at.data)
     return render_template("appointments/details.html", screening=screening, service=service,
-                           therapist=therapist, form=form, problem=problem,
-                           starts_at=parse_start(form.starts_at.data))
+                           therapist=therapist, form=form, problem=problem, starts_at=starts_at,
+                           changeable=starts_at is None or _changeable_once_booked(starts_at))
+
+
+def _changeable_once_booked(starts_at: datetime) -> bool:
+    """Whether a visit booked now at this time could still be changed online (the service's cut-off rule)."""
+    return can_change(Appointment(status=AppointmentStatus.BOOKED, starts_at=starts_at))
 
 
 def _show_errors(form: DetailsForm, error: InvalidBooking) -> str | None:

@@ -95,19 +95,19 @@ def test_times_are_shown_in_clinic_time_with_the_zone_across_the_dst_change(
     therapist = TherapistFactory(name="Dana Fall", hours=[(5, time(9), time(17)), *SUNDAY_NINE_TO_FIVE])
     page = client.get(times_url(clinic, therapist=therapist.id, date="2026-11-01")).get_data(as_text=True)
     labels = [label for _, label in slot_buttons(page)]
-    assert labels[0] == "9:00 AM MST" and labels[-1] == "4:00 PM MST"
+    assert labels[0] == "9:00 a.m. MST" and labels[-1] == "4:00 p.m. MST"
     assert len(labels) == 29  # 09:00 to 16:00 on a 15-minute grid, one hour visit
     assert "Morning" in page and "Afternoon" in page and "Evening" not in page
     values = dict((label, value) for value, label in slot_buttons(page))
-    assert values["9:00 AM MST"] == "2026-11-01T16:00:00Z"
+    assert values["9:00 a.m. MST"] == "2026-11-01T16:00:00Z"
     saturday = client.get(times_url(clinic, therapist=therapist.id, date="2026-10-31")).get_data(as_text=True)
-    assert slot_buttons(saturday)[0] == ("2026-10-31T15:00:00Z", "9:00 AM MDT")
+    assert slot_buttons(saturday)[0] == ("2026-10-31T15:00:00Z", "9:00 a.m. MDT")
 
 
 def test_first_available_shows_each_time_once(client: FlaskClient, clinic: Clinic) -> None:
     page = client.get(times_url(clinic, therapist="any", date="2026-10-30")).get_data(as_text=True)
     labels = [label for _, label in slot_buttons(page)]
-    assert labels[0] == "8:00 AM MDT"
+    assert labels[0] == "8:00 a.m. MDT"
     assert len(labels) == len(set(labels)) == 45  # 08:00 to 19:00, both therapists free
     assert "Evening" in page
 
@@ -122,7 +122,7 @@ def test_the_first_day_with_openings_is_shown_by_default(client: FlaskClient, cl
 
 def test_today_starts_after_the_notice_period_and_has_no_previous_day(client: FlaskClient, clinic: Clinic) -> None:
     page = client.get(times_url(clinic, date="2026-10-29")).get_data(as_text=True)
-    assert slot_buttons(page)[0][1] == "11:00 AM MDT"  # now 09:00, two hours' notice
+    assert slot_buttons(page)[0][1] == "11:00 a.m. MDT"  # now 09:00, two hours' notice
     assert 'rel="prev"' not in page
 
 
@@ -144,10 +144,10 @@ def test_booking_end_to_end(client: FlaskClient, clinic: Clinic) -> None:
                       query_string={"service": clinic.physio.code}).get_data(as_text=True)
     assert "Choose a day and time" in page
     page = client.get(times_url(clinic, therapist=therapist.id, date="2026-11-01")).get_data(as_text=True)
-    start = dict((label, value) for value, label in slot_buttons(page))["9:00 AM MST"]
+    start = dict((label, value) for value, label in slot_buttons(page))["9:00 a.m. MST"]
     details = client.get(f"/book/{screening.id}/details", query_string={
         "service": clinic.physio.code, "therapist": therapist.id, "start": start}).get_data(as_text=True)
-    assert "Sunday November 1, 2026 at 9:00 AM MST" in details and "Dana Fall" in details
+    assert "Sunday November 1, 2026 at 9:00 a.m. MST" in details and "Dana Fall" in details
     assert 'href="/book/privacy"' in details
     form = {name: input_value(details, name) for name in ("service", "therapist", "starts_at", "idempotency_key")}
     assert form["idempotency_key"]
@@ -161,7 +161,7 @@ def test_booking_end_to_end(client: FlaskClient, clinic: Clinic) -> None:
 
     page = client.get(response.location).get_data(as_text=True)
     assert "Your visit is booked" in page
-    assert "Sunday November 1, 2026" in page and "9:00 AM MST" in page
+    assert "Sunday November 1, 2026" in page and "9:00 a.m. MST" in page
     assert "Dana Fall" in page and "Physiotherapy assessment" in page
     assert "101 Riverfront Avenue SW, Calgary, AB T2P 0A1" in page and 'href="tel:+14035550142"' in page
     assert f'href="http://localhost/book/manage/{token}"' in page
@@ -246,8 +246,8 @@ def test_a_time_taken_meanwhile_offers_fresh_times_and_keeps_the_details(client:
     assert "That time was just taken" in page
     options = radio_options(page, "starts_at")
     assert options and all("MDT" in label for _, label in options)
-    assert ("2026-10-30T15:00:00Z", "Friday October 30 at 9:00 AM MDT") in options  # nearest, in time order
-    assert ("2026-10-30T17:00:00Z", "Friday October 30 at 11:00 AM MDT") in options
+    assert ("2026-10-30T15:00:00Z", "Friday October 30 at 9:00 a.m. MDT") in options  # nearest, in time order
+    assert ("2026-10-30T17:00:00Z", "Friday October 30 at 11:00 a.m. MDT") in options
     assert [value for value, _ in options] == sorted(value for value, _ in options)
     assert form["starts_at"] not in [value for value, _ in options]
     for name in ("name", "email", "phone"):

@@ -38,10 +38,10 @@ def reloaded(visit: Appointment) -> Appointment:
 
 def test_the_manage_page_shows_the_visit(client: FlaskClient, visit: Appointment) -> None:
     page = client.get(url(visit)).get_data(as_text=True)
-    assert "Monday November 2, 2026" in page and "10:00 AM MST" in page
+    assert "Monday November 2, 2026" in page and "10:00 a.m. MST" in page
     assert visit.therapist.name in page and "Physiotherapy assessment" in page
     assert "Booked" in page
-    assert "until Sunday November 1, 2026 at 10:00 AM MST" in page
+    assert "until Sunday November 1, 2026 at 10:00 a.m. MST" in page
     assert f'href="{url(visit, "cancel")}"' in page and f'href="{url(visit, "reschedule")}"' in page
 
 
@@ -101,15 +101,15 @@ def test_reschedule_with_the_same_therapist_frees_the_old_time(client: FlaskClie
     page = client.get(url(visit, "reschedule"), query_string={"date": "2026-11-03"}).get_data(as_text=True)
     assert "Open times on Tuesday November 3, 2026" in page
     times = dict((label, value) for value, label in slot_buttons(page))
-    assert "2:00 PM MST" in times
-    confirm = client.get(url(visit, "reschedule"), query_string={"start": times["2:00 PM MST"]})
+    assert "2:00 p.m. MST" in times
+    confirm = client.get(url(visit, "reschedule"), query_string={"start": times["2:00 p.m. MST"]})
     page = confirm.get_data(as_text=True)
-    assert "Move your visit to Tuesday November 3, 2026 at 2:00 PM MST?" in page
-    response = client.post(url(visit, "reschedule"), data={"starts_at": times["2:00 PM MST"]})
+    assert "Move your visit to Tuesday November 3, 2026 at 2:00 p.m. MST?" in page
+    response = client.post(url(visit, "reschedule"), data={"starts_at": times["2:00 p.m. MST"]})
     assert response.status_code == 303 and response.location == url(visit)
     moved = reloaded(visit)
     assert moved.starts_at == local(2026, 11, 3, 14) and moved.therapist_id == clinic.physiotherapists[0].id
-    assert "Your visit is moved to Tuesday November 3, 2026 at 2:00 PM MST" in client.get(url(visit)).get_data(
+    assert "Your visit is moved to Tuesday November 3, 2026 at 2:00 p.m. MST" in client.get(url(visit)).get_data(
         as_text=True)
     day = VISIT.date()
     free = search_slots(clinic.physio, day, day, therapist_id=clinic.physiotherapists[0].id)
@@ -125,7 +125,7 @@ def test_reschedule_to_a_time_taken_meanwhile_offers_fresh_times(client: FlaskCl
     assert response.status_code == 200
     assert "That time was just taken" in page
     options = radio_options(page, "starts_at")
-    assert ("2026-11-03T22:00:00Z", "Tuesday November 3 at 3:00 PM MST") in options
+    assert ("2026-11-03T22:00:00Z", "Tuesday November 3 at 3:00 p.m. MST") in options
     assert reloaded(visit).starts_at == VISIT
 
 
@@ -133,11 +133,11 @@ def test_rescheduling_offers_times_that_overlap_the_visit_being_moved(client: Fl
                                                                       visit: Appointment) -> None:
     page = client.get(url(visit, "reschedule"), query_string={"date": "2026-11-02"}).get_data(as_text=True)
     times = [label for _, label in slot_buttons(page)]
-    assert "10:15 AM MST" in times  # inside the visit's own hour: free once the visit moves
+    assert "10:15 a.m. MST" in times  # inside the visit's own hour: free once the visit moves
     booking = client.get(f"/book/{clinic.screenings['physiotherapy'].id}/times",
                          query_string={"service": clinic.physio.code, "therapist": visit.therapist_id,
                                        "date": "2026-11-02"}).get_data(as_text=True)
-    assert "10:15 AM MST" not in [label for _, label in slot_buttons(booking)]
+    assert "10:15 a.m. MST" not in [label for _, label in slot_buttons(booking)]
 
 
 def test_the_picker_is_the_same_component_in_booking_and_rescheduling(client: FlaskClient, clinic: Clinic,
