@@ -4,7 +4,7 @@ from booking.models.appointment import Appointment, AppointmentStatus
 from booking.models.catalog import THERAPY_LABELS, THERAPY_TYPES, Service
 from booking.models.clinic import ContactMessage
 from booking.models.patient import Patient
-from booking.models.screening import Screening
+from booking.models.screening import Screening, ScreeningDraft
 from booking.models.staff import Therapist, TimeOff, WorkingHours
 
 __all__ = [
@@ -15,6 +15,7 @@ __all__ = [
     "ContactMessage",
     "Patient",
     "Screening",
+    "ScreeningDraft",
     "Service",
     "Therapist",
     "TimeOff",

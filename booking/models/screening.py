@@ -1,4 +1,4 @@
-"""A stored screening: the answers, the recommendation and the rules that made it."""
+"""A stored screening (the answers, the recommendation and the rules that made it), and drafts."""
 
 from __future__ import annotations
 
@@ -29,3 +29,17 @@ class Screening(Base):
     def therapy_types(self) -> list[str]:
         """The therapy types this screening allows booking."""
         return list(self.recommendation["therapy_types"])
+
+
+class ScreeningDraft(Base):
+    """A screening in progress on the web: what was entered on each step so far, until it expires.
+
+    It is reached only through a random token kept in the patient's session cookie; only
+    the token's SHA-256 is stored here, so the table alone opens no draft.
+    """
+
+    __tablename__ = "screening_drafts"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    progress: Mapped[dict[str, Any]] = mapped_column(JSON)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -100,27 +100,6 @@ class DetailsForm(FlaskForm):
                             description=QUESTION["preference"]["hint"])
 
 
-@dataclass(frozen=True)
-class Step:
-    """One page of the screening: its address, heading, form and the answer keys it asks."""
-
-    slug: str
-    title: str
-    form: type[FlaskForm]
-    keys: frozenset[str]
-
-
-# The red_flags answer is built from validated yes/no fields, so no engine error can point at step 2.
-STEPS: tuple[Step, ...] = (
-    Step("reasons", "Why you are coming", ReasonsForm, frozenset({"concerns"})),
-    Step("warning-signs", QUESTION["red_flags"]["text"], WarningSignsForm, frozenset()),
-    Step("health", "Your health", HealthForm, frozenset({"precautions"})),
-    Step("details", "About your problem", DetailsForm,
-         frozenset({"pain_level", "symptom_weeks", "weeks_since_surgery", "preference"})),
-)
-STEP_BY_SLUG: dict[str, Step] = {step.slug: step for step in STEPS}
-
-
 def form_data(form: FlaskForm) -> dict[str, Any]:
     """What the patient entered on a step, to keep between pages (the CSRF token left out)."""
     return {field.name: field.data for field in form if field.name != "csrf_token"}
@@ -156,18 +135,59 @@ def _number(text: str | None) -> int | str | None:
         return text
 
 
-def answers_from(data: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
-    """Turn what was entered on every step into the contract's answers."""
-    reasons, flags, health, details = (data.get(step.slug, {}) for step in STEPS)
-    answers: dict[str, Any] = {
-        "concerns": list(reasons.get("concerns") or []),
-        "red_flags": [option["code"] for option in QUESTION["red_flags"]["options"]
-                      if flags.get(option["code"]) == YES],
-        "precautions": list(health.get("precautions") or []),
-        "preference": details.get("preference") or QUESTION["preference"]["default"],
-    }
+def _reasons(entered: Mapping[str, Any], earlier: Mapping[str, Any]) -> dict[str, Any]:
+    """Step 1's answer: the reasons ticked."""
+    return {"concerns": list(entered.get("concerns") or [])}
+
+
+def _warning_signs(entered: Mapping[str, Any], earlier: Mapping[str, Any]) -> dict[str, Any]:
+    """Step 2's answer: the red flags answered yes."""
+    return {"red_flags": [option["code"] for option in QUESTION["red_flags"]["options"]
+                          if entered.get(option["code"]) == YES]}
+
+
+def _health(entered: Mapping[str, Any], earlier: Mapping[str, Any]) -> dict[str, Any]:
+    """Step 3's answer: the conditions ticked (none ticked means none apply)."""
+    return {"precautions": list(entered.get("precautions") or [])}
+
+
+def _details(entered: Mapping[str, Any], earlier: Mapping[str, Any]) -> dict[str, Any]:
+    """Step 4's answers: the preference, and the numbers typed for the questions that were asked."""
+    answers: dict[str, Any] = {"preference": entered.get("preference") or QUESTION["preference"]["default"]}
     for key in NUMBER_KEYS:
-        value = _number(details.get(key))
-        if value is not None and asked(key, answers):
+        value = _number(entered.get(key))
+        if value is not None and asked(key, earlier):
             answers[key] = value
+    return answers
+
+
+@dataclass(frozen=True)
+class Step:
+    """One page of the screening: its address, heading, form, the answer keys it asks and how to
+    read them from what was entered (given the answers of the steps before it)."""
+
+    slug: str
+    title: str
+    form: type[FlaskForm]
+    keys: frozenset[str]
+    answers: Callable[[Mapping[str, Any], Mapping[str, Any]], dict[str, Any]]
+
+
+STEPS: tuple[Step, ...] = (
+    Step("reasons", "Why you are coming", ReasonsForm, frozenset({"concerns"}), _reasons),
+    Step("warning-signs", QUESTION["red_flags"]["text"], WarningSignsForm, frozenset({"red_flags"}),
+         _warning_signs),
+    Step("health", "Your health", HealthForm, frozenset({"precautions"}), _health),
+    Step("details", "About your problem", DetailsForm,
+         frozenset({"pain_level", "symptom_weeks", "weeks_since_surgery", "preference"}), _details),
+)
+STEP_BY_SLUG: dict[str, Step] = {step.slug: step for step in STEPS}
+
+
+def answers_from(data: Mapping[str, Mapping[str, Any]], steps: Sequence[Step] = STEPS) -> dict[str, Any]:
+    """Turn what was entered on the given steps into the contract's answers; other steps' questions
+    are left out (not asked yet, or not asked at all)."""
+    answers: dict[str, Any] = {}
+    for step in steps:
+        answers.update(step.answers(data.get(step.slug, {}), answers))
     return answers

@@ -1,21 +1,39 @@
-"""Screening use cases: run the routing rules on a patient's answers, store and find the result."""
+"""Screening use cases: run the routing rules on a patient's answers, store and find the result,
+and keep the web flow's screenings in progress (drafts) on the server until they expire."""
 
 from __future__ import annotations
 
+import copy
+import hashlib
+import secrets
 import uuid
 from collections.abc import Mapping
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import delete
 
 from booking.extensions import db
-from booking.models import Screening
-from booking.routing import Caution, Reason, Recommendation, recommend
+from booking.models import Screening, ScreeningDraft
+from booking.routing import Caution, Reason, Recommendation, normalise_answers, recommend
+from booking.services.clock import moment
 from booking.validators import parse_uuid
 
 
-def create_screening(answers: Mapping[str, object]) -> Screening:
-    """Store the answers with their recommendation; raises ScreeningError for invalid answers."""
-    recommendation = recommend(answers)
+# How long the answers of an unfinished web screening are kept after the patient's last step.
+DRAFT_LIFETIME = timedelta(hours=2)
+
+
+def create_screening(answers: Mapping[str, object], draft: str | None = None) -> Screening:
+    """Store the answers (normalised: answered keys only, each code once, in the contract's order)
+    with their recommendation; raises ScreeningError for invalid answers. The draft whose token
+    is given, if any, is deleted in the same transaction."""
+    kept = normalise_answers(answers)
+    recommendation = recommend(kept)
+    if draft:
+        db.session.execute(delete(ScreeningDraft).where(ScreeningDraft.token_hash == _draft_key(draft)))
     screening = Screening(
-        answers=dict(answers),
+        answers=kept,
         recommendation=dict(recommendation.to_dict()),
         pathway=recommendation.pathway,
         urgency=recommendation.urgency,
@@ -44,3 +62,40 @@ def recommendation_of(screening: Screening) -> Recommendation:
         preference=stored["preference"],
         rules_version=stored["rules_version"],
     )
+
+
+def _draft_key(token: str) -> str:
+    """How a draft's token is stored: its SHA-256, so the table alone opens no draft."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _live_draft(token: str, now: datetime) -> ScreeningDraft | None:
+    """The draft behind this token, unless there is none or it has expired."""
+    draft = db.session.get(ScreeningDraft, _draft_key(token))
+    return draft if draft is not None and draft.expires_at > now else None
+
+
+def load_draft(token: str, now: datetime | None = None) -> dict[str, Any] | None:
+    """What was entered so far in the draft behind this token (a copy to change freely);
+    None when there is no such draft or it has expired (an expired draft counts as gone)."""
+    draft = _live_draft(token, moment(now))
+    return copy.deepcopy(draft.progress) if draft else None
+
+
+def save_draft(token: str | None, progress: Mapping[str, Any], now: datetime | None = None) -> str:
+    """Keep a screening's progress for DRAFT_LIFETIME from now and return its draft's token.
+
+    Without a live draft for the token, a new draft is started under a new random token,
+    and the expired drafts are purged on the way.
+    """
+    now = moment(now)
+    draft = _live_draft(token, now) if token else None
+    if token is None or draft is None:
+        db.session.execute(delete(ScreeningDraft).where(ScreeningDraft.expires_at <= now))
+        token = secrets.token_urlsafe(32)
+        draft = ScreeningDraft(token_hash=_draft_key(token))
+        db.session.add(draft)
+    draft.progress = copy.deepcopy(dict(progress))
+    draft.expires_at = now + DRAFT_LIFETIME
+    db.session.commit()
+    return token

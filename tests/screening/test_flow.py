@@ -14,7 +14,7 @@ from werkzeug.test import TestResponse
 
 from booking import create_app
 from booking.extensions import db
-from booking.models import Screening
+from booking.models import Screening, ScreeningDraft
 from booking.routing import QUESTIONS, RED_FLAG_CODES
 from tests.conftest import test_settings
 
@@ -49,6 +49,20 @@ def finish(client: FlaskClient, *args: Iterable[str], **details: str) -> TestRes
     assert response.status_code == 303
     assert re.fullmatch(r"/screening/[0-9a-f-]{36}", response.headers["Location"])
     return client.get(response.headers["Location"])
+
+
+def stop_at_warning_signs(client: FlaskClient, concerns: Iterable[str], red_flags: Iterable[str]) -> TestResponse:
+    """Answer steps 1 and 2 with a red flag, which ends the screening; open the advice page."""
+    assert client.post(STEP_URLS[0], data={"concerns": list(concerns)}).status_code == 303
+    response = client.post(STEP_URLS[1], data=flags(*red_flags))
+    assert response.status_code == 303
+    assert re.fullmatch(r"/screening/[0-9a-f-]{36}", response.headers["Location"])
+    return client.get(response.headers["Location"])
+
+
+def drafts() -> list[ScreeningDraft]:
+    """Every screening in progress kept on the server."""
+    return list(db.session.scalars(db.select(ScreeningDraft)))
 
 
 def checked(page: str, name: str, value: str) -> bool:
@@ -172,19 +186,42 @@ def test_weeks_since_surgery_is_asked_only_after_surgery(client: FlaskClient) ->
     assert 'name="weeks_since_surgery"' in page and QUESTION["weeks_since_surgery"]["text"] in page
 
 
-def test_no_reason_and_no_warning_sign_goes_back_to_step_one_with_the_error(client: FlaskClient) -> None:
-    response = walk(client, [], [], ["pregnancy"], pain_level="3")
-    assert (response.status_code, response.headers["Location"]) == (303, "/screening/")
-    page = main(client.get("/screening/"))
+def test_no_reason_is_an_error_on_step_one_and_nothing_entered_is_lost(client: FlaskClient) -> None:
+    response = client.post("/screening/", data={"concerns": []})
+    page = main(response)
+    assert response.status_code == 200 and "There is a problem" in page
     assert 'href="#concerns-0"' in page
     assert re.search(r'id="concerns-error">.*Please choose at least one reason for your visit.', page)
-    assert client.get("/screening/health").headers["Location"] == "/screening/"
+    assert client.get("/screening/warning-signs").headers["Location"] == "/screening/"
     client.post("/screening/", data={"concerns": ["relaxation"]})
     client.post("/screening/warning-signs", data=flags())
+    client.post("/screening/health", data={"precautions": ["pregnancy"], "action": "back"})
+    client.post("/screening/warning-signs", data={**flags(), "action": "back"})
+    response = client.post("/screening/", data={"concerns": []})
+    assert response.status_code == 200 and "Please choose at least one reason" in main(response)
+    assert not checked(main(response), "concerns", "relaxation")
+    client.post("/screening/", data={"concerns": ["relaxation"]})
+    assert all(checked(main(client.get("/screening/warning-signs")), code, "no") for code in RED_FLAG_CODES)
+    client.post("/screening/warning-signs", data=flags())
     assert checked(main(client.get("/screening/health")), "precautions", "pregnancy")
-    client.post("/screening/health", data={"precautions": ["pregnancy"]})
-    assert re.search(r'name="pain_level"[^>]*value="3"', main(client.get("/screening/details")))
-    assert client.post("/screening/details", data={"pain_level": "3"}).status_code == 303
+    assert db.session.scalars(db.select(Screening)).first() is None
+
+
+def test_a_red_flag_ends_the_screening_and_stores_only_what_was_asked(client: FlaskClient) -> None:
+    page = main(stop_at_warning_signs(client, ["post_surgery", "relaxation"], ["chest_pain"]))
+    assert "<h1>Call 911 or go to the nearest emergency department now</h1>" in page
+    assert "/book/" not in page
+    screening = db.session.scalars(db.select(Screening)).one()
+    assert screening.answers == {"concerns": ["post_surgery", "relaxation"], "red_flags": ["chest_pain"]}
+    assert (screening.pathway, screening.urgency) == ("refer_out", "emergency")
+    assert drafts() == []
+    assert client.get("/screening/health").headers["Location"] == "/screening/"
+
+
+def test_an_urgent_red_flag_ends_the_screening_too(client: FlaskClient) -> None:
+    page = main(stop_at_warning_signs(client, ["chronic_pain"], ["constant_night_pain"]))
+    assert "<h1>See a doctor today</h1>" in page
+    assert db.session.scalars(db.select(Screening)).one().urgency == "urgent"
 
 
 @pytest.mark.parametrize(("concerns", "heading", "therapy"), [
@@ -225,7 +262,10 @@ def test_without_online_booking_the_page_says_what_to_book_and_gives_the_phone(
 ])
 def test_refer_out_gives_unmistakable_advice_and_no_booking(
         client: FlaskClient, red_flags: list[str], precautions: list[str], advice: str, phone: str) -> None:
-    page = main(finish(client, ["tension_headache"], red_flags, precautions))
+    if red_flags:
+        page = main(stop_at_warning_signs(client, ["tension_headache"], red_flags))
+    else:
+        page = main(finish(client, ["tension_headache"], red_flags, precautions))
     assert f"<h1>{advice}</h1>" in page
     assert f'href="tel:{phone}"' in page
     assert "/book/" not in page and "Book a" not in page
@@ -263,15 +303,19 @@ def test_answers_never_appear_in_a_url(client: FlaskClient) -> None:
 
 def test_answers_are_never_logged(client: FlaskClient, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
-    finish(client, ["post_surgery", "stress_relief"], ["calf_swelling"], ["pregnancy"],
+    finish(client, ["post_surgery", "stress_relief"], [], ["pregnancy"],
            weeks_since_surgery="4", preference="massage")
+    stop_at_warning_signs(client, ["stress_relief"], ["calf_swelling"])
     client.post("/api/v1/screenings", json={"concerns": ["relaxation"], "precautions": ["pregnancy"]})
     logged = caplog.text
     assert not any(code in logged for code in ("post_surgery", "stress_relief", "calf_swelling", "pregnancy"))
 
 
 def test_finishing_clears_the_answers_in_progress(client: FlaskClient) -> None:
+    client.post("/screening/", data={"concerns": ["relaxation"]})
+    assert len(drafts()) == 1
     finish(client, ["relaxation"], [], ["pregnancy"])
+    assert drafts() == []
     assert client.get("/screening/details").headers["Location"] == "/screening/"
     assert not checked(main(client.get("/screening/")), "concerns", "relaxation")
 
@@ -286,7 +330,9 @@ def test_every_step_labels_every_input_and_has_no_inline_style_or_script(
         assert ids
         for field_id in ids:
             assert f'for="{field_id}"' in page, (url, field_id)
-        assert "style=" not in page and "<script" not in page and "<style" not in page
+        assert "style=" not in page and "<style" not in page
+        assert all(re.fullmatch(r'<script src="/static/[^"]+"( defer)?></script>', tag)
+                   for tag in re.findall(r"<script.*?</script>", page, re.S))
         if index < 3:
             client.post(url, data=answers[index])
 
