@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
@@ -87,16 +87,23 @@ def plain_text_filter(data: object) -> object:
     return data
 
 
+# Instants within a year of the ends of the calendar cannot be shown in every time zone or moved
+# by a few days (OverflowError); parse_instant refuses them, no visit is ever near them.
+INSTANT_RANGE = (datetime.min.replace(tzinfo=UTC) + timedelta(days=366),
+                 datetime.max.replace(tzinfo=UTC) - timedelta(days=366))
+
+
 def parse_instant(value: object) -> datetime | None:
     """An ISO 8601 date and time with its UTC offset, in UTC; None when it is not one.
 
-    None too for a moment that exists in no time zone's calendar, such as
+    None too for a moment near the ends of the calendar, such as
     0001-01-01T00:00:00+14:00 (before year 1 in UTC) or 9999-12-31T23:59:59-14:00.
     """
     if not isinstance(value, str):
         return None
     try:
         moment = datetime.fromisoformat(value.strip())
-        return moment.astimezone(UTC) if moment.utcoffset() is not None else None
+        moment = moment.astimezone(UTC) if moment.utcoffset() is not None else None
     except (ValueError, OverflowError):
         return None
+    return moment if moment and INSTANT_RANGE[0] <= moment <= INSTANT_RANGE[1] else None

@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, jsonify, request, url_for
 
+from booking.api.body import json_object
 from booking.api.catalog import local_iso, unprocessable
 from booking.api.schemas import error_responses, json_content, ref
 from booking.extensions import limiter
@@ -14,6 +15,7 @@ from booking.limits import booking_limit, read_limit
 from booking.models import Appointment
 from booking.services.booking import (BookingError, BookingRequest, InvalidBooking, PatientDetails, book,
                                       cancel, change_deadline, find_for_manage, reschedule)
+from booking.validators import parse_instant, plain_text
 
 bp = Blueprint("appointments_api", __name__)
 
@@ -44,39 +46,27 @@ def appointment_json(appointment: Appointment) -> dict[str, Any]:
     }
 
 
-def _json_body(*, optional: bool = False) -> dict[str, Any]:
-    """The request's JSON object: 415 when the body is not JSON, 400 when it is not an object."""
-    if optional and not request.get_data(cache=True):
-        return {}
-    if not request.is_json:
-        abort(415)
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        abort(400)
-    return body
-
-
 def _text(data: dict[str, Any], key: str, field: str, errors: dict[str, str]) -> str:
     """A required text field; complaints go to ``errors`` under ``field``."""
     value = data.get(key)
-    if isinstance(value, str) and value.strip():
-        return value
-    errors[field] = REQUIRED if value is None or isinstance(value, str) else "Send this field as text."
-    return ""
+    if not isinstance(value, str) or not value.strip():
+        errors[field] = REQUIRED if value is None or isinstance(value, str) else "Send this field as text."
+        return ""
+    try:
+        return plain_text(value)
+    except ValueError as exc:
+        errors[field] = str(exc)
+        return ""
 
 
 def _instant(value: object, errors: dict[str, str]) -> datetime | None:
-    """A required ISO 8601 date and time with its UTC offset, as ``starts_at``."""
+    """A required ISO 8601 date and time with its UTC offset, as ``starts_at`` (in UTC)."""
     if value is None:
         errors["starts_at"] = REQUIRED
         return None
-    try:
-        moment = datetime.fromisoformat(value) if isinstance(value, str) else None
-    except ValueError:
-        moment = None
-    if moment is None or moment.utcoffset() is None:
+    moment = parse_instant(value)
+    if moment is None:
         errors["starts_at"] = f"Give a date and time with its UTC offset, like {INSTANT_EXAMPLE}."
-        return None
     return moment
 
 
@@ -119,7 +109,7 @@ def _managed(appointment_id: str) -> Appointment:
 @limiter.limit(booking_limit)
 def create() -> tuple[Response, int, dict[str, str]]:
     """Book a visit; a retry with the same Idempotency-Key answers the same booking."""
-    booked = book(_booking_request(_json_body()))
+    booked = book(_booking_request(json_object()))
     body = {**appointment_json(booked.appointment), "manage_token": booked.manage_token}
     headers = {"Location": url_for(".show", appointment_id=booked.appointment.id)}
     if booked.replayed:
@@ -139,7 +129,7 @@ def show(appointment_id: str) -> Response:
 def cancel_visit(appointment_id: str) -> Response:
     """Cancel the visit before the cut-off, with an optional reason."""
     appointment = _managed(appointment_id)
-    reason = _json_body(optional=True).get("reason")
+    reason = json_object(optional=True).get("reason")
     if reason is not None and not isinstance(reason, str):
         raise InvalidBooking({"reason": "Send the reason as text."})
     return jsonify(appointment_json(cancel(appointment, reason=reason)))
@@ -151,7 +141,7 @@ def reschedule_visit(appointment_id: str) -> Response:
     """Move the visit to another open time with the same therapist, before the cut-off."""
     appointment = _managed(appointment_id)
     errors: dict[str, str] = {}
-    starts_at = _instant(_json_body().get("starts_at"), errors)
+    starts_at = _instant(json_object().get("starts_at"), errors)
     if starts_at is None:
         raise InvalidBooking(errors)
     return jsonify(appointment_json(reschedule(appointment, starts_at)))
@@ -169,7 +159,7 @@ def _ok(status: int, description: str, schema: str, **extra: Any) -> dict[str, A
 
 
 ERRORS: dict[int, dict[str, Any]] = {
-    400: _error("The body is JSON but not an object."),
+    400: error_responses(400)["400"],
     404: _error("No such appointment, or a missing or wrong manage token (the same answer for all)."),
     409: _error("The time was just taken, or the visit can no longer be changed online (call the clinic)."),
     422: {"description": "Fields are missing or wrong; each one is named (patient fields as patient.name).",

@@ -14,6 +14,7 @@ OPENAPI_SCHEMAS: dict[str, Any] = {
 }
 
 ERROR_DESCRIPTIONS = {
+    400: "The body cannot be read: malformed JSON, nested too deeply, a key given twice, or not an object.",
     415: "The body is not JSON (wrong Content-Type, or JSON that cannot be read).",
     429: "Too many requests from this address; wait and try again.",
 }

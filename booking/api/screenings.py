@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, abort, jsonify, request, url_for
-from werkzeug.exceptions import BadRequest
+from flask import Blueprint, Response, jsonify, url_for
 
+from booking.api.body import json_body
 from booking.api.schemas import error_responses, json_content, ref
 from booking.extensions import limiter
 from booking.limits import read_limit, screening_limit
@@ -29,22 +29,12 @@ from booking.services.screenings import create_screening
 bp = Blueprint("screenings", __name__)
 
 
-def _json_body() -> Any:
-    """The request body parsed as JSON; 415 when it is not JSON."""
-    if not request.is_json:
-        abort(415)
-    try:
-        return request.get_json()
-    except BadRequest:
-        abort(415)
-
-
 @bp.post("/screenings")
 @limiter.limit(screening_limit)
 def create() -> tuple[Response, int, dict[str, str]] | tuple[Response, int]:
     """Screen the answers: 201 with the stored recommendation and its id, 422 if they are invalid."""
     try:
-        screening = create_screening(_json_body())
+        screening = create_screening(json_body())
     except ScreeningError as error:
         return jsonify(errors=error.errors), 422
     location = url_for("screening.result", screening_id=screening.id)
@@ -170,7 +160,7 @@ OPENAPI_PATHS: dict[str, Any] = {
                 },
                 "422": {"description": "Invalid answers; no recommendation is made.",
                         "content": json_content(ref("ValidationErrors"))},
-                **error_responses(415, 429),
+                **error_responses(400, 415, 429),
             },
         },
     },

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DateField, EmailField, Field, Form, HiddenField, RadioField,
                      StringField, TelField, TextAreaField, ValidationError)
 from wtforms.validators import DataRequired, Length, Optional
 
-from booking.validators import email_address, phone_number
+from booking.forms import ClinicForm
+from booking.validators import email_address, parse_instant, phone_number
 
 FIRST_AVAILABLE = "any"
 START_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
@@ -22,13 +22,7 @@ def format_start(moment: datetime) -> str:
 
 def parse_start(value: str | None) -> datetime | None:
     """Read a start time written by ``format_start`` (any aware ISO 8601 time); None if unreadable."""
-    if not value:
-        return None
-    try:
-        moment = datetime.fromisoformat(value.strip().replace(" ", "+"))
-    except ValueError:
-        return None
-    return moment.astimezone(UTC) if moment.tzinfo else None
+    return parse_instant(value.strip().replace(" ", "+")) if value else None
 
 
 def start_time(form: Form, field: Field) -> None:
@@ -37,7 +31,7 @@ def start_time(form: Form, field: Field) -> None:
         raise ValidationError("Choose a time for your visit.")
 
 
-class QueryForm(FlaskForm):
+class QueryForm(ClinicForm):
     """A form sent with GET: read from the query string, no CSRF token (nothing changes)."""
 
     class Meta:
@@ -73,7 +67,7 @@ class BookingDayForm(DayForm):
     therapist = RadioField("Therapist", default=FIRST_AVAILABLE)
 
 
-class DetailsForm(FlaskForm):
+class DetailsForm(ClinicForm):
     """Steps 3 and 4: the visit chosen (carried in hidden fields), then who you are."""
 
     service = HiddenField(validators=[DataRequired("Choose a service.")])
@@ -95,21 +89,21 @@ class DetailsForm(FlaskForm):
                                                     "or call us to book by phone.")])
 
 
-class FindBookingForm(FlaskForm):
+class FindBookingForm(ClinicForm):
     """"Manage my booking": the email address the visits were booked with."""
 
     email = EmailField("Email address", validators=[
         DataRequired("Enter the email address you booked with."), Length(max=254), email_address])
 
 
-class CancelForm(FlaskForm):
+class CancelForm(ClinicForm):
     """Cancelling a visit, with an optional reason."""
 
     reason = TextAreaField("Reason (optional)", validators=[
         Optional(), Length(max=500, message="Write at most 500 characters.")])
 
 
-class RescheduleForm(FlaskForm):
+class RescheduleForm(ClinicForm):
     """Moving a visit to the start time chosen (radio buttons after a clash)."""
 
     starts_at = RadioField("New time", validate_choice=False,

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import EmailField, StringField, TelField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from booking.forms import ClinicForm
 from booking.validators import email_address, phone_number
 
 
-class ContactForm(FlaskForm):
+class ContactForm(ClinicForm):
     """"Send us a message"."""
 
     name = StringField("Your name", validators=[DataRequired("Enter your name."), Length(max=120)])

@@ -95,14 +95,24 @@ def test_json_that_is_not_an_object_is_422(client: FlaskClient, body: str) -> No
 @pytest.mark.parametrize(("body", "content_type"), [
     ('{"concerns": ["relaxation"]}', "text/plain"),
     ("concerns=relaxation", "application/x-www-form-urlencoded"),
-    ('{"concerns": ["relaxation"', "application/json"),
-    ("", "application/json"),
     ("", None),
 ])
 def test_a_body_that_is_not_json_is_415(client: FlaskClient, body: str, content_type: str | None) -> None:
     response = client.post(URL, data=body, content_type=content_type)
     assert response.status_code == 415
     assert response.json == {"error": "Send the request body as JSON (Content-Type: application/json)."}
+    assert stored() == []
+
+
+@pytest.mark.parametrize(("body", "reason"), [
+    ('{"concerns": ["relaxation"', "line 1, column 27"),
+    ("", "line 1, column 1"),
+    ("[" * 30_000 + "]" * 30_000, "nested too deeply"),
+])
+def test_json_that_cannot_be_read_is_400_saying_why(client: FlaskClient, body: str, reason: str) -> None:
+    response = client.post(URL, data=body, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json["error"].startswith("We could not read the JSON body") and reason in response.json["error"]
     assert stored() == []
 
 

@@ -1,0 +1,67 @@
+"""The one reading of a JSON request body, for every API endpoint."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, NoReturn
+
+from flask import abort, request
+
+NOT_AN_OBJECT = 'Send a JSON object (like {"key": "value"}) as the body.'
+
+
+class _Refused(ValueError):
+    """JSON that parses but that the API refuses, with the reason."""
+
+
+def _without_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """An object from its members; a key given twice is refused (parsers disagree on which one wins)."""
+    found: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in found:
+            raise _Refused(f"The key {key[:40]!r} appears twice in one object; send each key once.")
+        found[key] = value
+    return found
+
+
+def _no_constant(name: str) -> NoReturn:
+    """Refuse NaN and Infinity, which Python reads but JSON does not have."""
+    raise _Refused(f"{name} is not a JSON number.")
+
+
+def _refuse(reason: str) -> NoReturn:
+    """Answer 400 saying why the body could not be read."""
+    abort(400, f"We could not read the JSON body: {reason}")
+
+
+def json_body(*, optional: bool = False) -> Any:
+    """The request body as JSON; ``optional``: an empty body reads as {}.
+
+    415 when the body is not sent as JSON; 400, saying why, when it is malformed,
+    not UTF-8, nested too deeply, holds a key twice, NaN, or a number too long to read.
+    """
+    data = request.get_data(cache=True)
+    if optional and not data:
+        return {}
+    if not request.is_json:
+        abort(415)
+    try:
+        return json.loads(data, object_pairs_hook=_without_duplicate_keys, parse_constant=_no_constant)
+    except RecursionError:
+        _refuse("it is nested too deeply.")
+    except json.JSONDecodeError as exc:
+        _refuse(f"{exc.msg} at line {exc.lineno}, column {exc.colno}.")
+    except UnicodeDecodeError:
+        _refuse("it is not UTF-8 text.")
+    except _Refused as exc:
+        _refuse(str(exc))
+    except ValueError:  # an integer of more digits than Python converts
+        _refuse("a number in it is too long.")
+
+
+def json_object(*, optional: bool = False) -> dict[str, Any]:
+    """The request body as a JSON object: 415 when it is not JSON, 400 when it is not an object."""
+    body = json_body(optional=optional)
+    if not isinstance(body, dict):
+        abort(400, NOT_AN_OBJECT)
+    return body
