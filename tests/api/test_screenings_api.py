@@ -137,3 +137,23 @@ def test_screening_is_rate_limited_with_a_json_429(app: Flask) -> None:
     response = client.post(URL, json={"concerns": ["relaxation"]})
     assert response.status_code == 429 and response.is_json
     assert "Too many requests" in response.json["error"]
+
+
+@pytest.mark.parametrize(("flag", "urgency"), [("chest_pain", "emergency"), ("fever_with_pain", "urgent")])
+def test_a_red_flag_needs_no_weeks_since_surgery(client: FlaskClient, flag: str, urgency: str) -> None:
+    response = client.post(URL, json={"concerns": ["post_surgery"], "red_flags": [flag]})
+    assert response.status_code == 201
+    assert (response.json["pathway"], response.json["urgency"], response.json["therapy_types"]) == (
+        "refer_out", urgency, [])
+    assert stored()[0].answers == {"concerns": ["post_surgery"], "red_flags": [flag]}
+
+
+def test_screening_stores_the_normalised_answers_not_the_body(client: FlaskClient) -> None:
+    body = {"preference": "massage", "precautions": ["pregnancy", "blood_clot"] * 300,
+            "concerns": ["relaxation", "chronic_pain"] * 1000, "weeks_since_surgery": 3}
+    response = client.post(URL, json=body)
+    assert response.status_code == 201
+    [screening] = stored()
+    assert screening.answers == {"concerns": ["chronic_pain", "relaxation"],
+                                 "precautions": ["blood_clot", "pregnancy"], "preference": "massage"}
+    assert list(screening.answers) == ["concerns", "precautions", "preference"]
