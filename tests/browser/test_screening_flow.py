@@ -129,17 +129,18 @@ def test_touch_leads_to_combined_care_and_back_keeps_answers(patient: Page) -> N
     screenshot(patient, "combined")
 
 
-def test_chest_pain_is_sent_to_emergency_with_no_booking(patient: Page) -> None:
+def test_chest_pain_goes_straight_to_emergency_advice_with_no_booking(patient: Page) -> None:
     patient.goto("/screening/")
-    patient.get_by_label(OPTIONS["concerns"]["chronic_pain"]).check()
+    patient.get_by_role("button", name="Continue").click()
+    expect(patient.get_by_role("alert").first).to_contain_text("There is a problem")
+    expect(patient.get_by_role("heading", level=1)).to_have_text("Why you are coming")
+    patient.get_by_label(OPTIONS["concerns"]["post_surgery"]).check()
     patient.get_by_role("button", name="Continue").click()
     patient.get_by_role("button", name="Continue").click()
     expect(patient.get_by_role("alert").first).to_contain_text("There is a problem")
     screenshot(patient, "warning-signs-unanswered")
     answer_warning_signs(patient, yes=("chest_pain",))
     patient.get_by_role("button", name="Continue").click()
-    patient.get_by_role("button", name="Continue").click()
-    patient.get_by_role("button", name="See my recommendation").click()
     alert = patient.get_by_role("alert")
     expect(alert.get_by_role("heading", level=1)).to_have_text(
         "Call 911 or go to the nearest emergency department now")
