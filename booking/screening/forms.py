@@ -184,7 +184,7 @@ STEPS: tuple[Step, ...] = (
 STEP_BY_SLUG: dict[str, Step] = {step.slug: step for step in STEPS}
 
 
-def answers_from(data: Mapping[str, Mapping[str, Any]], steps: Sequence[Step] = STEPS) -> dict[str, Any]:
+def answers_from(data: Mapping[str, Mapping[str, Any]], steps: Sequence[Step]) -> dict[str, Any]:
     """Turn what was entered on the given steps into the contract's answers; other steps' questions
     are left out (not asked yet, or not asked at all)."""
     answers: dict[str, Any] = {}

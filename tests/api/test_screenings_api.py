@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import jsonschema_rs
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
@@ -157,3 +158,17 @@ def test_screening_stores_the_normalised_answers_not_the_body(client: FlaskClien
     assert screening.answers == {"concerns": ["chronic_pain", "relaxation"],
                                  "precautions": ["blood_clot", "pregnancy"], "preference": "massage"}
     assert list(screening.answers) == ["concerns", "precautions", "preference"]
+
+
+@pytest.mark.parametrize(("answers", "valid"), [
+    ({"concerns": ["post_surgery"], "red_flags": ["chest_pain"]}, True),
+    ({"concerns": ["post_surgery"], "weeks_since_surgery": 3}, True),
+    ({"concerns": ["post_surgery"], "red_flags": []}, False),
+    ({"concerns": ["post_surgery"]}, False),
+])
+def test_the_documented_answers_schema_agrees_on_the_weeks_since_surgery(
+        client: FlaskClient, answers: dict[str, Any], valid: bool) -> None:
+    document = client.get("/api/v1/openapi.json").json
+    schema = document["components"]["schemas"]["ScreeningAnswers"]
+    assert jsonschema_rs.validator_for(schema).is_valid(answers) is valid
+    assert client.post(URL, json=answers).status_code == (201 if valid else 422)

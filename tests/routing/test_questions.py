@@ -57,6 +57,7 @@ def test_integer_ranges_match_validation() -> None:
     """Each number question's min and max are accepted, and one past them is not."""
     questions = by_key()
     assert questions["weeks_since_surgery"]["asked_when"] == {"concerns": "post_surgery"}
+    assert questions["weeks_since_surgery"]["required_unless"] == "red_flags"
     for key in ("pain_level", "symptom_weeks", "weeks_since_surgery"):
         low, high = questions[key]["min"], questions[key]["max"]
         base = {"concerns": ["post_surgery"], "weeks_since_surgery": 1}

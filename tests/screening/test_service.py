@@ -8,9 +8,9 @@ import pytest
 from flask import Flask
 
 from booking.extensions import db
-from booking.models import Screening
+from booking.models import Screening, ScreeningDraft
 from booking.routing import RULES_VERSION, ScreeningError, recommend
-from booking.services.screenings import create_screening, get_screening, recommendation_of
+from booking.services.screenings import create_screening, get_screening, load_draft, recommendation_of, save_draft
 
 ANSWERS = {"concerns": ["post_surgery", "muscle_tension"], "weeks_since_surgery": 3,
            "precautions": ["anticoagulants"], "preference": "massage", "pain_level": 4}
@@ -52,3 +52,12 @@ def test_recommendation_of_gives_back_the_engines_recommendation(app: Flask) -> 
     recommendation = recommendation_of(screening)
     assert recommendation == recommend(screening.answers)
     assert not recommendation.bookable and "811" in recommendation.advice
+
+
+def test_create_screening_keeps_the_normalised_answers_and_deletes_the_draft(app: Flask) -> None:
+    token = save_draft(None, {"data": {"reasons": {"concerns": ["relaxation"]}}})
+    screening = create_screening({"red_flags": ["chest_pain"] * 50, "concerns": ["relaxation", "chronic_pain"]},
+                                 draft=token)
+    assert screening.answers == {"concerns": ["chronic_pain", "relaxation"], "red_flags": ["chest_pain"]}
+    assert load_draft(token) is None
+    assert db.session.scalars(db.select(ScreeningDraft)).first() is None
