@@ -5,7 +5,8 @@ COPY requirements.lock ./
 RUN pip install --no-cache-dir -r requirements.lock
 COPY booking ./booking
 COPY migrations ./migrations
+COPY gunicorn.conf.py ./
 RUN useradd --create-home clinic && mkdir -p instance && chown clinic instance
 USER clinic
 EXPOSE 8000
-CMD ["gunicorn", "--bind", "0.0.0.0:8000", "--workers", "2", "booking:create_app()"]
+CMD ["gunicorn", "--config", "gunicorn.conf.py", "booking:create_app()"]

@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Flask
 
-from booking import cli, database, errors, links, security, templating
+from booking import cli, database, errors, links, logs, security, templating
 from booking import models as models  # the metadata must know every table
 from booking.api import bp as api_bp
 from booking.config import load_config
@@ -25,6 +25,7 @@ def create_app(overrides: Mapping[str, Any] | None = None, environ: Mapping[str,
 
     Settings come from ``environ`` (os.environ when None) and then ``overrides``.
     """
+    logs.install()
     app = Flask(__name__)
     load_config(app, overrides, environ)
     register_extensions(app)

@@ -123,6 +123,8 @@ def load_config(app: Flask, overrides: Mapping[str, Any] | None = None,
     if production:
         app.config["SESSION_COOKIE_SECURE"] = True
     app.config["SQLALCHEMY_DATABASE_URI"] = database_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    # SQL parameters (names, emails, messages) never reach a log or an error message, whatever options are given.
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**app.config["SQLALCHEMY_ENGINE_OPTIONS"], "hide_parameters": True}
     if "RATELIMIT_STORAGE_URI" not in app.config:
         app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"] or "memory://"
     if production:
