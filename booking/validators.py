@@ -28,12 +28,30 @@ def parse_uuid(value: object) -> uuid.UUID | None:
         return None
 
 
+def _email_problem(value: str) -> str:
+    """What is wrong with an address the email library refused, in plain words (not the library's)."""
+    local, at, domain = value.partition("@")
+    if not at:
+        return "An email address needs an @, like name@example.com."
+    if "@" in domain:
+        return "An email address has only one @, like name@example.com."
+    if not local:
+        return "Enter the part before the @, like name@example.com."
+    if not domain:
+        return "Enter the part after the @, like name@example.com."
+    if any(char.isspace() for char in value):
+        return "An email address has no spaces. Enter it like name@example.com."
+    if "." not in domain:
+        return "Enter the whole part after the @, with its dot, like example.com."
+    return "Check the email address: enter it like name@example.com."
+
+
 def normalise_email(value: str) -> str:
-    """Return the email address in its normal form, lower-cased; raise ValueError with a reason."""
+    """Return the email address in its normal form, lower-cased; raise ValueError with a plain reason."""
     try:
         result = validate_email(value.strip(), check_deliverability=False)
     except EmailNotValidError as exc:
-        raise ValueError(f"Enter a valid email address, like name@example.com ({exc}).") from exc
+        raise ValueError(_email_problem(value.strip())) from exc
     return result.normalized.lower()
 
 
@@ -44,6 +62,10 @@ def normalise_phone(value: str) -> str:
     except phonenumbers.NumberParseException as exc:
         raise ValueError("Enter a phone number, like 403-555-0142.") from exc
     if not phonenumbers.is_valid_number(number):
+        digits = sum(char.isdigit() for char in value)
+        if digits < 10:
+            raise ValueError("That phone number is too short: enter all 10 digits with the area code, "
+                             "like 403-555-0142.")
         raise ValueError("That phone number does not look right. Enter it like 403-555-0142.")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 

@@ -24,7 +24,8 @@ def home() -> str | Response:
         save_message(name=form.name.data, email=form.email.data, phone=form.phone.data,
                      message=form.message.data)
         flash("Thank you, your message was sent. We reply within one business day.")
-        return redirect(url_for("public.home", _anchor="contact"))
+        # To the thank-you itself (the notice at the top of the page), not back down to the form.
+        return redirect(url_for("public.home", _anchor="notice"))
     hours = list(zip(WEEKDAYS, current_app.config["CLINIC_HOURS"], strict=True))
     return render_template("public/home.html", form=form, hours=hours)
 

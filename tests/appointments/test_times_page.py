@@ -5,11 +5,13 @@ from __future__ import annotations
 import re
 from datetime import time
 
+from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from booking.extensions import db
 from booking.models import Appointment
+from booking.security import CONTENT_SECURITY_POLICY
 from tests.appointments.conftest import input_value, slot_buttons
 from tests.appointments.pageforms import forms_of, press
 from tests.factories import Clinic, Therapist, TherapistFactory
@@ -58,3 +60,73 @@ def test_a_time_the_chosen_therapist_has_books_that_therapist(client: FlaskClien
     client.post(form.action, data=dict(form.values(PATIENT, "")) | PATIENT)
     (appointment,) = db.session.scalars(select(Appointment))
     assert appointment.therapist_id == therapist.id
+
+
+# Without a separate button where JavaScript runs; the coming days ------------------------------
+
+def test_the_coming_days_show_which_have_open_times_and_lead_to_the_next_one(client: FlaskClient,
+                                                                             clinic: Clinic) -> None:
+    therapist = zoe(clinic)
+    screening = clinic.screenings["physiotherapy"]
+    page = client.get(f"/book/{screening.id}/times", query_string={
+        "service": clinic.physio.code, "therapist": therapist.id, "date": "2026-10-30"}).get_data(as_text=True)
+    assert slot_buttons(page) == []
+    days = re.findall(r'<a class="coming-day( coming-day--open)?" href="([^"]+)"[^>]*>\s*<span>([^<]+)</span>\s*'
+                      r'<span class="coming-state">([^<]+)</span>', page)
+    assert [(label, state) for _, _, label, state in days] == [
+        ("Fri Oct 30", "No times"), ("Sat Oct 31", "No times"), ("Sun Nov 1", "Open times"), ("Mon Nov 2", "No times"),
+        ("Tue Nov 3", "No times"), ("Wed Nov 4", "No times"), ("Thu Nov 5", "No times")]
+    next_open = re.search(r'<a class="button next-open" href="([^"]+)"[^>]*>Next day with open times: '
+                          r'Sunday November 1</a>', page)
+    assert next_open and "date=2026-11-01" in next_open.group(1)
+    sunday = client.get(next_open.group(1).replace("&amp;", "&")).get_data(as_text=True)
+    assert slot_buttons(sunday)[0] == ("2026-11-01T16:00:00Z", "9:00 a.m. MST")
+    assert "Next day with open times: Sunday November 8" in sunday
+
+
+def test_the_times_update_on_each_change_with_our_own_scripts_and_the_csp_unchanged(
+        client: FlaskClient, clinic: Clinic) -> None:
+    response = client.get(f"/book/{clinic.screenings['physiotherapy'].id}/times",
+                          query_string={"service": clinic.physio.code})
+    page = response.get_data(as_text=True)
+    (form,) = re.findall(r"<form[^>]*>", page)
+    assert 'hx-get="/book/' in form and 'hx-trigger="change' in form and 'hx-select="#picker"' in form
+    assert re.search(r'<button class="button js-hidden" type="submit">Show open times</button>', page)
+    scripts = re.findall(r"<script[^>]*>", page)
+    assert scripts == ['<script src="/static/js/booking.js">',
+                       '<script src="/static/js/htmx.min.js" defer>']
+    assert re.search(r"<script[^>]*>\s*[^<\s]", page) is None  # nothing inline
+    assert response.headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
+    assert "script-src 'self';" in CONTENT_SECURITY_POLICY and "unsafe" not in CONTENT_SECURITY_POLICY
+    htmx = client.get("/static/js/htmx.min.js")
+    assert htmx.status_code == 200 and htmx.get_data(as_text=True).startswith("/* htmx 2.")
+    assert "Zero-Clause BSD" in htmx.get_data(as_text=True).splitlines()[0]
+    script = client.get("/static/js/booking.js").get_data(as_text=True)
+    assert 'classList.add("js")' in script and "error-summary" in script and "day-heading" in script
+    css = client.get("/static/css/site.css").get_data(as_text=True)
+    assert ".js .js-hidden { display: none; }" in css
+
+
+def test_times_and_day_links_are_tap_targets_of_44_pixels(client: FlaskClient) -> None:
+    css = client.get("/static/css/site.css").get_data(as_text=True)
+    assert re.search(r"\.slot \{[^}]*min-height: 2\.75rem", css)
+    assert re.search(r"\.day-nav a, \.coming-day, \.next-open \{[^}]*min-height: 2\.75rem", css)
+
+
+# The cancellation policy, before booking ---------------------------------------------------------
+
+def test_the_policy_is_shown_before_booking_and_a_time_inside_the_cut_off_is_flagged(
+        client: FlaskClient, clinic: Clinic, app: Flask) -> None:
+    app.config["CANCEL_CUTOFF_HOURS"] = 48
+    screening = clinic.screenings["physiotherapy"]
+    times = client.get(f"/book/{screening.id}/times", query_string={"service": clinic.physio.code})
+    assert "Free to change until 48 hours before" in times.get_data(as_text=True)
+
+    def details(start: str) -> str:
+        return client.get(f"/book/{screening.id}/details", query_string={
+            "service": clinic.physio.code, "start": start}).get_data(as_text=True)
+
+    soon = details("2026-10-30T15:00:00Z")  # tomorrow at 9: 24 hours away
+    assert "This visit cannot be changed online" in soon and "less than 48 hours from now" in soon
+    later = details("2026-11-02T16:00:00Z")
+    assert "This visit cannot be changed online" not in later and "Free to change until 48 hours before" in later
