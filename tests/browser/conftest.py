@@ -40,8 +40,9 @@ def live_app() -> Iterator[LiveServer]:
         server = make_server("127.0.0.1", 0, app, threaded=True)
         thread = threading.Thread(target=server.serve_forever, daemon=True)
         thread.start()
+        app.config["PUBLIC_BASE_URL"] = f"http://127.0.0.1:{server.server_port}"  # the links patients follow
         try:
-            yield LiveServer(app, f"http://127.0.0.1:{server.server_port}")
+            yield LiveServer(app, app.config["PUBLIC_BASE_URL"])
         finally:
             server.shutdown()
             thread.join()
