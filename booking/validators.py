@@ -101,6 +101,11 @@ def plain_text(value: str) -> str:
     return value
 
 
+def stripped(text: str | None) -> str | None:
+    """WTForms filter: typed text without the spaces around it (only spaces counts as empty)."""
+    return text.strip() if text else text
+
+
 def plain_text_filter(data: object) -> object:
     """WTForms filter for every field: text (or a list of texts) with no unstorable character passes."""
     for value in data if isinstance(data, list) else [data]:

@@ -8,14 +8,15 @@ from typing import Any
 from flask import Blueprint, Response, abort, jsonify, request, url_for
 
 from booking.api.body import json_object
-from booking.api.catalog import local_iso, unprocessable
+from booking.api.catalog import MAX_ID, SERVICE_CODE, local_iso, unprocessable
 from booking.api.schemas import error_responses, json_content, ref
 from booking.extensions import limiter
 from booking.limits import booking_limit, read_limit
 from booking.models import Appointment
 from booking.services.booking import (BookingError, BookingRequest, InvalidBooking, PatientDetails, book,
                                       cancel, change_deadline, find_for_manage, reschedule)
-from booking.validators import parse_instant, plain_text
+from booking.validators import (EMAIL_LENGTH, NAME_LENGTH, PHONE_LENGTH, REASON_LENGTH, parse_instant,
+                                plain_text)
 
 bp = Blueprint("appointments_api", __name__)
 
@@ -187,6 +188,15 @@ def _operation(operation_id: str, summary: str, ok: dict[str, Any], parameters: 
 
 
 INSTANT = {"type": "string", "format": "date-time", "examples": [INSTANT_EXAMPLE]}
+# Text a person types: at least one visible character, no control characters.
+TYPED = r"^[^\x00-\x1f\x7f]*[^\s\x00-\x1f\x7f][^\x00-\x1f\x7f]*$"
+
+
+def _typed(max_length: int, **extra: Any) -> dict[str, Any]:
+    """The schema of a typed text field of at most ``max_length`` characters."""
+    return {"type": "string", "minLength": 1, "maxLength": max_length, "pattern": TYPED, **extra}
+
+
 APPOINTMENT_PROPERTIES: dict[str, Any] = {
     "id": {"type": "string", "format": "uuid"},
     "status": {"type": "string", "enum": ["booked", "cancelled", "completed", "no_show"]},
@@ -207,13 +217,14 @@ OPENAPI_SCHEMAS: dict[str, Any] = {
         "required": ["screening_id", "service", "starts_at", "patient"],
         "properties": {
             "screening_id": {"type": "string", "format": "uuid", "description": "From POST /screenings."},
-            "service": {"type": "string", "description": "A service's code."},
-            "therapist_id": {"type": ["integer", "null"], "description": "null for the first available."},
+            "service": {**SERVICE_CODE, "description": "A service's code."},
+            "therapist_id": {"type": ["integer", "null"], "minimum": 1, "maximum": MAX_ID,
+                             "description": "null for the first available."},
             "starts_at": INSTANT,
             "patient": {"type": "object", "required": ["name", "email", "phone"],
-                        "properties": {"name": {"type": "string", "maxLength": 120},
-                                       "email": {"type": "string", "format": "email"},
-                                       "phone": {"type": "string"}}},
+                        "properties": {"name": _typed(NAME_LENGTH),
+                                       "email": _typed(EMAIL_LENGTH, format="email"),
+                                       "phone": _typed(PHONE_LENGTH, examples=["403-555-0142"])}},
         },
     },
     "Appointment": {"type": "object", "required": list(APPOINTMENT_PROPERTIES),
@@ -223,7 +234,8 @@ OPENAPI_SCHEMAS: dict[str, Any] = {
         "properties": {**APPOINTMENT_PROPERTIES, "manage_token": {
             "type": "string", "description": "The secret that opens the visit; only its hash is stored."}},
     },
-    "CancelRequest": {"type": "object", "properties": {"reason": {"type": ["string", "null"], "maxLength": 500}}},
+    "CancelRequest": {"type": "object", "properties": {"reason": {
+        "type": ["string", "null"], "maxLength": REASON_LENGTH, "pattern": r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"}}},
     "RescheduleRequest": {"type": "object", "required": ["starts_at"], "properties": {"starts_at": INSTANT}},
 }
 

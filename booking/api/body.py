@@ -29,6 +29,12 @@ def _no_constant(name: str) -> NoReturn:
     raise _Refused(f"{name} is not a JSON number.")
 
 
+def _number(text: str) -> int | float:
+    """A number written with a fraction or an exponent; a whole one is an int (JSON Schema: 5.0 is 5)."""
+    value = float(text)
+    return int(value) if value.is_integer() else value
+
+
 def _refuse(reason: str) -> NoReturn:
     """Answer 400 saying why the body could not be read."""
     abort(400, f"We could not read the JSON body: {reason}")
@@ -39,6 +45,7 @@ def json_body(*, optional: bool = False) -> Any:
 
     415 when the body is not sent as JSON; 400, saying why, when it is malformed,
     not UTF-8, nested too deeply, holds a key twice, NaN, or a number too long to read.
+    Numbers are read as JSON Schema counts them, so 5.0 is the integer 5 the schema allows.
     """
     data = request.get_data(cache=True)
     if optional and not data:
@@ -46,7 +53,8 @@ def json_body(*, optional: bool = False) -> Any:
     if not request.is_json:
         abort(415)
     try:
-        return json.loads(data, object_pairs_hook=_without_duplicate_keys, parse_constant=_no_constant)
+        return json.loads(data, object_pairs_hook=_without_duplicate_keys, parse_constant=_no_constant,
+                          parse_float=_number)
     except RecursionError:
         _refuse("it is nested too deeply.")
     except json.JSONDecodeError as exc:

@@ -19,6 +19,9 @@ from booking.services.catalog import active_service, active_services, active_the
 from booking.clinic import clinic_zone
 
 bp = Blueprint("catalog", __name__)
+WHOLE_NUMBER_DIGITS = 18  # every id fits in a 64-bit integer
+MAX_ID = 10**WHOLE_NUMBER_DIGITS - 1
+SERVICE_CODE = {"type": "string", "minLength": 1, "maxLength": 40, "pattern": "^[A-Za-z0-9_-]+$"}
 
 
 def local_iso(moment: datetime, zone: ZoneInfo | None = None) -> str:
@@ -74,8 +77,8 @@ def _whole_number(name: str, errors: dict[str, str]) -> int | None:
     value = request.args.get(name, "").strip()
     if not value:
         return None
-    if not value.isdecimal():
-        errors[name] = "Give a whole number."
+    if not (value.isascii() and value.isdigit() and len(value) <= WHOLE_NUMBER_DIGITS):
+        errors[name] = f"Give a whole number of at most {WHOLE_NUMBER_DIGITS} digits."
         return None
     return int(value)
 
@@ -152,10 +155,11 @@ OPENAPI_PATHS: dict[str, Any] = {
     "/slots": _read(
         "listSlots", "Open start times; without therapist_id, one per time (the first available therapist).",
         "SlotList",
-        [_query("service", {"type": "string"}, "The service's code.", required=True),
+        [_query("service", SERVICE_CODE, "The service's code.", required=True),
          _query("from", {"type": "string", "format": "date"}, "The first local day.", required=True),
          _query("to", {"type": "string", "format": "date"},
                 f"The last local day (at most {SlotRules.max_range_days} days).", required=True),
-         _query("therapist_id", {"type": "integer", "minimum": 0}, "Only this therapist's times.")],
+         _query("therapist_id", {"type": "integer", "minimum": 0, "maximum": MAX_ID},
+                "Only this therapist's times.")],
         refusable=True),
 }
