@@ -197,6 +197,7 @@ def test_the_dev_server_logs_of_a_whole_journey_hold_no_secret(dev_server: str, 
         found = journey(dev_server, *clinic, view_error=True)
 
     assert_no_secret(caplog.text, found)
+    assert "Exception on /book/manage/<token>/explode [GET]" in caplog.text  # Flask's own line, redacted
     assert "Traceback" in caplog.text and "RuntimeError: no luck for <email> at /book/manage/<token>" in caplog.text
     access = [ANSI.sub("", r.getMessage()) for r in caplog.records if r.name == "werkzeug"]
     for line in ('"GET /screening/<id> HTTP/1.1" 200', '"GET /book/<id>/times HTTP/1.1" 200',
