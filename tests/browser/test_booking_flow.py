@@ -1,9 +1,9 @@
-"""On a phone: screen, book a time, download the .ics, open the manage link and cancel."""
+"""On a phone: screen, book a time, download the .ics, open the manage link and cancel; the times page with JavaScript."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -57,6 +57,17 @@ def a_day_to_book() -> str:
     return (day + timedelta(days=1) if day.weekday() == SUNDAY else day).isoformat()
 
 
+def heading_day(day: str) -> str:
+    """How the times page heading names a day given as YYYY-MM-DD."""
+    return date.fromisoformat(day).strftime("%A %B %-d, %Y")
+
+
+def clock(moment: datetime) -> str:
+    """A time as the pages write it: 9:30 a.m."""
+    local = moment.astimezone(ZONE)
+    return local.strftime("%-I:%M ") + ("a.m." if local.hour < 12 else "p.m.")
+
+
 def screen_for_physiotherapy(page: Page) -> None:
     """Answer the screening by touch: chronic pain, no warning signs."""
     page.goto("/screening/")
@@ -83,11 +94,13 @@ def test_screen_book_download_and_cancel(patient: Page) -> None:
 
     expect(patient.get_by_role("heading", level=1)).to_have_text("Choose a day and time")
     patient.get_by_label("First available").check()
-    patient.get_by_label("Day", exact=True).fill(a_day_to_book())
-    patient.get_by_role("button", name="Show open times").click()
+    day = a_day_to_book()
+    patient.get_by_label("Day", exact=True).fill(day)
+    expect(patient.get_by_role("button", name="Show open times")).to_be_hidden()  # JavaScript updates the times
+    expect(patient.locator("#day-heading")).to_contain_text(heading_day(day))
     first_time = patient.locator("button.slot").first
     label = first_time.inner_text()
-    assert label.endswith((" MST", " MDT"))
+    assert label.endswith((" a.m. MST", " a.m. MDT", " p.m. MST", " p.m. MDT"))
     screenshot(patient, "booking-2-times")
     first_time.click()
 
@@ -114,7 +127,7 @@ def test_screen_book_download_and_cancel(patient: Page) -> None:
     (event,) = icalendar.Calendar.from_ical(Path(download.path()).read_bytes()).walk("VEVENT")
     starts = event.decoded("dtstart")
     assert starts.utcoffset() == timedelta(0)
-    assert starts.astimezone(ZONE).strftime("%-I:%M %p") in label
+    assert clock(starts) in label
 
     manage_link = patient.locator(".manage-link a")
     href = manage_link.get_attribute("href")
@@ -132,3 +145,54 @@ def test_screen_book_download_and_cancel(patient: Page) -> None:
     expect(patient.get_by_role("link", name="Book again")).to_be_visible()
     expect(patient.get_by_role("link", name="Cancel this visit")).to_have_count(0)
     screenshot(patient, "booking-6-cancelled")
+
+
+def test_the_times_page_follows_each_choice_with_javascript(patient: Page) -> None:
+    console: list[str] = []
+    patient.on("console", lambda message: console.append(message.text) if message.type == "error" else None)
+    screen_for_physiotherapy(patient)
+    patient.get_by_role("link", name="Book a physiotherapy appointment").click()
+    patient.get_by_label("Physiotherapy initial assessment", exact=False).check()
+    patient.get_by_role("button", name="Continue").click()
+    expect(patient.get_by_role("heading", level=1)).to_have_text("Choose a day and time")
+    expect(patient.get_by_text("Free to change until 24 hours before")).to_be_visible()
+    patient.get_by_label("Day", exact=True).fill(a_day_to_book())
+    expect(patient.locator("#day-heading")).to_contain_text(heading_day(a_day_to_book()))
+    patient.get_by_label("Day", exact=True).press("Enter")  # the hidden "Show open times", never a time
+    expect(patient.get_by_role("heading", level=1)).to_have_text("Choose a day and time")
+    expect(patient.locator("#day-heading")).to_contain_text(heading_day(a_day_to_book()))
+
+    # Choosing a therapist updates the times, with no button, and keeps the focus on the choice.
+    with patient.expect_response(lambda answer: "therapist=" in answer.url and answer.request.headers.get("hx-request")):
+        patient.get_by_label("Hélène Tremblay").check()
+    expect(patient.get_by_label("Hélène Tremblay")).to_be_checked()
+    expect(patient.get_by_label("Hélène Tremblay")).to_be_focused()
+    assert "therapist=" in patient.url
+    screenshot(patient, "times-1-therapist-chosen")
+
+    # Tap targets of at least 44 px for the times and the day navigation.
+    for target in (patient.locator("button.slot").first, patient.get_by_role("link", name="Next day", exact=True),
+                   patient.locator(".coming-day").first, patient.locator(".next-open")):
+        box = target.bounding_box()
+        assert box and box["height"] >= 44 and box["width"] >= 44, target
+
+    # After "next day" the focus is on the new day's times.
+    shown = patient.locator("#day-heading").inner_text()
+    patient.get_by_role("link", name="Next day", exact=True).click()
+    expect(patient.locator("#day-heading")).not_to_have_text(shown)
+    expect(patient.locator("#day-heading")).to_be_focused()
+    expect(patient.get_by_label("Hélène Tremblay")).to_be_checked()
+    screenshot(patient, "times-2-next-day")
+
+    # The time tapped is booked with the therapist chosen.
+    label = patient.locator("button.slot").first.inner_text()
+    patient.locator("button.slot").first.click()
+    expect(patient.get_by_role("heading", level=1)).to_have_text("Your details")
+    expect(patient.locator(".summary")).to_contain_text("Hélène Tremblay")
+    expect(patient.locator(".summary")).to_contain_text(label)
+
+    # After a form error the focus is on the error summary.
+    patient.get_by_role("button", name="Book this visit").click()
+    expect(patient.locator("#error-summary")).to_be_focused()
+    screenshot(patient, "times-3-details-error-focus")
+    assert console == [], console
