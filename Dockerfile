@@ -4,6 +4,7 @@ WORKDIR /app
 COPY requirements.lock ./
 RUN pip install --no-cache-dir -r requirements.lock
 COPY booking ./booking
+COPY worker ./worker
 COPY migrations ./migrations
 COPY gunicorn.conf.py ./
 RUN useradd --create-home clinic && mkdir -p instance && chown clinic instance

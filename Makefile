@@ -1,4 +1,4 @@
-# Quick start: `make run` serves the app on SQLite; `make test` runs the whole suite.
+# Quick start: `make run` serves the app, its worker and scheduler on SQLite; `make test` runs the whole suite.
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
@@ -33,10 +33,10 @@ install-dev: $(DEV_STAMP)
 run: install
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo --if-empty
-	$(FLASK) run --host 127.0.0.1 --port 5000
+	$(BIN)/honcho start --procfile Procfile
 
 test: install-dev
-	$(BIN)/ruff check booking tests benchmarks migrations
+	$(BIN)/ruff check booking worker tests benchmarks migrations
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 benchmark: install-dev

@@ -13,6 +13,7 @@ from booking import models as models  # the metadata must know every table
 from booking.api import bp as api_bp
 from booking.config import load_config
 from booking.extensions import csrf, db, limiter, migrate
+from booking.queue import celery_init_app
 from booking.appointments import bp as appointments_bp
 from booking.public import bp as public_bp
 from booking.screening import bp as screening_bp
@@ -45,6 +46,7 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(MIGRATIONS))
     csrf.init_app(app)
     limiter.init_app(app)
+    celery_init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:

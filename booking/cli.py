@@ -7,6 +7,7 @@ from flask import Flask
 from flask.cli import with_appcontext
 
 from booking import demo
+from booking.notifications import admin
 
 
 @click.command("seed-demo")
@@ -21,6 +22,34 @@ def seed_demo(if_empty: bool) -> None:
         click.echo(line)
 
 
+@click.group("notifications", invoke_without_command=True)
+@click.pass_context
+@with_appcontext
+def notifications(context: click.Context) -> None:
+    """List the notifications pending or failed (kind, due, attempts, last error; no personal data)."""
+    if context.invoked_subcommand is not None:
+        return
+    rows = admin.unfinished()
+    if not rows:
+        click.echo("No notifications are pending or failed.")
+        return
+    click.echo(f"{'id':>8}  {'status':<8} {'kind':<22} {'due (UTC)':<17} {'attempts':>8}  last error")
+    for row in rows:
+        click.echo(f"{row.id:>8}  {row.status:<8} {row.kind:<22} {row.due_at:%Y-%m-%d %H:%M}  "
+                   f"{row.attempts:>8}  {row.last_error or ''}")
+
+
+@notifications.command("retry")
+@click.argument("notification_id", type=int)
+@with_appcontext
+def retry_notification(notification_id: int) -> None:
+    """Send a pending or failed notification again, now, with a fresh count of attempts."""
+    if admin.retry(notification_id) is None:
+        raise click.ClickException(f"No pending or failed notification has the id {notification_id}.")
+    click.echo(f"Notification {notification_id} is due now and handed to the worker.")
+
+
 def register(app: Flask) -> None:
     """Install the commands."""
     app.cli.add_command(seed_demo)
+    app.cli.add_command(notifications)

@@ -20,6 +20,10 @@ EXTENSION_PREFIXES = ("RATELIMIT_", "SQLALCHEMY_", "WTF_", "SESSION_COOKIE_")
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEVELOPMENT_BASE_URL = "http://127.0.0.1:5000"
 
+# Settings without a text default that are text all the same (a password of digits stays text).
+TEXT_SETTINGS = frozenset({"PUBLIC_BASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "MAIL_SERVER", "MAIL_USERNAME",
+                           "MAIL_PASSWORD"})
+
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 DEFAULTS: dict[str, Any] = {
@@ -58,6 +62,25 @@ DEFAULTS: dict[str, Any] = {
     "RATELIMIT_BOOKING": "20 per hour",
     "RATELIMIT_READ": "600 per minute",
     "REDIS_URL": None,
+    # The worker's broker: CELERY_BROKER_URL, else REDIS_URL, else an embedded one under INSTANCE_PATH.
+    "CELERY_BROKER_URL": None,
+    "CELERY_QUEUE": "booking",
+    # Notifications (see booking/notifications/): reminders this many minutes before a visit,
+    # the scheduler's relay interval, a claim's lease, attempts and the first retry's wait.
+    "REMINDER_OFFSETS_MINUTES": [1440, 120],
+    "OUTBOX_RELAY_SECONDS": 5,
+    "NOTIFY_LEASE_SECONDS": 120,
+    "NOTIFY_MAX_ATTEMPTS": 5,
+    "NOTIFY_RETRY_SECONDS": 30,
+    # Mail: SMTP when MAIL_SERVER is set, else .eml files under INSTANCE_PATH/mail/.
+    "MAIL_SERVER": None,
+    "MAIL_PORT": 25,
+    "MAIL_USE_TLS": False,
+    "MAIL_USE_SSL": False,
+    "MAIL_USERNAME": None,
+    "MAIL_PASSWORD": None,
+    "MAIL_DEFAULT_SENDER": "Bow River Physiotherapy & Massage <bookings@bowriver-clinic.example>",
+    "CLINIC_EMAIL": "frontdesk@bowriver-clinic.example",
     # Request bodies larger than this are refused with 413 (forms and JSON are far smaller).
     "MAX_CONTENT_LENGTH": 64 * 1024,
 }
@@ -84,7 +107,7 @@ def _from_environment(environ: Mapping[str, str]) -> dict[str, Any]:
     found: dict[str, Any] = {}
     for key, value in environ.items():
         if key in DEFAULTS or key.startswith(EXTENSION_PREFIXES):
-            found[key] = value if isinstance(DEFAULTS.get(key), str) else _parse(value)
+            found[key] = value if isinstance(DEFAULTS.get(key), str) or key in TEXT_SETTINGS else _parse(value)
         elif key.startswith("FLASK_") and key not in ("FLASK_APP", "FLASK_DEBUG", "FLASK_RUN_HOST", "FLASK_RUN_PORT"):
             found[key.removeprefix("FLASK_")] = _parse(value)
     if "DATABASE_URL" in environ:
@@ -180,3 +203,7 @@ def _check(config: Mapping[str, Any]) -> None:
     hours = config["CLINIC_HOURS"]
     if not (isinstance(hours, list) and len(hours) == 7 and all(isinstance(h, str) for h in hours)):
         raise RuntimeError("CLINIC_HOURS must be a JSON list of seven strings, Monday first")
+    offsets = config["REMINDER_OFFSETS_MINUTES"]
+    if not (isinstance(offsets, list) and all(isinstance(o, int) and not isinstance(o, bool) and o > 0
+                                              for o in offsets)):
+        raise RuntimeError("REMINDER_OFFSETS_MINUTES must be a JSON list of positive whole numbers, like [1440, 120]")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,6 +23,8 @@ from booking.extensions import db
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+# The run's own instance folder (mail files, the embedded broker), never the developer's.
+TEST_INSTANCE = Path(tempfile.mkdtemp(prefix="booking-tests-"))
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
@@ -40,12 +44,18 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         pytest.exit("Required for the tests but not answering: " + "; ".join(missing), returncode=3)
 
 
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Remove the run's instance folder."""
+    shutil.rmtree(TEST_INSTANCE, ignore_errors=True)
+
+
 def test_settings(url: str, **extra: object) -> dict[str, object]:
     """Settings for an app under test."""
     return {
         "TESTING": True,
         "SECRET_KEY": "test-secret",
         "PUBLIC_BASE_URL": "http://localhost",
+        "INSTANCE_PATH": str(TEST_INSTANCE),
         "SQLALCHEMY_DATABASE_URI": url,
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,

@@ -61,6 +61,7 @@ class TherapistFactory(BaseFactory):
         model = Therapist
 
     name = factory.Sequence(lambda n: f"Therapist {n:03d}")
+    email = factory.Sequence(lambda n: f"therapist{n:03d}@clinic.example")
     therapy_type = "physiotherapy"
     bio = "Helps people move well."
     active = True

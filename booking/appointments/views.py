@@ -9,7 +9,7 @@ from datetime import date, datetime
 from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template,
                    request, url_for)
 
-from booking.appointments.calendar import ics_for
+from booking.calendar import ics_for
 from booking.appointments.forms import (FIRST_AVAILABLE, BookingDayForm, CancelForm, DayForm,
                                         DetailsForm, RescheduleForm, ServiceForm, format_start,
                                         parse_start)
@@ -251,7 +251,7 @@ def _call_us() -> Response:
 def calendar(token: str) -> Response:
     """The visit as a calendar file."""
     appointment = _appointment_or_404(token)
-    body = ics_for(appointment, manage_url=absolute_url("appointments.manage", token=token))
+    body = ics_for([(appointment, absolute_url("appointments.manage", token=token))])
     return Response(body, mimetype="text/calendar",
                     headers={"Content-Disposition": 'attachment; filename="appointment.ics"'})
 

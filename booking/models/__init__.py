@@ -3,6 +3,7 @@
 from booking.models.appointment import Appointment, AppointmentStatus
 from booking.models.catalog import THERAPY_LABELS, THERAPY_TYPES, Service
 from booking.models.clinic import ContactMessage
+from booking.models.outbox import Notification, NotificationStatus
 from booking.models.patient import Patient
 from booking.models.screening import Screening, ScreeningDraft
 from booking.models.staff import Therapist, TimeOff, WorkingHours
@@ -13,6 +14,8 @@ __all__ = [
     "Appointment",
     "AppointmentStatus",
     "ContactMessage",
+    "Notification",
+    "NotificationStatus",
     "Patient",
     "Screening",
     "ScreeningDraft",

@@ -67,6 +67,8 @@ class Appointment(Base):
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime())
     blocked_until: Mapped[datetime] = mapped_column(UTCDateTime())
     status: Mapped[str] = mapped_column(String(16), default=AppointmentStatus.BOOKED)
+    # Rises with each change (reschedule, cancel): the calendar's SEQUENCE and the notices' version.
+    sequence: Mapped[int] = mapped_column(default=0)
     manage_token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     idempotency_key: Mapped[str | None] = mapped_column(String(200), unique=True)
     # SHA-256 of the request that used the key: only the identical request is replayed.

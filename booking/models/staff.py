@@ -21,6 +21,8 @@ class Therapist(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120))
     therapy_type: Mapped[str] = mapped_column(String(16), index=True)
+    # Where the therapist hears of their bookings; none means they are not emailed.
+    email: Mapped[str | None] = mapped_column(String(254))
     bio: Mapped[str] = mapped_column(Text, default="")
     active: Mapped[bool] = mapped_column(default=True)
 

@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 from booking import create_app
 from booking.extensions import db
 from booking.models import ContactMessage
-from tests.conftest import test_settings
+from tests.conftest import empty_tables, test_settings
 
 GOOD_MESSAGE = {"name": "Avery Singh", "email": "Avery@Example.com", "phone": "403 555 0199",
                 "message": "Do you direct-bill Alberta Blue Cross?"}
@@ -81,8 +81,7 @@ def test_contact_form_is_rate_limited(database: str) -> None:
     assert "Too many requests" in client.post("/", data=GOOD_MESSAGE).get_data(as_text=True)
     assert client.get("/").status_code == 200
     with app.app_context():
-        db.session.execute(db.delete(ContactMessage))
-        db.session.commit()
+        empty_tables()
 
 
 def test_every_form_requires_a_csrf_token(app: Flask) -> None:

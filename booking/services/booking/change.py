@@ -55,7 +55,8 @@ def cancel(appointment: Appointment, *, reason: str | None = None, now: datetime
         appointment.status = AppointmentStatus.CANCELLED
         appointment.cancelled_at = when
         appointment.cancellation_reason = reason or None
-        commit(appointment, "cancelled")
+        appointment.sequence += 1
+        commit(appointment, "cancelled", now=when)
     except BookingError:
         db.session.rollback()
         raise
@@ -83,11 +84,13 @@ def reschedule(appointment: Appointment, starts_at: datetime, *, therapist_id: i
             if problem:
                 raise InvalidBooking({"therapist_id": problem})
         reserve(service, start, therapist_id=target, now=when, exclude=appointment.id)
+        previous_therapist_id = appointment.therapist_id
         appointment.therapist_id = target
         appointment.starts_at = start
         appointment.ends_at = start + service.duration
         appointment.blocked_until = start + service.duration + service.buffer
-        commit(appointment, "rescheduled")
+        appointment.sequence += 1
+        commit(appointment, "rescheduled", now=when, previous_therapist_id=previous_therapist_id)
     except DBAPIError as exc:
         db.session.rollback()
         if conflict(exc) in ("overlap", "deadlock"):

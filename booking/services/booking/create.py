@@ -55,11 +55,11 @@ def _book_once(request: BookingRequest, now: datetime) -> Booked:
         service=service, screening=checked.screening, starts_at=checked.starts_at,
         ends_at=checked.starts_at + service.duration,
         blocked_until=checked.starts_at + service.duration + service.buffer, status=AppointmentStatus.BOOKED,
-        manage_token_hash=token_hash(derive_manage_token(appointment_id)),
+        manage_token_hash=token_hash(derive_manage_token(appointment_id)), sequence=0,
         idempotency_key=request.idempotency_key,
         idempotency_fingerprint=request.fingerprint() if request.idempotency_key else None)
     db.session.add(appointment)
-    commit(appointment, "booked")
+    commit(appointment, "booked", now=now)
     return Booked(appointment, manage_token(appointment), replayed=False)
 
 

@@ -19,6 +19,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from booking.extensions import db
 from booking.models import Appointment, Service, Therapist
+from booking.notifications import outbox, relay
 from booking.services import availability
 from booking.services.booking.errors import InvalidBooking, SlotTaken
 
@@ -87,17 +88,21 @@ def conflict(error: DBAPIError) -> str | None:
     return next((name for name, marks in CONFLICTS.items() if any(mark in text for mark in marks)), None)
 
 
-def commit(appointment: Appointment, change: str) -> None:
-    """Commit one booking change; the outbox rows for its notifications will be written here.
+def commit(appointment: Appointment, change: str, *, now: datetime,
+           previous_therapist_id: int | None = None) -> None:
+    """Commit one booking change with the notifications it causes, then hand those to the worker.
 
-    The objects are not expired by this commit: they hold exactly what was just
-    written, and reloading the visit, its service, therapist and patient to answer
-    would cost four queries.
+    The notifications are written in the change's own transaction (the outbox):
+    both are stored or neither. The objects are not expired by this commit: they
+    hold exactly what was just written, and reloading the visit, its service,
+    therapist and patient to answer would cost four queries.
     """
+    notices = outbox.for_visit_change(appointment, change, now=now, previous_therapist_id=previous_therapist_id)
     session = db.session()
     expire_on_commit, session.expire_on_commit = session.expire_on_commit, False
     try:
         session.commit()
+        logger.info("appointment %s %s", appointment.id, change)
+        relay.hand_over(notices)
     finally:
         session.expire_on_commit = expire_on_commit
-    logger.info("appointment %s %s", appointment.id, change)

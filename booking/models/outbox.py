@@ -1,0 +1,71 @@
+"""The notification outbox: every message the clinic owes, as a row written with the change that causes it."""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Uuid
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from booking.models.appointment import Appointment
+from booking.models.base import Base, UTCDateTime, utcnow
+from booking.models.clinic import ContactMessage
+from booking.models.staff import Therapist
+
+
+class NotificationStatus(enum.StrEnum):
+    """Where a notification stands.
+
+    pending: waiting for its time (or its next attempt); sending: claimed by a
+    worker until ``claimed_until``; sent: accepted by the mail server; failed:
+    refused for good, or out of attempts; skipped: no longer owed (the visit
+    was cancelled or changed since the notification was written).
+    """
+
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+    SKIPPED = "skipped"
+
+
+class Notification(Base):
+    """One message owed to one recipient, sent at most once (``key`` is unique).
+
+    The row holds ids, never the message: the text is rendered when it is sent,
+    from the visit as it is then. ``recipient`` is set only where no record
+    names the address (the "Manage my booking" email).
+    """
+
+    __tablename__ = "notifications"
+    __table_args__ = (
+        CheckConstraint("status IN ('pending', 'sending', 'sent', 'failed', 'skipped')", name="status"),
+        Index("ix_notifications_status_due_at", "status", "due_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    appointment_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("appointments.id"), index=True)
+    therapist_id: Mapped[int | None] = mapped_column(ForeignKey("therapists.id"))
+    contact_message_id: Mapped[int | None] = mapped_column(ForeignKey("contact_messages.id"))
+    # The care plan a collaborative-care notice is about; its foreign key comes with the care-plan tables.
+    care_plan_id: Mapped[int | None]
+    event: Mapped[str | None] = mapped_column(String(40))
+    recipient: Mapped[str | None] = mapped_column(String(254))
+    version: Mapped[int] = mapped_column(default=0)
+    offset_minutes: Mapped[int | None]
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    status: Mapped[str] = mapped_column(String(16), default=NotificationStatus.PENDING)
+    attempts: Mapped[int] = mapped_column(default=0)
+    relayed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_error: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    appointment: Mapped[Appointment | None] = relationship()
+    therapist: Mapped[Therapist | None] = relationship()
+    contact_message: Mapped[ContactMessage | None] = relationship()

@@ -1,0 +1,147 @@
+"""Delivery channels: one small interface, SMTP and a folder of .eml files behind it.
+
+A channel takes an ``Outgoing`` message and either delivers it or raises
+``DeliveryError``, saying whether trying again later may help. To add SMS,
+write a class with the same ``send`` (an SMS provider's client turns
+``Outgoing.text`` into a text message for ``Outgoing.to``), give the
+notification kinds that should use it a phone number as recipient in
+``booking.notifications.messages``, and return it from ``channel_for`` for
+them; nothing else changes (see docs/notifications.md).
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+import ssl
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from email.utils import formatdate
+from pathlib import Path
+from typing import Protocol
+
+from flask import current_app
+
+logger = logging.getLogger(__name__)
+
+SMTP_TIMEOUT_SECONDS = 10
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file sent with a message."""
+
+    filename: str
+    content_type: str
+    content: bytes
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """A rendered message: to whom, what, and the stable id a re-send is recognised by."""
+
+    to: str
+    subject: str
+    text: str
+    html: str
+    message_id: str
+    attachments: tuple[Attachment, ...] = field(default=())
+
+
+class DeliveryError(Exception):
+    """A message not delivered; ``transient`` when trying again later may succeed.
+
+    ``reason`` is short and holds no personal data (no address, no server text).
+    """
+
+    def __init__(self, reason: str, *, transient: bool) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.transient = transient
+
+
+class Channel(Protocol):
+    """Something that delivers an Outgoing message or raises DeliveryError."""
+
+    def send(self, message: Outgoing) -> None:
+        """Deliver the message."""
+
+
+def email_message(message: Outgoing, sender: str) -> EmailMessage:
+    """The message as MIME email: plain text and HTML alternatives, attachments, a stable Message-ID."""
+    email = EmailMessage()
+    email["From"] = sender
+    email["To"] = message.to
+    email["Subject"] = message.subject
+    email["Date"] = formatdate(localtime=False)
+    email["Message-ID"] = message.message_id
+    email.set_content(message.text)
+    email.add_alternative(message.html, subtype="html")
+    for attachment in message.attachments:
+        maintype, subtype = attachment.content_type.split("/", 1)
+        email.add_attachment(attachment.content, maintype=maintype, subtype=subtype.split(";")[0],
+                             filename=attachment.filename, params=_params(attachment.content_type))
+    return email
+
+
+def _params(content_type: str) -> dict[str, str]:
+    """The parameters of a content type ("text/calendar; method=REQUEST" gives {"method": "REQUEST"})."""
+    pairs = (part.strip().split("=", 1) for part in content_type.split(";")[1:])
+    return {name: value for name, value in pairs}
+
+
+class SmtpChannel:
+    """Email through an SMTP server (MAIL_SERVER, MAIL_PORT, MAIL_USE_TLS, MAIL_USE_SSL, MAIL_USERNAME...)."""
+
+    def __init__(self, config: dict[str, object]) -> None:
+        self.config = config
+
+    def send(self, message: Outgoing) -> None:
+        """Hand the message to the server; 4xx and connection trouble are transient, 5xx permanent."""
+        config = self.config
+        email = email_message(message, str(config["MAIL_DEFAULT_SENDER"]))
+        try:
+            with self._connect() as smtp:
+                if config["MAIL_USE_TLS"]:
+                    smtp.starttls(context=ssl.create_default_context())
+                if config["MAIL_USERNAME"]:
+                    smtp.login(str(config["MAIL_USERNAME"]), str(config["MAIL_PASSWORD"] or ""))
+                smtp.send_message(email)
+        except smtplib.SMTPRecipientsRefused as exc:
+            codes = [code for code, _ in exc.recipients.values()]
+            raise DeliveryError(f"SMTP {codes[0]} for the recipient",
+                                transient=all(400 <= code < 500 for code in codes)) from None
+        except smtplib.SMTPResponseException as exc:
+            raise DeliveryError(f"SMTP {exc.smtp_code}", transient=400 <= exc.smtp_code < 500) from None
+        except (smtplib.SMTPException, OSError) as exc:
+            raise DeliveryError(f"mail server not reachable ({type(exc).__name__})", transient=True) from None
+
+    def _connect(self) -> smtplib.SMTP:
+        """A connection to the configured server."""
+        config = self.config
+        kind = smtplib.SMTP_SSL if config["MAIL_USE_SSL"] else smtplib.SMTP
+        return kind(str(config["MAIL_SERVER"]), int(config["MAIL_PORT"]), timeout=SMTP_TIMEOUT_SECONDS)
+
+
+class FolderChannel:
+    """Email written as .eml files under INSTANCE_PATH/mail/, for a machine with no mail server."""
+
+    def __init__(self, folder: Path, sender: str) -> None:
+        self.folder = folder
+        self.sender = sender
+
+    def send(self, message: Outgoing) -> None:
+        """Write the message to a file named by its Message-ID (a re-send overwrites it) and log the name."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        name = message.message_id.strip("<>").split("@")[0] + ".eml"
+        path = self.folder / name
+        path.write_bytes(bytes(email_message(message, self.sender)))
+        logger.info("mail written to %s", path)
+
+
+def channel_for(message: Outgoing) -> Channel:
+    """The channel a message goes out on: SMTP when MAIL_SERVER is set, else the mail folder."""
+    config = current_app.config
+    if config["MAIL_SERVER"]:
+        return SmtpChannel(dict(config))
+    return FolderChannel(Path(current_app.instance_path) / "mail", str(config["MAIL_DEFAULT_SENDER"]))

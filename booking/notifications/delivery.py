@@ -1,0 +1,117 @@
+"""Sending one notification: claim it, re-check it, send it, mark it.
+
+What this guarantees. A notification is sent at most once per claim, and a
+claim is exclusive: ``claim`` takes the row under ``FOR UPDATE SKIP LOCKED``
+on PostgreSQL (under SQLite's one writer, BEGIN IMMEDIATE) and only when it is
+due and unclaimed, or when an earlier claim's lease has run out (its worker
+died). So however many relays and workers run, on however many machines, two
+never send the same notification at once, and a dead worker's notification
+is sent by another after the lease (NOTIFY_LEASE_SECONDS).
+
+The one narrow window: a worker that dies after the mail server accepted the
+message but before ``_finish`` marked it sent leaves a claim that runs out,
+and the message is sent again. SMTP gives no way to close this window (the
+acceptance and our mark cannot be one transaction); it is as narrow as one
+UPDATE, and the re-sent message carries the same Message-ID (derived from the
+notification's unique key), so mail clients and people can recognise it.
+
+Failures: a transient one (SMTP 4xx, a server that does not answer) puts the
+notification back with a due time after an exponential backoff with jitter;
+a permanent one (5xx, a refused address) marks it failed at once, as does
+the last allowed attempt (NOTIFY_MAX_ATTEMPTS).
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import select
+
+from booking.extensions import db
+from booking.models import Notification, NotificationStatus
+from booking.notifications import messages
+from booking.notifications.channels import DeliveryError, channel_for
+from booking.services.clock import moment
+
+logger = logging.getLogger(__name__)
+
+MAX_BACKOFF_SECONDS = 3600
+
+
+def backoff(attempt: int, base_seconds: float, rng: random.Random | None = None) -> timedelta:
+    """The wait before attempt ``attempt + 1``: base × 2^(attempt-1), at most an hour, times a jitter of 0.5 to 1.5."""
+    delay = min(base_seconds * 2 ** (attempt - 1), MAX_BACKOFF_SECONDS)
+    return timedelta(seconds=delay * (rng or random).uniform(0.5, 1.5))
+
+
+def claimable(notification: Notification, now: datetime) -> bool:
+    """Whether a worker may claim the notification now: due and waiting, or its last claim ran out."""
+    if notification.status == NotificationStatus.PENDING:
+        return notification.due_at <= now
+    return notification.status == NotificationStatus.SENDING and (notification.claimed_until or now) <= now
+
+
+def claim(notification_id: int, now: datetime) -> Notification | None:
+    """Take the notification for this worker until its lease ends; None when it is not ours to send."""
+    notification = db.session.scalars(select(Notification).where(Notification.id == notification_id)
+                                      .with_for_update(skip_locked=True)).first()
+    if notification is None or not claimable(notification, now):
+        db.session.rollback()
+        return None
+    notification.status = NotificationStatus.SENDING
+    notification.claimed_until = now + timedelta(seconds=current_app.config["NOTIFY_LEASE_SECONDS"])
+    notification.attempts += 1
+    db.session.commit()
+    return notification
+
+
+def _finish(notification: Notification, status: str, *, error: str | None = None,
+            due_at: datetime | None = None) -> None:
+    """Record how the attempt ended."""
+    notification.status = status
+    notification.claimed_until = None
+    notification.last_error = error
+    if status == NotificationStatus.SENT:
+        notification.sent_at = moment()
+    if due_at is not None:
+        notification.due_at = due_at
+        notification.relayed_at = None
+    db.session.commit()
+
+
+def _failed_attempt(notification: Notification, error: DeliveryError, now: datetime) -> str:
+    """Put a transient failure back for later, or mark the notification failed; the status."""
+    config = current_app.config
+    if error.transient and notification.attempts < config["NOTIFY_MAX_ATTEMPTS"]:
+        due_at = now + backoff(notification.attempts, config["NOTIFY_RETRY_SECONDS"])
+        _finish(notification, NotificationStatus.PENDING, error=error.reason, due_at=due_at)
+    else:
+        _finish(notification, NotificationStatus.FAILED, error=error.reason)
+    logger.warning("notification %s (%s) attempt %s: %s; now %s", notification.id, notification.kind,
+                   notification.attempts, error.reason, notification.status)
+    return notification.status
+
+
+def deliver(notification_id: int, *, now: datetime | None = None) -> str:
+    """Send one notification if it is ours to send; the outcome (a status, or "not claimed")."""
+    when = moment(now)
+    notification = claim(notification_id, when)
+    if notification is None:
+        return "not claimed"
+    try:
+        outgoing = messages.render(notification, when)
+    except messages.NotOwed as reason:
+        _finish(notification, NotificationStatus.SKIPPED, error=str(reason))
+        logger.info("notification %s (%s) skipped: %s", notification.id, notification.kind, reason)
+        return NotificationStatus.SKIPPED
+    db.session.commit()  # hold no transaction (on SQLite: no write lock) while the mail server talks
+    try:
+        channel_for(outgoing).send(outgoing)
+    except DeliveryError as error:
+        return _failed_attempt(notification, error, when)
+    _finish(notification, NotificationStatus.SENT)
+    logger.info("notification %s (%s) sent", notification.id, notification.kind)
+    return NotificationStatus.SENT

@@ -1,0 +1,126 @@
+"""What each notification says: rendered when it is sent, from the records as they are then.
+
+Every email is plain text and HTML from ``templates/email/``, in the clinic's
+local time with the zone named, with the clinic's phone and, for patients,
+the manage link under PUBLIC_BASE_URL. No screening answer or other health
+detail goes into any of them; therapists see patients' initials only.
+A notification that is no longer owed raises ``NotOwed`` with the reason.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from urllib.parse import urlsplit
+
+from flask import current_app, render_template
+from sqlalchemy import select
+
+from booking.calendar import ics_for
+from booking.extensions import db
+from booking.links import absolute_url
+from booking.models import Appointment, AppointmentStatus, Notification, Patient
+from booking.notifications.channels import Attachment, Outgoing
+from booking.services.booking import manage_token
+
+SUBJECTS = {
+    "confirmation": "Your visit is booked",
+    "reminder": "Reminder: your visit",
+    "rescheduled": "Your visit has moved",
+    "cancelled": "Your visit is cancelled",
+    "manage_links": "Your upcoming visits",
+    "therapist_booked": "New booking",
+    "therapist_rescheduled": "A visit has moved",
+    "therapist_cancelled": "A visit is cancelled",
+    "contact_message": "New message from the website",
+    "care_plan": "A shared care plan needs your attention",
+}
+CALENDAR_METHOD = {"confirmation": "REQUEST", "rescheduled": "REQUEST", "cancelled": "CANCEL"}
+CARE_PLAN_EVENTS = {"plan_created": "a care plan was created", "plan_changed": "a care plan was changed",
+                    "session_completed": "a session was completed", "session_cancelled": "a session was cancelled",
+                    "session_missed": "a session was missed", "handoff_note": "a handoff note was added"}
+
+
+class NotOwed(Exception):
+    """The notification is no longer owed (the visit changed, was cancelled, or there is nobody to tell)."""
+
+
+def message_id(notification: Notification) -> str:
+    """A Message-ID derived from the notification's key: the same for every attempt, so a re-send is recognisable."""
+    digest = hashlib.sha256(notification.key.encode()).hexdigest()[:40]
+    domain = urlsplit(current_app.config["PUBLIC_BASE_URL"]).hostname or "localhost"
+    return f"<{digest}@{domain}>"
+
+
+def initials(name: str) -> str:
+    """A person's initials ("Alex Morgan" gives "A. M.")."""
+    return " ".join(f"{part[0].upper()}." for part in name.split() if part)
+
+
+def _visit(notification: Notification, now: datetime) -> Appointment:
+    """The visit a notice is about, as it is now; NotOwed when the notice no longer says what is true."""
+    visit = notification.appointment
+    if visit is None:
+        raise NotOwed("the visit is gone")
+    if visit.sequence != notification.version:
+        raise NotOwed("superseded by a later change")
+    if not notification.kind.endswith("cancelled") and visit.status != AppointmentStatus.BOOKED:
+        raise NotOwed("the visit is no longer booked")
+    if notification.kind == "reminder" and now >= visit.starts_at:
+        raise NotOwed("the visit has begun")
+    return visit
+
+
+def _manage_url(visit: Appointment) -> str:
+    """The visit's manage link, under PUBLIC_BASE_URL."""
+    return absolute_url("appointments.manage", token=manage_token(visit))
+
+
+def _upcoming_visits(email: str, now: datetime) -> list[Appointment]:
+    """The booked visits to come that were booked with this address."""
+    return list(db.session.scalars(
+        select(Appointment).join(Patient)
+        .where(Patient.email == email, Appointment.status == AppointmentStatus.BOOKED, Appointment.starts_at > now)
+        .order_by(Appointment.starts_at)))
+
+
+def _address_and_context(notification: Notification, now: datetime) -> tuple[str, dict[str, object], bytes | None]:
+    """The recipient, the template's context and, where one goes with it, the calendar file."""
+    kind = notification.kind
+    if kind == "contact_message":
+        return current_app.config["CLINIC_EMAIL"], {"message": notification.contact_message}, None
+    if kind == "manage_links":
+        visits = _upcoming_visits(notification.recipient or "", now)
+        if not visits:
+            raise NotOwed("no upcoming visits for that address")
+        links = [(visit, _manage_url(visit)) for visit in visits]
+        return notification.recipient or "", {"visits": links}, None
+    if kind == "care_plan":
+        return _therapist_address(notification), {"event": CARE_PLAN_EVENTS[notification.event or ""]}, None
+    visit = _visit(notification, now)
+    if kind.startswith("therapist_"):
+        return _therapist_address(notification), {"visit": visit, "initials": initials(visit.patient.name)}, None
+    manage_url = _manage_url(visit)
+    method = CALENDAR_METHOD.get(kind)
+    ics = ics_for([(visit, manage_url)], method=method, now=now) if method else None
+    return visit.patient.email, {"visit": visit, "manage_url": manage_url}, ics
+
+
+def _therapist_address(notification: Notification) -> str:
+    """The therapist's email; NotOwed when they have none."""
+    therapist = notification.therapist
+    if therapist is None or not therapist.email:
+        raise NotOwed("the therapist has no email address")
+    return therapist.email
+
+
+def render(notification: Notification, now: datetime) -> Outgoing:
+    """The message a notification sends now; raises NotOwed when it is no longer owed."""
+    to, context, ics = _address_and_context(notification, now)
+    context = {**context, "notification": notification, "config": current_app.config}
+    attachments = (Attachment("visit.ics", f"text/calendar; method={CALENDAR_METHOD[notification.kind]}", ics),) \
+        if ics else ()
+    return Outgoing(to=to, subject=f"{SUBJECTS[notification.kind]} – {current_app.config['CLINIC_NAME']}",
+                    text=render_template(f"email/{notification.kind}.txt", **context),
+                    html=render_template(f"email/{notification.kind}.html", **context),
+                    message_id=message_id(notification), attachments=attachments)

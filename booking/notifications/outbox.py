@@ -1,0 +1,84 @@
+"""The notification rows each change writes, in the change's own transaction (never committed here).
+
+Each row has a unique key naming what it is for, so that a notification can
+exist only once: ``appointment:<id>:v<sequence>:<kind>[:<offset>]`` for a
+visit (the sequence rises with each change, so every version of a visit has
+its own notices), ``contact:<id>``, ``manage-links:<random>``, and
+``care-plan:<id>:<event>:<occurrence>:<therapist id>``.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from flask import current_app
+from sqlalchemy import update
+
+from booking.clinic import clinic_zone
+from booking.extensions import db
+from booking.models import Appointment, ContactMessage, Notification, NotificationStatus
+from booking.scheduling.reminders import reminders_to_send
+
+PATIENT_NOTICE = {"booked": "confirmation", "rescheduled": "rescheduled", "cancelled": "cancelled"}
+THERAPIST_NOTICE = {"booked": "therapist_booked", "rescheduled": "therapist_rescheduled",
+                    "cancelled": "therapist_cancelled"}
+CARE_PLAN_EVENTS = ("plan_created", "plan_changed", "session_completed", "session_cancelled", "session_missed",
+                    "handoff_note")
+
+
+def _add(kind: str, key: str, due_at: datetime, **fields: object) -> Notification:
+    """Add one notification row to the session."""
+    notification = Notification(kind=kind, key=key, due_at=due_at, status=NotificationStatus.PENDING, **fields)
+    db.session.add(notification)
+    return notification
+
+
+def for_visit_change(appointment: Appointment, change: str, *, now: datetime,
+                     previous_therapist_id: int | None = None) -> list[Notification]:
+    """The notices a visit's change owes: to the patient, to the therapist(s), and its reminders.
+
+    ``change`` is "booked", "rescheduled" or "cancelled"; a visit moved to another therapist is
+    a new booking for the new one and a cancellation for the previous one. Notices of earlier
+    versions of the visit that are still waiting are skipped: the new ones say
+    what is true now (a rescheduled visit's reminders follow the new time only).
+    """
+    version = appointment.sequence
+    db.session.execute(update(Notification)
+                       .where(Notification.appointment_id == appointment.id, Notification.version < version,
+                              Notification.status == NotificationStatus.PENDING)
+                       .values(status=NotificationStatus.SKIPPED, last_error="superseded by a later change"))
+    prefix = f"appointment:{appointment.id}:v{version}"
+    visit = {"appointment_id": appointment.id, "version": version}
+    handed_over = previous_therapist_id not in (None, appointment.therapist_id)
+    therapist_kind = "therapist_booked" if handed_over else THERAPIST_NOTICE[change]
+    rows = [_add(PATIENT_NOTICE[change], f"{prefix}:{PATIENT_NOTICE[change]}", now, **visit),
+            _add(therapist_kind, f"{prefix}:{therapist_kind}", now, therapist_id=appointment.therapist_id, **visit)]
+    if handed_over:
+        rows.append(_add("therapist_cancelled", f"{prefix}:therapist_cancelled", now,
+                         therapist_id=previous_therapist_id, **visit))
+    if change != "cancelled":
+        offsets = current_app.config["REMINDER_OFFSETS_MINUTES"]
+        for offset, due_at in reminders_to_send(appointment.starts_at, offsets, clinic_zone(), now):
+            rows.append(_add("reminder", f"{prefix}:reminder:{offset}", due_at, offset_minutes=offset, **visit))
+    return rows
+
+
+def for_contact_message(message: ContactMessage, *, now: datetime) -> Notification:
+    """The clinic's copy of a contact-form message."""
+    return _add("contact_message", f"contact:{message.id}", now, contact_message_id=message.id)
+
+
+def for_manage_links(email: str, *, now: datetime) -> Notification:
+    """The "Manage my booking" email: the links of that address's upcoming visits, sent only to it."""
+    return _add("manage_links", f"manage-links:{uuid.uuid4()}", now, recipient=email)
+
+
+def for_care_plan(care_plan_id: int, event: str, occurrence: str, therapist_ids: list[int], *,
+                  now: datetime) -> list[Notification]:
+    """A collaborative-care notice to each therapist of a shared plan (no health details: the plan says them)."""
+    if event not in CARE_PLAN_EVENTS:
+        raise ValueError(f"unknown care-plan event {event!r}")
+    return [_add("care_plan", f"care-plan:{care_plan_id}:{event}:{occurrence}:{therapist_id}", now,
+                 care_plan_id=care_plan_id, event=event, therapist_id=therapist_id)
+            for therapist_id in therapist_ids]

@@ -1,0 +1,19 @@
+"""The worker's tasks: thin, named, taking ids only, idempotent; the work is in booking.notifications."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from booking.notifications import delivery, relay
+
+
+@shared_task(name="notifications.deliver", ignore_result=True)
+def deliver(notification_id: int) -> str:
+    """Send one notification if it is due and unclaimed (a repeated task does nothing)."""
+    return delivery.deliver(notification_id)
+
+
+@shared_task(name="notifications.relay", ignore_result=True)
+def relay_due() -> int:
+    """Hand every due notification to the workers."""
+    return relay.relay_due()
