@@ -16,6 +16,7 @@ NAME_LENGTH = 120
 EMAIL_LENGTH = 254
 PHONE_LENGTH = 32
 REASON_LENGTH = 500
+KEY_LENGTH = 200  # an Idempotency-Key
 
 
 def parse_uuid(value: object) -> uuid.UUID | None:

@@ -9,7 +9,8 @@ from wtforms import (BooleanField, DateField, EmailField, Field, Form, HiddenFie
 from wtforms.validators import DataRequired, Length, Optional
 
 from booking.forms import ClinicForm
-from booking.validators import email_address, parse_instant, phone_number
+from booking.validators import (EMAIL_LENGTH, KEY_LENGTH, NAME_LENGTH, PHONE_LENGTH, REASON_LENGTH, email_address,
+                                parse_instant, phone_number)
 
 FIRST_AVAILABLE = "any"
 START_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
@@ -75,14 +76,14 @@ class DetailsForm(ClinicForm):
     # Hidden while the chosen time stands; radio buttons when it was taken meanwhile.
     starts_at = RadioField("Time", validate_choice=False,
                            validators=[DataRequired("Choose a time for your visit."), start_time])
-    idempotency_key = HiddenField(validators=[Length(max=200)])
-    name = StringField("Full name", validators=[DataRequired("Enter your full name."), Length(max=120)])
+    idempotency_key = HiddenField(validators=[Length(max=KEY_LENGTH)])
+    name = StringField("Full name", validators=[DataRequired("Enter your full name."), Length(max=NAME_LENGTH)])
     email = EmailField("Email address", validators=[
         DataRequired("Enter your email address, so we can send your confirmation."),
-        Length(max=254), email_address])
+        Length(max=EMAIL_LENGTH), email_address])
     phone = TelField("Phone number", validators=[
         DataRequired("Enter a phone number, so we can reach you if your visit has to move."),
-        Length(max=32), phone_number])
+        Length(max=PHONE_LENGTH), phone_number])
     consent = BooleanField("I have read the privacy notice and agree that the clinic keeps these "
                            "details and my screening answers to arrange my care.",
                            validators=[DataRequired("Tick the box to agree to the privacy notice, "
@@ -93,14 +94,14 @@ class FindBookingForm(ClinicForm):
     """"Manage my booking": the email address the visits were booked with."""
 
     email = EmailField("Email address", validators=[
-        DataRequired("Enter the email address you booked with."), Length(max=254), email_address])
+        DataRequired("Enter the email address you booked with."), Length(max=EMAIL_LENGTH), email_address])
 
 
 class CancelForm(ClinicForm):
     """Cancelling a visit, with an optional reason."""
 
     reason = TextAreaField("Reason (optional)", validators=[
-        Optional(), Length(max=500, message="Write at most 500 characters.")])
+        Optional(), Length(max=REASON_LENGTH, message=f"Write at most {REASON_LENGTH} characters.")])
 
 
 class RescheduleForm(ClinicForm):

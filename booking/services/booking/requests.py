@@ -14,9 +14,7 @@ from booking.services import availability
 from booking.services.booking.errors import InvalidBooking, ReferredOut
 from booking.services.catalog import active_service
 from booking.services.screenings import get_screening, recommendation_of
-from booking.validators import NAME_LENGTH, normalise_email, normalise_phone
-
-KEY_LENGTH = 200
+from booking.validators import KEY_LENGTH, NAME_LENGTH, normalise_email, normalise_phone
 
 
 @dataclass(frozen=True)
