@@ -19,7 +19,7 @@ from booking.limits import booking_limit, read_limit
 from booking.links import absolute_url
 from booking.models import Appointment, AppointmentStatus, Screening, Service, Therapist
 from booking.services.booking import (BookingError, BookingRequest, InvalidBooking, PatientDetails,
-                                      ReferredOut, SlotTaken, book, can_change, cancel, change_deadline,
+                                      ReferredOut, SlotTaken, book, can_change, cancel, change_deadline, changeable_at,
                                       find_for_manage, reschedule)
 from booking.services.catalog import active_services, active_therapists
 from booking.services.screenings import get_screening, recommendation_of
@@ -186,12 +186,7 @@ def details(screening_id: uuid.UUID) -> str | Response:
     starts_at = parse_start(form.starts_at.data)
     return render_template("appointments/details.html", screening=screening, service=service,
                            therapist=therapist, form=form, problem=problem, starts_at=starts_at,
-                           changeable=starts_at is None or _changeable_once_booked(starts_at))
-
-
-def _changeable_once_booked(starts_at: datetime) -> bool:
-    """Whether a visit booked now at this time could still be changed online (the service's cut-off rule)."""
-    return can_change(Appointment(status=AppointmentStatus.BOOKED, starts_at=starts_at))
+                           changeable=starts_at is None or changeable_at(starts_at))
 
 
 def _show_errors(form: DetailsForm, error: InvalidBooking) -> str | None:

@@ -13,7 +13,7 @@ place where the notification outbox rows of the change will be written.
 - ``errors``: why a change is refused.
 """
 
-from booking.services.booking.change import can_change, cancel, change_deadline, reschedule
+from booking.services.booking.change import can_change, cancel, change_deadline, changeable_at, reschedule
 from booking.services.booking.create import book
 from booking.services.booking.errors import BookingError, ChangeNotAllowed, InvalidBooking, ReferredOut, SlotTaken
 from booking.services.booking.requests import Booked, BookingRequest, PatientDetails
@@ -32,6 +32,7 @@ __all__ = [
     "can_change",
     "cancel",
     "change_deadline",
+    "changeable_at",
     "derive_manage_token",
     "find_for_manage",
     "manage_token",

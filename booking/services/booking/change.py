@@ -20,14 +20,24 @@ STATUS_LABELS = {AppointmentStatus.CANCELLED: "was cancelled", AppointmentStatus
                  AppointmentStatus.NO_SHOW: "was missed"}
 
 
+def deadline_for(starts_at: datetime) -> datetime:
+    """Until when a visit starting at ``starts_at`` can be cancelled or moved online (the cut-off)."""
+    return starts_at - timedelta(hours=current_app.config["CANCEL_CUTOFF_HOURS"])
+
+
 def change_deadline(appointment: Appointment) -> datetime:
     """Until when the visit can be cancelled or moved online."""
-    return appointment.starts_at - timedelta(hours=current_app.config["CANCEL_CUTOFF_HOURS"])
+    return deadline_for(appointment.starts_at)
+
+
+def changeable_at(starts_at: datetime, *, now: datetime | None = None) -> bool:
+    """Whether a visit at this time, booked now, could still be changed online."""
+    return moment(now) < deadline_for(starts_at)
 
 
 def can_change(appointment: Appointment, *, now: datetime | None = None) -> bool:
     """Whether the visit is booked and its change deadline has not passed."""
-    return appointment.status == AppointmentStatus.BOOKED and moment(now) < change_deadline(appointment)
+    return appointment.status == AppointmentStatus.BOOKED and changeable_at(appointment.starts_at, now=now)
 
 
 def _lock_for_change(appointment: Appointment, now: datetime) -> None:
