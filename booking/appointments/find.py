@@ -9,23 +9,24 @@ from booking.appointments.forms import FindBookingForm
 from booking.appointments.views import bp
 from booking.extensions import limiter
 from booking.limits import contact_limit
+from booking.services.manage_links import send_manage_links
 
 
 @bp.route("/find", methods=["GET", "POST"])
 @limiter.limit(contact_limit, methods=["POST"])
 def find_booking() -> str | Response:
-    """Ask for the email address the visits were booked with.
+    """Ask for the email address the visits were booked with, and email that address its links.
 
-    Nothing is looked up or stored: the answer must not tell whether an address has a
-    booking, and the email with the links comes with the worker that sends emails.
+    Nothing is looked up here: the answer must not tell whether an address has a booking.
     """
     form = FindBookingForm()
     if form.validate_on_submit():
+        send_manage_links(form.email.data)
         return redirect(url_for(".find_booking_sent"), code=303)
     return render_template("appointments/find.html", form=form)
 
 
 @bp.route("/find/sent")
 def find_booking_sent() -> str:
-    """The same answer for every address, with the phone number while no email is sent."""
+    """The same answer for every address, with the phone number for those who cannot wait."""
     return render_template("appointments/find_sent.html")

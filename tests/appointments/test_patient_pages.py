@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from booking import create_app
 from booking.extensions import db
-from booking.models import Appointment, ContactMessage, Patient
+from booking.models import Appointment, ContactMessage, Notification, Patient
 from tests.appointments.conftest import input_value, slot_buttons
 from tests.appointments.pageforms import forms_of, press
 from tests.conftest import test_settings
@@ -91,7 +91,7 @@ def test_every_page_leads_to_manage_my_booking(client: FlaskClient, clinic: Clin
         assert '<a href="/book/find">Manage my booking</a>' in page, path
 
 
-def test_manage_my_booking_gives_the_same_answer_for_any_address_and_stores_nothing(
+def test_manage_my_booking_gives_the_same_answer_for_any_address_and_owes_that_address_an_email(
         client: FlaskClient, clinic: Clinic) -> None:
     visit = AppointmentFactory(patient__email="avery@example.com")
     ask = client.get("/book/find").get_data(as_text=True)
@@ -106,9 +106,13 @@ def test_manage_my_booking_gives_the_same_answer_for_any_address_and_stores_noth
     assert answers[0] == answers[1] == answers[2]
     location, page = answers[0]
     assert "@" not in location and "avery" not in page and "nobody" not in page
-    assert "not switched on yet" in page and 'href="tel:+14035550142"' in page
+    assert "Check your email" in page and 'href="tel:+14035550142"' in page
     assert counts == [db.session.scalar(select(func.count()).select_from(table)) for table in (Appointment, Patient,
                                                                                               ContactMessage)]
+    owed = db.session.scalars(select(Notification).where(Notification.kind == "manage_links")
+                              .order_by(Notification.id)).all()
+    assert [notice.recipient for notice in owed] == ["avery@example.com", "avery@example.com",
+                                                     "nobody@example.com"]
 
 
 def test_manage_my_booking_explains_a_bad_address_and_keeps_it(client: FlaskClient) -> None:
