@@ -42,13 +42,19 @@ def test_the_compose_environment_is_one_production_accepts() -> None:
     assert "PUBLIC_BASE_URL" in environment
 
 
-def test_compose_has_web_db_and_redis_with_healthchecks() -> None:
+def test_compose_has_web_worker_beat_db_redis_and_a_mail_catcher() -> None:
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
     services = compose["services"]
     assert services["db"]["image"] == "postgres:16"
     assert services["redis"]["image"] == "redis:7"
-    assert "gunicorn" in services["web"]["command"]
-    assert "access-logfile" not in services["web"]["command"], "access logs would record manage tokens"
+    assert "gunicorn --config gunicorn.conf.py" in services["web"]["command"]  # its redacting access log
+    assert services["worker"]["command"].startswith("celery -A worker.celery_app worker")
+    assert services["beat"]["command"].startswith("celery -A worker.celery_app beat")
+    assert services["mailpit"]["image"].startswith("axllent/mailpit")
+    for name in ("web", "worker", "beat"):
+        environment = services[name]["environment"]
+        assert environment["REDIS_URL"] == "redis://redis:6379/0"
+        assert environment["MAIL_SERVER"] == "${MAIL_SERVER:-mailpit}"
     for name in ("web", "db", "redis"):
         assert "healthcheck" in services[name], name
     assert "db-data" in compose["volumes"]

@@ -12,6 +12,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from booking.forms import ClinicForm
 from booking.routing import QUESTIONS
 
 QUESTION: dict[str, dict[str, Any]] = {str(q["key"]): q for q in QUESTIONS}
@@ -69,13 +70,13 @@ def _yes_or_no(flag: Mapping[str, str]) -> RadioField:
                       invalid_choice_message=f"Answer yes or no: {flag['text']}.")
 
 
-class ReasonsForm(FlaskForm):
+class ReasonsForm(ClinicForm):
     """Step 1: why the patient is coming."""
 
     concerns = _checkboxes("concerns")
 
 
-class WarningSignsForm(FlaskForm):
+class WarningSignsForm(ClinicForm):
     """Step 2: each red flag as its own yes-or-no question (fields named by the red-flag codes)."""
 
 
@@ -83,13 +84,13 @@ for _flag in QUESTION["red_flags"]["options"]:
     setattr(WarningSignsForm, _flag["code"], _yes_or_no(_flag))
 
 
-class HealthForm(FlaskForm):
+class HealthForm(ClinicForm):
     """Step 3: conditions that change or rule out massage; none ticked means none apply."""
 
     precautions = _checkboxes("precautions")
 
 
-class DetailsForm(FlaskForm):
+class DetailsForm(ClinicForm):
     """Step 4: pain, how long, weeks since surgery (only after surgery) and a preference."""
 
     pain_level = _whole_number("pain_level")
