@@ -9,6 +9,7 @@ service, each with its own stored screening, like a patient's would.
 from __future__ import annotations
 
 import logging
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
@@ -27,6 +28,7 @@ logger = logging.getLogger(__name__)
 
 MON, TUE, WED, THU, FRI, SAT = range(6)
 SEARCH_DAYS = 7
+DEMO_DOMAIN = "bowriver-clinic.example"  # a reserved domain: demo mail never reaches anyone
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,12 @@ class DemoTherapist:
     therapy_type: str
     bio: str
     shifts: tuple[tuple[tuple[int, ...], time, time], ...]
+
+    @property
+    def email(self) -> str:
+        """The therapist's demo address ("Hélène Tremblay" gives helene.tremblay@...)."""
+        plain = unicodedata.normalize("NFKD", self.name).encode("ascii", "ignore").decode()
+        return ".".join(plain.lower().split()) + "@" + DEMO_DOMAIN
 
 
 @dataclass(frozen=True)
@@ -165,6 +173,7 @@ def _upsert_therapists(report: SeedReport) -> None:
             therapist = Therapist(name=demo.name)
             db.session.add(therapist)
         therapist.therapy_type, therapist.bio, therapist.active = demo.therapy_type, demo.bio, True
+        therapist.email = demo.email
         therapist.hours = [WorkingHours(weekday=weekday, start_time=start, end_time=end)
                            for weekdays, start, end in demo.shifts for weekday in weekdays]
         report.shifts += len(therapist.hours)

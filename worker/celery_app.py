@@ -18,6 +18,10 @@ from booking.queue import describe_broker
 from worker import schedule
 
 logger = logging.getLogger("worker")
+# Each task's "received" and "succeeded" lines, and beat's every five seconds, would drown what
+# matters (a notification sent, skipped or failing, the mail file written): warnings only.
+for chatty in ("celery.app.trace", "celery.worker.strategy", "celery.beat"):
+    logging.getLogger(chatty).setLevel(logging.WARNING)
 
 flask_app = create_app()
 celery_app = flask_app.extensions["celery"]
