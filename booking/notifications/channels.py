@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import smtplib
 import ssl
+import threading
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import formatdate
@@ -25,6 +26,8 @@ from flask import current_app
 logger = logging.getLogger(__name__)
 
 SMTP_TIMEOUT_SECONDS = 10
+# Messages sent on one connection before it is replaced (servers limit a session's messages).
+SMTP_MESSAGES_PER_CONNECTION = 100
 
 
 @dataclass(frozen=True)
@@ -91,36 +94,81 @@ def _params(content_type: str) -> dict[str, str]:
 
 
 class SmtpChannel:
-    """Email through an SMTP server (MAIL_SERVER, MAIL_PORT, MAIL_USE_TLS, MAIL_USE_SSL, MAIL_USERNAME...)."""
+    """Email through an SMTP server (MAIL_SERVER, MAIL_PORT, MAIL_USE_TLS, MAIL_USE_SSL, MAIL_USERNAME...).
+
+    Each worker thread keeps its connection open between messages (``_sessions``), as mail
+    clients do: connecting, greeting and logging in again for every message cost more than
+    sending it. A kept connection is checked with NOOP before it is used, replaced after
+    SMTP_MESSAGES_PER_CONNECTION messages, and dropped after any error.
+    """
 
     def __init__(self, config: dict[str, object]) -> None:
         self.config = config
 
     def send(self, message: Outgoing) -> None:
         """Hand the message to the server; 4xx and connection trouble are transient, 5xx permanent."""
-        config = self.config
-        email = email_message(message, str(config["MAIL_DEFAULT_SENDER"]))
+        email = email_message(message, str(self.config["MAIL_DEFAULT_SENDER"]))
         try:
-            with self._connect() as smtp:
-                if config["MAIL_USE_TLS"]:
-                    smtp.starttls(context=ssl.create_default_context())
-                if config["MAIL_USERNAME"]:
-                    smtp.login(str(config["MAIL_USERNAME"]), str(config["MAIL_PASSWORD"] or ""))
-                smtp.send_message(email)
+            smtp = self._session()
+            smtp.send_message(email)
+            _sessions.sent += 1
         except smtplib.SMTPRecipientsRefused as exc:
+            _close_session()
             codes = [code for code, _ in exc.recipients.values()]
             raise DeliveryError(f"SMTP {codes[0]} for the recipient",
                                 transient=all(400 <= code < 500 for code in codes)) from None
         except smtplib.SMTPResponseException as exc:
+            _close_session()
             raise DeliveryError(f"SMTP {exc.smtp_code}", transient=400 <= exc.smtp_code < 500) from None
         except (smtplib.SMTPException, OSError) as exc:
+            _close_session()
             raise DeliveryError(f"mail server not reachable ({type(exc).__name__})", transient=True) from None
+
+    def _session(self) -> smtplib.SMTP:
+        """This thread's open connection to the configured server, if it still answers; else a new one."""
+        config = self.config
+        server = tuple(config[name] for name in ("MAIL_SERVER", "MAIL_PORT", "MAIL_USE_SSL", "MAIL_USE_TLS",
+                                                 "MAIL_USERNAME", "MAIL_PASSWORD"))
+        smtp = getattr(_sessions, "smtp", None)
+        if smtp is not None and _sessions.server == server and _sessions.sent < SMTP_MESSAGES_PER_CONNECTION:
+            try:
+                if smtp.noop()[0] == 250:
+                    return smtp
+            except (smtplib.SMTPException, OSError):
+                _close_session()
+        _close_session(politely=True)
+        smtp = self._connect()
+        _sessions.smtp, _sessions.server, _sessions.sent = smtp, server, 0
+        if config["MAIL_USE_TLS"]:
+            smtp.starttls(context=ssl.create_default_context())
+        if config["MAIL_USERNAME"]:
+            smtp.login(str(config["MAIL_USERNAME"]), str(config["MAIL_PASSWORD"] or ""))
+        return smtp
 
     def _connect(self) -> smtplib.SMTP:
         """A connection to the configured server."""
         config = self.config
         kind = smtplib.SMTP_SSL if config["MAIL_USE_SSL"] else smtplib.SMTP
         return kind(str(config["MAIL_SERVER"]), int(config["MAIL_PORT"]), timeout=SMTP_TIMEOUT_SECONDS)
+
+
+# Each thread's open SMTP connection (smtp), the settings it was opened with (server), messages sent on it.
+_sessions = threading.local()
+
+
+def _close_session(*, politely: bool = False) -> None:
+    """Forget this thread's SMTP connection, if it has one: say QUIT first (``politely``, a connection
+    in good order) or just close it (after an error: a server that failed may not answer QUIT)."""
+    smtp = getattr(_sessions, "smtp", None)
+    _sessions.smtp = None
+    if smtp is None:
+        return
+    try:
+        if politely:
+            smtp.quit()
+    except (smtplib.SMTPException, OSError):
+        pass
+    smtp.close()
 
 
 class FolderChannel:

@@ -25,13 +25,16 @@ from __future__ import annotations
 
 import logging
 import random
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from booking.extensions import db
-from booking.models import Notification, NotificationStatus
+from booking.models import Appointment, Notification, NotificationStatus
 from booking.notifications import messages
 from booking.notifications.channels import DeliveryError, channel_for
 from booking.services.clock import moment
@@ -54,10 +57,21 @@ def claimable(notification: Notification, now: datetime) -> bool:
     return notification.status == NotificationStatus.SENDING and (notification.claimed_until or now) <= now
 
 
+# What rendering a notification reads, loaded with the claim in one query rather than one by one.
+WITH_ITS_RECORDS = (joinedload(Notification.appointment).options(
+    joinedload(Appointment.patient), joinedload(Appointment.service), joinedload(Appointment.therapist)),
+    joinedload(Notification.therapist))
+
+
 def claim(notification_id: int, now: datetime) -> Notification | None:
-    """Take the notification for this worker until its lease ends; None when it is not ours to send."""
+    """Take the notification for this worker until its lease ends; None when it is not ours to send.
+
+    The row is locked (not the visit's); the visit, its patient, service and therapist come
+    with it, as they are at the claim.
+    """
     notification = db.session.scalars(select(Notification).where(Notification.id == notification_id)
-                                      .with_for_update(skip_locked=True)).first()
+                                      .options(*WITH_ITS_RECORDS).execution_options(populate_existing=True)
+                                      .with_for_update(skip_locked=True, of=Notification)).first()
     if notification is None or not claimable(notification, now):
         db.session.rollback()
         return None
@@ -95,9 +109,26 @@ def _failed_attempt(notification: Notification, error: DeliveryError, now: datet
     return notification.status
 
 
+@contextmanager
+def _kept_loaded() -> Iterator[None]:
+    """Commits that leave the loaded objects as they are: they hold what was just read and
+    written, and reloading them after each commit would cost a query per object."""
+    session = db.session()
+    expire_on_commit, session.expire_on_commit = session.expire_on_commit, False
+    try:
+        yield
+    finally:
+        session.expire_on_commit = expire_on_commit
+
+
 def deliver(notification_id: int, *, now: datetime | None = None) -> str:
     """Send one notification if it is ours to send; the outcome (a status, or "not claimed")."""
-    when = moment(now)
+    with _kept_loaded():
+        return _deliver(notification_id, moment(now))
+
+
+def _deliver(notification_id: int, when: datetime) -> str:
+    """Claim, render, send and mark one notification (see the module docstring)."""
     notification = claim(notification_id, when)
     if notification is None:
         return "not claimed"
