@@ -24,7 +24,8 @@ from tests.smtp import SmtpServer, free_port
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 # Short enough that retries, leases and the beat relay happen within a test.
 TIMINGS = {"NOTIFY_LEASE_SECONDS": 3, "NOTIFY_RETRY_SECONDS": 1, "OUTBOX_RELAY_SECONDS": 1}
-READY = {"worker": "worker ready; broker:", "beat": "beat: Starting..."}
+# What each prints once it is up (beat logs warnings only: its banner).
+READY = {"worker": "worker ready; broker:", "beat": "celery beat v"}
 
 
 def eventually(check: Callable[[], object], timeout: float = 20, message: str = "") -> object:
@@ -65,12 +66,12 @@ class Process:
             os.killpg(self.popen.pid, signal.SIGKILL)
         self.popen.wait()
 
-    def stop(self) -> None:
-        """Stop the process group (SIGTERM, then SIGKILL if it lingers)."""
+    def stop(self, grace: float = 3) -> None:
+        """Stop the process group: SIGTERM, then SIGKILL if it lingers (the tests need no orderly goodbye)."""
         if self.popen.poll() is None:
             os.killpg(self.popen.pid, signal.SIGTERM)
             try:
-                self.popen.wait(10)
+                self.popen.wait(grace)
             except subprocess.TimeoutExpired:
                 self.kill()
 
@@ -108,24 +109,26 @@ def _answers(client: redis.Redis) -> bool:
 
 @dataclass
 class Stack:
-    """The parts a worker works with: a broker and a queue, an SMTP server, a database, a folder."""
+    """The parts a worker works with: a broker and a queue, an SMTP server, a database, a folder for output."""
 
-    broker_url: str
+    broker_url: str | None  # None: the embedded broker under the folder
     queue: str
-    smtp: SmtpServer
+    smtp: SmtpServer | None  # None: mail written under the folder
     database_url: str
     folder: Path
+    broker: ThrowawayRedis | None = None  # a throwaway redis-server, for the fault tests
 
     def settings(self) -> dict[str, object]:
         """The app settings of a web app that publishes to this stack's worker."""
-        return {"REDIS_URL": self.broker_url, "CELERY_QUEUE": self.queue, **self.smtp.settings(), **TIMINGS}
+        mail = self.smtp.settings() if self.smtp else {}
+        return {"REDIS_URL": self.broker_url, "CELERY_QUEUE": self.queue, **mail, **TIMINGS}
 
     def environment(self, **changes: object) -> dict[str, str]:
         """A worker's whole environment (none of the developer's), with ``changes`` (None removes a setting)."""
         values = {"DATABASE_URL": self.database_url, "SECRET_KEY": "test-secret",
                   "PUBLIC_BASE_URL": "http://localhost", "INSTANCE_PATH": str(self.folder), **self.settings(),
                   **changes}
-        return {"PATH": os.environ["PATH"], "LANG": "C.UTF-8",
+        return {"PATH": os.environ["PATH"], "LANG": "C.UTF-8", "PYTHONUNBUFFERED": "1",
                 **{key: str(value) for key, value in values.items() if value is not None}}
 
 

@@ -1,0 +1,162 @@
+"""Faults injected into real processes, each test on a throwaway redis-server and SMTP server of its own.
+
+The broker down at booking time, a worker killed with SIGKILL mid-batch, a
+mail server answering 421 then 550, two workers and many relays at once:
+every message arrives, and none twice (counted by Message-ID).
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from booking.extensions import db
+from booking.models import ContactMessage, NotificationStatus
+from booking.notifications import outbox, relay
+from booking.services.clock import moment
+from tests.factories import Clinic
+from tests.notifications.conftest import notifications
+from tests.smtp import SmtpServer
+from tests.worker.journeys import PATIENT, book, by_message_id, relay as relay_task, visit_at
+from tests.worker.processes import PROJECT_ROOT, Launcher, Process, Stack, ThrowawayRedis, eventually
+
+DELIVER_TASK = "notifications.deliver"
+
+
+@pytest.fixture
+def stack(database: str, tmp_path: Path) -> Iterator[Stack]:
+    """A redis-server of this test's own (not started yet) and an SMTP server of its own."""
+    broker = ThrowawayRedis(tmp_path)
+    try:
+        with SmtpServer() as smtp:
+            yield Stack(broker.url, f"faults-{uuid.uuid4().hex[:8]}", smtp, database, tmp_path, broker)
+    finally:
+        broker.stop()
+
+
+@pytest.fixture
+def worker(stack: Stack, launch: Launcher) -> Process:
+    """The throwaway broker started, and a real worker on it."""
+    stack.broker.start()
+    return launch.worker()
+
+
+def owe_contact_messages(count: int) -> list[int]:
+    """Store ``count`` contact messages with their notifications, handing none over; the notifications' ids."""
+    now = moment()
+    notices = []
+    for n in range(count):
+        message = ContactMessage(name=f"Sam Lee {n}", email=f"sam{n}@example.com", phone=None,
+                                 message="Please call me back about an appointment.")
+        db.session.add(message)
+        db.session.flush()
+        notices.append(outbox.for_contact_message(message, now=now))
+    db.session.commit()
+    return [notice.id for notice in notices]
+
+
+def without_therapist_email(clinic: Clinic) -> Clinic:
+    """The first physiotherapist gets no email, so a booking sends one message only: the patient's."""
+    clinic.physiotherapists[0].email = None
+    db.session.commit()
+    return clinic
+
+
+def test_a_booking_made_while_the_broker_is_down_succeeds_and_is_delivered_once_it_is_back(
+        app: Flask, client: FlaskClient, clinic: Clinic, stack: Stack, launch: Launcher) -> None:
+    started = time.monotonic()
+    book(client, clinic, visit_at(days=3, hour=10))
+    assert time.monotonic() - started < 2
+    stack.broker.start()
+    launch.worker()
+    relay_task(app, 3)
+    sink = stack.smtp.sink
+    eventually(lambda: len(sink.messages) >= 2, 15, "the confirmation and the therapist's notice")
+    relay_task(app, 3)
+    time.sleep(1)
+    assert len(sink.to(PATIENT)) == 1 and sorted(by_message_id(sink).values()) == [1, 1]
+
+
+def test_a_worker_killed_mid_batch_leaves_every_message_delivered_once_after_the_lease(
+        app: Flask, stack: Stack, worker: Process, launch: Launcher) -> None:
+    sink = stack.smtp.sink
+    owe_contact_messages(40)
+    relay.relay_due()
+    eventually(lambda: len(sink.messages) >= 10, 15, "ten messages")
+    sink.stall.set()
+    eventually(lambda: sink.stalled >= 2, 15, "both of the worker's processes in the middle of a message")
+    worker.kill()
+    sink.stall.clear()
+    assert 10 <= len(sink.messages) < 40
+    launch.worker("restarted")
+    launch.beat()
+    eventually(lambda: len(by_message_id(sink)) == 40, 30, "all 40 messages")
+    time.sleep(1.5)
+    assert set(by_message_id(sink).values()) == {1} and len(sink.messages) == 40
+    assert {row.status for row in notifications()} == {NotificationStatus.SENT}
+
+
+def test_a_mail_server_answering_421_gets_the_message_on_a_later_attempt(
+        app: Flask, client: FlaskClient, clinic: Clinic, stack: Stack, worker: Process, launch: Launcher) -> None:
+    stack.smtp.sink.refuse("421 Service not available, try again later")
+    launch.beat()
+    book(client, without_therapist_email(clinic), visit_at(days=3, hour=10))
+    [confirmation] = eventually(lambda: stack.smtp.sink.to(PATIENT), 15, "the confirmation, on a retry")
+    assert confirmation["Subject"].startswith("Your visit is booked")
+    time.sleep(1.5)
+    assert len(stack.smtp.sink.messages) == 1
+    [row] = notifications(kind="confirmation")
+    assert (row.status, row.attempts, row.last_error) == (NotificationStatus.SENT, 2, None)
+
+
+def test_a_mail_server_answering_550_fails_the_message_once_and_lists_it(
+        app: Flask, client: FlaskClient, clinic: Clinic, stack: Stack, worker: Process, launch: Launcher) -> None:
+    stack.smtp.sink.refuse("550 No such user here")
+    launch.beat()
+    book(client, without_therapist_email(clinic), visit_at(days=3, hour=10))
+    eventually(lambda: notifications(kind="confirmation", status=NotificationStatus.FAILED), 15, "a failure")
+    time.sleep(2.5)  # beat relays a few times meanwhile: nothing is tried again
+    [row] = notifications(kind="confirmation")
+    assert (row.status, row.attempts, row.last_error) == (NotificationStatus.FAILED, 1, "SMTP 550 for the recipient")
+    assert stack.smtp.sink.messages == []
+    listing = subprocess.run([sys.executable, "-m", "flask", "--app", "booking", "notifications"], cwd=PROJECT_ROOT,
+                             env=stack.environment(), capture_output=True, text=True, timeout=60, check=True).stdout
+    [line] = [line for line in listing.splitlines() if line.split()[:1] == [str(row.id)]]
+    assert line.split()[1:3] == ["failed", "confirmation"] and line.endswith("1  SMTP 550 for the recipient")
+    assert PATIENT not in listing and "Alex" not in listing
+
+
+def test_two_workers_and_many_relays_at_once_deliver_every_message_once(
+        app: Flask, stack: Stack, worker: Process, launch: Launcher) -> None:
+    launch.worker("second")
+    ids = owe_contact_messages(200)
+
+    def relay_here() -> None:
+        with app.app_context():
+            relay.relay_due()
+
+    def deliver_twice() -> None:
+        for notification_id in ids * 2:
+            app.extensions["celery"].send_task(DELIVER_TASK, args=[notification_id])
+
+    threads = [threading.Thread(target=relay_here) for _ in range(4)] + [threading.Thread(target=deliver_twice)]
+    for thread in threads:
+        thread.start()
+    relay_task(app, 10)
+    for thread in threads:
+        thread.join()
+    sink = stack.smtp.sink
+    eventually(lambda: len(by_message_id(sink)) == 200, 40, "all 200 messages")
+    relay_task(app, 3)
+    time.sleep(1.5)
+    assert set(by_message_id(sink).values()) == {1} and len(sink.messages) == 200
+    assert {row.status for row in notifications()} == {NotificationStatus.SENT}
