@@ -8,7 +8,7 @@ DEV_STAMP := $(VENV)/.installed-dev-$(shell cksum < requirements-dev.lock | cut 
 PIP := $(BIN)/pip install --quiet --disable-pip-version-check
 FLASK := $(BIN)/flask --app booking
 
-.PHONY: install install-dev run test lock benchmark
+.PHONY: install install-dev run test lock benchmark benchmark-notifications
 
 $(VENV)/pyvenv.cfg:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Python 3.11 is required, found " + sys.version)'
@@ -39,8 +39,13 @@ test: install-dev
 	$(BIN)/ruff check booking worker tests benchmarks migrations
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# Both benchmarks (PostgreSQL and Redis on this machine; see benchmarks/README.md).
 benchmark: install-dev
 	$(BIN)/python benchmarks/booking.py
+	$(BIN)/python benchmarks/notifications.py
+
+benchmark-notifications: install-dev
+	$(BIN)/python benchmarks/notifications.py
 
 # Re-pin every dependency after editing pyproject.toml (needs uv: pip install uv).
 # requirements.lock is what the app runs on (the Docker image); requirements-dev.lock

@@ -59,7 +59,8 @@ sys.path[:0] = [str(HERE.parent), str(HERE)]
 
 from bench.api import booking_body, one_day_path, range_path  # noqa: E402
 from bench.client import fetch_json  # noqa: E402
-from bench.common import ADMIN_URL, API, DB_NAME, log  # noqa: E402
+from bench.celery_worker import Queue  # noqa: E402
+from bench.common import ADMIN_URL, API, BROKER_QUEUE, BROKER_URL, DB_NAME, log  # noqa: E402
 from bench.database import (  # noqa: E402
     db_url, deadlocks, double_bookings, drop_database, exclusive_run, has_exclusion_constraint, migrate,
     postgres_inserts, recreate_database, stored_bench_bookings,
@@ -239,9 +240,13 @@ def conclude(run: Run, report: dict[str, Any], command: str, phases: list[PhaseR
 
 def clean_up(args: argparse.Namespace, url: str, server: Server | None, lock: psycopg.Connection, log_dir: Path,
              exit_code: int) -> None:
-    """Stop gunicorn, drop the database (unless --keep), release the lock; keep the log unless all went well."""
+    """Stop gunicorn, delete the published tasks, drop the database (unless --keep), release the lock;
+    keep the log unless all went well."""
     if server is not None:
         server.stop()
+    broker = Queue(BROKER_URL, BROKER_QUEUE)
+    log(f"{broker.waiting()} notification tasks were published (no worker ran); deleting them")
+    broker.clear()
     if not args.keep:
         try:
             drop_database(args.admin_url, args.db_name)

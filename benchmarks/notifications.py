@@ -170,8 +170,12 @@ def main(argv: list[str] | None = None) -> int:
             start_index = sink.count()
 
             def all_accepted() -> float:
-                deadline = time.monotonic() + args.timeout
-                while sink.count() - start_index < len(expected) and time.monotonic() < deadline:
+                """Wait (the queue is empty now) until every message arrived, or none came for 10 s."""
+                seen, quiet_since = -1, time.monotonic()
+                while (count := sink.count() - start_index) < len(expected) and \
+                        time.monotonic() - quiet_since < 10.0:
+                    if count != seen:
+                        seen, quiet_since = count, time.monotonic()
                     time.sleep(0.01)
                 return max((at for _, at in sink.since(start_index)), default=time.time())
 

@@ -13,6 +13,10 @@ VENV_BIN = ROOT / ".venv" / "bin"
 ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/test"
 DB_NAME = "bench_booking"
 SECRET_KEY = "benchmark-secret-key-not-for-production"
+# The broker the app under test publishes its notification tasks to: a Redis database and a queue of
+# the benchmark's own (no worker consumes them; the benchmark deletes them at the end).
+BROKER_URL = "redis://127.0.0.1:6379/10"
+BROKER_QUEUE = "bench-booking"
 API = "/api/v1"
 GRID = timedelta(minutes=15)
 

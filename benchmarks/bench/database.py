@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 
 import psycopg
 
-from bench.common import ROOT, SECRET_KEY, VENV_BIN, log
+from bench.common import BROKER_QUEUE, BROKER_URL, ROOT, SECRET_KEY, VENV_BIN, log
 
 
 def db_url(admin_url: str, name: str) -> str:
@@ -52,10 +52,11 @@ def drop_database(admin_url: str, name: str) -> None:
 
 
 def app_environment(url: str, pool_size: int) -> dict[str, str]:
-    """The environment the app runs with in the benchmark (rate limits off)."""
+    """The environment the app runs with in the benchmark (rate limits off; the benchmark's broker)."""
     env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("SQLALCHEMY_", "RATELIMIT_", "FLASK_", "WTF_"))}
+           if not k.startswith(("SQLALCHEMY_", "RATELIMIT_", "FLASK_", "WTF_", "CELERY_"))}
     env.update(DATABASE_URL=url, SECRET_KEY=SECRET_KEY, RATELIMIT_ENABLED="false", WTF_CSRF_ENABLED="false",
+               REDIS_URL=BROKER_URL, CELERY_QUEUE=BROKER_QUEUE,
                SQLALCHEMY_ENGINE_OPTIONS=json.dumps({"pool_size": pool_size, "max_overflow": 2,
                                                      "pool_pre_ping": False}))
     env.pop("BOOKING_ENV", None)
