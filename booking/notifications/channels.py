@@ -120,6 +120,9 @@ class SmtpChannel:
         except smtplib.SMTPResponseException as exc:
             _close_session()
             raise DeliveryError(f"SMTP {exc.smtp_code}", transient=400 <= exc.smtp_code < 500) from None
+        except smtplib.SMTPNotSupportedError:  # an address with non-ASCII letters: trying again will not help
+            _close_session()
+            raise DeliveryError("the mail server cannot take this address (no SMTPUTF8)", transient=False) from None
         except (smtplib.SMTPException, OSError) as exc:
             _close_session()
             raise DeliveryError(f"mail server not reachable ({type(exc).__name__})", transient=True) from None

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from aiosmtpd.controller import Controller
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -62,6 +63,14 @@ def owe_contact_messages(count: int) -> list[int]:
         notices.append(outbox.for_contact_message(message, now=now))
     db.session.commit()
     return [notice.id for notice in notices]
+
+
+def without_smtputf8(smtp: SmtpServer) -> None:
+    """Restart the SMTP server on its port as one that does not take internationalised addresses."""
+    handler = smtp.controller.handler
+    smtp.controller.stop()
+    smtp.controller = Controller(handler, hostname="127.0.0.1", port=smtp.port, enable_SMTPUTF8=False)
+    smtp.controller.start()
 
 
 def without_therapist_email(clinic: Clinic) -> Clinic:
@@ -118,21 +127,31 @@ def test_a_mail_server_answering_421_gets_the_message_on_a_later_attempt(
     assert (row.status, row.attempts, row.last_error) == (NotificationStatus.SENT, 2, None)
 
 
-def test_a_mail_server_answering_550_fails_the_message_once_and_lists_it(
-        app: Flask, client: FlaskClient, clinic: Clinic, stack: Stack, worker: Process, launch: Launcher) -> None:
-    stack.smtp.sink.refuse("550 No such user here")
+@pytest.mark.parametrize(("reply", "email", "error"), [
+    ("550 No such user here", PATIENT, "SMTP 550 for the recipient"),
+    # An address the server cannot take (it does not offer SMTPUTF8, as some relays do not) is as
+    # permanent as a 550.
+    (None, "zoë@example.com", "the mail server cannot take this address (no SMTPUTF8)"),
+], ids=["550", "international address"])
+def test_a_permanent_refusal_fails_the_message_once_and_lists_it(
+        app: Flask, client: FlaskClient, clinic: Clinic, stack: Stack, worker: Process, launch: Launcher,
+        reply: str | None, email: str, error: str) -> None:
+    if reply:
+        stack.smtp.sink.refuse(reply)
+    else:
+        without_smtputf8(stack.smtp)
     launch.beat()
-    book(client, without_therapist_email(clinic), visit_at(days=3, hour=10))
+    book(client, without_therapist_email(clinic), visit_at(days=3, hour=10), email=email)
     eventually(lambda: notifications(kind="confirmation", status=NotificationStatus.FAILED), 15, "a failure")
     time.sleep(2.5)  # beat relays a few times meanwhile: nothing is tried again
     [row] = notifications(kind="confirmation")
-    assert (row.status, row.attempts, row.last_error) == (NotificationStatus.FAILED, 1, "SMTP 550 for the recipient")
+    assert (row.status, row.attempts, row.last_error) == (NotificationStatus.FAILED, 1, error)
     assert stack.smtp.sink.messages == []
     listing = subprocess.run([sys.executable, "-m", "flask", "--app", "booking", "notifications"], cwd=PROJECT_ROOT,
                              env=stack.environment(), capture_output=True, text=True, timeout=60, check=True).stdout
     [line] = [line for line in listing.splitlines() if line.split()[:1] == [str(row.id)]]
-    assert line.split()[1:3] == ["failed", "confirmation"] and line.endswith("1  SMTP 550 for the recipient")
-    assert PATIENT not in listing and "Alex" not in listing
+    assert line.split()[1:3] == ["failed", "confirmation"] and line.endswith(f"1  {error}")
+    assert email not in listing and "Alex" not in listing
 
 
 def test_two_workers_and_many_relays_at_once_deliver_every_message_once(
