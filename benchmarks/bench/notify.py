@@ -90,6 +90,16 @@ class Latency:
                 "duplicates": self.duplicates, "losses": self.losses, "unexpected": self.unexpected}
 
 
+def open_times(client: Any, therapist: int, code: str, days: list[Any], first: int) -> list[dict[str, Any]]:
+    """The open times of a therapist on the first day, from ``days[first]`` on, that has any."""
+    for day in days[first:] + days[:first]:
+        slots = client.get(f"{API}/slots?" + urlencode({"service": code, "from": day.isoformat(),
+                                                        "to": day.isoformat(), "therapist_id": therapist}))
+        if slots.get_json()["slots"]:
+            return slots.get_json()["slots"]
+    raise RuntimeError(f"no open time for therapist {therapist}")
+
+
 def book_and_time(app: Flask, seeded: Seeded, sink: SmtpSink, bookings: int, timeout: float = 30.0) -> Latency:
     """Book visits one at a time through POST /appointments (view, service, commit, hand-over), and time
     each confirmation from the booking's commit to its acceptance; also count duplicates and losses
@@ -119,11 +129,7 @@ def book_and_time(app: Flask, seeded: Seeded, sink: SmtpSink, bookings: int, tim
         for number in range(bookings):
             therapist = therapists[number % len(therapists)]
             code = seeded.shortest(seeded.therapists[therapist])
-            day = days[(number // len(therapists)) % len(days)].isoformat()
-            slots = client.get(f"{API}/slots?" + urlencode({"service": code, "from": day, "to": day,
-                                                            "therapist_id": therapist})).get_json()["slots"]
-            if not slots:
-                raise RuntimeError(f"no open time for therapist {therapist} on {day}")
+            slots = open_times(client, therapist, code, days, number // len(therapists))
             commits.clear()
             answer = client.post(f"{API}/appointments", json={
                 "screening_id": screening_id, "service": code, "therapist_id": therapist,
