@@ -13,6 +13,7 @@ from flask import current_app
 from icalendar import Calendar, Event
 
 from booking.models import Appointment, AppointmentStatus
+from booking.services.settings import clinic_settings
 
 PRODUCT_ID = "-//Clinic booking//Appointments//EN"
 
@@ -25,22 +26,23 @@ def event_uid(appointment: Appointment) -> str:
 def _event(appointment: Appointment, manage_url: str, now: datetime) -> Event:
     """One visit as an event (a cancelled visit comes out as cancelled)."""
     config = current_app.config
+    settings = clinic_settings()
     event = Event()
     event.add("uid", event_uid(appointment))
     event.add("sequence", appointment.sequence)
     event.add("dtstamp", now.astimezone(UTC))
     event.add("dtstart", appointment.starts_at.astimezone(UTC))
     event.add("dtend", appointment.ends_at.astimezone(UTC))
-    event.add("summary", f"{appointment.service.name} – {config['CLINIC_NAME']}")
-    event.add("location", config["CLINIC_ADDRESS"])
+    event.add("summary", f"{appointment.service.name} – {settings.name}")
+    event.add("location", settings.address)
     event.add("description", (
         f"With {appointment.therapist.name}.\n"
         f"To see, move or cancel this visit: {manage_url}\n"
-        f"Questions? Call us at {config['CLINIC_PHONE']}."))
+        f"Questions? Call us at {settings.phone}."))
     event.add("url", manage_url)
     event.add("status", "CANCELLED" if appointment.status == AppointmentStatus.CANCELLED else "CONFIRMED")
     event.add("transp", "OPAQUE")
-    event.add("organizer", f"mailto:{config['MAIL_DEFAULT_SENDER']}", parameters={"CN": config["CLINIC_NAME"]})
+    event.add("organizer", f"mailto:{config['MAIL_DEFAULT_SENDER']}", parameters={"CN": settings.name})
     return event
 
 

@@ -1,4 +1,4 @@
-"""The clinic's own facts from the configuration, for services and pages alike."""
+"""The clinic's time zone, from the configuration, for services and pages alike."""
 
 from __future__ import annotations
 
@@ -10,8 +10,3 @@ from flask import current_app
 def clinic_zone() -> ZoneInfo:
     """The clinic's time zone: every local day and time is in it."""
     return ZoneInfo(current_app.config["CLINIC_TIMEZONE"])
-
-
-def clinic_phone() -> str:
-    """The clinic's phone number, for every "please call us"."""
-    return current_app.config["CLINIC_PHONE"]

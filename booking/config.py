@@ -24,8 +24,6 @@ DEVELOPMENT_BASE_URL = "http://127.0.0.1:5000"
 TEXT_SETTINGS = frozenset({"PUBLIC_BASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "MAIL_SERVER", "MAIL_USERNAME",
                            "MAIL_PASSWORD"})
 
-WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-
 DEFAULTS: dict[str, Any] = {
     "BOOKING_ENV": "development",
     # Where the secret key and the default SQLite file live, whatever the working directory.
@@ -37,17 +35,6 @@ DEFAULTS: dict[str, Any] = {
     "CLINIC_PHONE": "+1 403-555-0142",
     "CLINIC_ADDRESS": "101 Riverfront Avenue SW, Calgary, AB T2P 0A1",
     "CLINIC_TIMEZONE": "America/Edmonton",
-    # Opening hours shown on the home page, one entry per weekday (Monday first);
-    # CLINIC_HOURS in the environment is a JSON list of seven strings.
-    "CLINIC_HOURS": [
-        "7:00 a.m. – 8:00 p.m.",
-        "7:00 a.m. – 8:00 p.m.",
-        "7:00 a.m. – 8:00 p.m.",
-        "7:00 a.m. – 8:00 p.m.",
-        "7:00 a.m. – 6:00 p.m.",
-        "9:00 a.m. – 3:00 p.m.",
-        "Closed",
-    ],
     "SLOT_GRID_MINUTES": 15,
     "MIN_NOTICE_MINUTES": 120,
     "BOOKING_HORIZON_DAYS": 90,
@@ -200,9 +187,6 @@ def _check(config: Mapping[str, Any]) -> None:
         ZoneInfo(config["CLINIC_TIMEZONE"])
     except (ZoneInfoNotFoundError, ValueError) as exc:
         raise RuntimeError(f"CLINIC_TIMEZONE {config['CLINIC_TIMEZONE']!r} is not a known time zone") from exc
-    hours = config["CLINIC_HOURS"]
-    if not (isinstance(hours, list) and len(hours) == 7 and all(isinstance(h, str) for h in hours)):
-        raise RuntimeError("CLINIC_HOURS must be a JSON list of seven strings, Monday first")
     offsets = config["REMINDER_OFFSETS_MINUTES"]
     if not (isinstance(offsets, list) and all(isinstance(o, int) and not isinstance(o, bool) and o > 0
                                               for o in offsets)):

@@ -11,6 +11,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from booking.extensions import db
+from booking.services.settings import clinic_settings
 
 logger = logging.getLogger(__name__)
 
@@ -72,7 +73,7 @@ def register(app: Flask) -> None:
         logger.warning("database unavailable (%s) on %s %s", type(error).__name__, request.method, rule)
         message = MESSAGES[503]
         if wants_json():
-            message = f"{message[:-1]}, or call us at {app.config['CLINIC_PHONE']}."
+            message = f"{message[:-1]}, or call us at {clinic_settings().phone}."
         body, status = _render(503, message)
         return body, status, {"Retry-After": str(RETRY_AFTER_SECONDS)}
 

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import datetime, time
 
 from flask import Flask
+from werkzeug.local import LocalProxy
 
 from booking.clinic import clinic_zone
+from booking.services.settings import WEEKDAYS, clinic_settings, opening_hours
+from booking.services.settings import forget as forget_settings
 from booking.models import Service
 
 
@@ -18,8 +21,18 @@ def tel(phone: str) -> str:
 
 def local_time(moment: datetime, fmt: str = "%A %B %-d, %Y at %-I:%M %p %Z") -> str:
     """Show an aware datetime in the clinic's zone, with the zone named; ``%p`` is "a.m." or "p.m." (en-CA)."""
-    local = moment.astimezone(clinic_zone())
-    return local.strftime(fmt.replace("%p", "a.m." if local.hour < 12 else "p.m."))
+    return wall_time(moment.astimezone(clinic_zone()), fmt)
+
+
+def wall_time(moment: datetime | time, fmt: str = "%-I:%M %p") -> str:
+    """A local clock reading in the site's style: "9:30 a.m."."""
+    return moment.strftime(fmt.replace("%p", "a.m." if moment.hour < 12 else "p.m."))
+
+
+def opening_hours_shown() -> list[tuple[str, str]]:
+    """(weekday, "7:00 a.m. – 8:00 p.m." or "Closed"), Monday first, from the clinic's settings."""
+    return [(day, "Closed" if hours is None else f"{wall_time(hours[0])} – {wall_time(hours[1])}")
+            for day, hours in zip(WEEKDAYS, opening_hours(), strict=True)]
 
 
 def price(cents: int) -> str:
@@ -39,3 +52,7 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["local_time"] = local_time
     app.jinja_env.filters["price"] = price
     app.jinja_env.filters["service_title"] = service_title
+    app.jinja_env.filters["wall_time"] = wall_time
+    # A global, not a context variable, so that imported macros see it too; read when used.
+    app.jinja_env.globals["clinic"] = LocalProxy(clinic_settings)
+    app.teardown_request(lambda _error: forget_settings())

@@ -12,7 +12,7 @@ import factory
 from factory.alchemy import SQLAlchemyModelFactory
 
 from booking.extensions import db
-from booking.models import Appointment, Patient, Screening, Service, Therapist, WorkingHours
+from booking.models import Appointment, ClinicSettings, Patient, Screening, Service, Therapist, WorkingHours
 from booking.routing import recommend
 from booking.services.booking import derive_manage_token, token_hash
 
@@ -152,8 +152,20 @@ class Clinic:
     screenings: dict[str, Screening]
 
 
+def open_every_day(opens: str = "07:00", closes: str = "21:00") -> ClinicSettings:
+    """Store clinic settings with these opening hours on all seven days (the tests' therapists work every day)."""
+    settings = ClinicSettings(name="Bow River Physiotherapy & Massage", phone="+1 403-555-0142",
+                              address="101 Riverfront Avenue SW, Calgary, AB T2P 0A1",
+                              opening_hours=[[opens, closes]] * 7, cancel_cutoff_hours=24, min_notice_minutes=120,
+                              reminder_offsets_minutes=[1440, 120])
+    db.session.add(settings)
+    db.session.commit()
+    return settings
+
+
 def small_clinic() -> Clinic:
-    """Create a small clinic whose therapists work 08:00-20:00 every day."""
+    """Create a small clinic open every day, whose therapists work 08:00-20:00 every day."""
+    open_every_day()
     return Clinic(
         physio=ServiceFactory(code="physio-60", name="Physiotherapy assessment"),
         massage=ServiceFactory(code="massage-60", name="Massage therapy (60 minutes)", massage=True),

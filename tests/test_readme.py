@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from datetime import time
 from pathlib import Path
 
-from booking.config import DEFAULTS, WEEKDAYS
+from booking.services.settings import DEFAULT_OPENING_HOURS, WEEKDAYS
+from booking.templating import wall_time
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text()
@@ -30,8 +32,11 @@ def documented_hours(cell: str) -> list[str]:
 
 
 def test_the_documented_opening_hours_are_the_default_ones() -> None:
-    default = setting_row("CLINIC_HOURS").split(" | ")[1]
-    assert documented_hours(default) == DEFAULTS["CLINIC_HOURS"]
+    (line,) = [line for line in README.splitlines() if line.startswith("Opening hours at first: ")]
+    shown = ["Closed" if hours is None else
+             f"{wall_time(time.fromisoformat(hours[0]))} – {wall_time(time.fromisoformat(hours[1]))}"
+             for hours in DEFAULT_OPENING_HOURS]
+    assert documented_hours(line.removeprefix("Opening hours at first: ").rstrip(".")) == shown
 
 
 def test_the_production_settings_are_documented() -> None:

@@ -6,7 +6,7 @@ import logging
 import uuid
 from datetime import date, datetime
 
-from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template,
+from flask import (Blueprint, Response, abort, flash, redirect, render_template,
                    request, url_for)
 
 from booking.calendar import ics_for
@@ -23,6 +23,7 @@ from booking.services.booking import (BookingError, BookingRequest, InvalidBooki
                                       find_for_manage, reschedule)
 from booking.services.catalog import active_services, active_therapists
 from booking.services.screenings import get_screening, recommendation_of
+from booking.services.settings import clinic_settings
 from booking.templating import local_time, price, service_title
 
 logger = logging.getLogger(__name__)
@@ -237,7 +238,7 @@ def _changeable(appointment: Appointment) -> bool:
 
 def _call_us() -> Response:
     """Back to the visit, saying that changes now go through the phone."""
-    flash(f"To change this visit, please call us at {current_app.config['CLINIC_PHONE']}.")
+    flash(f"To change this visit, please call us at {clinic_settings().phone}.")
     return redirect(url_for(".manage", token=request.view_args["token"]), code=303)
 
 

@@ -1,17 +1,30 @@
 """The models, one module per aggregate."""
 
+from booking.models.accounts import LoginThrottle, PasswordReset, RecoveryCode, StaffRole, StaffSession, StaffUser
 from booking.models.appointment import Appointment, AppointmentStatus
+from booking.models.audit import AuditEvent
 from booking.models.catalog import THERAPY_LABELS, THERAPY_TYPES, Service
 from booking.models.clinic import ContactMessage
 from booking.models.outbox import Notification, NotificationStatus
+from booking.models.notes import VisitNote
 from booking.models.patient import Patient
 from booking.models.screening import Screening, ScreeningDraft
+from booking.models.settings import ClinicSettings
 from booking.models.staff import Therapist, TimeOff, WorkingHours
 
 __all__ = [
     "THERAPY_LABELS",
     "THERAPY_TYPES",
     "Appointment",
+    "AuditEvent",
+    "ClinicSettings",
+    "LoginThrottle",
+    "PasswordReset",
+    "RecoveryCode",
+    "StaffRole",
+    "StaffSession",
+    "StaffUser",
+    "VisitNote",
     "AppointmentStatus",
     "ContactMessage",
     "Notification",

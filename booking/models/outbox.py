@@ -55,6 +55,8 @@ class Notification(Base):
     care_plan_id: Mapped[int | None]
     event: Mapped[str | None] = mapped_column(String(40))
     recipient: Mapped[str | None] = mapped_column(String(254))
+    # A staff member's password reset (the email carries the reset link, derived from its id).
+    password_reset_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("password_resets.id"))
     version: Mapped[int] = mapped_column(default=0)
     offset_minutes: Mapped[int | None]
     due_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -25,6 +25,8 @@ class Therapist(Base):
     email: Mapped[str | None] = mapped_column(String(254))
     bio: Mapped[str] = mapped_column(Text, default="")
     active: Mapped[bool] = mapped_column(default=True)
+    # Rises when the therapist revokes their calendar feed's link: the old link stops working.
+    feed_version: Mapped[int] = mapped_column(default=0)
 
     hours: Mapped[list[WorkingHours]] = relationship(
         back_populates="therapist", cascade="all, delete-orphan", order_by="WorkingHours.weekday")

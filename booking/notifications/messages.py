@@ -22,6 +22,7 @@ from booking.links import absolute_url
 from booking.models import Appointment, AppointmentStatus, Notification, Patient
 from booking.notifications.channels import Attachment, Outgoing
 from booking.services.booking import manage_token
+from booking.services.settings import clinic_settings
 
 SUBJECTS = {
     "confirmation": "Your visit is booked",
@@ -120,7 +121,7 @@ def render(notification: Notification, now: datetime) -> Outgoing:
     context = {**context, "notification": notification, "config": current_app.config}
     attachments = (Attachment("visit.ics", f"text/calendar; method={CALENDAR_METHOD[notification.kind]}", ics),) \
         if ics else ()
-    return Outgoing(to=to, subject=f"{SUBJECTS[notification.kind]} – {current_app.config['CLINIC_NAME']}",
+    return Outgoing(to=to, subject=f"{SUBJECTS[notification.kind]} – {clinic_settings().name}",
                     text=render_template(f"email/{notification.kind}.txt", **context),
                     html=render_template(f"email/{notification.kind}.html", **context),
                     message_id=message_id(notification), attachments=attachments)

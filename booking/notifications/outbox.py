@@ -12,13 +12,13 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from flask import current_app
 from sqlalchemy import update
 
 from booking.clinic import clinic_zone
 from booking.extensions import db
 from booking.models import Appointment, ContactMessage, Notification, NotificationStatus
 from booking.scheduling.reminders import reminders_to_send
+from booking.services.settings import clinic_settings
 
 PATIENT_NOTICE = {"booked": "confirmation", "rescheduled": "rescheduled", "cancelled": "cancelled"}
 THERAPIST_NOTICE = {"booked": "therapist_booked", "rescheduled": "therapist_rescheduled",
@@ -58,7 +58,7 @@ def for_visit_change(appointment: Appointment, change: str, *, now: datetime,
         rows.append(_add("therapist_cancelled", f"{prefix}:therapist_cancelled", now,
                          therapist_id=previous_therapist_id, **visit))
     if change != "cancelled":
-        offsets = current_app.config["REMINDER_OFFSETS_MINUTES"]
+        offsets = clinic_settings().reminder_offsets_minutes
         for offset, due_at in reminders_to_send(appointment.starts_at, offsets, clinic_zone(), now):
             rows.append(_add("reminder", f"{prefix}:reminder:{offset}", due_at, offset_minutes=offset, **visit))
     return rows

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, url_for
+from flask import Blueprint, flash, jsonify, redirect, render_template, url_for
 from werkzeug.wrappers import Response
 
-from booking.config import WEEKDAYS
 from booking.database import database_answers
 from booking.extensions import limiter
 from booking.limits import contact_limit
 from booking.public.forms import ContactForm
 from booking.services.contact import save_message
+from booking.templating import opening_hours_shown
 
 bp = Blueprint("public", __name__)
 
@@ -26,8 +26,7 @@ def home() -> str | Response:
         flash("Thank you, your message was sent. We reply within one business day.")
         # To the thank-you itself (the notice at the top of the page), not back down to the form.
         return redirect(url_for("public.home", _anchor="notice"))
-    hours = list(zip(WEEKDAYS, current_app.config["CLINIC_HOURS"], strict=True))
-    return render_template("public/home.html", form=form, hours=hours)
+    return render_template("public/home.html", form=form, hours=opening_hours_shown())
 
 
 @bp.route("/healthz")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
 
@@ -72,10 +72,23 @@ class SlotRules:
     min_notice: timedelta = timedelta(hours=2)
     horizon_days: int = 90
     max_range_days: int = 31
+    # The clinic's opening hours, Monday first: (opens, closes) or None when closed. A shift is
+    # offered only where it falls inside them; None here means no limit.
+    opening_hours: tuple[tuple[time, time] | None, ...] | None = None
 
     def __post_init__(self) -> None:
         if self.grid_minutes <= 0:
             raise ValueError("grid_minutes must be positive")
+
+    def open_part(self, shift: WorkingHours) -> WorkingHours | None:
+        """The part of a shift inside the opening hours of its weekday; None when nothing is."""
+        if self.opening_hours is None:
+            return shift
+        hours = self.opening_hours[shift.weekday]
+        if hours is None:
+            return None
+        start, end = max(shift.start, hours[0]), min(shift.end, hours[1])
+        return replace(shift, start=start, end=end) if start < end else None
 
     def earliest(self, now: datetime) -> datetime:
         """The earliest start that can be booked at ``now`` (the minimum notice)."""

@@ -73,9 +73,10 @@ class _Prepared:
         self.busy = utc_spans(calendar.busy)
         self.blocked = Timeline(self.busy + utc_spans(calendar.time_off))
 
-    def shifts_on(self, day: date) -> list[WorkingHours]:
-        """The shifts worked on the local date ``day``."""
-        return [shift for shift in self.hours.get(day.weekday(), ()) if shift.applies_on(day)]
+    def shifts_on(self, day: date, rules: SlotRules) -> list[WorkingHours]:
+        """The shifts worked on the local date ``day``, each cut to the clinic's opening hours."""
+        worked = (rules.open_part(shift) for shift in self.hours.get(day.weekday(), ()) if shift.applies_on(day))
+        return [shift for shift in worked if shift is not None]
 
 
 def _days(date_from: date, date_to: date, tz: ZoneInfo, rules: SlotRules,
@@ -90,9 +91,9 @@ def _days(date_from: date, date_to: date, tz: ZoneInfo, rules: SlotRules,
     return [day for day in days if day.end > request.earliest and day.start < request.latest]
 
 
-def _starts_on(calendar: _Prepared, day: LocalDay, request: _Request) -> list[datetime]:
+def _starts_on(calendar: _Prepared, day: LocalDay, request: _Request, rules: SlotRules) -> list[datetime]:
     """The sorted open start instants of one calendar on one local day."""
-    shifts = calendar.shifts_on(day.date)
+    shifts = calendar.shifts_on(day.date, rules)
     grid = day.grid
     found: list[datetime] = []
     for shift in shifts:
@@ -110,7 +111,7 @@ def open_slots(calendar: TherapistCalendar, *, duration: timedelta, buffer: time
     request = _request(duration, buffer, now, rules)
     prepared = _Prepared(calendar)
     starts = sorted(start for day in _days(date_from, date_to, tz, rules, request)
-                    for start in _starts_on(prepared, day, request))
+                    for start in _starts_on(prepared, day, request, rules))
     return [Slot(calendar.therapist_id, start, start + duration) for start in starts]
 
 
@@ -124,7 +125,7 @@ def first_available(calendars: Sequence[TherapistCalendar], *, duration: timedel
     for prepared in map(_Prepared, calendars):
         booked = Timeline(prepared.busy)
         for day in days:
-            starts = _starts_on(prepared, day, request)
+            starts = _starts_on(prepared, day, request, rules)
             if not starts:
                 continue
             rank = (booked.total_within(day.start, day.end), prepared.therapist_id)
@@ -146,5 +147,5 @@ def is_bookable(calendar: TherapistCalendar, starts_at: datetime, *, duration: t
     prepared = _Prepared(calendar)
     day = local_day(start.astimezone(tz).date(), tz, rules.grid_minutes)
     fits = any(day.at(shift.start) <= start and start + duration <= day.at(shift.end)
-               for shift in prepared.shifts_on(day.date))
+               for shift in prepared.shifts_on(day.date, rules))
     return fits and prepared.blocked.is_free(start, start + request.reach)

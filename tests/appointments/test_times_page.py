@@ -10,7 +10,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from booking.extensions import db
-from booking.models import Appointment
+from booking.models import Appointment, ClinicSettings
 from booking.security import CONTENT_SECURITY_POLICY
 from tests.appointments.conftest import input_value, slot_buttons
 from tests.appointments.pageforms import forms_of, press
@@ -117,7 +117,8 @@ def test_times_and_day_links_are_tap_targets_of_44_pixels(client: FlaskClient) -
 
 def test_the_policy_is_shown_before_booking_and_a_time_inside_the_cut_off_is_flagged(
         client: FlaskClient, clinic: Clinic, app: Flask) -> None:
-    app.config["CANCEL_CUTOFF_HOURS"] = 48
+    db.session.get(ClinicSettings, 1).cancel_cutoff_hours = 48
+    db.session.commit()
     screening = clinic.screenings["physiotherapy"]
     times = client.get(f"/book/{screening.id}/times", query_string={"service": clinic.physio.code})
     assert "Free to change until 48 hours before" in times.get_data(as_text=True)

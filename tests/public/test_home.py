@@ -10,7 +10,7 @@ from flask.testing import FlaskClient
 
 from booking import create_app
 from booking.extensions import db
-from booking.models import ContactMessage
+from booking.models import ClinicSettings, ContactMessage
 from tests.conftest import empty_tables, test_settings
 
 GOOD_MESSAGE = {"name": "Avery Singh", "email": "Avery@Example.com", "phone": "403 555 0199",
@@ -29,12 +29,22 @@ def test_home_page_shows_the_clinic(client: FlaskClient) -> None:
         assert re.search(rf"<th scope=\"row\">{day}</th><td>{hours}</td>", page)
 
 
-def test_opening_hours_and_clinic_details_are_configurable(database: str) -> None:
-    hours = ["8–4", "8–4", "8–4", "8–4", "8–4", "Closed", "Closed"]
-    app = create_app(test_settings(database, CLINIC_NAME="Prairie Physio", CLINIC_PHONE="+1 780-555-0100",
-                                   CLINIC_HOURS=hours), environ={})
+def test_clinic_details_come_from_the_configuration_until_settings_are_saved(database: str) -> None:
+    app = create_app(test_settings(database, CLINIC_NAME="Prairie Physio", CLINIC_PHONE="+1 780-555-0100"),
+                     environ={})
     page = app.test_client().get("/").get_data(as_text=True)
     assert "Prairie Physio" in page and 'href="tel:+17805550100"' in page
+
+
+def test_the_opening_hours_shown_are_the_clinic_settings(client: FlaskClient) -> None:
+    hours = [["08:00", "16:30"]] * 5 + [None, None]
+    db.session.add(ClinicSettings(name="Prairie Physio", phone="+1 780-555-0100", address="1 Main St",
+                                  opening_hours=hours, cancel_cutoff_hours=24, min_notice_minutes=120,
+                                  reminder_offsets_minutes=[1440]))
+    db.session.commit()
+    page = client.get("/").get_data(as_text=True)
+    assert "Prairie Physio" in page and 'href="tel:+17805550100"' in page
+    assert '<th scope="row">Monday</th><td>8:00 a.m. – 4:30 p.m.</td>' in page
     assert '<th scope="row">Saturday</th><td>Closed</td>' in page
 
 

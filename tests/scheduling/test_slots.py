@@ -248,3 +248,11 @@ def test_is_bookable_agrees_with_open_slots_for_every_minute() -> None:
     for minute in range(24 * 60):
         start = at(0) + timedelta(minutes=minute)
         assert bookable(cal, start, buffer=buffer) == (start in open_starts), start
+
+
+def test_shifts_are_offered_only_inside_the_opening_hours() -> None:
+    closed_on_monday = SlotRules(opening_hours=(None,) + ((time(7), time(21)),) * 6)
+    assert search(calendar(), rules=closed_on_monday) == []
+    late_opening = SlotRules(opening_hours=((time(10), time(11, 30)),) + (None,) * 6)
+    assert local_starts(search(calendar(), rules=late_opening)) == ["10:00", "10:15", "10:30"]
+    assert not bookable(calendar(), at(9), rules=late_opening) and bookable(calendar(), at(10), rules=late_opening)

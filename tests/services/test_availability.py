@@ -11,9 +11,10 @@ import pytest
 from sqlalchemy import event
 
 from booking.extensions import db
-from booking.models import TimeOff
+from booking.models import ClinicSettings, TimeOff
 from booking.scheduling import Slot, SlotSearchError
 from booking.services.availability import calendars_on_day, nearby_slots, search_slots
+from booking.services.settings import forget
 from tests.factories import CLINIC_ZONE, AppointmentFactory, Clinic, TherapistFactory, local
 
 NOW = local(2026, 11, 30, 8)
@@ -130,3 +131,13 @@ def test_back_to_back_bookings_block_their_time_as_one_span(clinic: Clinic) -> N
     assert [(span.start, span.end) for span in middle[0].busy] == [
         (local(2026, 12, 2, 10), local(2026, 12, 2, 11, 15)),
         (local(2026, 12, 2, 12, 30), local(2026, 12, 2, 13, 45))]
+
+
+def test_slots_follow_the_clinic_opening_hours_in_its_settings(clinic: Clinic) -> None:
+    settings = db.session.get(ClinicSettings, 1)
+    settings.opening_hours = [["12:00", "14:00"]] * 7
+    db.session.commit()
+    forget()
+    offered = starts(search_slots(clinic.physio, WEDNESDAY, WEDNESDAY,
+                                  therapist_id=clinic.physiotherapists[0].id, now=NOW))
+    assert offered == [time(12), time(12, 15), time(12, 30), time(12, 45), time(13)]

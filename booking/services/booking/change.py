@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from flask import current_app
 from sqlalchemy.exc import DBAPIError
 
-from booking.clinic import clinic_phone
 from booking.extensions import db
 from booking.models import Appointment, AppointmentStatus
 from booking.services.booking.errors import BookingError, ChangeNotAllowed, InvalidBooking, SlotTaken
 from booking.services.booking.requests import check_start, therapist_problem
 from booking.services.booking.reservation import commit, conflict, reserve
 from booking.services.clock import moment
+from booking.services.settings import clinic_settings
 from booking.validators import REASON_LENGTH
 
 STATUS_LABELS = {AppointmentStatus.CANCELLED: "was cancelled", AppointmentStatus.COMPLETED: "has taken place",
@@ -22,7 +21,7 @@ STATUS_LABELS = {AppointmentStatus.CANCELLED: "was cancelled", AppointmentStatus
 
 def deadline_for(starts_at: datetime) -> datetime:
     """Until when a visit starting at ``starts_at`` can be cancelled or moved online (the cut-off)."""
-    return starts_at - timedelta(hours=current_app.config["CANCEL_CUTOFF_HOURS"])
+    return starts_at - timedelta(hours=clinic_settings().cancel_cutoff_hours)
 
 
 def change_deadline(appointment: Appointment) -> datetime:
@@ -46,11 +45,11 @@ def _lock_for_change(appointment: Appointment, now: datetime) -> None:
     if appointment.status != AppointmentStatus.BOOKED:
         label = STATUS_LABELS.get(appointment.status, "is not booked")
         raise ChangeNotAllowed(f"This visit {label}, so it cannot be changed online. "
-                               f"Please call the clinic at {clinic_phone()}.")
+                               f"Please call the clinic at {clinic_settings().phone}.")
     if not can_change(appointment, now=now):
-        hours = current_app.config["CANCEL_CUTOFF_HOURS"]
+        hours = clinic_settings().cancel_cutoff_hours
         raise ChangeNotAllowed(f"Visits can be cancelled or moved online until {hours} hours before they "
-                               f"start. Please call the clinic at {clinic_phone()}.")
+                               f"start. Please call the clinic at {clinic_settings().phone}.")
 
 
 def cancel(appointment: Appointment, *, reason: str | None = None, now: datetime | None = None) -> Appointment:

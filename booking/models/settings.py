@@ -1,0 +1,33 @@
+"""The clinic's settings, edited by admins: one row, the one source for what patients see and book.
+
+The opening hours shown on the home page are the hours slots are offered in:
+a therapist's shift is offered only where it falls inside them.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, CheckConstraint, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from booking.models.base import Base, UTCDateTime, utcnow
+
+
+class ClinicSettings(Base):
+    """The clinic's name, contact details, opening hours and booking rules (a single row, id 1)."""
+
+    __tablename__ = "clinic_settings"
+    __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True, default=1)
+    name: Mapped[str] = mapped_column(String(120))
+    phone: Mapped[str] = mapped_column(String(32))
+    address: Mapped[str] = mapped_column(String(200))
+    # Seven entries, Monday first: ["07:00", "20:00"] for open hours, or null for closed.
+    opening_hours: Mapped[list[Any]] = mapped_column(JSON)
+    cancel_cutoff_hours: Mapped[int]
+    min_notice_minutes: Mapped[int]
+    reminder_offsets_minutes: Mapped[list[int]] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
