@@ -14,9 +14,12 @@ from booking.api import bp as api_bp
 from booking.config import load_config
 from booking.extensions import csrf, db, limiter, migrate
 from booking.queue import celery_init_app
+from booking.admin import bp as admin_bp
 from booking.appointments import bp as appointments_bp
 from booking.public import bp as public_bp
 from booking.screening import bp as screening_bp
+from booking.staff import access
+from booking.staff import bp as staff_bp
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -47,13 +50,16 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     limiter.init_app(app)
     celery_init_app(app)
+    access.register(app)
 
 
 def register_blueprints(app: Flask) -> None:
-    """Mount the public pages, the patient flow (screening, booking) and the JSON API."""
+    """Mount the public pages, the patient flow (screening, booking), the staff and admin pages and the JSON API."""
     app.register_blueprint(public_bp)
     app.register_blueprint(screening_bp)
     app.register_blueprint(appointments_bp)
+    app.register_blueprint(staff_bp)
+    app.register_blueprint(admin_bp)
     app.register_blueprint(api_bp)
     for name, blueprint in app.blueprints.items():
         if name.split(".")[0] == api_bp.name:

@@ -51,6 +51,9 @@ DEFAULTS: dict[str, Any] = {
     "REDIS_URL": None,
     # The worker's broker: CELERY_BROKER_URL, else REDIS_URL, else an embedded one under INSTANCE_PATH.
     "CELERY_BROKER_URL": None,
+    # Staff sessions end after this long without a request, and this long after sign-in whatever happens.
+    "STAFF_IDLE_MINUTES": 30,
+    "STAFF_SESSION_HOURS": 12,
     "CELERY_QUEUE": "booking",
     # Notifications (see booking/notifications/): reminders this many minutes before a visit,
     # the scheduler's relay interval, a claim's lease, attempts and the first retry's wait.

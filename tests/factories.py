@@ -12,9 +12,11 @@ import factory
 from factory.alchemy import SQLAlchemyModelFactory
 
 from booking.extensions import db
-from booking.models import Appointment, ClinicSettings, Patient, Screening, Service, Therapist, WorkingHours
+from booking.models import (Appointment, ClinicSettings, Patient, Screening, Service, StaffRole, StaffUser, Therapist,
+                            WorkingHours)
 from booking.routing import recommend
 from booking.services.booking import derive_manage_token, token_hash
+from booking.services.passwords import hash_password
 
 CLINIC_ZONE = ZoneInfo("America/Edmonton")
 EVERY_DAY = tuple((weekday, time(8), time(20)) for weekday in range(7))
@@ -150,6 +152,34 @@ class Clinic:
     physiotherapists: list[Therapist]
     massage_therapists: list[Therapist]
     screenings: dict[str, Screening]
+
+
+STAFF_PASSWORD = "correct horse battery staple"
+# Hashing with the real parameters costs ~50 ms; the factory hashes once and reuses it.
+_STAFF_PASSWORD_HASH: list[str] = []
+
+
+def staff_password_hash() -> str:
+    """The argon2 hash of STAFF_PASSWORD, computed once."""
+    if not _STAFF_PASSWORD_HASH:
+        _STAFF_PASSWORD_HASH.append(hash_password(STAFF_PASSWORD))
+    return _STAFF_PASSWORD_HASH[0]
+
+
+class StaffUserFactory(BaseFactory):
+    """A therapist's staff login (password STAFF_PASSWORD); ``admin=True`` for an admin with TOTP enrolled."""
+
+    class Meta:
+        model = StaffUser
+
+    class Params:
+        admin = factory.Trait(role=StaffRole.ADMIN, therapist=None, totp_secret="JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
+
+    email = factory.Sequence(lambda n: f"staff{n:03d}@clinic.example")
+    password_hash = factory.LazyFunction(staff_password_hash)
+    role = StaffRole.THERAPIST
+    therapist = factory.SubFactory(TherapistFactory)
+    active = True
 
 
 def open_every_day(opens: str = "07:00", closes: str = "21:00") -> ClinicSettings:

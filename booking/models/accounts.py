@@ -11,6 +11,7 @@ import enum
 import uuid
 from datetime import datetime
 
+from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, ForeignKey, String, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -25,7 +26,7 @@ class StaffRole(enum.StrEnum):
     THERAPIST = "therapist"
 
 
-class StaffUser(Base):
+class StaffUser(UserMixin, Base):
     """A staff member who signs in; a therapist user is linked to one therapist record."""
 
     __tablename__ = "staff_users"
@@ -48,6 +49,11 @@ class StaffUser(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     therapist: Mapped[Therapist | None] = relationship()
+
+    @property
+    def is_active(self) -> bool:  # type: ignore[override]  (Flask-Login's: a deactivated account signs nobody in)
+        """Whether the account may sign in."""
+        return self.active
 
     @property
     def is_admin(self) -> bool:

@@ -1,0 +1,92 @@
+"""Who is signed in, and who may open what: the one place staff access is decided.
+
+Flask-Login's ``current_user`` is the staff member of the request's live
+server-side session (``booking.services.sessions``); the cookie carries only
+that session's random token. ``staff_required`` guards every staff and admin
+view: no session sends the visitor to sign in; a session whose second factor
+is still to come goes to that step; an admin without TOTP goes to enrol it;
+the wrong role answers 404, as does another therapist's record elsewhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+from flask import Flask, Request, abort, g, redirect, request, session, url_for
+from flask_login import current_user
+
+from booking.extensions import login_manager
+from booking.models import StaffUser
+from booking.services import sessions
+
+SESSION_KEY = "staff_session"
+# Endpoints a signed-in staff member may reach before the second factor is done.
+SECOND_FACTOR_ENDPOINTS = ("staff.second_factor", "staff.enrol_totp", "staff.logout")
+
+View = TypeVar("View", bound=Callable[..., Any])
+
+
+def _load(_request: Request) -> StaffUser | None:
+    """The staff member whose live session this request's cookie names."""
+    live = sessions.session_for(session.get(SESSION_KEY))
+    if live is None:
+        return None
+    g.staff_session = live
+    return live.user
+
+
+def register(app: Flask) -> None:
+    """Let Flask-Login find the signed-in staff member from the server-side session."""
+    login_manager.init_app(app)
+    login_manager.request_loader(_load)
+
+
+def sign_in(user: StaffUser, *, verified: bool) -> None:
+    """Start a fresh session (nothing of the old cookie is kept) for the user."""
+    token = sessions.start_session(user, verified=verified)
+    session.clear()
+    session[SESSION_KEY] = token
+
+
+def sign_out() -> None:
+    """End the session on the server and forget the cookie's content."""
+    live = g.get("staff_session")
+    if live is not None:
+        sessions.end_session(live)
+    session.clear()
+
+
+def safe_next(target: str | None) -> str | None:
+    """A place on this site to return to after signing in (a path only), or None."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+def staff_required(*roles: str) -> Callable[[View], View]:
+    """Guard a view: signed in, second factor done (TOTP enrolled for admins), and one of ``roles`` (any if none)."""
+
+    def decorate(view: View) -> View:
+        @wraps(view)
+        def guarded(*args: Any, **kwargs: Any) -> Any:
+            if not current_user.is_authenticated:
+                return redirect(url_for("staff.login", next=request.full_path.rstrip("?")))
+            user: StaffUser = current_user  # type: ignore[assignment]
+            if request.endpoint not in SECOND_FACTOR_ENDPOINTS:
+                if g.staff_session.verified_at is None:
+                    return redirect(url_for("staff.second_factor"))
+                if user.is_admin and not user.totp_secret:
+                    return redirect(url_for("staff.enrol_totp"))
+            if roles and user.role not in roles:
+                abort(404)
+            return view(*args, **kwargs)
+
+        return guarded  # type: ignore[return-value]
+
+    return decorate
