@@ -18,7 +18,10 @@ notification's unique key), so mail clients and people can recognise it.
 Failures: a transient one (SMTP 4xx, a server that does not answer) puts the
 notification back with a due time after an exponential backoff with jitter;
 a permanent one (5xx, a refused address) marks it failed at once, as does
-the last allowed attempt (NOTIFY_MAX_ATTEMPTS).
+the last allowed attempt (NOTIFY_MAX_ATTEMPTS). An attempt that never ends
+(its worker is killed, or the task fails unexpectedly) counts as well: a
+claim that runs out after the last allowed attempt marks the notification
+failed, rather than trying it again after every lease for ever.
 """
 
 from __future__ import annotations
@@ -42,6 +45,7 @@ from booking.services.clock import moment
 logger = logging.getLogger(__name__)
 
 MAX_BACKOFF_SECONDS = 3600
+UNFINISHED = "no attempt finished (the worker stopped or the task failed)"
 
 
 def backoff(attempt: int, base_seconds: float, rng: random.Random | None = None) -> timedelta:
@@ -74,6 +78,11 @@ def claim(notification_id: int, now: datetime) -> Notification | None:
                                       .with_for_update(skip_locked=True, of=Notification)).first()
     if notification is None or not claimable(notification, now):
         db.session.rollback()
+        return None
+    if notification.status == NotificationStatus.SENDING and \
+            notification.attempts >= current_app.config["NOTIFY_MAX_ATTEMPTS"]:
+        _finish(notification, NotificationStatus.FAILED, error=UNFINISHED)
+        logger.warning("notification %s (%s): %s; now failed", notification.id, notification.kind, UNFINISHED)
         return None
     notification.status = NotificationStatus.SENDING
     notification.claimed_until = now + timedelta(seconds=current_app.config["NOTIFY_LEASE_SECONDS"])

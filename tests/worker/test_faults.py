@@ -15,14 +15,15 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
+import psycopg
 import pytest
 from aiosmtpd.controller import Controller
 from flask import Flask
 from flask.testing import FlaskClient
 
 from booking.extensions import db
-from booking.models import ContactMessage, NotificationStatus
-from booking.notifications import outbox, relay
+from booking.models import ContactMessage, Notification, NotificationStatus
+from booking.notifications import delivery, outbox, relay
 from booking.services.clock import moment
 from tests.factories import Clinic
 from tests.notifications.conftest import notifications
@@ -125,6 +126,46 @@ def test_a_mail_server_answering_421_gets_the_message_on_a_later_attempt(
     assert len(stack.smtp.sink.messages) == 1
     [row] = notifications(kind="confirmation")
     assert (row.status, row.attempts, row.last_error) == (NotificationStatus.SENT, 2, None)
+
+
+def test_a_worker_killed_after_the_server_accepted_a_message_resends_it_with_the_same_message_id(
+        app: Flask, stack: Stack, worker: Process, launch: Launcher) -> None:
+    """The one narrow window (delivery's docstring): accepted by the server, killed before the mark."""
+    sink = stack.smtp.sink
+    sink.stall.set()
+    [notification_id] = owe_contact_messages(1)
+    relay.relay_due()
+    eventually(lambda: sink.stalled, 15, "the worker talking to the mail server")
+    with psycopg.connect(stack.database_url.replace("postgresql+psycopg", "postgresql")) as lock:
+        # Hold the row, so that the worker's mark waits once the server has accepted the message.
+        lock.execute("SELECT id FROM notifications WHERE id = %s FOR UPDATE", [notification_id])
+        sink.stall.clear()
+        eventually(lambda: sink.messages, 15, "the message accepted")
+        worker.kill()
+    launch.worker("restarted")
+    launch.beat()
+    eventually(lambda: len(sink.messages) == 2, 15, "the message sent again after the lease")
+    assert list(by_message_id(sink).values()) == [2]
+    assert [row.status for row in notifications()] == [NotificationStatus.SENT]
+
+
+def test_a_notification_whose_attempts_never_finish_is_failed_after_the_last_one(
+        app: Flask, clinic: Clinic, stack: Stack, launch: Launcher) -> None:
+    """A row the worker cannot render (an event written by a newer web app, in a rolling upgrade)
+    crashes each attempt; after NOTIFY_MAX_ATTEMPTS it is marked failed, not tried every lease forever."""
+    therapist = clinic.physiotherapists[0]
+    db.session.add(Notification(kind="care_plan", key=f"care-plan:1:plan_archived:1:{therapist.id}", due_at=moment(),
+                                care_plan_id=1, event="plan_archived", therapist_id=therapist.id))
+    db.session.commit()
+    stack.broker.start()
+    launch.worker(NOTIFY_MAX_ATTEMPTS=2)
+    launch.beat()
+    relay.relay_due()
+    eventually(lambda: notifications(status=NotificationStatus.FAILED), 20, "the notification failed")
+    time.sleep(2)  # beat relays meanwhile: nothing is tried again
+    [row] = notifications()
+    assert (row.status, row.attempts, row.last_error) == (NotificationStatus.FAILED, 2, delivery.UNFINISHED)
+    assert stack.smtp.sink.messages == []
 
 
 @pytest.mark.parametrize(("reply", "email", "error"), [

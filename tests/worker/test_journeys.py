@@ -50,6 +50,7 @@ def test_the_confirmation_arrives_over_smtp_with_a_calendar_file_in_local_time(
     assert local_time(starts_at) in text_of(confirmation)
     eventually(lambda: stack.smtp.sink.to(clinic.physiotherapists[0].email), 15, "the therapist's notice")
     assert f"broker: {WORKER_REDIS_URL}" in worker.output()
+    assert PATIENT not in worker.output() and "Alex" not in worker.output()
 
 
 def test_with_the_clock_moved_each_reminder_arrives_once(app: Flask, client: FlaskClient, clinic: Clinic,
