@@ -97,6 +97,6 @@ class Queue:
 
     def clear(self) -> None:
         """Remove the queue and the transport's keys from the benchmark's Redis database."""
-        keys = [self.name, "unacked", "unacked_index", "unacked_mutex",
-                *self.client.scan_iter(match=f"_kombu.binding.{self.name}*")]
+        keys = [self.name, "unacked", "unacked_index", "unacked_mutex", "_kombu.binding_deadlines",
+                *self.client.scan_iter(match=f"_kombu.binding*{self.name}*")]
         self.client.delete(*keys)
