@@ -31,7 +31,7 @@ def retry(notification_id: int) -> Notification | None:
     notification.due_at = moment()
     notification.attempts = 0
     notification.claimed_until = None
-    notification.relayed_at = None
+    notification.relayed_at = notification.due_at  # handed over just below
     db.session.commit()
     relay.hand_over([notification])
     return notification

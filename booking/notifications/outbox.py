@@ -3,8 +3,8 @@
 Each row has a unique key naming what it is for, so that a notification can
 exist only once: ``appointment:<id>:v<sequence>:<kind>[:<offset>]`` for a
 visit (the sequence rises with each change, so every version of a visit has
-its own notices), ``contact:<id>``, ``manage-links:<random>``, and
-``care-plan:<id>:<event>:<occurrence>:<therapist id>``.
+its own notices), ``contact:<id>``, ``manage-links:<random>``,
+``care-plan:<id>:<event>:<occurrence>:<therapist id>`` and ``password-reset:<reset id>``.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from sqlalchemy import update
 
 from booking.clinic import clinic_zone
 from booking.extensions import db
-from booking.models import Appointment, ContactMessage, Notification, NotificationStatus
+from booking.models import Appointment, ContactMessage, Notification, NotificationStatus, PasswordReset
 from booking.scheduling.reminders import reminders_to_send
 from booking.services.settings import clinic_settings
 
@@ -27,9 +27,11 @@ CARE_PLAN_EVENTS = ("plan_created", "plan_changed", "session_completed", "sessio
                     "handoff_note")
 
 
-def _add(kind: str, key: str, due_at: datetime, **fields: object) -> Notification:
-    """Add one notification row to the session."""
-    notification = Notification(kind=kind, key=key, due_at=due_at, status=NotificationStatus.PENDING, **fields)
+def _add(kind: str, key: str, due_at: datetime, now: datetime, **fields: object) -> Notification:
+    """Add one notification row to the session; one due at once is stamped as handed over (see relay)."""
+    handed_over = now if due_at <= now else None
+    notification = Notification(kind=kind, key=key, due_at=due_at, status=NotificationStatus.PENDING,
+                                relayed_at=handed_over, **fields)
     db.session.add(notification)
     return notification
 
@@ -44,34 +46,37 @@ def for_visit_change(appointment: Appointment, change: str, *, now: datetime,
     what is true now (a rescheduled visit's reminders follow the new time only).
     """
     version = appointment.sequence
-    db.session.execute(update(Notification)
-                       .where(Notification.appointment_id == appointment.id, Notification.version < version,
-                              Notification.status == NotificationStatus.PENDING)
-                       .values(status=NotificationStatus.SKIPPED, last_error="superseded by a later change"))
+    if version:  # a new visit (version 0) has no earlier notices
+        db.session.execute(update(Notification)
+                           .where(Notification.appointment_id == appointment.id, Notification.version < version,
+                                  Notification.status == NotificationStatus.PENDING)
+                           .values(status=NotificationStatus.SKIPPED, last_error="superseded by a later change"))
     prefix = f"appointment:{appointment.id}:v{version}"
     visit = {"appointment_id": appointment.id, "version": version}
     handed_over = previous_therapist_id not in (None, appointment.therapist_id)
     therapist_kind = "therapist_booked" if handed_over else THERAPIST_NOTICE[change]
-    rows = [_add(PATIENT_NOTICE[change], f"{prefix}:{PATIENT_NOTICE[change]}", now, **visit),
-            _add(therapist_kind, f"{prefix}:{therapist_kind}", now, therapist_id=appointment.therapist_id, **visit)]
+    rows = [_add(PATIENT_NOTICE[change], f"{prefix}:{PATIENT_NOTICE[change]}", now, now, **visit),
+            _add(therapist_kind, f"{prefix}:{therapist_kind}", now, now, therapist_id=appointment.therapist_id,
+                 **visit)]
     if handed_over:
-        rows.append(_add("therapist_cancelled", f"{prefix}:therapist_cancelled", now,
+        rows.append(_add("therapist_cancelled", f"{prefix}:therapist_cancelled", now, now,
                          therapist_id=previous_therapist_id, **visit))
     if change != "cancelled":
         offsets = clinic_settings().reminder_offsets_minutes
         for offset, due_at in reminders_to_send(appointment.starts_at, offsets, clinic_zone(), now):
-            rows.append(_add("reminder", f"{prefix}:reminder:{offset}", due_at, offset_minutes=offset, **visit))
+            rows.append(_add("reminder", f"{prefix}:reminder:{offset}", due_at, now, offset_minutes=offset,
+                             **visit))
     return rows
 
 
 def for_contact_message(message: ContactMessage, *, now: datetime) -> Notification:
     """The clinic's copy of a contact-form message."""
-    return _add("contact_message", f"contact:{message.id}", now, contact_message_id=message.id)
+    return _add("contact_message", f"contact:{message.id}", now, now, contact_message_id=message.id)
 
 
 def for_manage_links(email: str, *, now: datetime) -> Notification:
     """The "Manage my booking" email: the links of that address's upcoming visits, sent only to it."""
-    return _add("manage_links", f"manage-links:{uuid.uuid4()}", now, recipient=email)
+    return _add("manage_links", f"manage-links:{uuid.uuid4()}", now, now, recipient=email)
 
 
 def for_care_plan(care_plan_id: int, event: str, occurrence: str, therapist_ids: list[int], *,
@@ -79,6 +84,11 @@ def for_care_plan(care_plan_id: int, event: str, occurrence: str, therapist_ids:
     """A collaborative-care notice to each therapist of a shared plan (no health details: the plan says them)."""
     if event not in CARE_PLAN_EVENTS:
         raise ValueError(f"unknown care-plan event {event!r}")
-    return [_add("care_plan", f"care-plan:{care_plan_id}:{event}:{occurrence}:{therapist_id}", now,
+    return [_add("care_plan", f"care-plan:{care_plan_id}:{event}:{occurrence}:{therapist_id}", now, now,
                  care_plan_id=care_plan_id, event=event, therapist_id=therapist_id)
             for therapist_id in therapist_ids]
+
+
+def for_password_reset(reset: PasswordReset, *, now: datetime) -> Notification:
+    """A staff member's password reset link (the row holds the reset's id; the link is derived when sent)."""
+    return _add("password_reset", f"password-reset:{reset.id}", now, password_reset_id=reset.id)

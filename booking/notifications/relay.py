@@ -6,6 +6,8 @@ so ``booking`` never imports ``worker``. A row handed over is stamped
 ``relayed_at`` and not handed over again for a lease (NOTIFY_LEASE_SECONDS),
 unless its attempt ends and sets a new due time; so a message lost with a
 killed worker is handed over again, and a live one is not flooded with twins.
+A row due at once is stamped by the outbox in the change's own transaction
+and published by ``hand_over`` right after the commit.
 Several relays may run at once: they take rows under ``FOR UPDATE SKIP
 LOCKED`` (PostgreSQL) or one at a time (SQLite), and the claim in
 ``delivery`` makes a duplicate task harmless anyway.
@@ -81,15 +83,13 @@ def relay_due(*, now: datetime | None = None) -> int:
 
 
 def hand_over(notifications: Sequence[Notification]) -> None:
-    """Straight after a commit: hand the change's due notifications over. Never raises; the beat catches up."""
-    ids = [notification.id for notification in notifications]
-    if not ids:
-        return
-    try:
-        taken = _take(moment(), ids)
-    except Exception as exc:  # the change is committed; the beat relay will retry
-        db.session.rollback()
-        logger.warning("notifications not handed over after a commit (%s)", type(exc).__name__)
-        return
-    if taken:
-        _publish(taken)
+    """Straight after a commit: publish the change's notifications that are due now. Never raises.
+
+    The outbox stamped them as handed over in the change's own transaction, so no
+    second transaction is needed here. If the broker does not take them, they are
+    un-stamped and the next beat relay hands them over; if this process dies
+    before publishing, they wait one lease (NOTIFY_LEASE_SECONDS) for the relay.
+    """
+    ids = [notification.id for notification in notifications if notification.relayed_at is not None]
+    if ids:
+        _publish(ids)
