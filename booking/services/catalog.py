@@ -1,11 +1,16 @@
-"""What the clinic offers: its active services and therapists."""
+"""What the clinic offers: its active services and therapists; admins' changes to the services (audited)."""
 
 from __future__ import annotations
 
+from dataclasses import asdict, dataclass
+
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from booking.extensions import db
 from booking.models import THERAPY_TYPES, Service, Therapist
+from booking.services import audit
+from booking.services.availability import storable_id
 
 
 def active_services() -> list[Service]:
@@ -27,3 +32,85 @@ def active_therapists(therapy_type: str | None = None) -> list[Therapist]:
     if therapy_type is not None:
         query = query.where(Therapist.therapy_type == therapy_type)
     return list(db.session.scalars(query))
+
+
+@dataclass(frozen=True)
+class ServiceDetails:
+    """What an admin types about a service (the price in cents)."""
+
+    code: str
+    name: str
+    description: str
+    therapy_type: str
+    duration_minutes: int
+    buffer_minutes: int
+    price_cents: int
+
+
+# The audit log's names of the fields an admin edits.
+SERVICE_FIELDS = {"code": "code", "name": "name", "description": "description", "therapy_type": "therapy type",
+                  "duration_minutes": "duration", "buffer_minutes": "buffer", "price_cents": "price"}
+
+
+class CodeTaken(Exception):
+    """Another service already has this code."""
+
+
+def all_services() -> list[Service]:
+    """Every service, active first, then as the active ones are listed."""
+    services = db.session.scalars(select(Service))
+    return sorted(services, key=lambda s: (not s.active, THERAPY_TYPES.index(s.therapy_type),
+                                           s.duration_minutes, s.code))
+
+
+def find_service(service_id: int) -> Service | None:
+    """The service with this id, or None (also for an id no row can have)."""
+    return db.session.get(Service, service_id) if storable_id(service_id) else None
+
+
+def _check_code(code: str, service: Service | None = None) -> None:
+    """Raise CodeTaken when another service than ``service`` has the code."""
+    other = db.session.scalar(select(Service).where(Service.code == code))
+    if other is not None and other is not service:
+        raise CodeTaken(code)
+
+
+def create_service(details: ServiceDetails) -> Service:
+    """Add an active service and commit; raise CodeTaken when its code is another's."""
+    _check_code(details.code)
+    service = Service(**asdict(details), active=True)
+    db.session.add(service)
+    try:
+        db.session.flush()
+    except IntegrityError as exc:  # another admin took the code meanwhile
+        db.session.rollback()
+        raise CodeTaken(details.code) from exc
+    audit.record("created", "service", service.id)
+    db.session.commit()
+    return service
+
+
+def update_service(service: Service, details: ServiceDetails) -> list[str]:
+    """Save the details and commit; return the names of the fields changed. Raises CodeTaken."""
+    changed = [field for field in SERVICE_FIELDS if getattr(details, field) != getattr(service, field)]
+    if not changed:
+        return []
+    _check_code(details.code, service)
+    for field in changed:
+        setattr(service, field, getattr(details, field))
+    audit.record("changed", "service", service.id, ", ".join(SERVICE_FIELDS[field] for field in changed))
+    try:
+        db.session.commit()
+    except IntegrityError as exc:
+        db.session.rollback()
+        raise CodeTaken(details.code) from exc
+    return [SERVICE_FIELDS[field] for field in changed]
+
+
+def set_service_active(service: Service, active: bool) -> None:
+    """Offer the service for booking again, or no longer (booked visits keep it), and commit."""
+    if service.active == active:
+        return
+    service.active = active
+    audit.record("changed", "service", service.id, "reactivated" if active else "deactivated")
+    db.session.commit()

@@ -19,6 +19,7 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 
 from booking.extensions import db
 from booking.models import ClinicSettings
+from booking.services import audit
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 # The first opening hours, until an admin changes them (the demo therapists' shifts fall inside them).
@@ -59,3 +60,36 @@ def opening_hours() -> tuple[tuple[time, time] | None, ...]:
     """The opening hours per weekday, Monday first, as times; None when closed."""
     return tuple(None if hours is None else (time.fromisoformat(hours[0]), time.fromisoformat(hours[1]))
                  for hours in clinic_settings().opening_hours)
+
+
+# The audit log's names of the settings an admin edits.
+SETTING_NAMES = {"name": "name", "phone": "phone", "address": "address", "opening_hours": "opening hours",
+                 "cancel_cutoff_hours": "cut-off", "min_notice_minutes": "minimum notice",
+                 "reminder_offsets_minutes": "reminders"}
+
+
+def update_settings(*, name: str, phone: str, address: str, opening_hours: list[Any], cancel_cutoff_hours: int,
+                    min_notice_minutes: int, reminder_offsets_minutes: list[int]) -> list[str]:
+    """Store the clinic's settings (the row is created on the first save), audit and commit.
+
+    ``opening_hours`` has seven entries, Monday first: ["09:00", "17:00"] or None
+    for closed. Returns the names of the settings changed; when none changed,
+    nothing is written. Pages and slots see the new values at once.
+    """
+    values = {"name": name, "phone": phone, "address": address, "opening_hours": opening_hours,
+              "cancel_cutoff_hours": cancel_cutoff_hours, "min_notice_minutes": min_notice_minutes,
+              "reminder_offsets_minutes": reminder_offsets_minutes}
+    current = clinic_settings()
+    changed = [key for key, value in values.items() if getattr(current, key) != value]
+    if not changed:
+        return []
+    row = db.session.get(ClinicSettings, 1)
+    if row is None:
+        row = ClinicSettings(id=1)
+        db.session.add(row)
+    for key, value in values.items():
+        setattr(row, key, value)
+    audit.record("changed", "settings", 1, ", ".join(SETTING_NAMES[key] for key in changed))
+    db.session.commit()
+    forget()
+    return [SETTING_NAMES[key] for key in changed]

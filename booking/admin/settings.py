@@ -1,0 +1,27 @@
+"""The admins' page for the clinic's settings: name, contact details, opening hours and booking rules."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
+
+from booking.admin import bp
+from booking.admin.forms import SettingsForm, reminder_minutes
+from booking.services.settings import WEEKDAYS, clinic_settings, update_settings
+from booking.staff.access import staff_required
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@staff_required("admin")
+def settings() -> str | Response:
+    """Show and save the clinic's settings; the home page and the slots offered follow at once."""
+    form = SettingsForm(data=SettingsForm.initial(clinic_settings())) if request.method == "GET" else SettingsForm()
+    if form.validate_on_submit():
+        changed = update_settings(
+            name=form.name.data, phone=form.phone.data, address=form.address.data,
+            opening_hours=form.opening_hours(), cancel_cutoff_hours=form.cancel_cutoff_hours.data,
+            min_notice_minutes=form.min_notice_minutes.data,
+            reminder_offsets_minutes=reminder_minutes(form.reminder_offsets.data))
+        flash(f"Saved: {', '.join(changed)}." if changed else "Nothing was changed.")
+        return redirect(url_for(".settings"), code=303)
+    return render_template("staff/admin/settings.html", form=form, weekdays=WEEKDAYS)

@@ -1,0 +1,137 @@
+"""Admins' changes to therapists: creating and editing them, taking them off and back on the booking, their logins.
+
+Each change is audited (what was changed, never any health information). A
+therapist with booked visits to come keeps them: deactivating only stops new
+bookings, and the visits are listed so that an admin can move them; the
+therapy type cannot change under them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import joinedload
+
+from booking.extensions import db
+from booking.models import Appointment, AppointmentStatus, StaffRole, StaffUser, Therapist
+from booking.services import audit, sessions
+from booking.services.availability import storable_id
+from booking.services.clock import moment
+
+# The audit log's names of the fields an admin edits.
+FIELD_NAMES = {"name": "name", "therapy_type": "therapy type", "email": "email", "bio": "bio"}
+
+
+@dataclass(frozen=True)
+class TherapistDetails:
+    """What an admin types about a therapist."""
+
+    name: str
+    therapy_type: str
+    email: str | None
+    bio: str
+
+
+class TherapyTypeLocked(Exception):
+    """The therapy type cannot change while visits are booked with the therapist."""
+
+    def __init__(self, visits: list[Appointment]) -> None:
+        super().__init__(f"{len(visits)} visits to come")
+        self.visits = visits
+
+
+def all_therapists() -> list[Therapist]:
+    """Every therapist, active first, then by name."""
+    return list(db.session.scalars(select(Therapist).order_by(Therapist.active.desc(), Therapist.name,
+                                                                Therapist.id)))
+
+
+def find_therapist(therapist_id: int) -> Therapist | None:
+    """The therapist with this id, or None (also for an id no row can have)."""
+    return db.session.get(Therapist, therapist_id) if storable_id(therapist_id) else None
+
+
+def visits_to_come(therapist: Therapist) -> list[Appointment]:
+    """The therapist's booked visits that have not started yet, soonest first, with patient and service."""
+    return list(db.session.scalars(
+        select(Appointment)
+        .options(joinedload(Appointment.patient), joinedload(Appointment.service))
+        .where(Appointment.therapist_id == therapist.id, Appointment.status == AppointmentStatus.BOOKED,
+               Appointment.starts_at > moment())
+        .order_by(Appointment.starts_at)))
+
+
+def create_therapist(details: TherapistDetails) -> Therapist:
+    """Add an active therapist (with no working hours yet) and commit."""
+    therapist = Therapist(name=details.name, therapy_type=details.therapy_type, email=details.email,
+                          bio=details.bio, active=True)
+    db.session.add(therapist)
+    db.session.flush()
+    audit.record("created", "therapist", therapist.id)
+    db.session.commit()
+    return therapist
+
+
+def update_therapist(therapist: Therapist, details: TherapistDetails) -> list[str]:
+    """Save the details and commit; return the names of the fields changed (none: nothing is written).
+
+    Raises TherapyTypeLocked, with the visits, when the type would change while visits are booked.
+    """
+    changed = [field for field in FIELD_NAMES if getattr(details, field) != getattr(therapist, field)]
+    if "therapy_type" in changed:
+        visits = visits_to_come(therapist)
+        if visits:
+            raise TherapyTypeLocked(visits)
+    if not changed:
+        return []
+    for field in changed:
+        setattr(therapist, field, getattr(details, field))
+    audit.record("changed", "therapist", therapist.id, ", ".join(FIELD_NAMES[field] for field in changed))
+    db.session.commit()
+    return [FIELD_NAMES[field] for field in changed]
+
+
+def set_active(therapist: Therapist, active: bool) -> None:
+    """Offer the therapist for booking again, or no longer (their booked visits stay), and commit."""
+    if therapist.active == active:
+        return
+    therapist.active = active
+    audit.record("changed", "therapist", therapist.id, "reactivated" if active else "deactivated")
+    db.session.commit()
+
+
+def linked_user(therapist: Therapist) -> StaffUser | None:
+    """The staff login of the therapist, if any."""
+    return db.session.scalar(select(StaffUser).where(StaffUser.therapist_id == therapist.id))
+
+
+def linkable_users() -> list[StaffUser]:
+    """Therapist logins free to link: not linked to an active therapist.
+
+    Every therapist login names a therapist record (the database insists), so a free
+    one is a login whose record was deactivated, e.g. when a therapist's record was
+    replaced by a new one.
+    """
+    return list(db.session.scalars(
+        select(StaffUser).outerjoin(Therapist, StaffUser.therapist_id == Therapist.id)
+        .where(StaffUser.role == StaffRole.THERAPIST, StaffUser.active,
+               or_(StaffUser.therapist_id.is_(None), Therapist.active.is_(False)))
+        .order_by(StaffUser.email)))
+
+
+def link_user(therapist: Therapist, user_id: int) -> StaffUser:
+    """Make the free login ``user_id`` the therapist's and commit; its sessions end, as it now opens other visits.
+
+    Raises ValueError when the therapist already has a login or the user is not free to link.
+    """
+    if linked_user(therapist) is not None:
+        raise ValueError(f"{therapist.name} already has a login.")
+    user = next((user for user in linkable_users() if user.id == user_id), None)
+    if user is None:
+        raise ValueError("Choose a therapist login that is not linked to an active therapist.")
+    user.therapist_id = therapist.id
+    sessions.end_all_sessions(user)
+    audit.record("changed", "therapist", therapist.id, f"staff user {user.id} linked")
+    db.session.commit()
+    return user

@@ -1,0 +1,167 @@
+"""/admin/settings: the clinic's name, contact details, opening hours and booking rules, one source for all."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import time_machine
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from booking.extensions import db
+from booking.models import AuditEvent, ClinicSettings
+from booking.services.settings import WEEKDAYS
+from tests.factories import Clinic, StaffUserFactory, local, small_clinic
+from tests.staff.conftest import signed_in
+
+NOW = local(2026, 12, 14, 8)  # a Monday
+SATURDAY, MONDAY = "2026-12-19", "2026-12-21"
+
+
+@pytest.fixture
+def clinic(app: Flask) -> Iterator[Clinic]:
+    """A small clinic (open 07:00-21:00 every day), with the clock on a Monday morning."""
+    with time_machine.travel(NOW, tick=False):
+        yield small_clinic()
+
+
+@pytest.fixture
+def admin(client: FlaskClient, clinic: Clinic) -> FlaskClient:
+    """The client, signed in as an admin."""
+    return signed_in(client, StaffUserFactory(admin=True))
+
+
+def form_data(**changes: Any) -> dict[str, Any]:
+    """The settings form as small_clinic() stores them, with ``changes``."""
+    data: dict[str, Any] = {"name": "Bow River Physiotherapy & Massage", "phone": "+1 403-555-0142",
+                            "address": "101 Riverfront Avenue SW, Calgary, AB T2P 0A1",
+                            "cancel_cutoff_hours": "24", "min_notice_minutes": "120", "reminder_offsets": "1440, 120"}
+    for day in WEEKDAYS:
+        key = day.lower()
+        data |= {f"{key}_open": "y", f"{key}_opens": "07:00", f"{key}_closes": "21:00"}
+    data |= changes
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def audit_details() -> list[str | None]:
+    """The details of the settings changes audited, oldest first."""
+    return list(db.session.scalars(select(AuditEvent.detail).where(AuditEvent.subject_type == "settings")
+                                   .order_by(AuditEvent.id)))
+
+
+def slots(client: FlaskClient, day: str) -> list[str]:
+    """The local start times offered for the physiotherapy service on a day."""
+    found = client.get(f"/api/v1/slots?service=physio-60&from={day}&to={day}").json["slots"]
+    return sorted({slot["starts_at"][11:16] for slot in found})
+
+
+def test_a_therapist_cannot_open_the_settings(client: FlaskClient, clinic: Clinic) -> None:
+    signed_in(client, StaffUserFactory())
+    assert client.get("/admin/settings").status_code == 404
+    assert client.post("/admin/settings", data=form_data(name="Taken over")).status_code == 404
+    assert db.session.get(ClinicSettings, 1).name == "Bow River Physiotherapy & Massage"
+
+
+def test_the_form_shows_the_settings_stored(admin: FlaskClient) -> None:
+    page = admin.get("/admin/settings").get_data(as_text=True)
+    assert 'value="Bow River Physiotherapy &amp; Massage"' in page
+    assert 'value="1440, 120"' in page and 'id="saturday_opens"' in page and 'value="21:00"' in page
+
+
+def test_saturday_closed_shows_on_the_home_page_and_no_saturday_slot_is_offered(admin: FlaskClient) -> None:
+    with time_machine.travel(NOW, tick=False):
+        assert slots(admin, SATURDAY)
+        response = admin.post("/admin/settings", data=form_data(saturday_open=None), follow_redirects=True)
+        assert "Saved: opening hours." in response.get_data(as_text=True)
+        home = admin.get("/").get_data(as_text=True)
+        assert '<th scope="row">Saturday</th><td>Closed</td>' in home
+        assert '<th scope="row">Friday</th><td>7:00 a.m. – 9:00 p.m.</td>' in home
+        assert slots(admin, SATURDAY) == []
+    assert audit_details() == ["opening hours"]
+
+
+def test_narrowing_monday_leaves_no_monday_slot_outside_it(admin: FlaskClient) -> None:
+    with time_machine.travel(NOW, tick=False):
+        admin.post("/admin/settings", data=form_data(monday_opens="10:00", monday_closes="12:00"))
+        assert slots(admin, MONDAY) == ["10:00", "10:15", "10:30", "10:45", "11:00"]
+        assert '<th scope="row">Monday</th><td>10:00 a.m. – 12:00 p.m.</td>' in admin.get("/").get_data(as_text=True)
+
+
+def test_the_first_save_creates_the_settings_row(client: FlaskClient, app: Flask) -> None:
+    signed_in(client, StaffUserFactory(admin=True))
+    assert db.session.get(ClinicSettings, 1) is None
+    page = client.get("/admin/settings").get_data(as_text=True)
+    assert 'value="+1 403-555-0142"' in page  # the configuration's, until saved
+    client.post("/admin/settings", data=form_data(name="Prairie Physio", phone="(780) 555-0100",
+                                                  sunday_open=None, cancel_cutoff_hours="48",
+                                                  reminder_offsets="120 , 2880"))
+    db.session.expire_all()
+    stored = db.session.get(ClinicSettings, 1)
+    assert (stored.name, stored.phone, stored.cancel_cutoff_hours) == ("Prairie Physio", "(780) 555-0100", 48)
+    assert stored.opening_hours == [["07:00", "21:00"]] * 6 + [None]
+    assert stored.reminder_offsets_minutes == [2880, 120]
+    home = client.get("/").get_data(as_text=True)
+    assert "Prairie Physio" in home and 'href="tel:7805550100"' in home
+
+
+def test_the_audit_names_each_setting_changed_and_nothing_when_nothing_changed(admin: FlaskClient) -> None:
+    first = {"sunday_closes": "18:00", "cancel_cutoff_hours": "12"}
+    admin.post("/admin/settings", data=form_data(**first))
+    response = admin.post("/admin/settings", data=form_data(**first), follow_redirects=True)
+    assert "Nothing was changed." in response.get_data(as_text=True)
+    admin.post("/admin/settings", data=form_data(**first, min_notice_minutes="60", reminder_offsets="60",
+                                                 address="2 Bow Trail SW, Calgary"))
+    assert audit_details() == ["opening hours, cut-off", "address, minimum notice, reminders"]
+    event = db.session.scalars(select(AuditEvent).where(AuditEvent.subject_type == "settings")).first()
+    assert event.action == "changed" and event.actor is not None and event.actor.role == "admin"
+
+
+@pytest.mark.parametrize(("changes", "field", "message"), [
+    ({"monday_opens": "12:00", "monday_closes": "10:00"}, "monday_closes", "Monday must close after it opens."),
+    ({"tuesday_opens": "09:10"}, "tuesday_opens", "on the quarter hour"),
+    ({"wednesday_closes": "25:00"}, "wednesday_closes", "Enter the time Wednesday closes as hours and minutes"),
+    ({"thursday_opens": ""}, "thursday_opens", "Enter the time Thursday opens"),
+    ({"cancel_cutoff_hours": "169"}, "cancel_cutoff_hours", "Enter the cut-off between 0 and 168 hours."),
+    ({"cancel_cutoff_hours": "two"}, "cancel_cutoff_hours", "Enter the cut-off as a whole number"),
+    ({"min_notice_minutes": "-5"}, "min_notice_minutes", "Enter the minimum notice as a whole number"),
+    ({"min_notice_minutes": "10081"}, "min_notice_minutes", "between 0 and 10,080 minutes"),
+    ({"reminder_offsets": "1440, 0"}, "reminder_offsets", "Each reminder must be between 1 and"),
+    ({"reminder_offsets": "1, 2, 3, 4, 5, 6"}, "reminder_offsets", "at most 5 reminders"),
+    ({"reminder_offsets": "a day"}, "reminder_offsets", "whole number of minutes"),
+    ({"reminder_offsets": ""}, "reminder_offsets", "at least one reminder"),
+    ({"phone": "555-01"}, "phone", "too short"),
+    ({"name": " "}, "name", "Enter the clinic&#39;s name."),
+])
+def test_bad_settings_are_refused_with_a_linked_message_and_nothing_typed_is_lost(
+        admin: FlaskClient, changes: dict[str, str], field: str, message: str) -> None:
+    typed = form_data(address="2 Bow Trail SW", friday_opens="08:15", saturday_open=None, saturday_opens="",
+                      saturday_closes="", **changes)
+    response = admin.post("/admin/settings", data=typed)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "There is a problem" in page
+    assert re.search(rf'<a href="#{field}">[^<]*{re.escape(message)}', page), page
+    assert f'id="{field}-error"' in page and 'aria-invalid="true"' in page
+    assert 'value="2 Bow Trail SW"' in page and 'value="08:15"' in page
+    assert 'id="saturday_open"' in page and not re.search(r'id="saturday_open"[^>]*checked', page)
+    assert 'id="sunday_open"' in page and re.search(r'<input checked[^>]*id="sunday_open"', page)
+    if changes.get(field, "").strip():
+        assert f'value="{changes[field]}"' in page
+    assert db.session.get(ClinicSettings, 1).address == "101 Riverfront Avenue SW, Calgary, AB T2P 0A1"
+    assert audit_details() == []
+
+
+def test_a_closed_day_ignores_its_times(admin: FlaskClient) -> None:
+    admin.post("/admin/settings", data=form_data(sunday_open=None, sunday_opens="nonsense", sunday_closes=""))
+    assert db.session.get(ClinicSettings, 1).opening_hours[6] is None
+
+
+def test_every_input_is_labelled(admin: FlaskClient) -> None:
+    page = admin.get("/admin/settings").get_data(as_text=True)
+    ids = re.findall(r'<(?:input|textarea|select)[^>]*\bid="([^"]+)"', page)
+    assert len(ids) >= 6 + 21
+    for field_id in ids:
+        assert f'for="{field_id}"' in page, field_id
