@@ -1,0 +1,32 @@
+"""A therapist's own day and week, in clinic time, with the screening behind each visit."""
+
+from __future__ import annotations
+
+from flask import abort, render_template, request
+from flask_login import current_user
+
+from booking.services import audit
+from booking.services.schedule import ScheduleError, clinic_today, parse_day, parse_view, schedule_for
+from booking.staff import bp
+from booking.staff.access import staff_required
+
+
+@bp.route("/schedule")
+@staff_required("therapist")
+def schedule() -> str:
+    """The signed-in therapist's schedule: ``?day=YYYY-MM-DD`` (today by default), ``&view=day|week``.
+
+    A schedule showing visits shows their screenings: one audit row per page view, stored
+    once the page is rendered (a commit before would expire the visits just loaded).
+    """
+    today = clinic_today()
+    try:
+        view = parse_view(request.args.get("view"))
+        day = parse_day(request.args.get("day"), today)
+    except ScheduleError as error:
+        abort(400, str(error))
+    shown = schedule_for(current_user.therapist_id, day, view)
+    page = render_template("staff/schedule/schedule.html", schedule=shown, day=day, today=today)
+    if shown.visit_count:
+        audit.viewed("schedule", current_user.therapist_id, f"{view} {shown.first_day.isoformat()}")
+    return page
