@@ -13,6 +13,7 @@ from typing import Any
 
 from wtforms import BooleanField, EmailField, Field, Form, IntegerField, RadioField, StringField, TelField, TextAreaField
 from wtforms import ValidationError
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import StopValidation
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
@@ -27,14 +28,14 @@ CODE_LENGTH = 40
 MOST_REMINDERS = 5
 TIME_STEP_MINUTES = 15
 LARGEST_PRICE_CENTS = 10_000_000
-THERAPY_CHOICES = [(kind, THERAPY_LABELS[kind].capitalize()) for kind in THERAPY_TYPES]
+THERAPY_CHOICES = [SelectChoice(kind, THERAPY_LABELS[kind].capitalize()) for kind in THERAPY_TYPES]
 
 
 def listed_choice(message: str) -> Any:
     """WTForms validator: the value is one of the field's choices (else ``message``)."""
 
     def check(form: Form, field: Field) -> None:
-        if field.data not in {value for value, _label in field.choices}:
+        if field.data not in {choice.value for choice in field.choices}:
             raise ValidationError(message)
 
     return check

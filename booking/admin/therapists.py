@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
 from werkzeug.wrappers import Response
+from wtforms.fields.choices import SelectChoice
 
 from booking.admin import bp
 from booking.admin.forms import ActionForm, LinkUserForm, TherapistForm
@@ -52,7 +53,7 @@ def new_therapist() -> str | Response:
 def _link_form(formdata: bool = True) -> LinkUserForm:
     """The form to link a login, offering the free therapist logins."""
     form = LinkUserForm() if formdata else LinkUserForm(formdata=None)
-    form.user.choices = [(str(user.id), user.email) for user in service.linkable_users()]
+    form.user.choices = [SelectChoice(str(user.id), user.email) for user in service.linkable_users()]
     return form
 
 
