@@ -1,0 +1,73 @@
+"""All appointments, for admins: filtered by day or dates, therapist, status and therapy type, a page at a time."""
+
+from __future__ import annotations
+
+from flask import render_template, request
+from sqlalchemy import select
+from wtforms import IntegerField, SelectField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import NumberRange, Optional
+
+from booking.admin import bp
+from booking.appointments.forms import DayField, QueryForm
+from booking.extensions import db
+from booking.models import THERAPY_LABELS, AppointmentStatus, Therapist
+from booking.services.appointments_admin import AppointmentFilter, appointment_page
+from booking.staff.access import staff_required
+
+ANY = ""
+STATUS_LABELS = {AppointmentStatus.BOOKED: "Booked", AppointmentStatus.COMPLETED: "Completed",
+                 AppointmentStatus.NO_SHOW: "No-show", AppointmentStatus.CANCELLED: "Cancelled"}
+LAST_PAGE = 10_000
+FILTERS = ("day", "from_day", "to_day", "therapist", "status", "therapy_type")
+
+
+class AppointmentFilterForm(QueryForm):
+    """The list's filters, sent with GET; every value is checked and explained."""
+
+    day = DayField("Day", validators=[Optional()])
+    from_day = DayField("From", validators=[Optional()])
+    to_day = DayField("To", validators=[Optional()])
+    therapist = SelectField("Therapist", default=ANY,
+                            invalid_choice_message="Choose one of the therapists listed, or any therapist.")
+    status = SelectField("Status", default=ANY,
+                         choices=[SelectChoice(ANY, "Any status"),
+                                  *(SelectChoice(str(k), v) for k, v in STATUS_LABELS.items())],
+                         invalid_choice_message="Choose one of the statuses listed, or any status.")
+    therapy_type = SelectField("Therapy", default=ANY,
+                               choices=[SelectChoice(ANY, "Any therapy"),
+                                        *(SelectChoice(k, v.capitalize()) for k, v in THERAPY_LABELS.items())],
+                               invalid_choice_message="Choose physiotherapy, massage therapy, or any therapy.")
+    page = IntegerField("Page", default=1, validators=[
+        Optional(), NumberRange(min=1, max=LAST_PAGE, message=f"Choose a page from 1 to {LAST_PAGE}.")])
+
+    def validate(self, extra_validators: object = None) -> bool:
+        """Each field's checks, then the day and the range together."""
+        valid = super().validate()
+        if self.day.data and (self.from_day.data or self.to_day.data):
+            self.day.errors = [*self.day.errors, "Choose either one day or a date range, not both."]
+            return False
+        if self.from_day.data and self.to_day.data and self.from_day.data > self.to_day.data:
+            self.to_day.errors = [*self.to_day.errors, "The end of the range must not be before its start."]
+            return False
+        return valid
+
+    def chosen(self) -> AppointmentFilter:
+        """The filter the (valid) form describes."""
+        return AppointmentFilter(
+            first_day=self.day.data or self.from_day.data, last_day=self.day.data or self.to_day.data,
+            therapist_id=int(self.therapist.data) if self.therapist.data else None,
+            status=self.status.data or None, therapy_type=self.therapy_type.data or None)
+
+
+@bp.route("/appointments")
+@staff_required("admin")
+def appointments() -> str:
+    """Every visit, newest first, narrowed by the filters; a bad filter is explained, nothing is listed."""
+    form = AppointmentFilterForm(formdata=request.args)
+    therapists = db.session.scalars(select(Therapist).order_by(Therapist.name, Therapist.id))
+    form.therapist.choices = [SelectChoice(ANY, "Any therapist"), *(SelectChoice(str(t.id), t.name) for t in therapists)]
+    page = appointment_page(form.chosen(), form.page.data or 1) if form.validate() else None
+    links = {name: request.args[name] for name in FILTERS if request.args.get(name)}
+    return render_template("staff/admin/appointments.html", form=form, page=page, links=links,
+                           statuses=STATUS_LABELS, therapy_labels=THERAPY_LABELS)
