@@ -48,6 +48,7 @@ DEFAULTS: dict[str, Any] = {
     "RATELIMIT_SCREENING": "30 per hour",
     "RATELIMIT_BOOKING": "20 per hour",
     "RATELIMIT_READ": "600 per minute",
+    "RATELIMIT_LOGIN": "10 per minute;50 per hour",
     "REDIS_URL": None,
     # The worker's broker: CELERY_BROKER_URL, else REDIS_URL, else an embedded one under INSTANCE_PATH.
     "CELERY_BROKER_URL": None,

@@ -23,3 +23,8 @@ def booking_limit() -> str:
 def read_limit() -> str:
     """Reads one address may make (guessing manage tokens is slowed down too)."""
     return current_app.config["RATELIMIT_READ"]
+
+
+def login_limit() -> str:
+    """Staff sign-in attempts (passwords, codes, reset requests) one address may make, whatever the account."""
+    return current_app.config["RATELIMIT_LOGIN"]

@@ -22,6 +22,7 @@ from booking.links import absolute_url
 from booking.models import Appointment, AppointmentStatus, Notification, Patient
 from booking.notifications.channels import Attachment, Outgoing
 from booking.services.booking import manage_token
+from booking.services.password_resets import pending, reset_token
 from booking.services.settings import clinic_settings
 
 SUBJECTS = {
@@ -35,6 +36,7 @@ SUBJECTS = {
     "therapist_cancelled": "A visit is cancelled",
     "contact_message": "New message from the website",
     "care_plan": "A shared care plan needs your attention",
+    "password_reset": "Reset your staff password",
 }
 CALENDAR_METHOD = {"confirmation": "REQUEST", "rescheduled": "REQUEST", "cancelled": "CANCEL"}
 CARE_PLAN_EVENTS = {"plan_created": "a care plan was created", "plan_changed": "a care plan was changed",
@@ -98,6 +100,12 @@ def _address_and_context(notification: Notification, now: datetime) -> tuple[str
         return notification.recipient or "", {"visits": links}, None
     if kind == "care_plan":
         return _therapist_address(notification), {"event": CARE_PLAN_EVENTS[notification.event or ""]}, None
+    if kind == "password_reset":
+        reset = pending(notification.password_reset_id, now=now)
+        if reset is None:
+            raise NotOwed("the password reset was used or has expired")
+        return reset.user.email, {"reset_url": absolute_url("staff.reset_password", token=reset_token(reset.id)),
+                                  "expires_at": reset.expires_at}, None
     visit = _visit(notification, now)
     if kind.startswith("therapist_"):
         return _therapist_address(notification), {"visit": visit, "initials": initials(visit.patient.name)}, None

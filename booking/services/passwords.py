@@ -1,7 +1,11 @@
-"""Staff passwords: argon2id hashes (argon2-cffi), at least 12 characters, none of the common ones."""
+"""Staff passwords: argon2id hashes (argon2-cffi), at least 12 characters, none of the common ones.
+
+The common ones are in ``common_passwords.txt`` (its first line names its source and licence).
+"""
 
 from __future__ import annotations
 
+import secrets
 from functools import cache
 from pathlib import Path
 
@@ -18,7 +22,14 @@ _hasher = PasswordHasher()
 @cache
 def _common() -> frozenset[str]:
     """The common passwords refused, lower-cased."""
-    return frozenset(line.strip().lower() for line in COMMON_PASSWORDS.read_text().splitlines() if line.strip())
+    lines = COMMON_PASSWORDS.read_text().splitlines()[1:]  # the first line says where the list comes from
+    return frozenset(line.strip().lower() for line in lines if line.strip())
+
+
+@cache
+def dummy_hash() -> str:
+    """A hash no password matches, to verify against when no account has the email typed (the same work)."""
+    return hash_password(secrets.token_urlsafe(32))
 
 
 def password_problem(password: str) -> str | None:

@@ -43,6 +43,12 @@ def register(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.request_loader(_load)
 
+    @app.before_request
+    def _forget_the_previous_request() -> None:
+        """Find this request's staff member afresh, even when requests share an app context (as in tests)."""
+        g.pop("_login_user", None)
+        g.pop("staff_session", None)
+
 
 def sign_in(user: StaffUser, *, verified: bool) -> None:
     """Start a fresh session (nothing of the old cookie is kept) for the user."""
