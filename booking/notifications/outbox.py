@@ -91,4 +91,4 @@ def for_care_plan(care_plan_id: int, event: str, occurrence: str, therapist_ids:
 
 def for_password_reset(reset: PasswordReset, *, now: datetime) -> Notification:
     """A staff member's password reset link (the row holds the reset's id; the link is derived when sent)."""
-    return _add("password_reset", f"password-reset:{reset.id}", now, password_reset_id=reset.id)
+    return _add("password_reset", f"password-reset:{reset.id}", now, now, password_reset_id=reset.id)
