@@ -7,3 +7,4 @@ bp = Blueprint("staff", __name__, url_prefix="/staff")
 from booking.staff import schedule as schedule  # noqa: E402
 from booking.staff import visits as visits  # noqa: E402
 from booking.staff import auth as auth  # noqa: E402
+from booking.staff import hours as hours  # noqa: E402
