@@ -103,7 +103,7 @@ def test_every_form_requires_a_csrf_token(app: Flask) -> None:
     for rule in posts:
         url = rule.rule
         for argument in rule.arguments:
-            url = url.replace(f"<{argument}>", "x").replace(f"<string:{argument}>", "x")
+            url = url.replace(f"<{argument}>", "x").replace(f"<string:{argument}>", "x").replace(f"<int:{argument}>", "1")
         url = re.sub(r"<[^>]+>", "00000000-0000-0000-0000-000000000000", url)
         response = client.post(url, data=GOOD_MESSAGE)
         assert response.status_code == 400, rule.rule
