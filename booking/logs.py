@@ -28,8 +28,9 @@ from typing import Any
 
 import psycopg
 
-# Whatever follows /manage/ or /confirmed/ is a manage token, even when malformed.
-TOKEN_AFTER = re.compile(r"/(manage|confirmed)/[^/\s?#\"']+")
+# Whatever follows /manage/ or /confirmed/ is a manage token, even when malformed; what follows
+# /feed/<therapist id>/ is a calendar feed's token (with its .ics).
+TOKEN_AFTER = re.compile(r"/(manage|confirmed|feed/\d+)/[^/\s?#\"']+")
 UUID = re.compile(r"/[0-9A-Fa-f]{8}-?[0-9A-Fa-f]{4}-?[0-9A-Fa-f]{4}-?[0-9A-Fa-f]{4}-?[0-9A-Fa-f]{12}(?![\w-])")
 # A long random path segment (a token of a link yet to come).
 LONG_SEGMENT = re.compile(r"/[A-Za-z0-9_-]{20,}(?![\w.-])")

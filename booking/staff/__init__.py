@@ -8,3 +8,4 @@ from booking.staff import schedule as schedule  # noqa: E402
 from booking.staff import visits as visits  # noqa: E402
 from booking.staff import auth as auth  # noqa: E402
 from booking.staff import hours as hours  # noqa: E402
+from booking.staff import feed as feed  # noqa: E402

@@ -1,0 +1,107 @@
+"""A therapist's calendar feed: an .ics that calendar apps subscribe to, behind a secret, revocable link.
+
+The link carries a token derived from the therapist's id and ``feed_version``
+(an HMAC with the app's SECRET_KEY), so nothing secret is stored and raising
+the version revokes every earlier link. Calendar apps cannot sign in, so the
+token is the only key: it is compared in constant time, and the feed holds no
+health information at all: the service's name and the patient's initials,
+never the screening. Times in UTC, one stable UID per visit (booking.calendar).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+from datetime import UTC, datetime, timedelta
+
+from flask import current_app
+from icalendar import Calendar, Event
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from booking.calendar import PRODUCT_ID, event_uid
+from booking.extensions import db
+from booking.links import absolute_url
+from booking.models import Appointment, AppointmentStatus, StaffUser, Therapist
+from booking.notifications.messages import initials
+from booking.services import audit
+from booking.services.availability import storable_id
+from booking.services.clock import moment
+from booking.services.settings import clinic_settings
+
+PAST, AHEAD = timedelta(days=30), timedelta(days=90)
+SHOWN = (AppointmentStatus.BOOKED, AppointmentStatus.COMPLETED)
+# How often calendar apps are asked to fetch the feed again.
+REFRESH = timedelta(hours=1)
+
+
+def feed_token(therapist: Therapist) -> str:
+    """The secret of the therapist's current feed link: base64url(HMAC-SHA256(SECRET_KEY, "feed:<id>:<version>"))."""
+    message = f"feed:{therapist.id}:{therapist.feed_version}".encode()
+    digest = hmac.new(current_app.config["SECRET_KEY"].encode(), message, hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
+def feed_url(therapist: Therapist) -> str:
+    """The absolute, secret link of the therapist's feed (under PUBLIC_BASE_URL, never the request's host)."""
+    return absolute_url("staff.feed", therapist_id=therapist.id, token=feed_token(therapist))
+
+
+def therapist_for_feed(therapist_id: int, token: str) -> Therapist | None:
+    """The therapist whose current feed link this is; None for a wrong, revoked or inactive one."""
+    if not storable_id(therapist_id):
+        return None
+    therapist = db.session.get(Therapist, therapist_id)
+    if therapist is None or not therapist.active:
+        return None
+    if not hmac.compare_digest(token.encode(), feed_token(therapist).encode()):
+        return None
+    login = db.session.scalars(select(StaffUser).where(StaffUser.therapist_id == therapist.id)).first()
+    return therapist if login is not None and login.active else None
+
+
+def revoke(therapist: Therapist, by_staff: StaffUser) -> None:
+    """Stop the current link working (a new one replaces it), audited."""
+    therapist.feed_version += 1
+    audit.record("changed", "calendar feed", therapist.id, "link revoked and replaced", actor=by_staff)
+    db.session.commit()
+
+
+def _event(visit: Appointment, address: str, now: datetime) -> Event:
+    """One visit as the therapist's event: the service and the patient's initials, nothing of their health."""
+    event = Event()
+    event.add("uid", event_uid(visit))
+    event.add("sequence", visit.sequence)
+    event.add("dtstamp", now)
+    event.add("dtstart", visit.starts_at.astimezone(UTC))
+    event.add("dtend", visit.ends_at.astimezone(UTC))
+    event.add("summary", f"{visit.service.name} – {initials(visit.patient.name)}")
+    event.add("location", address)
+    link = absolute_url("staff.visit", visit_id=visit.id)
+    event.add("description", f"Open the visit (sign-in needed): {link}")
+    event.add("url", link)
+    event.add("status", "CONFIRMED")
+    event.add("transp", "OPAQUE")
+    return event
+
+
+def feed_ics(therapist: Therapist, *, now: datetime | None = None) -> bytes:
+    """The therapist's booked and completed visits from 30 days back to 90 days ahead, as iCalendar."""
+    when = moment(now)
+    visits = db.session.scalars(
+        select(Appointment).options(joinedload(Appointment.patient), joinedload(Appointment.service))
+        .where(Appointment.therapist_id == therapist.id, Appointment.status.in_(SHOWN),
+               Appointment.starts_at >= when - PAST, Appointment.starts_at < when + AHEAD)
+        .order_by(Appointment.starts_at))
+    settings = clinic_settings()
+    calendar = Calendar()
+    calendar.add("prodid", PRODUCT_ID)
+    calendar.add("version", "2.0")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", f"{settings.name} – {therapist.name}")
+    calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
+    calendar.add("x-published-ttl", REFRESH)
+    for visit in visits:
+        calendar.add_component(_event(visit, settings.address, when))
+    return calendar.to_ical()

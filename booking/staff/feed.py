@@ -1,0 +1,51 @@
+"""A therapist's personal calendar feed: the page with its secret link (and revoking it), and the .ics itself.
+
+The feed needs no sign-in (calendar apps cannot sign in): its link's token is
+the key, and a wrong or revoked one answers 404 like an unknown page.
+"""
+
+from __future__ import annotations
+
+from flask import Response, abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from booking.extensions import db, limiter
+from booking.forms import ClinicForm
+from booking.limits import read_limit
+from booking.models import Therapist
+from booking.services import feed as feeds
+from booking.staff import bp
+from booking.staff.access import staff_required
+
+
+def _own_therapist() -> Therapist:
+    """The signed-in therapist's record."""
+    return db.session.get(Therapist, current_user.therapist_id) or abort(404)
+
+
+@bp.route("/calendar-feed")
+@staff_required("therapist")
+def calendar_feed() -> str:
+    """The secret link to subscribe to, and the button that replaces it."""
+    return render_template("staff/schedule/feed.html", feed_url=feeds.feed_url(_own_therapist()),
+                           form=ClinicForm(formdata=None))
+
+
+@bp.route("/calendar-feed/revoke", methods=["POST"])
+@staff_required("therapist")
+def revoke_feed() -> Response:
+    """Revoke the current link and make a new one."""
+    if not ClinicForm().validate():
+        abort(400)
+    feeds.revoke(_own_therapist(), current_user)  # type: ignore[arg-type]
+    flash("The old link no longer works. Subscribe your calendar to the new link below.")
+    return redirect(url_for("staff.calendar_feed"), 303)
+
+
+@bp.route("/feed/<int:therapist_id>/<token>.ics")
+@limiter.limit(read_limit)
+def feed(therapist_id: int, token: str) -> Response:
+    """The therapist's visits as iCalendar, for the calendar app holding the link."""
+    therapist = feeds.therapist_for_feed(therapist_id, token) or abort(404)
+    return Response(feeds.feed_ics(therapist), mimetype="text/calendar",
+                    headers={"Content-Disposition": 'inline; filename="schedule.ics"'})
