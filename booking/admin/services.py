@@ -9,7 +9,7 @@ from booking.admin import bp
 from booking.admin.forms import ActionForm, ServiceForm, cents
 from booking.models import THERAPY_LABELS, Service
 from booking.services import catalog
-from booking.services.catalog import CodeTaken, ServiceDetails
+from booking.services.catalog import CodeTaken, ServiceDetails, ServiceInUse
 from booking.staff.access import staff_required
 
 
@@ -68,6 +68,10 @@ def edit_service(service_id: int) -> str | Response:
             changed = catalog.update_service(service, _details(form))
         except CodeTaken:
             _code_taken(form)
+        except ServiceInUse as in_use:
+            form.therapy_type.errors.append(
+                f"The therapy type cannot change while visits of {service.name} are booked ({in_use.count}). "
+                "Add a new service instead, or move or cancel those visits first.")
         else:
             flash(f"Saved: {', '.join(changed)}." if changed else "Nothing was changed.")
             return redirect(url_for(".edit_service", service_id=service.id), code=303)

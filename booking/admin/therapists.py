@@ -78,8 +78,8 @@ def edit_therapist(therapist_id: int) -> str | Response:
             changed = service.update_therapist(therapist, _details(form))
         except TherapyTypeLocked as locked:
             form.therapy_type.errors.append(
-                f"The therapy type cannot change while {len(locked.visits)} visits are booked with "
-                f"{therapist.name}. Move or cancel them first (listed below).")
+                f"The therapy type cannot change while {therapist.name} has booked visits to come "
+                f"({len(locked.visits)}). Move or cancel them first (listed below).")
             return _edit_page(therapist, form, locked_visits=locked.visits)
         flash(f"Saved: {', '.join(changed)}." if changed else "Nothing was changed.")
         return redirect(url_for(".edit_therapist", therapist_id=therapist.id), code=303)

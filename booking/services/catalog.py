@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from booking.extensions import db
-from booking.models import THERAPY_TYPES, Service, Therapist
+from booking.models import THERAPY_TYPES, Appointment, AppointmentStatus, Service, Therapist
 from booking.services import audit
 from booking.services.availability import storable_id
+from booking.services.clock import moment
 
 
 def active_services() -> list[Service]:
@@ -56,6 +57,14 @@ class CodeTaken(Exception):
     """Another service already has this code."""
 
 
+class ServiceInUse(Exception):
+    """The therapy type cannot change while visits of the service are booked (``count`` of them)."""
+
+    def __init__(self, count: int) -> None:
+        super().__init__(f"{count} visits to come")
+        self.count = count
+
+
 def all_services() -> list[Service]:
     """Every service, active first, then as the active ones are listed."""
     services = db.session.scalars(select(Service))
@@ -91,11 +100,20 @@ def create_service(details: ServiceDetails) -> Service:
 
 
 def update_service(service: Service, details: ServiceDetails) -> list[str]:
-    """Save the details and commit; return the names of the fields changed. Raises CodeTaken."""
+    """Save the details and commit; return the names of the fields changed.
+
+    Raises CodeTaken, or ServiceInUse when the therapy type would change under booked visits.
+    """
     changed = [field for field in SERVICE_FIELDS if getattr(details, field) != getattr(service, field)]
     if not changed:
         return []
     _check_code(details.code, service)
+    if "therapy_type" in changed:
+        booked = db.session.scalar(select(func.count()).select_from(Appointment).where(
+            Appointment.service_id == service.id, Appointment.status == AppointmentStatus.BOOKED,
+            Appointment.starts_at > moment()))
+        if booked:
+            raise ServiceInUse(booked)
     for field in changed:
         setattr(service, field, getattr(details, field))
     audit.record("changed", "service", service.id, ", ".join(SERVICE_FIELDS[field] for field in changed))

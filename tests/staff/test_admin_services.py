@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from booking.extensions import db
 from booking.models import AuditEvent, Service
-from tests.factories import ServiceFactory, StaffUserFactory
+from tests.factories import AppointmentFactory, ServiceFactory, StaffUserFactory
 from tests.staff.conftest import signed_in
 
 NEW = {"code": "physio-45", "name": "Physiotherapy follow-up", "description": "A shorter visit.",
@@ -133,3 +133,15 @@ def test_every_input_is_labelled(admin: FlaskClient) -> None:
     assert len(ids) >= 8
     for field_id in ids:
         assert f'for="{field_id}"' in page, field_id
+
+
+def test_the_therapy_type_cannot_change_under_booked_visits(admin: FlaskClient) -> None:
+    service = ServiceFactory(code="physio-60", name="Assessment")
+    AppointmentFactory(service=service)  # tomorrow
+    data = {**NEW, "code": "physio-60", "name": "Assessment", "therapy_type": "massage"}
+    page = admin.post(f"/admin/services/{service.id}", data=data).get_data(as_text=True)
+    assert re.search(r'<a href="#therapy_type-0">The therapy type cannot change while visits of Assessment are '
+                     r"booked \(1\)", page)
+    db.session.expire_all()
+    assert db.session.get(Service, service.id).therapy_type == "physiotherapy"
+    assert audited() == []
