@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 from flask import Flask
 from flask.cli import with_appcontext
 
 from booking import demo
 from booking.notifications import admin
+from booking.services import accounts
 
 
 @click.command("seed-demo")
@@ -20,6 +23,26 @@ def seed_demo(if_empty: bool) -> None:
         return
     for line in demo.seed().lines():
         click.echo(line)
+
+
+@click.command("create-staff")
+@click.option("--role", type=click.Choice(["admin", "therapist"]), required=True, help="What the login may do.")
+@click.option("--email", required=True, help="The email address the person signs in with.")
+@click.option("--therapist-id", type=int, help="The therapist a therapist login belongs to.")
+@with_appcontext
+def create_staff(role: str, email: str, therapist_id: int | None) -> None:
+    """Create a staff login; the password is read from standard input (asked twice, hidden, on a terminal)."""
+    if sys.stdin.isatty():
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    try:
+        user = accounts.create_staff(role, email, password, therapist_id)
+    except accounts.AccountError as exc:
+        raise click.ClickException(exc.message) from exc
+    click.echo(f"Created the {role} login {user.email}.")
+    if user.is_admin:
+        click.echo("It sets up two-factor sign-in (an authenticator app) at its first sign-in.")
 
 
 @click.group("notifications", invoke_without_command=True)
@@ -52,4 +75,5 @@ def retry_notification(notification_id: int) -> None:
 def register(app: Flask) -> None:
     """Install the commands."""
     app.cli.add_command(seed_demo)
+    app.cli.add_command(create_staff)
     app.cli.add_command(notifications)

@@ -3,12 +3,16 @@
 Seeding is idempotent: services are matched by code and therapists by name and
 brought up to date, each therapist's weekly hours are replaced, and a demo
 patient who already has a visit gets no other. Visits go through the booking
-service, each with its own stored screening, like a patient's would.
+service, each with its own stored screening, like a patient's would. A demo
+admin and one login per demo therapist are created when missing, each with a
+random password that only the seed report shows (once, never logged); the
+admin sets up two-factor sign-in at its first sign-in.
 """
 
 from __future__ import annotations
 
 import logging
+import secrets
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
@@ -16,9 +20,10 @@ from datetime import datetime, time, timedelta
 from sqlalchemy import func, select
 
 from booking.extensions import db
-from booking.models import Appointment, Patient, Service, Therapist, WorkingHours
+from booking.models import Appointment, Patient, Service, StaffRole, StaffUser, Therapist, WorkingHours
 from booking.models.base import utcnow
 from booking.scheduling import Slot
+from booking.services.accounts import create_staff, find_by_email
 from booking.services.availability import search_slots
 from booking.services.booking import BookingError, BookingRequest, PatientDetails, book
 from booking.services.screenings import create_screening
@@ -29,6 +34,7 @@ logger = logging.getLogger(__name__)
 MON, TUE, WED, THU, FRI, SAT = range(6)
 SEARCH_DAYS = 7
 DEMO_DOMAIN = "bowriver-clinic.example"  # a reserved domain: demo mail never reaches anyone
+DEMO_ADMIN_EMAIL = f"admin@{DEMO_DOMAIN}"
 
 
 @dataclass(frozen=True)
@@ -135,15 +141,22 @@ class SeedReport:
     therapists: dict[str, int] = field(default_factory=lambda: {"created": 0, "updated": 0})
     shifts: int = 0
     visits: dict[str, int] = field(default_factory=lambda: {"booked": 0, "kept": 0, "skipped": 0})
+    # (role, email, password) of each login created now: the only time its password is shown.
+    logins: list[tuple[str, str, str]] = field(default_factory=list)
 
     def lines(self) -> list[str]:
-        """One line per kind of record."""
-        return [
+        """One line per kind of record, then the logins created now with their passwords."""
+        lines = [
             "Services: {created} created, {updated} updated.".format(**self.services),
             "Therapists: {created} created, {updated} updated.".format(**self.therapists),
             f"Weekly shifts: {self.shifts} (replacing the previous ones).",
             "Visits: {booked} booked, {kept} already there, {skipped} without an open time.".format(**self.visits),
         ]
+        if not self.logins:
+            return [*lines, "Staff logins: none created (the demo logins exist already)."]
+        lines.append(f"Staff logins: {len(self.logins)} created. Their passwords are shown only now: keep them. "
+                     "The admin sets up two-factor sign-in at its first sign-in, at /staff/login.")
+        return [*lines, *(f"  {role:<9} {email:<40} {password}" for role, email, password in self.logins)]
 
 
 def has_therapists() -> bool:
@@ -219,11 +232,32 @@ def _book_visits(report: SeedReport, now: datetime) -> None:
             report.visits["booked"] += 1
 
 
+def _demo_password() -> str:
+    """A random password for a demo login (16 characters from ``secrets``)."""
+    return secrets.token_urlsafe(12)
+
+
+def _create_logins(report: SeedReport) -> None:
+    """Create the demo admin and a login per demo therapist, where missing; their passwords go in the report."""
+    wanted: list[tuple[str, str, int | None]] = [(StaffRole.ADMIN, DEMO_ADMIN_EMAIL, None)]
+    for demo in THERAPISTS:
+        therapist = db.session.scalar(select(Therapist).where(Therapist.name == demo.name))
+        linked = db.session.scalar(select(StaffUser.id).where(StaffUser.therapist_id == therapist.id))
+        if linked is None:
+            wanted.append((StaffRole.THERAPIST, demo.email, therapist.id))
+    for role, email, therapist_id in wanted:
+        if find_by_email(email) is None:
+            password = _demo_password()
+            create_staff(role, email, password, therapist_id)
+            report.logins.append((str(role), email, password))
+
+
 def seed(now: datetime | None = None) -> SeedReport:
-    """Create or update the demo clinic and book its demo visits."""
+    """Create or update the demo clinic, its staff logins, and book its demo visits."""
     report = SeedReport()
     _upsert_services(report)
     _upsert_therapists(report)
     db.session.commit()
+    _create_logins(report)
     _book_visits(report, now or utcnow())
     return report

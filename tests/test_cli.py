@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import time
 
 import pytest
 import time_machine
 from flask import Flask
+from click.testing import Result
 from flask.testing import FlaskCliRunner
 from sqlalchemy import func, select
 
+from booking.demo import DEMO_ADMIN_EMAIL, THERAPISTS
 from booking.extensions import db
-from booking.models import Appointment, Patient, Screening, Service, Therapist, WorkingHours
-from tests.factories import TherapistFactory, local
+from booking.models import Appointment, Patient, Screening, Service, StaffUser, Therapist, WorkingHours
+from booking.services.passwords import password_problem
+from tests.factories import STAFF_PASSWORD, StaffUserFactory, TherapistFactory, local
 
 TABLES = (Service, Therapist, WorkingHours, Patient, Screening, Appointment)
 
@@ -68,3 +72,81 @@ def test_if_empty_leaves_a_clinic_with_therapists_alone(runner: FlaskCliRunner) 
 def test_if_empty_loads_an_empty_clinic(runner: FlaskCliRunner) -> None:
     result = runner.invoke(args=["seed-demo", "--if-empty"])
     assert result.exit_code == 0 and "Therapists: 6 created" in result.output
+
+
+def demo_logins(output: str) -> dict[str, tuple[str, str]]:
+    """The logins a seed report prints: email -> (role, password)."""
+    found = re.findall(r"^  (admin|therapist) +(\S+@\S+) +(\S+)$", output, flags=re.MULTILINE)
+    return {email: (role, password) for role, email, password in found}
+
+
+def test_seed_demo_creates_the_staff_logins_and_prints_their_passwords_once(
+        app: Flask, runner: FlaskCliRunner, caplog: pytest.LogCaptureFixture) -> None:
+    first = runner.invoke(args=["seed-demo"])
+    logins = demo_logins(first.output)
+    assert sorted(role for role, _ in logins.values()) == ["admin"] + ["therapist"] * 6
+    assert logins[DEMO_ADMIN_EMAIL][0] == "admin"
+    users = {user.email: user for user in db.session.scalars(select(StaffUser))}
+    assert set(users) == set(logins)
+    assert {users[email].therapist.email for email, (role, _) in logins.items() if role == "therapist"} == \
+        {demo.email for demo in THERAPISTS}
+    passwords = [password for _, password in logins.values()]
+    assert len(set(passwords)) == 7 and all(password_problem(password) is None for password in passwords)
+    assert not [password for password in passwords if password in caplog.text]
+    second = runner.invoke(args=["seed-demo"])
+    assert demo_logins(second.output) == {} and "Staff logins: none created" in second.output
+    assert not [password for password in passwords if password in second.output]
+    assert db.session.scalar(select(func.count()).select_from(StaffUser)) == 7
+
+
+def test_the_demo_admin_signs_in_and_must_set_up_two_factor_first(app: Flask, runner: FlaskCliRunner) -> None:
+    _role, password = demo_logins(runner.invoke(args=["seed-demo"]).output)[DEMO_ADMIN_EMAIL]
+    client = app.test_client()
+    signed = client.post("/staff/login", data={"email": DEMO_ADMIN_EMAIL, "password": password})
+    assert signed.headers["Location"] == "/staff/two-factor"
+    assert client.get("/staff/account").headers["Location"] == "/staff/two-factor"
+
+
+def create_staff(runner: FlaskCliRunner, *options: str, password: str = STAFF_PASSWORD) -> Result:
+    """Run create-staff with the password on standard input."""
+    return runner.invoke(args=["create-staff", *options], input=password + "\n")
+
+
+def test_create_staff_makes_an_admin_and_a_therapist_login_from_standard_input(app: Flask,
+                                                                              runner: FlaskCliRunner) -> None:
+    therapist = TherapistFactory()
+    admin = create_staff(runner, "--role", "admin", "--email", "Boss@Clinic.example")
+    assert admin.exit_code == 0, admin.output
+    assert "Created the admin login boss@clinic.example" in admin.output and "two-factor" in admin.output
+    assert STAFF_PASSWORD not in admin.output
+    linked = create_staff(runner, "--role", "therapist", "--email", "t@clinic.example",
+                          "--therapist-id", str(therapist.id))
+    assert linked.exit_code == 0, linked.output
+    user = db.session.scalar(select(StaffUser).where(StaffUser.email == "t@clinic.example"))
+    assert user.therapist_id == therapist.id and user.role == "therapist"
+    client = app.test_client()
+    assert client.post("/staff/login", data={"email": "t@clinic.example",
+                                             "password": STAFF_PASSWORD}).status_code == 302
+
+
+@pytest.mark.parametrize(("options", "password", "error"), [
+    (("--role", "therapist", "--email", "a@clinic.example", "--therapist-id", "999"), STAFF_PASSWORD,
+     "No therapist has the id 999."),
+    (("--role", "admin", "--email", "a@clinic.example", "--therapist-id", "{linked}"), STAFF_PASSWORD,
+     "An admin login is not linked to a therapist"),
+    (("--role", "therapist", "--email", "a@clinic.example", "--therapist-id", "{linked}"), STAFF_PASSWORD,
+     "already has a staff login"),
+    (("--role", "therapist", "--email", "a@clinic.example"), STAFF_PASSWORD, "needs the id of the therapist"),
+    (("--role", "admin", "--email", "a@clinic.example"), "too short", "at least 12 characters"),
+    (("--role", "admin", "--email", "a@clinic.example"), "1qaz2wsx3edc", "too common"),
+    (("--role", "admin", "--email", "taken@clinic.example"), STAFF_PASSWORD, "already exists"),
+    (("--role", "admin", "--email", "not an email"), STAFF_PASSWORD, "email"),
+    (("--role", "boss", "--email", "a@clinic.example"), STAFF_PASSWORD, "'boss' is not one of"),
+])
+def test_create_staff_explains_what_is_wrong(runner: FlaskCliRunner, options: tuple[str, ...], password: str,
+                                             error: str) -> None:
+    taken = StaffUserFactory(email="taken@clinic.example")
+    arguments = [option.format(linked=taken.therapist_id) for option in options]
+    result = create_staff(runner, *arguments, password=password)
+    assert result.exit_code != 0 and error in result.output, result.output
+    assert db.session.scalar(select(func.count()).select_from(StaffUser)) == 1
