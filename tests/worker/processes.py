@@ -66,14 +66,18 @@ class Process:
             os.killpg(self.popen.pid, signal.SIGKILL)
         self.popen.wait()
 
-    def stop(self, grace: float = 3) -> None:
-        """Stop the process group: SIGTERM, then SIGKILL if it lingers (the tests need no orderly goodbye)."""
+    def terminate(self) -> None:
+        """Ask the process group to stop (SIGTERM)."""
         if self.popen.poll() is None:
             os.killpg(self.popen.pid, signal.SIGTERM)
-            try:
-                self.popen.wait(grace)
-            except subprocess.TimeoutExpired:
-                self.kill()
+
+    def stop(self, grace: float = 3) -> None:
+        """Stop the process group: SIGTERM, then SIGKILL if it lingers (the tests need no orderly goodbye)."""
+        self.terminate()
+        try:
+            self.popen.wait(grace)
+        except subprocess.TimeoutExpired:
+            self.kill()
 
 
 class ThrowawayRedis:
@@ -161,7 +165,9 @@ class Launcher:
         return self._start("beat", "beat", ["--schedule", str(schedule)], None, changes)
 
     def stop_all(self) -> None:
-        """Stop every process started here."""
+        """Stop every process started here (all asked at once, then each waited for)."""
+        for process in self.started:
+            process.terminate()
         for process in self.started:
             process.stop()
         self.started.clear()

@@ -13,6 +13,7 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import psycopg
@@ -29,7 +30,7 @@ from tests.factories import Clinic
 from tests.notifications.conftest import notifications
 from tests.smtp import SmtpServer
 from tests.worker.journeys import PATIENT, book, by_message_id, relay as relay_task, visit_at
-from tests.worker.processes import PROJECT_ROOT, Launcher, Process, Stack, ThrowawayRedis, eventually
+from tests.worker.processes import PROJECT_ROOT, TIMINGS, Launcher, Process, Stack, ThrowawayRedis, eventually
 
 DELIVER_TASK = "notifications.deliver"
 
@@ -53,8 +54,9 @@ def worker(stack: Stack, launch: Launcher) -> Process:
 
 
 def owe_contact_messages(count: int) -> list[int]:
-    """Store ``count`` contact messages with their notifications, handing none over; the notifications' ids."""
-    now = moment()
+    """Store ``count`` contact messages with their notifications, as written by a web process that died
+    before publishing them, one lease ago: every relay takes them at once. The notifications' ids."""
+    now = moment() - timedelta(seconds=TIMINGS["NOTIFY_LEASE_SECONDS"] + 1)
     notices = []
     for n in range(count):
         message = ContactMessage(name=f"Sam Lee {n}", email=f"sam{n}@example.com", phone=None,
@@ -158,8 +160,9 @@ def test_a_notification_whose_attempts_never_finish_is_failed_after_the_last_one
                                 care_plan_id=1, event="plan_archived", therapist_id=therapist.id))
     db.session.commit()
     stack.broker.start()
-    launch.worker(NOTIFY_MAX_ATTEMPTS=2)
-    launch.beat()
+    quickly = {"NOTIFY_MAX_ATTEMPTS": 2, "NOTIFY_LEASE_SECONDS": 1}  # each attempt fails at once
+    launch.worker(**quickly)
+    launch.beat(**quickly)
     relay.relay_due()
     eventually(lambda: notifications(status=NotificationStatus.FAILED), 20, "the notification failed")
     time.sleep(2)  # beat relays meanwhile: nothing is tried again
