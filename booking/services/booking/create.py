@@ -59,7 +59,7 @@ def _book_once(request: BookingRequest, now: datetime) -> Booked:
         idempotency_key=request.idempotency_key,
         idempotency_fingerprint=request.fingerprint() if request.idempotency_key else None)
     db.session.add(appointment)
-    commit(appointment, "booked", now=now)
+    commit(appointment, "booked", now=now, by_staff=request.booked_by)
     return Booked(appointment, manage_token(appointment), replayed=False)
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from booking.extensions import db
-from booking.models import THERAPY_LABELS, Appointment, Screening, Service, Therapist
+from booking.models import THERAPY_LABELS, Appointment, Screening, Service, StaffUser, Therapist
 from booking.services import availability
 from booking.services.booking.errors import InvalidBooking, ReferredOut
 from booking.services.catalog import active_service
@@ -28,7 +28,11 @@ class PatientDetails:
 
 @dataclass(frozen=True)
 class BookingRequest:
-    """A request to book; ``therapist_id`` None means the first available therapist."""
+    """A request to book; ``therapist_id`` None means the first available therapist.
+
+    ``booked_by`` is the staff member booking for a phone caller (None: the patient
+    themselves); the booking's audit row names them, in the booking's transaction.
+    """
 
     screening_id: str
     service_code: str
@@ -36,6 +40,7 @@ class BookingRequest:
     starts_at: datetime
     patient: PatientDetails
     idempotency_key: str | None = None
+    booked_by: StaffUser | None = None
 
     def fingerprint(self) -> str:
         """A digest of every field as sent but the key: a replay must match it exactly.

@@ -18,9 +18,9 @@ from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from booking.extensions import db
-from booking.models import Appointment, Service, Therapist
+from booking.models import Appointment, Service, StaffUser, Therapist
 from booking.notifications import outbox, relay
-from booking.services import availability
+from booking.services import audit, availability
 from booking.services.booking.errors import InvalidBooking, SlotTaken
 
 logger = logging.getLogger(__name__)
@@ -89,15 +89,18 @@ def conflict(error: DBAPIError) -> str | None:
 
 
 def commit(appointment: Appointment, change: str, *, now: datetime,
-           previous_therapist_id: int | None = None) -> None:
+           previous_therapist_id: int | None = None, by_staff: StaffUser | None = None) -> None:
     """Commit one booking change with the notifications it causes, then hand those to the worker.
 
     The notifications are written in the change's own transaction (the outbox):
-    both are stored or neither. The objects are not expired by this commit: they
+    both are stored or neither; so is the audit row of a change a staff member
+    made (``by_staff``: "booked", "cancelled" or "rescheduled", naming the visit). The objects are not expired by this commit: they
     hold exactly what was just written, and reloading the visit, its service,
     therapist and patient to answer would cost four queries.
     """
     notices = outbox.for_visit_change(appointment, change, now=now, previous_therapist_id=previous_therapist_id)
+    if by_staff is not None:
+        audit.record(change, "appointment", appointment.id, actor=by_staff)
     session = db.session()
     expire_on_commit, session.expire_on_commit = session.expire_on_commit, False
     try:

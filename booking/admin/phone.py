@@ -1,0 +1,178 @@
+"""Booking for a phone caller: the patients' own screening, asked by an admin, then the same booking path.
+
+The screening is the patients' flow (booking.screening.flow) in the staff layout,
+with a draft of its own in the admin's session; a red flag ends it with the
+advice to read to the caller, and nothing can be booked. Otherwise the admin
+picks a service, a therapist and a time with the patients' slot picker, types
+the caller's name, email and phone, and ``booking.services.booking.book`` books
+it with every check of an online booking, the confirmation email through the
+outbox, and an audit row naming the admin in the same transaction.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+from wtforms import BooleanField
+from wtforms.validators import DataRequired
+
+from booking.admin import bp
+from booking.appointments.forms import FIRST_AVAILABLE, BookingDayForm, DetailsForm, ServiceForm, parse_start
+from booking.appointments.picker import day_view, nearby_choices
+from booking.appointments.views import _services, _show_errors
+from booking.extensions import db
+from booking.models import Screening, Therapist
+from booking.screening.flow import Flow, show_step
+from booking.screening.forms import STEP_BY_SLUG, STEPS, Step
+from booking.services import audit
+from booking.services.booking import BookingError, BookingRequest, InvalidBooking, PatientDetails, SlotTaken, book
+from booking.services.catalog import active_therapists
+from booking.services.screenings import get_screening, recommendation_of
+from booking.staff.access import staff_required
+from booking.templating import price, service_title
+
+
+class CallerDetailsForm(DetailsForm):
+    """The caller's details, typed by the admin; the caller agrees to the privacy notice on the phone."""
+
+    consent = BooleanField("The caller has heard the privacy notice and agrees that the clinic keeps these "
+                           "details and the screening answers to arrange their care.",
+                           validators=[DataRequired("Tick the box once the caller agrees to the privacy notice.")])
+
+
+def _step_url(step: Step) -> str:
+    """The address of a step of the caller's screening."""
+    return url_for("admin.book_for_caller") if step is STEPS[0] else url_for("admin.caller_step", slug=step.slug)
+
+
+def _screened(screening: Screening) -> Response:
+    """The caller's screening is stored: record who entered it, then go on to book (or to the advice)."""
+    audit.record("created", "screening", screening.id, "screening asked by phone")
+    db.session.commit()
+    return redirect(url_for("admin.caller_visit", screening_id=screening.id), code=303)
+
+
+CALLER = Flow(session_key="caller_screening_draft", url=_step_url, layout="staff/base.html", finished=_screened)
+
+
+@bp.route("/book", methods=["GET", "POST"])
+@staff_required("admin")
+def book_for_caller() -> str | Response:
+    """Step 1 of the caller's screening: why they are coming."""
+    return show_step(CALLER, STEPS[0])
+
+
+@staff_required("admin")
+def caller_step(slug: str) -> str | Response:
+    """Steps 2 to 4 of the caller's screening."""
+    return show_step(CALLER, STEP_BY_SLUG[slug])
+
+
+for _later in STEPS[1:]:
+    bp.add_url_rule(f"/book/{_later.slug}", "caller_step", caller_step, methods=["GET", "POST"],
+                    defaults={"slug": _later.slug})
+
+
+def _screening_or_404(screening_id: uuid.UUID) -> Screening:
+    """The caller's screening, or a 404 page."""
+    return get_screening(screening_id) or abort(404)
+
+
+def _advice(screening: Screening, advice: str | None = None) -> str:
+    """The advice to read to a caller whom the screening sends elsewhere first (a view of health information)."""
+    audit.viewed("screening", screening.id, "advice read to a caller")
+    return render_template("staff/admin/caller_advice.html", screening=screening,
+                           recommendation=recommendation_of(screening), advice=advice)
+
+
+@bp.route("/book/<uuid:screening_id>")
+@staff_required("admin")
+def caller_visit(screening_id: uuid.UUID) -> str | Response:
+    """A service, then a therapist (or first available), a day and one of its open times."""
+    screening = _screening_or_404(screening_id)
+    if not screening.therapy_types:
+        return _advice(screening)
+    services = _services(screening)
+    service_form = ServiceForm(formdata=request.args)
+    service_form.service.choices = [(s.code, f"{service_title(s)}, {price(s.price_cents)}") for s in services]
+    service = next((s for s in services if s.code == request.args.get("service")), None)
+    if service is None:
+        if "service" in request.args:
+            service_form.validate()
+        return render_template("staff/admin/caller_service.html", screening=screening, form=service_form,
+                               services=services)
+    therapists = active_therapists(service.therapy_type)
+    form = BookingDayForm(formdata=request.args)
+    form.therapist.choices = [(FIRST_AVAILABLE, "First available")] + [(str(t.id), t.name) for t in therapists]
+    therapist_id = next((t.id for t in therapists if str(t.id) == form.therapist.data), None)
+    form.therapist.data = str(therapist_id) if therapist_id else FIRST_AVAILABLE
+    form.validate()
+
+    def link(day: date) -> str:
+        return url_for(".caller_visit", screening_id=screening_id, service=service.code,
+                       therapist=form.therapist.data, date=day.isoformat())
+
+    view = day_view(service, form.date.data, therapist_id=therapist_id, link=link)
+    if view.error:
+        form.date.errors = [*form.date.errors, view.error]
+    if not form.date.errors:
+        form.date.data = view.day
+    start = parse_start(request.args.get("start"))
+    if start is not None and view.offers(start):
+        return redirect(url_for(".caller_details", screening_id=screening_id, service=service.code,
+                                therapist=form.therapist.data, start=request.args["start"]))
+    notice = "That time is no longer open. Choose one of the open times below." if start else None
+    return render_template("staff/admin/caller_times.html", screening=screening, service=service, form=form,
+                           view=view, notice=notice)
+
+
+@bp.route("/book/<uuid:screening_id>/details", methods=["GET", "POST"])
+@staff_required("admin")
+def caller_details(screening_id: uuid.UUID) -> str | Response:
+    """The caller's name, email and phone, then book through the same service as patients."""
+    screening = _screening_or_404(screening_id)
+    if not screening.therapy_types:
+        return _advice(screening)
+    values = request.form if request.method == "POST" else request.args
+    service = next((s for s in _services(screening) if s.code == values.get("service")), None)
+    if service is None or (request.method == "GET" and parse_start(values.get("start")) is None):
+        flash("Choose a service and a time first.")
+        return redirect(url_for(".caller_visit", screening_id=screening_id))
+    therapists = active_therapists(service.therapy_type)
+    therapist_id = next((t.id for t in therapists if str(t.id) == values.get("therapist")), None)
+    if request.method == "GET":
+        form = CallerDetailsForm(service=service.code, therapist=str(therapist_id or FIRST_AVAILABLE),
+                                 starts_at=values["start"], idempotency_key=uuid.uuid4().hex)
+    else:
+        form = CallerDetailsForm()
+    form.starts_at.choices = []
+    problem = None
+    if form.validate_on_submit():
+        starts_at = parse_start(form.starts_at.data)
+        try:
+            booked = book(BookingRequest(
+                screening_id=str(screening.id), service_code=service.code, therapist_id=therapist_id,
+                starts_at=starts_at, idempotency_key=form.idempotency_key.data or None,
+                patient=PatientDetails(name=form.name.data.strip(), email=form.email.data.strip(),
+                                       phone=form.phone.data.strip()), booked_by=current_user))
+        except SlotTaken as exc:
+            problem = exc.message
+            form.starts_at.choices = nearby_choices(service, starts_at, therapist_id=therapist_id)
+        except InvalidBooking as exc:
+            problem = _show_errors(form, exc)
+            if "starts_at" in exc.errors:
+                form.starts_at.choices = nearby_choices(service, starts_at, therapist_id=therapist_id)
+        except BookingError as exc:
+            problem = exc.message
+        else:
+            flash(f"Booked for {booked.appointment.patient.name}. Their confirmation email is on its way.")
+            return redirect(url_for(".visit", appointment_id=booked.appointment.id), code=303)
+        if form.starts_at.choices:
+            form.starts_at.data = None
+    therapist = db.session.get(Therapist, therapist_id) if therapist_id else None
+    return render_template("staff/admin/caller_details.html", screening=screening, service=service,
+                           therapist=therapist, form=form, problem=problem, starts_at=parse_start(form.starts_at.data))

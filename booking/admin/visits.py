@@ -1,0 +1,102 @@
+"""One visit, for admins: its details, and cancelling or moving it at any time (the cut-off binds patients only).
+
+Every change goes through booking.services.booking with ``by_staff``: the same
+checks, notices to the patient and therapist through the outbox, and an audit
+row naming the admin, in the change's own transaction.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from booking.admin import bp
+from booking.admin.appointments import STATUS_LABELS
+from booking.appointments.forms import CancelForm, DayForm, RescheduleForm, format_start, parse_start
+from booking.appointments.picker import day_view, nearby_choices
+from booking.extensions import db
+from booking.models import Appointment, AppointmentStatus
+from booking.services.booking import BookingError, InvalidBooking, SlotTaken, cancel, reschedule
+from booking.staff.access import staff_required
+from booking.templating import local_time
+
+
+def _visit_or_404(appointment_id: uuid.UUID) -> Appointment:
+    """The visit with this id, or a 404 page."""
+    return db.session.get(Appointment, appointment_id) or abort(404)
+
+
+@bp.route("/appointments/<uuid:appointment_id>")
+@staff_required("admin")
+def visit(appointment_id: uuid.UUID) -> str:
+    """A visit: when, who, what, its status, and the changes an admin can make."""
+    appointment = _visit_or_404(appointment_id)
+    return render_template("staff/admin/visit.html", appointment=appointment, statuses=STATUS_LABELS,
+                           form=CancelForm(), booked=appointment.status == AppointmentStatus.BOOKED)
+
+
+@bp.route("/appointments/<uuid:appointment_id>/cancel", methods=["POST"])
+@staff_required("admin")
+def cancel_visit(appointment_id: uuid.UUID) -> str | Response:
+    """Cancel the visit for the patient (they are told by email), whatever the cut-off."""
+    appointment = _visit_or_404(appointment_id)
+    form = CancelForm()
+    if not form.validate_on_submit():
+        return render_template("staff/admin/visit.html", appointment=appointment, statuses=STATUS_LABELS,
+                               form=form, booked=appointment.status == AppointmentStatus.BOOKED)
+    try:
+        cancel(appointment, reason=(form.reason.data or "").strip() or None, by_staff=current_user)
+    except BookingError as exc:
+        flash(exc.message)
+    else:
+        flash("The visit is cancelled. The patient is emailed a notice.")
+    return redirect(url_for(".visit", appointment_id=appointment.id), code=303)
+
+
+@bp.route("/appointments/<uuid:appointment_id>/reschedule", methods=["GET", "POST"])
+@staff_required("admin")
+def reschedule_visit(appointment_id: uuid.UUID) -> str | Response:
+    """Pick a new day and time with the same therapist, confirm, then move the visit (any time before it)."""
+    appointment = _visit_or_404(appointment_id)
+    if appointment.status != AppointmentStatus.BOOKED:
+        flash(f"This visit is {STATUS_LABELS[appointment.status].lower()}: it cannot be moved.")
+        return redirect(url_for(".visit", appointment_id=appointment.id), code=303)
+    form = RescheduleForm()
+    form.starts_at.choices = []
+    problem = None
+    if form.validate_on_submit():
+        starts_at = parse_start(form.starts_at.data)
+        try:
+            reschedule(appointment, starts_at, by_staff=current_user)
+        except (SlotTaken, InvalidBooking) as exc:
+            problem = exc.errors.get("starts_at") or exc.message
+            form.starts_at.choices = nearby_choices(appointment.service, starts_at,
+                                                    therapist_id=appointment.therapist_id, exclude=appointment.id)
+            form.starts_at.data = None
+        except BookingError as exc:
+            flash(exc.message)
+            return redirect(url_for(".visit", appointment_id=appointment.id), code=303)
+        else:
+            flash(f"The visit is moved to {local_time(appointment.starts_at)}. The patient is emailed a notice.")
+            return redirect(url_for(".visit", appointment_id=appointment.id), code=303)
+    chosen = parse_start(request.args.get("start")) if request.method == "GET" else None
+    if chosen:
+        form.starts_at.data = format_start(chosen)
+    day_form = DayForm(formdata=request.args)
+    day_form.validate()
+
+    def link(day: date) -> str:
+        return url_for(".reschedule_visit", appointment_id=appointment.id, date=day.isoformat())
+
+    view = day_view(appointment.service, day_form.date.data, therapist_id=appointment.therapist_id,
+                    link=link, exclude=appointment.id)
+    if view.error:
+        day_form.date.errors = [*day_form.date.errors, view.error]
+    if not day_form.date.errors:
+        day_form.date.data = view.day
+    return render_template("staff/admin/reschedule.html", appointment=appointment, form=form,
+                           day_form=day_form, view=view, chosen=chosen, problem=problem)
