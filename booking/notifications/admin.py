@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from booking.extensions import db
 from booking.models import Notification, NotificationStatus
-from booking.notifications import relay
+from booking.notifications import delivery, relay
 from booking.services.clock import moment
 
 UNFINISHED = (NotificationStatus.PENDING, NotificationStatus.SENDING, NotificationStatus.FAILED)
@@ -22,13 +22,17 @@ def unfinished() -> list[Notification]:
 def retry(notification_id: int) -> Notification | None:
     """Make a failed (or waiting) notification due now with a fresh count of attempts; None if there is none.
 
-    A notification already sent or skipped is left as it is.
+    A notification already sent or skipped is left as it is, and so is one a worker is sending
+    right now (its claim has not run out): retrying it could send it twice.
     """
-    notification = db.session.get(Notification, notification_id)
-    if notification is None or notification.status not in UNFINISHED:
+    now = moment()
+    notification = db.session.get(Notification, notification_id, with_for_update=True)
+    if notification is None or notification.status not in UNFINISHED or \
+            (notification.status == NotificationStatus.SENDING and not delivery.claimable(notification, now)):
+        db.session.rollback()
         return None
     notification.status = NotificationStatus.PENDING
-    notification.due_at = moment()
+    notification.due_at = now
     notification.attempts = 0
     notification.claimed_until = None
     notification.relayed_at = notification.due_at  # handed over just below

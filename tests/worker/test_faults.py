@@ -68,6 +68,12 @@ def owe_contact_messages(count: int) -> list[int]:
     return [notice.id for notice in notices]
 
 
+def flask_command(stack: Stack, *arguments: str) -> subprocess.CompletedProcess[str]:
+    """Run ``flask --app booking ARGUMENTS`` in a process of its own, configured as the stack's workers."""
+    return subprocess.run([sys.executable, "-m", "flask", "--app", "booking", *arguments], cwd=PROJECT_ROOT,
+                          env=stack.environment(), capture_output=True, text=True, timeout=60)
+
+
 def without_smtputf8(smtp: SmtpServer) -> None:
     """Restart the SMTP server on its port as one that does not take internationalised addresses."""
     handler = smtp.controller.handler
@@ -171,6 +177,23 @@ def test_a_notification_whose_attempts_never_finish_is_failed_after_the_last_one
     assert stack.smtp.sink.messages == []
 
 
+def test_retrying_a_notification_while_a_worker_is_sending_it_does_not_send_it_twice(
+        app: Flask, stack: Stack, worker: Process) -> None:
+    sink = stack.smtp.sink
+    sink.stall.set()
+    [notification_id] = owe_contact_messages(1)
+    relay.relay_due()
+    eventually(lambda: sink.stalled, 15, "the worker talking to the mail server")
+    retried = flask_command(stack, "notifications", "retry", str(notification_id))
+    sink.stall.clear()
+    eventually(lambda: sink.messages, 15, "the message")
+    time.sleep(1.5)
+    assert len(sink.messages) == 1
+    assert retried.returncode != 0 and f"No pending or failed notification has the id {notification_id}" in \
+        retried.stderr
+    assert [row.status for row in notifications()] == [NotificationStatus.SENT]
+
+
 @pytest.mark.parametrize(("reply", "email", "error"), [
     ("550 No such user here", PATIENT, "SMTP 550 for the recipient"),
     # An address the server cannot take (it does not offer SMTPUTF8, as some relays do not) is as
@@ -191,8 +214,7 @@ def test_a_permanent_refusal_fails_the_message_once_and_lists_it(
     [row] = notifications(kind="confirmation")
     assert (row.status, row.attempts, row.last_error) == (NotificationStatus.FAILED, 1, error)
     assert stack.smtp.sink.messages == []
-    listing = subprocess.run([sys.executable, "-m", "flask", "--app", "booking", "notifications"], cwd=PROJECT_ROOT,
-                             env=stack.environment(), capture_output=True, text=True, timeout=60, check=True).stdout
+    listing = flask_command(stack, "notifications").stdout
     [line] = [line for line in listing.splitlines() if line.split()[:1] == [str(row.id)]]
     assert line.split()[1:3] == ["failed", "confirmation"] and line.endswith(f"1  {error}")
     assert email not in listing and "Alex" not in listing
