@@ -18,7 +18,7 @@ from wtforms.validators import StopValidation
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
 from booking.forms import ClinicForm
-from booking.models import THERAPY_LABELS, THERAPY_TYPES
+from booking.models import THERAPY_LABELS, THERAPY_TYPES, ClinicSettings
 from booking.services.settings import WEEKDAYS
 from booking.validators import EMAIL_LENGTH, NAME_LENGTH, PHONE_LENGTH, email_address, phone_number, stripped
 
@@ -238,7 +238,7 @@ class SettingsForm(ClinicForm):
         return hours
 
     @staticmethod
-    def initial(settings: Any) -> dict[str, Any]:
+    def initial(settings: ClinicSettings) -> dict[str, Any]:
         """The form's values for stored settings."""
         data = {"name": settings.name, "phone": settings.phone, "address": settings.address,
                 "cancel_cutoff_hours": settings.cancel_cutoff_hours, "min_notice_minutes": settings.min_notice_minutes,
