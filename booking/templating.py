@@ -12,11 +12,15 @@ from booking.clinic import clinic_zone
 from booking.services.settings import WEEKDAYS, clinic_settings, opening_hours
 from booking.services.settings import forget as forget_settings
 from booking.models import Service
+from booking.validators import normalise_phone
 
 
 def tel(phone: str) -> str:
-    """Return a phone number as a tel: link target (digits and a leading +)."""
-    return re.sub(r"[^\d+]", "", phone)
+    """A phone number as a tel: link target: E.164 ("+14035550142") however it was typed, else its digits."""
+    try:
+        return normalise_phone(phone)
+    except ValueError:
+        return re.sub(r"[^\d+]", "", phone)
 
 
 def local_time(moment: datetime, fmt: str = "%A %B %-d, %Y at %-I:%M %p %Z") -> str:

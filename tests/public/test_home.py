@@ -116,3 +116,11 @@ def test_fields_with_errors_are_marked_invalid_and_described(client: FlaskClient
     assert 'aria-invalid="true"' in email and 'aria-describedby="email-error"' in email
     phone = re.search(r'<input[^>]*id="phone"[^>]*>', page).group(0)  # type: ignore[union-attr]
     assert "aria-invalid" not in phone and 'aria-describedby="phone-hint"' in phone
+
+
+def test_the_phone_link_dials_canada_however_the_number_was_typed(client: FlaskClient) -> None:
+    db.session.add(ClinicSettings(name="Prairie Physio", phone="403-555-0142", address="1 Main St",
+                                  opening_hours=[None] * 7, cancel_cutoff_hours=24, min_notice_minutes=120,
+                                  reminder_offsets_minutes=[1440]))
+    db.session.commit()
+    assert 'href="tel:+14035550142"' in client.get("/").get_data(as_text=True)
