@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import render_template, request
 from sqlalchemy import select
-from wtforms import IntegerField, SelectField
+from wtforms import Field, Form, IntegerField, SelectField, ValidationError
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import NumberRange, Optional
 
@@ -20,14 +22,21 @@ STATUS_LABELS = {AppointmentStatus.BOOKED: "Booked", AppointmentStatus.COMPLETED
                  AppointmentStatus.NO_SHOW: "No-show", AppointmentStatus.CANCELLED: "Cancelled"}
 LAST_PAGE = 10_000
 FILTERS = ("day", "from_day", "to_day", "therapist", "status", "therapy_type")
+DAYS = (date(2000, 1, 1), date(2099, 12, 31))
+
+
+def within_days(form: Form, field: Field) -> None:
+    """WTForms validator: a day the clinic's records could hold (far dates cannot even be converted)."""
+    if field.data and not DAYS[0] <= field.data <= DAYS[1]:
+        raise ValidationError(f"Enter a date from {DAYS[0]:%B %-d, %Y} to {DAYS[1]:%B %-d, %Y}.")
 
 
 class AppointmentFilterForm(QueryForm):
     """The list's filters, sent with GET; every value is checked and explained."""
 
-    day = DayField("Day", validators=[Optional()])
-    from_day = DayField("From", validators=[Optional()])
-    to_day = DayField("To", validators=[Optional()])
+    day = DayField("Day", validators=[Optional(), within_days])
+    from_day = DayField("From", validators=[Optional(), within_days])
+    to_day = DayField("To", validators=[Optional(), within_days])
     therapist = SelectField("Therapist", default=ANY,
                             invalid_choice_message="Choose one of the therapists listed, or any therapist.")
     status = SelectField("Status", default=ANY,

@@ -16,6 +16,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, NumberRange, Optional
 
 from booking.admin import bp
+from booking.admin.appointments import within_days
 from booking.appointments.forms import DayField, QueryForm
 from booking.extensions import db
 from booking.models import AuditEvent, StaffUser
@@ -37,8 +38,8 @@ class AuditFilterForm(QueryForm):
     subject_type = StringField("Subject", validators=[
         Optional(), Length(max=40, message="A subject has at most 40 characters.")],
         description='For example "screening", "appointment" or "settings".')
-    from_day = DayField("From", validators=[Optional()])
-    to_day = DayField("To", validators=[Optional()])
+    from_day = DayField("From", validators=[Optional(), within_days])
+    to_day = DayField("To", validators=[Optional(), within_days])
     page = IntegerField("Page", default=1, validators=[
         Optional(), NumberRange(min=1, max=LAST_PAGE, message=f"Choose a page from 1 to {LAST_PAGE}.")])
 

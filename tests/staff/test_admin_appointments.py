@@ -79,6 +79,7 @@ def test_pages_of_fifty(admin: FlaskClient, clinic: Clinic) -> None:
 
 @pytest.mark.parametrize(("query", "message"), [
     ("day=2026-02-30", "Enter a date like 2026-11-02."),
+    ("to_day=9999-12-31", "Enter a date from January 1, 2000 to December 31, 2099."),
     ("from_day=2026-11-05&to_day=2026-11-01", "The end of the range must not be before its start."),
     ("day=2026-11-02&from_day=2026-11-01", "Choose either one day or a date range, not both."),
     ("therapist=99999999999999999999", "Choose one of the therapists listed, or any therapist."),
