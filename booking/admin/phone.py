@@ -92,10 +92,14 @@ def _advice(screening: Screening, advice: str | None = None) -> str:
 @bp.route("/book/<uuid:screening_id>")
 @staff_required("admin")
 def caller_visit(screening_id: uuid.UUID) -> str | Response:
-    """A service, then a therapist (or first available), a day and one of its open times."""
+    """A service, then a therapist (or first available), a day and one of its open times.
+
+    The services offered follow from the screening's recommendation: each answer is an audited view of it.
+    """
     screening = _screening_or_404(screening_id)
     if not screening.therapy_types:
         return _advice(screening)
+    audit.viewed("screening", screening.id, "booking for a caller")
     services = _services(screening)
     service_form = ServiceForm(formdata=request.args)
     service_form.service.choices = [(s.code, f"{service_title(s)}, {price(s.price_cents)}") for s in services]

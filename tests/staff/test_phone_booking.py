@@ -71,6 +71,7 @@ def test_an_admin_screens_a_caller_and_books_the_visit_for_them(admin: FlaskClie
     assert [e.subject_id for e in audit_rows("created")] == [screening_id]
     page = admin.get(booking_page).get_data(as_text=True)
     assert "Physiotherapy assessment" in page
+    assert [e.subject_id for e in audit_rows("viewed")] == [screening_id]  # the services follow from it
     page = admin.get(f"{booking_page}?service={clinic.physio.code}&date=2026-11-02").get_data(as_text=True)
     starts = re.findall(r'name="start" value="([^"]+)"', page)
     assert "2026-11-02T17:00:00Z" in starts  # 10:00 MST
