@@ -6,7 +6,8 @@ opens their screening, so the app's lines, the dev server's access log
 (werkzeug), gunicorn's access and error logs and every traceback show such
 paths as placeholders, without the query string. Emails are replaced wherever
 they appear. Values never reach a log through SQLAlchemy either: the engine
-hides SQL parameters (``hide_parameters``, see booking.config), and of a
+hides SQL parameters (``hide_parameters``, see booking.config), the rows it
+logs at DEBUG are replaced by a placeholder (they hold screenings and notes), and of a
 PostgreSQL error only its SQLSTATE and the names of the constraint, table and
 column are logged, because its messages quote the values ("DETAIL: Key
 (email)=(...)", "Failing row contains (...)"). SQLite's messages name a
@@ -82,6 +83,8 @@ def _redacting(make_record: Callable[..., logging.LogRecord]) -> Callable[..., l
     def make(*args: Any, **kwargs: Any) -> logging.LogRecord:
         """A record whose message is formatted and redacted, with its traceback as redacted text."""
         record = make_record(*args, **kwargs)
+        if record.name.startswith("sqlalchemy.engine") and record.msg == "Row %r":
+            record.msg, record.args = "Row [values not logged]", ()
         try:
             message = record.getMessage()
         except (TypeError, ValueError, KeyError):  # arguments that do not fit the format: keep the format alone

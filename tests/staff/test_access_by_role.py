@@ -1,0 +1,339 @@
+"""Every route of the app, walked as five people, answers what ONE explicit table says.
+
+The people: an anonymous visitor, a patient holding the visit's manage link (nothing
+staff in their session; a Bearer token on the API), therapist A (whose records fill
+every path), therapist B and an admin. A route missing from ROUTES fails the test, so
+a new route is added to the table on purpose. The walk also proves that every view of
+health information writes an audit row, that no health information reaches a log line
+(every logger at DEBUG), and that every staff page carries the security headers.
+Runs on both databases; each person walks a world of their own.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import uuid
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+import pytest
+import time_machine
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+from werkzeug.routing import Rule
+from werkzeug.test import TestResponse
+
+from booking.extensions import db
+from booking.logs import redact
+from booking.models import (Appointment, AuditEvent, ContactMessage, Notification, PasswordReset, StaffUser, TimeOff,
+                            VisitNote)
+from booking.routing import QUESTIONS
+from booking.services.booking import derive_manage_token
+from booking.services.feed import feed_token
+from booking.services.password_resets import reset_token
+from tests.factories import StaffUserFactory, WorkingHoursFactory, local, open_every_day
+from tests.staff.conftest import signed_in
+from tests.staff.therapist_pages import CAUTION_ANSWERS, CAUTION_TEXT, massage_therapist, visit
+
+NOW = local(2026, 11, 30, 12)  # Monday noon in Calgary: A's caution visit began two hours ago
+NOTE_BODY = "Left trapezius guarded; patient reports bruising after the last session"
+PEOPLE = ("anonymous", "patient", "therapist_a", "therapist_b", "admin")
+
+# The answers, by person: (anonymous, patient, therapist A, therapist B, admin).
+# LOGIN: a redirect to /staff/login; an int: that status; "→/path": a redirect there (ids and tokens
+# shown as <id> and <token>, no query string).
+LOGIN = "login"
+ROUTES: dict[tuple[str, str], tuple[Any, Any, Any, Any, Any]] = {
+    # Public pages.
+    ('GET', '/'): (200, 200, 200, 200, 200),
+    ('POST', '/'): (200, 200, 200, 200, 200),
+    # The admins' pages: admins only; therapists get 404 (a page that does not exist for them).
+    ('GET', '/admin/appointments'): (LOGIN, LOGIN, 404, 404, 200),
+    ('GET', '/admin/appointments/<uuid:appointment_id>'): (LOGIN, LOGIN, 404, 404, 200),
+    ('POST', '/admin/appointments/<uuid:appointment_id>/cancel'): (LOGIN, LOGIN, 404, 404, '→/admin/appointments/<id>'),
+    ('GET', '/admin/appointments/<uuid:appointment_id>/reschedule'): (LOGIN, LOGIN, 404, 404, 200),
+    ('POST', '/admin/appointments/<uuid:appointment_id>/reschedule'): (LOGIN, LOGIN, 404, 404, 200),
+    ('GET', '/admin/audit'): (LOGIN, LOGIN, 404, 404, 200),
+    ('GET', '/admin/book'): (LOGIN, LOGIN, 404, 404, 200),
+    ('POST', '/admin/book'): (LOGIN, LOGIN, 404, 404, 200),
+    ('GET', '/admin/book/<uuid:screening_id>'): (LOGIN, LOGIN, 404, 404, 200),
+    ('GET', '/admin/book/<uuid:screening_id>/details'): (LOGIN, LOGIN, 404, 404, '→/admin/book/<id>'),
+    ('POST', '/admin/book/<uuid:screening_id>/details'): (LOGIN, LOGIN, 404, 404, '→/admin/book/<id>'),
+    ('GET', '/admin/book/details'): (LOGIN, LOGIN, 404, 404, '→/admin/book'),
+    ('POST', '/admin/book/details'): (LOGIN, LOGIN, 404, 404, '→/admin/book'),
+    ('GET', '/admin/book/health'): (LOGIN, LOGIN, 404, 404, '→/admin/book'),
+    ('POST', '/admin/book/health'): (LOGIN, LOGIN, 404, 404, '→/admin/book'),
+    ('GET', '/admin/book/warning-signs'): (LOGIN, LOGIN, 404, 404, '→/admin/book'),
+    ('POST', '/admin/book/warning-signs'): (LOGIN, LOGIN, 404, 404, '→/admin/book'),
+    ('GET', '/admin/inbox'): (LOGIN, LOGIN, 404, 404, 200),
+    ('GET', '/admin/inbox/<int:message_id>'): (LOGIN, LOGIN, 404, 404, 200),
+    ('POST', '/admin/inbox/<int:message_id>/handled'): (LOGIN, LOGIN, 404, 404, '→/admin/inbox'),
+    ('GET', '/admin/notifications'): (LOGIN, LOGIN, 404, 404, 200),
+    ('POST', '/admin/notifications/<int:notification_id>/retry'): (LOGIN, LOGIN, 404, 404, '→/admin/notifications'),
+    ('GET', '/admin/patients/<int:id>'): (LOGIN, LOGIN, 404, 404, 200),
+    ('GET', '/admin/services'): (LOGIN, LOGIN, 404, 404, 200),
+    ('GET', '/admin/services/<int:service_id>'): (LOGIN, LOGIN, 404, 404, 200),
+    ('POST', '/admin/services/<int:service_id>'): (LOGIN, LOGIN, 404, 404, '→/admin/services/1'),
+    ('POST', '/admin/services/<int:service_id>/deactivate'): (LOGIN, LOGIN, 404, 404, '→/admin/services/1'),
+    ('POST', '/admin/services/<int:service_id>/reactivate'): (LOGIN, LOGIN, 404, 404, '→/admin/services/1'),
+    ('GET', '/admin/services/new'): (LOGIN, LOGIN, 404, 404, 200),
+    ('POST', '/admin/services/new'): (LOGIN, LOGIN, 404, 404, 200),
+    ('GET', '/admin/settings'): (LOGIN, LOGIN, 404, 404, 200),
+    ('POST', '/admin/settings'): (LOGIN, LOGIN, 404, 404, 200),
+    ('GET', '/admin/therapists'): (LOGIN, LOGIN, 404, 404, 200),
+    ('GET', '/admin/therapists/<int:therapist_id>'): (LOGIN, LOGIN, 404, 404, 200),
+    ('POST', '/admin/therapists/<int:therapist_id>'): (LOGIN, LOGIN, 404, 404, '→/admin/therapists/1'),
+    ('POST', '/admin/therapists/<int:therapist_id>/deactivate'): (LOGIN, LOGIN, 404, 404, '→/admin/therapists/1'),
+    ('POST', '/admin/therapists/<int:therapist_id>/login'): (LOGIN, LOGIN, 404, 404, 200),
+    ('POST', '/admin/therapists/<int:therapist_id>/reactivate'): (LOGIN, LOGIN, 404, 404, '→/admin/therapists/1'),
+    ('GET', '/admin/therapists/new'): (LOGIN, LOGIN, 404, 404, 200),
+    ('POST', '/admin/therapists/new'): (LOGIN, LOGIN, 404, 404, 200),
+    # The API: the manage token in a Bearer header opens a visit; a staff cookie opens nothing.
+    ('POST', '/api/v1/appointments'): (422, 422, 422, 422, 422),
+    ('GET', '/api/v1/appointments/<appointment_id>'): (404, 200, 404, 404, 404),
+    ('POST', '/api/v1/appointments/<appointment_id>/cancel'): (404, 200, 404, 404, 404),
+    ('POST', '/api/v1/appointments/<appointment_id>/reschedule'): (404, 422, 404, 404, 404),
+    ('GET', '/api/v1/openapi.json'): (200, 200, 200, 200, 200),
+    ('GET', '/api/v1/screening/questions'): (200, 200, 200, 200, 200),
+    ('POST', '/api/v1/screenings'): (422, 422, 422, 422, 422),
+    ('GET', '/api/v1/services'): (200, 200, 200, 200, 200),
+    ('GET', '/api/v1/slots'): (422, 422, 422, 422, 422),
+    ('GET', '/api/v1/therapists'): (200, 200, 200, 200, 200),
+    # The patients' pages (and /healthz): a screening id or a manage token in the path is the key, for its holder.
+    ('GET', '/book/<uuid:screening_id>'): (200, 200, 200, 200, 200),
+    ('GET', '/book/<uuid:screening_id>/details'): ('→/book/<id>', '→/book/<id>', '→/book/<id>', '→/book/<id>', '→/book/<id>'),
+    ('POST', '/book/<uuid:screening_id>/details'): ('→/book/<id>', '→/book/<id>', '→/book/<id>', '→/book/<id>', '→/book/<id>'),
+    ('GET', '/book/<uuid:screening_id>/times'): ('→/book/<id>', '→/book/<id>', '→/book/<id>', '→/book/<id>', '→/book/<id>'),
+    ('GET', '/book/confirmed/<token>'): (200, 200, 200, 200, 200),
+    ('GET', '/book/find'): (200, 200, 200, 200, 200),
+    ('POST', '/book/find'): (200, 200, 200, 200, 200),
+    ('GET', '/book/find/sent'): (200, 200, 200, 200, 200),
+    ('GET', '/book/manage/<token>'): (200, 200, 200, 200, 200),
+    ('GET', '/book/manage/<token>/calendar.ics'): (200, 200, 200, 200, 200),
+    ('GET', '/book/manage/<token>/cancel'): ('→/book/manage/<token>', '→/book/manage/<token>', '→/book/manage/<token>', '→/book/manage/<token>', '→/book/manage/<token>'),
+    ('POST', '/book/manage/<token>/cancel'): ('→/book/manage/<token>', '→/book/manage/<token>', '→/book/manage/<token>', '→/book/manage/<token>', '→/book/manage/<token>'),
+    ('GET', '/book/manage/<token>/reschedule'): ('→/book/manage/<token>', '→/book/manage/<token>', '→/book/manage/<token>', '→/book/manage/<token>', '→/book/manage/<token>'),
+    ('POST', '/book/manage/<token>/reschedule'): (200, 200, 200, 200, 200),
+    ('GET', '/book/privacy'): (200, 200, 200, 200, 200),
+    ('GET', '/healthz'): (200, 200, 200, 200, 200),
+    ('GET', '/screening/'): (200, 200, 200, 200, 200),
+    ('POST', '/screening/'): (200, 200, 200, 200, 200),
+    ('GET', '/screening/<uuid:screening_id>'): (200, 200, 200, 200, 200),
+    ('GET', '/screening/details'): ('→/screening/', '→/screening/', '→/screening/', '→/screening/', '→/screening/'),
+    ('POST', '/screening/details'): ('→/screening/', '→/screening/', '→/screening/', '→/screening/', '→/screening/'),
+    ('GET', '/screening/health'): ('→/screening/', '→/screening/', '→/screening/', '→/screening/', '→/screening/'),
+    ('POST', '/screening/health'): ('→/screening/', '→/screening/', '→/screening/', '→/screening/', '→/screening/'),
+    ('GET', '/screening/warning-signs'): ('→/screening/', '→/screening/', '→/screening/', '→/screening/', '→/screening/'),
+    ('POST', '/screening/warning-signs'): ('→/screening/', '→/screening/', '→/screening/', '→/screening/', '→/screening/'),
+    # The staff pages: sign-in and its steps open to all; the rest needs a session (and the right role).
+    ('GET', '/staff/account'): (LOGIN, LOGIN, 200, 200, 200),
+    ('POST', '/staff/account/password'): (LOGIN, LOGIN, 200, 200, 200),
+    ('POST', '/staff/account/two-factor/remove'): (LOGIN, LOGIN, 200, 200, 404),
+    ('GET', '/staff/calendar-feed'): (LOGIN, LOGIN, 200, 200, 404),
+    ('POST', '/staff/calendar-feed/revoke'): (LOGIN, LOGIN, '→/staff/calendar-feed', '→/staff/calendar-feed', 404),
+    ('GET', '/staff/feed/<int:therapist_id>/<token>.ics'): (200, 200, 200, 200, 200),
+    ('GET', '/staff/forgot-password'): (200, 200, 200, 200, 200),
+    ('POST', '/staff/forgot-password'): (200, 200, 200, 200, 200),
+    ('GET', '/staff/hours'): (LOGIN, LOGIN, 200, 200, 404),
+    ('POST', '/staff/hours/shifts'): (LOGIN, LOGIN, 400, 400, 404),
+    ('GET', '/staff/hours/shifts/<int:shift_id>'): (LOGIN, LOGIN, 200, 404, 404),
+    ('POST', '/staff/hours/shifts/<int:shift_id>'): (LOGIN, LOGIN, 400, 404, 404),
+    ('POST', '/staff/hours/shifts/<int:shift_id>/remove'): (LOGIN, LOGIN, '→/staff/hours', 404, 404),
+    ('POST', '/staff/hours/time-off'): (LOGIN, LOGIN, 400, 400, 404),
+    ('POST', '/staff/hours/time-off/<int:time_off_id>/remove'): (LOGIN, LOGIN, '→/staff/hours', 404, 404),
+    ('GET', '/staff/login'): (200, 200, 200, 200, 200),
+    ('POST', '/staff/login'): (200, 200, 200, 200, 200),
+    ('POST', '/staff/logout'): (LOGIN, LOGIN, LOGIN, LOGIN, LOGIN),
+    ('GET', '/staff/reset-password/<token>'): (200, 200, 200, 200, 200),
+    ('POST', '/staff/reset-password/<token>'): (200, 200, 200, 200, 200),
+    ('GET', '/staff/schedule'): (LOGIN, LOGIN, 200, 200, 404),
+    ('GET', '/staff/second-factor'): (LOGIN, LOGIN, '→/staff/schedule', '→/staff/schedule', '→/admin/appointments'),
+    ('POST', '/staff/second-factor'): (LOGIN, LOGIN, '→/staff/schedule', '→/staff/schedule', '→/admin/appointments'),
+    ('GET', '/staff/two-factor'): (LOGIN, LOGIN, 200, 200, '→/staff/account'),
+    ('POST', '/staff/two-factor'): (LOGIN, LOGIN, 200, 200, '→/staff/account'),
+    ('GET', '/staff/visits/<uuid:visit_id>'): (LOGIN, LOGIN, 200, 404, 200),
+    ('POST', '/staff/visits/<uuid:visit_id>/notes'): (LOGIN, LOGIN, 400, 404, 404),
+    ('POST', '/staff/visits/<uuid:visit_id>/outcome'): (LOGIN, LOGIN, 400, 404, 400),
+}
+# The staff and admin endpoints whose answer shows A's visit's health information (its caution or note), by
+# person; each such answer must write an audit row. (A patient's own pages show their screening unaudited.)
+SHOWS_HEALTH = {
+    "therapist_a": {"staff.schedule", "staff.visit", "staff.add_note", "staff.mark_visit"},
+    "admin": {"staff.visit", "staff.mark_visit", "admin.patient"},
+}
+# Routes that would change the visit the others read (cancelling it): each request gets a new visit of A's.
+CHANGES_THE_VISIT = {"/admin/appointments/<uuid:appointment_id>/cancel", "/book/manage/<token>/cancel",
+                     "/api/v1/appointments/<appointment_id>/cancel"}
+
+
+@dataclass
+class World:
+    """Therapist A's records (which fill every path), therapist B and an admin."""
+
+    therapist_a: StaffUser
+    therapist_b: StaffUser
+    admin: StaffUser
+    visit: Appointment
+    shift_id: int
+    time_off_id: int
+    message_id: int
+    notification_id: int
+    reset_id: uuid.UUID
+    extra_visits: list[Appointment] = field(default_factory=list)
+
+    def new_visit(self) -> Appointment:
+        """Another booked visit of A's, tomorrow, for a route that cancels it."""
+        made = visit(self.therapist_a, NOW + timedelta(days=1, hours=2 * len(self.extra_visits)), caution=True,
+                     service=self.visit.service)
+        self.extra_visits.append(made)
+        return made
+
+    def arguments(self, rule: Rule) -> dict[str, str]:
+        """A real value for each of the rule's path arguments, all of therapist A's records."""
+        target = self.new_visit() if rule.rule in CHANGES_THE_VISIT else self.visit
+        therapist = db.session.get(type(self.therapist_a.therapist), self.therapist_a.therapist_id)
+        return {
+            "appointment_id": str(target.id), "visit_id": str(target.id), "token": derive_manage_token(target.id),
+            "screening_id": str(target.screening_id), "id": str(target.patient_id),
+            "therapist_id": str(self.therapist_a.therapist_id), "service_id": str(target.service_id),
+            "shift_id": str(self.shift_id), "time_off_id": str(self.time_off_id),
+            "message_id": str(self.message_id), "notification_id": str(self.notification_id),
+            "filename": "css/site.css",
+            **({"token": feed_token(therapist)} if rule.endpoint == "staff.feed" else {}),
+            **({"token": reset_token(self.reset_id)} if rule.endpoint == "staff.reset_password" else {}),
+        }
+
+
+def build_world() -> World:
+    """A clinic open every day; A's visit today with a blood-thinner caution and a session note, and the rest."""
+    open_every_day()
+    therapist_a, therapist_b = massage_therapist(), massage_therapist()
+    admin = StaffUserFactory(admin=True)
+    seen = visit(therapist_a, NOW - timedelta(hours=2), caution=True, name="Avery Singh")
+    db.session.add(VisitNote(appointment_id=seen.id, author_id=therapist_a.id, kind="session", body=NOTE_BODY,
+                             created_at=NOW - timedelta(hours=1)))
+    shift = WorkingHoursFactory(therapist=therapist_a.therapist, weekday=6, start_time=local(2026, 1, 1, 6).time(),
+                                end_time=local(2026, 1, 1, 7).time())
+    time_off = TimeOff(therapist_id=therapist_a.therapist_id, starts_at=NOW + timedelta(days=60),
+                       ends_at=NOW + timedelta(days=61), reason="Course")
+    message = ContactMessage(name="Avery Singh", email="avery@example.com", message="Do you offer evening visits?")
+    db.session.add_all([time_off, message])
+    db.session.flush()
+    notification = Notification(key=f"confirmation:{seen.id}", kind="confirmation", appointment_id=seen.id,
+                                due_at=NOW - timedelta(hours=3), status="failed", attempts=5, last_error="550")
+    reset = PasswordReset(id=uuid.uuid4(), user_id=therapist_a.id, created_at=NOW, expires_at=NOW + timedelta(minutes=30))
+    db.session.add_all([notification, reset])
+    db.session.commit()
+    return World(therapist_a, therapist_b, admin, seen, shift.id, time_off.id, message.id, notification.id, reset.id)
+
+
+def build(rule: Rule, arguments: dict[str, str]) -> str:
+    """The rule's path with these arguments in place."""
+    return re.sub(r"<(?:[^:>]+:)?([^>]+)>", lambda match: arguments[match.group(1)], rule.rule)
+
+
+def walked_rules(app: Flask) -> list[tuple[str, Rule]]:
+    """Every (method, rule) of the app but static files, GETs first, then POSTs, each in path order."""
+    pairs = [(method, rule) for rule in app.url_map.iter_rules() if rule.endpoint != "static"
+             for method in sorted(rule.methods - {"HEAD", "OPTIONS"})]
+    return sorted(pairs, key=lambda pair: (pair[0] != "GET", pair[1].rule))
+
+
+def answer(response: TestResponse) -> Any:
+    """The answer as the table writes it."""
+    if response.status_code in (301, 302, 303, 307):
+        target = response.headers["Location"].removeprefix("http://localhost")
+        return LOGIN if target.startswith("/staff/login") else "→" + redact(target)
+    return response.status_code
+
+
+def send(client: FlaskClient, world: World, person: str, method: str, rule: Rule) -> TestResponse:
+    """One request of this person to this route, filled with A's records (a fresh staff session each time)."""
+    arguments = world.arguments(rule)
+    headers = {}
+    user = {"therapist_a": world.therapist_a, "therapist_b": world.therapist_b, "admin": world.admin}.get(person)
+    if user is not None:
+        signed_in(client, user)
+    if person == "patient" and rule.rule.startswith("/api/"):
+        headers["Authorization"] = f"Bearer {arguments['token']}"
+    body = {"json": {}} if rule.rule.startswith("/api/") and method == "POST" else {"data": {}}
+    return client.open(build(rule, arguments), method=method, headers=headers, **body)
+
+
+def health_texts(world: World) -> list[str]:
+    """The health information of A's visit: its answer codes, their words, its caution and its note."""
+    codes = [code for value in CAUTION_ANSWERS.values() for code in value]
+    words = [option["text"] for question in QUESTIONS for option in question.get("options", [])
+             if option["code"] in codes]
+    return [*codes, *words, CAUTION_TEXT, NOTE_BODY]
+
+
+def shows_health(response: TestResponse) -> bool:
+    """Whether a page shows A's visit's caution or note (the question's own words are on every screening form)."""
+    page = response.get_data(as_text=True)
+    return CAUTION_TEXT in page or NOTE_BODY in page
+
+
+def audit_count() -> int:
+    """How many audit rows exist."""
+    return db.session.scalar(select(func.count()).select_from(AuditEvent)) or 0
+
+
+@pytest.fixture
+def every_logger_at_debug(caplog: pytest.LogCaptureFixture) -> pytest.LogCaptureFixture:
+    """caplog capturing every logger of the process at DEBUG."""
+    caplog.set_level(logging.DEBUG)
+    for name in list(logging.root.manager.loggerDict):
+        caplog.set_level(logging.DEBUG, logger=name)
+    return caplog
+
+
+@pytest.mark.parametrize("person", PEOPLE)
+def test_every_route_answers_each_person_as_the_table_says(app: Flask, person: str,
+                                                           every_logger_at_debug: pytest.LogCaptureFixture) -> None:
+    with time_machine.travel(NOW, tick=False):
+        world = build_world()
+        client = app.test_client()
+        column = PEOPLE.index(person)
+        problems, missing, shown = [], [], set()
+        for method, rule in walked_rules(app):
+            before = audit_count()
+            response = send(client, world, person, method, rule)
+            got = answer(response)
+            if (method, rule.rule) not in ROUTES:
+                missing.append(f"({method!r}, {rule.rule!r}): {person} got {got!r}")
+                continue
+            expected = ROUTES[(method, rule.rule)][column]
+            if got != expected:
+                problems.append(f"{method} {rule.rule}: expected {expected!r}, got {got!r}")
+            if rule.rule.startswith(("/staff/", "/admin/")) and rule.endpoint != "staff.feed":
+                problems.extend(f"{method} {rule.rule}: {problem}" for problem in header_problems(response))
+                if shows_health(response):
+                    shown.add(rule.endpoint)
+                    if audit_count() <= before:
+                        problems.append(f"{method} {rule.rule}: showed health information without an audit row")
+    assert missing == [], "routes missing from ROUTES (add each on purpose):\n" + "\n".join(missing)
+    assert shown == SHOWS_HEALTH.get(person, set())
+    stale = set(ROUTES) - {(method, rule.rule) for method, rule in walked_rules(app)}
+    assert stale == set(), f"ROUTES lists routes the app no longer has: {sorted(stale)}"
+    assert problems == [], "\n".join(problems)
+    logged = every_logger_at_debug.text
+    assert logged, "the walk logged nothing: the capture is not working"
+    leaked = [text for text in health_texts(world) if text in logged]
+    assert leaked == [], f"health information in the logs: {leaked}"
+
+
+def header_problems(response: TestResponse) -> list[str]:
+    """What is missing of the staff pages' security headers (never cached, never framed)."""
+    headers = response.headers
+    wanted = {
+        "Cache-Control: no-store": "no-store" in headers.get("Cache-Control", ""),
+        "CSP frame-ancestors 'none'": "frame-ancestors 'none'" in headers.get("Content-Security-Policy", ""),
+        "X-Frame-Options: DENY": headers.get("X-Frame-Options") == "DENY",
+        "X-Content-Type-Options: nosniff": headers.get("X-Content-Type-Options") == "nosniff",
+        "Referrer-Policy: no-referrer": headers.get("Referrer-Policy") == "no-referrer",
+    }
+    return [f"missing {name}" for name, present in wanted.items() if not present]
