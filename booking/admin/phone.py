@@ -21,16 +21,16 @@ from wtforms import BooleanField
 from wtforms.validators import DataRequired
 
 from booking.admin import bp
-from booking.appointments.forms import FIRST_AVAILABLE, BookingDayForm, DetailsForm, ServiceForm, parse_start
+from booking.appointments.forms import (FIRST_AVAILABLE, BookingDayForm, DetailsForm, ServiceForm, parse_start,
+                                        show_booking_errors)
 from booking.appointments.picker import day_view, nearby_choices
-from booking.appointments.views import _services, _show_errors
 from booking.extensions import db
 from booking.models import Screening, Therapist
 from booking.screening.flow import Flow, show_step
 from booking.screening.forms import STEP_BY_SLUG, STEPS, Step
 from booking.services import audit
 from booking.services.booking import BookingError, BookingRequest, InvalidBooking, PatientDetails, SlotTaken, book
-from booking.services.catalog import active_therapists
+from booking.services.catalog import active_therapists, services_for
 from booking.services.screenings import get_screening, recommendation_of
 from booking.staff.access import staff_required
 from booking.templating import price, service_title
@@ -100,7 +100,7 @@ def caller_visit(screening_id: uuid.UUID) -> str | Response:
     if not screening.therapy_types:
         return _advice(screening)
     audit.viewed("screening", screening.id, "booking for a caller")
-    services = _services(screening)
+    services = services_for(screening)
     service_form = ServiceForm(formdata=request.args)
     service_form.service.choices = [(s.code, f"{service_title(s)}, {price(s.price_cents)}") for s in services]
     service = next((s for s in services if s.code == request.args.get("service")), None)
@@ -142,7 +142,7 @@ def caller_details(screening_id: uuid.UUID) -> str | Response:
     if not screening.therapy_types:
         return _advice(screening)
     values = request.form if request.method == "POST" else request.args
-    service = next((s for s in _services(screening) if s.code == values.get("service")), None)
+    service = next((s for s in services_for(screening) if s.code == values.get("service")), None)
     if service is None or (request.method == "GET" and parse_start(values.get("start")) is None):
         flash("Choose a service and a time first.")
         return redirect(url_for(".caller_visit", screening_id=screening_id))
@@ -167,7 +167,7 @@ def caller_details(screening_id: uuid.UUID) -> str | Response:
             problem = exc.message
             form.starts_at.choices = nearby_choices(service, starts_at, therapist_id=therapist_id)
         except InvalidBooking as exc:
-            problem = _show_errors(form, exc)
+            problem = show_booking_errors(form, exc)
             if "starts_at" in exc.errors:
                 form.starts_at.choices = nearby_choices(service, starts_at, therapist_id=therapist_id)
         except BookingError as exc:

@@ -9,6 +9,7 @@ from wtforms import (BooleanField, DateField, EmailField, Field, Form, HiddenFie
 from wtforms.validators import DataRequired, Length, Optional
 
 from booking.forms import ClinicForm
+from booking.services.booking import InvalidBooking
 from booking.validators import (EMAIL_LENGTH, KEY_LENGTH, NAME_LENGTH, PHONE_LENGTH, REASON_LENGTH, email_address,
                                 parse_instant, phone_number)
 
@@ -109,3 +110,20 @@ class RescheduleForm(ClinicForm):
 
     starts_at = RadioField("New time", validate_choice=False,
                            validators=[DataRequired("Choose a new time."), start_time])
+
+
+# Where the booking service's field errors go on the details form.
+PATIENT_FIELDS = {"patient.name": "name", "patient.email": "email", "patient.phone": "phone",
+                  "starts_at": "starts_at"}
+
+
+def show_booking_errors(form: DetailsForm, error: InvalidBooking) -> str | None:
+    """Put the service's field errors next to the fields; return what fits no field."""
+    rest = []
+    for key, message in error.errors.items():
+        name = PATIENT_FIELDS.get(key)
+        if name:
+            getattr(form, name).errors = [*getattr(form, name).errors, message]
+        else:
+            rest.append(message)
+    return " ".join(rest) or (None if error.errors else error.message)

@@ -12,7 +12,7 @@ from flask import (Blueprint, Response, abort, flash, redirect, render_template,
 from booking.calendar import ics_for
 from booking.appointments.forms import (FIRST_AVAILABLE, BookingDayForm, CancelForm, DayForm,
                                         DetailsForm, RescheduleForm, ServiceForm, format_start,
-                                        parse_start)
+                                        parse_start, show_booking_errors)
 from booking.appointments.picker import DAY_LABEL, TIME_LABEL, day_view, nearby_choices
 from booking.extensions import db, limiter
 from booking.limits import booking_limit, read_limit
@@ -21,7 +21,7 @@ from booking.models import Appointment, AppointmentStatus, Screening, Service, T
 from booking.services.booking import (BookingError, BookingRequest, InvalidBooking, PatientDetails,
                                       ReferredOut, SlotTaken, book, can_change, cancel, change_deadline, changeable_at,
                                       find_for_manage, reschedule)
-from booking.services.catalog import active_services, active_therapists
+from booking.services.catalog import active_therapists, services_for
 from booking.services.screenings import get_screening, recommendation_of
 from booking.services.settings import clinic_settings
 from booking.templating import local_time, price, service_title
@@ -30,8 +30,6 @@ logger = logging.getLogger(__name__)
 
 bp = Blueprint("appointments", __name__, url_prefix="/book")
 
-PATIENT_FIELDS = {"patient.name": "name", "patient.email": "email", "patient.phone": "phone",
-                  "starts_at": "starts_at"}
 
 
 # Lookups -------------------------------------------------------------------------------------
@@ -41,20 +39,9 @@ def _screening_or_404(screening_id: uuid.UUID) -> Screening:
     return get_screening(screening_id) or abort(404)
 
 
-def _services(screening: Screening) -> list[Service]:
-    """The active services the screening allows, physiotherapy first, and an assessment first of its type.
-
-    A patient who comes through the screening is new to us, and a new patient's care starts with
-    an assessment (the clinic names those services so); follow-ups come after it.
-    """
-    allowed = [s for s in active_services() if s.therapy_type in screening.therapy_types]
-    return sorted(allowed, key=lambda s: (screening.therapy_types.index(s.therapy_type),
-                                          "assessment" not in s.name.lower()))
-
-
 def _service(screening: Screening, code: str | None) -> Service | None:
     """The service with this code, if the screening allows it."""
-    return next((s for s in _services(screening) if s.code == code), None)
+    return next((s for s in services_for(screening) if s.code == code), None)
 
 
 def _therapist_id(value: str | None, therapists: list[Therapist]) -> int | None:
@@ -81,7 +68,7 @@ def start(screening_id: uuid.UUID) -> str | Response:
     screening = _screening_or_404(screening_id)
     if not screening.therapy_types:
         return _refer_out(screening)
-    services = _services(screening)
+    services = services_for(screening)
     form = ServiceForm(formdata=request.args or None)
     form.service.choices = [(s.code, f"{service_title(s)}, {price(s.price_cents)}") for s in services]
     if request.args and form.validate():
@@ -173,7 +160,7 @@ def details(screening_id: uuid.UUID) -> str | Response:
             problem = exc.message
             form.starts_at.choices = nearby_choices(service, starts_at, therapist_id=therapist_id)
         except InvalidBooking as exc:
-            problem = _show_errors(form, exc)
+            problem = show_booking_errors(form, exc)
             if "starts_at" in exc.errors:
                 form.starts_at.choices = nearby_choices(service, starts_at, therapist_id=therapist_id)
         except BookingError as exc:
@@ -188,18 +175,6 @@ def details(screening_id: uuid.UUID) -> str | Response:
     return render_template("appointments/details.html", screening=screening, service=service,
                            therapist=therapist, form=form, problem=problem, starts_at=starts_at,
                            changeable=starts_at is None or changeable_at(starts_at))
-
-
-def _show_errors(form: DetailsForm, error: InvalidBooking) -> str | None:
-    """Put the service's field errors next to the fields; return what fits no field."""
-    rest = []
-    for key, message in error.errors.items():
-        name = PATIENT_FIELDS.get(key)
-        if name:
-            getattr(form, name).errors = [*getattr(form, name).errors, message]
-        else:
-            rest.append(message)
-    return " ".join(rest) or (None if error.errors else error.message)
 
 
 @bp.route("/confirmed/<token>")

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from booking.extensions import db
-from booking.models import THERAPY_TYPES, Appointment, AppointmentStatus, Service, Therapist
+from booking.models import THERAPY_TYPES, Appointment, AppointmentStatus, Screening, Service, Therapist
 from booking.services import audit
 from booking.services.availability import storable_id
 from booking.services.clock import moment
@@ -132,3 +132,14 @@ def set_service_active(service: Service, active: bool) -> None:
     service.active = active
     audit.record("changed", "service", service.id, "reactivated" if active else "deactivated")
     db.session.commit()
+
+
+def services_for(screening: Screening) -> list[Service]:
+    """The active services the screening allows, physiotherapy first, and an assessment first of its type.
+
+    A patient who comes through the screening is new to us, and a new patient's care starts with
+    an assessment (the clinic names those services so); follow-ups come after it.
+    """
+    allowed = [s for s in active_services() if s.therapy_type in screening.therapy_types]
+    return sorted(allowed, key=lambda s: (screening.therapy_types.index(s.therapy_type),
+                                          "assessment" not in s.name.lower()))
