@@ -33,7 +33,9 @@ def record_outcome(appointment: Appointment, outcome: str, *, by_staff: StaffUse
     try:
         if outcome not in OUTCOMES:
             raise InvalidBooking({"outcome": "Choose whether the visit was completed or a no-show."})
-        db.session.refresh(appointment, with_for_update=True)
+        # Lock the visit's row only: the staff pages load it with its patient, service and screening joined,
+        # and PostgreSQL refuses FOR UPDATE on the nullable side of those outer joins.
+        db.session.refresh(appointment, with_for_update={"of": Appointment})
         if appointment.status != AppointmentStatus.BOOKED:
             label = STATUS_LABELS.get(appointment.status, "is not booked")
             raise ChangeNotAllowed(f"This visit {label}, so it cannot be marked {OUTCOME_WORDS[outcome]}.")
