@@ -39,10 +39,11 @@ test: install-dev
 	$(BIN)/ruff check booking worker tests benchmarks migrations
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# Both benchmarks (PostgreSQL and Redis on this machine; see benchmarks/README.md).
+# The benchmarks (PostgreSQL and Redis on this machine; see benchmarks/README.md).
 benchmark: install-dev
 	$(BIN)/python benchmarks/booking.py
 	$(BIN)/python benchmarks/notifications.py
+	$(BIN)/python benchmarks/staff.py
 
 benchmark-notifications: install-dev
 	$(BIN)/python benchmarks/notifications.py
