@@ -120,7 +120,8 @@ THERAPISTS = (
 VISITS = (
     DemoVisit("Alex Morgan", "alex.morgan@example.com", "403-555-0101", {"concerns": ["chronic_pain"]},
               "physio-initial", "Priya Raman", 1, 9),
-    DemoVisit("Jamie Chen", "jamie.chen@example.com", "403-555-0102", {"concerns": ["relaxation"]},
+    DemoVisit("Jamie Chen", "jamie.chen@example.com", "403-555-0102",
+              {"concerns": ["relaxation"], "precautions": ["anticoagulants"]},  # a caution on the schedule
               "massage-60", "Aiyana Cardinal", 1, 17),
     DemoVisit("Sam Patel", "sam.patel@example.com", "587-555-0103", {"concerns": ["injury_rehab"]},
               "physio-follow-up-30", "Daniel Okafor", 2, 13),

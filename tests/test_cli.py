@@ -58,6 +58,8 @@ def test_the_demo_clinic_has_what_the_booking_flow_needs(runner: FlaskCliRunner)
     visits = list(db.session.scalars(select(Appointment)))
     assert all(v.status == "booked" and v.screening.therapy_types for v in visits)
     assert all(v.starts_at > local(2026, 11, 30, 8) for v in visits)
+    cautions = [c for v in visits for c in v.screening.recommendation["cautions"]]
+    assert cautions, "a therapist of the demo sees a visit with a caution"
 
 
 def test_if_empty_leaves_a_clinic_with_therapists_alone(runner: FlaskCliRunner) -> None:
