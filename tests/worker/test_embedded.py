@@ -28,7 +28,7 @@ def test_with_no_server_at_all_a_real_worker_writes_the_confirmation_under_the_i
         with app.app_context():
             starts_at = visit_at(days=3, hour=10)
             book(app.test_client(), small_clinic(), starts_at)
-            eventually(lambda: len(list(mail.glob("*.eml"))) == 2, 20, "the confirmation and the therapist's notice")
+            eventually(lambda: len(list(mail.glob("*.eml"))) == 2, 30, "the confirmation and the therapist's notice")
             emails = [message_from_bytes(path.read_bytes(), policy=policy.default) for path in mail.glob("*.eml")]
             [confirmation] = [email for email in emails if email["To"] == PATIENT]
             assert confirmation["Subject"].startswith("Your visit is booked")

@@ -98,7 +98,7 @@ def test_a_booking_made_while_the_broker_is_down_succeeds_and_is_delivered_once_
     launch.worker()
     relay_task(app, 3)
     sink = stack.smtp.sink
-    eventually(lambda: len(sink.messages) >= 2, 15, "the confirmation and the therapist's notice")
+    eventually(lambda: len(sink.messages) >= 2, 30, "the confirmation and the therapist's notice")
     relay_task(app, 3)
     time.sleep(1)
     assert len(sink.to(PATIENT)) == 1 and sorted(by_message_id(sink).values()) == [1, 1]
@@ -109,9 +109,9 @@ def test_a_worker_killed_mid_batch_leaves_every_message_delivered_once_after_the
     sink = stack.smtp.sink
     owe_contact_messages(40)
     relay.relay_due()
-    eventually(lambda: len(sink.messages) >= 10, 15, "ten messages")
+    eventually(lambda: len(sink.messages) >= 10, 30, "ten messages")
     sink.stall.set()
-    eventually(lambda: sink.stalled >= 2, 15, "both of the worker's processes in the middle of a message")
+    eventually(lambda: sink.stalled >= 2, 30, "both of the worker's processes in the middle of a message")
     worker.kill()
     sink.stall.clear()
     assert 10 <= len(sink.messages) < 40
@@ -128,7 +128,7 @@ def test_a_mail_server_answering_421_gets_the_message_on_a_later_attempt(
     stack.smtp.sink.refuse("421 Service not available, try again later")
     launch.beat()
     book(client, without_therapist_email(clinic), visit_at(days=3, hour=10))
-    [confirmation] = eventually(lambda: stack.smtp.sink.to(PATIENT), 15, "the confirmation, on a retry")
+    [confirmation] = eventually(lambda: stack.smtp.sink.to(PATIENT), 30, "the confirmation, on a retry")
     assert confirmation["Subject"].startswith("Your visit is booked")
     time.sleep(1.5)
     assert len(stack.smtp.sink.messages) == 1
@@ -143,16 +143,16 @@ def test_a_worker_killed_after_the_server_accepted_a_message_resends_it_with_the
     sink.stall.set()
     [notification_id] = owe_contact_messages(1)
     relay.relay_due()
-    eventually(lambda: sink.stalled, 15, "the worker talking to the mail server")
+    eventually(lambda: sink.stalled, 30, "the worker talking to the mail server")
     with psycopg.connect(stack.database_url.replace("postgresql+psycopg", "postgresql")) as lock:
         # Hold the row, so that the worker's mark waits once the server has accepted the message.
         lock.execute("SELECT id FROM notifications WHERE id = %s FOR UPDATE", [notification_id])
         sink.stall.clear()
-        eventually(lambda: sink.messages, 15, "the message accepted")
+        eventually(lambda: sink.messages, 30, "the message accepted")
         worker.kill()
     launch.worker("restarted")
     launch.beat()
-    eventually(lambda: len(sink.messages) == 2, 15, "the message sent again after the lease")
+    eventually(lambda: len(sink.messages) == 2, 30, "the message sent again after the lease")
     assert list(by_message_id(sink).values()) == [2]
     assert [row.status for row in notifications()] == [NotificationStatus.SENT]
 
@@ -170,7 +170,7 @@ def test_a_notification_whose_attempts_never_finish_is_failed_after_the_last_one
     launch.worker(**quickly)
     launch.beat(**quickly)
     relay.relay_due()
-    eventually(lambda: notifications(status=NotificationStatus.FAILED), 20, "the notification failed")
+    eventually(lambda: notifications(status=NotificationStatus.FAILED), 30, "the notification failed")
     time.sleep(2)  # beat relays meanwhile: nothing is tried again
     [row] = notifications()
     assert (row.status, row.attempts, row.last_error) == (NotificationStatus.FAILED, 2, delivery.UNFINISHED)
@@ -183,10 +183,10 @@ def test_retrying_a_notification_while_a_worker_is_sending_it_does_not_send_it_t
     sink.stall.set()
     [notification_id] = owe_contact_messages(1)
     relay.relay_due()
-    eventually(lambda: sink.stalled, 15, "the worker talking to the mail server")
+    eventually(lambda: sink.stalled, 30, "the worker talking to the mail server")
     retried = flask_command(stack, "notifications", "retry", str(notification_id))
     sink.stall.clear()
-    eventually(lambda: sink.messages, 15, "the message")
+    eventually(lambda: sink.messages, 30, "the message")
     time.sleep(1.5)
     assert len(sink.messages) == 1
     assert retried.returncode != 0 and f"No pending or failed notification has the id {notification_id}" in \
@@ -209,7 +209,7 @@ def test_a_permanent_refusal_fails_the_message_once_and_lists_it(
         without_smtputf8(stack.smtp)
     launch.beat()
     book(client, without_therapist_email(clinic), visit_at(days=3, hour=10), email=email)
-    eventually(lambda: notifications(kind="confirmation", status=NotificationStatus.FAILED), 15, "a failure")
+    eventually(lambda: notifications(kind="confirmation", status=NotificationStatus.FAILED), 30, "a failure")
     time.sleep(2.5)  # beat relays a few times meanwhile: nothing is tried again
     [row] = notifications(kind="confirmation")
     assert (row.status, row.attempts, row.last_error) == (NotificationStatus.FAILED, 1, error)

@@ -32,7 +32,7 @@ def reminders_on_a_moved_clock(app: Flask, launch: Launcher, stack: Stack, clock
     moved = launch.worker("moved", clock=clock, CELERY_QUEUE=queue)
     relay(app, 3, queue=queue)
     reminders = lambda: [m for m in stack.smtp.sink.to(PATIENT) if m["Subject"].startswith("Reminder")]  # noqa: E731
-    eventually(lambda: len(reminders()) >= expected, 15, f"{expected} reminder(s)")
+    eventually(lambda: len(reminders()) >= expected, 30, f"{expected} reminder(s)")
     relay(app, 3, queue=queue)
     time.sleep(1)
     moved.stop()
@@ -43,12 +43,12 @@ def test_the_confirmation_arrives_over_smtp_with_a_calendar_file_in_local_time(
         client: FlaskClient, clinic: Clinic, stack: Stack, worker: Process) -> None:
     starts_at = visit_at(days=3, hour=10)
     book(client, clinic, starts_at)
-    [confirmation] = eventually(lambda: stack.smtp.sink.to(PATIENT), 15, "the confirmation")
+    [confirmation] = eventually(lambda: stack.smtp.sink.to(PATIENT), 30, "the confirmation")
     assert confirmation["Subject"].startswith("Your visit is booked")
     event = calendar_of(confirmation).walk("VEVENT")[0]
     assert event.decoded("DTSTART").astimezone(CLINIC_ZONE) == starts_at
     assert local_time(starts_at) in text_of(confirmation)
-    eventually(lambda: stack.smtp.sink.to(clinic.physiotherapists[0].email), 15, "the therapist's notice")
+    eventually(lambda: stack.smtp.sink.to(clinic.physiotherapists[0].email), 30, "the therapist's notice")
     assert f"broker: {WORKER_REDIS_URL}" in worker.output()
     assert PATIENT not in worker.output() and "Alex" not in worker.output()
 
@@ -57,7 +57,7 @@ def test_with_the_clock_moved_each_reminder_arrives_once(app: Flask, client: Fla
                                                         stack: Stack, worker: Process, launch: Launcher) -> None:
     starts_at = visit_at(days=3, hour=10)
     book(client, clinic, starts_at)
-    eventually(lambda: stack.smtp.sink.to(PATIENT), 15, "the confirmation")
+    eventually(lambda: stack.smtp.sink.to(PATIENT), 30, "the confirmation")
     relay(app, 3)  # the worker on the real clock: no reminder is due yet
     [first] = reminders_on_a_moved_clock(app, launch, stack, starts_at - timedelta(hours=24) + ONE_MINUTE,
                                          expected=1)
@@ -73,9 +73,9 @@ def test_a_cancelled_visit_gets_its_cancellation_notice_and_no_reminder(
         app: Flask, client: FlaskClient, clinic: Clinic, stack: Stack, worker: Process, launch: Launcher) -> None:
     starts_at = visit_at(days=3, hour=10)
     visit = book(client, clinic, starts_at)
-    eventually(lambda: stack.smtp.sink.to(PATIENT), 15, "the confirmation")
+    eventually(lambda: stack.smtp.sink.to(PATIENT), 30, "the confirmation")
     change(client, visit, "cancel")
-    eventually(lambda: len(stack.smtp.sink.to(PATIENT)) == 2, 15, "the cancellation notice")
+    eventually(lambda: len(stack.smtp.sink.to(PATIENT)) == 2, 30, "the cancellation notice")
     reminders = reminders_on_a_moved_clock(app, launch, stack, starts_at - timedelta(minutes=30), expected=0)
     assert reminders == []
     assert subjects(stack.smtp.sink) == ["Your visit is booked", "Your visit is cancelled"]
@@ -87,9 +87,9 @@ def test_a_rescheduled_visit_is_reminded_of_its_new_time_only(
         app: Flask, client: FlaskClient, clinic: Clinic, stack: Stack, worker: Process, launch: Launcher) -> None:
     first_time, new_time = visit_at(days=3, hour=10), visit_at(days=4, hour=14)
     visit = book(client, clinic, first_time)
-    eventually(lambda: stack.smtp.sink.to(PATIENT), 15, "the confirmation")
+    eventually(lambda: stack.smtp.sink.to(PATIENT), 30, "the confirmation")
     change(client, visit, "reschedule", starts_at=new_time.isoformat())
-    eventually(lambda: len(stack.smtp.sink.to(PATIENT)) == 2, 15, "the reschedule notice")
+    eventually(lambda: len(stack.smtp.sink.to(PATIENT)) == 2, 30, "the reschedule notice")
     # Past both reminders of the first time and the new time's day-before one: only that one is owed.
     [day_before] = reminders_on_a_moved_clock(app, launch, stack, new_time - timedelta(hours=24) + ONE_MINUTE,
                                               expected=1)
