@@ -15,6 +15,7 @@ import hashlib
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
 
 from booking.extensions import db
 from booking.models import LoginThrottle, StaffRole, StaffUser, Therapist
@@ -138,10 +139,17 @@ def forget_failures(email: str) -> None:
 
 def refuse(email: str, user: StaffUser | None, address: str, what: str, *, now: datetime | None = None) -> None:
     """Record and commit a failed step (audit and throttle), then raise Locked or the generic AccountError."""
-    until = record_failure(email, now=now)
-    audit.record("sign_in_failed", "staff_user", user.id if user else None, f"{what} from {address}"[:200],
-                 actor=user)
-    db.session.commit()
+    user_id = user.id if user else None
+    for attempt in (1, 2):
+        until = record_failure(email, now=now)
+        audit.record("sign_in_failed", "staff_user", user_id, f"{what} from {address}"[:200], actor=user)
+        try:
+            db.session.commit()
+            break
+        except IntegrityError:  # another request stored this address's first failure at the same moment
+            db.session.rollback()
+            if attempt == 2:
+                raise
     if until is not None:
         raise Locked(until)
     raise AccountError(NO_MATCH if what == "password" else "That code is not right. Check it and try again.")
