@@ -1,8 +1,11 @@
 """Faults injected into real processes, each test on a throwaway redis-server and SMTP server of its own.
 
-The broker down at booking time, a worker killed with SIGKILL mid-batch, a
-mail server answering 421 then 550, two workers and many relays at once:
-every message arrives, and none twice (counted by Message-ID).
+The broker down at booking time, a worker killed with SIGKILL mid-batch (and
+once in the narrow window after the server's acceptance), attempts that never
+finish, a retry asked for while a worker is sending, a mail server answering
+421, then 550 or unable to take an address, two workers and many relays at
+once: every message arrives, none twice (counted by Message-ID), and what
+cannot be sent is marked failed and listed.
 """
 
 from __future__ import annotations
@@ -226,10 +229,12 @@ def test_two_workers_and_many_relays_at_once_deliver_every_message_once(
     ids = owe_contact_messages(200)
 
     def relay_here() -> None:
+        """A relay in this process, racing the workers' relays."""
         with app.app_context():
             relay.relay_due()
 
     def deliver_twice() -> None:
+        """Every notification's deliver task, twice more: a duplicate task must be harmless."""
         for notification_id in ids * 2:
             app.extensions["celery"].send_task(DELIVER_TASK, args=[notification_id])
 
