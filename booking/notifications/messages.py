@@ -71,7 +71,17 @@ def _visit(notification: Notification, now: datetime) -> Appointment:
         raise NotOwed("the visit is no longer booked")
     if notification.kind == "reminder" and now >= visit.starts_at:
         raise NotOwed("the visit has begun")
+    if notification.kind == "reminder" and _nearer_reminder_due(notification, now):
+        raise NotOwed("a nearer reminder of the visit is due")
     return visit
+
+
+def _nearer_reminder_due(reminder: Notification, now: datetime) -> bool:
+    """Whether a reminder closer to the visit is due too (after an outage): the patient gets that one only."""
+    return db.session.scalar(select(Notification.id).where(
+        Notification.appointment_id == reminder.appointment_id, Notification.version == reminder.version,
+        Notification.kind == "reminder", Notification.offset_minutes < (reminder.offset_minutes or 0),
+        Notification.due_at <= now).limit(1)) is not None
 
 
 def _manage_url(visit: Appointment) -> str:

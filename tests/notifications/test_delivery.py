@@ -104,8 +104,20 @@ def test_a_rescheduled_visit_is_reminded_at_its_new_time_only(clinic: Clinic, sm
     assert calendar_of(notice).walk("VEVENT")[0]["SEQUENCE"] == 1
     clock.move_to(TEN - timedelta(hours=1))
     assert deliver_due() == []
+    clock.move_to(TEN + timedelta(days=1, hours=-24))
+    assert deliver_due() == ["sent"]  # the new time's reminder a day before
     clock.move_to(TEN + timedelta(days=1, hours=-2))
-    assert deliver_due() == ["sent", "sent"]  # the new time's two reminders
+    assert deliver_due() == ["sent"]  # and two hours before
+
+
+def test_after_an_outage_only_the_nearest_due_reminder_is_sent(clinic: Clinic, smtp: SmtpServer,
+                                                              clock: time_machine.Coordinates) -> None:
+    book_visit(clinic)
+    deliver_due()
+    clock.move_to(TEN - timedelta(hours=1))  # no worker ran since the day before
+    assert sorted(deliver_due()) == ["sent", "skipped"]
+    [reminder] = [m for m in smtp.sink.to("alex@example.com") if m["Subject"].startswith("Reminder")]
+    assert notifications(kind="reminder", offset_minutes=1440)[0].last_error == "a nearer reminder of the visit is due"
 
 
 def test_a_transient_refusal_is_retried_after_a_backoff(clinic: Clinic, smtp: SmtpServer,

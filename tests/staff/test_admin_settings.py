@@ -105,7 +105,7 @@ def test_the_first_save_creates_the_settings_row(client: FlaskClient, app: Flask
     assert stored.opening_hours == [["07:00", "21:00"]] * 6 + [None]
     assert stored.reminder_offsets_minutes == [2880, 120]
     home = client.get("/").get_data(as_text=True)
-    assert "Prairie Physio" in home and 'href="tel:7805550100"' in home
+    assert "Prairie Physio" in home and 'href="tel:+17805550100"' in home
 
 
 def test_the_audit_names_each_setting_changed_and_nothing_when_nothing_changed(admin: FlaskClient) -> None:
