@@ -56,7 +56,8 @@ def _accepted_step(secret: str, last_step: int | None, code: str, now: datetime)
     totp = pyotp.TOTP(secret)
     current = totp.timecode(now)
     for step in (current - 1, current, current + 1):
-        if (last_step is None or step > last_step) and hmac.compare_digest(totp.generate_otp(step), code):
+        if (last_step is None or step > last_step) and hmac.compare_digest(totp.generate_otp(step).encode(),
+                                                                           code.encode()):
             return step
     return None
 

@@ -50,6 +50,15 @@ def test_an_admin_gives_the_code_after_the_password_before_any_page(app: Flask, 
     assert audit_actions(admin) == ["password_accepted", "sign_in_failed", "signed_in"]
 
 
+@pytest.mark.parametrize("code", ["\u202eevil1", "１２３４５６", "12345\x00"])
+def test_a_code_of_strange_characters_is_just_wrong(app: Flask, client: FlaskClient, clock: time_machine.Coordinates,
+                                                   code: str) -> None:
+    admin = StaffUserFactory(admin=True)
+    log_in(client, admin.email)
+    answer = enter_code(client, code)
+    assert answer.status_code < 500
+
+
 def test_a_code_works_only_once(app: Flask, client: FlaskClient, clock: time_machine.Coordinates) -> None:
     admin = StaffUserFactory(admin=True)
     code = totp_now(admin)
