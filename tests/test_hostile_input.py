@@ -21,7 +21,8 @@ from werkzeug.routing import Rule
 
 from booking.api.openapi import openapi_document
 from booking.services.booking import derive_manage_token
-from tests.factories import AppointmentFactory, Clinic, local, small_clinic
+from tests.factories import AppointmentFactory, Clinic, StaffUserFactory, local, small_clinic
+from tests.staff.conftest import signed_in
 
 NOW = local(2026, 11, 30, 8)
 START = "2026-12-02T17:00:00Z"
@@ -183,4 +184,24 @@ def test_no_hostile_request_to_any_route_answers_5xx(app: Flask, clinic: Clinic)
         else:
             attack_page(attack, rule, url, valid)
     assert attack.sent > 1000
+    assert attack.failures == [], "\n".join(attack.failures)
+
+
+@pytest.mark.parametrize("who", ["admin", "therapist"])
+def test_no_hostile_request_of_a_signed_in_staff_member_answers_5xx(app: Flask, clinic: Clinic, who: str) -> None:
+    therapist = clinic.physiotherapists[0]
+    visit = AppointmentFactory(service=clinic.physio, therapist=therapist,
+                               screening=clinic.screenings["physiotherapy"], starts_at=local(2026, 12, 3, 10))
+    user = StaffUserFactory(admin=True) if who == "admin" else StaffUserFactory(therapist=therapist)
+    token = derive_manage_token(visit.id)
+    valid = valid_values(clinic, token)
+    real = {**path_values(clinic, str(visit.id), token), "therapist_id": str(therapist.id)}
+    client = app.test_client()
+    attack = Attack(client, {})
+    for rule in app.url_map.iter_rules():
+        if not rule.rule.startswith(("/staff/", "/admin/")):
+            continue
+        signed_in(client, user)  # afresh for each page: some of them end the session (sign out, wrong codes)
+        attack_page(attack, rule, build(rule, real), valid)
+    assert attack.sent > 500
     assert attack.failures == [], "\n".join(attack.failures)
