@@ -57,7 +57,6 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["price"] = price
     app.jinja_env.filters["service_title"] = service_title
     app.jinja_env.filters["wall_time"] = wall_time
-    app.jinja_env.globals["has_page"] = lambda endpoint: endpoint in app.view_functions
     # A global, not a context variable, so that imported macros see it too; read when used.
     app.jinja_env.globals["clinic"] = LocalProxy(clinic_settings)
     app.teardown_request(lambda _error: forget_settings())

@@ -7,7 +7,7 @@ Thin views over ``booking.services.accounts``, ``two_factor`` and
 
 from __future__ import annotations
 
-from flask import current_app, flash, g, redirect, render_template, request, session, url_for
+from flask import flash, g, redirect, render_template, request, session, url_for
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -34,9 +34,8 @@ def _address() -> str:
 
 
 def home_for(user: StaffUser) -> str:
-    """The person's first page: the schedule for therapists, the appointments for admins (else my account)."""
-    endpoint = HOME[StaffRole(user.role)]
-    return url_for(endpoint if endpoint in current_app.view_functions else "staff.account")
+    """The person's first page: the schedule for therapists, the appointments for admins."""
+    return url_for(HOME[StaffRole(user.role)])
 
 
 def _continue(user: StaffUser) -> Response:
