@@ -1,9 +1,11 @@
 """Pure, time-zone-aware search for open appointment slots."""
 
 from .model import Interval, Slot, SlotRules, SlotSearchError, TherapistCalendar, WorkingHours
+from .plans import Course, Gap, PartOfDay, PlanProposal, PlanRequest, ProposedVisit, propose_plan
 from .slots import first_available, is_bookable, open_slots
 
 __all__ = [
+    "Course", "Gap", "PartOfDay", "PlanProposal", "PlanRequest", "ProposedVisit", "propose_plan",
     "Interval",
     "Slot",
     "SlotRules",
