@@ -21,16 +21,15 @@ from wtforms import BooleanField
 from wtforms.validators import DataRequired
 
 from booking.admin import bp
-from booking.appointments.forms import (FIRST_AVAILABLE, BookingDayForm, DetailsForm, ServiceForm, parse_start,
-                                        show_booking_errors)
-from booking.appointments.picker import day_view, nearby_choices
+from booking.appointments.steps import chosen_service, day_form, details_step
+from booking.appointments.forms import (DetailsForm, ServiceForm, parse_start)
+from booking.appointments.picker import day_view
 from booking.extensions import db
-from booking.models import Screening, Therapist
+from booking.models import Screening
 from booking.screening.flow import Flow, show_step
 from booking.screening.forms import STEP_BY_SLUG, STEPS, Step
 from booking.services import audit
-from booking.services.booking import BookingError, BookingRequest, InvalidBooking, PatientDetails, SlotTaken, book
-from booking.services.catalog import active_therapists, services_for
+from booking.services.catalog import services_for
 from booking.services.screenings import get_screening, recommendation_of
 from booking.staff.access import staff_required
 from booking.templating import price, service_title
@@ -103,18 +102,13 @@ def caller_visit(screening_id: uuid.UUID) -> str | Response:
     services = services_for(screening)
     service_form = ServiceForm(formdata=request.args)
     service_form.service.choices = [(s.code, f"{service_title(s)}, {price(s.price_cents)}") for s in services]
-    service = next((s for s in services if s.code == request.args.get("service")), None)
+    service = chosen_service(screening, request.args.get("service"))
     if service is None:
         if "service" in request.args:
             service_form.validate()
         return render_template("staff/admin/caller_service.html", screening=screening, form=service_form,
                                services=services)
-    therapists = active_therapists(service.therapy_type)
-    form = BookingDayForm(formdata=request.args)
-    form.therapist.choices = [(FIRST_AVAILABLE, "First available")] + [(str(t.id), t.name) for t in therapists]
-    therapist_id = next((t.id for t in therapists if str(t.id) == form.therapist.data), None)
-    form.therapist.data = str(therapist_id) if therapist_id else FIRST_AVAILABLE
-    form.validate()
+    form, therapist_id = day_form(service)
 
     def link(day: date) -> str:
         return url_for(".caller_visit", screening_id=screening_id, service=service.code,
@@ -141,42 +135,12 @@ def caller_details(screening_id: uuid.UUID) -> str | Response:
     screening = _screening_or_404(screening_id)
     if not screening.therapy_types:
         return _advice(screening)
-    values = request.form if request.method == "POST" else request.args
-    service = next((s for s in services_for(screening) if s.code == values.get("service")), None)
-    if service is None or (request.method == "GET" and parse_start(values.get("start")) is None):
+    step = details_step(screening, CallerDetailsForm, booked_by=current_user)
+    if step is None:
         flash("Choose a service and a time first.")
         return redirect(url_for(".caller_visit", screening_id=screening_id))
-    therapists = active_therapists(service.therapy_type)
-    therapist_id = next((t.id for t in therapists if str(t.id) == values.get("therapist")), None)
-    if request.method == "GET":
-        form = CallerDetailsForm(service=service.code, therapist=str(therapist_id or FIRST_AVAILABLE),
-                                 starts_at=values["start"], idempotency_key=uuid.uuid4().hex)
-    else:
-        form = CallerDetailsForm()
-    form.starts_at.choices = []
-    problem = None
-    if form.validate_on_submit():
-        starts_at = parse_start(form.starts_at.data)
-        try:
-            booked = book(BookingRequest(
-                screening_id=str(screening.id), service_code=service.code, therapist_id=therapist_id,
-                starts_at=starts_at, idempotency_key=form.idempotency_key.data or None,
-                patient=PatientDetails(name=form.name.data.strip(), email=form.email.data.strip(),
-                                       phone=form.phone.data.strip()), booked_by=current_user))
-        except SlotTaken as exc:
-            problem = exc.message
-            form.starts_at.choices = nearby_choices(service, starts_at, therapist_id=therapist_id)
-        except InvalidBooking as exc:
-            problem = show_booking_errors(form, exc)
-            if "starts_at" in exc.errors:
-                form.starts_at.choices = nearby_choices(service, starts_at, therapist_id=therapist_id)
-        except BookingError as exc:
-            problem = exc.message
-        else:
-            flash(f"Booked for {booked.appointment.patient.name}. Their confirmation email is on its way.")
-            return redirect(url_for(".visit", appointment_id=booked.appointment.id), code=303)
-        if form.starts_at.choices:
-            form.starts_at.data = None
-    therapist = db.session.get(Therapist, therapist_id) if therapist_id else None
-    return render_template("staff/admin/caller_details.html", screening=screening, service=service,
-                           therapist=therapist, form=form, problem=problem, starts_at=parse_start(form.starts_at.data))
+    if step.booked is not None:
+        flash(f"Booked for {step.booked.appointment.patient.name}. Their confirmation email is on its way.")
+        return redirect(url_for(".visit", appointment_id=step.booked.appointment.id), code=303)
+    return render_template("staff/admin/caller_details.html", screening=screening, service=step.service,
+                           therapist=step.therapist, form=step.form, problem=step.problem, starts_at=step.starts_at)

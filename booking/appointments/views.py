@@ -10,18 +10,18 @@ from flask import (Blueprint, Response, abort, flash, redirect, render_template,
                    request, url_for)
 
 from booking.calendar import ics_for
-from booking.appointments.forms import (FIRST_AVAILABLE, BookingDayForm, CancelForm, DayForm,
+from booking.appointments.forms import (CancelForm, DayForm,
                                         DetailsForm, RescheduleForm, ServiceForm, format_start,
-                                        parse_start, show_booking_errors)
+                                        parse_start)
+from booking.appointments.steps import chosen_service, day_form, details_step
 from booking.appointments.picker import DAY_LABEL, TIME_LABEL, day_view, nearby_choices
 from booking.extensions import db, limiter
 from booking.limits import booking_limit, read_limit
 from booking.links import absolute_url
-from booking.models import Appointment, AppointmentStatus, Screening, Service, Therapist
-from booking.services.booking import (BookingError, BookingRequest, InvalidBooking, PatientDetails,
-                                      ReferredOut, SlotTaken, book, can_change, cancel, change_deadline, changeable_at,
+from booking.models import Appointment, AppointmentStatus, Screening, Therapist
+from booking.services.booking import (BookingError, InvalidBooking, ReferredOut, SlotTaken, can_change, cancel, change_deadline, changeable_at,
                                       find_for_manage, reschedule)
-from booking.services.catalog import active_therapists, services_for
+from booking.services.catalog import services_for
 from booking.services.screenings import get_screening, recommendation_of
 from booking.services.settings import clinic_settings
 from booking.templating import local_time, price, service_title
@@ -37,16 +37,6 @@ bp = Blueprint("appointments", __name__, url_prefix="/book")
 def _screening_or_404(screening_id: uuid.UUID) -> Screening:
     """The screening behind the booking, or a 404 page."""
     return get_screening(screening_id) or abort(404)
-
-
-def _service(screening: Screening, code: str | None) -> Service | None:
-    """The service with this code, if the screening allows it."""
-    return next((s for s in services_for(screening) if s.code == code), None)
-
-
-def _therapist_id(value: str | None, therapists: list[Therapist]) -> int | None:
-    """The therapist chosen, or None for the first available (also for an unknown id)."""
-    return next((t.id for t in therapists if str(t.id) == value), None)
 
 
 def _appointment_or_404(token: str) -> Appointment:
@@ -81,16 +71,11 @@ def start(screening_id: uuid.UUID) -> str | Response:
 def times(screening_id: uuid.UUID) -> str | Response:
     """Step 2: a therapist (or first available) and a day, then one of that day's open times."""
     screening = _screening_or_404(screening_id)
-    service = _service(screening, request.args.get("service"))
+    service = chosen_service(screening, request.args.get("service"))
     if service is None:
         flash("Choose a service first.")
         return redirect(url_for(".start", screening_id=screening_id))
-    therapists = active_therapists(service.therapy_type)
-    form = BookingDayForm(formdata=request.args)
-    form.therapist.choices = [(FIRST_AVAILABLE, "First available")] + [(str(t.id), t.name) for t in therapists]
-    therapist_id = _therapist_id(form.therapist.data, therapists)
-    form.therapist.data = str(therapist_id) if therapist_id else FIRST_AVAILABLE
-    form.validate()
+    form, therapist_id = day_form(service)
 
     def link(day: date) -> str:
         return url_for(".times", screening_id=screening_id, service=service.code,
@@ -104,7 +89,8 @@ def times(screening_id: uuid.UUID) -> str | Response:
     if start is not None and view.offers(start):
         return redirect(url_for(".details", screening_id=screening_id, service=service.code,
                                 therapist=form.therapist.data, start=format_start(start)))
-    notice = _not_offered(start, next((t for t in therapists if t.id == therapist_id), None)) if start else None
+    therapist = db.session.get(Therapist, therapist_id) if therapist_id else None
+    notice = _not_offered(start, therapist) if start else None
     return render_template("appointments/times.html", screening=screening, service=service,
                            form=form, view=view, notice=notice)
 
@@ -132,48 +118,19 @@ def details(screening_id: uuid.UUID) -> str | Response:
     screening = _screening_or_404(screening_id)
     if not screening.therapy_types:
         return _refer_out(screening)
-    values = request.form if request.method == "POST" else request.args
-    service = _service(screening, values.get("service"))
-    therapists = active_therapists(service.therapy_type) if service else []
-    therapist_id = _therapist_id(values.get("therapist"), therapists)
-    if service is None or (request.method == "GET" and parse_start(values.get("start")) is None):
+    try:
+        step = details_step(screening, DetailsForm)
+    except ReferredOut as exc:
+        return _refer_out(screening, exc.advice)
+    if step is None:
         flash("Choose a service and a time first.")
         return redirect(url_for(".start", screening_id=screening_id))
-    if request.method == "GET":
-        form = DetailsForm(service=service.code, therapist=str(therapist_id or FIRST_AVAILABLE),
-                           starts_at=values["start"], idempotency_key=uuid.uuid4().hex)
-    else:
-        form = DetailsForm()
-    form.starts_at.choices = []
-    problem = None
-    if form.validate_on_submit():
-        starts_at = parse_start(form.starts_at.data)
-        try:
-            booked = book(BookingRequest(
-                screening_id=str(screening.id), service_code=service.code, therapist_id=therapist_id,
-                starts_at=starts_at, idempotency_key=form.idempotency_key.data or None,
-                patient=PatientDetails(name=form.name.data.strip(), email=form.email.data.strip(),
-                                       phone=form.phone.data.strip())))
-        except ReferredOut as exc:
-            return _refer_out(screening, exc.advice)
-        except SlotTaken as exc:
-            problem = exc.message
-            form.starts_at.choices = nearby_choices(service, starts_at, therapist_id=therapist_id)
-        except InvalidBooking as exc:
-            problem = show_booking_errors(form, exc)
-            if "starts_at" in exc.errors:
-                form.starts_at.choices = nearby_choices(service, starts_at, therapist_id=therapist_id)
-        except BookingError as exc:
-            problem = exc.message
-        else:
-            logger.info("booked appointment %s (replayed=%s)", booked.appointment.id, booked.replayed)
-            return redirect(url_for(".confirmation", token=booked.manage_token), code=303)
-        if form.starts_at.choices:
-            form.starts_at.data = None
-    therapist = db.session.get(Therapist, therapist_id) if therapist_id else None
-    starts_at = parse_start(form.starts_at.data)
-    return render_template("appointments/details.html", screening=screening, service=service,
-                           therapist=therapist, form=form, problem=problem, starts_at=starts_at,
+    if step.booked is not None:
+        logger.info("booked appointment %s (replayed=%s)", step.booked.appointment.id, step.booked.replayed)
+        return redirect(url_for(".confirmation", token=step.booked.manage_token), code=303)
+    starts_at = step.starts_at
+    return render_template("appointments/details.html", screening=screening, service=step.service,
+                           therapist=step.therapist, form=step.form, problem=step.problem, starts_at=starts_at,
                            changeable=starts_at is None or changeable_at(starts_at))
 
 

@@ -1,0 +1,110 @@
+"""The booking steps shared by the patients' flow and an admin's phone booking.
+
+Both read the chosen service and therapist the same way (``chosen_service``,
+``day_form``), and their details step (``details_step``) shows the same form (the
+patient's, or the admin's with the caller's consent), books through
+``booking.services.booking.book`` and puts its refusals next to the fields, with
+nearby open times when the time was taken. Only the pages, and where a booking
+leads, differ, in the views.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import request
+
+from booking.appointments.forms import FIRST_AVAILABLE, BookingDayForm, DetailsForm, parse_start, show_booking_errors
+from booking.appointments.picker import nearby_choices
+from booking.extensions import db
+from booking.models import Screening, Service, StaffUser, Therapist
+from booking.services.booking import (Booked, BookingError, BookingRequest, InvalidBooking, PatientDetails,
+                                      ReferredOut, SlotTaken, book)
+from booking.services.catalog import active_therapists, services_for
+
+
+def chosen_service(screening: Screening, code: str | None) -> Service | None:
+    """The service with this code, if the screening allows it."""
+    return next((s for s in services_for(screening) if s.code == code), None)
+
+
+def _therapist_id(value: str | None, therapists: list[Therapist]) -> int | None:
+    """The therapist chosen, or None for the first available (also for an unknown id)."""
+    return next((t.id for t in therapists if str(t.id) == value), None)
+
+
+def day_form(service: Service) -> tuple[BookingDayForm, int | None]:
+    """The therapist-and-day form of the request for this service, checked; and the therapist chosen."""
+    therapists = active_therapists(service.therapy_type)
+    form = BookingDayForm(formdata=request.args)
+    form.therapist.choices = [(FIRST_AVAILABLE, "First available")] + [(str(t.id), t.name) for t in therapists]
+    therapist_id = _therapist_id(form.therapist.data, therapists)
+    form.therapist.data = str(therapist_id) if therapist_id else FIRST_AVAILABLE
+    form.validate()
+    return form, therapist_id
+
+
+@dataclass
+class DetailsStep:
+    """The step as the request left it: the choice, the form, a problem to show, or the booking made."""
+
+    service: Service
+    therapist: Therapist | None
+    form: DetailsForm
+    problem: str | None = None
+    booked: Booked | None = None
+
+    @property
+    def starts_at(self) -> datetime | None:
+        """The time chosen, if the form holds one."""
+        return parse_start(self.form.starts_at.data)
+
+
+def details_step(screening: Screening, form_class: type[DetailsForm], *,
+                 booked_by: StaffUser | None = None) -> DetailsStep | None:
+    """Read the choice and, on a valid POST, book; None when no service or time was chosen.
+
+    A refer-out screening raises ReferredOut from the booking, for the view to show its advice.
+    """
+    values = request.form if request.method == "POST" else request.args
+    service = chosen_service(screening, values.get("service"))
+    if service is None or (request.method == "GET" and parse_start(values.get("start")) is None):
+        return None
+    therapist_id = _therapist_id(values.get("therapist"), active_therapists(service.therapy_type))
+    if request.method == "GET":
+        form = form_class(service=service.code, therapist=str(therapist_id or FIRST_AVAILABLE),
+                          starts_at=values["start"], idempotency_key=uuid.uuid4().hex)
+    else:
+        form = form_class()
+    form.starts_at.choices = []
+    step = DetailsStep(service, db.session.get(Therapist, therapist_id) if therapist_id else None, form)
+    if form.validate_on_submit():
+        _book(step, screening, therapist_id, booked_by)
+    return step
+
+
+def _book(step: DetailsStep, screening: Screening, therapist_id: int | None, booked_by: StaffUser | None) -> None:
+    """Book what the form holds; a refusal becomes the step's problem (and nearby times when the time went)."""
+    form, starts_at = step.form, step.starts_at
+    try:
+        step.booked = book(BookingRequest(
+            screening_id=str(screening.id), service_code=step.service.code, therapist_id=therapist_id,
+            starts_at=starts_at, idempotency_key=form.idempotency_key.data or None,
+            patient=PatientDetails(name=form.name.data.strip(), email=form.email.data.strip(),
+                                   phone=form.phone.data.strip()), booked_by=booked_by))
+        return
+    except ReferredOut:
+        raise
+    except SlotTaken as exc:
+        step.problem = exc.message
+        form.starts_at.choices = nearby_choices(step.service, starts_at, therapist_id=therapist_id)
+    except InvalidBooking as exc:
+        step.problem = show_booking_errors(form, exc)
+        if "starts_at" in exc.errors:
+            form.starts_at.choices = nearby_choices(step.service, starts_at, therapist_id=therapist_id)
+    except BookingError as exc:
+        step.problem = exc.message
+    if form.starts_at.choices:
+        form.starts_at.data = None
