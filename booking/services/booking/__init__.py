@@ -1,12 +1,12 @@
 """Booking, cancelling and rescheduling visits: every booking change goes through this package.
 
-Each change (``book``, ``cancel``, ``reschedule``) runs in one database
+Each change (``book``, ``book_course``, ``cancel``, ``reschedule``) runs in one database
 transaction that the package owns and ends in ``reservation.commit``, the one
 place where the notification outbox rows of the change will be written.
 
 - ``requests``: what a booking asks for and the checks of every field;
 - ``reservation``: the re-check of the slot under a row lock, lost races, the commit;
-- ``create``: booking, with Idempotency-Key replays and retries;
+- ``create``: booking one visit or a course of several (all or none), with Idempotency-Key replays and retries;
 - ``change``: cancelling and rescheduling until the cut-off;
 - ``patients``: who a booking belongs to (the rule for matching patients);
 - ``tokens``: the secret manage links;
@@ -14,9 +14,9 @@ place where the notification outbox rows of the change will be written.
 """
 
 from booking.services.booking.change import can_change, cancel, change_deadline, changeable_at, reschedule
-from booking.services.booking.create import book
+from booking.services.booking.create import book, book_course
 from booking.services.booking.errors import BookingError, ChangeNotAllowed, InvalidBooking, ReferredOut, SlotTaken
-from booking.services.booking.requests import Booked, BookingRequest, PatientDetails
+from booking.services.booking.requests import Booked, BookingRequest, CourseRequest, PatientDetails, VisitRequest
 from booking.services.booking.tokens import derive_manage_token, find_for_manage, manage_token, token_hash
 
 __all__ = [
@@ -24,11 +24,14 @@ __all__ = [
     "BookingError",
     "BookingRequest",
     "ChangeNotAllowed",
+    "CourseRequest",
     "InvalidBooking",
     "PatientDetails",
     "ReferredOut",
     "SlotTaken",
+    "VisitRequest",
     "book",
+    "book_course",
     "can_change",
     "cancel",
     "change_deadline",

@@ -69,7 +69,7 @@ def cancel(appointment: Appointment, *, reason: str | None = None, now: datetime
         appointment.cancelled_at = when
         appointment.cancellation_reason = reason or None
         appointment.sequence += 1
-        commit(appointment, "cancelled", now=when, by_staff=by_staff)
+        commit([appointment], "cancelled", now=when, by_staff=by_staff)
     except BookingError:
         db.session.rollback()
         raise
@@ -103,7 +103,7 @@ def reschedule(appointment: Appointment, starts_at: datetime, *, therapist_id: i
         appointment.ends_at = start + service.duration
         appointment.blocked_until = start + service.duration + service.buffer
         appointment.sequence += 1
-        commit(appointment, "rescheduled", now=when, previous_therapist_id=previous_therapist_id,
+        commit([appointment], "rescheduled", now=when, previous_therapist_id=previous_therapist_id,
                by_staff=by_staff)
     except DBAPIError as exc:
         db.session.rollback()

@@ -1,4 +1,4 @@
-"""Booking a visit, with replays for a repeated Idempotency-Key and retries for lost races."""
+"""Booking one visit or several at once (all or none), with Idempotency-Key replays and retries for lost races."""
 
 from __future__ import annotations
 
@@ -10,11 +10,11 @@ from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError
 
 from booking.extensions import db
-from booking.models import Appointment, AppointmentStatus
+from booking.models import Appointment, AppointmentStatus, Patient, Screening
 from booking.services.booking.errors import BookingError, InvalidBooking, SlotTaken
 from booking.services.booking.patients import patient_for_booking
-from booking.services.booking.requests import Booked, BookingRequest, check, usable_key
-from booking.services.booking.reservation import RETRIES, commit, conflict, reserve
+from booking.services.booking.requests import Booked, BookingRequest, CheckedVisit, CourseRequest, check, usable_key
+from booking.services.booking.reservation import RETRIES, commit, conflict, reserve_all
 from booking.services.booking.tokens import derive_manage_token, manage_token, token_hash
 from booking.services.clock import moment
 
@@ -24,10 +24,12 @@ KEY_REUSED = ("This Idempotency-Key was already used for a different request. Se
               "again to get its booking, or use a new key for a new booking.")
 
 
-def _replay(request: BookingRequest) -> Booked | None:
-    """The booking an earlier request with the same Idempotency-Key made; None if there is none.
+def _replay(request: CourseRequest) -> list[Booked] | None:
+    """The visits an earlier request with the same Idempotency-Key booked; None if there is none.
 
-    Only the identical request is replayed; the same key with any field changed is refused.
+    Only the identical request is replayed; the same key with any field changed is
+    refused. The key is stored on the booking's first visit; its patient record
+    holds the booking's other visits (see ``patients``).
     """
     if not request.idempotency_key or not usable_key(request.idempotency_key):
         return None
@@ -38,32 +40,40 @@ def _replay(request: BookingRequest) -> Booked | None:
     if existing.idempotency_fingerprint != request.fingerprint():
         raise InvalidBooking({"idempotency_key": KEY_REUSED})
     logger.info("replayed booking %s for its Idempotency-Key", existing.id)
-    return Booked(existing, manage_token(existing), replayed=True)
+    visits = db.session.scalars(select(Appointment).where(Appointment.patient_id == existing.patient_id)
+                                .order_by(Appointment.starts_at, Appointment.id))
+    return [Booked(visit, manage_token(visit), replayed=True) for visit in visits]
 
 
-def _book_once(request: BookingRequest, now: datetime) -> Booked:
-    """One attempt: replay, check, re-check the slot, insert and commit."""
+def _appointment(visit: CheckedVisit, therapist_id: int, patient: Patient, screening: Screening) -> Appointment:
+    """A new booked visit with this therapist, its manage token's hash stored."""
+    appointment_id = uuid.uuid4()
+    return Appointment(
+        id=appointment_id, patient=patient, therapist_id=therapist_id, service=visit.service, screening=screening,
+        starts_at=visit.starts_at, ends_at=visit.ends_at, blocked_until=visit.blocked_until,
+        status=AppointmentStatus.BOOKED, manage_token_hash=token_hash(derive_manage_token(appointment_id)),
+        sequence=0)
+
+
+def _book_once(request: CourseRequest, now: datetime) -> list[Booked]:
+    """One attempt: replay, check, re-check every visit's time, insert them all and commit."""
     replayed = _replay(request)
     if replayed:
         return replayed
     checked = check(request, now)
-    service = checked.service
-    therapist_id = reserve(service, checked.starts_at, therapist_id=request.therapist_id, now=now)
-    appointment_id = uuid.uuid4()
-    appointment = Appointment(
-        id=appointment_id, patient=patient_for_booking(checked.patient), therapist_id=therapist_id,
-        service=service, screening=checked.screening, starts_at=checked.starts_at,
-        ends_at=checked.starts_at + service.duration,
-        blocked_until=checked.starts_at + service.duration + service.buffer, status=AppointmentStatus.BOOKED,
-        manage_token_hash=token_hash(derive_manage_token(appointment_id)), sequence=0,
-        idempotency_key=request.idempotency_key,
-        idempotency_fingerprint=request.fingerprint() if request.idempotency_key else None)
-    db.session.add(appointment)
-    commit(appointment, "booked", now=now, by_staff=request.booked_by)
-    return Booked(appointment, manage_token(appointment), replayed=False)
+    therapists = reserve_all(checked.visits, now=now)
+    patient = patient_for_booking(checked.patient)
+    appointments = [_appointment(visit, therapist_id, patient, checked.screening)
+                    for visit, therapist_id in zip(checked.visits, therapists, strict=True)]
+    if request.idempotency_key:
+        appointments[0].idempotency_key = request.idempotency_key
+        appointments[0].idempotency_fingerprint = request.fingerprint()
+    db.session.add_all(appointments)
+    commit(appointments, "booked", now=now, by_staff=request.booked_by)
+    return [Booked(appointment, manage_token(appointment), replayed=False) for appointment in appointments]
 
 
-def _book_retrying(request: BookingRequest, now: datetime, attempts_left: int) -> Booked:
+def _book_retrying(request: CourseRequest, now: datetime, attempts_left: int) -> list[Booked]:
     """Book; when the write loses a race, replay, answer SlotTaken, or try again."""
     try:
         return _book_once(request, now)
@@ -81,7 +91,7 @@ def _book_retrying(request: BookingRequest, now: datetime, attempts_left: int) -
         replayed = _replay(request)
         if replayed:
             return replayed
-        if lost in ("overlap", "deadlock") and (request.therapist_id is not None or not attempts_left):
+        if lost in ("overlap", "deadlock") and (not request.first_available() or not attempts_left):
             raise SlotTaken() from exc
         if not attempts_left:
             raise
@@ -89,15 +99,26 @@ def _book_retrying(request: BookingRequest, now: datetime, attempts_left: int) -
         return _book_retrying(request, now, attempts_left - 1)
 
 
-def book(request: BookingRequest, *, now: datetime | None = None) -> Booked:
-    """Book a visit, or replay the one booked for the same Idempotency-Key.
+def book_course(request: CourseRequest, *, now: datetime | None = None) -> list[Booked]:
+    """Book several visits in one transaction, all or none, or replay those booked for the same Idempotency-Key.
 
-    Raises InvalidBooking (ReferredOut) for a wrong request and SlotTaken when the
-    time is gone. A write that loses a race is retried: with the first available
-    therapist another one may still be free.
+    The visits come back in order of their start, each with its own manage token;
+    one patient record holds them all. Raises InvalidBooking (ReferredOut) for a
+    wrong request, naming each visit's fields ("visits.1.starts_at"), and SlotTaken
+    when a time is gone (``visit`` names which one, when the re-check found it).
     """
     try:
         return _book_retrying(request, moment(now), RETRIES)
     except BookingError:
         db.session.rollback()
         raise
+
+
+def book(request: BookingRequest, *, now: datetime | None = None) -> Booked:
+    """Book a visit, or replay the one booked for the same Idempotency-Key: a course of one visit.
+
+    Raises InvalidBooking (ReferredOut) for a wrong request and SlotTaken when the
+    time is gone. A write that loses a race is retried: with the first available
+    therapist another one may still be free.
+    """
+    return book_course(request.as_course(), now=now)[0]

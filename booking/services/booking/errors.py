@@ -32,10 +32,15 @@ class ReferredOut(InvalidBooking):
 
 
 class SlotTaken(BookingError):
-    """Someone else has the therapist at that time."""
+    """Someone else has the therapist at that time.
 
-    def __init__(self, message: str = TAKEN) -> None:
+    ``visit`` is which visit of a booking of several (its place in the request) was
+    taken, when the re-check found it; None for a booking of one visit.
+    """
+
+    def __init__(self, message: str = TAKEN, *, visit: int | None = None) -> None:
         super().__init__(message)
+        self.visit = visit
 
 
 class ChangeNotAllowed(BookingError):

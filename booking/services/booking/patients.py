@@ -6,7 +6,9 @@ another person, and an email never joins a booking to someone's history:
 
 - Every booking made by a patient creates its own patient record, holding the
   name, email and phone given with that booking, and never changed by a later
-  booking, whatever its email.
+  booking, whatever its email. A booking of several visits at once (a pair, a
+  course of care) is one booking: one record holds all its visits, and that is
+  how a replayed course finds them again.
 - Two records are the same person only on proof: a staff member who has spoken
   to the patient links them, or (later) the patient proves control of the
   address by a link we email to it. Until then a staff page may list other

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 
@@ -22,6 +23,8 @@ from booking.models import Appointment, Service, StaffUser, Therapist
 from booking.notifications import outbox, relay
 from booking.services import audit, availability
 from booking.services.booking.errors import InvalidBooking, SlotTaken
+from booking.services.booking.requests import CheckedVisit
+from booking.templating import local_time
 
 logger = logging.getLogger(__name__)
 
@@ -45,37 +48,69 @@ def _lock_therapist(therapist_id: int) -> None:
     db.session.execute(select(Therapist.id).where(Therapist.id == therapist_id).with_for_update(key_share=True))
 
 
-def _choose(service: Service, starts_at: datetime, *, therapist_id: int | None, now: datetime,
-            exclude: uuid.UUID | None) -> int:
+def _taken(visit: CheckedVisit) -> SlotTaken:
+    """The refusal of a visit someone else took; in a booking of several it names the visit."""
+    if visit.index is None:
+        return SlotTaken()
+    return SlotTaken(f"Visit {visit.index + 1} ({visit.service.name}, {local_time(visit.starts_at)}) was just "
+                     f"taken, so nothing was booked. Please choose another time for it.", visit=visit.index)
+
+
+def _choose(visit: CheckedVisit, *, therapist_id: int | None, now: datetime, exclude: uuid.UUID | None) -> int:
     """The therapist free for the visit now; raises SlotTaken or InvalidBooking."""
-    calendars = availability.calendars_on_day(service, starts_at, therapist_id=therapist_id, exclude=exclude)
+    calendars = availability.calendars_on_day(visit.service, visit.starts_at, therapist_id=therapist_id,
+                                              exclude=exclude)
     first_available = therapist_id is None
-    chosen = availability.choose_therapist(calendars, service, starts_at, first_available=first_available,
-                                           now=now)
+    chosen = availability.choose_therapist(calendars, visit.service, visit.starts_at,
+                                           first_available=first_available, now=now)
     if chosen is not None:
         return chosen
     free = [replace(calendar, busy=()) for calendar in calendars]
-    if availability.choose_therapist(free, service, starts_at, first_available=first_available, now=now) is None:
-        raise InvalidBooking({"starts_at": CLOSED})
-    raise SlotTaken()
+    if availability.choose_therapist(free, visit.service, visit.starts_at, first_available=first_available,
+                                     now=now) is None:
+        raise InvalidBooking({visit.field("starts_at"): CLOSED})
+    raise _taken(visit)
+
+
+def _take(visit: CheckedVisit, candidate: int, *, now: datetime, exclude: uuid.UUID | None) -> int:
+    """The therapist who takes the visit, re-checked under the lock already held on ``candidate``.
+
+    For the first available therapist, if someone took the candidate meanwhile, the
+    choice is made again among the others, and the one chosen is locked and checked.
+    """
+    for _ in range(RETRIES):
+        try:
+            return _choose(visit, therapist_id=candidate, now=now, exclude=exclude)
+        except SlotTaken:
+            if visit.therapist_id is not None:
+                raise
+        candidate = _choose(visit, therapist_id=None, now=now, exclude=exclude)
+        _lock_therapist(candidate)
+    return _choose(visit, therapist_id=candidate, now=now, exclude=exclude)
+
+
+def reserve_all(visits: Sequence[CheckedVisit], *, now: datetime, exclude: uuid.UUID | None = None) -> list[int]:
+    """The therapist who takes each visit, every visit re-checked under a lock on its therapist's row.
+
+    The therapists asked for, and a first choice for each visit of the first
+    available, are all locked in one order (ascending id) before any visit is
+    re-checked: two bookings that need the same therapists queue on the lowest one
+    instead of each holding one the other waits for. Only a first-available visit
+    whose choice was taken meanwhile locks another therapist later (out of that
+    order; a deadlock PostgreSQL may then detect is a lost race, retried).
+    """
+    candidates = [visit.therapist_id or _choose(visit, therapist_id=None, now=now, exclude=exclude)
+                  for visit in visits]
+    for therapist_id in sorted(set(candidates)):
+        _lock_therapist(therapist_id)
+    return [_take(visit, candidate, now=now, exclude=exclude)
+            for visit, candidate in zip(visits, candidates, strict=True)]
 
 
 def reserve(service: Service, starts_at: datetime, *, therapist_id: int | None, now: datetime,
             exclude: uuid.UUID | None = None) -> int:
-    """The therapist who takes the visit, re-checked under a lock on their row.
-
-    For the first available therapist, the one chosen is locked and checked again;
-    if someone took them meanwhile, the choice is made again among the others.
-    """
-    for _ in range(RETRIES + 1):
-        candidate = therapist_id or _choose(service, starts_at, therapist_id=None, now=now, exclude=exclude)
-        _lock_therapist(candidate)
-        try:
-            return _choose(service, starts_at, therapist_id=candidate, now=now, exclude=exclude)
-        except SlotTaken:
-            if therapist_id is not None:
-                raise
-    raise SlotTaken()
+    """The therapist who takes one visit (``reserve_all`` of it); ``exclude`` is the visit being moved."""
+    return reserve_all([CheckedVisit(None, service, starts_at, therapist_id)], now=now, exclude=exclude)[0]
 
 
 def conflict(error: DBAPIError) -> str | None:
@@ -88,24 +123,28 @@ def conflict(error: DBAPIError) -> str | None:
     return next((name for name, marks in CONFLICTS.items() if any(mark in text for mark in marks)), None)
 
 
-def commit(appointment: Appointment, change: str, *, now: datetime,
+def commit(appointments: Sequence[Appointment], change: str, *, now: datetime,
            previous_therapist_id: int | None = None, by_staff: StaffUser | None = None) -> None:
-    """Commit one booking change with the notifications it causes, then hand those to the worker.
+    """Commit one booking change of these visits with the notifications it causes, then hand those to the worker.
 
-    The notifications are written in the change's own transaction (the outbox):
-    both are stored or neither; so is the audit row of a change a staff member
-    made (``by_staff``: "booked", "cancelled" or "rescheduled", naming the visit). The objects are not expired by this commit: they
-    hold exactly what was just written, and reloading the visit, its service,
-    therapist and patient to answer would cost four queries.
+    The notifications of every visit are written in the change's own transaction
+    (the outbox): all are stored or none; so are the audit rows of a change a staff
+    member made (``by_staff``: "booked", "cancelled" or "rescheduled", one per visit). The objects are not expired
+    by this commit: they hold exactly what was just written, and reloading each visit,
+    its service, therapist and patient to answer would cost four queries a visit.
     """
-    notices = outbox.for_visit_change(appointment, change, now=now, previous_therapist_id=previous_therapist_id)
+    notices = [notice for appointment in appointments
+               for notice in outbox.for_visit_change(appointment, change, now=now,
+                                                     previous_therapist_id=previous_therapist_id)]
     if by_staff is not None:
-        audit.record(change, "appointment", appointment.id, actor=by_staff)
+        for appointment in appointments:
+            audit.record(change, "appointment", appointment.id, actor=by_staff)
     session = db.session()
     expire_on_commit, session.expire_on_commit = session.expire_on_commit, False
     try:
         session.commit()
-        logger.info("appointment %s %s", appointment.id, change)
+        for appointment in appointments:
+            logger.info("appointment %s %s", appointment.id, change)
         relay.hand_over(notices)
     finally:
         session.expire_on_commit = expire_on_commit
