@@ -44,6 +44,7 @@ benchmark: install-dev
 	$(BIN)/python benchmarks/booking.py
 	$(BIN)/python benchmarks/notifications.py
 	$(BIN)/python benchmarks/staff.py
+	$(BIN)/python benchmarks/course.py
 	$(BIN)/python benchmarks/plans.py
 
 benchmark-notifications: install-dev
