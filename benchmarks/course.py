@@ -22,11 +22,10 @@ What it does (``make benchmark`` runs it with no arguments; see --help):
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import time
-from datetime import UTC, date, datetime, time as clock, timedelta
+from datetime import date, datetime, time as clock, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -35,8 +34,7 @@ sys.path[:0] = [str(HERE.parent), str(HERE)]
 
 from bench.celery_worker import Queue  # noqa: E402
 from bench.common import ADMIN_URL, BROKER_URL, SECRET_KEY, log, percentile  # noqa: E402
-from bench.database import db_url, drop_database, exclusive_run, migrate, recreate_database  # noqa: E402
-from bench.machine import code_version, machine_info  # noqa: E402
+from bench.runner import finish, on_fresh_database, print_header  # noqa: E402
 
 DB_NAME = "bench_course"
 QUEUE = "bench-course"
@@ -146,11 +144,7 @@ def measure(url: str, args: argparse.Namespace) -> dict[str, Any]:
 
 def print_report(report: dict[str, Any]) -> bool:
     """The figures and the target; whether it is met."""
-    machine, version = report["machine"], report["version"]
-    print(f"Course booking benchmark, {report['date']}, commit {version['commit']}"
-          f"{' (uncommitted app changes)' if version['uncommitted_app_changes'] else ''}")
-    print(f"Machine: {machine['cpus']} CPUs {machine['cpu_model']}, {machine['memory']}, "
-          f"PostgreSQL {machine['postgresql']}, Python {machine['python']}")
+    print_header("Course booking benchmark", report)
     figures, stored = report["results"], report["seeded"]
     print(f"Stored afterwards: {stored['visits']} visits, {stored['notifications']} outbox rows")
     met = figures["p95"] <= TARGET_P95_MS
@@ -163,23 +157,8 @@ def print_report(report: dict[str, Any]) -> bool:
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark; 0 when the target is met, 1 otherwise."""
     args = parse_args(argv)
-    lock = exclusive_run(args.admin_url, args.db_name, wait=600)
-    url = db_url(args.admin_url, args.db_name)
-    try:
-        recreate_database(args.admin_url, args.db_name)
-        log("migrating")
-        migrate(url)
-        report = {"date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "machine": machine_info(),
-                  "version": code_version(), **measure(url, args)}
-    finally:
-        Queue(BROKER_URL, QUEUE).clear()
-        if not args.keep:
-            drop_database(args.admin_url, args.db_name)
-        lock.close()
-    met = print_report(report)
-    if args.json:
-        args.json.write_text(json.dumps(report, indent=2, default=str))
-    return 0 if met else 1
+    report = on_fresh_database(args, measure, cleanup=Queue(BROKER_URL, QUEUE).clear)
+    return finish(report, print_report(report), args.json)
 
 
 if __name__ == "__main__":

@@ -19,7 +19,6 @@ What it does (``make benchmark`` runs it with no arguments; see --help):
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import sys
 import time
@@ -33,7 +32,7 @@ HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE.parent), str(HERE)]
 
 from bench.common import log, percentile  # noqa: E402
-from bench.machine import code_version, machine_info  # noqa: E402
+from bench.runner import finish, new_report, print_header  # noqa: E402
 from booking.scheduling import (  # noqa: E402
     Course, Interval, PlanProposal, PlanRequest, TherapistCalendar, WorkingHours, propose_plan,
 )
@@ -136,10 +135,8 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
 
 def print_report(report: dict[str, Any]) -> bool:
     """The figures and the target; whether it is met."""
-    machine, version, figures = report["machine"], report["version"], report["figures"]
-    print(f"Plan finder benchmark, {report['date']}, commit {version['commit']}"
-          f"{' (uncommitted app changes)' if version['uncommitted_app_changes'] else ''}")
-    print(f"Machine: {machine['cpus']} CPUs {machine['cpu_model']}, {machine['memory']}, Python {machine['python']}")
+    figures = report["figures"]
+    print_header("Plan finder benchmark", report, database=False)
     print(f"Calendars: {figures['occupancy']:.0%} of working time booked, "
           f"{figures['busy_intervals_per_calendar']} bookings per calendar over nine weeks")
     print(f"Plans: {figures['visits_per_plan']} visits ({figures['pairs_per_plan']} pairs) and "
@@ -155,12 +152,8 @@ def print_report(report: dict[str, Any]) -> bool:
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark; 0 when the target is met, 1 otherwise."""
     args = parse_args(argv)
-    report = {"date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "machine": machine_info(),
-              "version": code_version(), "figures": measure(args)}
-    met = print_report(report)
-    if args.json:
-        args.json.write_text(json.dumps(report, indent=2, default=str))
-    return 0 if met else 1
+    report = new_report(figures=measure(args))
+    return finish(report, print_report(report), args.json)
 
 
 if __name__ == "__main__":

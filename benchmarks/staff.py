@@ -20,7 +20,6 @@ What it does (``make benchmark`` runs it with no arguments; see --help):
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import random
 import sys
@@ -34,8 +33,7 @@ HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE.parent), str(HERE)]
 
 from bench.common import ADMIN_URL, SECRET_KEY, log, percentile  # noqa: E402
-from bench.database import db_url, drop_database, exclusive_run, migrate, recreate_database  # noqa: E402
-from bench.machine import code_version, machine_info  # noqa: E402
+from bench.runner import finish, on_fresh_database, print_header  # noqa: E402
 
 DB_NAME = "bench_staff"
 TARGETS_MS = {"week": 100.0, "list": 150.0}
@@ -180,11 +178,7 @@ def measure(url: str, args: argparse.Namespace) -> dict[str, Any]:
 
 def print_report(report: dict[str, Any]) -> bool:
     """The figures and the targets; whether every target is met."""
-    machine, version = report["machine"], report["version"]
-    print(f"Staff pages benchmark, {report['date']}, commit {version['commit']}"
-          f"{' (uncommitted app changes)' if version['uncommitted_app_changes'] else ''}")
-    print(f"Machine: {machine['cpus']} CPUs {machine['cpu_model']}, {machine['memory']}, "
-          f"PostgreSQL {machine['postgresql']}, Python {machine['python']}")
+    print_header("Staff pages benchmark", report)
     seeded = report["seeded"]
     print(f"Seeded: {seeded['appointments']} appointments, {seeded['week_visits']} in the measured week "
           f"({seeded['seconds']} s)")
@@ -202,22 +196,8 @@ def print_report(report: dict[str, Any]) -> bool:
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark; 0 when both targets are met, 1 otherwise."""
     args = parse_args(argv)
-    lock = exclusive_run(args.admin_url, args.db_name, wait=600)
-    url = db_url(args.admin_url, args.db_name)
-    try:
-        recreate_database(args.admin_url, args.db_name)
-        log("migrating")
-        migrate(url)
-        report = {"date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "machine": machine_info(),
-                  "version": code_version(), **measure(url, args)}
-    finally:
-        if not args.keep:
-            drop_database(args.admin_url, args.db_name)
-        lock.close()
-    met = print_report(report)
-    if args.json:
-        args.json.write_text(json.dumps(report, indent=2, default=str))
-    return 0 if met else 1
+    report = on_fresh_database(args, measure)
+    return finish(report, print_report(report), args.json)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,54 @@
+"""The frame the in-process benchmarks share: a fresh database, the report's header, the exit status."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from bench.database import db_url, drop_database, exclusive_run, migrate, recreate_database
+from bench.machine import code_version, machine_info
+
+Report = dict[str, Any]
+
+
+def new_report(**figures: Any) -> Report:
+    """A report: when, on what machine, at which commit, and the figures."""
+    return {"date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "machine": machine_info(),
+            "version": code_version(), **figures}
+
+
+def on_fresh_database(args: argparse.Namespace, measure: Callable[[str, argparse.Namespace], Report],
+                      cleanup: Callable[[], None] | None = None) -> Report:
+    """Measure on a database of the benchmark's own, created and migrated for the run, dropped afterwards."""
+    lock = exclusive_run(args.admin_url, args.db_name, wait=600)
+    url = db_url(args.admin_url, args.db_name)
+    try:
+        recreate_database(args.admin_url, args.db_name)
+        migrate(url)
+        return new_report(**measure(url, args))
+    finally:
+        if cleanup is not None:
+            cleanup()
+        if not args.keep:
+            drop_database(args.admin_url, args.db_name)
+        lock.close()
+
+
+def print_header(title: str, report: Report, *, database: bool = True) -> None:
+    """The report's first lines: the title with date and commit, then the machine."""
+    version, machine = report["version"], report["machine"]
+    print(f"{title}, {report['date']}, commit {version['commit']}"
+          f"{' (uncommitted app changes)' if version['uncommitted_app_changes'] else ''}")
+    postgresql = f"PostgreSQL {machine['postgresql']}, " if database else ""
+    print(f"Machine: {machine['cpus']} CPUs {machine['cpu_model']}, {machine['memory']}, "
+          f"{postgresql}Python {machine['python']}")
+
+
+def finish(report: Report, met: bool, json_path: Any) -> int:
+    """Write the JSON report when asked; the exit status: 0 when the targets are met, 1 otherwise."""
+    if json_path:
+        json_path.write_text(json.dumps(report, indent=2, default=str))
+    return 0 if met else 1
