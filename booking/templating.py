@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, time
 
 from flask import Flask
 from werkzeug.local import LocalProxy
 
-from booking.clinic import clinic_zone
+from booking.clinic import local_time, wall_time
 from booking.services.settings import WEEKDAYS, clinic_settings, opening_hours
 from booking.services.settings import forget as forget_settings
 from booking.models import Service
@@ -21,16 +20,6 @@ def tel(phone: str) -> str:
         return normalise_phone(phone)
     except ValueError:
         return re.sub(r"[^\d+]", "", phone)
-
-
-def local_time(moment: datetime, fmt: str = "%A %B %-d, %Y at %-I:%M %p %Z") -> str:
-    """Show an aware datetime in the clinic's zone, with the zone named; ``%p`` is "a.m." or "p.m." (en-CA)."""
-    return wall_time(moment.astimezone(clinic_zone()), fmt)
-
-
-def wall_time(moment: datetime | time, fmt: str = "%-I:%M %p") -> str:
-    """A local clock reading in the site's style: "9:30 a.m."."""
-    return moment.strftime(fmt.replace("%p", "a.m." if moment.hour < 12 else "p.m."))
 
 
 def opening_hours_shown() -> list[tuple[str, str]]:

@@ -7,7 +7,7 @@ from datetime import time
 from pathlib import Path
 
 from booking.services.settings import DEFAULT_OPENING_HOURS, WEEKDAYS
-from booking.templating import wall_time
+from booking.clinic import wall_time
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text()

@@ -22,7 +22,7 @@ from booking.extensions import db
 from booking.models import Appointment, AppointmentStatus
 from booking.services.booking import BookingError, InvalidBooking, SlotTaken, cancel, reschedule
 from booking.staff.access import staff_required
-from booking.templating import local_time
+from booking.clinic import local_time
 
 
 def _visit_or_404(appointment_id: uuid.UUID) -> Appointment:

@@ -14,7 +14,7 @@ from booking.scheduling import Slot, SlotRules, SlotSearchError
 from booking.models.base import utcnow
 from booking.services.availability import bookable_days, nearby_slots, search_slots
 from booking.clinic import clinic_zone
-from booking.templating import local_time
+from booking.clinic import local_time
 
 TIME_LABEL = "%-I:%M %p %Z"
 DAY_LABEL = "%A %B %-d"

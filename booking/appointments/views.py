@@ -24,7 +24,8 @@ from booking.services.booking import (BookingError, InvalidBooking, ReferredOut,
 from booking.services.catalog import services_for
 from booking.services.screenings import get_screening, recommendation_of
 from booking.services.settings import clinic_settings
-from booking.templating import local_time, price, service_title
+from booking.clinic import local_time
+from booking.templating import price, service_title
 
 logger = logging.getLogger(__name__)
 

@@ -10,7 +10,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from booking.models import NotificationStatus
-from booking.templating import local_time
+from booking.clinic import local_time
 from tests.factories import CLINIC_ZONE, Clinic
 from tests.notifications.conftest import notifications
 from tests.notifications.test_delivery import calendar_of

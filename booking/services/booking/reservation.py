@@ -18,13 +18,13 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
+from booking.clinic import local_time
 from booking.extensions import db
 from booking.models import Appointment, Service, StaffUser, Therapist
 from booking.notifications import outbox, relay
 from booking.services import audit, availability
 from booking.services.booking.errors import InvalidBooking, SlotTaken
 from booking.services.booking.requests import CheckedVisit
-from booking.templating import local_time
 
 logger = logging.getLogger(__name__)
 

@@ -1,0 +1,30 @@
+"""Imports run one way: services and notifications never reach into the pages; booking never imports worker."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.routing.test_purity import imported_modules
+
+BOOKING = Path(__file__).resolve().parents[1] / "booking"
+PRESENTATION = ("booking.templating", "booking.appointments", "booking.admin", "booking.staff", "booking.public",
+                "booking.screening", "booking.api")
+
+
+def sources(*folders: str) -> list[Path]:
+    """The Python files under these folders of booking/."""
+    return sorted(path for folder in folders for path in (BOOKING / folder).rglob("*.py"))
+
+
+@pytest.mark.parametrize("path", sources("services", "notifications"), ids=lambda path: path.stem)
+def test_services_import_no_presentation_code(path: Path) -> None:
+    for module, _level in imported_modules(path):
+        assert not module.startswith(PRESENTATION), f"{path.relative_to(BOOKING)} imports {module}"
+
+
+def test_booking_never_imports_worker() -> None:
+    for path in BOOKING.rglob("*.py"):
+        for module, _level in imported_modules(path):
+            assert module.split(".")[0] != "worker", f"{path.relative_to(BOOKING)} imports {module}"
