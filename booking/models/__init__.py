@@ -3,6 +3,7 @@
 from booking.models.accounts import LoginThrottle, PasswordReset, RecoveryCode, StaffRole, StaffSession, StaffUser
 from booking.models.appointment import Appointment, AppointmentStatus
 from booking.models.audit import AuditEvent
+from booking.models.care_plans import CarePlan, CarePlanDismissal, CarePlanStatus
 from booking.models.catalog import THERAPY_LABELS, THERAPY_TYPES, Service
 from booking.models.clinic import ContactMessage
 from booking.models.outbox import Notification, NotificationStatus
@@ -17,6 +18,9 @@ __all__ = [
     "THERAPY_TYPES",
     "Appointment",
     "AuditEvent",
+    "CarePlan",
+    "CarePlanDismissal",
+    "CarePlanStatus",
     "ClinicSettings",
     "LoginThrottle",
     "PasswordReset",

@@ -1,0 +1,79 @@
+"""Combined-care plans (physiotherapy and massage as one course of care) and the queue's dismissals."""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, Uuid
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from booking.models.accounts import StaffUser
+from booking.models.catalog import Service
+from booking.models.base import Base, UTCDateTime, utcnow
+from booking.models.screening import Screening
+from booking.models.staff import Therapist
+
+
+class CarePlanStatus(enum.StrEnum):
+    """Where a care plan stands."""
+
+    ACTIVE = "active"
+    PAUSED = "paused"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+
+
+class CarePlan(Base):
+    """A course of care for one combined screening: a therapist and a service of each kind, sessions, cadences.
+
+    ``patient_id`` is set once the patient is known (from the screening's earlier
+    booking, or when the course is booked). The goals are health information.
+    """
+
+    __tablename__ = "care_plans"
+    __table_args__ = (
+        CheckConstraint("status IN ('active', 'paused', 'completed', 'cancelled')", name="status"),
+        CheckConstraint("physio_sessions >= 0 AND massage_sessions >= 0", name="sessions"),
+        CheckConstraint("physio_cadence_days >= 1 AND massage_cadence_days >= 1", name="cadences"),
+        CheckConstraint("tolerance_days >= 0", name="tolerance"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int | None] = mapped_column(ForeignKey("patients.id"), index=True)
+    screening_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("screenings.id"), unique=True)
+    physiotherapist_id: Mapped[int] = mapped_column(ForeignKey("therapists.id"))
+    massage_therapist_id: Mapped[int] = mapped_column(ForeignKey("therapists.id"))
+    physio_service_id: Mapped[int] = mapped_column(ForeignKey("services.id"))
+    massage_service_id: Mapped[int] = mapped_column(ForeignKey("services.id"))
+    goals: Mapped[str] = mapped_column(Text)
+    physio_sessions: Mapped[int]
+    physio_cadence_days: Mapped[int]
+    massage_sessions: Mapped[int]
+    massage_cadence_days: Mapped[int]
+    tolerance_days: Mapped[int]
+    back_to_back: Mapped[bool]
+    starts_on: Mapped[date]
+    status: Mapped[str] = mapped_column(String(16), default=CarePlanStatus.ACTIVE)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("staff_users.id"))
+
+    screening: Mapped[Screening] = relationship()
+    physiotherapist: Mapped[Therapist] = relationship(foreign_keys=[physiotherapist_id])
+    massage_therapist: Mapped[Therapist] = relationship(foreign_keys=[massage_therapist_id])
+    physio_service: Mapped[Service] = relationship(foreign_keys=[physio_service_id])
+    massage_service: Mapped[Service] = relationship(foreign_keys=[massage_service_id])
+    created_by: Mapped[StaffUser] = relationship()
+
+
+class CarePlanDismissal(Base):
+    """A combined screening taken off the "needs a care plan" queue without a plan, and why."""
+
+    __tablename__ = "care_plan_dismissals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    screening_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("screenings.id"), unique=True)
+    reason: Mapped[str] = mapped_column(String(500))
+    dismissed_by_id: Mapped[int] = mapped_column(ForeignKey("staff_users.id"))
+    dismissed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
