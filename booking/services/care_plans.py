@@ -1,0 +1,271 @@
+"""Combined-care plans: the "needs a care plan" queue, making and changing a plan, proposing and booking its course.
+
+Creating, changing and dismissing are audited; the goals (health information) never
+reach the audit detail, a log line or a notification. A course is booked through
+``book_course``, all visits or none; the plan's notices to both therapists and each
+visit's ``care_plan_id`` are written in that booking's own transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, fields
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
+
+from booking import scheduling
+from booking.clinic import clinic_zone
+from booking.extensions import db
+from booking.models import Appointment, CarePlan, CarePlanDismissal, Patient, Screening, Service, StaffUser, Therapist
+from booking.notifications import outbox, relay
+from booking.scheduling.plans import MASSAGE, PHYSIOTHERAPY, Course, PlanProposal, PlanRequest, propose_plan
+from booking.services import audit, availability
+from booking.services.booking import Booked, CourseRequest, PatientDetails, VisitRequest, book_course
+from booking.services.booking.requests import MAX_VISITS
+from booking.services.clock import moment
+
+COMBINED = "combined"
+REASON_LENGTH = 500
+MAX_SESSIONS = 12
+MAX_CADENCE_DAYS = 28
+
+
+@dataclass(frozen=True)
+class PlanDetails:
+    """What a plan says, as the admin's form gives it."""
+
+    physiotherapist_id: int
+    massage_therapist_id: int
+    physio_service_id: int
+    massage_service_id: int
+    goals: str
+    physio_sessions: int
+    physio_cadence_days: int
+    massage_sessions: int
+    massage_cadence_days: int
+    tolerance_days: int
+    back_to_back: bool
+    starts_on: date
+
+
+class InvalidPlan(ValueError):
+    """A plan that cannot be stored as given; ``errors`` names each field's problem."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__("invalid care plan")
+        self.errors = errors
+
+
+def queue() -> list[Screening]:
+    """Every stored combined screening without a plan or a dismissal, oldest first."""
+    planned = select(CarePlan.screening_id)
+    dismissed = select(CarePlanDismissal.screening_id)
+    return list(db.session.scalars(select(Screening).where(
+        Screening.pathway == COMBINED, Screening.id.not_in(planned), Screening.id.not_in(dismissed))
+        .order_by(Screening.created_at, Screening.id)))
+
+
+def queued_screening(screening_id: object) -> Screening | None:
+    """The screening if it is in the queue (combined, no plan, not dismissed), else None."""
+    screening = db.session.get(Screening, screening_id)
+    if screening is None or screening.pathway != COMBINED:
+        return None
+    taken = db.session.scalar(select(CarePlan.id).where(CarePlan.screening_id == screening.id))
+    gone = db.session.scalar(select(CarePlanDismissal.id).where(CarePlanDismissal.screening_id == screening.id))
+    return None if taken is not None or gone is not None else screening
+
+
+def dismiss(screening: Screening, reason: str, by: StaffUser) -> CarePlanDismissal:
+    """Take a queued screening off the queue with a reason (audited); raises InvalidPlan for a bad reason."""
+    reason = " ".join(reason.split())
+    if not reason:
+        raise InvalidPlan({"reason": "Say why this screening needs no care plan."})
+    if len(reason) > REASON_LENGTH or not reason.isprintable():
+        raise InvalidPlan({"reason": f"Give a reason of at most {REASON_LENGTH} printable characters."})
+    dismissal = CarePlanDismissal(screening_id=screening.id, reason=reason, dismissed_by_id=by.id,
+                                  dismissed_at=moment())
+    db.session.add(dismissal)
+    audit.record("dismissed", "screening", screening.id, "taken off the care-plan queue", actor=by)
+    db.session.commit()
+    return dismissal
+
+
+def _therapist_problem(therapist_id: int, therapy_type: str) -> str | None:
+    """Why this therapist cannot take this side of the plan, or None."""
+    therapist = db.session.get(Therapist, therapist_id) if availability.storable_id(therapist_id) else None
+    if therapist is None or not therapist.active or therapist.therapy_type != therapy_type:
+        return f"Choose one of our active {therapy_type} therapists."
+    return None
+
+
+def _service_problem(service_id: int, therapy_type: str) -> str | None:
+    """Why this service cannot be this side of the plan, or None."""
+    service = db.session.get(Service, service_id) if availability.storable_id(service_id) else None
+    if service is None or not service.active or service.therapy_type != therapy_type:
+        return f"Choose one of our active {therapy_type} services."
+    return None
+
+
+def _range_problems(details: PlanDetails, today: date) -> dict[str, str]:
+    """The numbers' and the start date's problems, by field."""
+    errors: dict[str, str] = {}
+    for name in ("physio_sessions", "massage_sessions"):
+        if not 0 <= getattr(details, name) <= MAX_SESSIONS:
+            errors[name] = f"Enter from 0 to {MAX_SESSIONS} sessions."
+    for name in ("physio_cadence_days", "massage_cadence_days"):
+        if not 1 <= getattr(details, name) <= MAX_CADENCE_DAYS:
+            errors[name] = f"Enter a cadence of 1 to {MAX_CADENCE_DAYS} days."
+    if details.physio_sessions + details.massage_sessions == 0:
+        errors["physio_sessions"] = "Plan at least one session."
+    elif details.physio_sessions + details.massage_sessions > MAX_VISITS:
+        errors["physio_sessions"] = f"Plan at most {MAX_VISITS} sessions in all."
+    longest = (availability.slot_rules().max_range_days - 1) // 2
+    shortest = min([cadence for sessions, cadence in ((details.physio_sessions, details.physio_cadence_days),
+                                                      (details.massage_sessions, details.massage_cadence_days))
+                    if sessions > 1] or [longest + 1])
+    if not 0 <= details.tolerance_days <= min(longest, shortest - 1):
+        errors["tolerance_days"] = (f"Enter a tolerance of 0 to {min(longest, shortest - 1)} days, "
+                                    "shorter than each cadence.")
+    if details.starts_on < today:
+        errors["starts_on"] = "Choose a start date from today on."
+    if not details.goals.strip():
+        errors["goals"] = "Write the plan's goals in plain words."
+    return errors
+
+
+def check_details(details: PlanDetails, now: datetime) -> PlanDetails:
+    """The details with the goals tidied; raises InvalidPlan naming every field's problem."""
+    errors = _range_problems(details, now.astimezone(clinic_zone()).date())
+    for field, problem in (
+            ("physiotherapist_id", _therapist_problem(details.physiotherapist_id, PHYSIOTHERAPY)),
+            ("massage_therapist_id", _therapist_problem(details.massage_therapist_id, MASSAGE)),
+            ("physio_service_id", _service_problem(details.physio_service_id, PHYSIOTHERAPY)),
+            ("massage_service_id", _service_problem(details.massage_service_id, MASSAGE))):
+        if problem:
+            errors[field] = problem
+    if errors:
+        raise InvalidPlan(errors)
+    return PlanDetails(**{**_values(details), "goals": details.goals.strip()})
+
+
+def _values(details: PlanDetails) -> dict[str, Any]:
+    """The details as a dict of field name to value."""
+    return {field.name: getattr(details, field.name) for field in fields(details)}
+
+
+def create_plan(screening: Screening, details: PlanDetails, by: StaffUser) -> CarePlan:
+    """Make the plan of a queued screening (audited "created"); the patient from its earlier booking, if any."""
+    details = check_details(details, moment())
+    earlier = db.session.scalar(select(Appointment.patient_id).where(Appointment.screening_id == screening.id)
+                                .order_by(Appointment.created_at).limit(1))
+    plan = CarePlan(screening_id=screening.id, patient_id=earlier, created_by_id=by.id, created_at=moment(),
+                    **_values(details))
+    db.session.add(plan)
+    db.session.flush()
+    audit.record("created", "care_plan", plan.id, actor=by)
+    db.session.commit()
+    return plan
+
+
+def change_plan(plan: CarePlan, details: PlanDetails, status: str, by: StaffUser) -> None:
+    """Change a plan's terms and status (audited "changed"); raises InvalidPlan."""
+    details = check_details(details, moment())
+    if status not in ("active", "paused", "completed", "cancelled"):
+        raise InvalidPlan({"status": "Choose active, paused, completed or cancelled."})
+    for name, value in _values(details).items():
+        setattr(plan, name, value)
+    plan.status = status
+    audit.record("changed", "care_plan", plan.id, actor=by)
+    db.session.commit()
+
+
+def find_plan(plan_id: int) -> CarePlan | None:
+    """The plan, or None."""
+    return db.session.get(CarePlan, plan_id) if availability.storable_id(plan_id) else None
+
+
+def _course(plan: CarePlan, service: Service, therapist_id: int, sessions: int, cadence: int,
+            last_day: date) -> Course:
+    """One discipline of the plan with its therapist's calendar loaded from the plan's start to ``last_day``."""
+    span = availability.window(service, plan.starts_on, last_day)
+    calendars = availability.load_calendars(service.therapy_type, span, therapist_id=therapist_id)
+    calendar = calendars[0] if calendars else scheduling.TherapistCalendar(therapist_id, [], [], [])
+    return Course(calendar, service.duration, service.buffer, sessions, cadence)
+
+
+def propose(plan: CarePlan, now: datetime | None = None) -> PlanProposal:
+    """The plan's course as the plan finder proposes it over both therapists' calendars as they stand."""
+    now = moment(now)
+    rules = availability.slot_rules()
+    reach = max(plan.physio_sessions * plan.physio_cadence_days, plan.massage_sessions * plan.massage_cadence_days)
+    last_day = min(plan.starts_on + timedelta(days=reach + plan.tolerance_days),
+                   rules.latest(now).astimezone(clinic_zone()).date())
+    last_day = max(last_day, plan.starts_on)
+    return propose_plan(PlanRequest(
+        physiotherapy=_course(plan, plan.physio_service, plan.physiotherapist_id, plan.physio_sessions,
+                              plan.physio_cadence_days, last_day),
+        massage=_course(plan, plan.massage_service, plan.massage_therapist_id, plan.massage_sessions,
+                        plan.massage_cadence_days, last_day),
+        start=plan.starts_on, tolerance_days=plan.tolerance_days, back_to_back=plan.back_to_back, now=now,
+        tz=clinic_zone(), rules=rules))
+
+
+def earlier_patient(plan: CarePlan) -> PatientDetails | None:
+    """The patient's details from the screening's earlier booking, or None when there is none."""
+    patient = db.session.get(Patient, plan.patient_id) if plan.patient_id else None
+    return None if patient is None else PatientDetails(patient.name, patient.email, patient.phone)
+
+
+@contextmanager
+def _stamped(plan: CarePlan) -> Iterator[None]:
+    """While inside, every new visit flushed by the session belongs to the plan."""
+    session = db.session()
+
+    def stamp(flushing: Session, *_: object) -> None:
+        """Set the plan on the visits about to be inserted."""
+        for instance in flushing.new:
+            if isinstance(instance, Appointment):
+                instance.care_plan_id = plan.id
+
+    event.listen(session, "before_flush", stamp)
+    try:
+        yield
+    finally:
+        event.remove(session, "before_flush", stamp)
+
+
+def book_plan(plan: CarePlan, proposal: PlanProposal, patient: PatientDetails, by: StaffUser, *,
+              now: datetime | None = None) -> list[Booked]:
+    """Book every proposed visit in one transaction, all or none, with the plan's notices to both therapists.
+
+    Raises the errors of ``book_course`` (InvalidBooking, SlotTaken) and InvalidPlan
+    when nothing is proposed.
+    """
+    now = moment(now)
+    if not proposal.visits:
+        raise InvalidPlan({"course": "The plan finder proposed no visits: change the plan first."})
+    if booked_visits(plan):
+        raise InvalidPlan({"course": "This plan's course is already booked."})
+    codes = {PHYSIOTHERAPY: plan.physio_service.code, MASSAGE: plan.massage_service.code}
+    request = CourseRequest(screening_id=str(plan.screening_id), patient=patient, booked_by=by,
+                            visits=tuple(VisitRequest(codes[visit.discipline], visit.therapist_id, visit.starts_at)
+                                         for visit in proposal.visits))
+    notices = outbox.for_care_plan(plan.id, "plan_created", f"booked-{now.isoformat()}",
+                                   [plan.physiotherapist_id, plan.massage_therapist_id], now=now)
+    audit.record("booked", "care_plan", plan.id, f"{len(proposal.visits)} visits", actor=by)
+    with _stamped(plan):
+        booked = book_course(request, now=now)
+    relay.hand_over(notices)
+    plan.patient_id = booked[0].appointment.patient_id
+    db.session.commit()
+    return booked
+
+
+def booked_visits(plan: CarePlan) -> list[Appointment]:
+    """The plan's visits, in order of their start."""
+    return list(db.session.scalars(select(Appointment).where(Appointment.care_plan_id == plan.id)
+                                   .order_by(Appointment.starts_at)))

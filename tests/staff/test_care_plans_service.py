@@ -1,0 +1,132 @@
+"""The care-plan service: the queue, dismissing, making and changing a plan, proposing and booking its course."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import date, timedelta
+
+import pytest
+import time_machine
+from flask import Flask
+from sqlalchemy import select
+
+from booking.extensions import db
+from booking.models import Appointment, AuditEvent, CarePlan, Notification, StaffUser
+from booking.services import care_plans
+from booking.services.booking import PatientDetails, SlotTaken
+from booking.services.care_plans import InvalidPlan, PlanDetails
+from tests.factories import AppointmentFactory, Clinic, ScreeningFactory, StaffUserFactory, local, small_clinic
+
+NOW = local(2026, 11, 30, 8)  # a Monday morning
+ALEX = PatientDetails(name="Alex Morgan", email="alex@example.com", phone="403-555-0101")
+
+
+@pytest.fixture
+def clinic(app: Flask) -> Iterator[Clinic]:
+    """A small clinic (a combined screening among others), at NOW."""
+    with time_machine.travel(NOW, tick=False):
+        yield small_clinic()
+
+
+@pytest.fixture
+def admin(clinic: Clinic) -> StaffUser:
+    """An admin."""
+    return StaffUserFactory(admin=True)
+
+
+def details(clinic: Clinic, **changes: object) -> PlanDetails:
+    """Three weeks of weekly physiotherapy, massage right before it every week, from Wednesday."""
+    plan = PlanDetails(physiotherapist_id=clinic.physiotherapists[0].id,
+                       massage_therapist_id=clinic.massage_therapists[0].id, physio_service_id=clinic.physio.id,
+                       massage_service_id=clinic.massage.id, goals="Walk without a limp", physio_sessions=3,
+                       physio_cadence_days=7, massage_sessions=3, massage_cadence_days=7, tolerance_days=1,
+                       back_to_back=True, starts_on=date(2026, 12, 2))
+    return replace(plan, **changes)
+
+
+def audits(action: str) -> list[AuditEvent]:
+    """The audit rows of an action on care plans or screenings."""
+    return list(db.session.scalars(select(AuditEvent).where(AuditEvent.action == action)))
+
+
+def test_the_queue_holds_combined_screenings_until_planned_or_dismissed(clinic: Clinic, admin: StaffUser) -> None:
+    combined = clinic.screenings["combined"]
+    other = ScreeningFactory(kind="combined")
+    assert set(care_plans.queue()) == {combined, other}
+    care_plans.dismiss(other, "  Patient chose physiotherapy only ", admin)
+    care_plans.create_plan(combined, details(clinic), admin)
+    assert care_plans.queue() == []
+    assert care_plans.queued_screening(other.id) is None
+    assert [event.detail for event in audits("dismissed")] == ["taken off the care-plan queue"]
+
+
+def test_a_dismissal_needs_a_reason(clinic: Clinic, admin: StaffUser) -> None:
+    with pytest.raises(InvalidPlan) as refused:
+        care_plans.dismiss(clinic.screenings["combined"], "   ", admin)
+    assert refused.value.errors == {"reason": "Say why this screening needs no care plan."}
+    assert care_plans.queue() == [clinic.screenings["combined"]]
+
+
+def test_making_and_changing_a_plan_is_audited_without_its_goals(clinic: Clinic, admin: StaffUser) -> None:
+    plan = care_plans.create_plan(clinic.screenings["combined"], details(clinic), admin)
+    care_plans.change_plan(plan, details(clinic, physio_sessions=4), "paused", admin)
+    assert [(event.subject_type, event.subject_id, event.actor_id) for event in audits("created")] == [
+        ("care_plan", str(plan.id), admin.id)]
+    assert [event.subject_id for event in audits("changed")] == [str(plan.id)]
+    assert (plan.physio_sessions, plan.status) == (4, "paused")
+    assert all("limp" not in (event.detail or "") for event in db.session.scalars(select(AuditEvent)))
+
+
+def test_a_wrong_plan_names_each_field(clinic: Clinic, admin: StaffUser) -> None:
+    wrong = details(clinic, physiotherapist_id=clinic.massage_therapists[1].id, massage_service_id=clinic.physio.id,
+                    tolerance_days=7, starts_on=date(2026, 11, 1), goals=" ")
+    with pytest.raises(InvalidPlan) as refused:
+        care_plans.create_plan(clinic.screenings["combined"], wrong, admin)
+    assert set(refused.value.errors) == {"physiotherapist_id", "massage_service_id", "tolerance_days", "starts_on",
+                                         "goals"}
+    assert db.session.scalars(select(CarePlan)).all() == []
+
+
+def test_the_proposed_course_pairs_massage_right_before_physiotherapy(clinic: Clinic, admin: StaffUser) -> None:
+    plan = care_plans.create_plan(clinic.screenings["combined"], details(clinic), admin)
+    proposal = care_plans.propose(plan)
+    assert proposal.gaps == ()
+    assert [visit.discipline for visit in proposal.visits] == ["massage", "physiotherapy"] * 3
+    for massage, physio in zip(proposal.visits[::2], proposal.visits[1::2], strict=True):
+        assert massage.ends_at == physio.starts_at
+
+
+def test_booking_the_course_books_every_visit_on_the_plan_and_tells_both_therapists(clinic: Clinic,
+                                                                                    admin: StaffUser) -> None:
+    plan = care_plans.create_plan(clinic.screenings["combined"], details(clinic), admin)
+    booked = care_plans.book_plan(plan, care_plans.propose(plan), ALEX, admin)
+    assert len(booked) == 6
+    assert {visit.care_plan_id for visit in db.session.scalars(select(Appointment))} == {plan.id}
+    notices = db.session.scalars(select(Notification).where(Notification.kind == "care_plan")).all()
+    assert sorted(notice.therapist_id for notice in notices) == sorted(
+        [clinic.physiotherapists[0].id, clinic.massage_therapists[0].id])
+    assert plan.patient_id == booked[0].appointment.patient_id
+    with pytest.raises(InvalidPlan):
+        care_plans.book_plan(plan, care_plans.propose(plan), ALEX, admin)
+
+
+def test_a_course_with_one_time_gone_books_nothing(clinic: Clinic, admin: StaffUser) -> None:
+    plan = care_plans.create_plan(clinic.screenings["combined"], details(clinic), admin)
+    proposal = care_plans.propose(plan)
+    last = proposal.visits[-1]
+    AppointmentFactory(therapist=clinic.physiotherapists[0], service=clinic.physio, starts_at=last.starts_at)
+    with pytest.raises(SlotTaken):
+        care_plans.book_plan(plan, proposal, ALEX, admin)
+    assert db.session.scalars(select(Appointment).where(Appointment.care_plan_id == plan.id)).all() == []
+    assert db.session.scalars(select(Notification).where(Notification.kind == "care_plan")).all() == []
+    assert audits("booked") == []
+
+
+def test_the_patient_comes_from_the_screenings_earlier_booking(clinic: Clinic, admin: StaffUser) -> None:
+    screening = clinic.screenings["combined"]
+    earlier = AppointmentFactory(screening=screening, service=clinic.physio, therapist=clinic.physiotherapists[1],
+                                 starts_at=NOW + timedelta(days=20))
+    plan = care_plans.create_plan(screening, details(clinic), admin)
+    found = care_plans.earlier_patient(plan)
+    assert found is not None and found.email == earlier.patient.email
