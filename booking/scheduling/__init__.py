@@ -2,7 +2,7 @@
 
 from .model import Interval, Slot, SlotRules, SlotSearchError, TherapistCalendar, WorkingHours
 from .plans import Course, Gap, PartOfDay, PlanProposal, PlanRequest, ProposedVisit, propose_plan
-from .slots import first_available, is_bookable, open_slots
+from .slots import back_to_back, first_available, is_bookable, open_slots
 
 __all__ = [
     "Course", "Gap", "PartOfDay", "PlanProposal", "PlanRequest", "ProposedVisit", "propose_plan",
@@ -12,6 +12,7 @@ __all__ = [
     "SlotSearchError",
     "TherapistCalendar",
     "WorkingHours",
+    "back_to_back",
     "first_available",
     "is_bookable",
     "open_slots",

@@ -32,7 +32,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from .model import Interval, Slot, SlotRules, TherapistCalendar
-from .slots import open_slots
+from .slots import back_to_back, open_slots
 
 PHYSIOTHERAPY = "physiotherapy"
 MASSAGE = "massage"
@@ -240,10 +240,8 @@ class _Planner:
         massages = self.open_by_day(massage.course, days)
         physios = self.open_by_day(physio.course, days)
         for day, slots in self._in_order(days, massages):
-            starts = {slot.starts_at: slot for slot in physios.get(day, ())}
-            for first in slots:
-                second = starts.get(first.ends_at)
-                if second is not None and self.acceptable(first.starts_at, second.ends_at):
+            for first, second in back_to_back(slots, physios.get(day, ()), self.request.tz):
+                if self.acceptable(first.starts_at, second.ends_at):
                     self.pairs += 1
                     self.propose(massage, first, self.pairs)
                     self.propose(physio, second, self.pairs)

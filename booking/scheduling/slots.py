@@ -149,3 +149,14 @@ def is_bookable(calendar: TherapistCalendar, starts_at: datetime, *, duration: t
     fits = any(day.at(shift.start) <= start and start + duration <= day.at(shift.end)
                for shift in prepared.shifts_on(day.date, rules))
     return fits and prepared.blocked.is_free(start, start + request.reach)
+
+
+def back_to_back(first: Sequence[Slot], second: Sequence[Slot], tz: ZoneInfo) -> list[tuple[Slot, Slot]]:
+    """Each slot of ``first`` with the slot of ``second`` that starts right when it ends, the same local day.
+
+    In the order of ``first``; a slot of ``first`` with no such partner is left out.
+    """
+    starts = {slot.starts_at: slot for slot in second}
+    found = ((slot, starts.get(slot.ends_at)) for slot in first)
+    return [(slot, partner) for slot, partner in found if partner is not None
+            and partner.starts_at.astimezone(tz).date() == slot.starts_at.astimezone(tz).date()]
