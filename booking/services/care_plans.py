@@ -160,9 +160,7 @@ def _values(details: PlanDetails) -> dict[str, Any]:
 def create_plan(screening: Screening, details: PlanDetails, by: StaffUser) -> CarePlan:
     """Make the plan of a queued screening (audited "created"); the patient from its earlier booking, if any."""
     details = check_details(details, moment())
-    earlier = db.session.scalar(select(Appointment.patient_id).where(Appointment.screening_id == screening.id)
-                                .order_by(Appointment.created_at).limit(1))
-    plan = CarePlan(screening_id=screening.id, patient_id=earlier, created_by_id=by.id, created_at=moment(),
+    plan = CarePlan(screening_id=screening.id, patient_id=_earlier_patient_id(screening), created_by_id=by.id, created_at=moment(),
                     **_values(details))
     db.session.add(plan)
     db.session.flush()
@@ -214,10 +212,31 @@ def propose(plan: CarePlan, now: datetime | None = None) -> PlanProposal:
         tz=clinic_zone(), rules=rules))
 
 
-def earlier_patient(plan: CarePlan) -> PatientDetails | None:
-    """The patient's details from the screening's earlier booking, or None when there is none."""
-    patient = db.session.get(Patient, plan.patient_id) if plan.patient_id else None
+def _details_of(patient: Patient | None) -> PatientDetails | None:
+    """A stored patient's details as a booking takes them, or None."""
     return None if patient is None else PatientDetails(patient.name, patient.email, patient.phone)
+
+
+def _earlier_patient_id(screening: Screening) -> int | None:
+    """The patient of the screening's first booking, or None when it was never booked."""
+    return db.session.scalar(select(Appointment.patient_id).where(Appointment.screening_id == screening.id)
+                             .order_by(Appointment.created_at).limit(1))
+
+
+def screening_patient(screening: Screening) -> PatientDetails | None:
+    """The details of the patient who booked with this screening before, or None."""
+    patient_id = _earlier_patient_id(screening)
+    return None if patient_id is None else _details_of(db.session.get(Patient, patient_id))
+
+
+def earlier_patient(plan: CarePlan) -> PatientDetails | None:
+    """The plan's patient's details (from the screening's earlier booking or the course), or None."""
+    return _details_of(db.session.get(Patient, plan.patient_id)) if plan.patient_id else None
+
+
+def all_plans() -> list[CarePlan]:
+    """Every plan, the newest first."""
+    return list(db.session.scalars(select(CarePlan).order_by(CarePlan.created_at.desc(), CarePlan.id.desc())))
 
 
 @contextmanager

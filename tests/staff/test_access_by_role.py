@@ -57,6 +57,14 @@ ROUTES: dict[tuple[str, str], tuple[Any, Any, Any, Any, Any]] = {
     ('GET', '/admin/appointments/<uuid:appointment_id>/reschedule'): (LOGIN, LOGIN, 404, 404, 200),
     ('POST', '/admin/appointments/<uuid:appointment_id>/reschedule'): (LOGIN, LOGIN, 404, 404, 200),
     ('GET', '/admin/audit'): (LOGIN, LOGIN, 404, 404, 200),
+    # Care plans: A's visit's screening is not combined and no plan has A's patient's id: 404 even for an admin.
+    ('GET', '/admin/care-plans'): (LOGIN, LOGIN, 404, 404, 200),
+    ('GET', '/admin/care-plans/<int:id>'): (LOGIN, LOGIN, 404, 404, 404),
+    ('POST', '/admin/care-plans/<int:id>'): (LOGIN, LOGIN, 404, 404, 404),
+    ('POST', '/admin/care-plans/<int:id>/book'): (LOGIN, LOGIN, 404, 404, 404),
+    ('GET', '/admin/care-plans/new/<uuid:screening_id>'): (LOGIN, LOGIN, 404, 404, 404),
+    ('POST', '/admin/care-plans/new/<uuid:screening_id>'): (LOGIN, LOGIN, 404, 404, 404),
+    ('POST', '/admin/care-plans/new/<uuid:screening_id>/dismiss'): (LOGIN, LOGIN, 404, 404, 404),
     ('GET', '/admin/book'): (LOGIN, LOGIN, 404, 404, 200),
     ('POST', '/admin/book'): (LOGIN, LOGIN, 404, 404, 200),
     ('GET', '/admin/book/<uuid:screening_id>'): (LOGIN, LOGIN, 404, 404, 200),
@@ -104,6 +112,13 @@ ROUTES: dict[tuple[str, str], tuple[Any, Any, Any, Any, Any]] = {
     ('GET', '/api/v1/therapists'): (200, 200, 200, 200, 200),
     # The patients' pages (and /healthz): a screening id or a manage token in the path is the key, for its holder.
     ('GET', '/book/<uuid:screening_id>'): (200, 200, 200, 200, 200),
+    ('GET', '/book/<uuid:screening_id>/pair'): ('→/book/<id>', '→/book/<id>', '→/book/<id>', '→/book/<id>', '→/book/<id>'),
+    ('GET', '/book/<uuid:screening_id>/pair/details'): ('→/book/<id>', '→/book/<id>', '→/book/<id>', '→/book/<id>', '→/book/<id>'),
+    ('POST', '/book/<uuid:screening_id>/pair/details'): ('→/book/<id>', '→/book/<id>', '→/book/<id>', '→/book/<id>', '→/book/<id>'),
+    ('GET', '/book/<uuid:screening_id>/pair/times'): ('→/book/<id>', '→/book/<id>', '→/book/<id>', '→/book/<id>', '→/book/<id>'),
+    # A back-to-back pair's pages open by its massage visit's token (A's visit has no partner).
+    ('GET', '/book/pair/<token>'): (404, 404, 404, 404, 404),
+    ('GET', '/book/pair/<token>/calendar.ics'): (404, 404, 404, 404, 404),
     ('GET', '/book/<uuid:screening_id>/details'): ('→/book/<id>', '→/book/<id>', '→/book/<id>', '→/book/<id>', '→/book/<id>'),
     ('POST', '/book/<uuid:screening_id>/details'): ('→/book/<id>', '→/book/<id>', '→/book/<id>', '→/book/<id>', '→/book/<id>'),
     ('GET', '/book/<uuid:screening_id>/times'): ('→/book/<id>', '→/book/<id>', '→/book/<id>', '→/book/<id>', '→/book/<id>'),

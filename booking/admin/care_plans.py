@@ -1,0 +1,223 @@
+"""Admins' pages for combined-care plans: the "needs a care plan" queue, making a plan, its course, booking it."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+from wtforms import BooleanField, DateField, EmailField, SelectField, StringField, TelField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length
+
+from booking.admin import bp
+from booking.admin.forms import InputGiven, WholeNumberField, listed_choice
+from booking.forms import ClinicForm
+from booking.models import CarePlan, CarePlanStatus, Screening
+from booking.scheduling.plans import MASSAGE, PHYSIOTHERAPY
+from booking.services import audit, care_plans
+from booking.services.booking import InvalidBooking, PatientDetails, SlotTaken
+from booking.services.care_plans import InvalidPlan, PlanDetails
+from booking.services.catalog import active_services, active_therapists
+from booking.staff.access import staff_required
+from booking.validators import EMAIL_LENGTH, NAME_LENGTH, PHONE_LENGTH, stripped
+
+GOALS_LENGTH = 2000
+STATUS_CHOICES = [SelectChoice(status.value, status.value.capitalize()) for status in CarePlanStatus]
+
+
+def _number(label: str, what: str) -> WholeNumberField:
+    """A required whole number of the plan (its range is the service's to check)."""
+    return WholeNumberField(label, what, validators=[InputGiven(f"Enter {what}.")])
+
+
+class PlanForm(ClinicForm):
+    """A plan's therapists, services, goals, sessions, cadences, tolerance, pairing and start date."""
+
+    physiotherapist_id = SelectField("Physiotherapist", validate_choice=False,
+                                     validators=[listed_choice("Choose one of our physiotherapists.")])
+    physio_service_id = SelectField("Physiotherapy service", validate_choice=False,
+                                    validators=[listed_choice("Choose one of our physiotherapy services.")])
+    massage_therapist_id = SelectField("Massage therapist", validate_choice=False,
+                                       validators=[listed_choice("Choose one of our massage therapists.")])
+    massage_service_id = SelectField("Massage service", validate_choice=False,
+                                     validators=[listed_choice("Choose one of our massage services.")])
+    goals = TextAreaField("Goals, in plain words", filters=[stripped],
+                          validators=[DataRequired("Write the plan's goals in plain words."),
+                                      Length(max=GOALS_LENGTH, message=f"Keep the goals under {GOALS_LENGTH} characters.")])
+    physio_sessions = _number("Physiotherapy sessions", "the number of physiotherapy sessions")
+    physio_cadence_days = _number("Days between physiotherapy sessions", "the physiotherapy cadence in days")
+    massage_sessions = _number("Massage sessions", "the number of massage sessions")
+    massage_cadence_days = _number("Days between massage sessions", "the massage cadence in days")
+    tolerance_days = _number("Tolerance in days", "the tolerance in days")
+    back_to_back = BooleanField("Massage right before physiotherapy on the same day")
+    starts_on = DateField("Start date", validators=[InputGiven("Enter the start date, like 2026-12-02.")])
+
+    def offer(self) -> PlanForm:
+        """Fill the choices with the active therapists and services of each kind; returns the form."""
+        for field, kind in ((self.physiotherapist_id, PHYSIOTHERAPY), (self.massage_therapist_id, MASSAGE)):
+            field.choices = [SelectChoice(str(therapist.id), therapist.name) for therapist in active_therapists(kind)]
+        for field, kind in ((self.physio_service_id, PHYSIOTHERAPY), (self.massage_service_id, MASSAGE)):
+            field.choices = [SelectChoice(str(service.id), service.name) for service in active_services()
+                             if service.therapy_type == kind]
+        return self
+
+    def details(self) -> PlanDetails:
+        """The validated form as the service takes it."""
+        return PlanDetails(**{name: int(getattr(self, name).data) for name in (
+            "physiotherapist_id", "massage_therapist_id", "physio_service_id", "massage_service_id",
+            "physio_sessions", "physio_cadence_days", "massage_sessions", "massage_cadence_days", "tolerance_days")},
+            goals=self.goals.data, back_to_back=self.back_to_back.data, starts_on=self.starts_on.data)
+
+    def refused(self, refusal: InvalidPlan) -> None:
+        """Show the service's refusal on the fields it names."""
+        for name, message in refusal.errors.items():
+            getattr(self, name).errors = [message]
+
+
+class ChangePlanForm(PlanForm):
+    """A plan's terms and its status."""
+
+    status = SelectField("Status", choices=STATUS_CHOICES, validate_choice=False,
+                         validators=[listed_choice("Choose active, paused, completed or cancelled.")])
+
+
+class DismissForm(ClinicForm):
+    """Why a combined screening needs no plan."""
+
+    reason = StringField("Reason", filters=[stripped], validators=[
+        DataRequired("Say why this screening needs no care plan."),
+        Length(max=care_plans.REASON_LENGTH, message=f"Keep the reason under {care_plans.REASON_LENGTH} characters.")])
+
+
+class BookCourseForm(ClinicForm):
+    """The patient's details, when no earlier booking gives them."""
+
+    name = StringField("Patient's full name", filters=[stripped], validators=[Length(max=NAME_LENGTH)])
+    email = EmailField("Patient's email", filters=[stripped], validators=[Length(max=EMAIL_LENGTH)])
+    phone = TelField("Patient's phone", filters=[stripped], validators=[Length(max=PHONE_LENGTH)])
+
+
+def _queued(screening_id: object) -> Screening:
+    """The screening if it is waiting for a plan, or 404."""
+    screening = care_plans.queued_screening(screening_id)
+    if screening is None:
+        abort(404)
+    return screening
+
+
+def _plan(plan_id: int) -> CarePlan:
+    """The plan, or 404."""
+    plan = care_plans.find_plan(plan_id)
+    if plan is None:
+        abort(404)
+    return plan
+
+
+def _new_page(screening: Screening, form: PlanForm | None = None, dismiss_form: DismissForm | None = None) -> str:
+    """The "make a plan" page of a queued screening, with its dismiss form."""
+    return render_template("staff/admin/care_plans_new.html", screening=screening,
+                           form=form or PlanForm(formdata=None, back_to_back=True, tolerance_days=1).offer(),
+                           dismiss_form=dismiss_form or DismissForm(formdata=None),
+                           patient=care_plans.screening_patient(screening))
+
+
+def _plan_page(plan: CarePlan, form: ChangePlanForm | None = None, book_form: BookCourseForm | None = None,
+               problem: str | None = None) -> str:
+    """A plan's page: its terms (a form to change them), its booked visits or its proposed course."""
+    visits = care_plans.booked_visits(plan)
+    audit.viewed("care_plan", plan.id)
+    return render_template("staff/admin/care_plans_plan.html", plan=plan, visits=visits,
+                           proposal=None if visits else care_plans.propose(plan),
+                           form=form or ChangePlanForm(formdata=None, obj=plan).offer(),
+                           book_form=book_form or BookCourseForm(formdata=None),
+                           patient=care_plans.earlier_patient(plan), problem=problem)
+
+
+@bp.route("/care-plans", endpoint="care_plans")
+@staff_required("admin")
+def care_plans_queue() -> str:
+    """The combined screenings that need a care plan, and the plans made."""
+    waiting = care_plans.queue()
+    audit.viewed("care_plan_queue", None, f"{len(waiting)} screenings waiting")
+    return render_template("staff/admin/care_plans.html", waiting=waiting, plans=care_plans.all_plans(),
+                           patients={screening.id: care_plans.screening_patient(screening) for screening in waiting})
+
+
+@bp.route("/care-plans/new/<uuid:screening_id>", methods=["GET", "POST"])
+@staff_required("admin")
+def new_care_plan(screening_id: object) -> str | Response:
+    """Make a plan for a queued combined screening."""
+    screening = _queued(screening_id)
+    form = PlanForm().offer()
+    if form.validate_on_submit():
+        try:
+            plan = care_plans.create_plan(screening, form.details(), current_user)
+        except InvalidPlan as refusal:
+            form.refused(refusal)
+        else:
+            flash("The plan was made. Check its proposed course, then book it.")
+            return redirect(url_for(".care_plan", id=plan.id), code=303)
+    return _new_page(screening, form=form)
+
+
+@bp.route("/care-plans/new/<uuid:screening_id>/dismiss", methods=["POST"])
+@staff_required("admin")
+def dismiss_care_plan(screening_id: object) -> str | Response:
+    """Take a queued screening off the queue with a reason."""
+    screening = _queued(screening_id)
+    form = DismissForm()
+    if form.validate_on_submit():
+        try:
+            care_plans.dismiss(screening, form.reason.data, current_user)
+        except InvalidPlan as refusal:
+            form.reason.errors = [refusal.errors["reason"]]
+        else:
+            flash("The screening was taken off the queue.")
+            return redirect(url_for(".care_plans"), code=303)
+    return _new_page(screening, dismiss_form=form)
+
+
+@bp.route("/care-plans/<int:id>", methods=["GET", "POST"])
+@staff_required("admin")
+def care_plan(id: int) -> str | Response:  # noqa: A002 (the access test's name for a record's id)
+    """A plan: change its terms and status; see its proposed course or its visits."""
+    plan = _plan(id)
+    form = ChangePlanForm().offer()
+    if form.validate_on_submit():
+        try:
+            care_plans.change_plan(plan, form.details(), form.status.data, current_user)
+        except InvalidPlan as refusal:
+            form.refused(refusal)
+        else:
+            flash("The plan was changed.")
+            return redirect(url_for(".care_plan", id=plan.id), code=303)
+    return _plan_page(plan, form=form)
+
+
+@bp.route("/care-plans/<int:id>/book", methods=["POST"])
+@staff_required("admin")
+def book_care_plan(id: int) -> str | Response:  # noqa: A002
+    """Book the whole proposed course at once: every visit or none."""
+    plan = _plan(id)
+    form = BookCourseForm()
+    if not form.validate_on_submit():
+        return _plan_page(plan, book_form=form)
+    patient = care_plans.earlier_patient(plan) or PatientDetails(form.name.data or "", form.email.data or "",
+                                                                 form.phone.data or "")
+    try:
+        booked = care_plans.book_plan(plan, care_plans.propose(plan), patient, current_user)
+    except InvalidBooking as refusal:
+        for name, message in refusal.errors.items():
+            field = getattr(form, name.removeprefix("patient."), None)
+            if field is not None:
+                field.errors = [message]
+        problem = next((message for name, message in refusal.errors.items() if not name.startswith("patient.")),
+                       None)
+        return _plan_page(plan, book_form=form, problem=problem)
+    except SlotTaken as taken:
+        return _plan_page(plan, book_form=form, problem=f"{taken.message} Nothing was booked: the course below "
+                                                        "is proposed again from the calendars as they are now.")
+    except InvalidPlan as refusal:
+        return _plan_page(plan, book_form=form, problem=refusal.errors["course"])
+    flash(f"The whole course is booked: {len(booked)} visits.")
+    return redirect(url_for(".care_plan", id=plan.id), code=303)

@@ -1,0 +1,145 @@
+"""/admin/care-plans: the queue, dismissing, making a plan, its proposed course and booking it in one step."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import time_machine
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+
+from booking.extensions import db
+from booking.models import Appointment, AuditEvent, CarePlan, CarePlanDismissal, Notification
+from tests.factories import Clinic, StaffUserFactory, local, small_clinic
+from tests.staff.conftest import signed_in
+
+NOW = local(2026, 11, 30, 8)  # a Monday morning
+PATIENT = {"name": "Alex Morgan", "email": "alex@example.com", "phone": "403-555-0101"}
+
+
+@pytest.fixture
+def clinic(app: Flask) -> Iterator[Clinic]:
+    """A small clinic with a screening of each kind, at NOW."""
+    with time_machine.travel(NOW, tick=False):
+        yield small_clinic()
+
+
+@pytest.fixture
+def admin(client: FlaskClient, clinic: Clinic) -> FlaskClient:
+    """The client, signed in as an admin."""
+    return signed_in(client, StaffUserFactory(admin=True))
+
+
+def plan_form(clinic: Clinic, **changes: str) -> dict[str, Any]:
+    """Three weekly back-to-back pairs from Wednesday, as the form posts them."""
+    return {"physiotherapist_id": str(clinic.physiotherapists[0].id), "physio_service_id": str(clinic.physio.id),
+            "massage_therapist_id": str(clinic.massage_therapists[0].id), "massage_service_id": str(clinic.massage.id),
+            "goals": "Walk without a limp", "physio_sessions": "3", "physio_cadence_days": "7",
+            "massage_sessions": "3", "massage_cadence_days": "7", "tolerance_days": "1", "back_to_back": "y",
+            "starts_on": "2026-12-02", **changes}
+
+
+def new_url(clinic: Clinic) -> str:
+    """The "make a plan" page of the clinic's combined screening."""
+    return f"/admin/care-plans/new/{clinic.screenings['combined'].id}"
+
+
+def made_plan(admin: FlaskClient, clinic: Clinic) -> CarePlan:
+    """Make the plan through the form; the stored plan."""
+    response = admin.post(new_url(clinic), data=plan_form(clinic))
+    assert response.status_code == 303
+    plan = db.session.scalars(select(CarePlan)).one()
+    assert response.headers["Location"] == f"/admin/care-plans/{plan.id}"
+    return plan
+
+
+def count(model: type[Any]) -> int:
+    """How many rows a table has."""
+    return db.session.scalar(select(func.count()).select_from(model)) or 0
+
+
+def test_the_queue_lists_only_combined_screenings_and_is_in_the_admin_navigation(admin: FlaskClient,
+                                                                                  clinic: Clinic) -> None:
+    page = admin.get("/admin/care-plans").get_data(as_text=True)
+    assert '<a href="/admin/care-plans" aria-current="page">Care plans</a>' in page
+    assert new_url(clinic) in page
+    assert str(clinic.screenings["physiotherapy"].id) not in page
+    assert admin.get(f"/admin/care-plans/new/{clinic.screenings['massage'].id}").status_code == 404
+
+
+def test_dismissing_needs_a_reason_and_takes_the_screening_off_the_queue(admin: FlaskClient, clinic: Clinic) -> None:
+    refused = admin.post(f"{new_url(clinic)}/dismiss", data={"reason": "   "})
+    assert refused.status_code == 200
+    assert "Say why this screening needs no care plan." in refused.get_data(as_text=True)
+    assert count(CarePlanDismissal) == 0
+    done = admin.post(f"{new_url(clinic)}/dismiss", data={"reason": "Chose physiotherapy only"})
+    assert done.status_code == 303
+    assert new_url(clinic) not in admin.get("/admin/care-plans").get_data(as_text=True)
+    assert admin.get(new_url(clinic)).status_code == 404
+
+
+def test_a_wrong_plan_is_shown_again_with_what_was_typed(admin: FlaskClient, clinic: Clinic) -> None:
+    response = admin.post(new_url(clinic), data=plan_form(clinic, tolerance_days="9", physio_sessions="two",
+                                                          goals="Run a 5k again"))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Enter the number of physiotherapy sessions as a whole number, like 60." in page
+    assert "Run a 5k again" in page and 'value="9"' in page
+    assert count(CarePlan) == 0
+
+
+def test_a_plan_shows_its_proposed_back_to_back_course_and_its_viewing_is_audited(admin: FlaskClient,
+                                                                                 clinic: Clinic) -> None:
+    plan = made_plan(admin, clinic)
+    page = admin.get(f"/admin/care-plans/{plan.id}").get_data(as_text=True)
+    assert page.count("(back to back)") == 6
+    assert "Book the whole course (6 visits)" in page
+    actions = db.session.scalars(select(AuditEvent.action).where(AuditEvent.subject_type == "care_plan")).all()
+    assert actions == ["created", "viewed"]
+
+
+def test_booking_the_whole_course_books_every_visit_in_one_post(admin: FlaskClient, clinic: Clinic) -> None:
+    plan = made_plan(admin, clinic)
+    response = admin.post(f"/admin/care-plans/{plan.id}/book", data=PATIENT)
+    assert response.status_code == 303
+    visits = db.session.scalars(select(Appointment)).all()
+    assert len(visits) == 6 and {visit.care_plan_id for visit in visits} == {plan.id}
+    assert count(Notification) > 0
+    page = admin.get(f"/admin/care-plans/{plan.id}").get_data(as_text=True)
+    assert "Booked visits" in page and "Book the whole course" not in page
+
+
+def test_wrong_patient_details_book_nothing_and_keep_what_was_typed(admin: FlaskClient, clinic: Clinic) -> None:
+    plan = made_plan(admin, clinic)
+    response = admin.post(f"/admin/care-plans/{plan.id}/book", data={**PATIENT, "email": "alex@"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Alex Morgan" in page and 'value="alex@"' in page
+    assert count(Appointment) == 0
+    assert count(Notification) == 0
+
+
+def test_changing_a_plan_is_audited(admin: FlaskClient, clinic: Clinic) -> None:
+    plan = made_plan(admin, clinic)
+    response = admin.post(f"/admin/care-plans/{plan.id}", data={**plan_form(clinic, physio_sessions="4"),
+                                                                 "status": "paused"})
+    assert response.status_code == 303
+    db.session.refresh(plan)
+    assert (plan.physio_sessions, plan.status) == (4, "paused")
+    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "changed")) is not None
+
+
+def test_a_therapist_gets_404_on_every_care_plan_page(client: FlaskClient, clinic: Clinic) -> None:
+    plan = made_plan(signed_in(client, StaffUserFactory(admin=True)), clinic)
+    signed_in(client, StaffUserFactory(therapist=clinic.physiotherapists[0]))
+    for url in ("/admin/care-plans", new_url(clinic), f"/admin/care-plans/{plan.id}"):
+        assert client.get(url).status_code == 404, url
+    assert client.post(f"/admin/care-plans/{plan.id}", data={**plan_form(clinic), "status": "cancelled"}
+                       ).status_code == 404
+    assert client.post(f"/admin/care-plans/{plan.id}/book", data=PATIENT).status_code == 404
+    assert client.post(f"{new_url(clinic)}/dismiss", data={"reason": "No"}).status_code == 404
+    assert count(Appointment) == 0 and count(CarePlanDismissal) == 0
+    assert db.session.get(CarePlan, plan.id).status == "active"
