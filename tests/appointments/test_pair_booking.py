@@ -175,3 +175,20 @@ def test_the_confirmation_of_a_pair_with_a_visit_cancelled_leads_to_the_visit(cl
     response = client.get(confirmation.headers["Location"])
     assert response.status_code == 302
     assert response.headers["Location"].endswith(f"/book/manage/{derive_manage_token(massage.id)}")
+
+
+def test_first_available_for_both_books_a_free_therapist_of_each_kind(client: FlaskClient, clinic: Clinic) -> None:
+    start = local(2026, 10, 30, 11)
+    AppointmentFactory(service=clinic.physio, therapist=clinic.physiotherapists[0], starts_at=start + HOUR)
+    db.session.commit()
+    query = {**choice(clinic), "massage_therapist": "any", "physio_therapist": "any"}
+    page = client.get(pair_url(clinic, "/times"), query_string={**query, "date": FRIDAY}).get_data(as_text=True)
+    assert utc(start) in [value for value, _ in slot_buttons(page)]  # the other physiotherapist is free at noon
+    details = client.get(pair_url(clinic, "/details"), query_string={**query, "start": utc(start)})
+    text = details.get_data(as_text=True)
+    fields = {name: input_value(text, name) or "" for name in (
+        "service", "physio", "massage_therapist", "physio_therapist", "starts_at", "idempotency_key")}
+    assert client.post(pair_url(clinic, "/details"), data={**fields, **PATIENT}).status_code == 303
+    massage, physio = (visit for visit in appointments() if visit.patient.name == PATIENT["name"])
+    assert physio.therapist_id == clinic.physiotherapists[1].id
+    assert physio.starts_at == massage.ends_at
