@@ -20,23 +20,22 @@ from wtforms import HiddenField, RadioField
 
 from booking.appointments.forms import (FIRST_AVAILABLE, DayForm, DetailsForm, QueryForm, format_start,
                                         parse_start, show_booking_errors)
-from booking.appointments.picker import (DAY_AND_TIME_LABEL, TIME_LABEL, DayChoice, DayView, TimeChoice,
-                                         _periods)
+from booking.appointments.picker import DAY_AND_TIME_LABEL, TIME_LABEL, DayChoice, DayView, TimeChoice, periods
 from booking.appointments.views import bp
 from booking.calendar import ics_for
-from booking.clinic import clinic_zone
+from booking.clinic import clinic_zone, local_time
 from booking.extensions import db, limiter
 from booking.limits import booking_limit, read_limit
 from booking.links import absolute_url
 from booking.models import Appointment, AppointmentStatus, Screening, Service, Therapist
 from booking.models.base import utcnow
-from booking.scheduling import SlotSearchError, back_to_back
-from booking.services.availability import bookable_days, search_slots
+from booking.scheduling import SlotSearchError
+from booking.services.availability import bookable_days, search_pairs
 from booking.services.booking import (BookingError, CourseRequest, InvalidBooking, PatientDetails, SlotTaken,
                                       VisitRequest, book_course, find_for_manage, manage_token)
 from booking.services.catalog import active_therapists, services_for
 from booking.services.screenings import get_screening
-from booking.templating import local_time, price, service_title
+from booking.templating import price, service_title
 
 MASSAGE, PHYSIOTHERAPY = "massage", "physiotherapy"
 COMING_DAYS = 7
@@ -136,9 +135,9 @@ def _read_choice(screening: Screening, values: dict[str, str]) -> tuple[PairForm
 
 def pair_slots(choice: PairChoice, date_from: date, date_to: date) -> list[tuple[datetime, datetime]]:
     """The pair times between two local days: (massage start, physiotherapy start), both therapists free."""
-    massages = search_slots(choice.massage, date_from, date_to, therapist_id=_therapist_id(choice.massage_therapist))
-    physios = search_slots(choice.physio, date_from, date_to, therapist_id=_therapist_id(choice.physio_therapist))
-    return [(first.starts_at, second.starts_at) for first, second in back_to_back(massages, physios, clinic_zone())]
+    return search_pairs(choice.massage, choice.physio, date_from, date_to,
+                        first_therapist_id=_therapist_id(choice.massage_therapist),
+                        second_therapist_id=_therapist_id(choice.physio_therapist))
 
 
 def _pair_label(massage_start: datetime, physio_start: datetime, label: str = TIME_LABEL) -> str:
@@ -174,7 +173,7 @@ def pair_day_view(choice: PairChoice, requested: date | None, link: Callable[[da
         view.previous_url = link(view.day - timedelta(days=1))
     if view.day < last:
         view.next_url = link(view.day + timedelta(days=1))
-    view.periods = _periods(_choices([pair for pair in pairs if pair[0].astimezone(zone).date() == view.day]))
+    view.periods = periods(_choices([pair for pair in pairs if pair[0].astimezone(zone).date() == view.day]))
     days = [strip_start + timedelta(days=n) for n in range((strip_end - strip_start).days + 1)]
     view.coming = [DayChoice(day, link(day), day in open_days) for day in days if day >= view.day]
     later = [day for day in open_days if day > view.day]

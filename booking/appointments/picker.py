@@ -69,7 +69,7 @@ def time_choices(slots: Iterable[Slot], label: str = TIME_LABEL) -> list[TimeCho
             for start in starts]
 
 
-def _periods(choices: list[TimeChoice]) -> list[tuple[str, list[TimeChoice]]]:
+def periods(choices: list[TimeChoice]) -> list[tuple[str, list[TimeChoice]]]:
     """Group times into morning, afternoon and evening, leaving out empty groups."""
     bounds = [start for _, start in PERIODS[1:]] + [24]
     grouped = [(name, [c for c in choices if start <= c.hour < end])
@@ -121,7 +121,7 @@ def day_view(service: Service, requested: date | None, *, therapist_id: int | No
         return view
     zone = clinic_zone()
     open_days = {slot.starts_at.astimezone(zone).date() for slot in slots}
-    view.periods = _periods(time_choices(s for s in slots if s.starts_at.astimezone(zone).date() == view.day))
+    view.periods = periods(time_choices(s for s in slots if s.starts_at.astimezone(zone).date() == view.day))
     days = [view.day + timedelta(days=n) for n in range((strip_end - view.day).days + 1)]
     view.coming = [DayChoice(day, link(day), day in open_days) for day in days]
     later = sorted(day for day in open_days if day > view.day)

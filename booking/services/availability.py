@@ -217,3 +217,14 @@ def nearby_slots(service: Service, starts_at: datetime, *, therapist_id: int | N
                       key=lambda slot: abs(slot.starts_at - starts_at))
     later = [slot for slot in slots if slot.starts_at.astimezone(zone).date() > day]
     return (same_day + later)[:limit]
+
+
+def search_pairs(first: Service, second: Service, date_from: date, date_to: date, *,
+                 first_therapist_id: int | None, second_therapist_id: int | None) -> list[tuple[datetime, datetime]]:
+    """Back-to-back times between two local days: (first start, second start), the second starting as the first ends.
+
+    Each therapist may be None for the first available of their kind; both are free for their visit.
+    """
+    firsts = search_slots(first, date_from, date_to, therapist_id=first_therapist_id)
+    seconds = search_slots(second, date_from, date_to, therapist_id=second_therapist_id)
+    return [(one.starts_at, two.starts_at) for one, two in scheduling.back_to_back(firsts, seconds, clinic_zone())]
