@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
-from wtforms import BooleanField, DateField, EmailField, SelectField, StringField, TelField, TextAreaField
+from wtforms import BooleanField, DateField, EmailField, HiddenField, SelectField, StringField, TelField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
@@ -90,8 +90,9 @@ class DismissForm(ClinicForm):
 
 
 class BookCourseForm(ClinicForm):
-    """The patient's details, when no earlier booking gives them."""
+    """The course shown (its digest) and the patient's details, when no earlier booking gives them."""
 
+    course = HiddenField()
     name = StringField("Patient's full name", filters=[stripped], validators=[Length(max=NAME_LENGTH)])
     email = EmailField("Patient's email", filters=[stripped], validators=[Length(max=EMAIL_LENGTH)])
     phone = TelField("Patient's phone", filters=[stripped], validators=[Length(max=PHONE_LENGTH)])
@@ -125,11 +126,13 @@ def _plan_page(plan: CarePlan, form: ChangePlanForm | None = None, book_form: Bo
                problem: str | None = None) -> str:
     """A plan's page: its terms (a form to change them), its booked visits or its proposed course."""
     visits = care_plans.booked_visits(plan)
+    proposal = None if visits else care_plans.propose(plan)
+    book_form = book_form or BookCourseForm(formdata=None)
+    if proposal is not None:
+        book_form.course.data = care_plans.course_digest(proposal)
     audit.viewed("care_plan", plan.id)
-    return render_template("staff/admin/care_plans_plan.html", plan=plan, visits=visits,
-                           proposal=None if visits else care_plans.propose(plan),
-                           form=form or ChangePlanForm(formdata=None, obj=plan).offer(),
-                           book_form=book_form or BookCourseForm(formdata=None),
+    return render_template("staff/admin/care_plans_plan.html", plan=plan, visits=visits, proposal=proposal,
+                           form=form or ChangePlanForm(formdata=None, obj=plan).offer(), book_form=book_form,
                            patient=care_plans.earlier_patient(plan), problem=problem)
 
 
@@ -204,8 +207,13 @@ def book_care_plan(id: int) -> str | Response:  # noqa: A002
         return _plan_page(plan, book_form=form)
     patient = care_plans.earlier_patient(plan) or PatientDetails(form.name.data or "", form.email.data or "",
                                                                  form.phone.data or "")
+    proposal = care_plans.propose(plan)
+    if form.course.data != care_plans.course_digest(proposal):
+        return _plan_page(plan, book_form=form, problem="The proposed course changed since the page was shown "
+                                                        "(a time was taken or the plan changed). Nothing was booked: "
+                                                        "check the course below and book it again.")
     try:
-        booked = care_plans.book_plan(plan, care_plans.propose(plan), patient, current_user)
+        booked = care_plans.book_plan(plan, proposal, patient, current_user)
     except InvalidBooking as refusal:
         for name, message in refusal.errors.items():
             field = getattr(form, name.removeprefix("patient."), None)

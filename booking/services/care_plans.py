@@ -8,6 +8,8 @@ visit's ``care_plan_id`` are written in that booking's own transaction.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, fields
@@ -110,7 +112,7 @@ def _service_problem(service_id: int, therapy_type: str) -> str | None:
     return None
 
 
-def _range_problems(details: PlanDetails, today: date) -> dict[str, str]:
+def _range_problems(details: PlanDetails, today: date, last_day: date) -> dict[str, str]:
     """The numbers' and the start date's problems, by field."""
     errors: dict[str, str] = {}
     for name in ("physio_sessions", "massage_sessions"):
@@ -132,6 +134,9 @@ def _range_problems(details: PlanDetails, today: date) -> dict[str, str]:
                                     "shorter than each cadence.")
     if details.starts_on < today:
         errors["starts_on"] = "Choose a start date from today on."
+    elif details.starts_on > last_day:
+        errors["starts_on"] = (f"Choose a start date up to {last_day.isoformat()}: we take bookings "
+                               f"{availability.slot_rules().horizon_days} days ahead.")
     if not details.goals.strip():
         errors["goals"] = "Write the plan's goals in plain words."
     return errors
@@ -139,7 +144,7 @@ def _range_problems(details: PlanDetails, today: date) -> dict[str, str]:
 
 def check_details(details: PlanDetails, now: datetime) -> PlanDetails:
     """The details with the goals tidied; raises InvalidPlan naming every field's problem."""
-    errors = _range_problems(details, now.astimezone(clinic_zone()).date())
+    errors = _range_problems(details, *availability.bookable_days(now))
     for field, problem in (
             ("physiotherapist_id", _therapist_problem(details.physiotherapist_id, PHYSIOTHERAPY)),
             ("massage_therapist_id", _therapist_problem(details.massage_therapist_id, MASSAGE)),
@@ -227,6 +232,12 @@ def screening_patient(screening: Screening) -> PatientDetails | None:
     """The details of the patient who booked with this screening before, or None."""
     patient_id = _earlier_patient_id(screening)
     return None if patient_id is None else _details_of(db.session.get(Patient, patient_id))
+
+
+def course_digest(proposal: PlanProposal) -> str:
+    """A digest of the proposed visits (kind, therapist, start): a booking must be of the course shown."""
+    visits = [[visit.discipline, visit.therapist_id, visit.starts_at.isoformat()] for visit in proposal.visits]
+    return hashlib.sha256(json.dumps(visits).encode()).hexdigest()
 
 
 def earlier_patient(plan: CarePlan) -> PatientDetails | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+import re
 from typing import Any
 
 import pytest
@@ -12,9 +13,11 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from booking.extensions import db
-from booking.models import Appointment, AuditEvent, CarePlan, CarePlanDismissal, Notification
-from tests.factories import Clinic, StaffUserFactory, local, small_clinic
+from booking.models import Appointment, AuditEvent, CarePlan, CarePlanDismissal, Notification, Therapist
+from booking.services import care_plans
+from tests.factories import AppointmentFactory, Clinic, StaffUserFactory, local, small_clinic
 from tests.staff.conftest import signed_in
+from tests.test_hostile_input import HOSTILE_PATH, HOSTILE_TEXT
 
 NOW = local(2026, 11, 30, 8)  # a Monday morning
 PATIENT = {"name": "Alex Morgan", "email": "alex@example.com", "phone": "403-555-0101"}
@@ -54,6 +57,14 @@ def made_plan(admin: FlaskClient, clinic: Clinic) -> CarePlan:
     plan = db.session.scalars(select(CarePlan)).one()
     assert response.headers["Location"] == f"/admin/care-plans/{plan.id}"
     return plan
+
+
+def shown_course(admin: FlaskClient, plan: CarePlan) -> dict[str, str]:
+    """The plan page's book form: the digest of the course it shows, with the patient's details."""
+    page = admin.get(f"/admin/care-plans/{plan.id}").get_data(as_text=True)
+    found = re.search(r'name="course" type="hidden" value="([0-9a-f]+)"', page)
+    assert found is not None
+    return {**PATIENT, "course": found.group(1)}
 
 
 def count(model: type[Any]) -> int:
@@ -103,7 +114,7 @@ def test_a_plan_shows_its_proposed_back_to_back_course_and_its_viewing_is_audite
 
 def test_booking_the_whole_course_books_every_visit_in_one_post(admin: FlaskClient, clinic: Clinic) -> None:
     plan = made_plan(admin, clinic)
-    response = admin.post(f"/admin/care-plans/{plan.id}/book", data=PATIENT)
+    response = admin.post(f"/admin/care-plans/{plan.id}/book", data=shown_course(admin, plan))
     assert response.status_code == 303
     visits = db.session.scalars(select(Appointment)).all()
     assert len(visits) == 6 and {visit.care_plan_id for visit in visits} == {plan.id}
@@ -114,11 +125,24 @@ def test_booking_the_whole_course_books_every_visit_in_one_post(admin: FlaskClie
 
 def test_wrong_patient_details_book_nothing_and_keep_what_was_typed(admin: FlaskClient, clinic: Clinic) -> None:
     plan = made_plan(admin, clinic)
-    response = admin.post(f"/admin/care-plans/{plan.id}/book", data={**PATIENT, "email": "alex@"})
+    response = admin.post(f"/admin/care-plans/{plan.id}/book", data={**shown_course(admin, plan), "email": "alex@"})
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "Alex Morgan" in page and 'value="alex@"' in page
     assert count(Appointment) == 0
+    assert count(Notification) == 0
+
+
+def test_a_course_that_changed_since_it_was_shown_books_nothing(admin: FlaskClient, clinic: Clinic) -> None:
+    plan = made_plan(admin, clinic)
+    shown = shown_course(admin, plan)
+    first = care_plans.propose(plan).visits[0]
+    AppointmentFactory(therapist=db.session.get(Therapist, first.therapist_id), service=clinic.massage,
+                       starts_at=first.starts_at)
+    response = admin.post(f"/admin/care-plans/{plan.id}/book", data=shown)
+    assert response.status_code == 200
+    assert "The proposed course changed since the page was shown" in response.get_data(as_text=True)
+    assert db.session.scalars(select(Appointment).where(Appointment.care_plan_id == plan.id)).all() == []
     assert count(Notification) == 0
 
 
@@ -143,3 +167,18 @@ def test_a_therapist_gets_404_on_every_care_plan_page(client: FlaskClient, clini
     assert client.post(f"{new_url(clinic)}/dismiss", data={"reason": "No"}).status_code == 404
     assert count(Appointment) == 0 and count(CarePlanDismissal) == 0
     assert db.session.get(CarePlan, plan.id).status == "active"
+
+
+def test_no_hostile_value_in_any_care_plan_field_answers_5xx(admin: FlaskClient, clinic: Clinic) -> None:
+    plan = made_plan(admin, clinic)
+    forms = [(new_url(clinic), plan_form(clinic)), (f"{new_url(clinic)}/dismiss", {"reason": "Chose physiotherapy"}),
+             (f"/admin/care-plans/{plan.id}", {**plan_form(clinic), "status": "active"}),
+             (f"/admin/care-plans/{plan.id}/book", {**shown_course(admin, plan), "email": "x"})]
+    for url, valid in forms:
+        for name in valid:
+            for value in HOSTILE_TEXT:
+                response = admin.post(url, data={**valid, name: value})
+                assert response.status_code < 500, (url, name, value)
+    for path in HOSTILE_PATH:
+        assert admin.get(f"/admin/care-plans/{path}").status_code == 404
+        assert admin.get(f"/admin/care-plans/new/{path}").status_code == 404

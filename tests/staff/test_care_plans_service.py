@@ -130,3 +130,9 @@ def test_the_patient_comes_from_the_screenings_earlier_booking(clinic: Clinic, a
     plan = care_plans.create_plan(screening, details(clinic), admin)
     found = care_plans.earlier_patient(plan)
     assert found is not None and found.email == earlier.patient.email
+
+
+def test_a_plan_starts_within_the_booking_horizon(clinic: Clinic, admin: StaffUser) -> None:
+    with pytest.raises(InvalidPlan) as refused:
+        care_plans.create_plan(clinic.screenings["combined"], details(clinic, starts_on=date(9999, 12, 31)), admin)
+    assert refused.value.errors["starts_on"].startswith("Choose a start date up to ")
