@@ -22,7 +22,8 @@ from sqlalchemy.orm import Session
 from booking import scheduling
 from booking.clinic import clinic_zone
 from booking.extensions import db
-from booking.models import Appointment, CarePlan, CarePlanDismissal, Patient, Screening, Service, StaffUser, Therapist
+from booking.models import (Appointment, AuditEvent, CarePlan, CarePlanDismissal, CarePlanStatus, Notification,
+                            Patient, Screening, Service, StaffUser, Therapist)
 from booking.notifications import outbox, relay
 from booking.scheduling.plans import MASSAGE, PHYSIOTHERAPY, Course, PlanProposal, PlanRequest, propose_plan
 from booking.services import audit, availability
@@ -174,16 +175,24 @@ def create_plan(screening: Screening, details: PlanDetails, by: StaffUser) -> Ca
     return plan
 
 
+def _tell_therapists(plan: CarePlan, event_name: str, cause: AuditEvent) -> list[Notification]:
+    """Notices of the plan's event to both its therapists, one occurrence per audited change."""
+    db.session.flush()
+    return outbox.for_care_plan(plan.id, event_name, f"audit-{cause.id}",
+                                [plan.physiotherapist_id, plan.massage_therapist_id], now=cause.at)
+
+
 def change_plan(plan: CarePlan, details: PlanDetails, status: str, by: StaffUser) -> None:
-    """Change a plan's terms and status (audited "changed"); raises InvalidPlan."""
+    """Change a plan's terms and status (audited "changed"), telling both its therapists; raises InvalidPlan."""
     details = check_details(details, moment())
     if status not in ("active", "paused", "completed", "cancelled"):
         raise InvalidPlan({"status": "Choose active, paused, completed or cancelled."})
     for name, value in _values(details).items():
         setattr(plan, name, value)
     plan.status = status
-    audit.record("changed", "care_plan", plan.id, actor=by)
+    notices = _tell_therapists(plan, "plan_changed", audit.record("changed", "care_plan", plan.id, actor=by))
     db.session.commit()
+    relay.hand_over(notices)
 
 
 def find_plan(plan_id: int) -> CarePlan | None:
@@ -278,15 +287,16 @@ def book_plan(plan: CarePlan, proposal: PlanProposal, patient: PatientDetails, b
     now = moment(now)
     if not proposal.visits:
         raise InvalidPlan({"course": "The plan finder proposed no visits: change the plan first."})
+    if plan.status != CarePlanStatus.ACTIVE:
+        raise InvalidPlan({"course": f"This plan is {plan.status}: make it active to book its course."})
     if booked_visits(plan):
         raise InvalidPlan({"course": "This plan's course is already booked."})
     codes = {PHYSIOTHERAPY: plan.physio_service.code, MASSAGE: plan.massage_service.code}
     request = CourseRequest(screening_id=str(plan.screening_id), patient=patient, booked_by=by,
                             visits=tuple(VisitRequest(codes[visit.discipline], visit.therapist_id, visit.starts_at)
                                          for visit in proposal.visits))
-    notices = outbox.for_care_plan(plan.id, "plan_created", f"booked-{now.isoformat()}",
-                                   [plan.physiotherapist_id, plan.massage_therapist_id], now=now)
-    audit.record("booked", "care_plan", plan.id, f"{len(proposal.visits)} visits", actor=by)
+    notices = _tell_therapists(plan, "plan_created",
+                               audit.record("booked", "care_plan", plan.id, f"{len(proposal.visits)} visits", actor=by))
     with _stamped(plan):
         booked = book_course(request, now=now)
     relay.hand_over(notices)

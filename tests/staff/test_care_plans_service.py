@@ -75,6 +75,12 @@ def test_making_and_changing_a_plan_is_audited_without_its_goals(clinic: Clinic,
         ("care_plan", str(plan.id), admin.id)]
     assert [event.subject_id for event in audits("changed")] == [str(plan.id)]
     assert (plan.physio_sessions, plan.status) == (4, "paused")
+    told = db.session.scalars(select(Notification).where(Notification.event == "plan_changed")).all()
+    assert sorted(notice.therapist_id for notice in told) == sorted(
+        [clinic.physiotherapists[0].id, clinic.massage_therapists[0].id])
+    with pytest.raises(InvalidPlan) as refused:
+        care_plans.book_plan(plan, care_plans.propose(plan), ALEX, admin)
+    assert refused.value.errors == {"course": "This plan is paused: make it active to book its course."}
     assert all("limp" not in (event.detail or "") for event in db.session.scalars(select(AuditEvent)))
 
 
