@@ -60,8 +60,8 @@ class Appointment(Base):
     therapist_id: Mapped[int] = mapped_column(ForeignKey("therapists.id"))
     service_id: Mapped[int] = mapped_column(ForeignKey("services.id"))
     screening_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("screenings.id"), index=True)
-    # The combined-care plan this visit belongs to; the care-plan tables and their
-    # foreign key come with the care-plan work.
+    # The combined-care plan (care_plans.id) this visit belongs to. No foreign key in the database:
+    # SQLite could add one only by copying this table, which would drop the no-overlap triggers.
     care_plan_id: Mapped[int | None]
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -3,21 +3,18 @@
 Creating, changing and dismissing are audited; the goals (health information) never
 reach the audit detail, a log line or a notification. A course is booked through
 ``book_course``, all visits or none; the plan's notices to both therapists and each
-visit's ``care_plan_id`` are written in that booking's own transaction.
+visit's ``care_plan_id`` are written in that booking's own transaction (``CourseRequest.also``).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import event, select
-from sqlalchemy.orm import Session
+from sqlalchemy import select
 
 from booking import scheduling
 from booking.clinic import clinic_zone
@@ -259,24 +256,6 @@ def all_plans() -> list[CarePlan]:
     return list(db.session.scalars(select(CarePlan).order_by(CarePlan.created_at.desc(), CarePlan.id.desc())))
 
 
-@contextmanager
-def _stamped(plan: CarePlan) -> Iterator[None]:
-    """While inside, every new visit flushed by the session belongs to the plan."""
-    session = db.session()
-
-    def stamp(flushing: Session, *_: object) -> None:
-        """Set the plan on the visits about to be inserted."""
-        for instance in flushing.new:
-            if isinstance(instance, Appointment):
-                instance.care_plan_id = plan.id
-
-    event.listen(session, "before_flush", stamp)
-    try:
-        yield
-    finally:
-        event.remove(session, "before_flush", stamp)
-
-
 def book_plan(plan: CarePlan, proposal: PlanProposal, patient: PatientDetails, by: StaffUser, *,
               now: datetime | None = None) -> list[Booked]:
     """Book every proposed visit in one transaction, all or none, with the plan's notices to both therapists.
@@ -292,14 +271,17 @@ def book_plan(plan: CarePlan, proposal: PlanProposal, patient: PatientDetails, b
     if booked_visits(plan):
         raise InvalidPlan({"course": "This plan's course is already booked."})
     codes = {PHYSIOTHERAPY: plan.physio_service.code, MASSAGE: plan.massage_service.code}
+
+    def tell_therapists(visits: list[Appointment]) -> list[Notification]:
+        """The plan's audit row and notices, written in the booking's transaction (again on a retry)."""
+        cause = audit.record("booked", "care_plan", plan.id, f"{len(visits)} visits", actor=by)
+        return _tell_therapists(plan, "plan_created", cause)
+
     request = CourseRequest(screening_id=str(plan.screening_id), patient=patient, booked_by=by,
                             visits=tuple(VisitRequest(codes[visit.discipline], visit.therapist_id, visit.starts_at)
-                                         for visit in proposal.visits))
-    notices = _tell_therapists(plan, "plan_created",
-                               audit.record("booked", "care_plan", plan.id, f"{len(proposal.visits)} visits", actor=by))
-    with _stamped(plan):
-        booked = book_course(request, now=now)
-    relay.hand_over(notices)
+                                         for visit in proposal.visits),
+                            care_plan_id=plan.id, also=tell_therapists)
+    booked = book_course(request, now=now)
     plan.patient_id = booked[0].appointment.patient_id
     db.session.commit()
     return booked

@@ -45,14 +45,15 @@ def _replay(request: CourseRequest) -> list[Booked] | None:
     return [Booked(visit, manage_token(visit), replayed=True) for visit in visits]
 
 
-def _appointment(visit: CheckedVisit, therapist_id: int, patient: Patient, screening: Screening) -> Appointment:
+def _appointment(visit: CheckedVisit, therapist_id: int, patient: Patient, screening: Screening,
+                 care_plan_id: int | None) -> Appointment:
     """A new booked visit with this therapist, its manage token's hash stored."""
     appointment_id = uuid.uuid4()
     return Appointment(
         id=appointment_id, patient=patient, therapist_id=therapist_id, service=visit.service, screening=screening,
         starts_at=visit.starts_at, ends_at=visit.ends_at, blocked_until=visit.blocked_until,
         status=AppointmentStatus.BOOKED, manage_token_hash=token_hash(derive_manage_token(appointment_id)),
-        sequence=0)
+        sequence=0, care_plan_id=care_plan_id)
 
 
 def _book_once(request: CourseRequest, now: datetime) -> list[Booked]:
@@ -63,13 +64,14 @@ def _book_once(request: CourseRequest, now: datetime) -> list[Booked]:
     checked = check(request, now)
     therapists = reserve_all(checked.visits, now=now)
     patient = patient_for_booking(checked.patient)
-    appointments = [_appointment(visit, therapist_id, patient, checked.screening)
+    appointments = [_appointment(visit, therapist_id, patient, checked.screening, request.care_plan_id)
                     for visit, therapist_id in zip(checked.visits, therapists, strict=True)]
     if request.idempotency_key:
         appointments[0].idempotency_key = request.idempotency_key
         appointments[0].idempotency_fingerprint = request.fingerprint()
     db.session.add_all(appointments)
-    commit(appointments, "booked", now=now, by_staff=request.booked_by)
+    also = request.also(appointments) if request.also else []
+    commit(appointments, "booked", now=now, by_staff=request.booked_by, also=also)
     return [Booked(appointment, manage_token(appointment), replayed=False) for appointment in appointments]
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from booking.extensions import db
-from booking.models import THERAPY_LABELS, Appointment, Screening, Service, StaffUser, Therapist
+from booking.models import THERAPY_LABELS, Appointment, Notification, Screening, Service, StaffUser, Therapist
 from booking.services import availability
 from booking.services.booking.errors import InvalidBooking, ReferredOut
 from booking.services.catalog import active_service
@@ -57,6 +57,10 @@ class CourseRequest:
     patient: PatientDetails
     idempotency_key: str | None = None
     booked_by: StaffUser | None = None
+    # The care plan the visits belong to, and what else booking them writes in the same transaction
+    # (the plan's notices and audit row): called with the new visits before the commit, on every attempt.
+    care_plan_id: int | None = None
+    also: Callable[[list[Appointment]], list[Notification]] | None = field(default=None, compare=False)
 
     def fingerprint(self) -> str:
         """A digest of every field as sent but the key: a replay must match it exactly.

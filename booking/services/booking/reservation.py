@@ -20,7 +20,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from booking.clinic import local_time
 from booking.extensions import db
-from booking.models import Appointment, Service, StaffUser, Therapist
+from booking.models import Appointment, Notification, Service, StaffUser, Therapist
 from booking.notifications import outbox, relay
 from booking.services import audit, availability
 from booking.services.booking.errors import InvalidBooking, SlotTaken
@@ -124,12 +124,14 @@ def conflict(error: DBAPIError) -> str | None:
 
 
 def commit(appointments: Sequence[Appointment], change: str, *, now: datetime,
-           previous_therapist_id: int | None = None, by_staff: StaffUser | None = None) -> None:
+           previous_therapist_id: int | None = None, by_staff: StaffUser | None = None,
+           also: Sequence[Notification] = ()) -> None:
     """Commit one booking change of these visits with the notifications it causes, then hand those to the worker.
 
     The notifications of every visit are written in the change's own transaction
     (the outbox): all are stored or none; so are the audit rows of a change a staff
-    member made (``by_staff``: "booked", "cancelled" or "rescheduled", one per visit). The objects are not expired
+    member made (``by_staff``: "booked", "cancelled" or "rescheduled", one per visit), and ``also``, the other
+    notifications the caller wrote for it (a care plan's). The objects are not expired
     by this commit: they hold exactly what was just written, and reloading each visit,
     its service, therapist and patient to answer would cost four queries a visit.
     """
@@ -145,6 +147,6 @@ def commit(appointments: Sequence[Appointment], change: str, *, now: datetime,
         session.commit()
         for appointment in appointments:
             logger.info("appointment %s %s", appointment.id, change)
-        relay.hand_over(notices)
+        relay.hand_over([*notices, *also])
     finally:
         session.expire_on_commit = expire_on_commit
