@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -14,12 +16,12 @@ from booking.admin.forms import InputGiven, WholeNumberField, listed_choice
 from booking.forms import ClinicForm
 from booking.models import CarePlan, CarePlanStatus, Screening
 from booking.scheduling.plans import MASSAGE, PHYSIOTHERAPY
-from booking.services import audit, care_plans
+from booking.services import audit, care_plans, plan_work
 from booking.services.booking import InvalidBooking, PatientDetails, SlotTaken
 from booking.services.care_plans import InvalidPlan, PlanDetails
 from booking.services.catalog import active_services, active_therapists
 from booking.staff.access import staff_required
-from booking.validators import EMAIL_LENGTH, NAME_LENGTH, PHONE_LENGTH, stripped
+from booking.validators import EMAIL_LENGTH, KEY_LENGTH, NAME_LENGTH, PHONE_LENGTH, stripped
 
 GOALS_LENGTH = 2000
 STATUS_CHOICES = [SelectChoice(status.value, status.value.capitalize()) for status in CarePlanStatus]
@@ -93,6 +95,8 @@ class BookCourseForm(ClinicForm):
     """The course shown (its digest) and the patient's details, when no earlier booking gives them."""
 
     course = HiddenField()
+    # One key for the whole course: the form sent twice (a double tap, a retry) books it once.
+    idempotency_key = HiddenField(validators=[Length(max=KEY_LENGTH)])
     name = StringField("Patient's full name", filters=[stripped], validators=[Length(max=NAME_LENGTH)])
     email = EmailField("Patient's email", filters=[stripped], validators=[Length(max=EMAIL_LENGTH)])
     phone = TelField("Patient's phone", filters=[stripped], validators=[Length(max=PHONE_LENGTH)])
@@ -125,11 +129,12 @@ def _new_page(screening: Screening, form: PlanForm | None = None, dismiss_form: 
 def _plan_page(plan: CarePlan, form: ChangePlanForm | None = None, book_form: BookCourseForm | None = None,
                problem: str | None = None) -> str:
     """A plan's page: its terms (a form to change them), its booked visits or its proposed course."""
-    visits = care_plans.booked_visits(plan)
+    visits = plan_work.visits_of(plan)
     proposal = None if visits else care_plans.propose(plan)
     book_form = book_form or BookCourseForm(formdata=None)
     if proposal is not None:
         book_form.course.data = care_plans.course_digest(proposal)
+        book_form.idempotency_key.data = book_form.idempotency_key.data or uuid.uuid4().hex
     audit.viewed("care_plan", plan.id)
     return render_template("staff/admin/care_plans_plan.html", plan=plan, visits=visits, proposal=proposal,
                            form=form or ChangePlanForm(formdata=None, obj=plan).offer(), book_form=book_form,
@@ -142,7 +147,7 @@ def care_plans_queue() -> str:
     """The combined screenings that need a care plan, and the plans made."""
     waiting = care_plans.queue()
     audit.viewed("care_plan_queue", None, f"{len(waiting)} screenings waiting")
-    return render_template("staff/admin/care_plans.html", waiting=waiting, plans=care_plans.all_plans(),
+    return render_template("staff/admin/care_plans.html", waiting=waiting, plans=plan_work.plans_of(current_user),
                            patients={screening.id: care_plans.screening_patient(screening) for screening in waiting})
 
 
@@ -205,15 +210,21 @@ def book_care_plan(id: int) -> str | Response:  # noqa: A002
     form = BookCourseForm()
     if not form.validate_on_submit():
         return _plan_page(plan, book_form=form)
+    key = form.idempotency_key.data or None
+    if care_plans.replay(plan, key):
+        flash("The whole course is booked (it was booked when this form was first sent).")
+        return redirect(url_for(".care_plan", id=plan.id), code=303)
     patient = care_plans.earlier_patient(plan) or PatientDetails(form.name.data or "", form.email.data or "",
                                                                  form.phone.data or "")
+    if care_plans.unbookable(plan):
+        return _plan_page(plan, book_form=form, problem=care_plans.unbookable(plan))
     proposal = care_plans.propose(plan)
     if form.course.data != care_plans.course_digest(proposal):
         return _plan_page(plan, book_form=form, problem="The proposed course changed since the page was shown "
                                                         "(a time was taken or the plan changed). Nothing was booked: "
                                                         "check the course below and book it again.")
     try:
-        booked = care_plans.book_plan(plan, proposal, patient, current_user)
+        booked = care_plans.book_plan(plan, proposal, patient, current_user, idempotency_key=key)
     except InvalidBooking as refusal:
         for name, message in refusal.errors.items():
             field = getattr(form, name.removeprefix("patient."), None)

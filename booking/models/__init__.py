@@ -7,7 +7,7 @@ from booking.models.care_plans import CarePlan, CarePlanDismissal, CarePlanStatu
 from booking.models.catalog import THERAPY_LABELS, THERAPY_TYPES, Service
 from booking.models.clinic import ContactMessage
 from booking.models.outbox import Notification, NotificationStatus
-from booking.models.notes import VisitNote
+from booking.models.notes import VisitNote, VisitOutcome
 from booking.models.patient import Patient
 from booking.models.screening import Screening, ScreeningDraft
 from booking.models.settings import ClinicSettings
@@ -29,6 +29,7 @@ __all__ = [
     "StaffSession",
     "StaffUser",
     "VisitNote",
+    "VisitOutcome",
     "AppointmentStatus",
     "ContactMessage",
     "Notification",

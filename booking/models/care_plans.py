@@ -66,6 +66,15 @@ class CarePlan(Base):
     massage_service: Mapped[Service] = relationship(foreign_keys=[massage_service_id])
     created_by: Mapped[StaffUser] = relationship()
 
+    @property
+    def therapist_ids(self) -> list[int]:
+        """Both therapists of the plan: the physiotherapist, then the massage therapist."""
+        return [self.physiotherapist_id, self.massage_therapist_id]
+
+    def other_therapist_id(self, therapist_id: int) -> int:
+        """The plan's therapist who is not ``therapist_id``."""
+        return self.massage_therapist_id if therapist_id == self.physiotherapist_id else self.physiotherapist_id
+
 
 class CarePlanDismissal(Base):
     """A combined screening taken off the "needs a care plan" queue without a plan, and why."""

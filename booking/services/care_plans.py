@@ -24,9 +24,10 @@ from booking.models import (Appointment, AuditEvent, CarePlan, CarePlanDismissal
 from booking.notifications import outbox, relay
 from booking.scheduling.plans import MASSAGE, PHYSIOTHERAPY, Course, PlanProposal, PlanRequest, propose_plan
 from booking.services import audit, availability
-from booking.services.booking import Booked, CourseRequest, PatientDetails, VisitRequest, book_course
+from booking.services.booking import Booked, CourseRequest, PatientDetails, VisitRequest, book_course, manage_token
 from booking.services.booking.requests import MAX_VISITS
 from booking.services.clock import moment
+from booking.services.plan_work import visits_of
 
 COMBINED = "combined"
 REASON_LENGTH = 500
@@ -176,7 +177,7 @@ def _tell_therapists(plan: CarePlan, event_name: str, cause: AuditEvent) -> list
     """Notices of the plan's event to both its therapists, one occurrence per audited change."""
     db.session.flush()
     return outbox.for_care_plan(plan.id, event_name, f"audit-{cause.id}",
-                                [plan.physiotherapist_id, plan.massage_therapist_id], now=cause.at)
+                                plan.therapist_ids, now=cause.at)
 
 
 def change_plan(plan: CarePlan, details: PlanDetails, status: str, by: StaffUser) -> None:
@@ -186,8 +187,9 @@ def change_plan(plan: CarePlan, details: PlanDetails, status: str, by: StaffUser
         raise InvalidPlan({"status": "Choose active, paused, completed or cancelled."})
     for name, value in _values(details).items():
         setattr(plan, name, value)
+    detail = f"status {plan.status} to {status}" if status != plan.status else "terms"
     plan.status = status
-    notices = _tell_therapists(plan, "plan_changed", audit.record("changed", "care_plan", plan.id, actor=by))
+    notices = _tell_therapists(plan, "plan_changed", audit.record("changed", "care_plan", plan.id, detail, actor=by))
     db.session.commit()
     relay.hand_over(notices)
 
@@ -251,25 +253,40 @@ def earlier_patient(plan: CarePlan) -> PatientDetails | None:
     return _details_of(db.session.get(Patient, plan.patient_id)) if plan.patient_id else None
 
 
-def all_plans() -> list[CarePlan]:
-    """Every plan, the newest first."""
-    return list(db.session.scalars(select(CarePlan).order_by(CarePlan.created_at.desc(), CarePlan.id.desc())))
+def replay(plan: CarePlan, idempotency_key: str | None) -> list[Booked] | None:
+    """The plan's visits if its course was booked with this Idempotency-Key (the same booking sent again), else None."""
+    visits = visits_of(plan) if idempotency_key else []
+    if not any(visit.idempotency_key == idempotency_key for visit in visits):
+        return None
+    return [Booked(visit, manage_token(visit), replayed=True) for visit in visits]
+
+
+def unbookable(plan: CarePlan) -> str | None:
+    """Why the plan's course cannot be booked now (not active, or booked already), or None."""
+    if plan.status != CarePlanStatus.ACTIVE:
+        return f"This plan is {plan.status}: make it active to book its course."
+    if visits_of(plan):
+        return "This plan's course is already booked."
+    return None
 
 
 def book_plan(plan: CarePlan, proposal: PlanProposal, patient: PatientDetails, by: StaffUser, *,
-              now: datetime | None = None) -> list[Booked]:
+              idempotency_key: str | None = None, now: datetime | None = None) -> list[Booked]:
     """Book every proposed visit in one transaction, all or none, with the plan's notices to both therapists.
 
-    Raises the errors of ``book_course`` (InvalidBooking, SlotTaken) and InvalidPlan
-    when nothing is proposed.
+    One Idempotency-Key covers the whole course: sent again, it answers the
+    course it booked (``replay``), nothing booked twice. Raises the errors of
+    ``book_course`` (InvalidBooking, SlotTaken) and InvalidPlan when nothing is proposed.
     """
     now = moment(now)
+    replayed = replay(plan, idempotency_key)
+    if replayed:
+        return replayed
     if not proposal.visits:
         raise InvalidPlan({"course": "The plan finder proposed no visits: change the plan first."})
-    if plan.status != CarePlanStatus.ACTIVE:
-        raise InvalidPlan({"course": f"This plan is {plan.status}: make it active to book its course."})
-    if booked_visits(plan):
-        raise InvalidPlan({"course": "This plan's course is already booked."})
+    problem = unbookable(plan)
+    if problem:
+        raise InvalidPlan({"course": problem})
     codes = {PHYSIOTHERAPY: plan.physio_service.code, MASSAGE: plan.massage_service.code}
 
     def tell_therapists(visits: list[Appointment]) -> list[Notification]:
@@ -280,14 +297,8 @@ def book_plan(plan: CarePlan, proposal: PlanProposal, patient: PatientDetails, b
     request = CourseRequest(screening_id=str(plan.screening_id), patient=patient, booked_by=by,
                             visits=tuple(VisitRequest(codes[visit.discipline], visit.therapist_id, visit.starts_at)
                                          for visit in proposal.visits),
-                            care_plan_id=plan.id, also=tell_therapists)
+                            care_plan_id=plan.id, also=tell_therapists, idempotency_key=idempotency_key)
     booked = book_course(request, now=now)
     plan.patient_id = booked[0].appointment.patient_id
     db.session.commit()
     return booked
-
-
-def booked_visits(plan: CarePlan) -> list[Appointment]:
-    """The plan's visits, in order of their start."""
-    return list(db.session.scalars(select(Appointment).where(Appointment.care_plan_id == plan.id)
-                                   .order_by(Appointment.starts_at)))

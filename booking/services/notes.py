@@ -1,4 +1,10 @@
-"""Session notes on visits: health information, written by the visit's therapist, every write audited."""
+"""What therapists write about visits: session notes, handoff notes and outcomes, every write audited.
+
+All of it is health information: written by the visit's own therapist, seen by
+the staff allowed to, never in an audit detail, a log line or a notification.
+A handoff note is written on a session of a care plan for the plan's other
+therapist, who is told (without the note) through the outbox.
+"""
 
 from __future__ import annotations
 
@@ -8,17 +14,21 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from booking.extensions import db
-from booking.models import Appointment, AppointmentStatus, StaffUser, VisitNote
+from booking.models import Appointment, AppointmentStatus, CarePlan, StaffUser, VisitNote, VisitOutcome
+from booking.notifications import outbox, relay
 from booking.services import audit
 from booking.services.clock import moment
 from booking.validators import plain_text
 
 NOTE_LENGTH = 5000
+FUNCTION_NOTE_LENGTH = 200
 SESSION = "session"
+HANDOFF = "handoff"
+NOTE_KINDS = (SESSION, HANDOFF)
 
 
 class NoteError(ValueError):
-    """A note that cannot be stored; the message says why."""
+    """A note or an outcome that cannot be stored; the message says why."""
 
 
 def notes_of(appointment: Appointment) -> list[VisitNote]:
@@ -28,23 +38,74 @@ def notes_of(appointment: Appointment) -> list[VisitNote]:
     return list(db.session.scalars(query))
 
 
-def write_note(appointment: Appointment, author: StaffUser, body: str, *, now: datetime | None = None) -> VisitNote:
-    """Store a session note on the visit, with its audit row; raises NoteError for an empty or too long note."""
+def _text(body: str | None, limit: int, what: str) -> str:
+    """The text stripped; raises NoteError when it is empty, too long or not plain text."""
     text = (body or "").strip()
     if not text:
-        raise NoteError("Write the note before saving it.")
-    if len(text) > NOTE_LENGTH:
-        raise NoteError(f"A note can be at most {NOTE_LENGTH} characters long; this one has {len(text)}.")
+        raise NoteError(f"Write the {what} before saving it.")
+    if len(text) > limit:
+        raise NoteError(f"A {what} can be at most {limit} characters long; this one has {len(text)}.")
     try:
         plain_text(text)
     except ValueError as exc:
         raise NoteError(str(exc)) from exc
+    return text
+
+
+def write_note(appointment: Appointment, author: StaffUser, body: str, *, kind: str = SESSION,
+               now: datetime | None = None) -> VisitNote:
+    """Store a note on the visit with its audit row (a handoff note also tells the plan's other therapist).
+
+    Raises NoteError for an empty or too long note, a cancelled visit, or a handoff
+    note on a visit that belongs to no care plan.
+    """
+    when = moment(now)
+    if kind not in NOTE_KINDS:
+        raise NoteError("Choose a session note or a handoff note.")
+    text = _text(body, NOTE_LENGTH, "note")
     if appointment.status == AppointmentStatus.CANCELLED:
-        raise NoteError("This visit was cancelled, so it takes no session note.")
-    note = VisitNote(appointment_id=appointment.id, author_id=author.id, kind=SESSION, body=text,
-                     created_at=moment(now))
+        raise NoteError("This visit was cancelled, so it takes no note.")
+    plan = db.session.get(CarePlan, appointment.care_plan_id) if appointment.care_plan_id else None
+    if kind == HANDOFF and plan is None:
+        raise NoteError("This visit belongs to no care plan, so there is nobody to hand over to.")
+    note = VisitNote(appointment_id=appointment.id, author_id=author.id, kind=kind, body=text, created_at=when)
     db.session.add(note)
     db.session.flush()
-    audit.record("changed", "note", note.id, f"session note written on visit {appointment.id}", actor=author)
+    audit.record("changed", "note", note.id, f"{kind} note written on visit {appointment.id}", actor=author)
+    notices = [] if plan is None or kind != HANDOFF else outbox.for_care_plan(
+        plan.id, "handoff_note", f"note-{note.id}", [plan.other_therapist_id(appointment.therapist_id)], now=when)
     db.session.commit()
+    relay.hand_over(notices)
     return note
+
+
+def outcome_of(appointment: Appointment) -> VisitOutcome | None:
+    """The outcome recorded at the visit, or None."""
+    return db.session.scalar(select(VisitOutcome).where(VisitOutcome.appointment_id == appointment.id))
+
+
+def record_pain(appointment: Appointment, author: StaffUser, pain: int | None, function_note: str | None, *,
+                now: datetime | None = None) -> VisitOutcome:
+    """Record (or correct) the outcome of a session that has begun: pain now, 0 to 10, and a one-line note.
+
+    Raises NoteError for a pain score outside 0 to 10, an empty or too long
+    function note, a visit not begun yet, or one cancelled or missed.
+    """
+    when = moment(now)
+    if pain is None or not 0 <= pain <= 10:
+        raise NoteError("Enter the pain now as a whole number from 0 (none) to 10 (the worst imaginable).")
+    text = _text(function_note, FUNCTION_NOTE_LENGTH, "function note")
+    if "\n" in text or "\r" in text:
+        raise NoteError("Keep the function note to one line.")
+    if appointment.status in (AppointmentStatus.CANCELLED, AppointmentStatus.NO_SHOW):
+        raise NoteError("This visit did not take place, so it takes no outcome.")
+    if appointment.starts_at > when:
+        raise NoteError("This visit has not begun yet: record its outcome once it has.")
+    outcome = outcome_of(appointment) or VisitOutcome(appointment_id=appointment.id)
+    outcome.pain, outcome.function_note = pain, text
+    outcome.recorded_by_id, outcome.recorded_at = author.id, when
+    db.session.add(outcome)
+    db.session.flush()
+    audit.record("changed", "visit_outcome", outcome.id, f"outcome recorded for visit {appointment.id}", actor=author)
+    db.session.commit()
+    return outcome

@@ -1,4 +1,4 @@
-"""One visit for staff: its screening in plain words and its notes; marking what became of it; session notes.
+"""One visit for staff: its screening in plain words and its notes; marking what became of it; notes and outcomes.
 
 A therapist opens only their own visits (anyone else's answers 404, as an
 unknown one does); an admin opens any. Every page showing the screening and
@@ -12,16 +12,21 @@ import uuid
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
-from wtforms import HiddenField, TextAreaField
+from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, Length
 
+from booking.admin.forms import listed_choice
 from booking.forms import ClinicForm
-from booking.models import Appointment, AppointmentStatus
+from booking.models import Appointment, AppointmentStatus, CarePlan
+from booking.extensions import db
 from booking.services import audit
 from booking.services.booking import BookingError
 from booking.services.booking.visits import OUTCOMES, record_outcome
 from booking.services.clock import moment
-from booking.services.notes import NOTE_LENGTH, NoteError, notes_of, write_note
+from booking.services.notes import (FUNCTION_NOTE_LENGTH, HANDOFF, NOTE_LENGTH, SESSION, NoteError, notes_of, outcome_of,
+                                    record_pain, write_note)
+from booking.validators import stripped
 from booking.services.schedule import PATHWAY_LABELS, STATUS_LABELS, answers_in_words, visit_for
 from booking.services.screenings import recommendation_of
 from booking.staff import bp
@@ -35,11 +40,26 @@ class OutcomeForm(ClinicForm):
 
 
 class NoteForm(ClinicForm):
-    """A session note on the visit."""
+    """A note on the visit: for the record, or (on a care plan's session) a handoff to the plan's other therapist."""
 
-    body = TextAreaField("Session note", validators=[
+    kind = RadioField("Kind of note", default=SESSION, validate_choice=False,
+                      choices=[SelectChoice(SESSION, "Session note"),
+                               SelectChoice(HANDOFF, "Handoff note for the plan's other therapist")],
+                      validators=[listed_choice("Choose a session note or a handoff note.")])
+    body = TextAreaField("Note", validators=[
         DataRequired("Write the note before saving it."),
         Length(max=NOTE_LENGTH, message=f"A note can be at most {NOTE_LENGTH} characters long.")])
+
+
+class PainForm(ClinicForm):
+    """The outcome at a session: pain now, 0 to 10, and a one-line function note."""
+
+    pain = SelectField("Pain now (0 none, 10 the worst imaginable)", validate_choice=False,
+                       choices=[SelectChoice("", "Choose")] + [SelectChoice(str(score), str(score)) for score in range(11)],
+                       validators=[AnyOf([str(score) for score in range(11)], "Choose the pain now, from 0 to 10.")])
+    function_note = StringField("Function, in one line", filters=[stripped], validators=[
+        DataRequired("Write the function note, for example: climbs stairs without the rail."),
+        Length(max=FUNCTION_NOTE_LENGTH, message=f"Keep the function note to {FUNCTION_NOTE_LENGTH} characters.")])
 
 
 def _visit_or_404(visit_id: uuid.UUID) -> Appointment:
@@ -55,18 +75,25 @@ def _own_visit_or_404(visit_id: uuid.UUID) -> Appointment:
     return appointment
 
 
-def _page(appointment: Appointment, note_form: NoteForm, *, problem: str | None = None,
-          status: int = 200) -> tuple[str, int]:
-    """The visit page (screening, notes, actions), then its audit row."""
+def _page(appointment: Appointment, note_form: NoteForm, *, problem: str | None = None, status: int = 200,
+          pain_form: PainForm | None = None) -> tuple[str, int]:
+    """The visit page (screening, notes, outcome, actions), then its audit row."""
     started = appointment.starts_at <= moment()
+    own = appointment.therapist_id == current_user.therapist_id
+    outcome = outcome_of(appointment)
+    if pain_form is None:
+        pain_form = PainForm(formdata=None, pain=str(outcome.pain) if outcome else "",
+                             function_note=outcome.function_note if outcome else None)
     page = render_template(
         "staff/schedule/visit.html", visit=appointment, recommendation=recommendation_of(appointment.screening),
         pathway=PATHWAY_LABELS.get(appointment.screening.pathway, appointment.screening.pathway),
         status_label=STATUS_LABELS.get(appointment.status, appointment.status),
         answers=answers_in_words(appointment.screening), notes=notes_of(appointment), note_form=note_form,
         can_mark=appointment.status == AppointmentStatus.BOOKED and started, started=started,
-        can_write=appointment.therapist_id == current_user.therapist_id
-        and appointment.status != AppointmentStatus.CANCELLED,
+        can_write=own and appointment.status != AppointmentStatus.CANCELLED,
+        plan=db.session.get(CarePlan, appointment.care_plan_id) if appointment.care_plan_id else None,
+        outcome=outcome, pain_form=pain_form,
+        can_record=own and started and appointment.status in (AppointmentStatus.BOOKED, AppointmentStatus.COMPLETED),
         problem=problem, note_length=NOTE_LENGTH)
     audit.viewed("appointment", appointment.id, "screening and notes")
     return page, status
@@ -103,10 +130,27 @@ def add_note(visit_id: uuid.UUID) -> Response | tuple[str, int]:
     form = NoteForm()
     if form.validate():
         try:
-            write_note(appointment, current_user, form.body.data)  # type: ignore[arg-type]
+            write_note(appointment, current_user, form.body.data, kind=form.kind.data)  # type: ignore[arg-type]
         except NoteError as error:
             form.body.errors = [str(error)]
         else:
-            flash("Your note is saved.")
+            flash("Your handoff note is saved; the other therapist is told." if form.kind.data == HANDOFF
+                  else "Your note is saved.")
             return redirect(url_for("staff.visit", visit_id=appointment.id, _anchor="notes"), 303)
     return _page(appointment, form, status=400)
+
+
+@bp.route("/visits/<uuid:visit_id>/pain", methods=["POST"])
+@staff_required("therapist")
+def record_outcome_at_visit(visit_id: uuid.UUID) -> Response | tuple[str, int]:
+    """Record (or correct) pain now and the function note at one of the therapist's own sessions."""
+    appointment = _own_visit_or_404(visit_id)
+    form = PainForm()
+    if form.validate():
+        try:
+            record_pain(appointment, current_user, int(form.pain.data), form.function_note.data)  # type: ignore[arg-type]
+        except NoteError as error:
+            return _page(appointment, NoteForm(formdata=None), pain_form=form, problem=str(error), status=400)
+        flash("The outcome is saved.")
+        return redirect(url_for("staff.visit", visit_id=appointment.id, _anchor="outcome"), 303)
+    return _page(appointment, NoteForm(formdata=None), pain_form=form, status=400)

@@ -60,7 +60,7 @@ def test_a_therapist_sees_the_caution_completes_the_visit_and_writes_a_note(staf
     expect(staff_page.locator(".visit-status")).to_have_text("Completed")
     expect(staff_page.get_by_role("button", name="Mark completed")).to_have_count(0)
 
-    staff_page.get_by_label("Session note").fill(NOTE)
+    staff_page.get_by_label("Note", exact=True).fill(NOTE)
     staff_page.get_by_role("button", name="Save note").click()
     expect(staff_page.get_by_text("Your note is saved.")).to_be_visible()
     expect(staff_page.locator(".note-body")).to_have_text(NOTE)

@@ -152,6 +152,10 @@ ROUTES: dict[tuple[str, str], tuple[Any, Any, Any, Any, Any]] = {
     ('GET', '/staff/feed/<int:therapist_id>/<token>.ics'): (200, 200, 200, 200, 200),
     ('GET', '/staff/forgot-password'): (200, 200, 200, 200, 200),
     ('POST', '/staff/forgot-password'): (200, 200, 200, 200, 200),
+    # The plan pages: no plan has the id the walk uses, so even an admin or a therapist gets 404.
+    ('GET', '/staff/care-plans'): (LOGIN, LOGIN, 200, 200, 404),
+    ('GET', '/staff/care-plans/<int:id>'): (LOGIN, LOGIN, 404, 404, 404),
+    ('POST', '/staff/care-plans/<int:id>/handoff'): (LOGIN, LOGIN, 404, 404, 404),
     ('GET', '/staff/hours'): (LOGIN, LOGIN, 200, 200, 404),
     ('POST', '/staff/hours/shifts'): (LOGIN, LOGIN, 400, 400, 404),
     ('GET', '/staff/hours/shifts/<int:shift_id>'): (LOGIN, LOGIN, 200, 404, 404),
@@ -172,11 +176,13 @@ ROUTES: dict[tuple[str, str], tuple[Any, Any, Any, Any, Any]] = {
     ('GET', '/staff/visits/<uuid:visit_id>'): (LOGIN, LOGIN, 200, 404, 200),
     ('POST', '/staff/visits/<uuid:visit_id>/notes'): (LOGIN, LOGIN, 400, 404, 404),
     ('POST', '/staff/visits/<uuid:visit_id>/outcome'): (LOGIN, LOGIN, 400, 404, 400),
+    ('POST', '/staff/visits/<uuid:visit_id>/pain'): (LOGIN, LOGIN, 400, 404, 404),
 }
 # The staff and admin endpoints whose answer shows A's visit's health information (its caution or note), by
 # person; each such answer must write an audit row. (A patient's own pages show their screening unaudited.)
 SHOWS_HEALTH = {
-    "therapist_a": {"staff.schedule", "staff.visit", "staff.add_note", "staff.mark_visit"},
+    "therapist_a": {"staff.schedule", "staff.visit", "staff.add_note", "staff.mark_visit",
+                    "staff.record_outcome_at_visit"},
     "admin": {"staff.visit", "staff.mark_visit", "admin.patient"},
 }
 # Routes that would change the visit the others read (cancelling it): each request gets a new visit of A's.

@@ -17,6 +17,7 @@ from booking.models import Appointment, AuditEvent, CarePlan, CarePlanDismissal,
 from booking.services import care_plans
 from tests.factories import AppointmentFactory, Clinic, StaffUserFactory, local, small_clinic
 from tests.staff.conftest import signed_in
+from tests.staff.test_care_plans_service import details
 from tests.test_hostile_input import HOSTILE_PATH, HOSTILE_TEXT
 
 NOW = local(2026, 11, 30, 8)  # a Monday morning
@@ -63,8 +64,9 @@ def shown_course(admin: FlaskClient, plan: CarePlan) -> dict[str, str]:
     """The plan page's book form: the digest of the course it shows, with the patient's details."""
     page = admin.get(f"/admin/care-plans/{plan.id}").get_data(as_text=True)
     found = re.search(r'name="course" type="hidden" value="([0-9a-f]+)"', page)
-    assert found is not None
-    return {**PATIENT, "course": found.group(1)}
+    key = re.search(r'name="idempotency_key" type="hidden" value="([0-9a-f]+)"', page)
+    assert found is not None and key is not None
+    return {**PATIENT, "course": found.group(1), "idempotency_key": key.group(1)}
 
 
 def count(model: type[Any]) -> int:
@@ -121,6 +123,29 @@ def test_booking_the_whole_course_books_every_visit_in_one_post(admin: FlaskClie
     assert count(Notification) > 0
     page = admin.get(f"/admin/care-plans/{plan.id}").get_data(as_text=True)
     assert "Booked visits" in page and "Book the whole course" not in page
+
+
+def test_the_book_form_sent_twice_books_the_course_once(admin: FlaskClient, clinic: Clinic) -> None:
+    plan = made_plan(admin, clinic)
+    shown = shown_course(admin, plan)
+    assert admin.post(f"/admin/care-plans/{plan.id}/book", data=shown).status_code == 303
+    notices = count(Notification)
+    again = admin.post(f"/admin/care-plans/{plan.id}/book", data=shown, follow_redirects=True)
+    assert again.status_code == 200
+    assert "The whole course is booked (it was booked when this form was first sent)." in again.get_data(as_text=True)
+    assert count(Appointment) == 6 and count(Notification) == notices
+    other_key = admin.post(f"/admin/care-plans/{plan.id}/book", data={**shown, "idempotency_key": "another"})
+    assert "This plan" in other_key.get_data(as_text=True) and count(Appointment) == 6
+
+
+def test_booking_a_plan_again_with_its_key_answers_the_same_course(app: Flask, clinic: Clinic) -> None:
+    plan = care_plans.create_plan(clinic.screenings["combined"], details(clinic), StaffUserFactory(admin=True))
+    proposal = care_plans.propose(plan)
+    by = plan.created_by
+    first = care_plans.book_plan(plan, proposal, care_plans.PatientDetails(**PATIENT), by, idempotency_key="k-1")
+    again = care_plans.book_plan(plan, proposal, care_plans.PatientDetails(**PATIENT), by, idempotency_key="k-1")
+    assert [item.appointment.id for item in again] == [item.appointment.id for item in first]
+    assert all(item.replayed for item in again) and count(Appointment) == 6
 
 
 def test_wrong_patient_details_book_nothing_and_keep_what_was_typed(admin: FlaskClient, clinic: Clinic) -> None:

@@ -3,8 +3,9 @@
 The same transaction style as cancelling: the visit's row is locked and read
 afresh, the change raises the visit's sequence (so notices still waiting for
 the old version, such as a reminder, are no longer sent), and the audit row is
-stored with it. Neither outcome writes a notification: the patient is not told
-that their visit took place (care-plan notices come with the care-plan work).
+stored with it. The patient is not told that their visit took place; a session
+of a care plan tells both the plan's therapists (``session_completed`` or
+``session_missed``, written in the same transaction, handed over after it).
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from booking.extensions import db
-from booking.models import Appointment, AppointmentStatus, StaffUser
+from booking.models import Appointment, AppointmentStatus, CarePlan, StaffUser
+from booking.notifications import outbox, relay
 from booking.services import audit
 from booking.services.booking.change import STATUS_LABELS
 from booking.services.booking.errors import BookingError, ChangeNotAllowed, InvalidBooking
@@ -20,6 +22,7 @@ from booking.services.clock import moment
 
 OUTCOMES = {"completed": AppointmentStatus.COMPLETED, "no_show": AppointmentStatus.NO_SHOW}
 OUTCOME_WORDS = {"completed": "completed", "no_show": "a no-show"}
+PLAN_EVENTS = {"completed": "session_completed", "no_show": "session_missed"}
 
 
 def record_outcome(appointment: Appointment, outcome: str, *, by_staff: StaffUser,
@@ -45,8 +48,12 @@ def record_outcome(appointment: Appointment, outcome: str, *, by_staff: StaffUse
         appointment.status = OUTCOMES[outcome]
         appointment.sequence += 1
         audit.record("changed", "appointment", appointment.id, f"status: {outcome}", actor=by_staff)
+        plan = db.session.get(CarePlan, appointment.care_plan_id) if appointment.care_plan_id else None
+        notices = [] if plan is None else outbox.for_care_plan(
+            plan.id, PLAN_EVENTS[outcome], str(appointment.id), plan.therapist_ids, now=when)
         db.session.commit()
     except BookingError:
         db.session.rollback()
         raise
+    relay.hand_over(notices)
     return appointment

@@ -1,0 +1,110 @@
+"""The plan page, for admins and the plan's two therapists: its sessions, one timeline, pain over the course.
+
+A therapist opens only the plans they share (any other answers 404, as an
+unknown one does); an admin opens any, and changes or books it on the admin
+page. Every view writes an audit row, stored once the page is rendered.
+"""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+from wtforms import SelectField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length
+
+from booking.admin.forms import listed_choice
+from booking.forms import ClinicForm
+from booking.clinic import clinic_zone, local_time
+from booking.models import Appointment, AppointmentStatus, CarePlan
+from booking.services import audit, plan_work
+from booking.services.clock import moment
+from booking.services.notes import HANDOFF, NOTE_LENGTH, NoteError, write_note
+from booking.services.schedule import STATUS_LABELS
+from booking.staff import bp
+from booking.staff.access import staff_required
+from booking.staff.pain_chart import pain_chart
+
+
+class HandoffForm(ClinicForm):
+    """A handoff note for the plan's other therapist, written on one of the writer's own sessions."""
+
+    visit = SelectField("About your session", validate_choice=False,
+                        validators=[listed_choice("Choose one of your sessions of this plan.")])
+    body = TextAreaField("Handoff note", validators=[
+        DataRequired("Write the note before saving it."),
+        Length(max=NOTE_LENGTH, message=f"A note can be at most {NOTE_LENGTH} characters long.")])
+
+    def offer(self, visits: list[Appointment]) -> HandoffForm:
+        """Offer the signed-in therapist's sessions that took or will take place; the latest begun one first."""
+        own = [visit for visit in visits if visit.therapist_id == current_user.therapist_id
+               and visit.status != AppointmentStatus.CANCELLED]
+        self.visit.choices = [SelectChoice(str(visit.id), f"{visit.service.name}, {local_time(visit.starts_at)}")
+                              for visit in sorted(own, key=_latest_begun_first)]
+        return self
+
+
+def _latest_begun_first(visit: Appointment) -> tuple[bool, float]:
+    """Sort key: sessions that have begun (latest first), then those to come (soonest first)."""
+    begun = visit.status != AppointmentStatus.BOOKED or visit.starts_at <= moment()
+    stamp = visit.starts_at.timestamp()
+    return (not begun, -stamp if begun else stamp)
+
+
+def _plan_or_404(plan_id: int) -> CarePlan:
+    """The plan if the signed-in staff member may open it, or a 404 page."""
+    return plan_work.plan_for(current_user, plan_id) or abort(404)  # type: ignore[arg-type]
+
+
+def _page(plan: CarePlan, form: HandoffForm | None = None, status: int = 200) -> tuple[str, int]:
+    """The plan page, then its audit row."""
+    visits = plan_work.visits_of(plan)
+    outcomes = plan_work.pain_over_time(visits)
+    shares = current_user.therapist_id in plan.therapist_ids
+    form = form or HandoffForm(formdata=None)
+    page = render_template(
+        "staff/care_plans/plan.html", plan=plan, sessions=plan_work.sessions_of(visits),
+        timeline=plan_work.timeline(plan, visits), outcomes=outcomes, status_labels=STATUS_LABELS,
+        chart=pain_chart([(point.visit.starts_at.astimezone(clinic_zone()).date(), point.visit.service.therapy_type, point.pain)
+                          for point in outcomes]),
+        form=form.offer(visits) if shares else None,
+        other=plan.massage_therapist if current_user.therapist_id == plan.physiotherapist_id
+        else plan.physiotherapist)
+    audit.viewed("care_plan", plan.id, "plan page")
+    return page, status
+
+
+@bp.route("/care-plans")
+@staff_required("therapist")
+def care_plans() -> str:
+    """The plans the signed-in therapist shares with another therapist."""
+    return render_template("staff/care_plans/list.html", plans=plan_work.plans_of(current_user))
+
+
+@bp.route("/care-plans/<int:id>")
+@staff_required()
+def care_plan(id: int) -> tuple[str, int]:  # noqa: A002 (the access test's name for a record's id)
+    """A plan's sessions, timeline and outcomes."""
+    return _page(_plan_or_404(id))
+
+
+@bp.route("/care-plans/<int:id>/handoff", methods=["POST"])
+@staff_required("therapist")
+def handoff(id: int) -> Response | tuple[str, int]:  # noqa: A002
+    """Write a handoff note for the plan's other therapist; what was typed is kept on an error."""
+    plan = _plan_or_404(id)
+    if current_user.therapist_id not in plan.therapist_ids:
+        abort(404)
+    visits = plan_work.visits_of(plan)
+    form = HandoffForm().offer(visits)
+    if form.validate():
+        visit = next(visit for visit in visits if str(visit.id) == form.visit.data)
+        try:
+            write_note(visit, current_user, form.body.data, kind=HANDOFF)  # type: ignore[arg-type]
+        except NoteError as error:
+            form.body.errors = [str(error)]
+        else:
+            flash("Your handoff note is saved; the other therapist is told.")
+            return redirect(url_for("staff.care_plan", id=plan.id, _anchor="timeline"), 303)
+    return _page(plan, form, status=400)

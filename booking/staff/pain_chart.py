@@ -1,0 +1,87 @@
+"""The plan page's chart of pain over a course of care: pure geometry, drawn as SVG by the template.
+
+Pain (0 to 10, upwards) is plotted against the session's day (left to right, to
+scale), one line per discipline; the disciplines differ by marker shape and line
+style as well as colour, and the page puts the same figures in a table beside it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+WIDTH, HEIGHT = 480, 240
+MAX_X_TICKS = 6
+LEFT, RIGHT, TOP, BOTTOM = 36, 12, 12, 36
+DISCIPLINES = {"physiotherapy": "Physiotherapy", "massage": "Massage therapy"}
+
+
+@dataclass(frozen=True)
+class Mark:
+    """One outcome on the chart: where it is drawn and what it says."""
+
+    x: float
+    y: float
+    label: str
+
+
+@dataclass(frozen=True)
+class Series:
+    """One discipline's outcomes, joined by a line."""
+
+    discipline: str
+    name: str
+    marks: list[Mark]
+
+    @property
+    def points(self) -> str:
+        """The line's points as an SVG ``points`` attribute."""
+        return " ".join(f"{mark.x:.1f},{mark.y:.1f}" for mark in self.marks)
+
+
+@dataclass(frozen=True)
+class Chart:
+    """The whole chart: its size, one series per discipline with outcomes, the axes' labels, a summary."""
+
+    width: int
+    height: int
+    series: list[Series]
+    y_ticks: list[tuple[float, str]]
+    x_ticks: list[tuple[float, str]]
+    summary: str
+
+
+def _y(pain: int) -> float:
+    """Where a pain score is drawn: 10 at the top, 0 at the bottom."""
+    return TOP + (HEIGHT - TOP - BOTTOM) * (10 - pain) / 10
+
+
+def _summary(outcomes: list[tuple[date, str, int]]) -> str:
+    """The chart in one sentence, per discipline: from the first score to the last."""
+    parts = []
+    for discipline, name in DISCIPLINES.items():
+        scores = [pain for _, kind, pain in outcomes if kind == discipline]
+        if scores:
+            sessions = "1 session" if len(scores) == 1 else f"{len(scores)} sessions"
+            parts.append(f"{name}: pain {scores[0]}" + (f" to {scores[-1]}" if len(scores) > 1 else "")
+                         + f" over {sessions}")
+    return "; ".join(parts) + "." if parts else "No outcomes recorded yet."
+
+
+def pain_chart(outcomes: list[tuple[date, str, int]]) -> Chart:
+    """The chart of these outcomes (session day, discipline, pain now), in order of the sessions."""
+    outcomes = sorted(outcomes, key=lambda outcome: outcome[0])
+    days = [day for day, _, _ in outcomes]
+    first, span = (days[0], max((days[-1] - days[0]).days, 1)) if days else (date.min, 1)
+    plot = WIDTH - LEFT - RIGHT
+
+    def x(day: date) -> float:
+        return LEFT + plot * (day - first).days / span if len(set(days)) > 1 else LEFT + plot / 2
+
+    series = [Series(discipline, name, [Mark(x(day), _y(pain), f"{name}, {day:%b} {day.day}: pain {pain}")
+                                        for day, kind, pain in outcomes if kind == discipline])
+              for discipline, name in DISCIPLINES.items()]
+    shown = sorted(set(days))
+    x_ticks = [(x(day), f"{day:%b} {day.day}") for day in shown[::-(-len(shown) // MAX_X_TICKS) or 1]]
+    return Chart(WIDTH, HEIGHT, [line for line in series if line.marks],
+                 [(_y(pain), str(pain)) for pain in (0, 2, 4, 6, 8, 10)], x_ticks, _summary(outcomes))
