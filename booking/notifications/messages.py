@@ -19,14 +19,18 @@ from sqlalchemy import select
 from booking.calendar import ics_for
 from booking.extensions import db
 from booking.links import absolute_url
-from booking.models import Appointment, AppointmentStatus, Notification, Patient
+from booking.models import THERAPY_LABELS, Appointment, AppointmentStatus, Notification, Patient
 from booking.notifications.channels import Attachment, Outgoing
+from booking.notifications.outbox import COURSE_NOTICES, PLAN_SCHEDULE
 from booking.services.booking import manage_token
+from booking.services.booking.patients import booked_together
 from booking.services.password_resets import pending, reset_token
 from booking.services.settings import clinic_settings
 
 SUBJECTS = {
     "confirmation": "Your visit is booked",
+    "course_confirmation": "Your visits are booked",
+    "plan_schedule": "Your care plan's schedule",
     "reminder": "Reminder: your visit",
     "rescheduled": "Your visit has moved",
     "cancelled": "Your visit is cancelled",
@@ -38,7 +42,8 @@ SUBJECTS = {
     "care_plan": "A shared care plan needs your attention",
     "password_reset": "Reset your staff password",
 }
-CALENDAR_METHOD = {"confirmation": "REQUEST", "rescheduled": "REQUEST", "cancelled": "CANCEL"}
+CALENDAR_METHOD = {"confirmation": "REQUEST", "course_confirmation": "REQUEST", "plan_schedule": "REQUEST",
+                   "rescheduled": "REQUEST", "cancelled": "CANCEL"}
 CARE_PLAN_EVENTS = {"plan_created": "a care plan was created", "plan_changed": "a care plan was changed",
                     "session_completed": "a session was completed", "session_cancelled": "a session was cancelled",
                     "session_missed": "a session was missed", "handoff_note": "a handoff note was added"}
@@ -97,6 +102,30 @@ def _upcoming_visits(email: str, now: datetime) -> list[Appointment]:
         .order_by(Appointment.starts_at)))
 
 
+def _course(notification: Notification, now: datetime) -> tuple[str, dict[str, object], bytes]:
+    """A course's patient, its visits still booked (each with its manage link) and one calendar file of them all.
+
+    A care plan's schedule also says which therapies the course is of and with whom. NotOwed
+    when none of the visits is booked any more.
+    """
+    first = notification.appointment
+    visits = [visit for visit in booked_together(first) if visit.status == AppointmentStatus.BOOKED] if first else []
+    if first is None or not visits:
+        raise NotOwed("none of the course's visits is still booked")
+    links = [(visit, _manage_url(visit)) for visit in visits]
+    context: dict[str, object] = {"patient": first.patient, "visits": links}
+    if notification.kind == PLAN_SCHEDULE:
+        context["disciplines"] = _disciplines(visits)
+    return first.patient.email, context, ics_for(links, method=CALENDAR_METHOD[notification.kind], now=now)
+
+
+def _disciplines(visits: list[Appointment]) -> list[tuple[str, str]]:
+    """Each therapy of the visits (physiotherapy first) with its therapists' names: ("massage therapy", "Max Wu")."""
+    return [(label, " and ".join(dict.fromkeys(visit.therapist.name for visit in of_kind)))
+            for kind, label in THERAPY_LABELS.items()
+            if (of_kind := [visit for visit in visits if visit.service.therapy_type == kind])]
+
+
 def _address_and_context(notification: Notification, now: datetime) -> tuple[str, dict[str, object], bytes | None]:
     """The recipient, the template's context and, where one goes with it, the calendar file."""
     kind = notification.kind
@@ -116,6 +145,8 @@ def _address_and_context(notification: Notification, now: datetime) -> tuple[str
             raise NotOwed("the password reset was used or has expired")
         return reset.user.email, {"reset_url": absolute_url("staff.reset_password", token=reset_token(reset.id)),
                                   "expires_at": reset.expires_at}, None
+    if kind in COURSE_NOTICES:
+        return _course(notification, now)
     visit = _visit(notification, now)
     if kind.startswith("therapist_"):
         return _therapist_address(notification), {"visit": visit, "initials": initials(visit.patient.name)}, None

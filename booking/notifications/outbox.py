@@ -3,13 +3,15 @@
 Each row has a unique key naming what it is for, so that a notification can
 exist only once: ``appointment:<id>:v<sequence>:<kind>[:<offset>]`` for a
 visit (the sequence rises with each change, so every version of a visit has
-its own notices), ``contact:<id>``, ``manage-links:<random>``,
+its own notices), ``course:<first visit's id>:<kind>`` for the one patient
+notice of a booking of several visits, ``contact:<id>``, ``manage-links:<random>``,
 ``care-plan:<id>:<event>:<occurrence>:<therapist id>`` and ``password-reset:<reset id>``.
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import update
@@ -25,6 +27,9 @@ THERAPIST_NOTICE = {"booked": "therapist_booked", "rescheduled": "therapist_resc
                     "cancelled": "therapist_cancelled"}
 CARE_PLAN_EVENTS = ("plan_created", "plan_changed", "session_completed", "session_cancelled", "session_missed",
                     "handoff_note")
+# A course's one patient notice, of every visit booked with it: a care plan's schedule, or else a confirmation.
+PLAN_SCHEDULE, COURSE_CONFIRMATION = "plan_schedule", "course_confirmation"
+COURSE_NOTICES = (PLAN_SCHEDULE, COURSE_CONFIRMATION)
 
 
 def _add(kind: str, key: str, due_at: datetime, now: datetime, **fields: object) -> Notification:
@@ -37,27 +42,34 @@ def _add(kind: str, key: str, due_at: datetime, now: datetime, **fields: object)
 
 
 def for_visit_change(appointment: Appointment, change: str, *, now: datetime,
-                     previous_therapist_id: int | None = None) -> list[Notification]:
+                     previous_therapist_id: int | None = None, tell_patient: bool = True) -> list[Notification]:
     """The notices a visit's change owes: to the patient, to the therapist(s), and its reminders.
 
     ``change`` is "booked", "rescheduled" or "cancelled"; a visit moved to another therapist is
     a new booking for the new one and a cancellation for the previous one. Notices of earlier
     versions of the visit that are still waiting are skipped: the new ones say
-    what is true now (a rescheduled visit's reminders follow the new time only).
+    what is true now (a rescheduled visit's reminders follow the new time only); a course's
+    notice is not (it lists the course's visits as they are when it is sent). Without
+    ``tell_patient`` the patient's notice is left to the course's. A care plan's visit being
+    booked tells no therapist: the plan's own "plan_created" notice does.
     """
     version = appointment.sequence
     if version:  # a new visit (version 0) has no earlier notices
         db.session.execute(update(Notification)
                            .where(Notification.appointment_id == appointment.id, Notification.version < version,
-                                  Notification.status == NotificationStatus.PENDING)
+                                  Notification.status == NotificationStatus.PENDING,
+                                  Notification.kind.not_in(COURSE_NOTICES))
                            .values(status=NotificationStatus.SKIPPED, last_error="superseded by a later change"))
     prefix = f"appointment:{appointment.id}:v{version}"
     visit = {"appointment_id": appointment.id, "version": version}
     handed_over = previous_therapist_id not in (None, appointment.therapist_id)
     therapist_kind = "therapist_booked" if handed_over else THERAPIST_NOTICE[change]
-    rows = [_add(PATIENT_NOTICE[change], f"{prefix}:{PATIENT_NOTICE[change]}", now, now, **visit),
-            _add(therapist_kind, f"{prefix}:{therapist_kind}", now, now, therapist_id=appointment.therapist_id,
-                 **visit)]
+    rows: list[Notification] = []
+    if tell_patient:
+        rows.append(_add(PATIENT_NOTICE[change], f"{prefix}:{PATIENT_NOTICE[change]}", now, now, **visit))
+    if change != "booked" or appointment.care_plan_id is None:
+        rows.append(_add(therapist_kind, f"{prefix}:{therapist_kind}", now, now,
+                         therapist_id=appointment.therapist_id, **visit))
     if handed_over:
         rows.append(_add("therapist_cancelled", f"{prefix}:therapist_cancelled", now, now,
                          therapist_id=previous_therapist_id, **visit))
@@ -67,6 +79,32 @@ def for_visit_change(appointment: Appointment, change: str, *, now: datetime,
             rows.append(_add("reminder", f"{prefix}:reminder:{offset}", due_at, now, offset_minutes=offset,
                              **visit))
     return rows
+
+
+def for_booking(appointments: Sequence[Appointment], *, now: datetime) -> list[Notification]:
+    """The notices a new booking owes: one visit's, or a course's (several visits, or a care plan's).
+
+    A course owes its patient one notice of all its visits instead of one per visit:
+    "plan_schedule" for a care plan's, else "course_confirmation", about its first visit
+    (its patient record holds the others); each visit keeps its reminders and its therapist's notice.
+    """
+    plan_id = next((visit.care_plan_id for visit in appointments if visit.care_plan_id is not None), None)
+    if len(appointments) == 1 and plan_id is None:
+        return for_visit_change(appointments[0], "booked", now=now)
+    first = min(appointments, key=lambda visit: visit.starts_at)
+    kind = PLAN_SCHEDULE if plan_id is not None else COURSE_CONFIRMATION
+    course = _add(kind, f"course:{first.id}:{kind}", now, now, appointment_id=first.id, care_plan_id=plan_id)
+    return [course, *(row for visit in appointments
+                      for row in for_visit_change(visit, "booked", now=now, tell_patient=False))]
+
+
+def for_change(appointments: Sequence[Appointment], change: str, *, now: datetime,
+               previous_therapist_id: int | None = None) -> list[Notification]:
+    """The notices one booking change of these visits owes (see ``for_booking`` and ``for_visit_change``)."""
+    if change == "booked":
+        return for_booking(appointments, now=now)
+    return [row for visit in appointments
+            for row in for_visit_change(visit, change, now=now, previous_therapist_id=previous_therapist_id)]
 
 
 def for_contact_message(message: ContactMessage, *, now: datetime) -> Notification:

@@ -12,7 +12,7 @@ from sqlalchemy.exc import DBAPIError
 from booking.extensions import db
 from booking.models import Appointment, AppointmentStatus, Patient, Screening
 from booking.services.booking.errors import BookingError, InvalidBooking, SlotTaken
-from booking.services.booking.patients import patient_for_booking
+from booking.services.booking.patients import booked_together, patient_for_booking
 from booking.services.booking.requests import Booked, BookingRequest, CheckedVisit, CourseRequest, check, usable_key
 from booking.services.booking.reservation import RETRIES, commit, conflict, reserve_all
 from booking.services.booking.tokens import derive_manage_token, manage_token, token_hash
@@ -40,9 +40,7 @@ def _replay(request: CourseRequest) -> list[Booked] | None:
     if existing.idempotency_fingerprint != request.fingerprint():
         raise InvalidBooking({"idempotency_key": KEY_REUSED})
     logger.info("replayed booking %s for its Idempotency-Key", existing.id)
-    visits = db.session.scalars(select(Appointment).where(Appointment.patient_id == existing.patient_id)
-                                .order_by(Appointment.starts_at, Appointment.id))
-    return [Booked(visit, manage_token(visit), replayed=True) for visit in visits]
+    return [Booked(visit, manage_token(visit), replayed=True) for visit in booked_together(existing)]
 
 
 def _appointment(visit: CheckedVisit, therapist_id: int, patient: Patient, screening: Screening,

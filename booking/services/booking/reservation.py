@@ -128,16 +128,15 @@ def commit(appointments: Sequence[Appointment], change: str, *, now: datetime,
            also: Sequence[Notification] = ()) -> None:
     """Commit one booking change of these visits with the notifications it causes, then hand those to the worker.
 
-    The notifications of every visit are written in the change's own transaction
+    The notifications of every visit (a booking of several: one patient notice of them
+    all, see ``outbox.for_booking``) are written in the change's own transaction
     (the outbox): all are stored or none; so are the audit rows of a change a staff
     member made (``by_staff``: "booked", "cancelled" or "rescheduled", one per visit), and ``also``, the other
     notifications the caller wrote for it (a care plan's). The objects are not expired
     by this commit: they hold exactly what was just written, and reloading each visit,
     its service, therapist and patient to answer would cost four queries a visit.
     """
-    notices = [notice for appointment in appointments
-               for notice in outbox.for_visit_change(appointment, change, now=now,
-                                                     previous_therapist_id=previous_therapist_id)]
+    notices = outbox.for_change(appointments, change, now=now, previous_therapist_id=previous_therapist_id)
     if by_staff is not None:
         for appointment in appointments:
             audit.record(change, "appointment", appointment.id, actor=by_staff)
