@@ -19,7 +19,7 @@ from sqlalchemy import select
 from booking.calendar import ics_for
 from booking.extensions import db
 from booking.links import absolute_url
-from booking.models import THERAPY_LABELS, Appointment, AppointmentStatus, Notification, Patient
+from booking.models import THERAPY_LABELS, Appointment, AppointmentStatus, CarePlan, Notification, Patient
 from booking.notifications.channels import Attachment, Outgoing
 from booking.notifications.outbox import COURSE_NOTICES, PLAN_SCHEDULE
 from booking.services.booking import manage_token
@@ -138,7 +138,7 @@ def _address_and_context(notification: Notification, now: datetime) -> tuple[str
         links = [(visit, _manage_url(visit)) for visit in visits]
         return notification.recipient or "", {"visits": links}, None
     if kind == "care_plan":
-        return _therapist_address(notification), {"event": CARE_PLAN_EVENTS[notification.event or ""]}, None
+        return _therapist_address(notification), _care_plan_context(notification), None
     if kind == "password_reset":
         reset = pending(notification.password_reset_id, now=now)
         if reset is None:
@@ -154,6 +154,19 @@ def _address_and_context(notification: Notification, now: datetime) -> tuple[str
     method = CALENDAR_METHOD.get(kind)
     ics = ics_for([(visit, manage_url)], method=method, now=now) if method else None
     return visit.patient.email, {"visit": visit, "manage_url": manage_url}, ics
+
+
+def _care_plan_context(notification: Notification) -> dict[str, object]:
+    """What a collaborative-care notice says: the event, the colleague, the patient's initials, the plan's page."""
+    plan = db.session.get(CarePlan, notification.care_plan_id)
+    if plan is None:
+        raise NotOwed("the care plan is gone")
+    colleague = plan.massage_therapist if notification.therapist_id == plan.physiotherapist_id \
+        else plan.physiotherapist
+    patient = db.session.get(Patient, plan.patient_id) if plan.patient_id else None
+    return {"event": CARE_PLAN_EVENTS[notification.event or ""], "plan": plan, "colleague": colleague,
+            "initials": initials(patient.name) if patient else None,
+            "plan_url": absolute_url("staff.care_plan", id=plan.id)}
 
 
 def _therapist_address(notification: Notification) -> str:
