@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 from wtforms import (BooleanField, DateField, EmailField, Field, Form, HiddenField, RadioField,
                      StringField, TelField, TextAreaField, ValidationError)
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from booking.forms import ClinicForm
@@ -14,6 +15,7 @@ from booking.validators import (EMAIL_LENGTH, KEY_LENGTH, NAME_LENGTH, PHONE_LEN
                                 parse_instant, phone_number)
 
 FIRST_AVAILABLE = "any"
+CANCEL_THIS, CANCEL_BOTH = "this", "both"
 START_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 
 
@@ -99,10 +101,14 @@ class FindBookingForm(ClinicForm):
 
 
 class CancelForm(ClinicForm):
-    """Cancelling a visit, with an optional reason."""
+    """Cancelling a visit, with an optional reason; for a back-to-back pair, this visit only or both."""
 
     reason = TextAreaField("Reason (optional)", validators=[
         Optional(), Length(max=REASON_LENGTH, message=f"Write at most {REASON_LENGTH} characters.")])
+    scope = RadioField("Which visits to cancel", default=CANCEL_THIS,
+                       choices=[SelectChoice(CANCEL_THIS, "Cancel only this visit"),
+                                SelectChoice(CANCEL_BOTH, "Cancel both visits")],
+                       invalid_choice_message="Choose whether to cancel only this visit or both visits.")
 
 
 class RescheduleForm(ClinicForm):

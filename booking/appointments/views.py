@@ -10,7 +10,7 @@ from flask import (Blueprint, Response, abort, flash, redirect, render_template,
                    request, url_for)
 
 from booking.calendar import ics_for
-from booking.appointments.forms import (CancelForm, DayForm,
+from booking.appointments.forms import (CANCEL_BOTH, CancelForm, DayForm,
                                         DetailsForm, RescheduleForm, ServiceForm, format_start,
                                         parse_start)
 from booking.appointments.steps import chosen_service, day_form, details_step
@@ -20,7 +20,7 @@ from booking.limits import booking_limit, read_limit
 from booking.links import absolute_url
 from booking.models import Appointment, AppointmentStatus, Screening, Therapist
 from booking.services.booking import (BookingError, InvalidBooking, ReferredOut, SlotTaken, can_change, cancel, change_deadline, changeable_at,
-                                      find_for_manage, reschedule)
+                                      find_for_manage, manage_token, partner, reschedule, upcoming_with)
 from booking.services.catalog import services_for
 from booking.services.screenings import get_screening, recommendation_of
 from booking.services.settings import clinic_settings
@@ -159,9 +159,10 @@ def privacy() -> str:
 def manage(token: str) -> str:
     """A visit, with cancel and reschedule until the cut-off."""
     appointment = _appointment_or_404(token)
+    together = [(visit, manage_token(visit), _changeable(visit)) for visit in upcoming_with(appointment)]
     return render_template("appointments/manage.html", appointment=appointment, token=token,
                            changeable=_changeable(appointment),
-                           deadline=change_deadline(appointment))
+                           deadline=change_deadline(appointment), together=together)
 
 
 def _changeable(appointment: Appointment) -> bool:
@@ -189,20 +190,28 @@ def calendar(token: str) -> Response:
 @limiter.limit(read_limit)
 @limiter.limit(booking_limit, methods=["POST"])
 def cancel_visit(token: str) -> str | Response:
-    """Ask to confirm, then cancel (the service refuses after the cut-off)."""
+    """Ask to confirm, then cancel (the service refuses after the cut-off); a pair's partner too if asked."""
     appointment = _appointment_or_404(token)
     if request.method == "GET" and not _changeable(appointment):
         return _call_us()
     form = CancelForm()
+    problem = None
     if form.validate_on_submit():
+        both = form.scope.data == CANCEL_BOTH
         try:
-            cancel(appointment, reason=(form.reason.data or "").strip() or None)
+            cancel(appointment, reason=(form.reason.data or "").strip() or None, with_partner=both)
         except BookingError as exc:
-            flash(exc.message)
+            problem = exc.errors.get("scope")
+            if problem is None:
+                flash(exc.message)
+                return redirect(url_for(".manage", token=token), code=303)
         else:
-            flash("Your visit is cancelled. We hope to see you another time.")
-        return redirect(url_for(".manage", token=token), code=303)
-    return render_template("appointments/cancel.html", appointment=appointment, form=form, token=token)
+            flash("Both visits are cancelled. We hope to see you another time." if both
+                  else "Your visit is cancelled. We hope to see you another time.")
+            return redirect(url_for(".manage", token=token), code=303)
+    other = partner(appointment)
+    return render_template("appointments/cancel.html", appointment=appointment, form=form, token=token,
+                           problem=problem, partner=other, partner_changeable=other is not None and _changeable(other))
 
 
 @bp.route("/manage/<token>/reschedule", methods=["GET", "POST"])

@@ -6,8 +6,11 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.exc import DBAPIError
 
+from booking.clinic import local_time
 from booking.extensions import db
-from booking.models import Appointment, AppointmentStatus, StaffUser
+from booking.models import Appointment, AppointmentStatus, CarePlan, Notification, StaffUser
+from booking.notifications import outbox
+from booking.services.booking import course
 from booking.services.booking.errors import BookingError, ChangeNotAllowed, InvalidBooking, SlotTaken
 from booking.services.booking.requests import check_start, therapist_problem
 from booking.services.booking.reservation import commit, conflict, reserve
@@ -17,6 +20,8 @@ from booking.validators import REASON_LENGTH
 
 STATUS_LABELS = {AppointmentStatus.CANCELLED: "was cancelled", AppointmentStatus.COMPLETED: "has taken place",
                  AppointmentStatus.NO_SHOW: "was missed"}
+NO_PARTNER = ("No other visit is booked right before or after this one any more. "
+              "You can cancel this visit on its own.")
 
 
 def deadline_for(starts_at: datetime) -> datetime:
@@ -39,37 +44,86 @@ def can_change(appointment: Appointment, *, now: datetime | None = None) -> bool
     return appointment.status == AppointmentStatus.BOOKED and changeable_at(appointment.starts_at, now=now)
 
 
-def _lock_for_change(appointment: Appointment, now: datetime, by_staff: StaffUser | None) -> None:
+def _lock_for_change(appointment: Appointment, now: datetime, by_staff: StaffUser | None,
+                     subject: str = "This visit") -> None:
     """Lock the visit's row, read it afresh, and refuse when it can no longer change online.
 
     The cut-off binds patients, not staff: a staff member may change any booked visit.
+    ``subject`` is how the refusal names the visit.
     """
     db.session.refresh(appointment, with_for_update=True)
     if appointment.status != AppointmentStatus.BOOKED:
         label = STATUS_LABELS.get(appointment.status, "is not booked")
-        raise ChangeNotAllowed(f"This visit {label}, so it cannot be changed online. "
+        raise ChangeNotAllowed(f"{subject} {label}, so it cannot be changed online. "
                                f"Please call the clinic at {clinic_settings().phone}.")
     if by_staff is None and not can_change(appointment, now=now):
         hours = clinic_settings().cancel_cutoff_hours
-        raise ChangeNotAllowed(f"Visits can be cancelled or moved online until {hours} hours before they "
-                               f"start. Please call the clinic at {clinic_settings().phone}.")
+        raise ChangeNotAllowed(f"{subject} starts in less than {hours} hours: visits can be cancelled or moved "
+                               f"online until {hours} hours before they start. "
+                               f"Please call the clinic at {clinic_settings().phone}.")
+
+
+def _lock_partner(appointment: Appointment, other: Appointment, now: datetime, by_staff: StaffUser | None) -> None:
+    """Lock the visit's partner and refuse, with a ``scope`` error, when it cannot be cancelled with it."""
+    try:
+        _lock_for_change(other, now, by_staff, subject=f"Your other visit ({other.service.name}, "
+                                                       f"{local_time(other.starts_at)})")
+        if not course.back_to_back(appointment, other):
+            raise ChangeNotAllowed(NO_PARTNER)
+    except ChangeNotAllowed as exc:
+        raise _partner_refusal(exc.message) from exc
+
+
+def _partner_refusal(why: str) -> ChangeNotAllowed:
+    """Cancelling both visits of a pair refused because of the partner: nothing is cancelled."""
+    message = f"Nothing was cancelled. {why}"
+    return ChangeNotAllowed(message, {"scope": message})
+
+
+def _tell_plan_therapists(visits: list[Appointment], now: datetime) -> list[Notification]:
+    """A session_cancelled notice to both therapists of the plan of each cancelled visit that has one."""
+    notices = []
+    for visit in visits:
+        plan = db.session.get(CarePlan, visit.care_plan_id) if visit.care_plan_id is not None else None
+        if plan is not None:
+            notices += outbox.for_care_plan(plan.id, "session_cancelled", str(visit.id),
+                                            [plan.physiotherapist_id, plan.massage_therapist_id], now=now)
+    return notices
 
 
 def cancel(appointment: Appointment, *, reason: str | None = None, now: datetime | None = None,
-           by_staff: StaffUser | None = None) -> Appointment:
-    """Cancel a booked visit before its deadline (any time ``by_staff``, audited), freeing the therapist's time."""
+           by_staff: StaffUser | None = None, with_partner: bool = False) -> Appointment:
+    """Cancel a booked visit before its deadline (any time ``by_staff``, audited), freeing the therapist's time.
+
+    ``with_partner`` cancels its back-to-back partner too, in the same transaction: both
+    or neither (ChangeNotAllowed with a ``scope`` error when the partner cannot go with it).
+    The therapists of a visit's care plan are told in the same transaction.
+    """
     when = moment(now)
     reason = " ".join(reason.split()) if reason else None
     try:
         if reason and not (len(reason) <= REASON_LENGTH and reason.isprintable()):
             raise InvalidBooking({"reason": f"Write at most {REASON_LENGTH} characters, "
                                             "without control characters."})
-        _lock_for_change(appointment, when, by_staff)
-        appointment.status = AppointmentStatus.CANCELLED
-        appointment.cancelled_at = when
-        appointment.cancellation_reason = reason or None
-        appointment.sequence += 1
-        commit([appointment], "cancelled", now=when, by_staff=by_staff)
+        visits = [appointment]
+        if with_partner:
+            other = course.partner(appointment)
+            if other is None:
+                raise _partner_refusal(NO_PARTNER)
+            # The earlier visit's row is locked first, whichever of the pair is cancelled: two cancellations
+            # of one pair then queue instead of each holding a row the other waits for.
+            visits = sorted([appointment, other], key=lambda visit: visit.starts_at)
+        for visit in visits:
+            if visit is appointment:
+                _lock_for_change(appointment, when, by_staff)
+            else:
+                _lock_partner(appointment, visit, when, by_staff)
+        for visit in visits:
+            visit.status = AppointmentStatus.CANCELLED
+            visit.cancelled_at = when
+            visit.cancellation_reason = reason or None
+            visit.sequence += 1
+        commit(visits, "cancelled", now=when, by_staff=by_staff, also=_tell_plan_therapists(visits, when))
     except BookingError:
         db.session.rollback()
         raise

@@ -1,0 +1,51 @@
+"""Which visits belong with one: the rest of its care plan's course, and its back-to-back partner.
+
+Visits booked together (a care plan's course, or a pair the patient booked) share one
+patient record (see ``patients``), so the visits that belong with one are looked up
+only among its own record's: another person's visits never come with it, whatever
+their email. A pair is two visits of one record, the first ending exactly when the
+second starts (massage right before physiotherapy).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import or_, select
+
+from booking.extensions import db
+from booking.models import Appointment, AppointmentStatus
+from booking.services.clock import moment
+
+
+def back_to_back(first: Appointment, second: Appointment) -> bool:
+    """Whether the two visits are one pair: one record, one ending exactly when the other starts."""
+    return (first.id != second.id and first.patient_id == second.patient_id
+            and (first.ends_at == second.starts_at or second.ends_at == first.starts_at))
+
+
+def partner(visit: Appointment) -> Appointment | None:
+    """The booked visit of the same booking right before or after this one (its pair), if any."""
+    return db.session.scalar(
+        select(Appointment)
+        .where(Appointment.patient_id == visit.patient_id, Appointment.id != visit.id,
+               Appointment.status == AppointmentStatus.BOOKED,
+               or_(Appointment.ends_at == visit.starts_at, Appointment.starts_at == visit.ends_at))
+        .order_by(Appointment.starts_at).limit(1))
+
+
+def upcoming_with(visit: Appointment, *, now: datetime | None = None) -> list[Appointment]:
+    """The other booked visits still to come that belong with this one, in order of their start.
+
+    For a visit of a care plan: the plan's other sessions booked with it; otherwise its
+    pair's partner, if it has one.
+    """
+    if visit.care_plan_id is None:
+        found = partner(visit)
+        return [found] if found is not None and found.starts_at > moment(now) else []
+    return list(db.session.scalars(
+        select(Appointment)
+        .where(Appointment.patient_id == visit.patient_id, Appointment.care_plan_id == visit.care_plan_id,
+               Appointment.id != visit.id, Appointment.status == AppointmentStatus.BOOKED,
+               Appointment.starts_at > moment(now))
+        .order_by(Appointment.starts_at)))
