@@ -1,4 +1,4 @@
-"""The demo clinic: services, therapists with weekly hours, and a few visits booked in the coming days.
+"""The demo clinic: services, therapists with weekly hours, a few visits booked in the coming days, a care plan.
 
 Seeding is idempotent: services are matched by code and therapists by name and
 brought up to date, each therapist's weekly hours are replaced, and a demo
@@ -28,6 +28,7 @@ from booking.services.availability import search_slots
 from booking.services.booking import BookingError, BookingRequest, PatientDetails, book
 from booking.services.screenings import create_screening
 from booking.clinic import clinic_zone
+from booking.demo_plan import seed_plan
 
 logger = logging.getLogger(__name__)
 
@@ -142,6 +143,7 @@ class SeedReport:
     therapists: dict[str, int] = field(default_factory=lambda: {"created": 0, "updated": 0})
     shifts: int = 0
     visits: dict[str, int] = field(default_factory=lambda: {"booked": 0, "kept": 0, "skipped": 0})
+    care_plan: str = "not seeded"
     # (role, email, password) of each login created now: the only time its password is shown.
     logins: list[tuple[str, str, str]] = field(default_factory=list)
 
@@ -152,6 +154,7 @@ class SeedReport:
             "Therapists: {created} created, {updated} updated.".format(**self.therapists),
             f"Weekly shifts: {self.shifts} (replacing the previous ones).",
             "Visits: {booked} booked, {kept} already there, {skipped} without an open time.".format(**self.visits),
+            f"A care plan under way (Casey Nguyen): {self.care_plan}.",
         ]
         if not self.logins:
             return [*lines, "Staff logins: none created (the demo logins exist already)."]
@@ -261,4 +264,5 @@ def seed(now: datetime | None = None) -> SeedReport:
     db.session.commit()
     _create_logins(report)
     _book_visits(report, now or utcnow())
+    report.care_plan = seed_plan(DEMO_ADMIN_EMAIL, now or utcnow())
     return report

@@ -15,7 +15,8 @@ from sqlalchemy import func, select
 
 from booking.demo import DEMO_ADMIN_EMAIL, THERAPISTS
 from booking.extensions import db
-from booking.models import Appointment, Patient, Screening, Service, StaffUser, Therapist, WorkingHours
+from booking.models import (Appointment, CarePlan, Patient, Screening, Service, StaffUser, Therapist, VisitNote,
+                            VisitOutcome, WorkingHours)
 from booking.services.passwords import password_problem
 from tests.factories import STAFF_PASSWORD, StaffUserFactory, TherapistFactory, local
 
@@ -38,11 +39,13 @@ def test_seed_demo_loads_the_clinic_and_is_idempotent(runner: FlaskCliRunner) ->
     first = runner.invoke(args=["seed-demo"])
     assert first.exit_code == 0, first.output
     assert "Services: 6 created" in first.output and "Visits: 6 booked" in first.output
+    assert "A care plan under way (Casey Nguyen): booked (9 visits, the first pair done)." in first.output
     loaded = counts()
-    assert loaded["Appointment"] == loaded["Screening"] == loaded["Patient"] == 6
+    assert loaded["Screening"] == loaded["Patient"] == 7 and loaded["Appointment"] == 6 + 9
     second = runner.invoke(args=["seed-demo"])
     assert second.exit_code == 0, second.output
     assert "Services: 0 created, 6 updated" in second.output and "6 already there" in second.output
+    assert "A care plan under way (Casey Nguyen): already there." in second.output
     assert counts() == loaded
 
 
@@ -55,11 +58,29 @@ def test_the_demo_clinic_has_what_the_booking_flow_needs(runner: FlaskCliRunner)
     assert sorted(s.duration_minutes for s in services.values() if s.therapy_type == "massage") == [30, 60, 90]
     shifts = list(db.session.scalars(select(WorkingHours)))
     assert any(s.weekday == 5 for s in shifts) and any(s.end_time == time(20) for s in shifts if s.weekday < 5)
-    visits = list(db.session.scalars(select(Appointment)))
+    visits = list(db.session.scalars(select(Appointment).where(Appointment.care_plan_id.is_(None))))
     assert all(v.status == "booked" and v.screening.therapy_types for v in visits)
     assert all(v.starts_at > local(2026, 11, 30, 8) for v in visits)
     cautions = [c for v in visits for c in v.screening.recommendation["cautions"]]
     assert cautions, "a therapist of the demo sees a visit with a caution"
+
+
+def test_the_demo_has_a_care_plan_under_way_for_its_therapists_to_work(runner: FlaskCliRunner) -> None:
+    runner.invoke(args=["seed-demo"])
+    plan = db.session.scalars(select(CarePlan)).one()
+    visits = db.session.scalars(select(Appointment).where(Appointment.care_plan_id == plan.id)
+                                .order_by(Appointment.starts_at)).all()
+    first_pair, rest = visits[:2], visits[2:]
+    assert [visit.service.therapy_type for visit in first_pair] == ["massage", "physiotherapy"]
+    assert first_pair[0].ends_at == first_pair[1].starts_at
+    assert all(visit.status == "completed" for visit in first_pair) and all(v.status == "booked" for v in rest)
+    assert [outcome.pain for outcome in db.session.scalars(select(VisitOutcome).order_by(VisitOutcome.id))] == [6, 5]
+    assert [note.kind for note in db.session.scalars(select(VisitNote).order_by(VisitNote.id))] == [
+        "handoff", "session"]
+    assert rest[0].starts_at < local(2026, 11, 30, 8)  # the physiotherapy since is over, left to be marked
+    assert rest[1].starts_at > local(2026, 11, 30, 8)
+    assert db.session.scalar(select(func.count()).select_from(CarePlan)) == 1
+    assert plan.screening.pathway == "combined" and plan.status == "active"
 
 
 def test_if_empty_leaves_a_clinic_with_therapists_alone(runner: FlaskCliRunner) -> None:

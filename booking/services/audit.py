@@ -7,6 +7,8 @@ Details name what was done, never the health information itself.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask_login import current_user
 
 from booking.extensions import db
@@ -15,10 +17,13 @@ from booking.services.clock import moment
 
 
 def record(action: str, subject_type: str, subject_id: object = None, detail: str | None = None, *,
-           actor: StaffUser | None = None) -> AuditEvent:
-    """Add an audit event by ``actor`` (default: the signed-in staff member); the caller commits."""
+           actor: StaffUser | None = None, at: datetime | None = None) -> AuditEvent:
+    """Add an audit event by ``actor`` (default: the signed-in staff member) at the change's time; the caller commits.
+
+    ``at`` is the time the change is judged by (the service's ``now``), the current time by default.
+    """
     who = actor if actor is not None else (current_user if current_user and current_user.is_authenticated else None)
-    event = AuditEvent(at=moment(), actor_id=who.id if who is not None else None, action=action,
+    event = AuditEvent(at=moment(at), actor_id=who.id if who is not None else None, action=action,
                        subject_type=subject_type, subject_id=None if subject_id is None else str(subject_id),
                        detail=detail)
     db.session.add(event)

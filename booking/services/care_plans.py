@@ -161,14 +161,16 @@ def _values(details: PlanDetails) -> dict[str, Any]:
     return {field.name: getattr(details, field.name) for field in fields(details)}
 
 
-def create_plan(screening: Screening, details: PlanDetails, by: StaffUser) -> CarePlan:
+def create_plan(screening: Screening, details: PlanDetails, by: StaffUser, *,
+                now: datetime | None = None) -> CarePlan:
     """Make the plan of a queued screening (audited "created"); the patient from its earlier booking, if any."""
-    details = check_details(details, moment())
-    plan = CarePlan(screening_id=screening.id, patient_id=_earlier_patient_id(screening), created_by_id=by.id, created_at=moment(),
-                    **_values(details))
+    now = moment(now)
+    details = check_details(details, now)
+    plan = CarePlan(screening_id=screening.id, patient_id=_earlier_patient_id(screening), created_by_id=by.id,
+                    created_at=now, **_values(details))
     db.session.add(plan)
     db.session.flush()
-    audit.record("created", "care_plan", plan.id, actor=by)
+    audit.record("created", "care_plan", plan.id, actor=by, at=now)
     db.session.commit()
     return plan
 
@@ -291,7 +293,7 @@ def book_plan(plan: CarePlan, proposal: PlanProposal, patient: PatientDetails, b
 
     def tell_therapists(visits: list[Appointment]) -> list[Notification]:
         """The plan's audit row and notices, written in the booking's transaction (again on a retry)."""
-        cause = audit.record("booked", "care_plan", plan.id, f"{len(visits)} visits", actor=by)
+        cause = audit.record("booked", "care_plan", plan.id, f"{len(visits)} visits", actor=by, at=now)
         return _tell_therapists(plan, "plan_created", cause)
 
     request = CourseRequest(screening_id=str(plan.screening_id), patient=patient, booked_by=by,

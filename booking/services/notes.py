@@ -71,7 +71,8 @@ def write_note(appointment: Appointment, author: StaffUser, body: str, *, kind: 
     note = VisitNote(appointment_id=appointment.id, author_id=author.id, kind=kind, body=text, created_at=when)
     db.session.add(note)
     db.session.flush()
-    audit.record("changed", "note", note.id, f"{kind} note written on visit {appointment.id}", actor=author)
+    audit.record("changed", "note", note.id, f"{kind} note written on visit {appointment.id}", actor=author,
+                 at=when)
     notices = [] if plan is None or kind != HANDOFF else outbox.for_care_plan(
         plan.id, "handoff_note", f"note-{note.id}", [plan.other_therapist_id(appointment.therapist_id)], now=when)
     db.session.commit()
@@ -106,6 +107,7 @@ def record_pain(appointment: Appointment, author: StaffUser, pain: int | None, f
     outcome.recorded_by_id, outcome.recorded_at = author.id, when
     db.session.add(outcome)
     db.session.flush()
-    audit.record("changed", "visit_outcome", outcome.id, f"outcome recorded for visit {appointment.id}", actor=author)
+    audit.record("changed", "visit_outcome", outcome.id, f"outcome recorded for visit {appointment.id}",
+                 actor=author, at=when)
     db.session.commit()
     return outcome

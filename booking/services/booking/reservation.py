@@ -139,7 +139,7 @@ def commit(appointments: Sequence[Appointment], change: str, *, now: datetime,
     notices = outbox.for_change(appointments, change, now=now, previous_therapist_id=previous_therapist_id)
     if by_staff is not None:
         for appointment in appointments:
-            audit.record(change, "appointment", appointment.id, actor=by_staff)
+            audit.record(change, "appointment", appointment.id, actor=by_staff, at=now)
     session = db.session()
     expire_on_commit, session.expire_on_commit = session.expire_on_commit, False
     try:

@@ -47,7 +47,7 @@ def record_outcome(appointment: Appointment, outcome: str, *, by_staff: StaffUse
                                    f"{OUTCOME_WORDS[outcome]}. You can do so once it has begun.")
         appointment.status = OUTCOMES[outcome]
         appointment.sequence += 1
-        audit.record("changed", "appointment", appointment.id, f"status: {outcome}", actor=by_staff)
+        audit.record("changed", "appointment", appointment.id, f"status: {outcome}", actor=by_staff, at=when)
         plan = db.session.get(CarePlan, appointment.care_plan_id) if appointment.care_plan_id else None
         notices = [] if plan is None else outbox.for_care_plan(
             plan.id, PLAN_EVENTS[outcome], str(appointment.id), plan.therapist_ids, now=when)
