@@ -24,6 +24,8 @@ from booking.staff.access import staff_required
 from booking.validators import EMAIL_LENGTH, KEY_LENGTH, NAME_LENGTH, PHONE_LENGTH, stripped
 
 GOALS_LENGTH = 2000
+# A new plan's form starts with massage right before physiotherapy and a day's tolerance.
+NEW_PLAN = {"back_to_back": True, "tolerance_days": 1}
 STATUS_CHOICES = [SelectChoice(status.value, status.value.capitalize()) for status in CarePlanStatus]
 
 
@@ -121,7 +123,7 @@ def _plan(plan_id: int) -> CarePlan:
 def _new_page(screening: Screening, form: PlanForm | None = None, dismiss_form: DismissForm | None = None) -> str:
     """The "make a plan" page of a queued screening, with its dismiss form."""
     return render_template("staff/admin/care_plans_new.html", screening=screening,
-                           form=form or PlanForm(formdata=None, back_to_back=True, tolerance_days=1).offer(),
+                           form=form or PlanForm(formdata=None, **NEW_PLAN).offer(),
                            dismiss_form=dismiss_form or DismissForm(formdata=None),
                            patient=care_plans.screening_patient(screening))
 
@@ -156,7 +158,7 @@ def care_plans_queue() -> str:
 def new_care_plan(screening_id: object) -> str | Response:
     """Make a plan for a queued combined screening."""
     screening = _queued(screening_id)
-    form = PlanForm().offer()
+    form = PlanForm(**NEW_PLAN).offer()
     if form.validate_on_submit():
         try:
             plan = care_plans.create_plan(screening, form.details(), current_user)
@@ -190,7 +192,7 @@ def dismiss_care_plan(screening_id: object) -> str | Response:
 def care_plan(id: int) -> str | Response:  # noqa: A002 (the access test's name for a record's id)
     """A plan: change its terms and status; see its proposed course or its visits."""
     plan = _plan(id)
-    form = ChangePlanForm().offer()
+    form = ChangePlanForm(obj=plan).offer()
     if form.validate_on_submit():
         try:
             care_plans.change_plan(plan, form.details(), form.status.data, current_user)

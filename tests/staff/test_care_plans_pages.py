@@ -104,6 +104,23 @@ def test_a_wrong_plan_is_shown_again_with_what_was_typed(admin: FlaskClient, cli
     assert count(CarePlan) == 0
 
 
+def test_a_new_plan_starts_back_to_back_with_a_days_tolerance(admin: FlaskClient, clinic: Clinic) -> None:
+    page = admin.get(new_url(clinic)).get_data(as_text=True)
+    assert re.search(r'<input[^>]*checked[^>]*name="back_to_back"|<input[^>]*name="back_to_back"[^>]*checked', page)
+    assert re.search(r'name="tolerance_days"[^>]*value="1"|value="1"[^>]*name="tolerance_days"', page)
+
+
+def test_the_change_form_shows_the_plan_as_it_stands(admin: FlaskClient, clinic: Clinic) -> None:
+    plan = made_plan(admin, clinic)
+    page = admin.get(f"/admin/care-plans/{plan.id}").get_data(as_text=True)
+    physiotherapist = clinic.physiotherapists[0]
+    assert re.search(rf'<option selected value="{physiotherapist.id}">|<option value="{physiotherapist.id}" selected>',
+                     page), "the plan's physiotherapist is the one chosen"
+    assert "Walk without a limp</textarea>" in page
+    assert re.search(r'name="physio_sessions"[^>]*value="3"|value="3"[^>]*name="physio_sessions"', page)
+    assert 'value="2026-12-02"' in page
+
+
 def test_a_plan_shows_its_proposed_back_to_back_course_and_its_viewing_is_audited(admin: FlaskClient,
                                                                                  clinic: Clinic) -> None:
     plan = made_plan(admin, clinic)
