@@ -12,7 +12,8 @@ from datetime import date
 
 WIDTH, HEIGHT = 480, 240
 MAX_X_TICKS = 6
-LEFT, RIGHT, TOP, BOTTOM = 36, 12, 12, 36
+INSET = 12  # the first and last sessions are drawn this far inside the grid, clear of the axis labels
+LEFT, RIGHT, TOP, BOTTOM = 36, 28, 12, 36
 DISCIPLINES = {"physiotherapy": "Physiotherapy", "massage": "Massage therapy"}
 
 
@@ -45,6 +46,8 @@ class Chart:
 
     width: int
     height: int
+    plot_left: float
+    plot_right: float
     series: list[Series]
     y_ticks: list[tuple[float, str]]
     x_ticks: list[tuple[float, str]]
@@ -73,15 +76,15 @@ def pain_chart(outcomes: list[tuple[date, str, int]]) -> Chart:
     outcomes = sorted(outcomes, key=lambda outcome: outcome[0])
     days = [day for day, _, _ in outcomes]
     first, span = (days[0], max((days[-1] - days[0]).days, 1)) if days else (date.min, 1)
-    plot = WIDTH - LEFT - RIGHT
+    plot = WIDTH - LEFT - RIGHT - 2 * INSET
 
     def x(day: date) -> float:
-        return LEFT + plot * (day - first).days / span if len(set(days)) > 1 else LEFT + plot / 2
+        return LEFT + INSET + (plot * (day - first).days / span if len(set(days)) > 1 else plot / 2)
 
     series = [Series(discipline, name, [Mark(x(day), _y(pain), f"{name}, {day:%b} {day.day}: pain {pain}")
                                         for day, kind, pain in outcomes if kind == discipline])
               for discipline, name in DISCIPLINES.items()]
     shown = sorted(set(days))
     x_ticks = [(x(day), f"{day:%b} {day.day}") for day in shown[::-(-len(shown) // MAX_X_TICKS) or 1]]
-    return Chart(WIDTH, HEIGHT, [line for line in series if line.marks],
+    return Chart(WIDTH, HEIGHT, LEFT, WIDTH - RIGHT, [line for line in series if line.marks],
                  [(_y(pain), str(pain)) for pain in (0, 2, 4, 6, 8, 10)], x_ticks, _summary(outcomes))
