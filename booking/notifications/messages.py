@@ -181,7 +181,8 @@ def render(notification: Notification, now: datetime) -> Outgoing:
     """The message a notification sends now; raises NotOwed when it is no longer owed."""
     to, context, ics = _address_and_context(notification, now)
     context = {**context, "notification": notification, "config": current_app.config}
-    attachments = (Attachment("visit.ics", f"text/calendar; method={CALENDAR_METHOD[notification.kind]}", ics),) \
+    name = "visits.ics" if notification.kind in COURSE_NOTICES else "visit.ics"
+    attachments = (Attachment(name, f"text/calendar; method={CALENDAR_METHOD[notification.kind]}", ics),) \
         if ics else ()
     return Outgoing(to=to, subject=f"{SUBJECTS[notification.kind]} – {clinic_settings().name}",
                     text=render_template(f"email/{notification.kind}.txt", **context),
