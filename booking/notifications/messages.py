@@ -158,13 +158,14 @@ def _address_and_context(notification: Notification, now: datetime) -> tuple[str
 
 def _care_plan_context(notification: Notification) -> dict[str, object]:
     """What a collaborative-care notice says: the event, the colleague, the patient's initials, the plan's page."""
+    event = CARE_PLAN_EVENTS[notification.event or ""]  # an event this code does not know fails the attempt
     plan = db.session.get(CarePlan, notification.care_plan_id)
     if plan is None:
         raise NotOwed("the care plan is gone")
     colleague = plan.massage_therapist if notification.therapist_id == plan.physiotherapist_id \
         else plan.physiotherapist
     patient = db.session.get(Patient, plan.patient_id) if plan.patient_id else None
-    return {"event": CARE_PLAN_EVENTS[notification.event or ""], "plan": plan, "colleague": colleague,
+    return {"event": event, "plan": plan, "colleague": colleague,
             "initials": initials(patient.name) if patient else None,
             "plan_url": absolute_url("staff.care_plan", id=plan.id)}
 
