@@ -68,10 +68,11 @@ def clock(moment: datetime) -> str:
     return local.strftime("%-I:%M ") + ("a.m." if local.hour < 12 else "p.m.")
 
 
-def screen_for_physiotherapy(page: Page) -> None:
-    """Answer the screening by touch: chronic pain, no warning signs."""
+def screen(page: Page, concerns: tuple[str, ...], recommendation: str) -> None:
+    """Answer the screening by touch: these concerns, no warning signs; the recommendation's heading shows."""
     page.goto("/screening/")
-    page.get_by_label(OPTIONS["concerns"]["chronic_pain"]).check()
+    for code in concerns:
+        page.get_by_label(OPTIONS["concerns"][code]).check()
     page.get_by_role("button", name="Continue").click()
     for text in OPTIONS["red_flags"].values():
         page.get_by_role("group", name=text, exact=True).get_by_label("No", exact=True).check()
@@ -79,7 +80,12 @@ def screen_for_physiotherapy(page: Page) -> None:
     page.get_by_role("button", name="Continue").click()
     page.get_by_label("How bad is your pain right now?").fill("5")
     page.get_by_role("button", name="See my recommendation").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("We recommend physiotherapy")
+    expect(page.get_by_role("heading", level=1)).to_have_text(recommendation)
+
+
+def screen_for_physiotherapy(page: Page) -> None:
+    """Chronic pain alone: physiotherapy."""
+    screen(page, ("chronic_pain",), "We recommend physiotherapy")
 
 
 def test_screen_book_download_and_cancel(patient: Page) -> None:

@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser import test_booking_flow as single
-from tests.browser.test_booking_flow import OPTIONS, a_day_to_book, clock, heading_day, screenshot
+from tests.browser.test_booking_flow import a_day_to_book, clock, heading_day, screen, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -22,19 +22,8 @@ PAIR_TIME = re.compile(r"^(\d{1,2}:\d\d [ap]\.m\.) M[SD]T massage, then (\d{1,2}
 
 
 def screen_for_combined_care(page: Page) -> None:
-    """Answer the screening by touch: chronic pain and stress relief, no warning signs."""
-    page.goto("/screening/")
-    for code in ("chronic_pain", "stress_relief"):
-        page.get_by_label(OPTIONS["concerns"][code]).check()
-    page.get_by_role("button", name="Continue").click()
-    for text in OPTIONS["red_flags"].values():
-        page.get_by_role("group", name=text, exact=True).get_by_label("No", exact=True).check()
-    page.get_by_role("button", name="Continue").click()
-    page.get_by_role("button", name="Continue").click()
-    page.get_by_label("How bad is your pain right now?").fill("4")
-    page.get_by_role("button", name="See my recommendation").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text(
-        "We recommend physiotherapy and massage therapy together")
+    """Chronic pain and stress relief: physiotherapy and massage together."""
+    screen(page, ("chronic_pain", "stress_relief"), "We recommend physiotherapy and massage therapy together")
 
 
 def book_a_pair(page: Page, name: str, email: str, *, javascript: bool = True) -> str:
