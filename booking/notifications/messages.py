@@ -23,7 +23,7 @@ from booking.models import THERAPY_LABELS, Appointment, AppointmentStatus, CareP
 from booking.notifications.channels import Attachment, Outgoing
 from booking.notifications.outbox import COURSE_NOTICES, PLAN_SCHEDULE
 from booking.services.booking import manage_token
-from booking.services.booking.patients import booked_together
+from booking.services.booking.course import booked_together
 from booking.services.password_resets import pending, reset_token
 from booking.services.settings import clinic_settings
 

@@ -18,6 +18,12 @@ from booking.models import Appointment, AppointmentStatus
 from booking.services.clock import moment
 
 
+def booked_together(appointment: Appointment) -> list[Appointment]:
+    """Every visit of the booking this one was booked in (its patient record holds them), in order of their start."""
+    return list(db.session.scalars(select(Appointment).where(Appointment.patient_id == appointment.patient_id)
+                                   .order_by(Appointment.starts_at, Appointment.id)))
+
+
 def back_to_back(first: Appointment, second: Appointment) -> bool:
     """Whether the two visits are one pair: one record, one ending exactly when the other starts."""
     return (first.id != second.id and first.patient_id == second.patient_id

@@ -12,7 +12,8 @@ from sqlalchemy.exc import DBAPIError
 from booking.extensions import db
 from booking.models import Appointment, AppointmentStatus, Patient, Screening
 from booking.services.booking.errors import BookingError, InvalidBooking, SlotTaken
-from booking.services.booking.patients import booked_together, patient_for_booking
+from booking.services.booking.course import booked_together
+from booking.services.booking.patients import patient_for_booking
 from booking.services.booking.requests import Booked, BookingRequest, CheckedVisit, CourseRequest, check, usable_key
 from booking.services.booking.reservation import RETRIES, commit, conflict, reserve_all
 from booking.services.booking.tokens import derive_manage_token, manage_token, token_hash

@@ -18,10 +18,8 @@ another person, and an email never joins a booking to someone's history:
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
 from booking.extensions import db
-from booking.models import Appointment, Patient
+from booking.models import Patient
 from booking.services.booking.requests import PatientDetails
 
 
@@ -31,8 +29,3 @@ def patient_for_booking(details: PatientDetails) -> Patient:
     db.session.add(patient)
     return patient
 
-
-def booked_together(appointment: Appointment) -> list[Appointment]:
-    """Every visit of the booking this one was booked in (its patient record holds them), in order of their start."""
-    return list(db.session.scalars(select(Appointment).where(Appointment.patient_id == appointment.patient_id)
-                                   .order_by(Appointment.starts_at, Appointment.id)))
