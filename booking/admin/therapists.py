@@ -86,26 +86,27 @@ def edit_therapist(therapist_id: int) -> str | Response:
     return _edit_page(therapist, form)
 
 
+def _set_active(therapist_id: int, active: bool, done: str) -> Response:
+    """Offer the therapist for booking or stop doing so (their booked visits stay), then back to their page."""
+    therapist = _therapist(therapist_id)
+    if ActionForm().validate_on_submit():
+        service.set_active(therapist, active)
+        flash(f"{therapist.name} {done}.")
+    return redirect(url_for(".edit_therapist", therapist_id=therapist.id), code=303)
+
+
 @bp.post("/therapists/<int:therapist_id>/deactivate")
 @staff_required("admin")
 def deactivate_therapist(therapist_id: int) -> Response:
     """Stop offering the therapist for booking; their booked visits stay and are listed on their page."""
-    therapist = _therapist(therapist_id)
-    if ActionForm().validate_on_submit():
-        service.set_active(therapist, False)
-        flash(f"{therapist.name} is no longer offered for booking.")
-    return redirect(url_for(".edit_therapist", therapist_id=therapist.id), code=303)
+    return _set_active(therapist_id, False, "is no longer offered for booking")
 
 
 @bp.post("/therapists/<int:therapist_id>/reactivate")
 @staff_required("admin")
 def reactivate_therapist(therapist_id: int) -> Response:
     """Offer the therapist for booking again."""
-    therapist = _therapist(therapist_id)
-    if ActionForm().validate_on_submit():
-        service.set_active(therapist, True)
-        flash(f"{therapist.name} is offered for booking again.")
-    return redirect(url_for(".edit_therapist", therapist_id=therapist.id), code=303)
+    return _set_active(therapist_id, True, "is offered for booking again")
 
 
 @bp.post("/therapists/<int:therapist_id>/login")
