@@ -35,6 +35,9 @@ run: install
 	$(FLASK) seed-demo --if-empty
 	$(BIN)/honcho start --procfile Procfile
 
+# Two workers (pytest-xdist), one per core of the CI machine; `make test PYTEST_ARGS=` runs in one process.
+PYTEST_ARGS ?= -n 2
+
 test: install-dev
 	$(BIN)/ruff check booking worker tests benchmarks migrations
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
