@@ -12,6 +12,7 @@ them; nothing else changes (see docs/notifications.md).
 from __future__ import annotations
 
 import logging
+import os
 import smtplib
 import ssl
 import threading
@@ -182,11 +183,17 @@ class FolderChannel:
         self.sender = sender
 
     def send(self, message: Outgoing) -> None:
-        """Write the message to a file named by its Message-ID (a re-send overwrites it) and log the name."""
+        """Write the message to a file named by its Message-ID (a re-send overwrites it) and log the name.
+
+        The file is written under a temporary name and renamed, so a reader of
+        the folder sees a whole message or none, never a half-written one.
+        """
         self.folder.mkdir(parents=True, exist_ok=True)
         name = message.message_id.strip("<>").split("@")[0] + ".eml"
         path = self.folder / name
-        path.write_bytes(bytes(email_message(message, self.sender)))
+        partial = path.with_suffix(".eml.partial")
+        partial.write_bytes(bytes(email_message(message, self.sender)))
+        os.replace(partial, path)
         logger.info("mail written to %s", path)
 
 

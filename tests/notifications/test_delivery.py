@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import replace
 from datetime import timedelta
+from email import message_from_bytes, policy
 from pathlib import Path
 
 import icalendar
@@ -14,6 +16,7 @@ from flask import Flask
 from booking.extensions import db
 from booking.models import NotificationStatus
 from booking.notifications import delivery, outbox
+from booking.notifications.channels import FolderChannel, Outgoing
 from booking.services.booking import cancel, manage_token, reschedule
 from booking.services.clock import moment
 from booking.services.contact import save_message
@@ -185,6 +188,28 @@ def test_without_a_mail_server_messages_are_written_to_the_mail_folder(app: Flas
     name = delivery.messages.message_id(confirmation).strip("<>").split("@")[0] + ".eml"
     assert name in [path.name for path in files]
     assert any(name in record.getMessage() for record in caplog.records)
+
+
+def test_a_reader_of_the_mail_folder_never_sees_a_half_written_message(tmp_path: Path) -> None:
+    channel = FolderChannel(tmp_path, "clinic@example.com")
+    message = Outgoing(to="alex@example.com", subject="Your visit is booked", text="x" * 2_000_000, html="",
+                       message_id="<same@example.com>")
+    seen: list[str | None] = []
+    writing = threading.Event()
+
+    def read_while_written() -> None:
+        while not writing.is_set() or not seen:
+            for path in tmp_path.glob("*.eml"):
+                seen.append(message_from_bytes(path.read_bytes(), policy=policy.default)["To"])
+
+    reader = threading.Thread(target=read_while_written)
+    reader.start()
+    for _ in range(20):
+        channel.send(message)
+    writing.set()
+    reader.join()
+    assert set(seen) == {"alex@example.com"}
+    assert [path.name for path in tmp_path.iterdir()] == ["same.eml"]
 
 
 def test_the_contact_message_goes_to_the_clinic(app: Flask, clinic: Clinic, smtp: SmtpServer) -> None:
