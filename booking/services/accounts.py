@@ -77,7 +77,7 @@ def create_staff(role: str, email: str, password: str, therapist_id: int | None 
         raise AccountError("An admin login is not linked to a therapist: leave out the therapist id.")
     if role == StaffRole.THERAPIST:
         _check_therapist(therapist_id)
-    problem = password_problem(password)
+    problem = password_problem(password, about=[address])
     if problem:
         raise AccountError(problem)
     user = StaffUser(role=str(role), email=address, password_hash=hash_password(password), therapist_id=therapist_id)
@@ -191,7 +191,7 @@ def signed_out(user: StaffUser) -> None:
 
 def set_password(user: StaffUser, password: str, *, now: datetime | None = None) -> None:
     """Store a new password (checked by the policy) and end every session of the user; the caller commits."""
-    problem = password_problem(password)
+    problem = password_problem(password, about=[user.email])
     if problem:
         raise AccountError(problem)
     user.password_hash = hash_password(password)
