@@ -15,7 +15,7 @@ from datetime import time
 from typing import Any
 
 from flask import current_app, g
-from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 
 from booking.extensions import db
 from booking.models import ClinicSettings
@@ -68,6 +68,17 @@ SETTING_NAMES = {"name": "name", "phone": "phone", "address": "address", "openin
                  "reminder_offsets_minutes": "reminders"}
 
 
+def _first_row(values: dict[str, Any]) -> ClinicSettings:
+    """Store the settings row with ``values``; when another admin's first save stored it meanwhile, theirs."""
+    try:
+        with db.session.begin_nested():
+            row = ClinicSettings(id=1, **values)
+            db.session.add(row)
+        return row
+    except IntegrityError:
+        return db.session.get_one(ClinicSettings, 1)
+
+
 def update_settings(*, name: str, phone: str, address: str, opening_hours: list[Any], cancel_cutoff_hours: int,
                     min_notice_minutes: int, reminder_offsets_minutes: list[int]) -> list[str]:
     """Store the clinic's settings (the row is created on the first save), audit and commit.
@@ -83,10 +94,7 @@ def update_settings(*, name: str, phone: str, address: str, opening_hours: list[
     changed = [key for key, value in values.items() if getattr(current, key) != value]
     if not changed:
         return []
-    row = db.session.get(ClinicSettings, 1)
-    if row is None:
-        row = ClinicSettings(id=1)
-        db.session.add(row)
+    row = db.session.get(ClinicSettings, 1) or _first_row(values)
     for key, value in values.items():
         setattr(row, key, value)
     audit.record("changed", "settings", 1, ", ".join(SETTING_NAMES[key] for key in changed))

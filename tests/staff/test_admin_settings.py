@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -106,6 +108,23 @@ def test_the_first_save_creates_the_settings_row(client: FlaskClient, app: Flask
     assert stored.reminder_offsets_minutes == [2880, 120]
     home = client.get("/").get_data(as_text=True)
     assert "Prairie Physio" in home and 'href="tel:+17805550100"' in home
+
+
+def test_admins_saving_the_first_settings_at_once_are_all_saved_and_none_sees_an_error(app: Flask) -> None:
+    assert db.session.get(ClinicSettings, 1) is None
+    admins = [signed_in(app.test_client(), StaffUserFactory(admin=True)) for _ in range(6)]
+    db.session.commit()  # the test's own transaction ends before the admins' requests begin
+    barrier = threading.Barrier(len(admins))
+
+    def save(n: int) -> int:
+        barrier.wait()
+        return admins[n].post("/admin/settings", data=form_data(name=f"Prairie Physio {n}")).status_code
+
+    with ThreadPoolExecutor(max_workers=len(admins)) as pool:
+        assert list(pool.map(save, range(len(admins)))) == [303] * len(admins)
+    db.session.expire_all()
+    assert db.session.get(ClinicSettings, 1).name in {f"Prairie Physio {n}" for n in range(len(admins))}
+    assert len(audit_details()) == len(admins)
 
 
 def test_the_audit_names_each_setting_changed_and_nothing_when_nothing_changed(admin: FlaskClient) -> None:
