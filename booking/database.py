@@ -43,6 +43,16 @@ def _configure_sqlite(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+def lock(row: Any) -> None:
+    """Lock ``row`` until the transaction ends and read it afresh, so that one change at a time decides on it.
+
+    Only the row's own table is locked: pages load rows with others outer-joined, and
+    PostgreSQL refuses FOR UPDATE on the nullable side of an outer join. On SQLite
+    every transaction already holds the one write lock (BEGIN IMMEDIATE above).
+    """
+    db.session.refresh(row, with_for_update={"of": type(row)})
+
+
 def database_answers() -> bool:
     """Return whether the database answers a trivial query."""
     try:

@@ -18,7 +18,7 @@ from booking.models import CarePlan, CarePlanStatus, Screening
 from booking.scheduling.plans import MASSAGE, PHYSIOTHERAPY
 from booking.services import audit, care_plans, plan_work
 from booking.services.booking import InvalidBooking, PatientDetails, SlotTaken
-from booking.services.care_plans import InvalidPlan, PlanDetails
+from booking.services.care_plans import InvalidPlan, NoLongerQueued, PlanDetails
 from booking.services.catalog import active_services, active_therapists
 from booking.staff.access import staff_required
 from booking.validators import EMAIL_LENGTH, KEY_LENGTH, NAME_LENGTH, PHONE_LENGTH, stripped
@@ -105,11 +105,21 @@ class BookCourseForm(ClinicForm):
 
 
 def _queued(screening_id: object) -> Screening:
-    """The screening if it is waiting for a plan, or 404."""
+    """The screening if it is waiting for a plan; 404 when there is no such combined screening.
+
+    Raises NoLongerQueued when it has its plan or was dismissed (answered by ``_decided``).
+    """
     screening = care_plans.queued_screening(screening_id)
     if screening is None:
         abort(404)
     return screening
+
+
+@bp.errorhandler(NoLongerQueued)
+def _decided(_: NoLongerQueued) -> Response:
+    """Back to the queue, saying why: another admin decided this screening, meanwhile or before."""
+    flash("This screening already has its plan or was taken off the queue (by another admin): see the plans below.")
+    return redirect(url_for(".care_plans"), code=303)
 
 
 def _plan(plan_id: int) -> CarePlan:

@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from booking import scheduling
 from booking.clinic import clinic_zone
+from booking.database import lock
 from booking.extensions import db
 from booking.models import (Appointment, AuditEvent, CarePlan, CarePlanDismissal, CarePlanStatus, Notification,
                             Patient, Screening, Service, StaffUser, Therapist)
@@ -61,6 +62,16 @@ class InvalidPlan(ValueError):
         self.errors = errors
 
 
+class NoLongerQueued(Exception):
+    """The screening has its plan, or was taken off the queue, by another admin (meanwhile, or before)."""
+
+
+def _decide(screening: Screening) -> None:
+    """Lock the queued screening for this transaction, so that one decision is stored; NoLongerQueued if taken."""
+    lock(screening)
+    queued_screening(screening.id)
+
+
 def queue() -> list[Screening]:
     """Every stored combined screening without a plan or a dismissal, oldest first."""
     planned = select(CarePlan.screening_id)
@@ -71,22 +82,29 @@ def queue() -> list[Screening]:
 
 
 def queued_screening(screening_id: object) -> Screening | None:
-    """The screening if it is in the queue (combined, no plan, not dismissed), else None."""
+    """The screening if it is in the queue (combined, no plan, not dismissed); None when there is no such
+    combined screening; NoLongerQueued when it has its plan or was dismissed."""
     screening = db.session.get(Screening, screening_id)
     if screening is None or screening.pathway != COMBINED:
         return None
     taken = db.session.scalar(select(CarePlan.id).where(CarePlan.screening_id == screening.id))
     gone = db.session.scalar(select(CarePlanDismissal.id).where(CarePlanDismissal.screening_id == screening.id))
-    return None if taken is not None or gone is not None else screening
+    if taken is not None or gone is not None:
+        raise NoLongerQueued
+    return screening
 
 
 def dismiss(screening: Screening, reason: str, by: StaffUser) -> CarePlanDismissal:
-    """Take a queued screening off the queue with a reason (audited); raises InvalidPlan for a bad reason."""
+    """Take a queued screening off the queue with a reason (audited).
+
+    Raises InvalidPlan for a bad reason, NoLongerQueued when another admin decided the screening meanwhile.
+    """
     reason = " ".join(reason.split())
     if not reason:
         raise InvalidPlan({"reason": "Say why this screening needs no care plan."})
     if len(reason) > REASON_LENGTH or not reason.isprintable():
         raise InvalidPlan({"reason": f"Give a reason of at most {REASON_LENGTH} printable characters."})
+    _decide(screening)
     dismissal = CarePlanDismissal(screening_id=screening.id, reason=reason, dismissed_by_id=by.id,
                                   dismissed_at=moment())
     db.session.add(dismissal)
@@ -163,9 +181,13 @@ def _values(details: PlanDetails) -> dict[str, Any]:
 
 def create_plan(screening: Screening, details: PlanDetails, by: StaffUser, *,
                 now: datetime | None = None) -> CarePlan:
-    """Make the plan of a queued screening (audited "created"); the patient from its earlier booking, if any."""
+    """Make the plan of a queued screening (audited "created"); the patient from its earlier booking, if any.
+
+    Raises InvalidPlan naming each field's problem, NoLongerQueued when another admin decided the screening meanwhile.
+    """
     now = moment(now)
     details = check_details(details, now)
+    _decide(screening)
     plan = CarePlan(screening_id=screening.id, patient_id=_earlier_patient_id(screening), created_by_id=by.id,
                     created_at=now, **_values(details))
     db.session.add(plan)

@@ -13,6 +13,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from booking.database import lock
 from booking.extensions import db
 from booking.models import Appointment, AppointmentStatus, CarePlan, StaffUser, VisitNote, VisitOutcome
 from booking.notifications import outbox, relay
@@ -98,6 +99,7 @@ def record_pain(appointment: Appointment, author: StaffUser, pain: int | None, f
     text = _text(function_note, FUNCTION_NOTE_LENGTH, "function note")
     if "\n" in text or "\r" in text:
         raise NoteError("Keep the function note to one line.")
+    lock(appointment)  # one outcome per visit, however many times the form is sent at once
     if appointment.status in (AppointmentStatus.CANCELLED, AppointmentStatus.NO_SHOW):
         raise NoteError("This visit did not take place, so it takes no outcome.")
     if appointment.starts_at > when:

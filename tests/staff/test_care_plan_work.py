@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import pytest
@@ -126,6 +128,23 @@ def test_outcomes_draw_pain_over_the_course_as_a_chart_and_a_table(world: World,
     assert 'role="img"' in text and "<circle" in text and "<rect" in text
     assert "Physiotherapy: pain 6 over 1 session; Massage therapy: pain 7 over 1 session." in text
     assert "Stairs with the rail" in text and "<td>6</td>" in text
+
+
+def test_an_outcome_sent_twice_at_once_is_stored_once(world: World, app: Flask) -> None:
+    url = f"/staff/visits/{world.first(world.physio).id}/pain"
+    with time_machine.travel(AFTER_FIRST_PAIR, tick=False):
+        taps = [signed_in(app.test_client(), world.physio) for _ in range(4)]
+        db.session.commit()  # the test's own transaction ends before the requests begin
+        barrier = threading.Barrier(len(taps))
+
+        def send(n: int) -> int:
+            barrier.wait()
+            return taps[n].post(url, data={"pain": str(n), "function_note": "Stairs with the rail"}).status_code
+
+        with ThreadPoolExecutor(max_workers=len(taps)) as pool:
+            assert list(pool.map(send, range(len(taps)))) == [303] * len(taps)
+    [outcome] = db.session.scalars(select(VisitOutcome)).all()
+    assert outcome.pain in range(len(taps))
 
 
 @pytest.mark.parametrize(("form", "error"), [

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -91,7 +93,32 @@ def test_dismissing_needs_a_reason_and_takes_the_screening_off_the_queue(admin: 
     done = admin.post(f"{new_url(clinic)}/dismiss", data={"reason": "Chose physiotherapy only"})
     assert done.status_code == 303
     assert new_url(clinic) not in admin.get("/admin/care-plans").get_data(as_text=True)
-    assert admin.get(new_url(clinic)).status_code == 404
+    again = admin.get(new_url(clinic), follow_redirects=True)
+    assert "This screening already has its plan or was taken off the queue" in again.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("second", ["plan", "dismiss"])
+def test_two_admins_deciding_one_screening_at_once_make_one_decision_and_the_other_is_told(
+        app: Flask, clinic: Clinic, second: str) -> None:
+    admins = [signed_in(app.test_client(), StaffUserFactory(admin=True)) for _ in range(4)]
+    url, form = new_url(clinic), plan_form(clinic)
+    db.session.commit()  # the test's own transaction ends before the admins' requests begin
+    barrier = threading.Barrier(len(admins))
+
+    def decide(n: int) -> str:
+        barrier.wait()
+        if n % 2 == 0 or second == "plan":
+            response = admins[n].post(url, data=form)
+        else:
+            response = admins[n].post(f"{url}/dismiss", data={"reason": "Seen by her surgeon's team"})
+        assert response.status_code == 303
+        return admins[n].get(response.headers["Location"]).get_data(as_text=True)
+
+    with ThreadPoolExecutor(max_workers=len(admins)) as pool:
+        pages = list(pool.map(decide, range(len(admins))))
+    told = [page for page in pages if "This screening already has its plan or was taken off the queue" in page]
+    assert len(told) == len(admins) - 1
+    assert count(CarePlan) + count(CarePlanDismissal) == 1
 
 
 def test_a_wrong_plan_is_shown_again_with_what_was_typed(admin: FlaskClient, clinic: Clinic) -> None:

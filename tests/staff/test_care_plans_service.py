@@ -57,7 +57,10 @@ def test_the_queue_holds_combined_screenings_until_planned_or_dismissed(clinic: 
     care_plans.dismiss(other, "  Patient chose physiotherapy only ", admin)
     care_plans.create_plan(combined, details(clinic), admin)
     assert care_plans.queue() == []
-    assert care_plans.queued_screening(other.id) is None
+    with pytest.raises(care_plans.NoLongerQueued):
+        care_plans.queued_screening(other.id)
+    with pytest.raises(care_plans.NoLongerQueued):
+        care_plans.create_plan(other, details(clinic), admin)
     assert [event.detail for event in audits("dismissed")] == ["taken off the care-plan queue"]
 
 

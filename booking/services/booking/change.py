@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.exc import DBAPIError
 
 from booking.clinic import local_time
+from booking.database import lock
 from booking.extensions import db
 from booking.models import Appointment, AppointmentStatus, CarePlan, Notification, StaffUser
 from booking.notifications import outbox
@@ -51,7 +52,7 @@ def _lock_for_change(appointment: Appointment, now: datetime, by_staff: StaffUse
     The cut-off binds patients, not staff: a staff member may change any booked visit.
     ``subject`` is how the refusal names the visit.
     """
-    db.session.refresh(appointment, with_for_update=True)
+    lock(appointment)
     if appointment.status != AppointmentStatus.BOOKED:
         label = STATUS_LABELS.get(appointment.status, "is not booked")
         raise ChangeNotAllowed(f"{subject} {label}, so it cannot be changed online. "

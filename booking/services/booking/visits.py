@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from booking.database import lock
 from booking.extensions import db
 from booking.models import Appointment, AppointmentStatus, CarePlan, StaffUser
 from booking.notifications import outbox, relay
@@ -36,9 +37,7 @@ def record_outcome(appointment: Appointment, outcome: str, *, by_staff: StaffUse
     try:
         if outcome not in OUTCOMES:
             raise InvalidBooking({"outcome": "Choose whether the visit was completed or a no-show."})
-        # Lock the visit's row only: the staff pages load it with its patient, service and screening joined,
-        # and PostgreSQL refuses FOR UPDATE on the nullable side of those outer joins.
-        db.session.refresh(appointment, with_for_update={"of": Appointment})
+        lock(appointment)
         if appointment.status != AppointmentStatus.BOOKED:
             label = STATUS_LABELS.get(appointment.status, "is not booked")
             raise ChangeNotAllowed(f"This visit {label}, so it cannot be marked {OUTCOME_WORDS[outcome]}.")
