@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from booking.models.base import Base, UTCDateTime
@@ -27,6 +27,8 @@ class Therapist(Base):
     active: Mapped[bool] = mapped_column(default=True)
     # Rises when the therapist revokes their calendar feed's link: the old link stops working.
     feed_version: Mapped[int] = mapped_column(default=0)
+    # The therapist's choice: patients' full names in the feed's events instead of their initials.
+    feed_full_names: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     hours: Mapped[list[WorkingHours]] = relationship(
         back_populates="therapist", cascade="all, delete-orphan", order_by="WorkingHours.weekday")

@@ -4,8 +4,8 @@ The link carries a token derived from the therapist's id and ``feed_version``
 (an HMAC with the app's SECRET_KEY), so nothing secret is stored and raising
 the version revokes every earlier link. Calendar apps cannot sign in, so the
 token is the only key: it is compared in constant time, and the feed holds no
-health information at all: the service's name and the patient's initials,
-never the screening. Times in UTC, one stable UID per visit (booking.calendar).
+health information at all: the service's name and the patient's initials (or,
+if the therapist chooses, full names), never the screening. Times in UTC, one stable UID per visit (booking.calendar).
 """
 
 from __future__ import annotations
@@ -68,15 +68,27 @@ def revoke(therapist: Therapist, by_staff: StaffUser) -> None:
     db.session.commit()
 
 
-def _event(visit: Appointment, address: str, now: datetime) -> Event:
-    """One visit as the therapist's event: the service and the patient's initials, nothing of their health."""
+def show_full_names(therapist: Therapist, full_names: bool, by_staff: StaffUser) -> bool:
+    """Choose full names or initials for the feed's events, audited; whether that changed anything."""
+    if therapist.feed_full_names == full_names:
+        return False
+    therapist.feed_full_names = full_names
+    audit.record("changed", "calendar feed", therapist.id, "full names shown" if full_names else "initials shown",
+                 actor=by_staff)
+    db.session.commit()
+    return True
+
+
+def _event(visit: Appointment, address: str, now: datetime, full_names: bool) -> Event:
+    """One visit as the therapist's event: the service and the patient's initials or name, nothing of their health."""
     event = Event()
     event.add("uid", event_uid(visit))
     event.add("sequence", visit.sequence)
     event.add("dtstamp", now)
     event.add("dtstart", visit.starts_at.astimezone(UTC))
     event.add("dtend", visit.ends_at.astimezone(UTC))
-    event.add("summary", f"{visit.service.name} – {initials(visit.patient.name)}")
+    patient = visit.patient.name if full_names else initials(visit.patient.name)
+    event.add("summary", f"{visit.service.name} – {patient}")
     event.add("location", address)
     link = absolute_url("staff.visit", visit_id=visit.id)
     event.add("description", f"Open the visit (sign-in needed): {link}")
@@ -103,5 +115,5 @@ def feed_ics(therapist: Therapist, *, now: datetime | None = None) -> bytes:
     calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", REFRESH)
     for visit in visits:
-        calendar.add_component(_event(visit, settings.address, when))
+        calendar.add_component(_event(visit, settings.address, when, therapist.feed_full_names))
     return calendar.to_ical()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
+from wtforms import BooleanField
 
 from booking.extensions import db, limiter
 from booking.forms import ClinicForm
@@ -23,12 +24,35 @@ def _own_therapist() -> Therapist:
     return db.session.get(Therapist, current_user.therapist_id) or abort(404)
 
 
+class NamesForm(ClinicForm):
+    """Whether the feed's events show the patients' full names (unticked: their initials)."""
+
+    full_names = BooleanField("Show patients' full names instead of their initials")
+
+
 @bp.route("/calendar-feed")
 @staff_required("therapist")
 def calendar_feed() -> str:
-    """The secret link to subscribe to, and the button that replaces it."""
-    return render_template("staff/schedule/feed.html", feed_url=feeds.feed_url(_own_therapist()),
-                           form=ClinicForm(formdata=None))
+    """The secret link to subscribe to, the choice of names or initials, and the button that replaces the link."""
+    therapist = _own_therapist()
+    return render_template("staff/schedule/feed.html", feed_url=feeds.feed_url(therapist),
+                           form=ClinicForm(formdata=None),
+                           names_form=NamesForm(formdata=None, full_names=therapist.feed_full_names))
+
+
+@bp.route("/calendar-feed/names", methods=["POST"])
+@staff_required("therapist")
+def feed_names() -> Response:
+    """Save the choice of full names or initials in the feed."""
+    form = NamesForm()
+    if not form.validate():
+        abort(400)
+    if feeds.show_full_names(_own_therapist(), form.full_names.data, current_user):  # type: ignore[arg-type]
+        flash("Your calendar now shows patients' full names." if form.full_names.data
+              else "Your calendar now shows patients' initials only.")
+    else:
+        flash("Nothing was changed.")
+    return redirect(url_for("staff.calendar_feed"), 303)
 
 
 @bp.route("/calendar-feed/revoke", methods=["POST"])

@@ -149,6 +149,7 @@ ROUTES: dict[tuple[str, str], tuple[Any, Any, Any, Any, Any]] = {
     ('POST', '/staff/account/two-factor/remove'): (LOGIN, LOGIN, 200, 200, 404),
     ('GET', '/staff/calendar-feed'): (LOGIN, LOGIN, 200, 200, 404),
     ('POST', '/staff/calendar-feed/revoke'): (LOGIN, LOGIN, '→/staff/calendar-feed', '→/staff/calendar-feed', 404),
+    ('POST', '/staff/calendar-feed/names'): (LOGIN, LOGIN, '→/staff/calendar-feed', '→/staff/calendar-feed', 404),
     ('GET', '/staff/feed/<int:therapist_id>/<token>.ics'): (200, 200, 200, 200, 200),
     ('GET', '/staff/forgot-password'): (200, 200, 200, 200, 200),
     ('POST', '/staff/forgot-password'): (200, 200, 200, 200, 200),

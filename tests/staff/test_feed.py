@@ -70,6 +70,23 @@ def test_the_feed_lists_booked_and_completed_visits_in_utc_with_initials_and_no_
     assert b"Avery" not in response.data and b"Singh" not in response.data
 
 
+def test_a_therapist_may_choose_full_names_in_the_feed_and_go_back_to_initials(
+        app: Flask, client: FlaskClient, therapist: StaffUser) -> None:
+    visit(therapist, local(2026, 12, 3, 10), caution=True, name="Avery Singh")
+    path = feed_path(client, therapist)
+    assert 'name="full_names"' in client.get("/staff/calendar-feed").get_data(as_text=True)
+    chosen = client.post("/staff/calendar-feed/names", data={"full_names": "y"}, follow_redirects=True)
+    assert "Your calendar now shows patients&#39; full names." in chosen.get_data(as_text=True)
+    assert str(events(app.test_client().get(path).data)[0]["summary"]) == "Massage therapy (60 minutes) – Avery Singh"
+    client.post("/staff/calendar-feed/names", data={})
+    assert str(events(app.test_client().get(path).data)[0]["summary"]) == "Massage therapy (60 minutes) – A. S."
+    same = client.post("/staff/calendar-feed/names", data={}, follow_redirects=True)
+    assert "Nothing was changed." in same.get_data(as_text=True)
+    details = [event.detail for event in db.session.query(AuditEvent).order_by(AuditEvent.id)
+               if event.subject_type == "calendar feed"]
+    assert details == ["full names shown", "initials shown"]
+
+
 def test_the_feed_holds_no_health_words(app: Flask, client: FlaskClient, therapist: StaffUser) -> None:
     visit(therapist, local(2026, 12, 3, 10), caution=True, name="Avery Singh")
     body = app.test_client().get(feed_path(client, therapist)).get_data(as_text=True).replace("\r\n ", "")
