@@ -21,6 +21,10 @@ from flask import Flask
 PUBLISH_RETRY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 
 
+# The transport ignores the host; naming one spares the worker kombu's "No hostname was supplied" warning.
+EMBEDDED_BROKER_URL = "filesystem://localhost/"
+
+
 def broker_settings(config: dict[str, Any], instance_path: str) -> dict[str, Any]:
     """The broker's URL and transport options from the configuration."""
     url = config.get("CELERY_BROKER_URL") or config.get("REDIS_URL")
@@ -29,7 +33,7 @@ def broker_settings(config: dict[str, Any], instance_path: str) -> dict[str, Any
     folder = Path(instance_path) / "broker"
     for part in ("queue", "processed", "control"):
         (folder / part).mkdir(parents=True, exist_ok=True)
-    return {"broker_url": "filesystem://", "broker_transport_options": {
+    return {"broker_url": EMBEDDED_BROKER_URL, "broker_transport_options": {
         "data_folder_in": str(folder / "queue"), "data_folder_out": str(folder / "queue"),
         "processed_folder": str(folder / "processed"), "control_folder": str(folder / "control"),
         "store_processed": False}}
@@ -37,7 +41,7 @@ def broker_settings(config: dict[str, Any], instance_path: str) -> dict[str, Any
 
 def describe_broker(url: str) -> str:
     """The broker's URL with any password hidden, for the worker's startup line."""
-    if url == "filesystem://":
+    if url == EMBEDDED_BROKER_URL:
         return "the embedded filesystem broker"
     parts = urlsplit(url)
     if parts.password:

@@ -46,4 +46,4 @@ def _remove_session(**_: Any) -> None:
 @worker_ready.connect
 def _say_which_broker(**_: Any) -> None:
     """The worker's startup line: which broker it consumes from."""
-    logger.warning("worker ready; broker: %s", describe_broker(celery_app.conf.broker_url))
+    logger.info("worker ready; broker: %s", describe_broker(celery_app.conf.broker_url))

@@ -32,6 +32,7 @@ def test_with_no_server_at_all_a_real_worker_writes_the_confirmation_under_the_i
             emails = [message_from_bytes(path.read_bytes(), policy=policy.default) for path in mail.glob("*.eml")]
             [confirmation] = [email for email in emails if email["To"] == PATIENT]
             assert confirmation["Subject"].startswith("Your visit is booked")
+            assert "WARNING" not in worker.output(), "a fresh clone's worker should start and send without a warning"
             assert local_time(starts_at) in text_of(confirmation)
             assert calendar_of(confirmation).walk("VEVENT")[0].decoded("DTSTART") == starts_at
     finally:
