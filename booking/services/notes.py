@@ -8,7 +8,7 @@ therapist, who is told (without the note) through the outbox.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -26,6 +26,8 @@ FUNCTION_NOTE_LENGTH = 200
 SESSION = "session"
 HANDOFF = "handoff"
 NOTE_KINDS = (SESSION, HANDOFF)
+# The same note from the same author on the same visit within this time is the form sent again, stored once.
+RESENT_WITHIN = timedelta(minutes=10)
 
 
 class NoteError(ValueError):
@@ -53,9 +55,20 @@ def _text(body: str | None, limit: int, what: str) -> str:
     return text
 
 
+def _same_note_just_written(appointment: Appointment, author: StaffUser, kind: str, text: str,
+                            when: datetime) -> VisitNote | None:
+    """The author's identical note on the visit from the last minutes: the form sent twice (a double tap)."""
+    return db.session.scalars(select(VisitNote).where(
+        VisitNote.appointment_id == appointment.id, VisitNote.author_id == author.id, VisitNote.kind == kind,
+        VisitNote.body == text, VisitNote.created_at >= when - RESENT_WITHIN).limit(1)).first()
+
+
 def write_note(appointment: Appointment, author: StaffUser, body: str, *, kind: str = SESSION,
                now: datetime | None = None) -> VisitNote:
     """Store a note on the visit with its audit row (a handoff note also tells the plan's other therapist).
+
+    The same note sent again by its author within ``RESENT_WITHIN`` (a double tap,
+    a reload) is the note already stored, written and told once.
 
     Raises NoteError for an empty or too long note, a cancelled visit, or a handoff
     note on a visit that belongs to no care plan.
@@ -69,6 +82,10 @@ def write_note(appointment: Appointment, author: StaffUser, body: str, *, kind: 
     plan = db.session.get(CarePlan, appointment.care_plan_id) if appointment.care_plan_id else None
     if kind == HANDOFF and plan is None:
         raise NoteError("This visit belongs to no care plan, so there is nobody to hand over to.")
+    lock(appointment)
+    sent_again = _same_note_just_written(appointment, author, kind, text, when)
+    if sent_again is not None:
+        return sent_again
     note = VisitNote(appointment_id=appointment.id, author_id=author.id, kind=kind, body=text, created_at=when)
     db.session.add(note)
     db.session.flush()

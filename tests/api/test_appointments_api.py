@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from typing import Any
 
@@ -17,6 +15,7 @@ from sqlalchemy import func, select
 from booking.extensions import db
 from booking.models import Appointment
 from tests.factories import Clinic, local, small_clinic
+from tests.together import at_once
 
 URL = "/api/v1/appointments"
 NOW = local(2026, 11, 30, 8)
@@ -94,16 +93,9 @@ def test_a_double_submission_without_a_key_is_a_conflict(client: FlaskClient, cl
 
 def _together(app: Flask, bodies: list[dict[str, Any]], headers: dict[str, str]) -> list[Any]:
     """Send the bodies at the same moment, each from its own thread and client; the responses."""
-    db.session.commit()  # the test's own transaction ends (on SQLite it would hold the write lock)
-    barrier = threading.Barrier(len(bodies))
-
-    def send(body: dict[str, Any]) -> Any:
-        client = app.test_client()
-        barrier.wait()
-        return client.post(URL, json=body, headers=headers)
-
-    with ThreadPoolExecutor(max_workers=len(bodies)) as pool:
-        return list(pool.map(send, bodies))
+    clients = [app.test_client() for _ in bodies]
+    return at_once([lambda client=client, body=body: client.post(URL, json=body, headers=headers)
+                    for client, body in zip(clients, bodies, strict=True)])
 
 
 def test_twenty_five_patients_racing_for_one_slot_get_one_booking(app: Flask, clinic: Clinic) -> None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -17,6 +15,7 @@ from booking.models import Appointment, AppointmentStatus, Notification, Patient
 from booking.services.booking import (Booked, BookingRequest, CourseRequest, InvalidBooking, PatientDetails,
                                       SlotTaken, VisitRequest, book, book_course, cancel, find_for_manage)
 from tests.factories import Clinic, local
+from tests.together import at_once
 
 NOW = local(2026, 11, 30, 8)  # a Monday morning
 TEN = local(2026, 12, 2, 10)  # the Wednesday after, 10:00
@@ -148,12 +147,9 @@ def test_one_idempotency_key_covers_the_whole_course(clinic: Clinic) -> None:
 
 def _together(app: Flask, requests: list[CourseRequest]) -> list[list[Booked] | SlotTaken]:
     """Book the courses at the same moment, each from its own thread and session; what each got."""
-    db.session.commit()  # the test's own transaction ends (on SQLite it would hold the write lock)
-    barrier = threading.Barrier(len(requests))
 
     def send(request: CourseRequest) -> list[Booked] | SlotTaken:
         with app.app_context():
-            barrier.wait()
             try:
                 return book_course(request, now=NOW)
             except SlotTaken as exc:
@@ -161,8 +157,7 @@ def _together(app: Flask, requests: list[CourseRequest]) -> list[list[Booked] | 
             finally:
                 db.session.remove()
 
-    with ThreadPoolExecutor(max_workers=len(requests)) as pool:
-        return list(pool.map(send, requests))
+    return at_once([lambda request=request: send(request) for request in requests])
 
 
 def test_two_overlapping_courses_booked_at_once_give_one_without_a_deadlock(app: Flask, clinic: Clinic) -> None:

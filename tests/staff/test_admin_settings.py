@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -19,6 +17,7 @@ from booking.models import AuditEvent, ClinicSettings
 from booking.services.settings import WEEKDAYS
 from tests.factories import Clinic, StaffUserFactory, local, small_clinic
 from tests.staff.conftest import signed_in
+from tests.together import at_once
 
 NOW = local(2026, 12, 14, 8)  # a Monday
 SATURDAY, MONDAY = "2026-12-19", "2026-12-21"
@@ -113,15 +112,9 @@ def test_the_first_save_creates_the_settings_row(client: FlaskClient, app: Flask
 def test_admins_saving_the_first_settings_at_once_are_all_saved_and_none_sees_an_error(app: Flask) -> None:
     assert db.session.get(ClinicSettings, 1) is None
     admins = [signed_in(app.test_client(), StaffUserFactory(admin=True)) for _ in range(6)]
-    db.session.commit()  # the test's own transaction ends before the admins' requests begin
-    barrier = threading.Barrier(len(admins))
-
-    def save(n: int) -> int:
-        barrier.wait()
-        return admins[n].post("/admin/settings", data=form_data(name=f"Prairie Physio {n}")).status_code
-
-    with ThreadPoolExecutor(max_workers=len(admins)) as pool:
-        assert list(pool.map(save, range(len(admins)))) == [303] * len(admins)
+    saves = [lambda n=n: admins[n].post("/admin/settings", data=form_data(name=f"Prairie Physio {n}")).status_code
+             for n in range(len(admins))]
+    assert at_once(saves) == [303] * len(admins)
     db.session.expire_all()
     assert db.session.get(ClinicSettings, 1).name in {f"Prairie Physio {n}" for n in range(len(admins))}
     assert len(audit_details()) == len(admins)

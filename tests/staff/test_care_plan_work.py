@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pytest
 import time_machine
@@ -19,6 +18,7 @@ from booking.services import care_plans
 from booking.services.booking.visits import record_outcome
 from tests.factories import Clinic, StaffUserFactory, local, small_clinic
 from tests.staff.conftest import signed_in
+from tests.together import at_once
 from tests.staff.test_care_plans_service import ALEX, NOW, details
 
 AFTER_FIRST_PAIR = local(2026, 12, 2, 18)  # the plan's first massage and physiotherapy are over
@@ -95,6 +95,21 @@ def test_a_handoff_note_reaches_the_timeline_and_tells_only_the_other_therapist(
             "visit": str(world.first(world.massage).id), "body": "x"}).status_code == 404
 
 
+def test_a_handoff_note_sent_twice_is_stored_once_and_told_once(world: World, app: Flask) -> None:
+    url = f"/staff/care-plans/{world.plan.id}/handoff"
+    form = {"visit": str(world.first(world.massage).id), "body": "Calves tight; kept the pressure light"}
+    with time_machine.travel(AFTER_FIRST_PAIR, tick=False):
+        taps = [signed_in(app.test_client(), world.massage) for _ in range(3)]
+        answers = at_once([lambda tap=tap: tap.post(url, data=form) for tap in taps])
+        assert [answer.status_code for answer in answers] == [303] * len(taps)
+        assert taps[0].post(url, data=form).status_code == 303  # sent again after a reload
+    with time_machine.travel(AFTER_FIRST_PAIR + timedelta(hours=1), tick=False):
+        taps[0] = signed_in(app.test_client(), world.massage)
+        assert taps[0].post(url, data=form).status_code == 303  # the same words an hour later: a new note
+    assert [note.body for note in db.session.scalars(select(VisitNote))] == [form["body"]] * 2
+    assert [notice.therapist_id for notice in notices("handoff_note")] == [world.physio.therapist_id] * 2
+
+
 def test_a_handoff_note_can_be_written_on_the_visit_page_too(world: World, client: FlaskClient) -> None:
     visit = world.first(world.physio)
     with time_machine.travel(AFTER_FIRST_PAIR, tick=False):
@@ -134,15 +149,9 @@ def test_an_outcome_sent_twice_at_once_is_stored_once(world: World, app: Flask) 
     url = f"/staff/visits/{world.first(world.physio).id}/pain"
     with time_machine.travel(AFTER_FIRST_PAIR, tick=False):
         taps = [signed_in(app.test_client(), world.physio) for _ in range(4)]
-        db.session.commit()  # the test's own transaction ends before the requests begin
-        barrier = threading.Barrier(len(taps))
-
-        def send(n: int) -> int:
-            barrier.wait()
-            return taps[n].post(url, data={"pain": str(n), "function_note": "Stairs with the rail"}).status_code
-
-        with ThreadPoolExecutor(max_workers=len(taps)) as pool:
-            assert list(pool.map(send, range(len(taps)))) == [303] * len(taps)
+        sends = [lambda n=n: taps[n].post(url, data={"pain": str(n), "function_note": "Stairs with the rail"})
+                 for n in range(len(taps))]
+        assert [answer.status_code for answer in at_once(sends)] == [303] * len(taps)
     [outcome] = db.session.scalars(select(VisitOutcome)).all()
     assert outcome.pain in range(len(taps))
 

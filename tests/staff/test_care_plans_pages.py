@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 import re
-import threading
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -19,6 +17,7 @@ from booking.models import Appointment, AuditEvent, CarePlan, CarePlanDismissal,
 from booking.services import care_plans
 from tests.factories import AppointmentFactory, Clinic, StaffUserFactory, local, small_clinic
 from tests.staff.conftest import signed_in
+from tests.together import at_once
 from tests.staff.test_care_plans_service import details
 from tests.test_hostile_input import HOSTILE_PATH, HOSTILE_TEXT
 
@@ -102,11 +101,8 @@ def test_two_admins_deciding_one_screening_at_once_make_one_decision_and_the_oth
         app: Flask, clinic: Clinic, second: str) -> None:
     admins = [signed_in(app.test_client(), StaffUserFactory(admin=True)) for _ in range(4)]
     url, form = new_url(clinic), plan_form(clinic)
-    db.session.commit()  # the test's own transaction ends before the admins' requests begin
-    barrier = threading.Barrier(len(admins))
 
     def decide(n: int) -> str:
-        barrier.wait()
         if n % 2 == 0 or second == "plan":
             response = admins[n].post(url, data=form)
         else:
@@ -114,8 +110,7 @@ def test_two_admins_deciding_one_screening_at_once_make_one_decision_and_the_oth
         assert response.status_code == 303
         return admins[n].get(response.headers["Location"]).get_data(as_text=True)
 
-    with ThreadPoolExecutor(max_workers=len(admins)) as pool:
-        pages = list(pool.map(decide, range(len(admins))))
+    pages = at_once([lambda n=n: decide(n) for n in range(len(admins))])
     told = [page for page in pages if "This screening already has its plan or was taken off the queue" in page]
     assert len(told) == len(admins) - 1
     assert count(CarePlan) + count(CarePlanDismissal) == 1
