@@ -20,7 +20,7 @@ from booking.appointments.forms import CancelForm, DayForm, RescheduleForm, form
 from booking.appointments.picker import day_view, nearby_choices
 from booking.extensions import db
 from booking.models import Appointment, AppointmentStatus
-from booking.services.booking import BookingError, InvalidBooking, SlotTaken, cancel, reschedule
+from booking.services.booking import BookingError, InvalidBooking, SlotTaken, cancel, partner, reschedule
 from booking.staff.access import staff_required
 from booking.clinic import local_time
 
@@ -99,4 +99,5 @@ def reschedule_visit(appointment_id: uuid.UUID) -> str | Response:
     if not day_form.date.errors:
         day_form.date.data = view.day
     return render_template("staff/admin/reschedule.html", appointment=appointment, form=form,
-                           day_form=day_form, view=view, chosen=chosen, problem=problem)
+                           day_form=day_form, view=view, chosen=chosen, problem=problem,
+                           partner=partner(appointment))

@@ -253,5 +253,6 @@ def reschedule_visit(token: str) -> str | Response:
                     link=link, exclude=appointment.id)
     _show_day(day_form, view.day, view.error)
     return render_template("appointments/reschedule.html", appointment=appointment, token=token,
-                           form=form, day_form=day_form, view=view, chosen=chosen, problem=problem)
+                           form=form, day_form=day_form, view=view, chosen=chosen, problem=problem,
+                           partner=partner(appointment))
 

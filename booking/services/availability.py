@@ -162,7 +162,8 @@ def search_slots(service: Service, date_from: date, date_to: date, *, therapist_
                  now: datetime | None = None, exclude: uuid.UUID | None = None) -> list[Slot]:
     """Open slots between two local dates: one therapist's, or the first available per start time.
 
-    ``exclude`` names a visit being moved, whose own time counts as free. Raises
+    ``exclude`` names a visit being moved, whose own time counts as free and whose
+    patient's other visits (booked with it) are left clear. Raises
     SlotSearchError for a bad range ("from"/"to") or a therapist who does not give
     this service ("therapist_id").
     """
@@ -175,11 +176,31 @@ def search_slots(service: Service, date_from: date, date_to: date, *, therapist_
     calendars = load_calendars(service.therapy_type, window(service, date_from, date_to),
                                therapist_id=therapist_id, exclude=exclude)
     if therapist_id is None:
-        return scheduling.first_available(calendars, **days, **timing)
-    if not calendars:
+        slots = scheduling.first_available(calendars, **days, **timing)
+    elif not calendars:
         raise SlotSearchError({"therapist_id": "Choose a therapist who gives this service, or none for the "
                                               "first available."})
-    return scheduling.open_slots(calendars[0], **days, **timing)
+    else:
+        slots = scheduling.open_slots(calendars[0], **days, **timing)
+    if exclude is None:
+        return slots
+    others = visits_booked_with(exclude)
+    return [slot for slot in slots if in_the_way(others, slot.starts_at, slot.ends_at) is None]
+
+
+def visits_booked_with(moved: uuid.UUID) -> list[Appointment]:
+    """The other booked visits of a moved visit's patient record: its pair's partner, its plan's other sessions."""
+    patient = select(Appointment.patient_id).where(Appointment.id == moved).scalar_subquery()
+    return list(db.session.scalars(select(Appointment).where(
+        Appointment.patient_id == patient, Appointment.id != moved, Appointment.status == AppointmentStatus.BOOKED)))
+
+
+def in_the_way(others: list[Appointment], starts_at: datetime, ends_at: datetime) -> Appointment | None:
+    """The visit among ``others`` that a visit from ``starts_at`` to ``ends_at`` would overlap, if any.
+
+    The patient cannot be in two places at once; a visit right before or after another is fine.
+    """
+    return next((other for other in others if other.starts_at < ends_at and starts_at < other.ends_at), None)
 
 
 def calendars_on_day(service: Service, starts_at: datetime, *, therapist_id: int | None,

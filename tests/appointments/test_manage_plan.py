@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import UTC, date, timedelta
 
 import pytest
 import time_machine
@@ -17,7 +17,7 @@ from booking.services import care_plans
 from booking.services.booking import PatientDetails, cancel, derive_manage_token
 from booking.services.care_plans import PlanDetails
 from booking.validators import UNSTORABLE_MESSAGE
-from tests.appointments.conftest import input_value
+from tests.appointments.conftest import input_value, slot_buttons
 from tests.factories import AppointmentFactory, Clinic, PatientFactory, StaffUserFactory, local
 from tests.test_hostile_input import HOSTILE_TEXT
 
@@ -128,6 +128,24 @@ def test_another_person_s_visits_are_never_shown(client: FlaskClient, clinic: Cl
     assert status(single) == "booked"
 
 
+def test_moving_one_visit_of_a_pair_never_overlaps_its_partner(client: FlaskClient,
+                                                               pair: tuple[Appointment, Appointment]) -> None:
+    massage, physio = pair
+    page = client.get(url(massage, "reschedule"), query_string={"date": "2026-11-02"}).get_data(as_text=True)
+    assert "This visit is booked right before your Physiotherapy assessment on Monday November 2, 2026 at 10:00" \
+        in " ".join(page.split())
+    offered = [label for _, label in slot_buttons(page)]
+    assert "8:00 a.m. MST" in offered and "11:00 a.m. MST" in offered  # ending as it starts, starting as it ends
+    assert not [label for label in offered if label.startswith(("9:15", "9:30", "9:45", "10:"))]
+    overlapping = local(2026, 11, 2, 9, 30).astimezone(UTC).isoformat()
+    refused = client.post(url(massage, "reschedule"), data={"starts_at": overlapping})
+    assert refused.status_code == 200
+    assert ("That time overlaps the other visit booked with this one (Physiotherapy assessment, Monday November "
+            "2, 2026 at 10:00 a.m. MST)") in refused.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Appointment, massage.id).starts_at == MASSAGE_AT
+
+
 def test_cancelling_only_this_visit_leaves_its_partner_booked(client: FlaskClient,
                                                              pair: tuple[Appointment, Appointment]) -> None:
     massage, physio = pair
@@ -150,6 +168,8 @@ def test_cancelling_both_visits_cancels_the_pair(client: FlaskClient, pair: tupl
     assert db.session.get(Appointment, physio.id).cancellation_reason == "Moving away"
     assert "Both visits are cancelled" in client.get(url(massage)).get_data(as_text=True)
     assert session_cancelled() == []  # not a care plan's visits
+    again = client.post(url(massage, "cancel"), data={"scope": "both", "reason": "Moving away"})  # sent twice
+    assert again.status_code == 303 and "This visit was cancelled" in client.get(url(massage)).get_data(as_text=True)
 
 
 def test_a_partner_past_the_cut_off_stays_and_is_explained(client: FlaskClient,

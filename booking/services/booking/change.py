@@ -11,6 +11,7 @@ from booking.database import lock
 from booking.extensions import db
 from booking.models import Appointment, AppointmentStatus, CarePlan, Notification, StaffUser
 from booking.notifications import outbox
+from booking.services import availability
 from booking.services.booking import course
 from booking.services.booking.errors import BookingError, ChangeNotAllowed, InvalidBooking, SlotTaken
 from booking.services.booking.requests import check_start, therapist_problem
@@ -108,6 +109,8 @@ def cancel(appointment: Appointment, *, reason: str | None = None, now: datetime
                                             "without control characters."})
         visits = [appointment]
         if with_partner:
+            if appointment.status != AppointmentStatus.BOOKED:  # both were cancelled already: say so
+                _lock_for_change(appointment, when, by_staff)
             other = course.partner(appointment)
             if other is None:
                 raise _partner_refusal(NO_PARTNER)
@@ -137,6 +140,7 @@ def reschedule(appointment: Appointment, starts_at: datetime, *, therapist_id: i
 
     ``therapist_id`` may name another therapist of the same kind; by default the
     visit stays with its therapist. ``by_staff`` moves it whatever the cut-off, audited.
+    A time that overlaps another visit booked with it (its pair, its plan) is refused.
     """
     when = moment(now)
     try:
@@ -151,6 +155,12 @@ def reschedule(appointment: Appointment, starts_at: datetime, *, therapist_id: i
             problem = therapist_problem(target, service)
             if problem:
                 raise InvalidBooking({"therapist_id": problem})
+        other = availability.in_the_way(availability.visits_booked_with(appointment.id), start,
+                                        start + service.duration)
+        if other is not None:
+            raise InvalidBooking({"starts_at": f"That time overlaps the other visit booked with this one "
+                                               f"({other.service.name}, {local_time(other.starts_at)}). Choose a "
+                                               f"time that ends before it starts or starts after it ends."})
         reserve(service, start, therapist_id=target, now=when, exclude=appointment.id)
         previous_therapist_id = appointment.therapist_id
         appointment.therapist_id = target
