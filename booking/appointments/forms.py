@@ -11,6 +11,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from booking.forms import ClinicForm
 from booking.services.booking import InvalidBooking
+from booking.services.settings import clinic_settings
 from booking.validators import (EMAIL_LENGTH, KEY_LENGTH, NAME_LENGTH, PHONE_LENGTH, REASON_LENGTH, email_address,
                                 parse_instant, phone_number)
 
@@ -128,7 +129,11 @@ def show_booking_errors(form: DetailsForm, error: InvalidBooking) -> str | None:
     rest = []
     for key, message in error.errors.items():
         name = PATIENT_FIELDS.get(key)
-        if name:
+        if key == "idempotency_key":  # the form sent before, then changed: the page's words, not the API's
+            rest.append("This form was sent once already, and the booking it made stands, with the details "
+                        "given then: its confirmation is in your email. To book another visit, start again; "
+                        f"to correct a detail, call us at {clinic_settings().phone}.")
+        elif name:
             getattr(form, name).errors = [*getattr(form, name).errors, message]
         else:
             rest.append(message)

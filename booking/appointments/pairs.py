@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
-from sqlalchemy import select
 from wtforms import HiddenField, RadioField
 
 from booking.appointments.forms import (FIRST_AVAILABLE, DayForm, DetailsForm, QueryForm, format_start,
@@ -24,7 +23,7 @@ from booking.appointments.picker import DAY_AND_TIME_LABEL, TIME_LABEL, DayChoic
 from booking.appointments.views import bp
 from booking.calendar import ics_for
 from booking.clinic import clinic_zone, local_time
-from booking.extensions import db, limiter
+from booking.extensions import limiter
 from booking.limits import booking_limit, read_limit
 from booking.links import absolute_url
 from booking.models import Appointment, AppointmentStatus, Screening, Service, Therapist
@@ -32,7 +31,7 @@ from booking.models.base import utcnow
 from booking.scheduling import SlotSearchError
 from booking.services.availability import bookable_days, search_pairs
 from booking.services.booking import (BookingError, CourseRequest, InvalidBooking, PatientDetails, SlotTaken,
-                                      VisitRequest, book_course, find_for_manage, manage_token)
+                                      VisitRequest, book_course, find_for_manage, manage_token, partner)
 from booking.services.catalog import active_therapists, services_for
 from booking.services.screenings import get_screening
 from booking.templating import price, service_title
@@ -290,24 +289,26 @@ def pair_details(screening_id: uuid.UUID) -> str | Response:
                            physio_start=start + choice.massage.duration if start else None)
 
 
-def _pair_or_404(token: str) -> tuple[Appointment, Appointment]:
-    """The massage visit this token opens and the physiotherapy visit booked right after it, or a 404."""
+def _pair(token: str) -> tuple[Appointment, Appointment] | None:
+    """The massage visit this token opens and the physiotherapy booked right after it; 404 for a token that opens
+    no massage visit, None when the two are no longer a booked pair (one cancelled or moved since)."""
     massage = find_for_manage(None, token)
     if massage is None or massage.service.therapy_type != MASSAGE:
         abort(404)
-    physio = db.session.scalar(select(Appointment).join(Appointment.service).where(
-        Appointment.patient_id == massage.patient_id, Appointment.screening_id == massage.screening_id,
-        Appointment.starts_at == massage.ends_at, Service.therapy_type == PHYSIOTHERAPY))
-    return massage, physio or abort(404)
+    physio = partner(massage) if massage.status == AppointmentStatus.BOOKED else None
+    if physio is None or physio.starts_at != massage.ends_at:
+        return None
+    return massage, physio
 
 
 @bp.route("/pair/<token>")
 @limiter.limit(read_limit)
 def pair_confirmation(token: str) -> str | Response:
     """Both visits are booked: each with its manage link, and one calendar file of the two."""
-    massage, physio = _pair_or_404(token)
-    if {massage.status, physio.status} != {AppointmentStatus.BOOKED}:
-        return redirect(url_for(".manage", token=token))  # one of them was cancelled since
+    pair = _pair(token)
+    if pair is None:
+        return redirect(url_for(".manage", token=token))  # the visit's own page says what became of it
+    massage, physio = pair
     return render_template("appointments/pair_confirmation.html", visits=[
         (massage, absolute_url("appointments.manage", token=token)),
         (physio, absolute_url("appointments.manage", token=manage_token(physio)))], token=token)
@@ -317,7 +318,10 @@ def pair_confirmation(token: str) -> str | Response:
 @limiter.limit(read_limit)
 def pair_calendar(token: str) -> Response:
     """The two visits of the pair as one calendar file."""
-    massage, physio = _pair_or_404(token)
+    pair = _pair(token)
+    if pair is None:
+        return redirect(url_for(".manage", token=token))  # each visit's page has its own calendar file
+    massage, physio = pair
     body = ics_for([(massage, absolute_url("appointments.manage", token=token)),
                     (physio, absolute_url("appointments.manage", token=manage_token(physio)))])
     return Response(body, mimetype="text/calendar",

@@ -209,6 +209,18 @@ def test_each_form_gets_its_own_idempotency_key(client: FlaskClient, clinic: Cli
     assert details_form(client, clinic, start)["idempotency_key"] != details_form(client, clinic, start)["idempotency_key"]
 
 
+def test_the_form_sent_again_with_a_change_books_nothing_more_and_says_why_in_plain_words(
+        client: FlaskClient, clinic: Clinic) -> None:
+    form = details_form(client, clinic, local(2026, 10, 30, 10))
+    url = f"/book/{clinic.screenings['physiotherapy'].id}/details"
+    assert client.post(url, data={**form, **PATIENT}).status_code == 303
+    again = client.post(url, data={**form, **PATIENT, "phone": "403-555-0199"})  # back, a detail changed, sent
+    page = again.get_data(as_text=True)
+    assert again.status_code == 200 and len(appointments()) == 1
+    assert "This form was sent once already, and the booking it made stands" in page
+    assert "Idempotency-Key" not in page and input_value(page, "phone") == "403-555-0199"
+
+
 @pytest.mark.parametrize(("field", "value", "error"), [
     ("email", "avery@", "Enter the part after the @, like name@example.com."),
     ("phone", "12", "phone number"),

@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import icalendar
+import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from booking.extensions import db
 from booking.models import Appointment
-from booking.services.booking import derive_manage_token
+from booking.services.booking import cancel, derive_manage_token, reschedule
 from tests.appointments.conftest import input_value, radio_options, slot_buttons
 from tests.factories import AppointmentFactory, Clinic, local
 
@@ -113,7 +114,7 @@ def test_booking_stores_both_visits_and_confirms_them_on_one_page(client: FlaskC
         clinic.physio.id, clinic.physiotherapists[0].id, massage.ends_at)
     assert massage.patient_id == physio.patient_id
     page = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "Your two visits are booked" in page
+    assert "Your two visits are booked" in page and "One email confirming both visits" in page
     assert page.index("Massage therapy (60 minutes)") < page.index("Physiotherapy assessment")
     for visit in (massage, physio):
         assert f"/book/manage/{derive_manage_token(visit.id)}" in page
@@ -156,25 +157,33 @@ def test_a_physiotherapy_time_taken_meanwhile_books_neither_and_shows_nearby_pai
     assert len(appointments()) == 3
 
 
-def test_the_pair_pages_of_a_single_visit_are_not_found(client: FlaskClient, clinic: Clinic) -> None:
+def test_the_pair_pages_of_a_single_visit_lead_to_the_visit(client: FlaskClient, clinic: Clinic) -> None:
     alone = AppointmentFactory(service=clinic.massage, therapist=clinic.massage_therapists[0],
                                starts_at=local(2026, 10, 30, 11))
     db.session.commit()
     token = derive_manage_token(alone.id)
-    assert client.get(f"/book/pair/{token}").status_code == 404
-    assert client.get(f"/book/pair/{token}/calendar.ics").status_code == 404
+    for path in (f"/book/pair/{token}", f"/book/pair/{token}/calendar.ics"):
+        response = client.get(path)
+        assert response.status_code == 302 and response.headers["Location"].endswith(f"/book/manage/{token}")
     assert client.get("/book/pair/not-a-token").status_code == 404
 
 
-def test_the_confirmation_of_a_pair_with_a_visit_cancelled_leads_to_the_visit(client: FlaskClient,
-                                                                             clinic: Clinic) -> None:
+@pytest.mark.parametrize("change", ["cancel the physiotherapy", "cancel both", "move the physiotherapy"])
+def test_a_pair_no_longer_booked_together_leads_each_page_to_the_visit(client: FlaskClient, clinic: Clinic,
+                                                                       change: str) -> None:
     confirmation = client.post(pair_url(clinic, "/details"),
                                data=details_fields(client, clinic, local(2026, 10, 30, 11)))
     massage, physio = appointments()
-    client.post(f"/book/manage/{derive_manage_token(physio.id)}/cancel", data={})
-    response = client.get(confirmation.headers["Location"])
-    assert response.status_code == 302
-    assert response.headers["Location"].endswith(f"/book/manage/{derive_manage_token(massage.id)}")
+    if change == "move the physiotherapy":
+        reschedule(physio, local(2026, 10, 30, 14))
+    else:
+        cancel(physio)
+        if change == "cancel both":
+            cancel(massage)
+    for path in (confirmation.headers["Location"], confirmation.headers["Location"] + "/calendar.ics"):
+        response = client.get(path)  # no calendar file with a cancelled visit in it, no 404 for a moved one
+        assert response.status_code == 302
+        assert response.headers["Location"].endswith(f"/book/manage/{derive_manage_token(massage.id)}")
 
 
 def test_first_available_for_both_books_a_free_therapist_of_each_kind(client: FlaskClient, clinic: Clinic) -> None:

@@ -117,8 +117,8 @@ ROUTES: dict[tuple[str, str], tuple[Any, Any, Any, Any, Any]] = {
     ('POST', '/book/<uuid:screening_id>/pair/details'): ('→/book/<id>', '→/book/<id>', '→/book/<id>', '→/book/<id>', '→/book/<id>'),
     ('GET', '/book/<uuid:screening_id>/pair/times'): ('→/book/<id>', '→/book/<id>', '→/book/<id>', '→/book/<id>', '→/book/<id>'),
     # A back-to-back pair's pages open by its massage visit's token (A's visit has no partner).
-    ('GET', '/book/pair/<token>'): (404, 404, 404, 404, 404),
-    ('GET', '/book/pair/<token>/calendar.ics'): (404, 404, 404, 404, 404),
+    ('GET', '/book/pair/<token>'): ('→/book/manage/<token>',) * 5,  # the token's visit is in no pair
+    ('GET', '/book/pair/<token>/calendar.ics'): ('→/book/manage/<token>',) * 5,
     ('GET', '/book/<uuid:screening_id>/details'): ('→/book/<id>', '→/book/<id>', '→/book/<id>', '→/book/<id>', '→/book/<id>'),
     ('POST', '/book/<uuid:screening_id>/details'): ('→/book/<id>', '→/book/<id>', '→/book/<id>', '→/book/<id>', '→/book/<id>'),
     ('GET', '/book/<uuid:screening_id>/times'): ('→/book/<id>', '→/book/<id>', '→/book/<id>', '→/book/<id>', '→/book/<id>'),
