@@ -21,7 +21,7 @@ from booking.extensions import db
 from booking.links import absolute_url
 from booking.models import THERAPY_LABELS, Appointment, AppointmentStatus, CarePlan, Notification, Patient
 from booking.notifications.channels import Attachment, Outgoing
-from booking.notifications.outbox import COURSE_NOTICES, PLAN_SCHEDULE
+from booking.notifications.outbox import COURSE_CANCELLED, COURSE_NOTICES, PLAN_SCHEDULE
 from booking.services.booking import manage_token
 from booking.services.booking.course import booked_together
 from booking.services.password_resets import pending, reset_token
@@ -30,6 +30,7 @@ from booking.services.settings import clinic_settings
 SUBJECTS = {
     "confirmation": "Your visit is booked",
     "course_confirmation": "Your visits are booked",
+    "course_cancelled": "Your visits are cancelled",
     "plan_schedule": "Your care plan's schedule",
     "reminder": "Reminder: your visit",
     "rescheduled": "Your visit has moved",
@@ -43,7 +44,7 @@ SUBJECTS = {
     "password_reset": "Reset your staff password",
 }
 CALENDAR_METHOD = {"confirmation": "REQUEST", "course_confirmation": "REQUEST", "plan_schedule": "REQUEST",
-                   "rescheduled": "REQUEST", "cancelled": "CANCEL"}
+                   "rescheduled": "REQUEST", "cancelled": "CANCEL", "course_cancelled": "CANCEL"}
 CARE_PLAN_EVENTS = {"plan_created": "a care plan was created", "plan_changed": "a care plan was changed",
                     "session_completed": "a session was completed", "session_cancelled": "a session was cancelled",
                     "session_missed": "a session was missed", "handoff_note": "a handoff note was added"}
@@ -106,10 +107,11 @@ def _course(notification: Notification, now: datetime) -> tuple[str, dict[str, o
     """A course's patient, its visits still booked (each with its manage link) and one calendar file of them all.
 
     A care plan's schedule also says which therapies the course is of and with whom. NotOwed
-    when none of the visits is booked any more.
+    when none of the visits is booked any more. A "course_cancelled" notice lists instead the
+    visits cancelled with its first one (in the same change: the same instant).
     """
     first = notification.appointment
-    visits = [visit for visit in booked_together(first) if visit.status == AppointmentStatus.BOOKED] if first else []
+    visits = [visit for visit in booked_together(first) if _listed(notification, first, visit)] if first else []
     if first is None or not visits:
         raise NotOwed("none of the course's visits is still booked")
     links = [(visit, _manage_url(visit)) for visit in visits]
@@ -117,6 +119,13 @@ def _course(notification: Notification, now: datetime) -> tuple[str, dict[str, o
     if notification.kind == PLAN_SCHEDULE:
         context["disciplines"] = _disciplines(visits)
     return first.patient.email, context, ics_for(links, method=CALENDAR_METHOD[notification.kind], now=now)
+
+
+def _listed(notification: Notification, first: Appointment, visit: Appointment) -> bool:
+    """Whether a course notice lists this visit of the course: booked, or cancelled with its first."""
+    if notification.kind == COURSE_CANCELLED:
+        return visit.status == AppointmentStatus.CANCELLED and visit.cancelled_at == first.cancelled_at
+    return visit.status == AppointmentStatus.BOOKED
 
 
 def _disciplines(visits: list[Appointment]) -> list[tuple[str, str]]:

@@ -4,7 +4,7 @@ Each row has a unique key naming what it is for, so that a notification can
 exist only once: ``appointment:<id>:v<sequence>:<kind>[:<offset>]`` for a
 visit (the sequence rises with each change, so every version of a visit has
 its own notices), ``course:<first visit's id>:<kind>`` for the one patient
-notice of a booking of several visits, ``contact:<id>``, ``manage-links:<random>``,
+notice of a booking of several visits (or of several visits cancelled together), ``contact:<id>``, ``manage-links:<random>``,
 ``care-plan:<id>:<event>:<occurrence>:<therapist id>`` and ``password-reset:<reset id>``.
 """
 
@@ -27,9 +27,10 @@ THERAPIST_NOTICE = {"booked": "therapist_booked", "rescheduled": "therapist_resc
                     "cancelled": "therapist_cancelled"}
 CARE_PLAN_EVENTS = ("plan_created", "plan_changed", "session_completed", "session_cancelled", "session_missed",
                     "handoff_note")
-# A course's one patient notice, of every visit booked with it: a care plan's schedule, or else a confirmation.
-PLAN_SCHEDULE, COURSE_CONFIRMATION = "plan_schedule", "course_confirmation"
-COURSE_NOTICES = (PLAN_SCHEDULE, COURSE_CONFIRMATION)
+# A course's one patient notice, of every visit booked with it: a care plan's schedule, or else a confirmation;
+# and the one notice of several visits cancelled together (a pair's "Cancel both visits").
+PLAN_SCHEDULE, COURSE_CONFIRMATION, COURSE_CANCELLED = "plan_schedule", "course_confirmation", "course_cancelled"
+COURSE_NOTICES = (PLAN_SCHEDULE, COURSE_CONFIRMATION, COURSE_CANCELLED)
 
 
 def _add(kind: str, key: str, due_at: datetime, now: datetime, **fields: object) -> Notification:
@@ -100,11 +101,22 @@ def for_booking(appointments: Sequence[Appointment], *, now: datetime) -> list[N
 
 def for_change(appointments: Sequence[Appointment], change: str, *, now: datetime,
                previous_therapist_id: int | None = None) -> list[Notification]:
-    """The notices one booking change of these visits owes (see ``for_booking`` and ``for_visit_change``)."""
+    """The notices one booking change of these visits owes (see ``for_booking`` and ``for_visit_change``).
+
+    Several visits cancelled together owe their patient one "course_cancelled" notice, about
+    the first of them, instead of one each; each therapist still hears of their own visit.
+    """
     if change == "booked":
         return for_booking(appointments, now=now)
-    return [row for visit in appointments
-            for row in for_visit_change(visit, change, now=now, previous_therapist_id=previous_therapist_id)]
+    together = change == "cancelled" and len(appointments) > 1
+    rows = [row for visit in appointments
+            for row in for_visit_change(visit, change, now=now, previous_therapist_id=previous_therapist_id,
+                                        tell_patient=not together)]
+    if together:
+        first = min(appointments, key=lambda visit: visit.starts_at)
+        rows.insert(0, _add(COURSE_CANCELLED, f"course:{first.id}:{COURSE_CANCELLED}", now, now,
+                            appointment_id=first.id, version=first.sequence))
+    return rows
 
 
 def for_contact_message(message: ContactMessage, *, now: datetime) -> Notification:

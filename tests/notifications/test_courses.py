@@ -116,6 +116,28 @@ def test_a_course_whose_visits_are_all_cancelled_before_it_is_sent_sends_nothing
                                                  "none of the course's visits is still booked")
 
 
+def test_a_pair_cancelled_together_sends_one_email_that_removes_both_from_the_calendar(
+        clinic: Clinic, smtp: SmtpServer) -> None:
+    massage, physio = (each.appointment for each in book_pair(clinic))
+    deliver_due()
+    cancel(physio, with_partner=True)
+    deliver_due()
+    [mail] = [m for m in smtp.sink.to(ALEX.email) if "cancelled" in m["Subject"]]
+    assert mail["Subject"].startswith("Your visits are cancelled")
+    text = text_of(mail)
+    assert local_time(massage.starts_at) in text and local_time(physio.starts_at) in text
+    calendar = calendar_of(mail)
+    assert calendar["METHOD"] == "CANCEL" and starts(calendar) == [TEN, TEN + timedelta(hours=1)]
+    assert [str(event["STATUS"]) for event in calendar.walk("VEVENT")] == ["CANCELLED"] * 2
+    for visit in (massage, physio):  # each therapist hears of their own visit
+        assert [m["Subject"].split(" – ")[0] for m in smtp.sink.to(visit.therapist.email)] == [
+            "New booking", "A visit is cancelled"]
+    later = book_pair(clinic)[0].appointment  # the same patient's next pair, cancelled one visit at a time
+    cancel(later)
+    deliver_due()
+    assert [m["Subject"].split(" – ")[0] for m in smtp.sink.to(ALEX.email)].count("Your visit is cancelled") == 1
+
+
 def test_a_course_owes_one_patient_notice_about_its_first_visit_and_a_single_visit_its_own(clinic: Clinic) -> None:
     massage, physio = (each.appointment for each in book_pair(clinic))
     [course] = notifications(kind="course_confirmation")
