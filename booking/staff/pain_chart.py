@@ -71,6 +71,21 @@ def _summary(outcomes: list[tuple[date, str, int]]) -> str:
     return "; ".join(parts) + "." if parts else "No outcomes recorded yet."
 
 
+def _labelled(days: list[date]) -> list[date]:
+    """The days (in order, each once) that get a label: the first and the last always, another only where it
+    is at least 1 / (MAX_X_TICKS - 1) of the chart's width from the labels either side, so none overlap."""
+    span = (days[-1] - days[0]).days if days else 0
+
+    def apart(earlier: date, later: date) -> bool:
+        return (later - earlier).days * (MAX_X_TICKS - 1) >= span
+
+    picked: list[date] = []
+    for day in days[:-1]:
+        if (not picked or apart(picked[-1], day)) and apart(day, days[-1]):
+            picked.append(day)
+    return [*picked, *days[-1:]]
+
+
 def pain_chart(outcomes: list[tuple[date, str, int]]) -> Chart:
     """The chart of these outcomes (session day, discipline, pain now), in order of the sessions."""
     outcomes = sorted(outcomes, key=lambda outcome: outcome[0])
@@ -84,7 +99,6 @@ def pain_chart(outcomes: list[tuple[date, str, int]]) -> Chart:
     series = [Series(discipline, name, [Mark(x(day), _y(pain), f"{name}, {day:%b} {day.day}: pain {pain}")
                                         for day, kind, pain in outcomes if kind == discipline])
               for discipline, name in DISCIPLINES.items()]
-    shown = sorted(set(days))
-    x_ticks = [(x(day), f"{day:%b} {day.day}") for day in shown[::-(-len(shown) // MAX_X_TICKS) or 1]]
+    x_ticks = [(x(day), f"{day:%b} {day.day}") for day in _labelled(sorted(set(days)))]
     return Chart(WIDTH, HEIGHT, LEFT, WIDTH - RIGHT, [line for line in series if line.marks],
                  [(_y(pain), str(pain)) for pain in (0, 2, 4, 6, 8, 10)], x_ticks, _summary(outcomes))

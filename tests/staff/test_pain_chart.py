@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from itertools import pairwise
+
+import pytest
 
 from booking.staff.pain_chart import MAX_X_TICKS, pain_chart
 
@@ -37,6 +40,18 @@ def test_many_days_get_a_few_readable_day_labels() -> None:
     days = [date(2026, 12, 1) + timedelta(days=n) for n in range(30)]
     chart = pain_chart([(day, "massage", 5) for day in days])
     assert 1 < len(chart.x_ticks) <= MAX_X_TICKS
+
+
+@pytest.mark.parametrize("sessions", [2, 6, 7, 8, 12, 13, 30])
+def test_the_last_session_day_is_always_labelled_clear_of_the_label_before(sessions: int) -> None:
+    days = [date(2026, 12, 1) + timedelta(days=2 * n) for n in range(sessions)]
+    chart = pain_chart([(day, "physiotherapy", 5) for day in days])
+    last = days[-1]
+    assert chart.x_ticks[0][1] == "Dec 1" and chart.x_ticks[-1][1] == f"{last:%b} {last.day}"
+    positions = [x for x, _ in chart.x_ticks]
+    assert len(positions) <= MAX_X_TICKS
+    gaps = [later - earlier for earlier, later in pairwise(positions)]
+    assert min(gaps) >= (positions[-1] - positions[0]) / (MAX_X_TICKS - 1) - 0.01  # wider than "Dec 23" at 14px
 
 
 def test_no_outcomes_say_so() -> None:
