@@ -71,9 +71,12 @@ class CarePlan(Base):
         """Both therapists of the plan: the physiotherapist, then the massage therapist."""
         return [self.physiotherapist_id, self.massage_therapist_id]
 
-    def other_therapist_id(self, therapist_id: int) -> int:
-        """The plan's therapist who is not ``therapist_id``."""
-        return self.massage_therapist_id if therapist_id == self.physiotherapist_id else self.physiotherapist_id
+    def handoff_recipients(self, therapy_type: str, writer_id: int | None) -> list[int]:
+        """Who is told of a handoff note written on a session of this therapy type: the plan's therapist of the
+        other kind; and the plan's therapist of this kind too, when someone else (a stand-in) wrote it."""
+        own, other = ((self.massage_therapist_id, self.physiotherapist_id) if therapy_type == "massage"
+                      else (self.physiotherapist_id, self.massage_therapist_id))
+        return [other] if writer_id == own else [own, other]
 
 
 class CarePlanDismissal(Base):

@@ -2,8 +2,10 @@
 
 All of it is health information: written by the visit's own therapist, seen by
 the staff allowed to, never in an audit detail, a log line or a notification.
-A handoff note is written on a session of a care plan for the plan's other
-therapist, who is told (without the note) through the outbox.
+A handoff note is written on a session of a care plan for the plan's therapist
+of the other kind, who is told (without the note) through the outbox; when a
+stand-in wrote it (the session was moved to another therapist), the plan's
+therapist of the session's own kind is told too.
 """
 
 from __future__ import annotations
@@ -65,7 +67,8 @@ def _same_note_just_written(appointment: Appointment, author: StaffUser, kind: s
 
 def write_note(appointment: Appointment, author: StaffUser, body: str, *, kind: str = SESSION,
                now: datetime | None = None) -> VisitNote:
-    """Store a note on the visit with its audit row (a handoff note also tells the plan's other therapist).
+    """Store a note on the visit with its audit row (a handoff note also tells the plan's therapists, as
+    ``CarePlan.handoff_recipients`` says).
 
     The same note sent again by its author within ``RESENT_WITHIN`` (a double tap,
     a reload) is the note already stored, written and told once.
@@ -92,7 +95,8 @@ def write_note(appointment: Appointment, author: StaffUser, body: str, *, kind: 
     audit.record("changed", "note", note.id, f"{kind} note written on visit {appointment.id}", actor=author,
                  at=when)
     notices = [] if plan is None or kind != HANDOFF else outbox.for_care_plan(
-        plan.id, "handoff_note", f"note-{note.id}", [plan.other_therapist_id(appointment.therapist_id)], now=when)
+        plan.id, "handoff_note", f"note-{note.id}",
+        plan.handoff_recipients(appointment.service.therapy_type, author.therapist_id), now=when)
     db.session.commit()
     relay.hand_over(notices)
     return note

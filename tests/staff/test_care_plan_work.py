@@ -15,6 +15,7 @@ from sqlalchemy import select
 from booking.extensions import db
 from booking.models import Appointment, CarePlan, Notification, StaffUser, VisitNote, VisitOutcome
 from booking.services import care_plans
+from booking.services.booking import reschedule
 from booking.services.booking.visits import record_outcome
 from tests.factories import Clinic, StaffUserFactory, local, small_clinic
 from tests.staff.conftest import signed_in
@@ -118,6 +119,19 @@ def test_a_handoff_note_can_be_written_on_the_visit_page_too(world: World, clien
         assert answer.status_code == 303
         assert [notice.therapist_id for notice in notices("handoff_note")] == [world.massage.therapist_id]
         assert "Knee better; more depth" in page(client, world.admin, world.plan)
+
+
+def test_a_handoff_on_a_session_moved_to_a_stand_in_tells_the_plans_therapists(world: World,
+                                                                             client: FlaskClient) -> None:
+    visit = world.first(world.physio)
+    with time_machine.travel(NOW, tick=False):
+        reschedule(visit, visit.starts_at, therapist_id=world.outsider.therapist_id, by_staff=world.admin)
+    with time_machine.travel(AFTER_FIRST_PAIR, tick=False):
+        answer = signed_in(client, world.outsider).post(f"/staff/visits/{visit.id}/notes",
+                                                        data={"kind": "handoff", "body": "Knee better; more depth"})
+        assert answer.status_code == 303
+    told = sorted(notice.therapist_id for notice in notices("handoff_note"))
+    assert told == sorted([world.massage.therapist_id, world.physio.therapist_id])
 
 
 def test_a_handoff_note_needs_a_plan(world: World, client: FlaskClient) -> None:
