@@ -236,9 +236,11 @@ def propose(plan: CarePlan, now: datetime | None = None) -> PlanProposal:
     """The plan's course as the plan finder proposes it over both therapists' calendars as they stand."""
     now = moment(now)
     rules = availability.slot_rules()
-    reach = max(plan.physio_sessions * plan.physio_cadence_days, plan.massage_sessions * plan.massage_cadence_days)
-    last_day = min(plan.starts_on + timedelta(days=reach + plan.tolerance_days),
-                   rules.latest(now).astimezone(clinic_zone()).date())
+    # Each session's target is a cadence after the day the one before was proposed on, itself up to the
+    # tolerance after its target: the finder may look at days up to sessions * (cadence + tolerance) on.
+    reach = max(sessions * (cadence + plan.tolerance_days) for sessions, cadence in (
+        (plan.physio_sessions, plan.physio_cadence_days), (plan.massage_sessions, plan.massage_cadence_days)))
+    last_day = min(plan.starts_on + timedelta(days=reach), rules.latest(now).astimezone(clinic_zone()).date())
     last_day = max(last_day, plan.starts_on)
     return propose_plan(PlanRequest(
         physiotherapy=_course(plan, plan.physio_service, plan.physiotherapist_id, plan.physio_sessions,

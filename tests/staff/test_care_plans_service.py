@@ -12,7 +12,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from booking.extensions import db
-from booking.models import Appointment, AuditEvent, CarePlan, Notification, StaffUser
+from booking.models import Appointment, AuditEvent, CarePlan, Notification, StaffUser, TimeOff
 from booking.services import care_plans
 from booking.services.booking import PatientDetails, SlotTaken
 from booking.services.care_plans import InvalidPlan, PlanDetails
@@ -145,3 +145,17 @@ def test_a_plan_starts_within_the_booking_horizon(clinic: Clinic, admin: StaffUs
     with pytest.raises(InvalidPlan) as refused:
         care_plans.create_plan(clinic.screenings["combined"], details(clinic, starts_on=date(9999, 12, 31)), admin)
     assert refused.value.errors["starts_on"].startswith("Choose a start date up to ")
+
+
+def test_the_plan_finder_sees_the_bookings_of_every_day_it_may_propose(clinic: Clinic, admin: StaffUser) -> None:
+    physiotherapist = clinic.physiotherapists[0]
+    for day in (2, 4, 5, 7, 8, 10, 11):  # each session drifts a day later, up to Saturday the 12th
+        db.session.add(TimeOff(therapist_id=physiotherapist.id, starts_at=local(2026, 12, day, 0),
+                               ends_at=local(2026, 12, day + 1, 0)))
+    AppointmentFactory(therapist=physiotherapist, service=clinic.physio, starts_at=local(2026, 12, 12, 8))
+    plan = care_plans.create_plan(clinic.screenings["combined"], details(
+        clinic, physio_sessions=4, physio_cadence_days=2, massage_sessions=0, back_to_back=False), admin)
+    proposal = care_plans.propose(plan)
+    assert [visit.starts_at for visit in proposal.visits] == [
+        local(2026, 12, 3, 8), local(2026, 12, 6, 8), local(2026, 12, 9, 8), local(2026, 12, 12, 9)]
+    assert len(care_plans.book_plan(plan, proposal, ALEX, admin)) == 4
