@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 from wtforms import BooleanField, DateField, EmailField, HiddenField, SelectField, StringField, TelField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import AnyOf, DataRequired, Length
 
 from booking.admin import bp
 from booking.admin.forms import InputGiven, WholeNumberField, listed_choice
 from booking.forms import ClinicForm
-from booking.models import CarePlan, CarePlanStatus, Screening
+from booking.models import CarePlan, CarePlanStatus, Screening, Service, Therapist
 from booking.scheduling.plans import MASSAGE, PHYSIOTHERAPY
 from booking.services import audit, care_plans, plan_work
 from booking.services.booking import InvalidBooking, PatientDetails, SlotTaken
@@ -27,6 +28,13 @@ GOALS_LENGTH = 2000
 # A new plan's form starts with massage right before physiotherapy and a day's tolerance.
 NEW_PLAN = {"back_to_back": True, "tolerance_days": 1}
 STATUS_CHOICES = [SelectChoice(status.value, status.value.capitalize()) for status in CarePlanStatus]
+
+
+def _choices(offered: Sequence[Therapist | Service], current: Therapist | Service | None) -> list[SelectChoice]:
+    """The offered therapists or services as choices, then ``current`` (a plan's own) when it is not among them."""
+    listed = [*offered, current] if current is not None and current not in offered else list(offered)
+    return [SelectChoice(str(item.id), item.name if item.active else f"{item.name} (no longer active)")
+            for item in listed]
 
 
 def _number(label: str, what: str) -> WholeNumberField:
@@ -56,13 +64,18 @@ class PlanForm(ClinicForm):
     back_to_back = BooleanField("Massage right before physiotherapy on the same day")
     starts_on = DateField("Start date", validators=[InputGiven("Enter the start date, like 2026-12-02.")])
 
-    def offer(self) -> PlanForm:
-        """Fill the choices with the active therapists and services of each kind; returns the form."""
-        for field, kind in ((self.physiotherapist_id, PHYSIOTHERAPY), (self.massage_therapist_id, MASSAGE)):
-            field.choices = [SelectChoice(str(therapist.id), therapist.name) for therapist in active_therapists(kind)]
-        for field, kind in ((self.physio_service_id, PHYSIOTHERAPY), (self.massage_service_id, MASSAGE)):
-            field.choices = [SelectChoice(str(service.id), service.name) for service in active_services()
-                             if service.therapy_type == kind]
+    def offer(self, plan: CarePlan | None = None) -> PlanForm:
+        """Fill the choices with the active therapists and services of each kind, and the plan's own even once
+        they are no longer active (so that saving the plan keeps them); returns the form."""
+        for field, kind, current in (
+                (self.physiotherapist_id, PHYSIOTHERAPY, plan.physiotherapist if plan else None),
+                (self.massage_therapist_id, MASSAGE, plan.massage_therapist if plan else None)):
+            field.choices = _choices(active_therapists(kind), current)
+        for field, kind, current in (
+                (self.physio_service_id, PHYSIOTHERAPY, plan.physio_service if plan else None),
+                (self.massage_service_id, MASSAGE, plan.massage_service if plan else None)):
+            field.choices = _choices([service for service in active_services() if service.therapy_type == kind],
+                                     current)
         return self
 
     def details(self) -> PlanDetails:
@@ -81,8 +94,19 @@ class PlanForm(ClinicForm):
 class ChangePlanForm(PlanForm):
     """A plan's terms and its status."""
 
+    # Any status is read; whether the plan may move to it is the service's to say.
     status = SelectField("Status", choices=STATUS_CHOICES, validate_choice=False,
-                         validators=[listed_choice("Choose active, paused, completed or cancelled.")])
+                         validators=[AnyOf([status.value for status in CarePlanStatus],
+                                           "Choose active, paused, completed or cancelled.")])
+
+    def offer(self, plan: CarePlan | None = None) -> ChangePlanForm:
+        """The plan's choices (see ``PlanForm.offer``), and of the statuses its own and those it may move to."""
+        super().offer(plan)
+        if plan is not None:
+            current = CarePlanStatus(plan.status)
+            self.status.choices = [choice for choice in STATUS_CHOICES
+                                   if choice.value == current or choice.value in current.next]
+        return self
 
 
 class DismissForm(ClinicForm):
@@ -149,8 +173,10 @@ def _plan_page(plan: CarePlan, form: ChangePlanForm | None = None, book_form: Bo
         book_form.idempotency_key.data = book_form.idempotency_key.data or uuid.uuid4().hex
     audit.viewed("care_plan", plan.id)
     return render_template("staff/admin/care_plans_plan.html", plan=plan, visits=visits, proposal=proposal,
-                           form=form or ChangePlanForm(formdata=None, obj=plan).offer(), book_form=book_form,
-                           patient=care_plans.earlier_patient(plan), problem=problem)
+                           form=form or ChangePlanForm(formdata=None, obj=plan).offer(plan), book_form=book_form,
+                           patient=care_plans.earlier_patient(plan), problem=problem,
+                           upcoming=len(plan_work.sessions_of(visits).upcoming),
+                           final=not CarePlanStatus(plan.status).next)
 
 
 @bp.route("/care-plans", endpoint="care_plans")
@@ -202,7 +228,7 @@ def dismiss_care_plan(screening_id: object) -> str | Response:
 def care_plan(id: int) -> str | Response:  # noqa: A002 (the access test's name for a record's id)
     """A plan: change its terms and status; see its proposed course or its visits."""
     plan = _plan(id)
-    form = ChangePlanForm(obj=plan).offer()
+    form = ChangePlanForm(obj=plan).offer(plan)
     if form.validate_on_submit():
         try:
             care_plans.change_plan(plan, form.details(), form.status.data, current_user)

@@ -24,6 +24,14 @@ class CarePlanStatus(enum.StrEnum):
     COMPLETED = "completed"
     CANCELLED = "cancelled"
 
+    @property
+    def next(self) -> tuple[CarePlanStatus, ...]:
+        """The statuses a plan may move to from this one: active and paused to each other, either of them to
+        completed or cancelled; completed and cancelled are final."""
+        if self in (CarePlanStatus.COMPLETED, CarePlanStatus.CANCELLED):
+            return ()
+        return tuple(status for status in CarePlanStatus if status != self)
+
 
 class CarePlan(Base):
     """A course of care for one combined screening: a therapist and a service of each kind, sessions, cadences.

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Collection
 from dataclasses import dataclass, fields
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -28,12 +29,18 @@ from booking.services import audit, availability
 from booking.services.booking import Booked, CourseRequest, PatientDetails, VisitRequest, book_course, manage_token
 from booking.services.booking.requests import MAX_VISITS
 from booking.services.clock import moment
-from booking.services.plan_work import visits_of
+from booking.services.plan_work import sessions_of, visits_of
 
 COMBINED = "combined"
 REASON_LENGTH = 500
 MAX_SESSIONS = 12
 MAX_CADENCE_DAYS = 28
+NUMBERS = ("physio_sessions", "physio_cadence_days", "massage_sessions", "massage_cadence_days", "tolerance_days")
+# Everything a plan says but its goals: who gives it and its schedule, fixed once the course is booked.
+TERMS = ("physiotherapist_id", "massage_therapist_id", "physio_service_id", "massage_service_id", *NUMBERS,
+         "back_to_back", "starts_on")
+BOOKED_TERMS = ("The course is booked, so its therapists, services and schedule stay as they are: move or "
+                "cancel its visits one by one instead.")
 
 
 @dataclass(frozen=True)
@@ -129,8 +136,8 @@ def _service_problem(service_id: int, therapy_type: str) -> str | None:
     return None
 
 
-def _range_problems(details: PlanDetails, today: date, last_day: date) -> dict[str, str]:
-    """The numbers' and the start date's problems, by field."""
+def _number_problems(details: PlanDetails) -> dict[str, str]:
+    """The sessions', cadences' and tolerance's problems, by field (they are checked together)."""
     errors: dict[str, str] = {}
     for name in ("physio_sessions", "massage_sessions"):
         if not 0 <= getattr(details, name) <= MAX_SESSIONS:
@@ -149,29 +156,54 @@ def _range_problems(details: PlanDetails, today: date, last_day: date) -> dict[s
     if not 0 <= details.tolerance_days <= min(longest, shortest - 1):
         errors["tolerance_days"] = (f"Enter a tolerance of 0 to {min(longest, shortest - 1)} days, "
                                     "shorter than each cadence.")
-    if details.starts_on < today:
-        errors["starts_on"] = "Choose a start date from today on."
-    elif details.starts_on > last_day:
-        errors["starts_on"] = (f"Choose a start date up to {last_day.isoformat()}: we take bookings "
-                               f"{availability.slot_rules().horizon_days} days ahead.")
+    return errors
+
+
+def _start_problem(starts_on: date, now: datetime) -> str | None:
+    """Why a plan cannot start on this day (before today, or past the booking horizon), or None."""
+    today, last_day = availability.bookable_days(now)
+    if starts_on < today:
+        return "Choose a start date from today on."
+    if starts_on > last_day:
+        return (f"Choose a start date up to {last_day.isoformat()}: we take bookings "
+                f"{availability.slot_rules().horizon_days} days ahead.")
+    return None
+
+
+def _problems(details: PlanDetails, now: datetime, terms: Collection[str]) -> dict[str, str]:
+    """Each field's problem: the goals', and those of the terms named in ``terms`` (the ones that change).
+
+    A plan that has started, or whose therapist or service is no longer active, can
+    still change its status or goals: its start date, therapists and services are
+    checked only when they change.
+    """
+    problems: dict[str, str | None] = {}
+    if "starts_on" in terms:
+        problems["starts_on"] = _start_problem(details.starts_on, now)
+    for name, kind in (("physiotherapist_id", PHYSIOTHERAPY), ("massage_therapist_id", MASSAGE)):
+        if name in terms:
+            problems[name] = _therapist_problem(getattr(details, name), kind)
+    for name, kind in (("physio_service_id", PHYSIOTHERAPY), ("massage_service_id", MASSAGE)):
+        if name in terms:
+            problems[name] = _service_problem(getattr(details, name), kind)
+    errors = _number_problems(details) if any(name in terms for name in NUMBERS) else {}
+    errors.update({name: problem for name, problem in problems.items() if problem})
     if not details.goals.strip():
         errors["goals"] = "Write the plan's goals in plain words."
     return errors
 
 
+def _tidied(details: PlanDetails) -> PlanDetails:
+    """The details with the goals stripped."""
+    return PlanDetails(**{**_values(details), "goals": details.goals.strip()})
+
+
 def check_details(details: PlanDetails, now: datetime) -> PlanDetails:
-    """The details with the goals tidied; raises InvalidPlan naming every field's problem."""
-    errors = _range_problems(details, *availability.bookable_days(now))
-    for field, problem in (
-            ("physiotherapist_id", _therapist_problem(details.physiotherapist_id, PHYSIOTHERAPY)),
-            ("massage_therapist_id", _therapist_problem(details.massage_therapist_id, MASSAGE)),
-            ("physio_service_id", _service_problem(details.physio_service_id, PHYSIOTHERAPY)),
-            ("massage_service_id", _service_problem(details.massage_service_id, MASSAGE))):
-        if problem:
-            errors[field] = problem
+    """A new plan's details with the goals tidied; raises InvalidPlan naming every field's problem."""
+    errors = _problems(details, now, TERMS)
     if errors:
         raise InvalidPlan(errors)
-    return PlanDetails(**{**_values(details), "goals": details.goals.strip()})
+    return _tidied(details)
 
 
 def _values(details: PlanDetails) -> dict[str, Any]:
@@ -204,16 +236,54 @@ def _tell_therapists(plan: CarePlan, event_name: str, cause: AuditEvent) -> list
                                 plan.therapist_ids, now=cause.at)
 
 
-def change_plan(plan: CarePlan, details: PlanDetails, status: str, by: StaffUser) -> None:
-    """Change a plan's terms and status (audited "changed"), telling both its therapists; raises InvalidPlan."""
-    details = check_details(details, moment())
-    if status not in ("active", "paused", "completed", "cancelled"):
-        raise InvalidPlan({"status": "Choose active, paused, completed or cancelled."})
-    for name, value in _values(details).items():
+def upcoming_visits(plan: CarePlan, now: datetime | None = None) -> list[Appointment]:
+    """The plan's visits still booked and to come, in order of their start."""
+    return sessions_of(visits_of(plan), now).upcoming
+
+
+def _status_problem(plan: CarePlan, status: str, now: datetime) -> str | None:
+    """Why the plan cannot move to this status (an unknown one, out of a final one, or cancelled while visits
+    are to come), or None."""
+    if status not in set(CarePlanStatus):
+        return "Choose active, paused, completed or cancelled."
+    if status == plan.status:
+        return None
+    if status not in CarePlanStatus(plan.status).next:
+        return f"This plan is {plan.status}, which is final: its status can no longer change."
+    upcoming = len(upcoming_visits(plan, now)) if status == CarePlanStatus.CANCELLED else 0
+    if upcoming:
+        visits = "1 visit of this plan is" if upcoming == 1 else f"{upcoming} visits of this plan are"
+        return f"{visits} still booked: cancel them first (under Booked visits), then cancel the plan."
+    return None
+
+
+def change_plan(plan: CarePlan, details: PlanDetails, status: str, by: StaffUser, *,
+                now: datetime | None = None) -> None:
+    """Change a plan's terms, goals and status (audited "changed"), telling both its therapists.
+
+    Only the terms that change are checked, and they cannot change once the course
+    is booked; the status moves as ``CarePlanStatus.next`` allows, and a plan is
+    cancelled only once no visit of it is to come. Raises InvalidPlan naming each field's problem.
+    """
+    now = moment(now)
+    lock(plan)  # one change or booking at a time decides on the plan's status and course
+    changed = [name for name in TERMS if getattr(details, name) != getattr(plan, name)]
+    booked = bool(changed) and bool(visits_of(plan))
+    errors = _problems(details, now, () if booked else changed)
+    if booked:
+        errors.update(dict.fromkeys(changed, BOOKED_TERMS))
+    problem = _status_problem(plan, status, now)
+    if problem:
+        errors["status"] = problem
+    if errors:
+        db.session.rollback()
+        raise InvalidPlan(errors)
+    for name, value in _values(_tidied(details)).items():
         setattr(plan, name, value)
     detail = f"status {plan.status} to {status}" if status != plan.status else "terms"
     plan.status = status
-    notices = _tell_therapists(plan, "plan_changed", audit.record("changed", "care_plan", plan.id, detail, actor=by))
+    cause = audit.record("changed", "care_plan", plan.id, detail, actor=by, at=now)
+    notices = _tell_therapists(plan, "plan_changed", cause)
     db.session.commit()
     relay.hand_over(notices)
 
@@ -310,8 +380,10 @@ def book_plan(plan: CarePlan, proposal: PlanProposal, patient: PatientDetails, b
         return replayed
     if not proposal.visits:
         raise InvalidPlan({"course": "The plan finder proposed no visits: change the plan first."})
+    lock(plan)  # a change of the plan's status waits for the booking, or the booking for it
     problem = unbookable(plan)
     if problem:
+        db.session.rollback()
         raise InvalidPlan({"course": problem})
     codes = {PHYSIOTHERAPY: plan.physio_service.code, MASSAGE: plan.massage_service.code}
 

@@ -246,3 +246,90 @@ def test_no_hostile_value_in_any_care_plan_field_answers_5xx(admin: FlaskClient,
     for path in HOSTILE_PATH:
         assert admin.get(f"/admin/care-plans/{path}").status_code == 404
         assert admin.get(f"/admin/care-plans/new/{path}").status_code == 404
+
+
+def selected(page: str, name: str) -> tuple[str, str]:
+    """The value and the label of the option chosen in a select of the page."""
+    select_html = re.search(rf'<select[^>]*name="{name}"[^>]*>(.*?)</select>', page, re.S)
+    assert select_html is not None
+    option = re.search(r'<option (?:selected value="([^"]*)"|value="([^"]*)" selected)>([^<]*)</option>',
+                       select_html.group(1))
+    assert option is not None, f"no {name} chosen"
+    return option.group(1) or option.group(2), option.group(3)
+
+
+def options(page: str, name: str) -> list[str]:
+    """The labels of a select's options."""
+    select_html = re.search(rf'<select[^>]*name="{name}"[^>]*>(.*?)</select>', page, re.S)
+    assert select_html is not None
+    return re.findall(r"<option[^>]*>([^<]*)</option>", select_html.group(1))
+
+
+def test_a_started_plan_whose_therapist_left_keeps_them_on_the_form_and_changes_its_status(
+        client: FlaskClient, clinic: Clinic) -> None:
+    plan = made_plan(signed_in(client, StaffUserFactory(admin=True)), clinic)
+    gone = clinic.massage_therapists[0]
+    gone.active = False
+    db.session.commit()
+    with time_machine.travel(local(2026, 12, 10, 8), tick=False):
+        admin = signed_in(client, StaffUserFactory(admin=True))
+        page = admin.get(f"/admin/care-plans/{plan.id}").get_data(as_text=True)
+        assert selected(page, "massage_therapist_id") == (str(gone.id), f"{gone.name} (no longer active)")
+        sent = {**plan_form(clinic), "massage_therapist_id": selected(page, "massage_therapist_id")[0],
+                "status": "completed"}
+        response = admin.post(f"/admin/care-plans/{plan.id}", data=sent)
+    assert response.status_code == 303
+    db.session.refresh(plan)
+    assert (plan.status, plan.massage_therapist_id) == ("completed", gone.id)
+
+
+def test_a_booked_plan_refuses_new_terms_on_their_fields_and_keeps_what_was_typed(admin: FlaskClient,
+                                                                                   clinic: Clinic) -> None:
+    plan = made_plan(admin, clinic)
+    assert admin.post(f"/admin/care-plans/{plan.id}/book", data=shown_course(admin, plan)).status_code == 303
+    other = clinic.physiotherapists[1]
+    page = admin.get(f"/admin/care-plans/{plan.id}").get_data(as_text=True)
+    assert "The course is booked, so its therapists, services and schedule stay as they are" in page
+    response = admin.post(f"/admin/care-plans/{plan.id}", data={
+        **plan_form(clinic, physiotherapist_id=str(other.id), goals="Climb stairs"), "status": "active"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert ('id="physiotherapist_id-error"><span class="visually-hidden">Error:</span> '
+            f"{care_plans.BOOKED_TERMS}</p>") in page
+    assert selected(page, "physiotherapist_id") == (str(other.id), other.name) and "Climb stairs" in page
+    db.session.refresh(plan)
+    assert (plan.physiotherapist_id, plan.goals) == (clinic.physiotherapists[0].id, "Walk without a limp")
+    changed = admin.post(f"/admin/care-plans/{plan.id}", data={**plan_form(clinic, goals="Climb stairs"),
+                                                               "status": "paused"})
+    assert changed.status_code == 303
+    db.session.refresh(plan)
+    assert (plan.goals, plan.status) == ("Climb stairs", "paused")
+
+
+def test_cancelling_a_plan_with_visits_to_come_says_how_many_and_where_they_are(admin: FlaskClient,
+                                                                               clinic: Clinic) -> None:
+    plan = made_plan(admin, clinic)
+    assert admin.post(f"/admin/care-plans/{plan.id}/book", data=shown_course(admin, plan)).status_code == 303
+    response = admin.post(f"/admin/care-plans/{plan.id}", data={**plan_form(clinic), "status": "cancelled"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "6 visits of this plan are still booked: cancel them first (under Booked visits)" in page
+    assert 'first cancel its 6 upcoming visits, each from its page under <a href="#visits-heading">' in page
+    db.session.refresh(plan)
+    assert plan.status == "active"
+    assert all(visit.status == "booked" for visit in db.session.scalars(select(Appointment)))
+
+
+def test_a_plan_offers_only_the_statuses_it_may_move_to(admin: FlaskClient, clinic: Clinic) -> None:
+    plan = made_plan(admin, clinic)
+    page = admin.get(f"/admin/care-plans/{plan.id}").get_data(as_text=True)
+    assert options(page, "status") == ["Active", "Paused", "Completed", "Cancelled"]
+    assert admin.post(f"/admin/care-plans/{plan.id}", data={**plan_form(clinic), "status": "cancelled"}
+                      ).status_code == 303
+    page = admin.get(f"/admin/care-plans/{plan.id}").get_data(as_text=True)
+    assert options(page, "status") == ["Cancelled"]
+    assert "A cancelled plan is final: its status can no longer change." in page
+    refused = admin.post(f"/admin/care-plans/{plan.id}", data={**plan_form(clinic), "status": "active"})
+    assert refused.status_code == 200
+    assert "This plan is cancelled, which is final: its status can no longer change." in refused.get_data(
+        as_text=True)

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from booking.extensions import db
 from booking.models import Appointment, AuditEvent, CarePlan, Notification, StaffUser, TimeOff
 from booking.services import care_plans
-from booking.services.booking import PatientDetails, SlotTaken
+from booking.services.booking import PatientDetails, SlotTaken, cancel
 from booking.services.care_plans import InvalidPlan, PlanDetails
 from tests.factories import AppointmentFactory, Clinic, ScreeningFactory, StaffUserFactory, local, small_clinic
 
@@ -145,6 +145,83 @@ def test_a_plan_starts_within_the_booking_horizon(clinic: Clinic, admin: StaffUs
     with pytest.raises(InvalidPlan) as refused:
         care_plans.create_plan(clinic.screenings["combined"], details(clinic, starts_on=date(9999, 12, 31)), admin)
     assert refused.value.errors["starts_on"].startswith("Choose a start date up to ")
+
+
+def plan_changes(plan: CarePlan) -> list[Notification]:
+    """The plan_changed notices told about the plan."""
+    return list(db.session.scalars(select(Notification).where(Notification.event == "plan_changed",
+                                                              Notification.care_plan_id == plan.id)))
+
+
+def test_a_plan_that_has_started_or_lost_a_therapist_can_still_change_its_status(clinic: Clinic,
+                                                                                  admin: StaffUser) -> None:
+    plan = care_plans.create_plan(clinic.screenings["combined"], details(clinic), admin)
+    clinic.massage_therapists[0].active = False
+    db.session.commit()
+    with time_machine.travel(local(2026, 12, 10, 8), tick=False):
+        care_plans.change_plan(plan, details(clinic, goals="Walk and run"), "paused", admin)
+        care_plans.change_plan(plan, details(clinic, goals="Walk and run"), "completed", admin)
+        assert (plan.status, plan.goals) == ("completed", "Walk and run")
+        with pytest.raises(InvalidPlan) as refused:
+            care_plans.change_plan(plan, details(clinic, starts_on=date(2026, 12, 9),
+                                                 massage_therapist_id=clinic.massage_therapists[1].id,
+                                                 physiotherapist_id=clinic.massage_therapists[0].id), "completed",
+                                   admin)
+    assert refused.value.errors == {"starts_on": "Choose a start date from today on.",
+                                    "physiotherapist_id": "Choose one of our active physiotherapy therapists."}
+
+
+def test_once_the_course_is_booked_its_terms_stay_but_its_goals_and_status_change(clinic: Clinic,
+                                                                                  admin: StaffUser) -> None:
+    plan = care_plans.create_plan(clinic.screenings["combined"], details(clinic), admin)
+    care_plans.book_plan(plan, care_plans.propose(plan), ALEX, admin)
+    with pytest.raises(InvalidPlan) as refused:
+        care_plans.change_plan(plan, details(clinic, physiotherapist_id=clinic.physiotherapists[1].id,
+                                             massage_cadence_days=14, starts_on=date(2026, 12, 3)), "active", admin)
+    assert refused.value.errors == dict.fromkeys(("physiotherapist_id", "massage_cadence_days", "starts_on"),
+                                                 care_plans.BOOKED_TERMS)
+    assert (plan.physiotherapist_id, plan.massage_cadence_days) == (clinic.physiotherapists[0].id, 7)
+    assert plan_changes(plan) == []
+    care_plans.change_plan(plan, details(clinic, goals="Walk without a limp, then jog"), "paused", admin)
+    assert (plan.goals, plan.status) == ("Walk without a limp, then jog", "paused")
+    assert sorted(notice.therapist_id for notice in plan_changes(plan)) == sorted(
+        [clinic.physiotherapists[0].id, clinic.massage_therapists[0].id])
+
+
+@pytest.mark.parametrize("final", ["completed", "cancelled"])
+def test_a_completed_or_cancelled_plan_is_final(clinic: Clinic, admin: StaffUser, final: str) -> None:
+    plan = care_plans.create_plan(clinic.screenings["combined"], details(clinic), admin)
+    care_plans.change_plan(plan, details(clinic), final, admin)
+    for status in ("active", "paused", *({"completed", "cancelled"} - {final})):
+        with pytest.raises(InvalidPlan) as refused:
+            care_plans.change_plan(plan, details(clinic), status, admin)
+        assert refused.value.errors == {"status": f"This plan is {final}, which is final: its status can no "
+                                                  "longer change."}
+    assert plan.status == final
+
+
+def test_a_paused_plan_is_made_active_again(clinic: Clinic, admin: StaffUser) -> None:
+    plan = care_plans.create_plan(clinic.screenings["combined"], details(clinic), admin)
+    care_plans.change_plan(plan, details(clinic), "paused", admin)
+    care_plans.change_plan(plan, details(clinic), "active", admin)
+    assert plan.status == "active"
+
+
+def test_a_plan_is_cancelled_only_once_none_of_its_visits_is_to_come(clinic: Clinic, admin: StaffUser) -> None:
+    plan = care_plans.create_plan(clinic.screenings["combined"], details(clinic), admin)
+    visits = [item.appointment for item in care_plans.book_plan(plan, care_plans.propose(plan), ALEX, admin)]
+    with pytest.raises(InvalidPlan) as refused:
+        care_plans.change_plan(plan, details(clinic), "cancelled", admin)
+    assert refused.value.errors == {"status": "6 visits of this plan are still booked: cancel them first "
+                                              "(under Booked visits), then cancel the plan."}
+    for visit in visits[:-1]:
+        cancel(visit, by_staff=admin)
+    with pytest.raises(InvalidPlan) as refused:
+        care_plans.change_plan(plan, details(clinic), "cancelled", admin)
+    assert refused.value.errors["status"].startswith("1 visit of this plan is still booked")
+    cancel(visits[-1], by_staff=admin)
+    care_plans.change_plan(plan, details(clinic), "cancelled", admin)
+    assert plan.status == "cancelled"
 
 
 def test_the_plan_finder_sees_the_bookings_of_every_day_it_may_propose(clinic: Clinic, admin: StaffUser) -> None:
