@@ -17,7 +17,7 @@ from booking.admin.forms import InputGiven, WholeNumberField, listed_choice
 from booking.forms import ClinicForm
 from booking.models import CarePlan, CarePlanStatus, Screening, Service, Therapist
 from booking.scheduling.plans import MASSAGE, PHYSIOTHERAPY
-from booking.services import audit, care_plans, plan_work
+from booking.services import audit, care_plans, plan_course, plan_work
 from booking.services.booking import InvalidBooking, PatientDetails, SlotTaken
 from booking.services.care_plans import InvalidPlan, NoLongerQueued, PlanDetails
 from booking.services.catalog import active_services, active_therapists
@@ -166,10 +166,10 @@ def _plan_page(plan: CarePlan, form: ChangePlanForm | None = None, book_form: Bo
                problem: str | None = None) -> str:
     """A plan's page: its terms (a form to change them), its booked visits or its proposed course."""
     visits = plan_work.visits_of(plan)
-    proposal = None if visits else care_plans.propose(plan)
+    proposal = None if visits else plan_course.propose(plan)
     book_form = book_form or BookCourseForm(formdata=None)
     if proposal is not None:
-        book_form.course.data = care_plans.course_digest(proposal)
+        book_form.course.data = plan_course.course_digest(proposal)
         book_form.idempotency_key.data = book_form.idempotency_key.data or uuid.uuid4().hex
     audit.viewed("care_plan", plan.id)
     return render_template("staff/admin/care_plans_plan.html", plan=plan, visits=visits, proposal=proposal,
@@ -249,20 +249,20 @@ def book_care_plan(id: int) -> str | Response:  # noqa: A002
     if not form.validate_on_submit():
         return _plan_page(plan, book_form=form)
     key = form.idempotency_key.data or None
-    if care_plans.replay(plan, key):
+    if plan_course.replay(plan, key):
         flash("The whole course is booked (it was booked when this form was first sent).")
         return redirect(url_for(".care_plan", id=plan.id), code=303)
     patient = care_plans.earlier_patient(plan) or PatientDetails(form.name.data or "", form.email.data or "",
                                                                  form.phone.data or "")
-    if care_plans.unbookable(plan):
-        return _plan_page(plan, book_form=form, problem=care_plans.unbookable(plan))
-    proposal = care_plans.propose(plan)
-    if form.course.data != care_plans.course_digest(proposal):
+    if plan_course.unbookable(plan):
+        return _plan_page(plan, book_form=form, problem=plan_course.unbookable(plan))
+    proposal = plan_course.propose(plan)
+    if form.course.data != plan_course.course_digest(proposal):
         return _plan_page(plan, book_form=form, problem="The proposed course changed since the page was shown "
                                                         "(a time was taken or the plan changed). Nothing was booked: "
                                                         "check the course below and book it again.")
     try:
-        booked = care_plans.book_plan(plan, proposal, patient, current_user, idempotency_key=key)
+        booked = plan_course.book_plan(plan, proposal, patient, current_user, idempotency_key=key)
     except InvalidBooking as refusal:
         for name, message in refusal.errors.items():
             field = getattr(form, name.removeprefix("patient."), None)

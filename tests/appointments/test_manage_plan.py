@@ -13,7 +13,7 @@ from sqlalchemy import select
 from booking.clinic import local_time
 from booking.extensions import db
 from booking.models import Appointment, Notification, StaffUser
-from booking.services import care_plans
+from booking.services import care_plans, plan_course
 from booking.services.booking import PatientDetails, cancel, derive_manage_token
 from booking.services.care_plans import PlanDetails
 from booking.validators import UNSTORABLE_MESSAGE
@@ -71,7 +71,7 @@ def course(clinic: Clinic, admin: StaffUser) -> list[Appointment]:
                           back_to_back=True, starts_on=date(2026, 11, 2))
     plan = care_plans.create_plan(clinic.screenings["combined"], details, admin)
     patient = PatientDetails(name="Alex Morgan", email="alex@example.com", phone="403-555-0101")
-    booked = care_plans.book_plan(plan, care_plans.propose(plan), patient, admin)
+    booked = plan_course.book_plan(plan, plan_course.propose(plan), patient, admin)
     return sorted((item.appointment for item in booked), key=lambda visit: visit.starts_at)
 
 

@@ -11,7 +11,7 @@ from booking.calendar import event_uid
 from booking.clinic import local_time
 from booking.extensions import db
 from booking.models import AppointmentStatus, Notification, NotificationStatus, StaffUser
-from booking.services import care_plans
+from booking.services import care_plans, plan_course
 from booking.services.booking import Booked, CourseRequest, VisitRequest, book_course, cancel, manage_token
 from tests.factories import CLINIC_ZONE, Clinic, StaffUserFactory
 from tests.notifications.conftest import ALEX, TEN, deliver_due, notifications
@@ -32,7 +32,7 @@ def book_plan(clinic: Clinic) -> list[Booked]:
     """A care plan's course of six visits (three weeks of massage right before physiotherapy), booked by an admin."""
     admin: StaffUser = StaffUserFactory(admin=True)
     plan = care_plans.create_plan(clinic.screenings["combined"], details(clinic), admin)
-    return care_plans.book_plan(plan, care_plans.propose(plan), ALEX, admin)
+    return plan_course.book_plan(plan, plan_course.propose(plan), ALEX, admin)
 
 
 def text_of(mail: object) -> str:

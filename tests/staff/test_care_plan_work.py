@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from booking.extensions import db
 from booking.models import Appointment, CarePlan, Notification, StaffUser, VisitNote, VisitOutcome
-from booking.services import care_plans
+from booking.services import care_plans, plan_course
 from booking.services.booking import reschedule
 from booking.services.booking.visits import record_outcome
 from tests.factories import Clinic, StaffUserFactory, local, small_clinic
@@ -47,7 +47,7 @@ def world(app: Flask) -> Iterator[World]:
         clinic: Clinic = small_clinic()
         admin = StaffUserFactory(admin=True)
         plan = care_plans.create_plan(clinic.screenings["combined"], details(clinic), admin)
-        booked = care_plans.book_plan(plan, care_plans.propose(plan), ALEX, admin)
+        booked = plan_course.book_plan(plan, plan_course.propose(plan), ALEX, admin)
         yield World(plan, [item.appointment for item in booked],
                     StaffUserFactory(therapist=clinic.physiotherapists[0]),
                     StaffUserFactory(therapist=clinic.massage_therapists[0]), admin,

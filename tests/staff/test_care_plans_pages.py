@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from booking.extensions import db
 from booking.models import Appointment, AuditEvent, CarePlan, CarePlanDismissal, Notification, Therapist
-from booking.services import care_plans
+from booking.services import care_plans, plan_course
 from tests.factories import AppointmentFactory, Clinic, StaffUserFactory, local, small_clinic
 from tests.staff.conftest import signed_in
 from tests.together import at_once
@@ -179,10 +179,10 @@ def test_the_book_form_sent_twice_books_the_course_once(admin: FlaskClient, clin
 
 def test_booking_a_plan_again_with_its_key_answers_the_same_course(app: Flask, clinic: Clinic) -> None:
     plan = care_plans.create_plan(clinic.screenings["combined"], details(clinic), StaffUserFactory(admin=True))
-    proposal = care_plans.propose(plan)
+    proposal = plan_course.propose(plan)
     by = plan.created_by
-    first = care_plans.book_plan(plan, proposal, care_plans.PatientDetails(**PATIENT), by, idempotency_key="k-1")
-    again = care_plans.book_plan(plan, proposal, care_plans.PatientDetails(**PATIENT), by, idempotency_key="k-1")
+    first = plan_course.book_plan(plan, proposal, care_plans.PatientDetails(**PATIENT), by, idempotency_key="k-1")
+    again = plan_course.book_plan(plan, proposal, care_plans.PatientDetails(**PATIENT), by, idempotency_key="k-1")
     assert [item.appointment.id for item in again] == [item.appointment.id for item in first]
     assert all(item.replayed for item in again) and count(Appointment) == 6
 
@@ -200,7 +200,7 @@ def test_wrong_patient_details_book_nothing_and_keep_what_was_typed(admin: Flask
 def test_a_course_that_changed_since_it_was_shown_books_nothing(admin: FlaskClient, clinic: Clinic) -> None:
     plan = made_plan(admin, clinic)
     shown = shown_course(admin, plan)
-    first = care_plans.propose(plan).visits[0]
+    first = plan_course.propose(plan).visits[0]
     AppointmentFactory(therapist=db.session.get(Therapist, first.therapist_id), service=clinic.massage,
                        starts_at=first.starts_at)
     response = admin.post(f"/admin/care-plans/{plan.id}/book", data=shown)

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from booking.extensions import db
 from booking.models import Appointment, AuditEvent, CarePlan, Notification, StaffUser, TimeOff
-from booking.services import care_plans
+from booking.services import care_plans, plan_course
 from booking.services.booking import PatientDetails, SlotTaken, cancel
 from booking.services.care_plans import InvalidPlan, PlanDetails
 from tests.factories import AppointmentFactory, Clinic, ScreeningFactory, StaffUserFactory, local, small_clinic
@@ -82,7 +82,7 @@ def test_making_and_changing_a_plan_is_audited_without_its_goals(clinic: Clinic,
     assert sorted(notice.therapist_id for notice in told) == sorted(
         [clinic.physiotherapists[0].id, clinic.massage_therapists[0].id])
     with pytest.raises(InvalidPlan) as refused:
-        care_plans.book_plan(plan, care_plans.propose(plan), ALEX, admin)
+        plan_course.book_plan(plan, plan_course.propose(plan), ALEX, admin)
     assert refused.value.errors == {"course": "This plan is paused: make it active to book its course."}
     assert all("limp" not in (event.detail or "") for event in db.session.scalars(select(AuditEvent)))
 
@@ -99,7 +99,7 @@ def test_a_wrong_plan_names_each_field(clinic: Clinic, admin: StaffUser) -> None
 
 def test_the_proposed_course_pairs_massage_right_before_physiotherapy(clinic: Clinic, admin: StaffUser) -> None:
     plan = care_plans.create_plan(clinic.screenings["combined"], details(clinic), admin)
-    proposal = care_plans.propose(plan)
+    proposal = plan_course.propose(plan)
     assert proposal.gaps == ()
     assert [visit.discipline for visit in proposal.visits] == ["massage", "physiotherapy"] * 3
     for massage, physio in zip(proposal.visits[::2], proposal.visits[1::2], strict=True):
@@ -109,7 +109,7 @@ def test_the_proposed_course_pairs_massage_right_before_physiotherapy(clinic: Cl
 def test_booking_the_course_books_every_visit_on_the_plan_and_tells_both_therapists(clinic: Clinic,
                                                                                     admin: StaffUser) -> None:
     plan = care_plans.create_plan(clinic.screenings["combined"], details(clinic), admin)
-    booked = care_plans.book_plan(plan, care_plans.propose(plan), ALEX, admin)
+    booked = plan_course.book_plan(plan, plan_course.propose(plan), ALEX, admin)
     assert len(booked) == 6
     assert {visit.care_plan_id for visit in db.session.scalars(select(Appointment))} == {plan.id}
     notices = db.session.scalars(select(Notification).where(Notification.kind == "care_plan")).all()
@@ -117,16 +117,16 @@ def test_booking_the_course_books_every_visit_on_the_plan_and_tells_both_therapi
         [clinic.physiotherapists[0].id, clinic.massage_therapists[0].id])
     assert plan.patient_id == booked[0].appointment.patient_id
     with pytest.raises(InvalidPlan):
-        care_plans.book_plan(plan, care_plans.propose(plan), ALEX, admin)
+        plan_course.book_plan(plan, plan_course.propose(plan), ALEX, admin)
 
 
 def test_a_course_with_one_time_gone_books_nothing(clinic: Clinic, admin: StaffUser) -> None:
     plan = care_plans.create_plan(clinic.screenings["combined"], details(clinic), admin)
-    proposal = care_plans.propose(plan)
+    proposal = plan_course.propose(plan)
     last = proposal.visits[-1]
     AppointmentFactory(therapist=clinic.physiotherapists[0], service=clinic.physio, starts_at=last.starts_at)
     with pytest.raises(SlotTaken):
-        care_plans.book_plan(plan, proposal, ALEX, admin)
+        plan_course.book_plan(plan, proposal, ALEX, admin)
     assert db.session.scalars(select(Appointment).where(Appointment.care_plan_id == plan.id)).all() == []
     assert db.session.scalars(select(Notification).where(Notification.kind == "care_plan")).all() == []
     assert audits("booked") == []
@@ -174,7 +174,7 @@ def test_a_plan_that_has_started_or_lost_a_therapist_can_still_change_its_status
 def test_once_the_course_is_booked_its_terms_stay_but_its_goals_and_status_change(clinic: Clinic,
                                                                                   admin: StaffUser) -> None:
     plan = care_plans.create_plan(clinic.screenings["combined"], details(clinic), admin)
-    care_plans.book_plan(plan, care_plans.propose(plan), ALEX, admin)
+    plan_course.book_plan(plan, plan_course.propose(plan), ALEX, admin)
     with pytest.raises(InvalidPlan) as refused:
         care_plans.change_plan(plan, details(clinic, physiotherapist_id=clinic.physiotherapists[1].id,
                                              massage_cadence_days=14, starts_on=date(2026, 12, 3)), "active", admin)
@@ -209,7 +209,7 @@ def test_a_paused_plan_is_made_active_again(clinic: Clinic, admin: StaffUser) ->
 
 def test_a_plan_is_cancelled_only_once_none_of_its_visits_is_to_come(clinic: Clinic, admin: StaffUser) -> None:
     plan = care_plans.create_plan(clinic.screenings["combined"], details(clinic), admin)
-    visits = [item.appointment for item in care_plans.book_plan(plan, care_plans.propose(plan), ALEX, admin)]
+    visits = [item.appointment for item in plan_course.book_plan(plan, plan_course.propose(plan), ALEX, admin)]
     with pytest.raises(InvalidPlan) as refused:
         care_plans.change_plan(plan, details(clinic), "cancelled", admin)
     assert refused.value.errors == {"status": "6 visits of this plan are still booked: cancel them first "
@@ -232,7 +232,7 @@ def test_the_plan_finder_sees_the_bookings_of_every_day_it_may_propose(clinic: C
     AppointmentFactory(therapist=physiotherapist, service=clinic.physio, starts_at=local(2026, 12, 12, 8))
     plan = care_plans.create_plan(clinic.screenings["combined"], details(
         clinic, physio_sessions=4, physio_cadence_days=2, massage_sessions=0, back_to_back=False), admin)
-    proposal = care_plans.propose(plan)
+    proposal = plan_course.propose(plan)
     assert [visit.starts_at for visit in proposal.visits] == [
         local(2026, 12, 3, 8), local(2026, 12, 6, 8), local(2026, 12, 9, 8), local(2026, 12, 12, 9)]
-    assert len(care_plans.book_plan(plan, proposal, ALEX, admin)) == 4
+    assert len(plan_course.book_plan(plan, proposal, ALEX, admin)) == 4
