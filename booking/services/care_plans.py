@@ -20,7 +20,7 @@ from booking.models import (Appointment, AuditEvent, CarePlan, CarePlanDismissal
 from booking.notifications import outbox, relay
 from booking.scheduling.plans import MASSAGE, PHYSIOTHERAPY
 from booking.services import audit, availability
-from booking.services.booking import PatientDetails
+from booking.services.booking import ChangeNotAllowed, PatientDetails, cancel_together
 from booking.services.booking.requests import MAX_VISITS
 from booking.services.clock import moment
 from booking.services.plan_work import sessions_of, visits_of
@@ -33,6 +33,7 @@ NUMBERS = ("physio_sessions", "physio_cadence_days", "massage_sessions", "massag
 # Everything a plan says but its goals: who gives it and its schedule, fixed once the course is booked.
 TERMS = ("physiotherapist_id", "massage_therapist_id", "physio_service_id", "massage_service_id", *NUMBERS,
          "back_to_back", "starts_on")
+PLAN_CANCELLED = "The care plan was cancelled."
 BOOKED_TERMS = ("The course is booked, so its therapists, services and schedule stay as they are: move or "
                 "cancel its visits one by one instead.")
 
@@ -235,19 +236,14 @@ def upcoming_visits(plan: CarePlan, now: datetime | None = None) -> list[Appoint
     return sessions_of(visits_of(plan), now).upcoming
 
 
-def _status_problem(plan: CarePlan, status: str, now: datetime) -> str | None:
-    """Why the plan cannot move to this status (an unknown one, out of a final one, or cancelled while visits
-    are to come), or None."""
+def _status_problem(plan: CarePlan, status: str) -> str | None:
+    """Why the plan cannot move to this status (an unknown one, or out of a final one), or None."""
     if status not in set(CarePlanStatus):
         return "Choose active, paused, completed or cancelled."
     if status == plan.status:
         return None
     if status not in CarePlanStatus(plan.status).next:
         return f"This plan is {plan.status}, which is final: its status can no longer change."
-    upcoming = len(upcoming_visits(plan, now)) if status == CarePlanStatus.CANCELLED else 0
-    if upcoming:
-        visits = "1 visit of this plan is" if upcoming == 1 else f"{upcoming} visits of this plan are"
-        return f"{visits} still booked: cancel them first (under Booked visits), then cancel the plan."
     return None
 
 
@@ -256,8 +252,9 @@ def change_plan(plan: CarePlan, details: PlanDetails, status: str, by: StaffUser
     """Change a plan's terms, goals and status (audited "changed"), telling both its therapists.
 
     Only the terms that change are checked, and they cannot change once the course
-    is booked; the status moves as ``CarePlanStatus.next`` allows, and a plan is
-    cancelled only once no visit of it is to come. Raises InvalidPlan naming each field's problem.
+    is booked; the status moves as ``CarePlanStatus.next`` allows. Cancelling the plan
+    cancels its visits still to come in the same transaction (the patient gets one
+    email of them all). Raises InvalidPlan naming each field's problem.
     """
     now = moment(now)
     lock(plan)  # one change or booking at a time decides on the plan's status and course
@@ -266,7 +263,7 @@ def change_plan(plan: CarePlan, details: PlanDetails, status: str, by: StaffUser
     errors = _problems(details, now, () if booked else changed)
     if booked:
         errors.update(dict.fromkeys(changed, BOOKED_TERMS))
-    problem = _status_problem(plan, status, now)
+    problem = _status_problem(plan, status)
     if problem:
         errors["status"] = problem
     if errors:
@@ -278,8 +275,15 @@ def change_plan(plan: CarePlan, details: PlanDetails, status: str, by: StaffUser
     plan.status = status
     cause = audit.record("changed", "care_plan", plan.id, detail, actor=by, at=now)
     notices = tell_therapists(plan, "plan_changed", cause)
-    db.session.commit()
-    relay.hand_over(notices)
+    upcoming = upcoming_visits(plan, now) if status == CarePlanStatus.CANCELLED else []
+    if not upcoming:
+        db.session.commit()
+        relay.hand_over(notices)
+        return
+    try:
+        cancel_together(upcoming, reason=PLAN_CANCELLED, by_staff=by, now=now, also=notices)
+    except ChangeNotAllowed as exc:  # one of them changed meanwhile: nothing was changed
+        raise InvalidPlan({"status": f"Nothing was changed. {exc.message}"}) from exc
 
 
 def find_plan(plan_id: int) -> CarePlan | None:

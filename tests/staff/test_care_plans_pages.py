@@ -306,18 +306,16 @@ def test_a_booked_plan_refuses_new_terms_on_their_fields_and_keeps_what_was_type
     assert (plan.goals, plan.status) == ("Climb stairs", "paused")
 
 
-def test_cancelling_a_plan_with_visits_to_come_says_how_many_and_where_they_are(admin: FlaskClient,
-                                                                               clinic: Clinic) -> None:
+def test_cancelling_a_plan_says_it_cancels_its_visits_to_come_and_does(admin: FlaskClient, clinic: Clinic) -> None:
     plan = made_plan(admin, clinic)
     assert admin.post(f"/admin/care-plans/{plan.id}/book", data=shown_course(admin, plan)).status_code == 303
+    page = admin.get(f"/admin/care-plans/{plan.id}").get_data(as_text=True)
+    assert "Cancelling it also cancels its 6 upcoming visits (the patient gets one email of them all)." in page
     response = admin.post(f"/admin/care-plans/{plan.id}", data={**plan_form(clinic), "status": "cancelled"})
-    page = response.get_data(as_text=True)
-    assert response.status_code == 200
-    assert "6 visits of this plan are still booked: cancel them first (under Booked visits)" in page
-    assert 'first cancel its 6 upcoming visits, each from its page under <a href="#visits-heading">' in page
+    assert response.status_code == 303
     db.session.refresh(plan)
-    assert plan.status == "active"
-    assert all(visit.status == "booked" for visit in db.session.scalars(select(Appointment)))
+    assert plan.status == "cancelled"
+    assert {visit.status for visit in db.session.scalars(select(Appointment))} == {"cancelled"}
 
 
 def test_a_plan_offers_only_the_statuses_it_may_move_to(admin: FlaskClient, clinic: Clinic) -> None:

@@ -207,21 +207,18 @@ def test_a_paused_plan_is_made_active_again(clinic: Clinic, admin: StaffUser) ->
     assert plan.status == "active"
 
 
-def test_a_plan_is_cancelled_only_once_none_of_its_visits_is_to_come(clinic: Clinic, admin: StaffUser) -> None:
+def test_cancelling_a_plan_cancels_its_visits_to_come_in_the_same_step(clinic: Clinic, admin: StaffUser) -> None:
     plan = care_plans.create_plan(clinic.screenings["combined"], details(clinic), admin)
     visits = [item.appointment for item in plan_course.book_plan(plan, plan_course.propose(plan), ALEX, admin)]
-    with pytest.raises(InvalidPlan) as refused:
-        care_plans.change_plan(plan, details(clinic), "cancelled", admin)
-    assert refused.value.errors == {"status": "6 visits of this plan are still booked: cancel them first "
-                                              "(under Booked visits), then cancel the plan."}
-    for visit in visits[:-1]:
-        cancel(visit, by_staff=admin)
-    with pytest.raises(InvalidPlan) as refused:
-        care_plans.change_plan(plan, details(clinic), "cancelled", admin)
-    assert refused.value.errors["status"].startswith("1 visit of this plan is still booked")
-    cancel(visits[-1], by_staff=admin)
+    cancel(visits[0], by_staff=admin)  # one session was cancelled before
     care_plans.change_plan(plan, details(clinic), "cancelled", admin)
+    db.session.expire_all()
     assert plan.status == "cancelled"
+    assert {db.session.get(Appointment, visit.id).status for visit in visits} == {"cancelled"}
+    together = db.session.scalars(select(Notification).where(Notification.kind == "course_cancelled")).all()
+    assert [notice.appointment_id for notice in together] == [visits[1].id]  # one email of the five
+    told = db.session.scalars(select(Notification.therapist_id).where(Notification.event == "plan_changed")).all()
+    assert sorted(told) == sorted(plan.therapist_ids)
 
 
 def test_the_plan_finder_sees_the_bookings_of_every_day_it_may_propose(clinic: Clinic, admin: StaffUser) -> None:

@@ -7,14 +7,16 @@ place where the notification outbox rows of the change will be written.
 - ``requests``: what a booking asks for and the checks of every field;
 - ``reservation``: the re-check of the slot under a row lock, lost races, the commit;
 - ``create``: booking one visit or a course of several (all or none), with Idempotency-Key replays and retries;
-- ``change``: cancelling and rescheduling until the cut-off (a back-to-back pair's two visits together);
+- ``change``: cancelling and rescheduling until the cut-off (a back-to-back pair's two visits together,
+  a cancelled care plan's course);
 - ``course``: which visits belong with one (its care plan's other sessions, its pair's partner);
 - ``patients``: who a booking belongs to (the rule for matching patients);
 - ``tokens``: the secret manage links;
 - ``errors``: why a change is refused.
 """
 
-from booking.services.booking.change import can_change, cancel, change_deadline, changeable_at, reschedule
+from booking.services.booking.change import (can_change, cancel, cancel_together, change_deadline, changeable_at,
+                                             reschedule)
 from booking.services.booking.course import partner, upcoming_with
 from booking.services.booking.create import book, book_course
 from booking.services.booking.errors import BookingError, ChangeNotAllowed, InvalidBooking, ReferredOut, SlotTaken
@@ -36,6 +38,7 @@ __all__ = [
     "book_course",
     "can_change",
     "cancel",
+    "cancel_together",
     "change_deadline",
     "changeable_at",
     "derive_manage_token",

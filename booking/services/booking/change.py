@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy.exc import DBAPIError
@@ -122,16 +123,42 @@ def cancel(appointment: Appointment, *, reason: str | None = None, now: datetime
                 _lock_for_change(appointment, when, by_staff)
             else:
                 _lock_partner(appointment, visit, when, by_staff)
-        for visit in visits:
-            visit.status = AppointmentStatus.CANCELLED
-            visit.cancelled_at = when
-            visit.cancellation_reason = reason or None
-            visit.sequence += 1
+        _mark_cancelled(visits, reason, when)
         commit(visits, "cancelled", now=when, by_staff=by_staff, also=_tell_plan_therapists(visits, when))
     except BookingError:
         db.session.rollback()
         raise
     return appointment
+
+
+def _mark_cancelled(visits: list[Appointment], reason: str | None, when: datetime) -> None:
+    """Mark the locked visits cancelled at ``when`` (one instant: the change's), each a new version."""
+    for visit in visits:
+        visit.status = AppointmentStatus.CANCELLED
+        visit.cancelled_at = when
+        visit.cancellation_reason = reason or None
+        visit.sequence += 1
+
+
+def cancel_together(visits: list[Appointment], *, reason: str, by_staff: StaffUser, now: datetime | None = None,
+                    also: Sequence[Notification] = ()) -> None:
+    """Cancel several booked visits in one transaction, all or none, by staff (audited): a cancelled plan's course.
+
+    The caller's own changes and ``also`` (its notices) are committed with them. The
+    patient gets one email of them all; each therapist hears of their own visits.
+    Raises ChangeNotAllowed, changing nothing, when one of them is no longer booked.
+    """
+    when = moment(now)
+    ordered = sorted(visits, key=lambda visit: visit.starts_at)  # every canceller locks in one order
+    try:
+        for visit in ordered:
+            _lock_for_change(visit, when, by_staff,
+                             subject=f"The visit of {local_time(visit.starts_at)} ({visit.service.name})")
+        _mark_cancelled(ordered, reason, when)
+        commit(ordered, "cancelled", now=when, by_staff=by_staff, also=also)
+    except BookingError:
+        db.session.rollback()
+        raise
 
 
 def reschedule(appointment: Appointment, starts_at: datetime, *, therapist_id: int | None = None,
