@@ -231,11 +231,13 @@ def care_plan(id: int) -> str | Response:  # noqa: A002 (the access test's name 
     form = ChangePlanForm(obj=plan).offer(plan)
     if form.validate_on_submit():
         try:
-            care_plans.change_plan(plan, form.details(), form.status.data, current_user)
+            cancelled = care_plans.change_plan(plan, form.details(), form.status.data, current_user)
         except InvalidPlan as refusal:
             form.refused(refusal)
         else:
-            flash("The plan was changed.")
+            visits = "its visit" if cancelled == 1 else f"its {cancelled} visits"
+            flash(f"The plan is cancelled, with {visits} still to come: the patient is emailed." if cancelled
+                  else "The plan was changed.")
             return redirect(url_for(".care_plan", id=plan.id), code=303)
     return _plan_page(plan, form=form)
 

@@ -248,13 +248,14 @@ def _status_problem(plan: CarePlan, status: str) -> str | None:
 
 
 def change_plan(plan: CarePlan, details: PlanDetails, status: str, by: StaffUser, *,
-                now: datetime | None = None) -> None:
+                now: datetime | None = None) -> int:
     """Change a plan's terms, goals and status (audited "changed"), telling both its therapists.
 
     Only the terms that change are checked, and they cannot change once the course
     is booked; the status moves as ``CarePlanStatus.next`` allows. Cancelling the plan
     cancels its visits still to come in the same transaction (the patient gets one
-    email of them all). Raises InvalidPlan naming each field's problem.
+    email of them all). Returns how many visits were cancelled with it; raises InvalidPlan
+    naming each field's problem.
     """
     now = moment(now)
     lock(plan)  # one change or booking at a time decides on the plan's status and course
@@ -279,11 +280,12 @@ def change_plan(plan: CarePlan, details: PlanDetails, status: str, by: StaffUser
     if not upcoming:
         db.session.commit()
         relay.hand_over(notices)
-        return
+        return 0
     try:
         cancel_together(upcoming, reason=PLAN_CANCELLED, by_staff=by, now=now, also=notices)
     except ChangeNotAllowed as exc:  # one of them changed meanwhile: nothing was changed
         raise InvalidPlan({"status": f"Nothing was changed. {exc.message}"}) from exc
+    return len(upcoming)
 
 
 def find_plan(plan_id: int) -> CarePlan | None:
