@@ -235,8 +235,8 @@ def care_plan(id: int) -> str | Response:  # noqa: A002 (the access test's name 
         except InvalidPlan as refusal:
             form.refused(refusal)
         else:
-            visits = "its visit" if cancelled == 1 else f"its {cancelled} visits"
-            flash(f"The plan is cancelled, with {visits} still to come: the patient is emailed." if cancelled
+            visits = "visit" if cancelled == 1 else f"{cancelled} visits"
+            flash(f"The plan and its {visits} still to come are cancelled; the patient is emailed." if cancelled
                   else "The plan was changed.")
             return redirect(url_for(".care_plan", id=plan.id), code=303)
     return _plan_page(plan, form=form)

@@ -313,7 +313,7 @@ def test_cancelling_a_plan_says_it_cancels_its_visits_to_come_and_does(admin: Fl
     assert "Cancelling it also cancels its 6 upcoming visits (the patient gets one email of them all)." in page
     response = admin.post(f"/admin/care-plans/{plan.id}", data={**plan_form(clinic), "status": "cancelled"},
                           follow_redirects=True)
-    assert "The plan is cancelled, with its 6 visits still to come: the patient is emailed." in \
+    assert "The plan and its 6 visits still to come are cancelled; the patient is emailed." in \
         response.get_data(as_text=True)
     db.session.refresh(plan)
     assert plan.status == "cancelled"
