@@ -53,10 +53,24 @@ def grant_app_role(connection: Connection, role: str) -> None:
         f"REVOKE ALL ON ALL SEQUENCES IN SCHEMA {where} FROM {who}",
         f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {where} TO {who}",
     ]
-    statements += [f"REVOKE UPDATE, DELETE ON {where}.{quote(table)} FROM {who}" for table in APPEND_ONLY]
-    statements += [f"REVOKE INSERT, UPDATE, DELETE ON {where}.{quote(table)} FROM {who}" for table in READ_ONLY]
+    present = set(connection.execute(text("SELECT tablename FROM pg_tables WHERE schemaname = :schema"),
+                                     {"schema": schema}).scalars())
+    statements += [f"REVOKE UPDATE, DELETE ON {where}.{quote(table)} FROM {who}"
+                   for table in APPEND_ONLY if table in present]
+    statements += [f"REVOKE INSERT, UPDATE, DELETE ON {where}.{quote(table)} FROM {who}"
+                   for table in READ_ONLY if table in present]
     for statement in statements:
         connection.exec_driver_sql(statement)
+    _refuse_privileges_granted_by_others(connection, role, schema, present)
+
+
+def _refuse_privileges_granted_by_others(connection: Connection, role: str, schema: str, present: set[str]) -> None:
+    """Stop the upgrade if ``role`` may still change the audit log (a privilege another user granted it)."""
+    for table in (table for table in APPEND_ONLY if table in present):
+        if connection.execute(text("SELECT has_table_privilege(:role, :table, 'UPDATE, DELETE, TRUNCATE, TRIGGER')"),
+                              {"role": role, "table": f'"{schema}"."{table}"'}).scalar_one():
+            raise RuntimeError(f"The user of DATABASE_URL ({role}) may still change or empty {table}: a user other "
+                               "than the owner granted it that. Revoke it as that user, then run the upgrade again.")
 
 
 def _refuse_a_role_that_could_erase(connection: Connection, role: str, schema: str) -> None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import psycopg
 import pytest
 import time_machine
-from flask_migrate import upgrade
+from flask_migrate import downgrade, upgrade
 from sqlalchemy import select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ProgrammingError
@@ -118,6 +118,21 @@ def test_an_upgrade_refuses_an_app_role_that_is_the_owner(roles: Roles, capsys: 
             upgrade()
         db.engine.dispose()
     assert "is a superuser or owns the tables, so it could erase the audit log" in capsys.readouterr().err
+
+
+def test_the_owner_downgrades_and_upgrades_again_granting_each_time(roles: Roles) -> None:
+    app = make_app(roles.app, MIGRATION_DATABASE_URL=roles.owner)
+    with app.app_context():
+        upgrade()
+        downgrade(revision="base")
+        upgrade()
+        db.session.execute(text("INSERT INTO audit_events (at, action, subject_type) VALUES (now(), 'viewed', 'x')"))
+        db.session.commit()
+        with pytest.raises(ProgrammingError, match="InsufficientPrivilege"):
+            db.session.execute(text("TRUNCATE audit_events"))
+        db.session.rollback()
+        db.session.remove()
+        db.engine.dispose()
 
 
 def test_without_a_migration_url_one_role_does_both(roles: Roles) -> None:
