@@ -189,7 +189,7 @@ def _check_roles(app_url: str, owner_url: str) -> None:
     if app.get_backend_name() != "postgresql" or owner.get_backend_name() != "postgresql":
         raise RuntimeError("MIGRATION_DATABASE_URL is for PostgreSQL, where the app's role and the owner of the "
                            "tables differ; with SQLite leave it unset.")
-    if (app.host, app.port, app.database) != (owner.host, owner.port, owner.database):
+    if (app.host, app.port or 5432, app.database) != (owner.host, owner.port or 5432, owner.database):
         raise RuntimeError("MIGRATION_DATABASE_URL must name the same server and database as DATABASE_URL, "
                            "with the user that owns the tables.")
     if app.username == owner.username:
