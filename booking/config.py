@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import Flask
+from sqlalchemy.engine import make_url
 
 # Extension settings that may be given directly in the environment (as well as
 # any setting with the FLASK_ prefix, which Flask itself understands).
@@ -22,7 +23,7 @@ DEVELOPMENT_BASE_URL = "http://127.0.0.1:5000"
 
 # Settings without a text default that are text all the same (a password of digits stays text).
 TEXT_SETTINGS = frozenset({"PUBLIC_BASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "MAIL_SERVER", "MAIL_USERNAME",
-                           "MAIL_PASSWORD"})
+                           "MAIL_PASSWORD", "MIGRATION_DATABASE_URL"})
 
 DEFAULTS: dict[str, Any] = {
     "BOOKING_ENV": "development",
@@ -49,6 +50,9 @@ DEFAULTS: dict[str, Any] = {
     "RATELIMIT_BOOKING": "20 per hour",
     "RATELIMIT_READ": "600 per minute",
     "RATELIMIT_LOGIN": "10 per minute;50 per hour",
+    # The owner of the tables, that `flask db upgrade` connects as; the role of DATABASE_URL is then
+    # granted only what the app needs (see booking/database_roles.py). Unset: one role does both.
+    "MIGRATION_DATABASE_URL": None,
     "REDIS_URL": None,
     # The worker's broker: CELERY_BROKER_URL, else REDIS_URL, else an embedded one under INSTANCE_PATH.
     "CELERY_BROKER_URL": None,
@@ -137,6 +141,9 @@ def load_config(app: Flask, overrides: Mapping[str, Any] | None = None,
     if production:
         app.config["SESSION_COOKIE_SECURE"] = True
     app.config["SQLALCHEMY_DATABASE_URI"] = database_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    if app.config["MIGRATION_DATABASE_URL"]:
+        app.config["MIGRATION_DATABASE_URL"] = database_url(app.config["MIGRATION_DATABASE_URL"])
+        _check_roles(app.config["SQLALCHEMY_DATABASE_URI"], app.config["MIGRATION_DATABASE_URL"])
     # SQL parameters (names, emails, messages) never reach a log or an error message, whatever options are given.
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**app.config["SQLALCHEMY_ENGINE_OPTIONS"], "hide_parameters": True}
     if "RATELIMIT_STORAGE_URI" not in app.config:
@@ -174,6 +181,20 @@ def _public_base_url(value: str | None, production: bool) -> str:
         raise RuntimeError(f"PUBLIC_BASE_URL {value!r} must be an http:// or https:// address with a host "
                            "and no query, fragment or user name, e.g. https://book.example.ca")
     return str(value).rstrip("/")
+
+
+def _check_roles(app_url: str, owner_url: str) -> None:
+    """Refuse a MIGRATION_DATABASE_URL that is not another role of DATABASE_URL's PostgreSQL database."""
+    app, owner = make_url(app_url), make_url(owner_url)
+    if app.get_backend_name() != "postgresql" or owner.get_backend_name() != "postgresql":
+        raise RuntimeError("MIGRATION_DATABASE_URL is for PostgreSQL, where the app's role and the owner of the "
+                           "tables differ; with SQLite leave it unset.")
+    if (app.host, app.port or 5432, app.database) != (owner.host, owner.port or 5432, owner.database):
+        raise RuntimeError("MIGRATION_DATABASE_URL must name the same server and database as DATABASE_URL, "
+                           "with the user that owns the tables.")
+    if app.username == owner.username:
+        raise RuntimeError("MIGRATION_DATABASE_URL must connect as another user than DATABASE_URL (the owner "
+                           "of the tables), or be left unset so that one user does both.")
 
 
 def _check_shared_limits(config: Mapping[str, Any]) -> None:

@@ -13,10 +13,17 @@ column are logged, because its messages quote the values ("DETAIL: Key
 (email)=(...)", "Failing row contains (...)"). SQLite's messages name a
 constraint or column, never a value, and are kept.
 
+Every record is also one line: control characters in its message (a line
+break decoded from ``%0A`` in a path, a carriage return, a terminal escape) are
+written as escapes (``\\n``, ``\\r``, ``\\x1b``), so that nobody can forge a log line
+through a value that is logged. In a traceback the messages of the exceptions
+are escaped so; its own line breaks stay. Colour codes (``ESC[...m``, as the dev
+server adds to its access log) are kept: they cannot move the cursor or end a line.
+
 The redaction is a log record factory rather than a logging.Filter: a filter
 on a logger does not see the records its children propagate, and handlers come
 and go (pytest's, gunicorn's), while every record of the process is made by the
-factory.
+factory. gunicorn.conf.py installs it in gunicorn's master, before any worker.
 """
 
 from __future__ import annotations
@@ -37,6 +44,24 @@ UUID = re.compile(r"/[0-9A-Fa-f]{8}-?[0-9A-Fa-f]{4}-?[0-9A-Fa-f]{4}-?[0-9A-Fa-f]
 LONG_SEGMENT = re.compile(r"/[A-Za-z0-9_-]{20,}(?![\w.-])")
 QUERY = re.compile(r"(/[^\s?#\"']*)\?[^\s#\"']*")
 EMAIL = re.compile(r"[^\s@\"'<>(),;:]+@[^\s@\"'<>(),;:]+\.[A-Za-z]{2,}")
+# Control characters, line and paragraph separators and the bidirectional overrides (which reorder
+# what a terminal shows); a colour code, matched first, is kept whole.
+CONTROL = re.compile(r"(\x1b\[[0-9;]*m)|[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+NAMED_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escape(match: re.Match[str]) -> str:
+    """A colour code as it is; any other control character as an escape (\\n, \\x1b, \\u2028)."""
+    if match.group(1):
+        return match.group(1)
+    character = match.group()
+    code = ord(character)
+    return NAMED_ESCAPES.get(character) or (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+
+
+def one_line(text: str) -> str:
+    """The text with its control characters escaped, so that it shows as one line."""
+    return CONTROL.sub(_escape, text)
 
 
 def redact(text: str) -> str:
@@ -68,12 +93,19 @@ def _postgresql_summary(error: psycopg.Error) -> str:
 
 
 def exception_text(error: BaseException) -> str:
-    """The traceback of an error, PostgreSQL's messages summarised and the whole redacted."""
+    """The traceback of an error, PostgreSQL's messages summarised, each message on one line, the whole redacted."""
     text = "".join(traceback.format_exception(error)).rstrip("\n")
-    for each in _chain(error):
+    chain = list(_chain(error))
+    summaries = {str(each): _postgresql_summary(each) for each in chain if isinstance(each, psycopg.Error)}
+    shown: dict[str, str] = {}
+    for each in chain:
         message = str(each)
-        if isinstance(each, psycopg.Error) and message:
-            text = text.replace(message, _postgresql_summary(each))
+        for original, summary in summaries.items():
+            message = message.replace(original, summary) if original else message
+        shown[str(each)] = one_line(message)
+    # The longest first: a wrapping error's message quotes the message of the error it wraps.
+    for original in sorted((each for each in shown if each), key=len, reverse=True):
+        text = text.replace(original, shown[original])
     return redact(text)
 
 
@@ -89,7 +121,7 @@ def _redacting(make_record: Callable[..., logging.LogRecord]) -> Callable[..., l
             message = record.getMessage()
         except (TypeError, ValueError, KeyError):  # arguments that do not fit the format: keep the format alone
             message = str(record.msg)
-        record.msg, record.args = redact(message), ()
+        record.msg, record.args = redact(one_line(message)), ()
         if record.exc_info and record.exc_info[1] is not None:
             record.exc_text = exception_text(record.exc_info[1])
             record.exc_info = None  # so that no handler formats the original again

@@ -5,6 +5,8 @@ from flask import current_app
 
 from alembic import context
 
+from booking import database_roles
+
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
 config = context.config
@@ -16,7 +18,12 @@ logger = logging.getLogger('alembic.env')
 
 
 def get_engine():
-    return current_app.extensions['migrate'].db.engine
+    # The owner's (MIGRATION_DATABASE_URL) when the app's own user only reads and writes rows.
+    return ENGINE
+
+
+ENGINE = database_roles.migration_engine(current_app)
+APP_ROLE = database_roles.app_role(current_app)
 
 
 def get_engine_url():
@@ -100,6 +107,9 @@ def run_migrations_online():
 
         with context.begin_transaction():
             context.run_migrations()
+            if APP_ROLE is not None:
+                # After every upgrade, so that tables of later revisions are granted too.
+                database_roles.grant_app_role(connection, APP_ROLE)
 
 
 if context.is_offline_mode():

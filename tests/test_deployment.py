@@ -90,3 +90,21 @@ def test_make_run_installs_only_what_the_app_needs(tmp_path: Path) -> None:
     assert "-r requirements.lock" in run and "requirements-dev.lock" not in run
     test = make_dry_run("test", tmp_path / "venv")
     assert "-r requirements-dev.lock" in test and "ruff check" in test and "pytest" in test
+
+
+def test_compose_runs_the_app_as_a_role_that_owns_nothing_and_migrates_as_the_owner() -> None:
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    services = compose["services"]
+    owner = services["db"]["environment"]["POSTGRES_USER"]  # a superuser in the postgres image
+    for name in ("web", "worker", "beat"):
+        environment = services[name]["environment"]
+        assert environment["DATABASE_URL"].startswith("postgresql://booking_app:"), name
+        assert "MIGRATION_DATABASE_URL" not in environment, name  # the owner's password stays out of the app
+        assert services[name]["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
+    migrate = services["migrate"]
+    assert migrate["command"] == "flask --app booking db upgrade"
+    assert migrate["environment"]["MIGRATION_DATABASE_URL"].startswith(f"postgresql://{owner}:")
+    assert migrate["environment"]["DATABASE_URL"].startswith("postgresql://booking_app:")
+    (scripts,) = [volume for volume in services["db"]["volumes"] if volume.endswith(":/docker-entrypoint-initdb.d:ro")]
+    init = (ROOT / scripts.split(":")[0]).glob("*.sh")
+    assert any("CREATE ROLE booking_app LOGIN NOSUPERUSER" in script.read_text() for script in init)

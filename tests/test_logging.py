@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from flask import Flask
+from flask import Flask, request
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 from werkzeug.serving import make_server
@@ -277,3 +277,40 @@ def test_the_image_and_the_stack_run_gunicorn_with_its_config_file() -> None:
     compose = (ROOT / "docker-compose.yml").read_text()
     assert "gunicorn.conf.py" in dockerfile and re.search(r"COPY .*gunicorn\.conf\.py", dockerfile)
     assert re.search(r"gunicorn --config gunicorn\.conf\.py", compose)
+
+
+# A path that tries to end its log line and start a forged one (and to clear the terminal).
+FORGED_PATH = "/nowhere/a%0Aforged%20line%0D%1b[2Jagain"
+ESCAPED_PATH = "/nowhere/a\\nforged line\\r\\x1b[2Jagain"
+
+
+def no_forged_line(logged: str) -> bool:
+    """Whether no line of the log begins with what followed a line break in the path."""
+    return not any(line.startswith(("forged", "again", "[2J")) for line in logged.splitlines())
+
+
+def test_a_path_with_line_breaks_stays_on_one_line_of_the_apps_log(app: Flask,
+                                                                    caplog: pytest.LogCaptureFixture) -> None:
+    def explode(rest: str) -> str:
+        raise RuntimeError(f"no luck at {request.path}")
+
+    app.add_url_rule("/nowhere/<rest>", "nowhere", explode)
+    app.config["PROPAGATE_EXCEPTIONS"] = False  # as outside tests: a 500 page, and the error logged
+    log_everything(caplog)
+    assert app.test_client().get(FORGED_PATH).status_code == 500
+
+    lines = caplog.text.splitlines()
+    (line,) = [line for line in lines if "unhandled error on GET" in line]
+    assert line.endswith(f"unhandled error on GET {ESCAPED_PATH}")
+    assert f"RuntimeError: no luck at {ESCAPED_PATH}" in lines  # the traceback's message too
+    assert no_forged_line(caplog.text)
+
+
+def test_a_path_with_line_breaks_stays_on_one_line_of_gunicorns_access_log(database: str, tmp_path: Path) -> None:
+    with gunicorn(database, tmp_path) as (base, process):
+        assert call(base + FORGED_PATH)[0] == 404
+    logged = process.stdout.read() if process.stdout else ""
+
+    (line,) = [line for line in logged.splitlines() if '"GET /nowhere/' in line]
+    assert re.fullmatch(r"\[[^]]+\] " + re.escape(f'"GET {ESCAPED_PATH}" 404 ') + r"\d+ms", line), logged
+    assert no_forged_line(logged)

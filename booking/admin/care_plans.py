@@ -156,6 +156,7 @@ def _plan(plan_id: int) -> CarePlan:
 
 def _new_page(screening: Screening, form: PlanForm | None = None, dismiss_form: DismissForm | None = None) -> str:
     """The "make a plan" page of a queued screening, with its dismiss form."""
+    audit.viewed("screening", screening.id, "queued for a care plan")
     return render_template("staff/admin/care_plans_new.html", screening=screening,
                            form=form or PlanForm(formdata=None, **NEW_PLAN).offer(),
                            dismiss_form=dismiss_form or DismissForm(formdata=None),

@@ -51,9 +51,10 @@ def inbox() -> str:
 @bp.route("/inbox/<int:message_id>")
 @staff_required("admin")
 def inbox_message(message_id: int) -> str:
-    """One message in full, with the button to mark it handled."""
-    return render_template("staff/admin/inbox_message.html", message=_message_or_404(message_id),
-                           form=HandledForm())
+    """One message in full, with the button to mark it handled; audited, as it may speak of someone's health."""
+    message = _message_or_404(message_id)
+    audit.viewed("contact_message", message.id)
+    return render_template("staff/admin/inbox_message.html", message=message, form=HandledForm())
 
 
 @bp.route("/inbox/<int:message_id>/handled", methods=["POST"])

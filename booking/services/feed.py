@@ -57,8 +57,13 @@ def therapist_for_feed(therapist_id: int, token: str) -> Therapist | None:
         return None
     if not hmac.compare_digest(token.encode(), feed_token(therapist).encode()):
         return None
-    login = db.session.scalars(select(StaffUser).where(StaffUser.therapist_id == therapist.id)).first()
+    login = _login(therapist)
     return therapist if login is not None and login.active else None
+
+
+def _login(therapist: Therapist) -> StaffUser | None:
+    """The therapist's staff login, if they have one."""
+    return db.session.scalars(select(StaffUser).where(StaffUser.therapist_id == therapist.id)).first()
 
 
 def revoke(therapist: Therapist, by_staff: StaffUser) -> None:
@@ -99,13 +104,16 @@ def _event(visit: Appointment, address: str, now: datetime, full_names: bool) ->
 
 
 def feed_ics(therapist: Therapist, *, now: datetime | None = None) -> bytes:
-    """The therapist's booked and completed visits from 30 days back to 90 days ahead, as iCalendar."""
+    """The therapist's booked and completed visits from 30 days back to 90 days ahead, as iCalendar.
+
+    Each fetch is audited (and committed) as a view by the therapist's login, whose link it is.
+    """
     when = moment(now)
     visits = db.session.scalars(
         select(Appointment).options(joinedload(Appointment.patient), joinedload(Appointment.service))
         .where(Appointment.therapist_id == therapist.id, Appointment.status.in_(SHOWN),
                Appointment.starts_at >= when - PAST, Appointment.starts_at < when + AHEAD)
-        .order_by(Appointment.starts_at))
+        .order_by(Appointment.starts_at)).all()
     settings = clinic_settings()
     calendar = Calendar()
     calendar.add("prodid", PRODUCT_ID)
@@ -116,4 +124,7 @@ def feed_ics(therapist: Therapist, *, now: datetime | None = None) -> bytes:
     calendar.add("x-published-ttl", REFRESH)
     for visit in visits:
         calendar.add_component(_event(visit, settings.address, when, therapist.feed_full_names))
+    audit.record("viewed", "calendar feed", therapist.id, f"fetched by a calendar app, visits shown: {len(visits)}",
+                 actor=_login(therapist), at=when)
+    db.session.commit()
     return calendar.to_ical()

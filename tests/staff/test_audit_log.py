@@ -92,6 +92,14 @@ def test_the_database_refuses_to_edit_an_event(admin_user: StaffUser) -> None:
     assert db.session.get(AuditEvent, row.id).action == "viewed"
 
 
+def test_the_database_refuses_to_delete_an_event(admin_user: StaffUser) -> None:
+    row = event(admin_user, "viewed", "screening", local(2026, 11, 1, 9))
+    with pytest.raises(DatabaseError, match="never edited"):
+        db.session.execute(text("DELETE FROM audit_events WHERE id = :id"), {"id": row.id})
+    db.session.rollback()
+    assert db.session.get(AuditEvent, row.id) is not None
+
+
 def test_a_therapist_gets_404(client: FlaskClient, admin_user: StaffUser) -> None:
     signed_in(client, StaffUserFactory())
     assert client.get("/admin/audit").status_code == 404
