@@ -100,10 +100,10 @@ def test_later_steps_cannot_be_skipped(client: FlaskClient) -> None:
 
 def test_unanswered_red_flags_are_named_and_answered_ones_kept(client: FlaskClient) -> None:
     client.post("/screening/", data={"concerns": ["chronic_pain"]})
-    response = client.post("/screening/warning-signs", data={"chest_pain": "no", "calf_swelling": "yes"})
+    response = client.post("/screening/warning-signs", data={"chest_pain": "no", "calf_swelling": "no"})
     page = main(response)
     assert response.status_code == 200 and "There is a problem" in page
-    assert checked(page, "chest_pain", "no") and checked(page, "calf_swelling", "yes")
+    assert checked(page, "chest_pain", "no") and checked(page, "calf_swelling", "no")
     for code in set(RED_FLAG_CODES) - {"chest_pain", "calf_swelling"}:
         assert f'href="#{code}-0"' in page
         assert re.search(rf'id="{code}-error">.*Answer yes or no', page)
@@ -215,6 +215,24 @@ def test_a_red_flag_ends_the_screening_and_stores_only_what_was_asked(client: Fl
     assert (screening.pathway, screening.urgency) == ("refer_out", "emergency")
     assert drafts() == []
     assert client.get("/screening/health").headers["Location"] == "/screening/"
+
+
+@pytest.mark.parametrize(("flag", "heading", "urgency"), [
+    ("chest_pain", "Call 911 or go to the nearest emergency department now", "emergency"),
+    ("calf_swelling", "See a doctor today", "urgent"),
+], ids=["emergency", "urgent"])
+def test_one_red_flag_answered_yes_gives_the_advice_at_once_with_the_rest_unanswered(
+        client: FlaskClient, flag: str, heading: str, urgency: str) -> None:
+    client.post(STEP_URLS[0], data={"concerns": ["post_surgery"]})
+    response = client.post(STEP_URLS[1], data={flag: "yes"})
+    assert response.status_code == 303, main(response)
+    page = main(client.get(response.headers["Location"]))
+    assert f"<h1>{heading}</h1>" in page
+    assert "Answer yes or no" not in page and "/book/" not in page
+    screening = db.session.scalars(db.select(Screening)).one()
+    assert screening.answers == {"concerns": ["post_surgery"], "red_flags": [flag]}
+    assert (screening.pathway, screening.urgency) == ("refer_out", urgency)
+    assert drafts() == []
 
 
 def test_an_urgent_red_flag_ends_the_screening_too(client: FlaskClient) -> None:
