@@ -114,8 +114,9 @@ def _show_day(form: DayForm, day: date, error: str | None) -> None:
 
 @bp.route("/<uuid:screening_id>/details", methods=["GET", "POST"])
 @limiter.limit(booking_limit, methods=["POST"])
-def details(screening_id: uuid.UUID) -> str | Response:
-    """Steps 3 and 4: your details and consent, a summary, then book."""
+def details(screening_id: uuid.UUID) -> str | tuple[str, int] | Response:
+    """Steps 3 and 4: your details and consent, a summary, then book; 409 with nearby times when the
+    time was just taken."""
     screening = _screening_or_404(screening_id)
     if not screening.therapy_types:
         return _refer_out(screening)
@@ -132,7 +133,7 @@ def details(screening_id: uuid.UUID) -> str | Response:
     starts_at = step.starts_at
     return render_template("appointments/details.html", screening=screening, service=step.service,
                            therapist=step.therapist, form=step.form, problem=step.problem, starts_at=starts_at,
-                           changeable=starts_at is None or changeable_at(starts_at))
+                           changeable=starts_at is None or changeable_at(starts_at)), step.status
 
 
 @bp.route("/confirmed/<token>")

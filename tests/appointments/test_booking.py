@@ -245,7 +245,7 @@ def test_errors_are_shown_next_to_the_field_and_typing_is_kept(client: FlaskClie
     assert appointments() == []
 
 
-def test_a_time_taken_meanwhile_offers_fresh_times_and_keeps_the_details(client: FlaskClient,
+def test_a_time_taken_meanwhile_answers_409_offers_fresh_times_and_keeps_the_details(client: FlaskClient,
                                                                          clinic: Clinic) -> None:
     therapist = clinic.physiotherapists[0]
     start = local(2026, 10, 30, 10)
@@ -254,7 +254,7 @@ def test_a_time_taken_meanwhile_offers_fresh_times_and_keeps_the_details(client:
     url = f"/book/{clinic.screenings['physiotherapy'].id}/details"
     response = client.post(url, data={**form, **PATIENT})
     page = response.get_data(as_text=True)
-    assert response.status_code == 200
+    assert response.status_code == 409
     assert "That time was just taken" in page
     options = radio_options(page, "starts_at")
     assert options and all("MDT" in label for _, label in options)
