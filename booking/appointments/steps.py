@@ -99,7 +99,8 @@ def _book(step: DetailsStep, screening: Screening, therapist_id: int | None, boo
     except ReferredOut:
         raise
     except SlotTaken as exc:
-        step.problem, step.status = exc.message, 409
+        step.status = 409
+        step.problem = exc.message
         form.starts_at.choices = nearby_choices(step.service, starts_at, therapist_id=therapist_id)
     except InvalidBooking as exc:
         step.problem = show_booking_errors(form, exc)
