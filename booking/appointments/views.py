@@ -21,7 +21,7 @@ from booking.links import absolute_url
 from booking.models import Appointment, AppointmentStatus, Screening, Therapist
 from booking.services.booking import (BookingError, InvalidBooking, ReferredOut, SlotTaken, can_change, cancel, change_deadline, changeable_at,
                                       find_for_manage, manage_token, partner, reschedule, upcoming_with)
-from booking.services.catalog import services_for
+from booking.services.catalog import single_visit_services
 from booking.services.screenings import get_screening, recommendation_of
 from booking.services.settings import clinic_settings
 from booking.clinic import local_time
@@ -55,11 +55,11 @@ def _refer_out(screening: Screening, advice: str | None = None) -> str:
 
 @bp.route("/<uuid:screening_id>")
 def start(screening_id: uuid.UUID) -> str | Response:
-    """Step 1: choose one of the services the screening recommends."""
+    """Step 1: choose one of the services the screening recommends (combined care: the physiotherapy)."""
     screening = _screening_or_404(screening_id)
     if not screening.therapy_types:
         return _refer_out(screening)
-    services = services_for(screening)
+    services = single_visit_services(screening)
     form = ServiceForm(formdata=request.args or None)
     form.service.choices = [(s.code, f"{service_title(s)}, {price(s.price_cents)}") for s in services]
     if request.args and form.validate():

@@ -55,10 +55,11 @@ def test_only_the_recommended_services_are_offered(client: FlaskClient, clinic: 
         assert name not in page
 
 
-def test_combined_care_lists_physiotherapy_first_with_a_note(client: FlaskClient, clinic: Clinic) -> None:
+def test_combined_care_books_the_physiotherapy_assessment_as_a_single_visit(client: FlaskClient,
+                                                                            clinic: Clinic) -> None:
     page = client.get(f"/book/{clinic.screenings['combined'].id}").get_data(as_text=True)
-    assert page.index("Physiotherapy assessment") < page.index("Massage therapy (60 minutes)")
-    assert "starts with a\n    physiotherapy assessment" in page or "starts with a physiotherapy assessment" in page
+    assert "Physiotherapy assessment" in page and "Massage therapy (60 minutes)" not in page
+    assert "starts with a physiotherapy\n    assessment" in page
 
 
 def test_refer_out_shows_the_advice_and_no_form(client: FlaskClient, clinic: Clinic) -> None:

@@ -54,7 +54,7 @@ def appointments() -> list[Appointment]:
 
 def test_the_pair_is_offered_only_for_a_combined_screening(client: FlaskClient, clinic: Clinic) -> None:
     combined = client.get(f"/book/{clinic.screenings['combined'].id}").get_data(as_text=True)
-    assert "Book massage right\n    before physiotherapy" in combined
+    assert "book a massage right before your\n    assessment" in combined
     assert f'href="{pair_url(clinic)}"' in combined
     for kind in ("physiotherapy", "massage"):
         screening = clinic.screenings[kind]

@@ -241,27 +241,27 @@ def test_an_urgent_red_flag_ends_the_screening_too(client: FlaskClient) -> None:
     assert db.session.scalars(db.select(Screening)).one().urgency == "urgent"
 
 
-@pytest.mark.parametrize(("concerns", "heading", "therapy"), [
-    (["chronic_pain"], "We recommend physiotherapy", "physiotherapy"),
-    (["muscle_tension"], "We recommend massage therapy", "massage therapy"),
+@pytest.mark.parametrize(("concerns", "heading", "path", "action"), [
+    (["chronic_pain"], "We recommend physiotherapy", "", "Book a physiotherapy appointment"),
+    (["muscle_tension"], "We recommend massage therapy", "", "Book a massage therapy appointment"),
     (["chronic_pain", "stress_relief"], "We recommend physiotherapy and massage therapy together",
-     "physiotherapy"),
+     "/pair", "Book massage and physiotherapy assessment"),
 ])
 def test_bookable_outcome_shows_reasons_and_the_booking_step(
-        client: FlaskClient, concerns: list[str], heading: str, therapy: str) -> None:
+        client: FlaskClient, concerns: list[str], heading: str, path: str, action: str) -> None:
     response = finish(client, concerns, [], ["anticoagulants"], preference="physiotherapy")
     page = main(response)
     screening = db.session.scalars(db.select(Screening)).one()
     assert f"<h1>{heading}</h1>" in page
-    assert re.search(rf'<a class="button button--primary" href="/book/{screening.id}">'
-                     rf'Book a {therapy} appointment</a>', page)
+    assert f'<a class="button button--primary" href="/book/{screening.id}{path}">{action}</a>' in page
     for reason in screening.recommendation["reasons"]:
         assert reason["text"] in page
     assert "You told us you would prefer physiotherapy." in page
     assert ("blood thinners" in page) == ("massage" in screening.therapy_types)
     assert "911" not in page and "811" not in page
     if len(concerns) == 2:
-        assert "First, a physiotherapy assessment" in page and "Then massage therapy" in page
+        assert "Your first visit: a massage, then your physiotherapy assessment" in page
+        assert "we plan the rest of your care with you" in page
 
 
 def test_without_online_booking_the_page_says_what_to_book_and_gives_the_phone(
