@@ -129,7 +129,6 @@ def test_touch_leads_to_combined_care_and_back_keeps_answers(patient: Page) -> N
     patient.get_by_role("link", name="book the physiotherapy assessment on its own").click()
     expect(patient.get_by_role("heading", level=1)).to_have_text("Choose a service")
     expect(patient.get_by_text("here you book the assessment on its own")).to_be_visible()
-    expect(patient.get_by_text("Massage therapy (60 minutes)")).to_have_count(0)
 
 
 def test_chest_pain_alone_goes_straight_to_emergency_advice_with_no_booking(patient: Page) -> None:
