@@ -241,8 +241,9 @@ def pair_times(screening_id: uuid.UUID) -> str | Response:
 
 @bp.route("/<uuid:screening_id>/pair/details", methods=["GET", "POST"])
 @limiter.limit(booking_limit, methods=["POST"])
-def pair_details(screening_id: uuid.UUID) -> str | Response:
-    """Pair step 3: your details and consent, then both visits are booked at once, or neither."""
+def pair_details(screening_id: uuid.UUID) -> tuple[str, int] | Response:
+    """Pair step 3: your details and consent, then both visits are booked at once, or neither;
+    409 with other pair times when one of the two was just taken."""
     screening = _combined_or_none(screening_id)
     if screening is None:
         return _not_combined(screening_id)
@@ -262,7 +263,7 @@ def pair_details(screening_id: uuid.UUID) -> str | Response:
     else:
         form = PairDetailsForm()
     form.starts_at.choices = []
-    problem = None
+    problem, status = None, 200
     if form.validate_on_submit():
         try:
             booked = book_course(CourseRequest(
@@ -274,6 +275,7 @@ def pair_details(screening_id: uuid.UUID) -> str | Response:
             problem = ("One of the two visits at that time was just taken, so neither is booked. "
                        if exc.visit is not None else f"{exc.message} ") + "Choose another pair of times."
             form.starts_at.choices = nearby_pairs(choice, parse_start(form.starts_at.data))
+            status = 409
         except InvalidBooking as exc:
             problem = show_booking_errors(form, exc)
         except BookingError as exc:
@@ -286,7 +288,7 @@ def pair_details(screening_id: uuid.UUID) -> str | Response:
     start = parse_start(form.starts_at.data)
     return render_template("appointments/pair_details.html", screening=screening, choice=choice, form=form,
                            problem=problem, massage_start=start,
-                           physio_start=start + choice.massage.duration if start else None)
+                           physio_start=start + choice.massage.duration if start else None), status
 
 
 def _pair(token: str) -> tuple[Appointment, Appointment] | None:

@@ -55,6 +55,7 @@ class DetailsStep:
     form: DetailsForm
     problem: str | None = None
     booked: Booked | None = None
+    status: int = 200  # 409 when the time was just taken
 
     @property
     def starts_at(self) -> datetime | None:
@@ -98,6 +99,7 @@ def _book(step: DetailsStep, screening: Screening, therapist_id: int | None, boo
     except ReferredOut:
         raise
     except SlotTaken as exc:
+        step.status = 409
         step.problem = exc.message
         form.starts_at.choices = nearby_choices(step.service, starts_at, therapist_id=therapist_id)
     except InvalidBooking as exc:

@@ -21,7 +21,7 @@ from booking.links import absolute_url
 from booking.models import Appointment, AppointmentStatus, Screening, Therapist
 from booking.services.booking import (BookingError, InvalidBooking, ReferredOut, SlotTaken, can_change, cancel, change_deadline, changeable_at,
                                       find_for_manage, manage_token, partner, reschedule, upcoming_with)
-from booking.services.catalog import services_for
+from booking.services.catalog import single_visit_services
 from booking.services.screenings import get_screening, recommendation_of
 from booking.services.settings import clinic_settings
 from booking.clinic import local_time
@@ -55,11 +55,11 @@ def _refer_out(screening: Screening, advice: str | None = None) -> str:
 
 @bp.route("/<uuid:screening_id>")
 def start(screening_id: uuid.UUID) -> str | Response:
-    """Step 1: choose one of the services the screening recommends."""
+    """Step 1: choose one of the services the screening recommends (combined care: the physiotherapy)."""
     screening = _screening_or_404(screening_id)
     if not screening.therapy_types:
         return _refer_out(screening)
-    services = services_for(screening)
+    services = single_visit_services(screening)
     form = ServiceForm(formdata=request.args or None)
     form.service.choices = [(s.code, f"{service_title(s)}, {price(s.price_cents)}") for s in services]
     if request.args and form.validate():
@@ -114,8 +114,9 @@ def _show_day(form: DayForm, day: date, error: str | None) -> None:
 
 @bp.route("/<uuid:screening_id>/details", methods=["GET", "POST"])
 @limiter.limit(booking_limit, methods=["POST"])
-def details(screening_id: uuid.UUID) -> str | Response:
-    """Steps 3 and 4: your details and consent, a summary, then book."""
+def details(screening_id: uuid.UUID) -> str | tuple[str, int] | Response:
+    """Steps 3 and 4: your details and consent, a summary, then book; 409 with nearby times when the
+    time was just taken."""
     screening = _screening_or_404(screening_id)
     if not screening.therapy_types:
         return _refer_out(screening)
@@ -132,7 +133,7 @@ def details(screening_id: uuid.UUID) -> str | Response:
     starts_at = step.starts_at
     return render_template("appointments/details.html", screening=screening, service=step.service,
                            therapist=step.therapist, form=step.form, problem=step.problem, starts_at=starts_at,
-                           changeable=starts_at is None or changeable_at(starts_at))
+                           changeable=starts_at is None or changeable_at(starts_at)), step.status
 
 
 @bp.route("/confirmed/<token>")

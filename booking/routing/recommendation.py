@@ -24,8 +24,9 @@ BOOKING_ADVICE: dict[str, str] = {
     "physiotherapy": "Book a physiotherapy assessment.",
     "massage": "Book a massage therapy appointment.",
     "combined": (
-        "Your care plan combines physiotherapy and massage therapy. "
-        "Start by booking a physiotherapy assessment; you can book massage therapy too."
+        "Your care combines physiotherapy and massage therapy. It starts with a physiotherapy assessment, "
+        "with a massage right before it on the same day if you wish; after that first visit, we plan the "
+        "rest of your care with you."
     ),
 }
 

@@ -10,7 +10,7 @@ passed their checks, and any error the routing engine found that belongs to a st
 patient has to go back to. Each step's answers are checked when the step is sent, so an
 error shows on the step it is about. As soon as the answers given make the outcome
 refer_out certain (a red flag), the screening is stored and ``finished`` decides what is
-shown: nothing more is asked.
+shown: nothing more is asked, and questions left unanswered on that page are not asked for.
 """
 
 from __future__ import annotations
@@ -97,10 +97,10 @@ def _submit(flow: Flow, step: Step, progress: dict[str, Any]) -> str | Response:
     if request.form.get("action") == "back" and index > 0:
         _save(flow, progress)
         return _go(flow, STEPS[index - 1])
-    if not form.validate():
+    answers = answers_from(progress["data"], STEPS[:index + 1])
+    if not (form.validate() or _decided(answers)):
         _save(flow, progress)
         return _render(flow, step, form)
-    answers = answers_from(progress["data"], STEPS[:index + 1])
     try:
         validated = validate_answers(answers)
     except ScreeningError as error:
@@ -109,6 +109,15 @@ def _submit(flow: Flow, step: Step, progress: dict[str, Any]) -> str | Response:
         screening = create_screening(answers, draft=session.pop(flow.session_key, None))
         return flow.finished(screening)
     return _checked(flow, step, form, progress, {})
+
+
+def _decided(answers: dict[str, Any]) -> bool:
+    """Whether the answers given so far already make the outcome refer_out (a red flag answered yes),
+    so that the questions left unanswered on this page are not asked for: the advice comes at once."""
+    try:
+        return refer_out_certain(validate_answers(answers))
+    except ScreeningError:
+        return False
 
 
 def _checked(flow: Flow, step: Step, form: FlaskForm, progress: dict[str, Any],

@@ -143,3 +143,13 @@ def services_for(screening: Screening) -> list[Service]:
     allowed = [s for s in active_services() if s.therapy_type in screening.therapy_types]
     return sorted(allowed, key=lambda s: (screening.therapy_types.index(s.therapy_type),
                                           "assessment" not in s.name.lower()))
+
+
+def single_visit_services(screening: Screening) -> list[Service]:
+    """The services a patient booking one visit online is offered: those of ``services_for``, but only
+    physiotherapy for combined care, which starts with a physiotherapy assessment (its massage comes right
+    before it, booked as a pair, or later in the care plan the clinic makes with the patient)."""
+    services = services_for(screening)
+    if screening.pathway != "combined":
+        return services
+    return [service for service in services if service.therapy_type == screening.therapy_types[0]]

@@ -55,10 +55,11 @@ def test_only_the_recommended_services_are_offered(client: FlaskClient, clinic: 
         assert name not in page
 
 
-def test_combined_care_lists_physiotherapy_first_with_a_note(client: FlaskClient, clinic: Clinic) -> None:
+def test_combined_care_books_the_physiotherapy_assessment_as_a_single_visit(client: FlaskClient,
+                                                                            clinic: Clinic) -> None:
     page = client.get(f"/book/{clinic.screenings['combined'].id}").get_data(as_text=True)
-    assert page.index("Physiotherapy assessment") < page.index("Massage therapy (60 minutes)")
-    assert "starts with a\n    physiotherapy assessment" in page or "starts with a physiotherapy assessment" in page
+    assert "Physiotherapy assessment" in page and "Massage therapy (60 minutes)" not in page
+    assert "starts with a physiotherapy\n    assessment" in page
 
 
 def test_refer_out_shows_the_advice_and_no_form(client: FlaskClient, clinic: Clinic) -> None:
@@ -245,7 +246,7 @@ def test_errors_are_shown_next_to_the_field_and_typing_is_kept(client: FlaskClie
     assert appointments() == []
 
 
-def test_a_time_taken_meanwhile_offers_fresh_times_and_keeps_the_details(client: FlaskClient,
+def test_a_time_taken_meanwhile_answers_409_offers_fresh_times_and_keeps_the_details(client: FlaskClient,
                                                                          clinic: Clinic) -> None:
     therapist = clinic.physiotherapists[0]
     start = local(2026, 10, 30, 10)
@@ -254,7 +255,7 @@ def test_a_time_taken_meanwhile_offers_fresh_times_and_keeps_the_details(client:
     url = f"/book/{clinic.screenings['physiotherapy'].id}/details"
     response = client.post(url, data={**form, **PATIENT})
     page = response.get_data(as_text=True)
-    assert response.status_code == 200
+    assert response.status_code == 409
     assert "That time was just taken" in page
     options = radio_options(page, "starts_at")
     assert options and all("MDT" in label for _, label in options)

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import icalendar
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
@@ -14,6 +15,7 @@ from booking.models import Appointment
 from booking.services.booking import cancel, derive_manage_token, reschedule
 from tests.appointments.conftest import input_value, radio_options, slot_buttons
 from tests.factories import AppointmentFactory, Clinic, local
+from tests.together import at_once
 
 PATIENT = {"name": "Avery Singh", "email": "avery@example.com", "phone": "403 555 0199", "consent": "y"}
 FRIDAY = "2026-10-30"
@@ -52,7 +54,7 @@ def appointments() -> list[Appointment]:
 
 def test_the_pair_is_offered_only_for_a_combined_screening(client: FlaskClient, clinic: Clinic) -> None:
     combined = client.get(f"/book/{clinic.screenings['combined'].id}").get_data(as_text=True)
-    assert "Book massage right\n    before physiotherapy" in combined
+    assert "book a massage right before your\n    assessment" in combined
     assert f'href="{pair_url(clinic)}"' in combined
     for kind in ("physiotherapy", "massage"):
         screening = clinic.screenings[kind]
@@ -135,7 +137,7 @@ def test_the_calendar_file_has_both_visits(client: FlaskClient, clinic: Clinic) 
     assert "Massage" in str(events[0]["summary"]) and "Physiotherapy" in str(events[1]["summary"])
 
 
-def test_a_physiotherapy_time_taken_meanwhile_books_neither_and_shows_nearby_pairs(
+def test_a_physiotherapy_time_taken_meanwhile_answers_409_books_neither_and_shows_nearby_pairs(
         client: FlaskClient, clinic: Clinic) -> None:
     start = local(2026, 10, 30, 11)
     fields = details_fields(client, clinic, start)
@@ -143,7 +145,7 @@ def test_a_physiotherapy_time_taken_meanwhile_books_neither_and_shows_nearby_pai
     db.session.commit()
     response = client.post(pair_url(clinic, "/details"), data=fields)
     page = response.get_data(as_text=True)
-    assert response.status_code == 200
+    assert response.status_code == 409  # as a single visit's page and the API answer a time just taken
     assert len(appointments()) == 1  # only the visit taken meanwhile: no massage was stored
     assert "neither is booked" in page
     assert input_value(page, "name") == PATIENT["name"]
@@ -155,6 +157,23 @@ def test_a_physiotherapy_time_taken_meanwhile_books_neither_and_shows_nearby_pai
     booked = client.post(pair_url(clinic, "/details"), data=chosen)
     assert booked.status_code == 303
     assert len(appointments()) == 3
+
+
+def test_two_patients_racing_for_one_pair_get_one_booking_and_the_other_a_409_with_other_pairs(
+        app: Flask, clinic: Clinic) -> None:
+    start = local(2026, 10, 30, 11)
+    racers = [app.test_client() for _ in range(2)]
+    forms = [{**details_fields(racer, clinic, start), "email": f"racer{n}@example.com"}
+             for n, racer in enumerate(racers)]
+    url = pair_url(clinic, "/details")
+    responses = at_once([lambda racer=racer, form=form: racer.post(url, data=form)
+                         for racer, form in zip(racers, forms, strict=True)])
+    assert sorted(response.status_code for response in responses) == [303, 409]
+    lost = next(response for response in responses if response.status_code == 409).get_data(as_text=True)
+    assert "Choose another pair of times" in lost
+    options = radio_options(lost, "starts_at")
+    assert options and utc(start) not in [value for value, _ in options]
+    assert len(appointments()) == 2  # one pair, booked once
 
 
 def test_the_pair_pages_of_a_single_visit_lead_to_the_visit(client: FlaskClient, clinic: Clinic) -> None:

@@ -29,9 +29,7 @@ def screen_for_combined_care(page: Page) -> None:
 def book_a_pair(page: Page, name: str, email: str, *, javascript: bool = True) -> str:
     """From the recommendation, book a 60-minute massage right before a physiotherapy assessment at the
     first pair time of a coming day; the time's label as the times page showed it."""
-    page.get_by_role("link", name="Book a physiotherapy appointment").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Choose a service")
-    page.get_by_role("link", name="Book massage right before physiotherapy").click()
+    page.get_by_role("link", name="Book massage and physiotherapy assessment").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Massage right before physiotherapy")
     page.get_by_role("group", name="Which massage therapy?").get_by_label(MASSAGE, exact=False).check()
@@ -71,6 +69,7 @@ def book_a_pair(page: Page, name: str, email: str, *, javascript: bool = True) -
     page.get_by_role("button", name="Book both visits").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Your two visits are booked")
+    expect(page.get_by_text("After your first visit, we plan the rest of your care with you")).to_be_visible()
     return label
 
 

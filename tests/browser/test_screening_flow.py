@@ -69,11 +69,10 @@ def press_continue(page: Page, heading: str) -> None:
     expect(page.get_by_role("heading", level=1)).to_have_text(heading)
 
 
-def answer_warning_signs(page: Page, yes: tuple[str, ...] = ()) -> None:
-    """Answer every red flag by touch, each in its own labelled group."""
-    for code, text in RED_FLAGS.items():
-        group = page.get_by_role("group", name=text, exact=True)
-        group.get_by_label("Yes" if code in yes else "No", exact=True).check()
+def answer_warning_signs(page: Page) -> None:
+    """Answer No to every red flag by touch, each in its own labelled group."""
+    for text in RED_FLAGS.values():
+        page.get_by_role("group", name=text, exact=True).get_by_label("No", exact=True).check()
 
 
 def test_keyboard_alone_leads_to_physiotherapy(patient: Page) -> None:
@@ -123,13 +122,16 @@ def test_touch_leads_to_combined_care_and_back_keeps_answers(patient: Page) -> N
     patient.get_by_role("button", name="See my recommendation").click()
     expect(patient.get_by_role("heading", level=1)).to_have_text(
         "We recommend physiotherapy and massage therapy together")
-    expect(patient.get_by_role("link", name="Book a physiotherapy appointment")).to_be_visible()
+    expect(patient.get_by_role("link", name="Book massage and physiotherapy assessment")).to_be_visible()
     expect(patient.get_by_text("You told us you would prefer massage therapy.")).to_be_visible()
     expect(patient.get_by_text("trained in pregnancy massage")).to_be_visible()
     screenshot(patient, "combined")
+    patient.get_by_role("link", name="book the physiotherapy assessment on its own").click()
+    expect(patient.get_by_role("heading", level=1)).to_have_text("Choose a service")
+    expect(patient.get_by_text("here you book the assessment on its own")).to_be_visible()
 
 
-def test_chest_pain_goes_straight_to_emergency_advice_with_no_booking(patient: Page) -> None:
+def test_chest_pain_alone_goes_straight_to_emergency_advice_with_no_booking(patient: Page) -> None:
     patient.goto("/screening/")
     patient.get_by_role("button", name="Continue").click()
     expect(patient.get_by_role("alert").first).to_contain_text("There is a problem")
@@ -139,8 +141,10 @@ def test_chest_pain_goes_straight_to_emergency_advice_with_no_booking(patient: P
     patient.get_by_role("button", name="Continue").click()
     expect(patient.get_by_role("alert").first).to_contain_text("There is a problem")
     screenshot(patient, "warning-signs-unanswered")
-    answer_warning_signs(patient, yes=("chest_pain",))
+    chest_pain = patient.get_by_role("group", name=RED_FLAGS["chest_pain"], exact=True)
+    chest_pain.get_by_label("Yes", exact=True).check()  # every other warning sign left unanswered
     patient.get_by_role("button", name="Continue").click()
+    expect(patient.get_by_text("Answer yes or no")).to_have_count(0)
     alert = patient.get_by_role("alert")
     expect(alert.get_by_role("heading", level=1)).to_have_text(
         "Call 911 or go to the nearest emergency department now")

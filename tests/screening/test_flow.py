@@ -100,10 +100,10 @@ def test_later_steps_cannot_be_skipped(client: FlaskClient) -> None:
 
 def test_unanswered_red_flags_are_named_and_answered_ones_kept(client: FlaskClient) -> None:
     client.post("/screening/", data={"concerns": ["chronic_pain"]})
-    response = client.post("/screening/warning-signs", data={"chest_pain": "no", "calf_swelling": "yes"})
+    response = client.post("/screening/warning-signs", data={"chest_pain": "no", "calf_swelling": "no"})
     page = main(response)
     assert response.status_code == 200 and "There is a problem" in page
-    assert checked(page, "chest_pain", "no") and checked(page, "calf_swelling", "yes")
+    assert checked(page, "chest_pain", "no") and checked(page, "calf_swelling", "no")
     for code in set(RED_FLAG_CODES) - {"chest_pain", "calf_swelling"}:
         assert f'href="#{code}-0"' in page
         assert re.search(rf'id="{code}-error">.*Answer yes or no', page)
@@ -217,33 +217,51 @@ def test_a_red_flag_ends_the_screening_and_stores_only_what_was_asked(client: Fl
     assert client.get("/screening/health").headers["Location"] == "/screening/"
 
 
+@pytest.mark.parametrize(("flag", "heading", "urgency"), [
+    ("chest_pain", "Call 911 or go to the nearest emergency department now", "emergency"),
+    ("calf_swelling", "See a doctor today", "urgent"),
+], ids=["emergency", "urgent"])
+def test_one_red_flag_answered_yes_gives_the_advice_at_once_with_the_rest_unanswered(
+        client: FlaskClient, flag: str, heading: str, urgency: str) -> None:
+    client.post(STEP_URLS[0], data={"concerns": ["post_surgery"]})
+    response = client.post(STEP_URLS[1], data={flag: "yes"})
+    assert response.status_code == 303, main(response)
+    page = main(client.get(response.headers["Location"]))
+    assert f"<h1>{heading}</h1>" in page
+    assert "Answer yes or no" not in page and "/book/" not in page
+    screening = db.session.scalars(db.select(Screening)).one()
+    assert screening.answers == {"concerns": ["post_surgery"], "red_flags": [flag]}
+    assert (screening.pathway, screening.urgency) == ("refer_out", urgency)
+    assert drafts() == []
+
+
 def test_an_urgent_red_flag_ends_the_screening_too(client: FlaskClient) -> None:
     page = main(stop_at_warning_signs(client, ["chronic_pain"], ["constant_night_pain"]))
     assert "<h1>See a doctor today</h1>" in page
     assert db.session.scalars(db.select(Screening)).one().urgency == "urgent"
 
 
-@pytest.mark.parametrize(("concerns", "heading", "therapy"), [
-    (["chronic_pain"], "We recommend physiotherapy", "physiotherapy"),
-    (["muscle_tension"], "We recommend massage therapy", "massage therapy"),
+@pytest.mark.parametrize(("concerns", "heading", "path", "action"), [
+    (["chronic_pain"], "We recommend physiotherapy", "", "Book a physiotherapy appointment"),
+    (["muscle_tension"], "We recommend massage therapy", "", "Book a massage therapy appointment"),
     (["chronic_pain", "stress_relief"], "We recommend physiotherapy and massage therapy together",
-     "physiotherapy"),
+     "/pair", "Book massage and physiotherapy assessment"),
 ])
 def test_bookable_outcome_shows_reasons_and_the_booking_step(
-        client: FlaskClient, concerns: list[str], heading: str, therapy: str) -> None:
+        client: FlaskClient, concerns: list[str], heading: str, path: str, action: str) -> None:
     response = finish(client, concerns, [], ["anticoagulants"], preference="physiotherapy")
     page = main(response)
     screening = db.session.scalars(db.select(Screening)).one()
     assert f"<h1>{heading}</h1>" in page
-    assert re.search(rf'<a class="button button--primary" href="/book/{screening.id}">'
-                     rf'Book a {therapy} appointment</a>', page)
+    assert f'<a class="button button--primary" href="/book/{screening.id}{path}">{action}</a>' in page
     for reason in screening.recommendation["reasons"]:
         assert reason["text"] in page
     assert "You told us you would prefer physiotherapy." in page
     assert ("blood thinners" in page) == ("massage" in screening.therapy_types)
     assert "911" not in page and "811" not in page
     if len(concerns) == 2:
-        assert "First, a physiotherapy assessment" in page and "Then massage therapy" in page
+        assert "Your first visit: a massage, then your physiotherapy assessment" in page
+        assert "we plan the rest of your care with you" in page
 
 
 def test_without_online_booking_the_page_says_what_to_book_and_gives_the_phone(
