@@ -218,3 +218,19 @@ def test_a_login_gets_at_most_3_reset_emails_an_hour_and_further_asks_are_answer
     client.post("/staff/forgot-password", data={"email": user.email})
     assert deliver_due() == ["sent"]
     assert len(smtp.sink.to(user.email)) == 4
+
+
+def test_a_deactivated_login_is_answered_as_an_unknown_address_and_its_earlier_link_stops_working(
+        app: Flask, client: FlaskClient, smtp: SmtpServer, clock: time_machine.Coordinates) -> None:
+    user = StaffUserFactory()
+    client.post("/staff/forgot-password", data={"email": user.email})
+    assert deliver_due() == ["sent"]
+    link = reset_link(smtp, user.email)
+    assert app.test_cli_runner().invoke(args=["deactivate-staff", "--email", user.email]).exit_code == 0
+    refused = client.get(link)
+    assert refused.status_code == 410 and "not valid" in page(refused)
+    known = client.post("/staff/forgot-password", data={"email": user.email}, follow_redirects=True)
+    unknown = client.post("/staff/forgot-password", data={"email": "nobody@clinic.example"}, follow_redirects=True)
+    assert SAME_ANSWER in page(known) and page(known) == page(unknown)
+    assert deliver_due() == ["skipped", "skipped"]
+    assert len(smtp.sink.to(user.email)) == 1
