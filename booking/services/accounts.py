@@ -4,8 +4,8 @@ Failures are counted per email address typed, whether or not an account has it
 (``booking.services.lockout``): each password or second-factor code takes one
 of the address's MAX_FAILURES places before it is checked, and the address is
 locked for LOCK once they are used up by wrong ones, however many attempts
-arrive at once. The error never tells whether an account has the address, and the work is the
-same either way (a password is verified against a dummy hash when there is no
+arrive at once. The error never tells whether an account has the address,
+and the work is the same either way (a password is verified against a dummy hash when there is no
 account). Failures per client address are limited by Flask-Limiter on the
 views. Audit details name the client address, never a password or code.
 """
@@ -96,7 +96,7 @@ def _check_therapist(therapist_id: int | None) -> None:
 
 
 def refuse(email: str, user: StaffUser | None, address: str, what: str, *, now: datetime | None = None) -> None:
-    """A claimed step was wrong: record and commit it (audit and lock), then raise Locked or the generic AccountError."""
+    """A claimed step was wrong: record and commit it (audit, lock), then raise Locked or the generic AccountError."""
     until = lockout.count_failure(typed_email(email), now=now)
     audit.record("sign_in_failed", "staff_user", user.id if user else None, f"{what} from {address}"[:200], actor=user)
     db.session.commit()

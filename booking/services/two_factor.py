@@ -3,8 +3,9 @@
 A code is accepted one step either side of now (``valid_window=1``), and only
 once: the step last accepted is kept (``totp_last_step``) and no step up to it
 is accepted again; it is recorded by a conditional UPDATE, as a recovery code is
-spent, so two requests sending one code at the same moment get one sign-in. Ten recovery codes are made at enrolment, shown once and
-stored as SHA-256 hashes; each works once. A wrong code counts towards the
+spent, so two requests sending one code at the same moment get one sign-in.
+Ten recovery codes are made at enrolment, shown once and stored as SHA-256
+hashes; each works once. A wrong code counts towards the
 same lock as a wrong password (``accounts.refuse``).
 """
 
