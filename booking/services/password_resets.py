@@ -76,6 +76,8 @@ def _issue(email: str, asked_at: datetime, now: datetime) -> PasswordReset | Non
 def reset_to_send(notification: Notification, *, now: datetime) -> PasswordReset | None:
     """The reset a ``password_reset`` notification carries, made at its first attempt; None when none is owed."""
     if notification.password_reset_id is None:
+        if now >= notification.created_at + LIFETIME:  # asked for too long ago: its link would have expired
+            return None
         reset = _issue(notification.recipient or "", notification.created_at, now)
         if reset is None:
             return None

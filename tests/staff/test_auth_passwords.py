@@ -163,6 +163,7 @@ def test_a_reset_email_not_sent_before_its_link_expired_is_skipped(client: Flask
     deliver_due()
     assert smtp.sink.to(user.email) == []
     assert db.session.scalar(select(Notification.status)) == NotificationStatus.SKIPPED
+    assert db.session.scalar(select(PasswordReset)) is None  # nor does it count towards the hour's limit
 
 
 @pytest.mark.parametrize("token", ["nonsense", "0" * 32 + ".abc", "x" * 2000])
