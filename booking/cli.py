@@ -10,7 +10,7 @@ from flask.cli import with_appcontext
 
 from booking import demo
 from booking.notifications import admin
-from booking.services import accounts
+from booking.services import accounts, staff_logins
 
 
 @click.command("seed-demo")
@@ -45,6 +45,24 @@ def create_staff(role: str, email: str, therapist_id: int | None) -> None:
         click.echo("It sets up two-factor sign-in (an authenticator app) at its first sign-in.")
 
 
+@click.command("deactivate-staff")
+@click.option("--email", required=True, help="The email address of the login to deactivate.")
+@with_appcontext
+def deactivate_staff(email: str) -> None:
+    """End a staff login's access at once: its sessions, calendar feed, sign-in and password resets."""
+    user = accounts.find_by_email(email)
+    if user is None:
+        raise click.ClickException(f"No staff login has the email {accounts.typed_email(email)}.")
+    try:
+        changed = staff_logins.deactivate(user, None)
+    except accounts.AccountError as exc:
+        raise click.ClickException(exc.message) from exc
+    if changed:
+        click.echo(f"Deactivated the login {user.email}: its sessions have ended and it can no longer sign in.")
+    else:
+        click.echo(f"The login {user.email} was already deactivated.")
+
+
 @click.group("notifications", invoke_without_command=True)
 @click.pass_context
 @with_appcontext
@@ -76,4 +94,5 @@ def register(app: Flask) -> None:
     """Install the commands."""
     app.cli.add_command(seed_demo)
     app.cli.add_command(create_staff)
+    app.cli.add_command(deactivate_staff)
     app.cli.add_command(notifications)

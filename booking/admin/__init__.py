@@ -1,4 +1,5 @@
-"""The admins' pages, under /admin: therapists, services, settings, appointments, inbox, notifications, audit."""
+"""The admins' pages, under /admin: therapists, staff logins, services, settings, appointments, inbox,
+notifications, audit."""
 
 from flask import Blueprint
 
@@ -15,3 +16,4 @@ from booking.admin import inbox as inbox  # noqa: E402
 from booking.admin import notifications as notifications  # noqa: E402
 from booking.admin import audit as audit  # noqa: E402
 from booking.admin import care_plans as care_plans  # noqa: E402
+from booking.admin import staff_logins as staff_logins  # noqa: E402

@@ -115,6 +115,12 @@ class ActionForm(ClinicForm):
     """A button that changes something (deactivate, reactivate): only the CSRF token."""
 
 
+class DeactivateTherapistForm(ClinicForm):
+    """Deactivating a therapist, and whether their login's access ends too (shown ticked)."""
+
+    end_sign_in = BooleanField("Also end their sign-in")
+
+
 class TherapistForm(ClinicForm):
     """A therapist's name, therapy type, email and bio."""
 

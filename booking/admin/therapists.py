@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
+from flask_login import current_user
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
 from booking.admin import bp
-from booking.admin.forms import ActionForm, LinkUserForm, TherapistForm
-from booking.models import THERAPY_LABELS, Appointment, Therapist
+from booking.admin.forms import ActionForm, DeactivateTherapistForm, LinkUserForm, TherapistForm
+from booking.models import THERAPY_LABELS, Appointment, StaffUser, Therapist
+from booking.services import staff_logins
 from booking.services import therapists as service
 from booking.services.therapists import TherapistDetails, TherapyTypeLocked
 from booking.staff.access import staff_required
@@ -64,7 +66,8 @@ def _edit_page(therapist: Therapist, form: TherapistForm | None = None, link_for
                            form=form or TherapistForm(formdata=None, obj=therapist),
                            visits=service.visits_to_come(therapist), locked_visits=locked_visits,
                            linked=service.linked_user(therapist), link_form=link_form or _link_form(formdata=False),
-                           action_form=ActionForm(formdata=None))
+                           action_form=ActionForm(formdata=None),
+                           deactivate_form=DeactivateTherapistForm(formdata=None, end_sign_in=True))
 
 
 @bp.route("/therapists/<int:therapist_id>", methods=["GET", "POST"])
@@ -86,27 +89,33 @@ def edit_therapist(therapist_id: int) -> str | Response:
     return _edit_page(therapist, form)
 
 
-def _set_active(therapist_id: int, active: bool, done: str) -> Response:
-    """Offer the therapist for booking or stop doing so (their booked visits stay), then back to their page."""
-    therapist = _therapist(therapist_id)
-    if ActionForm().validate_on_submit():
-        service.set_active(therapist, active)
-        flash(f"{therapist.name} {done}.")
-    return redirect(url_for(".edit_therapist", therapist_id=therapist.id), code=303)
-
-
 @bp.post("/therapists/<int:therapist_id>/deactivate")
 @staff_required("admin")
 def deactivate_therapist(therapist_id: int) -> Response:
-    """Stop offering the therapist for booking; their booked visits stay and are listed on their page."""
-    return _set_active(therapist_id, False, "is no longer offered for booking")
+    """Stop offering the therapist for booking (their booked visits stay, listed on their page) and, when
+    asked (the default), end their login's access too."""
+    therapist = _therapist(therapist_id)
+    form = DeactivateTherapistForm()
+    if form.validate_on_submit():
+        service.set_active(therapist, False)
+        login = service.linked_user(therapist) if form.end_sign_in.data else None
+        admin: StaffUser = current_user  # type: ignore[assignment]
+        if login is not None and staff_logins.deactivate(login, admin):
+            flash(f"{therapist.name} is no longer offered for booking, and {login.email} can no longer sign in.")
+        else:
+            flash(f"{therapist.name} is no longer offered for booking.")
+    return redirect(url_for(".edit_therapist", therapist_id=therapist.id), code=303)
 
 
 @bp.post("/therapists/<int:therapist_id>/reactivate")
 @staff_required("admin")
 def reactivate_therapist(therapist_id: int) -> Response:
-    """Offer the therapist for booking again."""
-    return _set_active(therapist_id, True, "is offered for booking again")
+    """Offer the therapist for booking again (a deactivated login is reactivated on the staff logins page)."""
+    therapist = _therapist(therapist_id)
+    if ActionForm().validate_on_submit():
+        service.set_active(therapist, True)
+        flash(f"{therapist.name} is offered for booking again.")
+    return redirect(url_for(".edit_therapist", therapist_id=therapist.id), code=303)
 
 
 @bp.post("/therapists/<int:therapist_id>/login")

@@ -24,7 +24,7 @@ from booking.notifications.channels import Attachment, Outgoing
 from booking.notifications.outbox import COURSE_CANCELLED, COURSE_NOTICES, PLAN_SCHEDULE
 from booking.services.booking import manage_token
 from booking.services.booking.course import booked_together
-from booking.services.password_resets import pending, reset_token
+from booking.services.password_resets import reset_to_send, reset_token
 from booking.services.settings import clinic_settings
 
 SUBJECTS = {
@@ -149,9 +149,9 @@ def _address_and_context(notification: Notification, now: datetime) -> tuple[str
     if kind == "care_plan":
         return _therapist_address(notification), _care_plan_context(notification), None
     if kind == "password_reset":
-        reset = pending(notification.password_reset_id, now=now)
+        reset = reset_to_send(notification, now=now)
         if reset is None:
-            raise NotOwed("the password reset was used or has expired")
+            raise NotOwed("no reset owed: no active login has the address, its hourly limit is reached, or the link was used or expired")
         return reset.user.email, {"reset_url": absolute_url("staff.reset_password", token=reset_token(reset.id)),
                                   "expires_at": reset.expires_at}, None
     if kind in COURSE_NOTICES:

@@ -5,7 +5,7 @@ exist only once: ``appointment:<id>:v<sequence>:<kind>[:<offset>]`` for a
 visit (the sequence rises with each change, so every version of a visit has
 its own notices), ``course:<first visit's id>:<kind>`` for the one patient
 notice of a booking of several visits (or of several visits cancelled together), ``contact:<id>``, ``manage-links:<random>``,
-``care-plan:<id>:<event>:<occurrence>:<therapist id>`` and ``password-reset:<reset id>``.
+``care-plan:<id>:<event>:<occurrence>:<therapist id>`` and ``password-reset:<random>``.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from sqlalchemy import update
 
 from booking.clinic import clinic_zone
 from booking.extensions import db
-from booking.models import Appointment, ContactMessage, Notification, NotificationStatus, PasswordReset
+from booking.models import Appointment, ContactMessage, Notification, NotificationStatus
 from booking.scheduling.reminders import reminders_to_send
 from booking.services.settings import clinic_settings
 
@@ -139,6 +139,6 @@ def for_care_plan(care_plan_id: int, event: str, occurrence: str, therapist_ids:
             for therapist_id in therapist_ids]
 
 
-def for_password_reset(reset: PasswordReset, *, now: datetime) -> Notification:
-    """A staff member's password reset link (the row holds the reset's id; the link is derived when sent)."""
-    return _add("password_reset", f"password-reset:{reset.id}", now, now, password_reset_id=reset.id)
+def for_password_reset_request(email: str, *, now: datetime) -> Notification:
+    """A password reset link asked for this address; whether one is owed is decided when it is sent."""
+    return _add("password_reset", f"password-reset:{uuid.uuid4()}", now, now, recipient=email)

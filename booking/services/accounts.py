@@ -1,31 +1,28 @@
 """Staff accounts: creating them, signing in (locked for a while after repeated failures), changing passwords.
 
 Failures are counted per email address typed, whether or not an account has it
-(``LoginThrottle``, keyed by the address's SHA-256): after MAX_FAILURES wrong
-passwords or second-factor codes in a row the address is locked for LOCK. The
-error never tells whether an account has the address, and the work is the
-same either way (a password is verified against a dummy hash when there is no
+(``booking.services.lockout``): each password or second-factor code takes one
+of the address's MAX_FAILURES places before it is checked, and the address is
+locked for LOCK once they are used up by wrong ones, however many attempts
+arrive at once. The error never tells whether an account has the address,
+and the work is the same either way (a password is verified against a dummy hash when there is no
 account). Failures per client address are limited by Flask-Limiter on the
 views. Audit details name the client address, never a password or code.
 """
 
 from __future__ import annotations
 
-import hashlib
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from sqlalchemy import delete, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import select
 
 from booking.extensions import db
-from booking.models import LoginThrottle, StaffRole, StaffUser, Therapist
-from booking.services import audit, sessions
+from booking.models import StaffRole, StaffUser, Therapist
+from booking.services import audit, lockout, sessions
 from booking.services.clock import moment
 from booking.services.passwords import dummy_hash, hash_password, needs_rehash, password_problem, verify_password
 from booking.validators import normalise_email
 
-MAX_FAILURES = 5
-LOCK = timedelta(minutes=15)
 NO_MATCH = "That email and password do not match. Check them and try again."
 
 
@@ -49,7 +46,7 @@ class Locked(AccountError):
 
     def __init__(self, until: datetime) -> None:
         super().__init__("Too many failed attempts for this email address, so it is locked for "
-                         f"{LOCK.seconds // 60} minutes. Try again later, or reset your password.")
+                         f"{lockout.LOCK.seconds // 60} minutes. Try again later, or reset your password.")
         self.until = until
 
 
@@ -98,61 +95,26 @@ def _check_therapist(therapist_id: int | None) -> None:
         raise AccountError(f"The therapist {therapist_id} already has a staff login.")
 
 
-def _email_hash(email: str) -> str:
-    """What the throttle stores of an email address typed."""
-    return hashlib.sha256(typed_email(email).encode()).hexdigest()
-
-
-def locked_until(email: str, *, now: datetime | None = None) -> datetime | None:
-    """When the lock on this email address ends, if it is locked now."""
-    throttle = db.session.get(LoginThrottle, _email_hash(email))
-    if throttle is None or throttle.locked_until is None or throttle.locked_until <= moment(now):
-        return None
-    return throttle.locked_until
-
-
-def record_failure(email: str, *, now: datetime | None = None) -> datetime | None:
-    """Count a failed password or code for this email address; the lock's end when this failure locks it.
-
-    Failures older than LOCK are forgotten, and a lock starts the count again. The caller commits.
-    """
-    when = moment(now)
-    key = _email_hash(email)
-    throttle = db.session.get(LoginThrottle, key)
-    if throttle is None:
-        throttle = LoginThrottle(email_hash=key, failures=0)
-        db.session.add(throttle)
-    elif throttle.last_failure_at is None or when - throttle.last_failure_at > LOCK:
-        throttle.failures = 0
-    throttle.failures += 1
-    throttle.last_failure_at = when
-    if throttle.failures >= MAX_FAILURES:
-        throttle.failures, throttle.locked_until = 0, when + LOCK
-        return throttle.locked_until
-    return None
-
-
-def forget_failures(email: str) -> None:
-    """A complete sign-in (or a reset) clears the count for the address; the caller commits."""
-    db.session.execute(delete(LoginThrottle).where(LoginThrottle.email_hash == _email_hash(email)))
-
-
 def refuse(email: str, user: StaffUser | None, address: str, what: str, *, now: datetime | None = None) -> None:
-    """Record and commit a failed step (audit and throttle), then raise Locked or the generic AccountError."""
-    user_id = user.id if user else None
-    for attempt in (1, 2):
-        until = record_failure(email, now=now)
-        audit.record("sign_in_failed", "staff_user", user_id, f"{what} from {address}"[:200], actor=user)
-        try:
-            db.session.commit()
-            break
-        except IntegrityError:  # another request stored this address's first failure at the same moment
-            db.session.rollback()
-            if attempt == 2:
-                raise
+    """A claimed step was wrong: record and commit it (audit, lock), then raise Locked or the generic AccountError."""
+    until = lockout.count_failure(typed_email(email), now=now)
+    audit.record("sign_in_failed", "staff_user", user.id if user else None, f"{what} from {address}"[:200], actor=user)
+    db.session.commit()
     if until is not None:
         raise Locked(until)
     raise AccountError(NO_MATCH if what == "password" else "That code is not right. Check it and try again.")
+
+
+def claim_attempt(email: str, *, now: datetime | None = None) -> None:
+    """Take one of the address's places for a password or code about to be checked; Locked when there is none."""
+    until = lockout.claim(typed_email(email), now=now)
+    if until is not None:
+        raise Locked(until)
+
+
+def accepted(email: str) -> None:
+    """A claimed step was right: its place is given back. The caller commits."""
+    lockout.give_back(typed_email(email))
 
 
 def authenticate(email: str, password: str, address: str, *, now: datetime | None = None) -> StaffUser:
@@ -161,14 +123,13 @@ def authenticate(email: str, password: str, address: str, *, now: datetime | Non
     The password is verified even when no account has the address (against a dummy
     hash), so the answer takes as long and says the same either way.
     """
-    until = locked_until(email, now=now)
-    if until is not None:
-        raise Locked(until)
+    claim_attempt(email, now=now)
     user = find_by_email(email)
     matches = verify_password(user.password_hash if user else dummy_hash(), password)
     if user is None or not matches or not user.active:
         refuse(email, user, address, "password", now=now)
     assert user is not None  # refuse() raised otherwise
+    accepted(email)
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     audit.record("password_accepted", "staff_user", user.id, f"from {address}"[:200], actor=user)
@@ -178,7 +139,7 @@ def authenticate(email: str, password: str, address: str, *, now: datetime | Non
 
 def signed_in(user: StaffUser, address: str, how: str) -> None:
     """The sign-in is complete (password, and the second factor when the account has one): record it."""
-    forget_failures(user.email)
+    lockout.forget(user.email)
     audit.record("signed_in", "staff_user", user.id, f"{how} from {address}"[:200], actor=user)
     db.session.commit()
 

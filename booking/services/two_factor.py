@@ -2,8 +2,10 @@
 
 A code is accepted one step either side of now (``valid_window=1``), and only
 once: the step last accepted is kept (``totp_last_step``) and no step up to it
-is accepted again. Ten recovery codes are made at enrolment, shown once and
-stored as SHA-256 hashes; each works once. A wrong code counts towards the
+is accepted again; it is recorded by a conditional UPDATE, as a recovery code is
+spent, so two requests sending one code at the same moment get one sign-in.
+Ten recovery codes are made at enrolment, shown once and stored as SHA-256
+hashes; each works once. A wrong code counts towards the
 same lock as a wrong password (``accounts.refuse``).
 """
 
@@ -16,12 +18,12 @@ from datetime import datetime
 
 import pyotp
 import segno
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select, update
 
 from booking.extensions import db
 from booking.models import RecoveryCode, StaffUser
 from booking.services import audit
-from booking.services.accounts import AccountError, Locked, WrongPassword, locked_until, refuse
+from booking.services.accounts import AccountError, WrongPassword, accepted, claim_attempt, refuse
 from booking.services.clock import moment
 from booking.services.passwords import verify_password
 from booking.services.settings import clinic_settings
@@ -108,32 +110,45 @@ def recovery_codes_left(user: StaffUser) -> int:
         select(RecoveryCode.id).where(RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None)))))
 
 
+def _claim_step(user: StaffUser, step: int) -> bool:
+    """Record the TOTP step as used, unless a step as late was used already (by a request at the same moment)."""
+    claimed = db.session.execute(update(StaffUser).where(
+        StaffUser.id == user.id, or_(StaffUser.totp_last_step.is_(None), StaffUser.totp_last_step < step))
+        .values(totp_last_step=step).execution_options(synchronize_session=False))
+    return claimed.rowcount == 1
+
+
 def _use_recovery_code(user: StaffUser, code: str, now: datetime) -> bool:
-    """Spend one of the user's unused recovery codes, if this is one."""
-    found = db.session.scalar(select(RecoveryCode).where(
-        RecoveryCode.user_id == user.id, RecoveryCode.code_hash == _code_hash(code), RecoveryCode.used_at.is_(None)))
+    """Spend one of the user's unused recovery codes, if this is one and no other request spent it first."""
+    found = db.session.scalar(select(RecoveryCode.id).where(
+        RecoveryCode.user_id == user.id, RecoveryCode.code_hash == _code_hash(code), RecoveryCode.used_at.is_(None))
+        .limit(1))
     if found is None:
         return False
-    found.used_at = now
-    return True
+    spent = db.session.execute(update(RecoveryCode).where(RecoveryCode.id == found, RecoveryCode.used_at.is_(None))
+                               .values(used_at=now).execution_options(synchronize_session=False))
+    return spent.rowcount == 1
 
 
 def verify(user: StaffUser, code: str, address: str, *, now: datetime | None = None) -> str:
     """Check the second step of a sign-in: "totp" or "recovery code" for what was accepted.
 
-    Raises Locked while the account's email is locked, AccountError for a wrong code (counted).
+    Raises Locked while the account's email is locked, AccountError for a wrong code (counted). A code
+    is spent by a conditional UPDATE, so of two requests sending it at the same moment exactly one wins.
     """
     when = moment(now)
-    until = locked_until(user.email, now=when)
-    if until is not None:
-        raise Locked(until)
+    claim_attempt(user.email, now=when)
     typed = _digits(code)
+    how = None
     if len(typed) == TOTP_DIGITS and user.totp_secret:
         step = _accepted_step(user.totp_secret, user.totp_last_step, typed, when)
-        if step is not None:
-            user.totp_last_step = step
-            return "totp"
+        if step is not None and _claim_step(user, step):
+            how = "totp"
     elif _use_recovery_code(user, typed, when):
-        return "recovery code"
-    refuse(user.email, user, address, "second factor", now=when)
-    raise AssertionError("refuse() always raises")
+        how = "recovery code"
+    if how is None:
+        refuse(user.email, user, address, "second factor", now=when)
+        raise AssertionError("refuse() always raises")
+    accepted(user.email)
+    db.session.commit()
+    return how

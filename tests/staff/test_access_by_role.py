@@ -91,6 +91,10 @@ ROUTES: dict[tuple[str, str], tuple[Any, Any, Any, Any, Any]] = {
     ('POST', '/admin/services/new'): (LOGIN, LOGIN, 404, 404, 200),
     ('GET', '/admin/settings'): (LOGIN, LOGIN, 404, 404, 200),
     ('POST', '/admin/settings'): (LOGIN, LOGIN, 404, 404, 200),
+    # Staff logins: the admin deactivates and reactivates therapist B's login (B's own walk is in another world).
+    ('GET', '/admin/staff-logins'): (LOGIN, LOGIN, 404, 404, 200),
+    ('POST', '/admin/staff-logins/<int:user_id>/deactivate'): (LOGIN, LOGIN, 404, 404, '→/admin/staff-logins'),
+    ('POST', '/admin/staff-logins/<int:user_id>/reactivate'): (LOGIN, LOGIN, 404, 404, '→/admin/staff-logins'),
     ('GET', '/admin/therapists'): (LOGIN, LOGIN, 404, 404, 200),
     ('GET', '/admin/therapists/<int:therapist_id>'): (LOGIN, LOGIN, 404, 404, 200),
     ('POST', '/admin/therapists/<int:therapist_id>'): (LOGIN, LOGIN, 404, 404, '→/admin/therapists/1'),
@@ -223,6 +227,7 @@ class World:
             "therapist_id": str(self.therapist_a.therapist_id), "service_id": str(target.service_id),
             "shift_id": str(self.shift_id), "time_off_id": str(self.time_off_id),
             "message_id": str(self.message_id), "notification_id": str(self.notification_id),
+            "user_id": str(self.therapist_b.id),
             "filename": "css/site.css",
             **({"token": feed_token(therapist)} if rule.endpoint == "staff.feed" else {}),
             **({"token": reset_token(self.reset_id)} if rule.endpoint == "staff.reset_password" else {}),

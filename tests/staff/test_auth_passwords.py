@@ -10,7 +10,7 @@ import pytest
 import time_machine
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import select, text
+from sqlalchemy import event, select, text
 
 from booking.extensions import db
 from booking.models import Notification, NotificationStatus, PasswordReset
@@ -103,12 +103,13 @@ def test_a_password_change_asks_for_the_current_one_and_ends_every_other_session
     assert location(log_in(client, user.email, NEW_PASSWORD)) == "/staff/schedule"
 
 
-def test_forgot_password_answers_the_same_for_every_address(client: FlaskClient) -> None:
+def test_forgot_password_answers_the_same_for_every_address(client: FlaskClient, smtp: SmtpServer) -> None:
     user = StaffUserFactory()
     known = client.post("/staff/forgot-password", data={"email": user.email}, follow_redirects=True)
     unknown = client.post("/staff/forgot-password", data={"email": "nobody@clinic.example"}, follow_redirects=True)
     assert SAME_ANSWER in page(known) and page(known) == page(unknown)
-    assert [row.kind for row in db.session.scalars(select(Notification))] == ["password_reset"]
+    assert deliver_due() == ["sent", "skipped"]
+    assert [mail["To"] for mail in smtp.sink.messages] == [user.email]
 
 
 def test_the_reset_email_arrives_with_a_working_one_time_link_and_no_token_is_stored(
@@ -162,6 +163,7 @@ def test_a_reset_email_not_sent_before_its_link_expired_is_skipped(client: Flask
     deliver_due()
     assert smtp.sink.to(user.email) == []
     assert db.session.scalar(select(Notification.status)) == NotificationStatus.SKIPPED
+    assert db.session.scalar(select(PasswordReset)) is None  # nor does it count towards the hour's limit
 
 
 @pytest.mark.parametrize("token", ["nonsense", "0" * 32 + ".abc", "x" * 2000])
@@ -173,6 +175,63 @@ def test_a_made_up_reset_link_is_refused_clearly(client: FlaskClient, token: str
 def test_a_forged_token_for_a_real_reset_is_refused(client: FlaskClient, smtp: SmtpServer) -> None:
     user = StaffUserFactory()
     client.post("/staff/forgot-password", data={"email": user.email})
+    deliver_due()
     reset = db.session.scalar(select(PasswordReset))
     answer = client.get(f"/staff/reset-password/{reset.id.hex}.forged")
     assert answer.status_code == 410 and "not valid" in page(answer)
+
+
+def statements_of_asking(client: FlaskClient, email: str) -> list[str]:
+    """The SQL statements run while answering "forgot password" for this address."""
+    seen: list[str] = []
+
+    def note(_conn: object, _cursor: object, statement: str, *_rest: object) -> None:
+        seen.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", note)
+    try:
+        answer = client.post("/staff/forgot-password", data={"email": email})
+    finally:
+        event.remove(db.engine, "before_cursor_execute", note)
+    assert location(answer) == "/staff/forgot-password"
+    return seen
+
+
+def test_forgot_password_does_the_same_work_for_a_login_and_an_unknown_address(client: FlaskClient) -> None:
+    user = StaffUserFactory()
+    db.session.commit()
+    known = statements_of_asking(client, user.email)
+    assert known == statements_of_asking(client, "nobody@clinic.example")
+    assert not any("staff_users" in statement or "password_resets" in statement for statement in known)
+
+
+def test_a_login_gets_at_most_3_reset_emails_an_hour_and_further_asks_are_answered_the_same(
+        client: FlaskClient, smtp: SmtpServer, clock: time_machine.Coordinates) -> None:
+    user = StaffUserFactory()
+    for _ in range(5):
+        answer = client.post("/staff/forgot-password", data={"email": user.email}, follow_redirects=True)
+        assert SAME_ANSWER in page(answer)
+    assert deliver_due() == ["sent"] * 3 + ["skipped"] * 2
+    clock.shift(timedelta(minutes=59))
+    client.post("/staff/forgot-password", data={"email": user.email})
+    assert deliver_due() == ["skipped"]
+    clock.shift(timedelta(minutes=2))
+    client.post("/staff/forgot-password", data={"email": user.email})
+    assert deliver_due() == ["sent"]
+    assert len(smtp.sink.to(user.email)) == 4
+
+
+def test_a_deactivated_login_is_answered_as_an_unknown_address_and_its_earlier_link_stops_working(
+        app: Flask, client: FlaskClient, smtp: SmtpServer, clock: time_machine.Coordinates) -> None:
+    user = StaffUserFactory()
+    client.post("/staff/forgot-password", data={"email": user.email})
+    assert deliver_due() == ["sent"]
+    link = reset_link(smtp, user.email)
+    assert app.test_cli_runner().invoke(args=["deactivate-staff", "--email", user.email]).exit_code == 0
+    refused = client.get(link)
+    assert refused.status_code == 410 and "not valid" in page(refused)
+    known = client.post("/staff/forgot-password", data={"email": user.email}, follow_redirects=True)
+    unknown = client.post("/staff/forgot-password", data={"email": "nobody@clinic.example"}, follow_redirects=True)
+    assert SAME_ANSWER in page(known) and page(known) == page(unknown)
+    assert deliver_due() == ["skipped", "skipped"]
+    assert len(smtp.sink.to(user.email)) == 1
