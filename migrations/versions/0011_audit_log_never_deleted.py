@@ -3,13 +3,13 @@
 On PostgreSQL, TRUNCATE and disabling the trigger are kept from the app by its
 own role when MIGRATION_DATABASE_URL is set (see booking/database_roles.py).
 
-Revision ID: 0018
+Revision ID: 0011
 Revises: 0010
 Create Date: 2026-12-05
 """
 from alembic import op
 
-revision = "0018"
+revision = "0011"
 down_revision = "0010"
 branch_labels = None
 depends_on = None
