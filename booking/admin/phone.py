@@ -21,7 +21,7 @@ from wtforms import BooleanField
 from wtforms.validators import DataRequired
 
 from booking.admin import bp
-from booking.appointments.steps import chosen_service, day_form, details_step
+from booking.appointments.steps import chosen_service, day_form, details_step, none_trained
 from booking.appointments.forms import (DetailsForm, ServiceForm, parse_start)
 from booking.appointments.picker import day_view
 from booking.extensions import db
@@ -108,13 +108,13 @@ def caller_visit(screening_id: uuid.UUID) -> str | Response:
             service_form.validate()
         return render_template("staff/admin/caller_service.html", screening=screening, form=service_form,
                                services=services)
-    form, therapist_id = day_form(service)
+    form, therapist_id = day_form(service, screening)
 
     def link(day: date) -> str:
         return url_for(".caller_visit", screening_id=screening_id, service=service.code,
                        therapist=form.therapist.data, date=day.isoformat())
 
-    view = day_view(service, form.date.data, therapist_id=therapist_id, link=link)
+    view = day_view(service, form.date.data, therapist_id=therapist_id, link=link, cautions=screening.caution_codes)
     if view.error:
         form.date.errors = [*form.date.errors, view.error]
     if not form.date.errors:
@@ -123,7 +123,8 @@ def caller_visit(screening_id: uuid.UUID) -> str | Response:
     if start is not None and view.offers(start):
         return redirect(url_for(".caller_details", screening_id=screening_id, service=service.code,
                                 therapist=form.therapist.data, start=request.args["start"]))
-    notice = "That time is no longer open. Choose one of the open times below." if start else None
+    notice = ("That time is no longer open. Choose one of the open times below." if start
+              else none_trained(screening, service, therapist_id, view))
     return render_template("staff/admin/caller_times.html", screening=screening, service=service, form=form,
                            view=view, notice=notice)
 
