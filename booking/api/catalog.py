@@ -53,10 +53,9 @@ def services() -> Response:
 
 def _screening(errors: dict[str, str]) -> Screening | None:
     """The screening named by the optional ``screening`` parameter; an unknown one is refused in ``errors``."""
-    value = request.args.get("screening", "").strip()
-    if not value:
+    if "screening" not in request.args:
         return None
-    screening = get_screening(value)
+    screening = get_screening(request.args["screening"].strip())
     if screening is None:
         errors["screening"] = "We could not find that screening. Give the id POST /screenings answered."
     return screening
