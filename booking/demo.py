@@ -20,7 +20,8 @@ from datetime import datetime, time, timedelta
 from sqlalchemy import func, select
 
 from booking.extensions import db
-from booking.models import Appointment, Patient, Service, StaffRole, StaffUser, Therapist, WorkingHours
+from booking.models import (Appointment, Patient, Service, StaffRole, StaffUser, Therapist, TherapistQualification,
+                            WorkingHours)
 from booking.models.base import utcnow
 from booking.scheduling import Slot
 from booking.services.accounts import create_staff, find_by_email
@@ -59,6 +60,7 @@ class DemoTherapist:
     therapy_type: str
     bio: str
     shifts: tuple[tuple[tuple[int, ...], time, time], ...]
+    qualifications: tuple[str, ...] = ()  # codes of booking.scheduling.qualifications
 
     @property
     def email(self) -> str:
@@ -115,7 +117,7 @@ THERAPISTS = (
                   (((TUE, THU), *LATE), ((MON,), time(14), time(20)), ((SAT,), *SATURDAY))),
     DemoTherapist("Sofia Novak", "massage",
                   "Prenatal massage and relief for tension headaches.",
-                  (((WED, THU), time(10), time(20)), ((FRI,), time(9), time(18)))),
+                  (((WED, THU), time(10), time(20)), ((FRI,), time(9), time(18))), ("prenatal_massage",)),
 )
 
 VISITS = (
@@ -194,6 +196,8 @@ def _upsert_therapists(report: SeedReport) -> None:
         therapist.hours = [WorkingHours(weekday=weekday, start_time=start, end_time=end)
                            for weekdays, start, end in demo.shifts for weekday in weekdays]
         report.shifts += len(therapist.hours)
+        therapist.trained += [TherapistQualification(code=code) for code in demo.qualifications
+                              if code not in therapist.qualifications]
 
 
 def _has_visit(email: str) -> bool:

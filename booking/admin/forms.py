@@ -19,6 +19,8 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Rege
 
 from booking.forms import ClinicForm
 from booking.models import THERAPY_LABELS, THERAPY_TYPES, ClinicSettings
+from booking.scheduling.qualifications import QUALIFICATIONS
+from booking.screening.forms import MultiCheckboxField
 from booking.services.settings import WEEKDAYS
 from booking.validators import EMAIL_LENGTH, NAME_LENGTH, PHONE_LENGTH, email_address, phone_number, stripped
 
@@ -29,6 +31,7 @@ MOST_REMINDERS = 5
 TIME_STEP_MINUTES = 15
 LARGEST_PRICE_CENTS = 10_000_000
 THERAPY_CHOICES = [SelectChoice(kind, THERAPY_LABELS[kind].capitalize()) for kind in THERAPY_TYPES]
+QUALIFICATION_CHOICES = [SelectChoice(code, label) for code, label in QUALIFICATIONS.items()]
 
 
 def listed_choice(message: str) -> Any:
@@ -36,6 +39,16 @@ def listed_choice(message: str) -> Any:
 
     def check(form: Form, field: Field) -> None:
         if field.data not in {choice.value for choice in field.choices}:
+            raise ValidationError(message)
+
+    return check
+
+
+def listed_choices(message: str) -> Any:
+    """WTForms validator: every value ticked is one of the field's choices (else ``message``)."""
+
+    def check(form: Form, field: Field) -> None:
+        if not set(field.data or ()) <= {choice.value for choice in field.choices}:
             raise ValidationError(message)
 
     return check
@@ -133,6 +146,8 @@ class TherapistForm(ClinicForm):
                        validators=[Optional(), Length(max=EMAIL_LENGTH), email_address])
     bio = TextAreaField("Bio (optional)", filters=[stripped], validators=[
         Length(max=TEXT_LENGTH, message=f"Write at most {TEXT_LENGTH:,} characters.")])
+    qualifications = MultiCheckboxField("Trained in", choices=QUALIFICATION_CHOICES, validate_choice=False,
+                                        validators=[listed_choices("Tick only the qualifications listed.")])
 
 
 class LinkUserForm(ClinicForm):

@@ -19,7 +19,7 @@ from booking.extensions import db
 from booking.models import Appointment, Patient
 from booking.services import audit
 from booking.services.availability import storable_id
-from booking.services.screenings import recommendation_of
+from booking.services.screenings import staff_recommendation
 from booking.staff.access import staff_required
 
 
@@ -41,4 +41,4 @@ def patient(id: int) -> str:  # noqa: A002  (the endpoint's argument, as the sta
         audit.record("viewed", "screening", screening_id, f"history of patient {record.id}")
     db.session.commit()
     return render_template("staff/admin/patient.html", patient=record, visits=visits, same_email=same_email,
-                           statuses=STATUS_LABELS, recommendation_of=recommendation_of)
+                           statuses=STATUS_LABELS, recommendation_of=staff_recommendation)

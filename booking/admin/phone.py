@@ -21,7 +21,7 @@ from wtforms import BooleanField
 from wtforms.validators import DataRequired
 
 from booking.admin import bp
-from booking.appointments.steps import chosen_service, day_form, details_step
+from booking.appointments.steps import chosen_service, day_form, details_step, none_trained
 from booking.appointments.forms import (DetailsForm, ServiceForm, parse_start)
 from booking.appointments.picker import day_view
 from booking.extensions import db
@@ -30,7 +30,8 @@ from booking.screening.flow import Flow, show_step
 from booking.screening.forms import STEP_BY_SLUG, STEPS, Step
 from booking.services import audit
 from booking.services.catalog import services_for
-from booking.services.screenings import get_screening, recommendation_of
+from booking.services.schedule import PATHWAY_LABELS
+from booking.services.screenings import get_screening, staff_recommendation
 from booking.staff.access import staff_required
 from booking.templating import price, service_title
 
@@ -85,7 +86,7 @@ def _advice(screening: Screening, advice: str | None = None) -> str:
     """The advice to read to a caller whom the screening sends elsewhere first (a view of health information)."""
     audit.viewed("screening", screening.id, "advice read to a caller")
     return render_template("staff/admin/caller_advice.html", screening=screening,
-                           recommendation=recommendation_of(screening), advice=advice)
+                           recommendation=staff_recommendation(screening), advice=advice)
 
 
 @bp.route("/book/<uuid:screening_id>")
@@ -93,7 +94,8 @@ def _advice(screening: Screening, advice: str | None = None) -> str:
 def caller_visit(screening_id: uuid.UUID) -> str | Response:
     """A service, then a therapist (or first available), a day and one of its open times.
 
-    The services offered follow from the screening's recommendation: each answer is an audited view of it.
+    The services offered follow from the screening's recommendation, whose reasons and cautions (in the
+    staff's words) are shown before a service is chosen: each answer is an audited view of it.
     """
     screening = _screening_or_404(screening_id)
     if not screening.therapy_types:
@@ -107,14 +109,15 @@ def caller_visit(screening_id: uuid.UUID) -> str | Response:
         if "service" in request.args:
             service_form.validate()
         return render_template("staff/admin/caller_service.html", screening=screening, form=service_form,
-                               services=services)
-    form, therapist_id = day_form(service)
+                               services=services, recommendation=staff_recommendation(screening),
+                               pathway=PATHWAY_LABELS.get(screening.pathway, screening.pathway))
+    form, therapist_id = day_form(service, screening)
 
     def link(day: date) -> str:
         return url_for(".caller_visit", screening_id=screening_id, service=service.code,
                        therapist=form.therapist.data, date=day.isoformat())
 
-    view = day_view(service, form.date.data, therapist_id=therapist_id, link=link)
+    view = day_view(service, form.date.data, therapist_id=therapist_id, link=link, cautions=screening.caution_codes)
     if view.error:
         form.date.errors = [*form.date.errors, view.error]
     if not form.date.errors:
@@ -123,7 +126,8 @@ def caller_visit(screening_id: uuid.UUID) -> str | Response:
     if start is not None and view.offers(start):
         return redirect(url_for(".caller_details", screening_id=screening_id, service=service.code,
                                 therapist=form.therapist.data, start=request.args["start"]))
-    notice = "That time is no longer open. Choose one of the open times below." if start else None
+    notice = ("That time is no longer open. Choose one of the open times below." if start
+              else none_trained(screening, service, therapist_id, view))
     return render_template("staff/admin/caller_times.html", screening=screening, service=service, form=form,
                            view=view, notice=notice)
 

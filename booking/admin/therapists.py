@@ -21,7 +21,7 @@ def _details(form: TherapistForm) -> TherapistDetails:
     """What the form holds, as the service takes it (the email in its normal form)."""
     email = normalise_email(form.email.data) if form.email.data else None
     return TherapistDetails(name=form.name.data, therapy_type=form.therapy_type.data, email=email,
-                            bio=form.bio.data or "")
+                            bio=form.bio.data or "", qualifications=frozenset(form.qualifications.data or ()))
 
 
 def _therapist(therapist_id: int) -> Therapist:

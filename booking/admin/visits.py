@@ -20,7 +20,10 @@ from booking.appointments.forms import CancelForm, DayForm, RescheduleForm, form
 from booking.appointments.picker import day_view, nearby_choices
 from booking.extensions import db
 from booking.models import Appointment, AppointmentStatus
+from booking.services import audit
 from booking.services.booking import BookingError, InvalidBooking, SlotTaken, cancel, partner, reschedule
+from booking.services.schedule import PATHWAY_LABELS
+from booking.services.screenings import staff_recommendation
 from booking.staff.access import staff_required
 from booking.clinic import local_time
 
@@ -30,13 +33,22 @@ def _visit_or_404(appointment_id: uuid.UUID) -> Appointment:
     return db.session.get(Appointment, appointment_id) or abort(404)
 
 
+def _visit_page(appointment: Appointment, form: CancelForm) -> str:
+    """The visit page, with its screening's reasons and cautions (staff wording): an audited view of them."""
+    screening = appointment.screening
+    page = render_template("staff/admin/visit.html", appointment=appointment, statuses=STATUS_LABELS, form=form,
+                           booked=appointment.status == AppointmentStatus.BOOKED,
+                           recommendation=staff_recommendation(screening),
+                           pathway=PATHWAY_LABELS.get(screening.pathway, screening.pathway))
+    audit.viewed("appointment", appointment.id, "screening (admin's visit page)")
+    return page
+
+
 @bp.route("/appointments/<uuid:appointment_id>")
 @staff_required("admin")
 def visit(appointment_id: uuid.UUID) -> str:
-    """A visit: when, who, what, its status, and the changes an admin can make."""
-    appointment = _visit_or_404(appointment_id)
-    return render_template("staff/admin/visit.html", appointment=appointment, statuses=STATUS_LABELS,
-                           form=CancelForm(), booked=appointment.status == AppointmentStatus.BOOKED)
+    """A visit: when, who, what, its status, the screening behind it, and the changes an admin can make."""
+    return _visit_page(_visit_or_404(appointment_id), CancelForm())
 
 
 @bp.route("/appointments/<uuid:appointment_id>/cancel", methods=["POST"])
@@ -46,8 +58,7 @@ def cancel_visit(appointment_id: uuid.UUID) -> str | Response:
     appointment = _visit_or_404(appointment_id)
     form = CancelForm()
     if not form.validate_on_submit():
-        return render_template("staff/admin/visit.html", appointment=appointment, statuses=STATUS_LABELS,
-                               form=form, booked=appointment.status == AppointmentStatus.BOOKED)
+        return _visit_page(appointment, form)
     try:
         cancel(appointment, reason=(form.reason.data or "").strip() or None, by_staff=current_user)
     except BookingError as exc:

@@ -12,10 +12,11 @@ from flask import Blueprint, Response, jsonify, request
 from booking.api.schemas import error_responses, json_content, ref
 from booking.extensions import limiter
 from booking.limits import read_limit
-from booking.models import THERAPY_TYPES
+from booking.models import THERAPY_TYPES, Screening
 from booking.scheduling import SlotRules, SlotSearchError
-from booking.services.availability import search_slots
+from booking.services.availability import none_trained_free, search_slots
 from booking.services.catalog import active_service, active_services, active_therapists
+from booking.services.screenings import get_screening
 from booking.clinic import clinic_zone
 
 bp = Blueprint("catalog", __name__)
@@ -50,16 +51,35 @@ def services() -> Response:
         for s in active_services()])
 
 
+def _screening(errors: dict[str, str]) -> Screening | None:
+    """The screening named by the optional ``screening`` parameter; an unknown one is refused in ``errors``."""
+    if "screening" not in request.args:
+        return None
+    screening = get_screening(request.args["screening"].strip())
+    if screening is None:
+        errors["screening"] = "We could not find that screening. Give the id POST /screenings answered."
+    return screening
+
+
+def _cautions(screening: Screening | None) -> list[str]:
+    """The screening's cautions, which only trained therapists may treat (none without a screening)."""
+    return screening.caution_codes if screening is not None else []
+
+
 @bp.get("/therapists")
 @limiter.limit(read_limit)
 def therapists() -> Response | tuple[Response, int]:
-    """The active therapists, of one therapy type when asked."""
+    """The active therapists, of one therapy type when asked (only those trained for a screening's cautions)."""
+    errors: dict[str, str] = {}
     therapy_type = request.args.get("therapy_type")
     if therapy_type is not None and therapy_type not in THERAPY_TYPES:
-        return unprocessable({"therapy_type": f"Choose one of: {', '.join(THERAPY_TYPES)}."})
+        errors["therapy_type"] = f"Choose one of: {', '.join(THERAPY_TYPES)}."
+    screening = _screening(errors)
+    if errors:
+        return unprocessable(errors)
     return jsonify(therapists=[
         {"id": t.id, "name": t.name, "therapy_type": t.therapy_type, "bio": t.bio}
-        for t in active_therapists(therapy_type)])
+        for t in active_therapists(therapy_type, cautions=_cautions(screening))])
 
 
 def _date(name: str, errors: dict[str, str]) -> date | None:
@@ -94,12 +114,18 @@ def slots() -> Response | tuple[Response, int]:
         errors["service"] = "Choose one of our services (its code)." if code else "Choose a service (its code)."
     date_from, date_to = _date("from", errors), _date("to", errors)
     therapist_id = _whole_number("therapist_id", errors)
+    screening = _screening(errors)
     if errors or service is None or date_from is None or date_to is None:
         return unprocessable(errors)
-    found = search_slots(service, date_from, date_to, therapist_id=therapist_id)
+    cautions = _cautions(screening)
+    found = search_slots(service, date_from, date_to, therapist_id=therapist_id, cautions=cautions)
     zone = clinic_zone()
-    return jsonify(slots=[{"therapist_id": s.therapist_id, "starts_at": local_iso(s.starts_at, zone),
-                           "ends_at": local_iso(s.ends_at, zone)} for s in found])
+    answer: dict[str, Any] = {"slots": [{"therapist_id": s.therapist_id, "starts_at": local_iso(s.starts_at, zone),
+                                         "ends_at": local_iso(s.ends_at, zone)} for s in found]}
+    notice = none_trained_free(service, cautions) if not found and therapist_id is None else None
+    if notice:
+        answer["notice"] = notice
+    return jsonify(answer)
 
 
 def _list_of(key: str, item: str) -> dict[str, Any]:
@@ -144,14 +170,22 @@ OPENAPI_SCHEMAS: dict[str, Any] = {
     "Slot": {"type": "object", "additionalProperties": False, "required": ["therapist_id", "starts_at", "ends_at"],
              "properties": {"therapist_id": {"type": "integer"}, "starts_at": INSTANT,
                             "ends_at": {**INSTANT, "description": "When the visit ends (without the buffer)."}}},
-    "SlotList": _list_of("slots", "Slot"),
+    "SlotList": {**_list_of("slots", "Slot"), "properties": {
+        "slots": {"type": "array", "items": ref("Slot")},
+        "notice": {"type": "string", "description": "With no slot for a screening that needs a trained therapist: "
+                                                    "what to tell the patient (call the clinic)."}}},
 }
+
+SCREENING_QUERY = _query("screening", {"type": "string", "format": "uuid"},
+                         "The patient's screening (its id): only therapists trained for its cautions, e.g. prenatal "
+                         "massage for a pregnancy.")
 
 OPENAPI_PATHS: dict[str, Any] = {
     "/services": _read("listServices", "The active services, by therapy type then duration.", "ServiceList", [],
                        refusable=False),
     "/therapists": _read("listTherapists", "The active therapists, by name.", "TherapistList",
-                         [_query("therapy_type", THERAPY_TYPE, "Only therapists of this kind.")], refusable=True),
+                         [_query("therapy_type", THERAPY_TYPE, "Only therapists of this kind."), SCREENING_QUERY],
+                         refusable=True),
     "/slots": _read(
         "listSlots", "Open start times; without therapist_id, one per time (the first available therapist).",
         "SlotList",
@@ -160,6 +194,6 @@ OPENAPI_PATHS: dict[str, Any] = {
          _query("to", {"type": "string", "format": "date"},
                 f"The last local day (at most {SlotRules.max_range_days} days).", required=True),
          _query("therapist_id", {"type": "integer", "minimum": 0, "maximum": MAX_ID},
-                "Only this therapist's times.")],
+                "Only this therapist's times."), SCREENING_QUERY],
         refusable=True),
 }

@@ -49,6 +49,7 @@ class PairChoice:
     physio: Service
     massage_therapist: Therapist | None
     physio_therapist: Therapist | None
+    cautions: tuple[str, ...] = ()  # the screening's: only therapists trained for them are offered
 
     def query(self) -> dict[str, str]:
         """The choice as query-string (or hidden-field) values."""
@@ -114,7 +115,8 @@ def _read_choice(screening: Screening, values: dict[str, str]) -> tuple[PairForm
     form = PairForm(formdata=None)
     form.massage.choices = [(s.code, f"{service_title(s)}, {price(s.price_cents)}") for s in massages]
     form.physio.choices = [(s.code, f"{service_title(s)}, {price(s.price_cents)}") for s in physios]
-    therapists = {kind: active_therapists(kind) for kind in (MASSAGE, PHYSIOTHERAPY)}
+    cautions = tuple(screening.caution_codes)
+    therapists = {kind: active_therapists(kind, cautions=cautions) for kind in (MASSAGE, PHYSIOTHERAPY)}
     form.massage_therapist.choices = [(FIRST_AVAILABLE, "First available")] + [
         (str(t.id), t.name) for t in therapists[MASSAGE]]
     form.physio_therapist.choices = [(FIRST_AVAILABLE, "First available")] + [
@@ -126,7 +128,7 @@ def _read_choice(screening: Screening, values: dict[str, str]) -> tuple[PairForm
                             None)
     if massage is None or physio is None:
         return form, None
-    choice = PairChoice(massage, physio, massage_therapist, physio_therapist)
+    choice = PairChoice(massage, physio, massage_therapist, physio_therapist, cautions)
     for name, value in choice.query().items():
         getattr(form, name).data = value
     return form, choice
@@ -136,7 +138,7 @@ def pair_slots(choice: PairChoice, date_from: date, date_to: date) -> list[tuple
     """The pair times between two local days: (massage start, physiotherapy start), both therapists free."""
     return search_pairs(choice.massage, choice.physio, date_from, date_to,
                         first_therapist_id=_therapist_id(choice.massage_therapist),
-                        second_therapist_id=_therapist_id(choice.physio_therapist))
+                        second_therapist_id=_therapist_id(choice.physio_therapist), cautions=choice.cautions)
 
 
 def _pair_label(massage_start: datetime, physio_start: datetime, label: str = TIME_LABEL) -> str:

@@ -4,7 +4,7 @@ and which of the coming days have any."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -78,14 +78,16 @@ def periods(choices: list[TimeChoice]) -> list[tuple[str, list[TimeChoice]]]:
 
 
 def first_open_day(service: Service, therapist_id: int | None, now: datetime | None = None,
-                   exclude: uuid.UUID | None = None, start: date | None = None) -> date | None:
+                   exclude: uuid.UUID | None = None, start: date | None = None,
+                   cautions: Collection[str] = ()) -> date | None:
     """The first local day (from ``start``, else today) with an open time, window by window up to the horizon."""
     first, last = bookable_days(now or utcnow())
     start = max(start or first, first)
     zone = clinic_zone()
     while start <= last:
         end = min(start + timedelta(days=SlotRules.max_range_days - 1), last)
-        slots = search_slots(service, start, end, therapist_id=therapist_id, now=now, exclude=exclude)
+        slots = search_slots(service, start, end, therapist_id=therapist_id, now=now, exclude=exclude,
+                             cautions=cautions)
         if slots:
             return min(slot.starts_at for slot in slots).astimezone(zone).date()
         start = end + timedelta(days=1)
@@ -94,10 +96,10 @@ def first_open_day(service: Service, therapist_id: int | None, now: datetime | N
 
 def day_view(service: Service, requested: date | None, *, therapist_id: int | None,
              link: Callable[[date], str], now: datetime | None = None,
-             exclude: uuid.UUID | None = None) -> DayView:
+             exclude: uuid.UUID | None = None, cautions: Collection[str] = ()) -> DayView:
     """The open times on the day asked for, or on the first day with openings, and the coming days.
 
-    ``exclude`` names a visit being moved. The day shown and the six after it are marked open
+    ``exclude`` names a visit being moved; ``cautions`` are the screening's (only trained therapists' times). The day shown and the six after it are marked open
     or not, and ``next_open`` is the first later day with open times.
     """
     first, last = bookable_days(now or utcnow())
@@ -108,14 +110,15 @@ def day_view(service: Service, requested: date | None, *, therapist_id: int | No
         view.error = f"We take bookings up to {(last - first).days} days ahead. Choose an earlier day."
         view.day = None
     if view.day is None:
-        view.day = first_open_day(service, therapist_id, now, exclude) or first
+        view.day = first_open_day(service, therapist_id, now, exclude, cautions=cautions) or first
     if view.day > first:
         view.previous_url = link(view.day - timedelta(days=1))
     if view.day < last:
         view.next_url = link(view.day + timedelta(days=1))
     strip_end = min(view.day + timedelta(days=COMING_DAYS - 1), last)
     try:
-        slots = search_slots(service, view.day, strip_end, therapist_id=therapist_id, now=now, exclude=exclude)
+        slots = search_slots(service, view.day, strip_end, therapist_id=therapist_id, now=now, exclude=exclude,
+                             cautions=cautions)
     except SlotSearchError as exc:
         view.error = " ".join(exc.errors.values())
         return view
@@ -126,14 +129,14 @@ def day_view(service: Service, requested: date | None, *, therapist_id: int | No
     view.coming = [DayChoice(day, link(day), day in open_days) for day in days]
     later = sorted(day for day in open_days if day > view.day)
     next_day = later[0] if later else first_open_day(service, therapist_id, now, exclude,
-                                                     start=strip_end + timedelta(days=1))
+                                                     start=strip_end + timedelta(days=1), cautions=cautions)
     if next_day is not None:
         view.next_open = DayChoice(next_day, link(next_day), True)
     return view
 
 
 def nearby_choices(service: Service, starts_at: datetime, *, therapist_id: int | None,
-                   exclude: uuid.UUID | None = None) -> list[tuple[str, str]]:
+                   exclude: uuid.UUID | None = None, cautions: Collection[str] = ()) -> list[tuple[str, str]]:
     """Open times close to one that was just taken, as (value, label) radio choices."""
-    slots = nearby_slots(service, starts_at, therapist_id=therapist_id, exclude=exclude)
+    slots = nearby_slots(service, starts_at, therapist_id=therapist_id, exclude=exclude, cautions=cautions)
     return [(choice.value, choice.label) for choice in time_choices(slots, DAY_AND_TIME_LABEL)]

@@ -17,11 +17,12 @@ from datetime import datetime
 from flask import request
 
 from booking.appointments.forms import FIRST_AVAILABLE, BookingDayForm, DetailsForm, parse_start, show_booking_errors
-from booking.appointments.picker import nearby_choices
+from booking.appointments.picker import DayView, nearby_choices
 from booking.extensions import db
 from booking.models import Screening, Service, StaffUser, Therapist
 from booking.services.booking import (Booked, BookingError, BookingRequest, InvalidBooking, PatientDetails,
                                       ReferredOut, SlotTaken, book)
+from booking.services.availability import none_trained_free
 from booking.services.catalog import active_therapists, services_for
 
 
@@ -35,15 +36,25 @@ def _therapist_id(value: str | None, therapists: list[Therapist]) -> int | None:
     return next((t.id for t in therapists if str(t.id) == value), None)
 
 
-def day_form(service: Service) -> tuple[BookingDayForm, int | None]:
-    """The therapist-and-day form of the request for this service, checked; and the therapist chosen."""
-    therapists = active_therapists(service.therapy_type)
+def day_form(service: Service, screening: Screening) -> tuple[BookingDayForm, int | None]:
+    """The therapist-and-day form of the request for this service, checked; and the therapist chosen.
+
+    Only the therapists trained for the screening's cautions are offered.
+    """
+    therapists = active_therapists(service.therapy_type, cautions=screening.caution_codes)
     form = BookingDayForm(formdata=request.args)
     form.therapist.choices = [(FIRST_AVAILABLE, "First available")] + [(str(t.id), t.name) for t in therapists]
     therapist_id = _therapist_id(form.therapist.data, therapists)
     form.therapist.data = str(therapist_id) if therapist_id else FIRST_AVAILABLE
     form.validate()
     return form, therapist_id
+
+
+def none_trained(screening: Screening, service: Service, therapist_id: int | None, view: DayView) -> str | None:
+    """Call us: no therapist trained for the screening's cautions has any time (when first available finds none)."""
+    if therapist_id is not None or view.periods or view.next_open is not None:
+        return None
+    return none_trained_free(service, screening.caution_codes)
 
 
 @dataclass
@@ -73,7 +84,8 @@ def details_step(screening: Screening, form_class: type[DetailsForm], *,
     service = chosen_service(screening, values.get("service"))
     if service is None or (request.method == "GET" and parse_start(values.get("start")) is None):
         return None
-    therapist_id = _therapist_id(values.get("therapist"), active_therapists(service.therapy_type))
+    therapist_id = _therapist_id(values.get("therapist"),
+                                 active_therapists(service.therapy_type, cautions=screening.caution_codes))
     if request.method == "GET":
         form = form_class(service=service.code, therapist=str(therapist_id or FIRST_AVAILABLE),
                           starts_at=values["start"], idempotency_key=uuid.uuid4().hex)
@@ -101,11 +113,13 @@ def _book(step: DetailsStep, screening: Screening, therapist_id: int | None, boo
     except SlotTaken as exc:
         step.status = 409
         step.problem = exc.message
-        form.starts_at.choices = nearby_choices(step.service, starts_at, therapist_id=therapist_id)
+        form.starts_at.choices = nearby_choices(step.service, starts_at, therapist_id=therapist_id,
+                                                cautions=screening.caution_codes)
     except InvalidBooking as exc:
         step.problem = show_booking_errors(form, exc)
         if "starts_at" in exc.errors:
-            form.starts_at.choices = nearby_choices(step.service, starts_at, therapist_id=therapist_id)
+            form.starts_at.choices = nearby_choices(step.service, starts_at, therapist_id=therapist_id,
+                                                    cautions=screening.caution_codes)
     except BookingError as exc:
         step.problem = exc.message
     if form.starts_at.choices:

@@ -13,7 +13,7 @@ from booking.calendar import ics_for
 from booking.appointments.forms import (CANCEL_BOTH, CancelForm, DayForm,
                                         DetailsForm, RescheduleForm, ServiceForm, format_start,
                                         parse_start)
-from booking.appointments.steps import chosen_service, day_form, details_step
+from booking.appointments.steps import chosen_service, day_form, details_step, none_trained
 from booking.appointments.picker import DAY_LABEL, TIME_LABEL, day_view, nearby_choices
 from booking.extensions import db, limiter
 from booking.limits import booking_limit, read_limit
@@ -76,13 +76,13 @@ def times(screening_id: uuid.UUID) -> str | Response:
     if service is None:
         flash("Choose a service first.")
         return redirect(url_for(".start", screening_id=screening_id))
-    form, therapist_id = day_form(service)
+    form, therapist_id = day_form(service, screening)
 
     def link(day: date) -> str:
         return url_for(".times", screening_id=screening_id, service=service.code,
                        therapist=form.therapist.data, date=day.isoformat())
 
-    view = day_view(service, form.date.data, therapist_id=therapist_id, link=link)
+    view = day_view(service, form.date.data, therapist_id=therapist_id, link=link, cautions=screening.caution_codes)
     _show_day(form, view.day, view.error)
     # A time tapped goes on only if the therapist and day chosen now offer it: the form that
     # holds the time buttons also holds the choice, which may have changed since the times were shown.
@@ -91,7 +91,7 @@ def times(screening_id: uuid.UUID) -> str | Response:
         return redirect(url_for(".details", screening_id=screening_id, service=service.code,
                                 therapist=form.therapist.data, start=format_start(start)))
     therapist = db.session.get(Therapist, therapist_id) if therapist_id else None
-    notice = _not_offered(start, therapist) if start else None
+    notice = _not_offered(start, therapist) if start else none_trained(screening, service, therapist_id, view)
     return render_template("appointments/times.html", screening=screening, service=service,
                            form=form, view=view, notice=notice)
 

@@ -11,7 +11,7 @@ from booking.models.notes import VisitNote, VisitOutcome
 from booking.models.patient import Patient
 from booking.models.screening import Screening, ScreeningDraft
 from booking.models.settings import ClinicSettings
-from booking.models.staff import Therapist, TimeOff, WorkingHours
+from booking.models.staff import Therapist, TherapistQualification, TimeOff, WorkingHours
 
 __all__ = [
     "THERAPY_LABELS",
@@ -39,6 +39,7 @@ __all__ = [
     "ScreeningDraft",
     "Service",
     "Therapist",
+    "TherapistQualification",
     "TimeOff",
     "WorkingHours",
 ]

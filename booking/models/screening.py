@@ -30,6 +30,11 @@ class Screening(Base):
         """The therapy types this screening allows booking."""
         return list(self.recommendation["therapy_types"])
 
+    @property
+    def caution_codes(self) -> list[str]:
+        """The codes of the cautions and contraindications that applied."""
+        return [caution["code"] for caution in self.recommendation["cautions"]]
+
 
 class ScreeningDraft(Base):
     """A screening in progress on the web: what was entered on each step so far, until it expires.

@@ -32,6 +32,22 @@ class Therapist(Base):
 
     hours: Mapped[list[WorkingHours]] = relationship(
         back_populates="therapist", cascade="all, delete-orphan", order_by="WorkingHours.weekday")
+    trained: Mapped[list[TherapistQualification]] = relationship(
+        cascade="all, delete-orphan", order_by="TherapistQualification.code")
+
+    @property
+    def qualifications(self) -> list[str]:
+        """The codes of what the therapist is trained in (booking.scheduling.qualifications)."""
+        return [row.code for row in self.trained]
+
+
+class TherapistQualification(Base):
+    """One thing a therapist is trained in, by its code (booking.scheduling.qualifications.QUALIFICATIONS)."""
+
+    __tablename__ = "therapist_qualifications"
+
+    therapist_id: Mapped[int] = mapped_column(ForeignKey("therapists.id", ondelete="CASCADE"), primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
 
 
 class WorkingHours(Base):

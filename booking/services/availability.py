@@ -14,17 +14,19 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
+from collections.abc import Collection
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import (CompoundSelect, Select, and_, bindparam, case, func, literal, literal_column, or_, select,
-                        union_all)
+from sqlalchemy import (BindParameter, ColumnElement, CompoundSelect, Select, and_, bindparam, case, func, literal,
+                        literal_column, or_, select, union_all)
 
 from booking import scheduling
 from booking.extensions import db
-from booking.models import Appointment, AppointmentStatus, Service, Therapist, TimeOff, WorkingHours
+from booking.models import (Appointment, AppointmentStatus, Service, Therapist, TherapistQualification, TimeOff,
+                            WorkingHours)
 from booking.models.base import utcnow
-from booking.scheduling import Interval, Slot, SlotRules, SlotSearchError, TherapistCalendar
+from booking.scheduling import Interval, Slot, SlotRules, SlotSearchError, TherapistCalendar, qualifications
 from booking.services.settings import clinic_settings, opening_hours
 from booking.clinic import clinic_zone
 
@@ -74,18 +76,29 @@ def window(service: Service, first_day: date, last_day: date) -> Window:
     return Window(first_day, last_day, start, end + service.duration + service.buffer)
 
 
+def trained_in(needs: Collection[str] | BindParameter[Any], count: int | BindParameter[Any]) -> ColumnElement[bool]:
+    """Therapists trained in every one of ``needs`` (``count`` of them): the qualified ones."""
+    return Therapist.id.in_(select(TherapistQualification.therapist_id)
+                            .where(TherapistQualification.code.in_(needs))
+                            .group_by(TherapistQualification.therapist_id)
+                            .having(func.count() == count))
+
+
 def load_calendars(therapy_type: str, span: Window, *, therapist_id: int | None = None,
-                   exclude: uuid.UUID | None = None) -> list[TherapistCalendar]:
+                   exclude: uuid.UUID | None = None, cautions: Collection[str] = ()) -> list[TherapistCalendar]:
     """Calendars of the active therapists of a type (or only the one given), in two queries.
 
-    ``exclude`` leaves one appointment out of the bookings (a visit being moved).
+    ``exclude`` leaves one appointment out of the bookings (a visit being moved). Only
+    therapists trained for the screening's ``cautions`` are loaded (booking.scheduling.qualifications):
+    a pregnant patient's massage is offered only with a therapist trained in prenatal massage.
     """
     if therapist_id is not None and not storable_id(therapist_id):
         return []
+    needs = qualifications.needed(therapy_type, cautions)
     hours: dict[int, list[scheduling.WorkingHours]] = {}
-    for row in db.session.execute(_hours_query(therapist_id is not None), {
+    for row in db.session.execute(_hours_query(therapist_id is not None, bool(needs)), {
             "therapy_type": therapy_type, "first_day": span.first_day, "last_day": span.last_day,
-            "therapist_id": therapist_id}):
+            "therapist_id": therapist_id, "needs": sorted(needs), "need_count": len(needs)}):
         shifts = hours.setdefault(row.id, [])
         if row.weekday is not None:
             shifts.append(scheduling.WorkingHours(row.weekday, row.start_time, row.end_time,
@@ -103,8 +116,11 @@ def load_calendars(therapy_type: str, span: Window, *, therapist_id: int | None 
 
 
 @cache
-def _hours_query(one_therapist: bool) -> Select[Any]:
-    """The active therapists of a type (or the one asked for), each with its shifts valid on the days."""
+def _hours_query(one_therapist: bool, trained: bool) -> Select[Any]:
+    """The active therapists of a type (or the one asked for), each with its shifts valid on the days.
+
+    ``trained``: only those trained in every qualification of the ``needs`` parameter.
+    """
     valid = and_(WorkingHours.therapist_id == Therapist.id,
                  or_(WorkingHours.valid_from.is_(None), WorkingHours.valid_from <= bindparam("last_day")),
                  or_(WorkingHours.valid_to.is_(None), WorkingHours.valid_to >= bindparam("first_day")))
@@ -113,6 +129,8 @@ def _hours_query(one_therapist: bool) -> Select[Any]:
              .outerjoin(WorkingHours, valid)
              .where(Therapist.active, Therapist.therapy_type == bindparam("therapy_type"))
              .order_by(Therapist.id))
+    if trained:
+        query = query.where(trained_in(bindparam("needs", expanding=True), bindparam("need_count")))
     return query.where(Therapist.id == bindparam("therapist_id")) if one_therapist else query
 
 
@@ -159,11 +177,13 @@ def _timing(service: Service, now: datetime) -> dict[str, Any]:
 
 
 def search_slots(service: Service, date_from: date, date_to: date, *, therapist_id: int | None = None,
-                 now: datetime | None = None, exclude: uuid.UUID | None = None) -> list[Slot]:
+                 now: datetime | None = None, exclude: uuid.UUID | None = None,
+                 cautions: Collection[str] = ()) -> list[Slot]:
     """Open slots between two local dates: one therapist's, or the first available per start time.
 
     ``exclude`` names a visit being moved, whose own time counts as free and whose
-    patient's other visits (booked with it) are left clear. Raises
+    patient's other visits (booked with it) are left clear; ``cautions`` are the
+    screening's, which only a trained therapist may treat (see ``load_calendars``). Raises
     SlotSearchError for a bad range ("from"/"to") or a therapist who does not give
     this service ("therapist_id").
     """
@@ -174,12 +194,14 @@ def search_slots(service: Service, date_from: date, date_to: date, *, therapist_
     days = {"date_from": date_from, "date_to": date_to}
     scheduling.first_available([], **days, **timing)  # the range is refused before any query
     calendars = load_calendars(service.therapy_type, window(service, date_from, date_to),
-                               therapist_id=therapist_id, exclude=exclude)
+                               therapist_id=therapist_id, exclude=exclude, cautions=cautions)
     if therapist_id is None:
         slots = scheduling.first_available(calendars, **days, **timing)
     elif not calendars:
-        raise SlotSearchError({"therapist_id": "Choose a therapist who gives this service, or none for the "
-                                              "first available."})
+        training = training_needed(service, cautions)
+        who = f"a therapist trained in {training}" if training else "a therapist"
+        raise SlotSearchError({"therapist_id": f"Choose {who} who gives this service, or none for the first "
+                                              f"available."})
     else:
         slots = scheduling.open_slots(calendars[0], **days, **timing)
     if exclude is None:
@@ -204,11 +226,11 @@ def in_the_way(others: list[Appointment], starts_at: datetime, ends_at: datetime
 
 
 def calendars_on_day(service: Service, starts_at: datetime, *, therapist_id: int | None,
-                     exclude: uuid.UUID | None = None) -> list[TherapistCalendar]:
+                     exclude: uuid.UUID | None = None, cautions: Collection[str] = ()) -> list[TherapistCalendar]:
     """The calendars that decide whether a visit can start at ``starts_at`` (its whole local day)."""
     day = starts_at.astimezone(clinic_zone()).date()
     return load_calendars(service.therapy_type, window(service, day, day),
-                          therapist_id=therapist_id, exclude=exclude)
+                          therapist_id=therapist_id, exclude=exclude, cautions=cautions)
 
 
 def choose_therapist(calendars: list[TherapistCalendar], service: Service, starts_at: datetime, *,
@@ -224,7 +246,8 @@ def choose_therapist(calendars: list[TherapistCalendar], service: Service, start
 
 
 def nearby_slots(service: Service, starts_at: datetime, *, therapist_id: int | None, limit: int = 6,
-                 now: datetime | None = None, exclude: uuid.UUID | None = None) -> list[Slot]:
+                 now: datetime | None = None, exclude: uuid.UUID | None = None,
+                 cautions: Collection[str] = ()) -> list[Slot]:
     """Open times close to ``starts_at``: the same local day, nearest first, then the following days."""
     zone = clinic_zone()
     day = starts_at.astimezone(zone).date()
@@ -233,7 +256,7 @@ def nearby_slots(service: Service, starts_at: datetime, *, therapist_id: int | N
     if start > last:
         return []
     slots = search_slots(service, start, min(start + timedelta(days=NEARBY_DAYS - 1), last),
-                         therapist_id=therapist_id, now=now, exclude=exclude)
+                         therapist_id=therapist_id, now=now, exclude=exclude, cautions=cautions)
     same_day = sorted((slot for slot in slots if slot.starts_at.astimezone(zone).date() == day),
                       key=lambda slot: abs(slot.starts_at - starts_at))
     later = [slot for slot in slots if slot.starts_at.astimezone(zone).date() > day]
@@ -241,11 +264,27 @@ def nearby_slots(service: Service, starts_at: datetime, *, therapist_id: int | N
 
 
 def search_pairs(first: Service, second: Service, date_from: date, date_to: date, *,
-                 first_therapist_id: int | None, second_therapist_id: int | None) -> list[tuple[datetime, datetime]]:
+                 first_therapist_id: int | None, second_therapist_id: int | None,
+                 cautions: Collection[str] = ()) -> list[tuple[datetime, datetime]]:
     """Back-to-back times between two local days: (first start, second start), the second starting as the first ends.
 
-    Each therapist may be None for the first available of their kind; both are free for their visit.
+    Each therapist may be None for the first available of their kind (trained for the ``cautions``);
+    both are free for their visit.
     """
-    firsts = search_slots(first, date_from, date_to, therapist_id=first_therapist_id)
-    seconds = search_slots(second, date_from, date_to, therapist_id=second_therapist_id)
+    firsts = search_slots(first, date_from, date_to, therapist_id=first_therapist_id, cautions=cautions)
+    seconds = search_slots(second, date_from, date_to, therapist_id=second_therapist_id, cautions=cautions)
     return [(one.starts_at, two.starts_at) for one, two in scheduling.back_to_back(firsts, seconds, clinic_zone())]
+
+
+def training_needed(service: Service, cautions: Collection[str]) -> str | None:
+    """What a therapist giving this service needs to be trained in for these cautions, in words; None if nothing."""
+    return " and ".join(qualifications.labels(qualifications.needed(service.therapy_type, cautions))).lower() or None
+
+
+def none_trained_free(service: Service, cautions: Collection[str]) -> str | None:
+    """What to say when no trained therapist has a time to offer: call the clinic. None when no training is needed."""
+    training = training_needed(service, cautions)
+    if training is None:
+        return None
+    return (f"This visit needs a therapist trained in {training}, and none of them has an open time we can offer "
+            f"online. Please call us at {clinic_settings().phone} and we will find you a time.")

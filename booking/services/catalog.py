@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import asdict, dataclass
 
 from sqlalchemy import func, select
@@ -10,7 +11,8 @@ from sqlalchemy.exc import IntegrityError
 from booking.extensions import db
 from booking.models import THERAPY_TYPES, Appointment, AppointmentStatus, Screening, Service, Therapist
 from booking.services import audit
-from booking.services.availability import storable_id
+from booking.scheduling import qualifications
+from booking.services.availability import storable_id, trained_in
 from booking.services.clock import moment
 
 
@@ -27,11 +29,14 @@ def active_service(code: str) -> Service | None:
     return db.session.scalar(select(Service).where(Service.code == code, Service.active))
 
 
-def active_therapists(therapy_type: str | None = None) -> list[Therapist]:
-    """The active therapists, of one therapy type when given, by name."""
+def active_therapists(therapy_type: str | None = None, *, cautions: Collection[str] = ()) -> list[Therapist]:
+    """The active therapists, of one therapy type when given (and trained for a screening's ``cautions``), by name."""
     query = select(Therapist).where(Therapist.active).order_by(Therapist.name, Therapist.id)
     if therapy_type is not None:
         query = query.where(Therapist.therapy_type == therapy_type)
+        needs = qualifications.needed(therapy_type, cautions)
+        if needs:
+            query = query.where(trained_in(sorted(needs), len(needs)))
     return list(db.session.scalars(query))
 
 

@@ -3,8 +3,8 @@
 A day or a week loads in one query whatever the number of visits: the visits
 joined to their patient, service and screening (the screening's answers are
 left out: the schedule shows the recommendation, not the answers). The stored
-recommendation gives the pathway, reasons and cautions in the routing codes'
-own words (``booking.services.screenings.recommendation_of``). Cancelled visits
+recommendation gives the pathway, the reasons and the cautions, these in the
+staff's clinical words (``booking.services.screenings.staff_recommendation``). Cancelled visits
 are not on a schedule: the time is free again.
 
 Who may open one visit is decided here too (``visit_for``): its own therapist,
@@ -24,7 +24,7 @@ from booking.clinic import clinic_zone
 from booking.extensions import db
 from booking.models import Appointment, AppointmentStatus, Screening, StaffUser
 from booking.routing import QUESTIONS, Recommendation
-from booking.services.screenings import recommendation_of
+from booking.services.screenings import staff_recommendation
 from booking.validators import parse_uuid
 
 VIEWS = ("day", "week")
@@ -151,7 +151,7 @@ def schedule_for(therapist_id: int, day: date, view: str) -> Schedule:
     zone = clinic_zone()
     for visit in visits_between(therapist_id, _instant(days[0]), _instant(days[-1] + timedelta(days=1))):
         by_day[visit.starts_at.astimezone(zone).date()].append(
-            ScheduledVisit(visit, recommendation_of(visit.screening)))
+            ScheduledVisit(visit, staff_recommendation(visit.screening)))
     step = timedelta(days=length)
     return Schedule(view=view, days=[ScheduleDay(shown, by_day[shown]) for shown in days],
                     previous=max(first - step, FIRST_DAY), next=min(first + step, LAST_DAY))

@@ -16,6 +16,7 @@ from sqlalchemy import delete
 from booking.extensions import db
 from booking.models import Screening, ScreeningDraft
 from booking.routing import Caution, Reason, Recommendation, normalise_answers, recommend
+from booking.routing.clinical import for_staff
 from booking.services.clock import moment
 from booking.validators import parse_uuid
 
@@ -62,6 +63,11 @@ def recommendation_of(screening: Screening) -> Recommendation:
         preference=stored["preference"],
         rules_version=stored["rules_version"],
     )
+
+
+def staff_recommendation(screening: Screening) -> Recommendation:
+    """The stored recommendation as staff pages show it: its cautions in clinical words for the therapist."""
+    return for_staff(recommendation_of(screening))
 
 
 def _draft_key(token: str) -> str:

@@ -14,7 +14,8 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
 from booking.extensions import db
-from booking.models import Appointment, AppointmentStatus, StaffRole, StaffUser, Therapist
+from booking.models import Appointment, AppointmentStatus, StaffRole, StaffUser, Therapist, TherapistQualification
+from booking.scheduling import qualifications
 from booking.services import audit, sessions
 from booking.services.availability import storable_id
 from booking.services.clock import moment
@@ -31,6 +32,8 @@ class TherapistDetails:
     therapy_type: str
     email: str | None
     bio: str
+    # Codes of booking.scheduling.qualifications.QUALIFICATIONS.
+    qualifications: frozenset[str] = frozenset()
 
 
 class TherapyTypeLocked(Exception):
@@ -65,7 +68,8 @@ def visits_to_come(therapist: Therapist) -> list[Appointment]:
 def create_therapist(details: TherapistDetails) -> Therapist:
     """Add an active therapist (with no working hours yet) and commit."""
     therapist = Therapist(name=details.name, therapy_type=details.therapy_type, email=details.email,
-                          bio=details.bio, active=True)
+                          bio=details.bio, active=True,
+                          trained=[TherapistQualification(code=code) for code in sorted(details.qualifications)])
     db.session.add(therapist)
     db.session.flush()
     audit.record("created", "therapist", therapist.id)
@@ -83,13 +87,23 @@ def update_therapist(therapist: Therapist, details: TherapistDetails) -> list[st
         visits = visits_to_come(therapist)
         if visits:
             raise TherapyTypeLocked(visits)
-    if not changed:
+    names = [FIELD_NAMES[field] for field in changed] + _retrain(therapist, details.qualifications)
+    if not names:
         return []
     for field in changed:
         setattr(therapist, field, getattr(details, field))
-    audit.record("changed", "therapist", therapist.id, ", ".join(FIELD_NAMES[field] for field in changed))
+    audit.record("changed", "therapist", therapist.id, ", ".join(names))
     db.session.commit()
-    return [FIELD_NAMES[field] for field in changed]
+    return names
+
+
+def _retrain(therapist: Therapist, codes: frozenset[str]) -> list[str]:
+    """Make ``codes`` the therapist's qualifications; what changed, in words ("prenatal massage added")."""
+    held = set(therapist.qualifications)
+    therapist.trained = [row for row in therapist.trained if row.code in codes]
+    therapist.trained += [TherapistQualification(code=code) for code in sorted(codes - held)]
+    return ([f"{label.lower()} added" for label in qualifications.labels(codes - held)]
+            + [f"{label.lower()} removed" for label in qualifications.labels(held - codes)])
 
 
 def set_active(therapist: Therapist, active: bool) -> None:

@@ -28,7 +28,7 @@ from booking.services.notes import (FUNCTION_NOTE_LENGTH, HANDOFF, NOTE_LENGTH, 
                                     record_pain, write_note)
 from booking.validators import stripped
 from booking.services.schedule import PATHWAY_LABELS, STATUS_LABELS, answers_in_words, visit_for
-from booking.services.screenings import recommendation_of
+from booking.services.screenings import staff_recommendation
 from booking.staff import bp
 from booking.staff.access import staff_required
 
@@ -85,7 +85,7 @@ def _page(appointment: Appointment, note_form: NoteForm, *, problem: str | None 
         pain_form = PainForm(formdata=None, pain=str(outcome.pain) if outcome else "",
                              function_note=outcome.function_note if outcome else None)
     page = render_template(
-        "staff/schedule/visit.html", visit=appointment, recommendation=recommendation_of(appointment.screening),
+        "staff/schedule/visit.html", visit=appointment, recommendation=staff_recommendation(appointment.screening),
         pathway=PATHWAY_LABELS.get(appointment.screening.pathway, appointment.screening.pathway),
         status_label=STATUS_LABELS.get(appointment.status, appointment.status),
         answers=answers_in_words(appointment.screening), notes=notes_of(appointment), note_form=note_form,

@@ -19,7 +19,8 @@ from tests.routing.contract import CONCERNS, PRECAUTIONS, PREFERENCES, RANGES, R
 # window (it moves with the clock), whether a time is open, and whether an email address or phone
 # number is real beyond its form, or whether a name holds an invisible character a pattern misses.
 DATA_DEPENDENT = {
-    "listSlots": {"service", "from", "to", "therapist_id"},
+    "listSlots": {"service", "from", "to", "therapist_id", "screening"},
+    "listTherapists": {"screening"},
     "createAppointment": {"screening_id", "service", "therapist_id", "starts_at", "patient.name", "patient.email",
                           "patient.phone"},
 }

@@ -188,7 +188,7 @@ ROUTES: dict[tuple[str, str], tuple[Any, Any, Any, Any, Any]] = {
 SHOWS_HEALTH = {
     "therapist_a": {"staff.schedule", "staff.visit", "staff.add_note", "staff.mark_visit",
                     "staff.record_outcome_at_visit"},
-    "admin": {"staff.visit", "staff.mark_visit", "admin.patient"},
+    "admin": {"staff.visit", "staff.mark_visit", "admin.patient", "admin.visit", "admin.caller_visit"},
 }
 # Routes that would change the visit the others read (cancelling it): each request gets a new visit of A's.
 CHANGES_THE_VISIT = {"/admin/appointments/<uuid:appointment_id>/cancel", "/book/manage/<token>/cancel",

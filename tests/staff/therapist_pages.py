@@ -14,7 +14,7 @@ from booking.models import Appointment, Service, StaffUser
 from tests.factories import AppointmentFactory, PatientFactory, ScreeningFactory, ServiceFactory, StaffUserFactory
 
 CAUTION_ANSWERS = {"concerns": ["relaxation"], "precautions": ["anticoagulants"]}
-CAUTION_TEXT = "lighter pressure"
+CAUTION_TEXT = "Anticoagulants or bleeding disorder: light pressure only"  # the staff wording
 
 
 def massage_therapist() -> StaffUser:

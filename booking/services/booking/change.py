@@ -179,7 +179,7 @@ def reschedule(appointment: Appointment, starts_at: datetime, *, therapist_id: i
         service = appointment.service
         target = appointment.therapist_id if therapist_id is None else therapist_id
         if target != appointment.therapist_id:
-            problem = therapist_problem(target, service)
+            problem = therapist_problem(target, service, appointment.screening.caution_codes)
             if problem:
                 raise InvalidBooking({"therapist_id": problem})
         other = availability.in_the_way(availability.visits_booked_with(appointment.id), start,

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from booking.extensions import db
 from booking.models import THERAPY_LABELS, Appointment, Notification, Screening, Service, StaffUser, Therapist
+from booking.scheduling import qualifications
 from booking.services import availability
 from booking.services.booking.errors import InvalidBooking, ReferredOut
 from booking.services.catalog import active_service
@@ -133,6 +134,8 @@ class CheckedVisit:
     service: Service
     starts_at: datetime
     therapist_id: int | None
+    # The screening's cautions: only a therapist trained for them takes the visit.
+    cautions: tuple[str, ...] = ()
 
     @property
     def ends_at(self) -> datetime:
@@ -202,13 +205,19 @@ def check_start(starts_at: datetime, now: datetime, errors: dict[str, str], fiel
     return starts_at
 
 
-def therapist_problem(therapist_id: int, service: Service | None) -> str | None:
-    """Why this therapist cannot give this service, or None."""
+def therapist_problem(therapist_id: int, service: Service | None, cautions: Collection[str] = ()) -> str | None:
+    """Why this therapist cannot give this service (to a patient with these cautions), or None."""
     therapist = db.session.get(Therapist, therapist_id) if availability.storable_id(therapist_id) else None
     if therapist is None or not therapist.active:
         return "Choose one of our therapists, or the first available."
-    if service is not None and therapist.therapy_type != service.therapy_type:
+    if service is None:
+        return None
+    if therapist.therapy_type != service.therapy_type:
         return (f"{therapist.name} does not give {THERAPY_LABELS[service.therapy_type]}. "
+                f"Choose another therapist, or the first available.")
+    if not qualifications.needed(service.therapy_type, cautions) <= set(therapist.qualifications):
+        training = availability.training_needed(service, cautions)
+        return (f"This visit needs a therapist trained in {training}, and {therapist.name} is not. "
                 f"Choose another therapist, or the first available.")
     return None
 
@@ -225,11 +234,12 @@ def _check_visit(visit: VisitRequest, index: int | None, screening: Screening | 
         errors[field_name(index, "service")] = (f"Your screening recommends {recommended}, not "
                                                 f"{THERAPY_LABELS[service.therapy_type]}. "
                                                 f"Choose a {recommended} service.")
+    cautions = tuple(screening.caution_codes) if screening is not None else ()
     if visit.therapist_id is not None:
-        problem = therapist_problem(visit.therapist_id, service)
+        problem = therapist_problem(visit.therapist_id, service, cautions)
         if problem:
             errors[field_name(index, "therapist_id")] = problem
-    return None if service is None else CheckedVisit(index, service, starts_at, visit.therapist_id)
+    return None if service is None else CheckedVisit(index, service, starts_at, visit.therapist_id, cautions)
 
 
 def overlap(earlier: CheckedVisit, later: CheckedVisit) -> bool:

@@ -59,7 +59,10 @@ def _taken(visit: CheckedVisit) -> SlotTaken:
 def _choose(visit: CheckedVisit, *, therapist_id: int | None, now: datetime, exclude: uuid.UUID | None) -> int:
     """The therapist free for the visit now; raises SlotTaken or InvalidBooking."""
     calendars = availability.calendars_on_day(visit.service, visit.starts_at, therapist_id=therapist_id,
-                                              exclude=exclude)
+                                              exclude=exclude, cautions=visit.cautions)
+    if not calendars:  # nobody gives it: no therapist trained for the patient's cautions
+        raise InvalidBooking({visit.field("starts_at"): availability.none_trained_free(visit.service, visit.cautions)
+                              or CLOSED})
     first_available = therapist_id is None
     chosen = availability.choose_therapist(calendars, visit.service, visit.starts_at,
                                            first_available=first_available, now=now)

@@ -1,0 +1,67 @@
+"""Booking for a caller whose screening carries cautions: only trained therapists, and the cautions shown first."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+import time_machine
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from booking.extensions import db
+from booking.models import Appointment, Screening, TherapistQualification
+from tests.appointments.conftest import radio_options
+from tests.factories import Clinic, ScreeningFactory, StaffUserFactory, local, small_clinic
+from tests.staff.conftest import signed_in
+
+NOW = local(2026, 10, 29, 9)
+PREGNANT = {"concerns": ["relaxation"], "precautions": ["pregnancy"]}
+MONDAY_TEN = "2026-11-02T17:00:00Z"
+
+
+@pytest.fixture
+def clinic(app: Flask) -> Iterator[Clinic]:
+    with time_machine.travel(NOW, tick=False):
+        yield small_clinic()
+
+
+@pytest.fixture
+def admin(client: FlaskClient, clinic: Clinic) -> Iterator[FlaskClient]:
+    with time_machine.travel(NOW, tick=False):
+        yield signed_in(client, StaffUserFactory(admin=True))
+
+
+@pytest.fixture
+def pregnant() -> Screening:
+    return ScreeningFactory(answers=PREGNANT)
+
+
+def times(admin: FlaskClient, clinic: Clinic, screening: Screening) -> str:
+    return admin.get(f"/admin/book/{screening.id}", query_string={
+        "service": clinic.massage.code, "therapist": "any", "date": "2026-11-02"}).get_data(as_text=True)
+
+
+def test_a_pregnant_caller_is_offered_and_booked_only_the_trained_therapist(admin: FlaskClient, clinic: Clinic,
+                                                                          pregnant: Screening) -> None:
+    trained, untrained = clinic.massage_therapists[1], clinic.massage_therapists[0]
+    trained.trained.append(TherapistQualification(code="prenatal_massage"))
+    db.session.commit()
+    page = times(admin, clinic, pregnant)
+    assert [label for _, label in radio_options(page, "therapist")] == ["First available", trained.name]
+    assert MONDAY_TEN in re.findall(r'name="start" value="([^"]+)"', page)
+    with time_machine.travel(NOW, tick=False):
+        response = admin.post(f"/admin/book/{pregnant.id}/details", data={
+            "service": clinic.massage.code, "therapist": str(untrained.id), "starts_at": MONDAY_TEN,
+            "name": "Robin Caller", "email": "robin@example.com", "phone": "403 555 0177", "consent": "y"})
+    assert response.status_code == 303
+    assert db.session.scalar(select(Appointment.therapist_id)) == trained.id
+
+
+def test_with_no_trained_therapist_the_admin_is_told_so(admin: FlaskClient, clinic: Clinic,
+                                                       pregnant: Screening) -> None:
+    page = times(admin, clinic, pregnant)
+    assert 'name="start"' not in page
+    assert "needs a therapist trained in prenatal massage" in page and "+1 403-555-0142" in page
