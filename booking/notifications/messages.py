@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime
+from email.utils import formataddr
 from urllib.parse import urlsplit
 
 from flask import current_app, render_template
@@ -197,4 +198,11 @@ def render(notification: Notification, now: datetime) -> Outgoing:
     return Outgoing(to=to, subject=f"{SUBJECTS[notification.kind]} – {clinic_settings().name}",
                     text=render_template(f"email/{notification.kind}.txt", **context),
                     html=render_template(f"email/{notification.kind}.html", **context),
-                    message_id=message_id(notification), attachments=attachments)
+                    message_id=message_id(notification), attachments=attachments,
+                    reply_to=_reply_to(notification))
+
+
+def _reply_to(notification: Notification) -> str | None:
+    """Whom a reply goes to when it is not the sender: a contact message's writer (their name on one line)."""
+    message = notification.contact_message if notification.kind == "contact_message" else None
+    return formataddr((" ".join(message.name.split()), message.email)) if message else None
