@@ -41,8 +41,9 @@ def _event(appointment: Appointment, manage_url: str, now: datetime) -> Event:
     event.add("location", settings.address)
     event.add("description", (
         f"With {appointment.therapist.name}.\n"
-        f"To see, move or cancel this visit: {manage_url}\n"
-        f"Questions? Call us at {settings.phone}."))
+        f"To see this visit: {manage_url}\n"
+        f"It can be moved or cancelled there until {settings.cancel_cutoff_hours} hours before it; "
+        f"after that, or with questions, call us at {settings.phone}."))
     event.add("url", manage_url)
     event.add("status", "CANCELLED" if appointment.status == AppointmentStatus.CANCELLED else "CONFIRMED")
     event.add("transp", "OPAQUE")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import stat
 from pathlib import Path
 
+import time_machine
 from flask import Flask
 
 from booking.extensions import db
@@ -58,3 +59,16 @@ def test_a_message_its_template_cannot_make_fails_at_once_without_its_details(cl
     assert (failed.status, failed.attempts, failed.last_error) == (
         NotificationStatus.FAILED, 1, "the message could not be made (KeyError)")
     assert smtp.sink.messages == []
+
+
+def test_a_claim_that_runs_out_after_the_last_attempt_fails_the_notification(
+        app: Flask, clinic: Clinic, smtp: SmtpServer, clock: time_machine.Coordinates) -> None:
+    app.config["NOTIFY_MAX_ATTEMPTS"] = 1
+    book_visit(clinic)
+    [confirmation] = notifications(kind="confirmation")
+    assert delivery.claim(confirmation.id, moment()) is not None  # the worker is killed here
+    clock.shift(app.config["NOTIFY_LEASE_SECONDS"] + 1)
+    assert delivery.deliver(confirmation.id) == "not claimed"
+    [failed] = notifications(kind="confirmation")
+    assert (failed.status, failed.last_error) == (NotificationStatus.FAILED, delivery.UNFINISHED)
+    assert smtp.sink.to("alex@example.com") == []
