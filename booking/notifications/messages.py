@@ -29,6 +29,7 @@ from booking.services.booking.course import booked_together
 from booking.services.password_resets import pending, reset_token
 from booking.services.settings import clinic_settings
 
+# What each message is about (a care-plan notice says instead what happened: _care_plan_subject).
 SUBJECTS = {
     "confirmation": "Your visit is booked",
     "course_confirmation": "Your visits are booked",
@@ -42,7 +43,6 @@ SUBJECTS = {
     "therapist_rescheduled": "A visit has moved",
     "therapist_cancelled": "A visit is cancelled",
     "contact_message": "New message from the website",
-    "care_plan": "Care plan",  # the subject says what happened (see _care_plan_subject)
     "password_reset": "Reset your staff password",
 }
 # How a subject gives a visit's time, in the clinic's zone: "Wed 2 Dec at 10:00 a.m.".
