@@ -1,13 +1,17 @@
 """Visits as iCalendar files: times in UTC, a stable UID per visit, SEQUENCE rising with each change.
 
 No health information goes in: the service's name, the therapist, the clinic's
-address and phone, and the manage link.
+address and phone, and the manage link. The clinic (the emails' sender address,
+its name as CN) is the ORGANIZER and the patient an ATTENDEE who has accepted
+(the visit is booked; no reply is asked for), as strict calendar apps require
+of an invitation.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from email.utils import parseaddr
 
 from flask import current_app
 from icalendar import Calendar, Event
@@ -37,13 +41,24 @@ def _event(appointment: Appointment, manage_url: str, now: datetime) -> Event:
     event.add("location", settings.address)
     event.add("description", (
         f"With {appointment.therapist.name}.\n"
-        f"To see, move or cancel this visit: {manage_url}\n"
-        f"Questions? Call us at {settings.phone}."))
+        f"To see this visit: {manage_url}\n"
+        f"It can be moved or cancelled there until {settings.cancel_cutoff_hours} hours before it; "
+        f"after that, or with questions, call us at {settings.phone}."))
     event.add("url", manage_url)
     event.add("status", "CANCELLED" if appointment.status == AppointmentStatus.CANCELLED else "CONFIRMED")
     event.add("transp", "OPAQUE")
-    event.add("organizer", f"mailto:{config['MAIL_DEFAULT_SENDER']}", parameters={"CN": settings.name})
+    event.add("organizer", f"mailto:{parseaddr(config['MAIL_DEFAULT_SENDER'])[1]}",
+              parameters={"CN": _one_line(settings.name)})
+    if appointment.patient.email:
+        event.add("attendee", f"mailto:{appointment.patient.email}",
+                  parameters={"CN": _one_line(appointment.patient.name), "CUTYPE": "INDIVIDUAL",
+                              "ROLE": "REQ-PARTICIPANT", "PARTSTAT": "ACCEPTED", "RSVP": "FALSE"})
     return event
+
+
+def _one_line(name: str) -> str:
+    """A name as one line, as a parameter (CN) must be."""
+    return " ".join(name.split())
 
 
 def ics_for(visits: Iterable[tuple[Appointment, str]], *, method: str = "PUBLISH",

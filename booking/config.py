@@ -67,8 +67,10 @@ DEFAULTS: dict[str, Any] = {
     "NOTIFY_LEASE_SECONDS": 120,
     "NOTIFY_MAX_ATTEMPTS": 5,
     "NOTIFY_RETRY_SECONDS": 30,
-    # Mail: SMTP when MAIL_SERVER is set, else .eml files under INSTANCE_PATH/mail/.
+    # Mail: SMTP when MAIL_SERVER is set, else .eml files under INSTANCE_PATH/mail/
+    # (in production only when MAIL_TO_FOLDER says so).
     "MAIL_SERVER": None,
+    "MAIL_TO_FOLDER": False,
     "MAIL_PORT": 25,
     "MAIL_USE_TLS": False,
     "MAIL_USE_SSL": False,
@@ -150,6 +152,7 @@ def load_config(app: Flask, overrides: Mapping[str, Any] | None = None,
         app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"] or "memory://"
     if production:
         _check_shared_limits(app.config)
+        _check_mail(app.config)
     _check(app.config)
 
 
@@ -204,6 +207,15 @@ def _check_shared_limits(config: Mapping[str, Any]) -> None:
                            "to start so, because each gunicorn worker would count on its own and allow "
                            "several times the limit. Set REDIS_URL (or RATELIMIT_STORAGE_URI) to a shared "
                            "store, or RATELIMIT_ENABLED=false to turn rate limits off.")
+
+
+def _check_mail(config: Mapping[str, Any]) -> None:
+    """Refuse, in production, to write emails to files nobody was told of, unless MAIL_TO_FOLDER says so."""
+    if not config["MAIL_SERVER"] and config["MAIL_TO_FOLDER"] is not True:
+        raise RuntimeError("MAIL_SERVER is not set: with BOOKING_ENV=production the app refuses to start "
+                           "so, because no email (confirmations, reminders, password resets) would reach "
+                           "anyone. Set MAIL_SERVER to your SMTP server, or MAIL_TO_FOLDER=true to have "
+                           "each email written to INSTANCE_PATH/mail/ on purpose.")
 
 
 def _check(config: Mapping[str, Any]) -> None:

@@ -15,7 +15,8 @@ from tests.conftest import make_app
 ROOT = Path(__file__).resolve().parents[1]
 MEMORY = {"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x"}
 PRODUCTION = {"BOOKING_ENV": "production", "SECRET_KEY": "x", "PUBLIC_BASE_URL": "https://book.example.ca",
-              "REDIS_URL": "redis://127.0.0.1:6379/15", "DATABASE_URL": "sqlite://"}
+              "REDIS_URL": "redis://127.0.0.1:6379/15", "DATABASE_URL": "sqlite://",
+              "MAIL_SERVER": "smtp.example.ca"}
 
 
 def test_database_url_accepts_usual_postgres_urls() -> None:
@@ -40,6 +41,20 @@ def test_production_refuses_to_start_without_a_public_base_url() -> None:
     environ = {key: value for key, value in PRODUCTION.items() if key != "PUBLIC_BASE_URL"}
     with pytest.raises(RuntimeError, match="PUBLIC_BASE_URL is not set"):
         create_app(environ=environ)
+
+
+def test_production_refuses_to_start_without_a_mail_server() -> None:
+    environ = {key: value for key, value in PRODUCTION.items() if key != "MAIL_SERVER"}
+    with pytest.raises(RuntimeError, match="(?s)MAIL_SERVER is not set.*MAIL_TO_FOLDER=true"):
+        create_app(environ=environ)
+    with pytest.raises(RuntimeError, match="MAIL_SERVER is not set"):
+        create_app(environ={**environ, "MAIL_TO_FOLDER": "false"})
+
+
+def test_production_writes_mail_files_only_when_told_to() -> None:
+    environ = {key: value for key, value in PRODUCTION.items() if key != "MAIL_SERVER"}
+    app = create_app(environ={**environ, "MAIL_TO_FOLDER": "true"})
+    assert (app.config["MAIL_SERVER"], app.config["MAIL_TO_FOLDER"]) == (None, True)
 
 
 def test_development_links_default_to_the_dev_server() -> None:

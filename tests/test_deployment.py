@@ -40,6 +40,7 @@ def test_the_compose_environment_is_one_production_accepts() -> None:
     assert environment["BOOKING_ENV"] == "production"
     assert environment["REDIS_URL"].startswith("redis://"), "in-memory rate limits are refused in production"
     assert "PUBLIC_BASE_URL" in environment
+    assert environment["MAIL_SERVER"], "production refuses to start without a mail server"
 
 
 def test_compose_has_web_worker_beat_db_redis_and_a_mail_catcher() -> None:

@@ -227,6 +227,8 @@ class SettingsForm(ClinicForm):
                                           validators=whole_number("the minimum notice", 0, 10080, "minutes"))
     reminder_offsets = StringField("Reminders (minutes before the visit)", filters=[stripped],
                                    validators=[reminders_given])
+    visit_instructions = TextAreaField("Instructions for patients (optional)", filters=[stripped], validators=[
+        Length(max=TEXT_LENGTH, message=f"Write at most {TEXT_LENGTH:,} characters.")])
 
     def day_fields(self, weekday: int) -> tuple[Field, Field, Field]:
         """The open box and the opening and closing times of a weekday (0 is Monday)."""
@@ -263,7 +265,8 @@ class SettingsForm(ClinicForm):
         """The form's values for stored settings."""
         data = {"name": settings.name, "phone": settings.phone, "address": settings.address,
                 "cancel_cutoff_hours": settings.cancel_cutoff_hours, "min_notice_minutes": settings.min_notice_minutes,
-                "reminder_offsets": ", ".join(str(offset) for offset in settings.reminder_offsets_minutes)}
+                "reminder_offsets": ", ".join(str(offset) for offset in settings.reminder_offsets_minutes),
+                "visit_instructions": settings.visit_instructions}
         for day, hours in zip(WEEKDAYS, settings.opening_hours, strict=True):
             key = day.lower()
             data[f"{key}_open"] = hours is not None

@@ -21,7 +21,8 @@ def settings() -> str | Response:
             name=form.name.data, phone=form.phone.data, address=form.address.data,
             opening_hours=form.opening_hours(), cancel_cutoff_hours=form.cancel_cutoff_hours.data,
             min_notice_minutes=form.min_notice_minutes.data,
-            reminder_offsets_minutes=reminder_minutes(form.reminder_offsets.data))
+            reminder_offsets_minutes=reminder_minutes(form.reminder_offsets.data),
+            visit_instructions=form.visit_instructions.data or "")
         flash(f"Saved: {', '.join(changed)}." if changed else "Nothing was changed.")
         return redirect(url_for(".settings"), code=303)
     return render_template("staff/admin/settings.html", form=form, weekdays=WEEKDAYS)

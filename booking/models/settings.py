@@ -9,10 +9,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, String
+from sqlalchemy import JSON, CheckConstraint, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from booking.models.base import Base, UTCDateTime, utcnow
+
+# What every booking confirmation tells the patient until an admin writes the clinic's own.
+DEFAULT_VISIT_INSTRUCTIONS = (
+    "Please arrive 10 minutes early to check in.\n"
+    "Wear or bring loose, comfortable clothing, and bring your Alberta Health Care card "
+    "and any extended health benefits details.\n"
+    "Parking: call us if you are not sure where to park.")
 
 
 class ClinicSettings(Base):
@@ -30,4 +37,7 @@ class ClinicSettings(Base):
     cancel_cutoff_hours: Mapped[int]
     min_notice_minutes: Mapped[int]
     reminder_offsets_minutes: Mapped[list[int]] = mapped_column(JSON)
+    # Shown in every booking confirmation: arriving early, what to bring, parking (several lines; may be empty).
+    visit_instructions: Mapped[str] = mapped_column(Text, default=DEFAULT_VISIT_INSTRUCTIONS,
+                                                    server_default=DEFAULT_VISIT_INSTRUCTIONS)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)

@@ -29,6 +29,8 @@ logger = logging.getLogger(__name__)
 SMTP_TIMEOUT_SECONDS = 10
 # Messages sent on one connection before it is replaced (servers limit a session's messages).
 SMTP_MESSAGES_PER_CONNECTION = 100
+# A mail file's mode: read and written by the app's own user only.
+PRIVATE_FILE = 0o600
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,7 @@ class Outgoing:
     html: str
     message_id: str
     attachments: tuple[Attachment, ...] = field(default=())
+    reply_to: str | None = None
 
 
 class DeliveryError(Exception):
@@ -72,10 +75,24 @@ class Channel(Protocol):
 
 
 def email_message(message: Outgoing, sender: str) -> EmailMessage:
-    """The message as MIME email: plain text and HTML alternatives, attachments, a stable Message-ID."""
+    """The message as MIME email: plain text and HTML alternatives, attachments, a stable Message-ID.
+
+    Raises DeliveryError (permanent) when the message cannot be made, e.g. a header with a
+    line break in it: trying again would make the same message.
+    """
+    try:
+        return _mime(message, sender)
+    except (ValueError, TypeError) as exc:
+        raise DeliveryError(f"the message could not be made ({type(exc).__name__})", transient=False) from None
+
+
+def _mime(message: Outgoing, sender: str) -> EmailMessage:
+    """The MIME email of ``email_message``."""
     email = EmailMessage()
     email["From"] = sender
     email["To"] = message.to
+    if message.reply_to:
+        email["Reply-To"] = message.reply_to
     email["Subject"] = message.subject
     email["Date"] = formatdate(localtime=False)
     email["Message-ID"] = message.message_id
@@ -176,7 +193,11 @@ def _close_session(*, politely: bool = False) -> None:
 
 
 class FolderChannel:
-    """Email written as .eml files under INSTANCE_PATH/mail/, for a machine with no mail server."""
+    """Email written as .eml files under INSTANCE_PATH/mail/, for a machine with no mail server.
+
+    The files hold manage and password-reset links, so only the app's own user may read
+    them: each file is made 0600 and the folder 0700.
+    """
 
     def __init__(self, folder: Path, sender: str) -> None:
         self.folder = folder
@@ -188,11 +209,15 @@ class FolderChannel:
         The file is written under a temporary name and renamed, so a reader of
         the folder sees a whole message or none, never a half-written one.
         """
-        self.folder.mkdir(parents=True, exist_ok=True)
+        content = bytes(email_message(message, self.sender))
+        self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         name = message.message_id.strip("<>").split("@")[0] + ".eml"
         path = self.folder / name
         partial = path.with_suffix(".eml.partial")
-        partial.write_bytes(bytes(email_message(message, self.sender)))
+        descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE_FILE)
+        os.fchmod(descriptor, PRIVATE_FILE)  # a partial file left by an older version keeps its mode otherwise
+        with os.fdopen(descriptor, "wb") as file:
+            file.write(content)
         os.replace(partial, path)
         logger.info("mail written to %s", path)
 

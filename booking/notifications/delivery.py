@@ -18,7 +18,10 @@ notification's unique key), so mail clients and people can recognise it.
 Failures: a transient one (SMTP 4xx, a server that does not answer) puts the
 notification back with a due time after an exponential backoff with jitter;
 a permanent one (5xx, a refused address) marks it failed at once, as does
-the last allowed attempt (NOTIFY_MAX_ATTEMPTS). An attempt that never ends
+the last allowed attempt (NOTIFY_MAX_ATTEMPTS). A message that cannot be made
+(a template that fails, a stored name with a line break that no header may
+hold) is a permanent failure too: the row says the error's class only, never
+its text, which could quote a patient's details. An attempt that never ends
 (its worker is killed, or the task fails unexpectedly) counts as well: a
 claim that runs out after the last allowed attempt marks the notification
 failed, rather than trying it again after every lease for ever.
@@ -34,6 +37,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import joinedload
 
 from booking.extensions import db
@@ -147,6 +151,11 @@ def _deliver(notification_id: int, when: datetime) -> str:
         _finish(notification, NotificationStatus.SKIPPED, error=str(reason))
         logger.info("notification %s (%s) skipped: %s", notification.id, notification.kind, reason)
         return NotificationStatus.SKIPPED
+    except SQLAlchemyError:
+        raise  # the database, not the message: the claim runs out and a later attempt tries again
+    except Exception as exc:  # any fault of the message itself (a template, a stored value) fails it now
+        unmade = DeliveryError(f"the message could not be made ({type(exc).__name__})", transient=False)
+        return _failed_attempt(notification, unmade, when)
     db.session.commit()  # hold no transaction (on SQLite: no write lock) while the mail server talks
     try:
         channel_for(outgoing).send(outgoing)

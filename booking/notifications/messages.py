@@ -11,22 +11,25 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime
+from email.utils import formataddr
 from urllib.parse import urlsplit
 
 from flask import current_app, render_template
 from sqlalchemy import select
 
 from booking.calendar import ics_for
+from booking.clinic import local_time
 from booking.extensions import db
 from booking.links import absolute_url
 from booking.models import THERAPY_LABELS, Appointment, AppointmentStatus, CarePlan, Notification, Patient
 from booking.notifications.channels import Attachment, Outgoing
 from booking.notifications.outbox import COURSE_CANCELLED, COURSE_NOTICES, PLAN_SCHEDULE
-from booking.services.booking import manage_token
+from booking.services.booking import can_change, manage_token
 from booking.services.booking.course import booked_together
 from booking.services.password_resets import reset_to_send, reset_token
 from booking.services.settings import clinic_settings
 
+# What each message is about (a care-plan notice says instead what happened: _care_plan_subject).
 SUBJECTS = {
     "confirmation": "Your visit is booked",
     "course_confirmation": "Your visits are booked",
@@ -40,9 +43,10 @@ SUBJECTS = {
     "therapist_rescheduled": "A visit has moved",
     "therapist_cancelled": "A visit is cancelled",
     "contact_message": "New message from the website",
-    "care_plan": "A shared care plan needs your attention",
     "password_reset": "Reset your staff password",
 }
+# How a subject gives a visit's time, in the clinic's zone: "Wed 2 Dec at 10:00 a.m.".
+SUBJECT_TIME = "%a %-d %b at %-I:%M %p"
 CALENDAR_METHOD = {"confirmation": "REQUEST", "course_confirmation": "REQUEST", "plan_schedule": "REQUEST",
                    "rescheduled": "REQUEST", "cancelled": "CANCEL", "course_cancelled": "CANCEL"}
 CARE_PLAN_EVENTS = {"plan_created": "a care plan was created", "plan_changed": "a care plan was changed",
@@ -115,7 +119,8 @@ def _course(notification: Notification, now: datetime) -> tuple[str, dict[str, o
     if first is None or not visits:
         raise NotOwed("none of the course's visits is still booked")
     links = [(visit, _manage_url(visit)) for visit in visits]
-    context: dict[str, object] = {"patient": first.patient, "visits": links}
+    context: dict[str, object] = {"patient": first.patient, "visits": links,
+                                  "changeable": {visit.id for visit in visits if can_change(visit, now=now)}}
     if notification.kind == PLAN_SCHEDULE:
         context["disciplines"] = _disciplines(visits)
     return first.patient.email, context, ics_for(links, method=CALENDAR_METHOD[notification.kind], now=now)
@@ -162,7 +167,8 @@ def _address_and_context(notification: Notification, now: datetime) -> tuple[str
     manage_url = _manage_url(visit)
     method = CALENDAR_METHOD.get(kind)
     ics = ics_for([(visit, manage_url)], method=method, now=now) if method else None
-    return visit.patient.email, {"visit": visit, "manage_url": manage_url}, ics
+    return visit.patient.email, {"visit": visit, "manage_url": manage_url,
+                                 "changeable": can_change(visit, now=now)}, ics
 
 
 def _care_plan_context(notification: Notification) -> dict[str, object]:
@@ -194,7 +200,39 @@ def render(notification: Notification, now: datetime) -> Outgoing:
     name = "visits.ics" if notification.kind in COURSE_NOTICES else "visit.ics"
     attachments = (Attachment(name, f"text/calendar; method={CALENDAR_METHOD[notification.kind]}", ics),) \
         if ics else ()
-    return Outgoing(to=to, subject=f"{SUBJECTS[notification.kind]} – {clinic_settings().name}",
+    return Outgoing(to=to, subject=f"{_subject(notification, context)} – {clinic_settings().name}",
                     text=render_template(f"email/{notification.kind}.txt", **context),
                     html=render_template(f"email/{notification.kind}.html", **context),
-                    message_id=message_id(notification), attachments=attachments)
+                    message_id=message_id(notification), attachments=attachments,
+                    reply_to=_reply_to(notification))
+
+
+def _subject(notification: Notification, context: dict[str, object]) -> str:
+    """What the message is about and, for a visit or a course, when (its first visit): "Your visit is
+    booked – Wed 2 Dec at 10:00 a.m."; a care-plan notice says what happened."""
+    kind = notification.kind
+    if kind == "care_plan":
+        return _care_plan_subject(context)
+    if "visit" in context:
+        return f"{SUBJECTS[kind]} – {local_time(context['visit'].starts_at, SUBJECT_TIME)}"
+    if kind in COURSE_NOTICES:
+        visits = context["visits"]
+        first = local_time(visits[0][0].starts_at, SUBJECT_TIME)
+        return f"{SUBJECTS[kind]} – {first if len(visits) == 1 else f'from {first}'}"
+    return SUBJECTS[kind]
+
+
+def _care_plan_subject(context: dict[str, object]) -> str:
+    """A care-plan notice's subject: what happened, on which plan ("A session was completed (care plan 4, A. M.)").
+
+    Worded as news, not as a call to act: the therapist who did it is told too.
+    """
+    event = str(context["event"])
+    plan = f"care plan {context['plan'].id}" + (f", {context['initials']}" if context["initials"] else "")
+    return f"{event[0].upper()}{event[1:]} ({plan})"
+
+
+def _reply_to(notification: Notification) -> str | None:
+    """Whom a reply goes to when it is not the sender: a contact message's writer (their name on one line)."""
+    message = notification.contact_message if notification.kind == "contact_message" else None
+    return formataddr((" ".join(message.name.split()), message.email)) if message else None

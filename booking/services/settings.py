@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 
 from booking.extensions import db
 from booking.models import ClinicSettings
+from booking.models.settings import DEFAULT_VISIT_INSTRUCTIONS
 from booking.services import audit
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -33,7 +34,8 @@ def _defaults() -> ClinicSettings:
                           address=config["CLINIC_ADDRESS"], opening_hours=list(DEFAULT_OPENING_HOURS),
                           cancel_cutoff_hours=config["CANCEL_CUTOFF_HOURS"],
                           min_notice_minutes=config["MIN_NOTICE_MINUTES"],
-                          reminder_offsets_minutes=list(config["REMINDER_OFFSETS_MINUTES"]))
+                          reminder_offsets_minutes=list(config["REMINDER_OFFSETS_MINUTES"]),
+                          visit_instructions=DEFAULT_VISIT_INSTRUCTIONS)
 
 
 def clinic_settings() -> ClinicSettings:
@@ -65,7 +67,7 @@ def opening_hours() -> tuple[tuple[time, time] | None, ...]:
 # The audit log's names of the settings an admin edits.
 SETTING_NAMES = {"name": "name", "phone": "phone", "address": "address", "opening_hours": "opening hours",
                  "cancel_cutoff_hours": "cut-off", "min_notice_minutes": "minimum notice",
-                 "reminder_offsets_minutes": "reminders"}
+                 "reminder_offsets_minutes": "reminders", "visit_instructions": "instructions for patients"}
 
 
 def _first_row(values: dict[str, Any]) -> ClinicSettings:
@@ -80,17 +82,21 @@ def _first_row(values: dict[str, Any]) -> ClinicSettings:
 
 
 def update_settings(*, name: str, phone: str, address: str, opening_hours: list[Any], cancel_cutoff_hours: int,
-                    min_notice_minutes: int, reminder_offsets_minutes: list[int]) -> list[str]:
+                    min_notice_minutes: int, reminder_offsets_minutes: list[int],
+                    visit_instructions: str | None = None) -> list[str]:
     """Store the clinic's settings (the row is created on the first save), audit and commit.
 
     ``opening_hours`` has seven entries, Monday first: ["09:00", "17:00"] or None
-    for closed. Returns the names of the settings changed; when none changed,
+    for closed; ``visit_instructions`` (several lines) are kept as they are when not given.
+    Returns the names of the settings changed; when none changed,
     nothing is written. Pages and slots see the new values at once.
     """
     values = {"name": name, "phone": phone, "address": address, "opening_hours": opening_hours,
               "cancel_cutoff_hours": cancel_cutoff_hours, "min_notice_minutes": min_notice_minutes,
               "reminder_offsets_minutes": reminder_offsets_minutes}
     current = clinic_settings()
+    values["visit_instructions"] = current.visit_instructions if visit_instructions is None else \
+        "\n".join(line.strip() for line in visit_instructions.splitlines())
     changed = [key for key, value in values.items() if getattr(current, key) != value]
     if not changed:
         return []

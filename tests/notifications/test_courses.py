@@ -91,7 +91,7 @@ def test_a_plans_therapists_hear_of_the_plan_once_not_of_each_visit(clinic: Clin
     deliver_due()
     for therapist in (clinic.physiotherapists[0], clinic.massage_therapists[0]):
         [notice] = smtp.sink.to(therapist.email)
-        assert notice["Subject"].startswith("A shared care plan needs your attention")
+        assert notice["Subject"].startswith(f"A care plan was created (care plan {visits[0].care_plan_id}, A. M.)")
 
 
 def test_a_visit_cancelled_before_the_email_is_sent_is_left_out_of_it(clinic: Clinic, smtp: SmtpServer) -> None:

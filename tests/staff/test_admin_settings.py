@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from booking.extensions import db
 from booking.models import AuditEvent, ClinicSettings
+from booking.models.settings import DEFAULT_VISIT_INSTRUCTIONS
 from booking.services.settings import WEEKDAYS
 from tests.factories import Clinic, StaffUserFactory, local, small_clinic
 from tests.staff.conftest import signed_in
@@ -40,7 +41,8 @@ def form_data(**changes: Any) -> dict[str, Any]:
     """The settings form as small_clinic() stores them, with ``changes``."""
     data: dict[str, Any] = {"name": "Bow River Physiotherapy & Massage", "phone": "+1 403-555-0142",
                             "address": "101 Riverfront Avenue SW, Calgary, AB T2P 0A1",
-                            "cancel_cutoff_hours": "24", "min_notice_minutes": "120", "reminder_offsets": "1440, 120"}
+                            "cancel_cutoff_hours": "24", "min_notice_minutes": "120", "reminder_offsets": "1440, 120",
+                            "visit_instructions": DEFAULT_VISIT_INSTRUCTIONS}
     for day in WEEKDAYS:
         key = day.lower()
         data |= {f"{key}_open": "y", f"{key}_opens": "07:00", f"{key}_closes": "21:00"}
@@ -177,3 +179,16 @@ def test_every_input_is_labelled(admin: FlaskClient) -> None:
     assert len(ids) >= 6 + 21
     for field_id in ids:
         assert f'for="{field_id}"' in page, field_id
+
+
+def test_the_instructions_for_patients_are_kept_line_by_line_and_audited(admin: FlaskClient) -> None:
+    assert "Please arrive 10 minutes early" in admin.get("/admin/settings").get_data(as_text=True)
+    instructions = "Arrive 15 minutes early.\r\nBring shorts.  \r\nPark in the lot behind the building."
+    response = admin.post("/admin/settings", data=form_data(visit_instructions=instructions), follow_redirects=True)
+    assert "Saved: instructions for patients." in response.get_data(as_text=True)
+    assert db.session.get(ClinicSettings, 1).visit_instructions == \
+        "Arrive 15 minutes early.\nBring shorts.\nPark in the lot behind the building."
+    assert audit_details()[-1] == "instructions for patients"
+    too_long = admin.post("/admin/settings", data=form_data(visit_instructions="x" * 2001, name="Kept"))
+    page = too_long.get_data(as_text=True)
+    assert too_long.status_code == 200 and "Write at most 2,000 characters." in page and 'value="Kept"' in page

@@ -27,7 +27,7 @@ from flask.testing import FlaskClient
 
 from booking.extensions import db
 from booking.models import ContactMessage, Notification, NotificationStatus
-from booking.notifications import admin, delivery, outbox, relay
+from booking.notifications import admin, outbox, relay
 from booking.services.clock import moment
 from tests.factories import Clinic
 from tests.notifications.conftest import notifications
@@ -160,23 +160,24 @@ def test_a_worker_killed_after_the_server_accepted_a_message_resends_it_with_the
     assert [row.status for row in notifications()] == [NotificationStatus.SENT]
 
 
-def test_a_notification_whose_attempts_never_finish_is_failed_after_the_last_one(
+def test_a_notification_the_worker_cannot_make_fails_at_once(
         app: Flask, clinic: Clinic, stack: Stack, launch: Launcher) -> None:
     """A row the worker cannot render (an event written by a newer web app, in a rolling upgrade)
-    crashes each attempt; after NOTIFY_MAX_ATTEMPTS it is marked failed, not tried every lease forever."""
+    is marked failed on its first attempt, with the error's class, not left "sending" until its lease ends."""
     therapist = clinic.physiotherapists[0]
     db.session.add(Notification(kind="care_plan", key=f"care-plan:1:plan_archived:1:{therapist.id}", due_at=moment(),
                                 care_plan_id=1, event="plan_archived", therapist_id=therapist.id))
     db.session.commit()
     stack.broker.start()
-    quickly = {"NOTIFY_MAX_ATTEMPTS": 2, "NOTIFY_LEASE_SECONDS": 1}  # each attempt fails at once
+    quickly = {"NOTIFY_MAX_ATTEMPTS": 2, "NOTIFY_LEASE_SECONDS": 1}  # a lease that ran out would show at once
     launch.worker(**quickly)
     launch.beat(**quickly)
     relay.relay_due()
     eventually(lambda: notifications(status=NotificationStatus.FAILED), 30, "the notification failed")
     time.sleep(2)  # beat relays meanwhile: nothing is tried again
     [row] = notifications()
-    assert (row.status, row.attempts, row.last_error) == (NotificationStatus.FAILED, 2, delivery.UNFINISHED)
+    assert (row.status, row.attempts, row.last_error) == (
+        NotificationStatus.FAILED, 1, "the message could not be made (KeyError)")
     assert stack.smtp.sink.messages == []
 
 
