@@ -60,7 +60,8 @@ def patients() -> str:
     found = patient_records.search(form.q.data) if "q" in request.args and form.validate() else None
     if found is not None:  # a view of personal details: audited, without the terms typed
         audit.viewed("patient_search", None, f"{len(found)} records found")
-    return render_template("staff/admin/patients.html", form=form, found=found, statuses=STATUS_LABELS)
+    return render_template("staff/admin/patients.html", form=form, found=found, statuses=STATUS_LABELS,
+                           most=patient_records.MOST_FOUND)
 
 
 @bp.route("/patients/<int:id>")

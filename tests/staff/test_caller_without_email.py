@@ -12,9 +12,10 @@ from sqlalchemy import select
 from booking.extensions import db
 from booking.models import Appointment, Notification, NotificationStatus, Patient, StaffUser
 from booking.notifications import delivery
-from booking.services.booking import BookingRequest, InvalidBooking, PatientDetails, book
+from booking.services.booking import (BookingRequest, CourseRequest, InvalidBooking, PatientDetails, VisitRequest,
+                                      book, book_course, cancel_together)
 from booking.services.clock import moment
-from tests.factories import Clinic
+from tests.factories import Clinic, local
 from tests.staff.test_phone_booking import NOW, admin, admin_user, clinic, screen
 
 __all__ = ["admin", "admin_user", "clinic"]  # the fixtures, shared with the phone booking's tests
@@ -106,3 +107,16 @@ def test_a_patient_booking_online_still_needs_an_email(clinic: Clinic, admin_use
         book(request)
     assert re.search("email", refused.value.errors["patient.email"], re.IGNORECASE)
     assert db.session.scalar(select(Patient)) is None
+
+
+def test_a_pair_booked_for_a_caller_without_email_owes_them_no_course_notice(clinic: Clinic,
+                                                                            admin_user: StaffUser) -> None:
+    massage = VisitRequest(clinic.massage.code, clinic.massage_therapists[0].id, local(2026, 11, 2, 10))
+    physio = VisitRequest(clinic.physio.code, clinic.physiotherapists[0].id, local(2026, 11, 2, 11))
+    booked = book_course(CourseRequest(screening_id=str(clinic.screenings["combined"].id), visits=(massage, physio),
+                                       patient=PatientDetails("Robin Caller", None, "403 555 0177"),
+                                       booked_by=admin_user))
+    visits = [item.appointment for item in booked]
+    cancel_together(visits, reason="Caller is unwell", by_staff=admin_user)
+    kinds = set(db.session.scalars(select(Notification.kind)))
+    assert not kinds & PATIENT_KINDS and kinds <= {"therapist_booked", "therapist_cancelled"}

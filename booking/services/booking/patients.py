@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from sqlalchemy import or_, select
 
+from booking.database import lock
 from booking.extensions import db
 from booking.models import Patient
 from booking.services.booking.errors import InvalidBooking
@@ -46,6 +47,9 @@ def patient_for_booking(details: PatientDetails, known_id: int | None = None) ->
         db.session.add(patient)
         return patient
     known = current_record(known_id)
+    if known is not None:
+        lock(known)  # a join of this record waits for the booking, or the booking sees it joined
+        known = current_record(known.id)
     if known is None:
         raise InvalidBooking({"patient_id": "That patient record no longer exists. Book them as a new patient."})
     known.name, known.email, known.phone = details.name, details.email, details.phone
