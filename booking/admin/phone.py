@@ -99,7 +99,7 @@ def book_for_caller() -> str | Response:
 
 def _record_or_404(value: str) -> Patient:
     """The current record with this id (or the one it was joined into), or a 404 page."""
-    record = current_record(int(value)) if value.isdigit() and storable_id(int(value)) else None
+    record = current_record(int(value)) if value.isascii() and value.isdigit() and storable_id(int(value)) else None
     return record or abort(404)
 
 
