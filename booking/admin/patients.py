@@ -1,44 +1,104 @@
-"""A patient's history, for admins: that record's own visits and screenings, never joined by an email.
+"""Patients, for admins: finding one, a record's history, and joining two records of one person.
 
 As booking.services.booking.patients states, a typed email proves nothing: the
-history is the bookings of this patient record only. Other records with the
-same email are listed apart, as possibly the same person (unverified), and are
-never merged into it. Each screening shown is a view of health information and
-is audited.
+history is the visits of this patient record only. Other records with the same
+email or phone are listed apart, as possibly the same person (unverified); an
+admin who has confirmed with the patient that they are one person may join them
+(booking.services.patient_records.join). Each screening shown is a view of health
+information and is audited; a search is audited without its terms.
 """
 
 from __future__ import annotations
 
-from flask import abort, render_template
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+from wtforms import SearchField
+from wtforms.validators import InputRequired, Length
 
 from booking.admin import bp
 from booking.admin.appointments import STATUS_LABELS
+from booking.appointments.forms import QueryForm
 from booking.extensions import db
-from booking.models import Appointment, Patient
-from booking.services import audit
+from booking.forms import ClinicForm
+from booking.models import Patient
+from booking.services import audit, patient_records
 from booking.services.availability import storable_id
+from booking.services.booking.patients import look_alikes
 from booking.services.screenings import staff_recommendation
 from booking.staff.access import staff_required
+from booking.validators import EMAIL_LENGTH, stripped
+
+SEARCH_LENGTH = EMAIL_LENGTH
+
+
+def _record_or_404(patient_id: int) -> Patient:
+    """The patient record with this id (joined or not), or a 404 page."""
+    record = db.session.get(Patient, patient_id) if storable_id(patient_id) else None
+    return record or abort(404)
+
+
+def _joined(record: Patient) -> Response:
+    """A record joined into another one: go to the kept record, saying so."""
+    flash(f"That record was joined into this one on {record.merged_at:%B %-d, %Y}.")
+    return redirect(url_for(".patient", id=record.merged_into_id), code=303)
+
+
+class PatientSearchForm(QueryForm):
+    """What to look for: part of a name, phone number or email."""
+
+    q = SearchField("Name, phone number or email", filters=[stripped], validators=[
+        InputRequired("Type part of the patient's name, phone number or email."),
+        Length(min=2, max=SEARCH_LENGTH, message=f"Type from 2 to {SEARCH_LENGTH} characters.")])
+
+
+@bp.route("/patients")
+@staff_required("admin")
+def patients() -> str:
+    """Find a patient by name, phone or email: the records found, each with its visits to come and past."""
+    form = PatientSearchForm(formdata=request.args)
+    found = patient_records.search(form.q.data) if "q" in request.args and form.validate() else None
+    if found is not None:  # a view of personal details: audited, without the terms typed
+        audit.viewed("patient_search", None, f"{len(found)} records found")
+    return render_template("staff/admin/patients.html", form=form, found=found, statuses=STATUS_LABELS,
+                           most=patient_records.MOST_FOUND)
 
 
 @bp.route("/patients/<int:id>")
 @staff_required("admin")
-def patient(id: int) -> str:  # noqa: A002  (the endpoint's argument, as the staff navigation names it)
+def patient(id: int) -> str | Response:  # noqa: A002  (the endpoint's argument, as the staff navigation names it)
     """One patient record: its details, its own visits with their screenings, and look-alike records apart."""
-    record = db.session.get(Patient, id) if storable_id(id) else None
-    if record is None:
-        abort(404)
-    visits = list(db.session.scalars(
-        select(Appointment).where(Appointment.patient_id == record.id)
-        .options(selectinload(Appointment.screening), selectinload(Appointment.therapist),
-                 selectinload(Appointment.service))
-        .order_by(Appointment.starts_at.desc())))
-    same_email = list(db.session.scalars(
-        select(Patient).where(Patient.email == record.email, Patient.id != record.id).order_by(Patient.id)))
-    for screening_id in dict.fromkeys(visit.screening_id for visit in visits):
+    record = _record_or_404(id)
+    if record.merged_into_id is not None:
+        return _joined(record)
+    visits = patient_records.visits_of(record)
+    for screening_id in dict.fromkeys(visit.screening_id for visit in [*visits.upcoming, *visits.past]):
         audit.record("viewed", "screening", screening_id, f"history of patient {record.id}")
     db.session.commit()
-    return render_template("staff/admin/patient.html", patient=record, visits=visits, same_email=same_email,
+    return render_template("staff/admin/patient.html", patient=record, visits=visits, same=look_alikes(record),
                            statuses=STATUS_LABELS, recommendation_of=staff_recommendation)
+
+
+@bp.route("/patients/<int:id>/join/<int:other_id>", methods=["GET", "POST"])
+@staff_required("admin")
+def join_patients(id: int, other_id: int) -> str | Response:  # noqa: A002
+    """Both records side by side; confirming joins the other one into this one (kept)."""
+    kept, other = _record_or_404(id), _record_or_404(other_id)
+    if kept.merged_into_id is not None:
+        return _joined(kept)
+    if other.merged_into_id is not None or kept.id == other.id:
+        flash("Those two records cannot be joined: the other one is this record, or was joined already.")
+        return redirect(url_for(".patient", id=kept.id), code=303)
+    form = ClinicForm()
+    if form.validate_on_submit():
+        try:
+            moved = patient_records.join(kept, other, current_user)
+        except patient_records.JoinRefused as refused:
+            flash(refused.message)
+        else:
+            flash(f"The records are joined: {moved} visit{'' if moved == 1 else 's'} moved to this record.")
+        return redirect(url_for(".patient", id=kept.id), code=303)
+    records = [(record, patient_records.visits_of(record), patient_records.care_plans_of(record))
+               for record in (kept, other)]
+    return render_template("staff/admin/patients_join.html", kept=kept, other=other, records=records, form=form,
+                           statuses=STATUS_LABELS)

@@ -4,9 +4,15 @@ The screening is the patients' flow (booking.screening.flow) in the staff layout
 with a draft of its own in the admin's session; a red flag ends it with the
 advice to read to the caller, and nothing can be booked. Otherwise the admin
 picks a service, a therapist and a time with the patients' slot picker, types
-the caller's name, email and phone, and ``booking.services.booking.book`` books
-it with every check of an online booking, the confirmation email through the
-outbox, and an audit row naming the admin in the same transaction.
+the caller's name, email (a caller may have none: nothing is then emailed to them)
+and phone, and ``booking.services.booking.book`` books it with every check of an
+online booking, the confirmation email through the outbox, and an audit row naming
+the admin in the same transaction.
+
+"Book a visit" on a patient's page starts the same booking for that known record
+(``/admin/book?patient=<id>``): the record is kept in the admin's session, tied to
+the screening once it is stored, and the details step starts with the record's
+details and books onto it.
 """
 
 from __future__ import annotations
@@ -14,34 +20,50 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
-from wtforms import BooleanField
-from wtforms.validators import DataRequired
+from wtforms import BooleanField, EmailField, StringField, TelField
+from wtforms.validators import DataRequired, Length, Optional
 
 from booking.admin import bp
 from booking.appointments.steps import chosen_service, day_form, details_step, none_trained
 from booking.appointments.forms import (DetailsForm, ServiceForm, parse_start)
 from booking.appointments.picker import day_view
 from booking.extensions import db
-from booking.models import Screening
+from booking.models import Patient, Screening
 from booking.screening.flow import Flow, show_step
 from booking.screening.forms import STEP_BY_SLUG, STEPS, Step
 from booking.services import audit
+from booking.services.availability import storable_id
+from booking.services.booking.patients import current_record
 from booking.services.catalog import services_for
 from booking.services.schedule import PATHWAY_LABELS
 from booking.services.screenings import get_screening, staff_recommendation
 from booking.staff.access import staff_required
 from booking.templating import price, service_title
+from booking.validators import EMAIL_LENGTH, NAME_LENGTH, PHONE_LENGTH, email_address, phone_number
 
 
 class CallerDetailsForm(DetailsForm):
-    """The caller's details, typed by the admin; the caller agrees to the privacy notice on the phone."""
+    """The caller's details, typed by the admin; the caller agrees to the privacy notice on the phone.
 
+    The email is optional (not every caller has one); the phone, then the only way to reach them, is required.
+    """
+
+    name = StringField("Full name", validators=[DataRequired("Enter the caller's full name."),
+                                                Length(max=NAME_LENGTH)])
+    email = EmailField("Email address (optional)", validators=[Optional(), Length(max=EMAIL_LENGTH), email_address])
+    phone = TelField("Phone number", validators=[
+        DataRequired("Enter the caller's phone number: the clinic reaches them by it if the visit has to move."),
+        Length(max=PHONE_LENGTH), phone_number])
     consent = BooleanField("The caller has heard the privacy notice and agrees that the clinic keeps these "
                            "details and the screening answers to arrange their care.",
                            validators=[DataRequired("Tick the box once the caller agrees to the privacy notice.")])
+
+
+# The known record a booking started from a patient's page is for: before the screening is stored, then with it.
+KNOWN_PATIENT, KNOWN_FOR_SCREENING = "caller_known_patient", "caller_known_patient_screening"
 
 
 def _step_url(step: Step) -> str:
@@ -53,6 +75,9 @@ def _screened(screening: Screening) -> Response:
     """The caller's screening is stored: record who entered it, then go on to book (or to the advice)."""
     audit.record("created", "screening", screening.id, "screening asked by phone")
     db.session.commit()
+    known = session.pop(KNOWN_PATIENT, None)
+    if known is not None:
+        session[KNOWN_FOR_SCREENING] = {"screening": str(screening.id), "patient": known}
     return redirect(url_for("admin.caller_visit", screening_id=screening.id), code=303)
 
 
@@ -62,8 +87,29 @@ CALLER = Flow(session_key="caller_screening_draft", url=_step_url, layout="staff
 @bp.route("/book", methods=["GET", "POST"])
 @staff_required("admin")
 def book_for_caller() -> str | Response:
-    """Step 1 of the caller's screening: why they are coming."""
+    """Step 1 of the caller's screening: why they are coming; ``?patient=<id>`` starts it for a known record."""
+    if request.method == "GET" and "patient" in request.args:
+        record = _record_or_404(request.args["patient"])
+        session.pop(CALLER.session_key, None)  # a new screening, for this record
+        session[KNOWN_PATIENT] = record.id
+        return redirect(url_for(".book_for_caller"), code=303)
+    if request.method == "GET" and CALLER.session_key not in session:
+        session.pop(KNOWN_PATIENT, None)  # a fresh start is for a new caller
     return show_step(CALLER, STEPS[0])
+
+
+def _record_or_404(value: str) -> Patient:
+    """The current record with this id (or the one it was joined into), or a 404 page."""
+    record = current_record(int(value)) if value.isascii() and value.isdigit() and storable_id(int(value)) else None
+    return record or abort(404)
+
+
+def _known_patient(screening: Screening) -> Patient | None:
+    """The known record this screening's booking is for, if it was started from a patient's page."""
+    known = session.get(KNOWN_FOR_SCREENING)
+    if not known or known.get("screening") != str(screening.id):
+        return None
+    return current_record(known["patient"])
 
 
 @staff_required("admin")
@@ -139,12 +185,22 @@ def caller_details(screening_id: uuid.UUID) -> str | Response:
     screening = _screening_or_404(screening_id)
     if not screening.therapy_types:
         return _advice(screening)
-    step = details_step(screening, CallerDetailsForm, booked_by=current_user)
+    if request.args.get("someone_else"):  # not the known record's person: book a new one
+        session.pop(KNOWN_FOR_SCREENING, None)
+        return redirect(url_for(".caller_details", screening_id=screening_id,
+                                **{k: v for k, v in request.args.items() if k != "someone_else"}), code=303)
+    known = _known_patient(screening)
+    step = details_step(screening, CallerDetailsForm, booked_by=current_user, patient=known)
     if step is None:
         flash("Choose a service and a time first.")
         return redirect(url_for(".caller_visit", screening_id=screening_id))
     if step.booked is not None:
-        flash(f"Booked for {step.booked.appointment.patient.name}. Their confirmation email is on its way.")
+        patient = step.booked.appointment.patient
+        session.pop(KNOWN_FOR_SCREENING, None)
+        flash(f"Booked for {patient.name}. " + ("Their confirmation email is on its way." if patient.email else
+                                               "Nothing is emailed to them (no email address): tell them the "
+                                               "day and time on the phone now."))
         return redirect(url_for(".visit", appointment_id=step.booked.appointment.id), code=303)
     return render_template("staff/admin/caller_details.html", screening=screening, service=step.service,
-                           therapist=step.therapist, form=step.form, problem=step.problem, starts_at=step.starts_at)
+                           therapist=step.therapist, form=step.form, problem=step.problem, starts_at=step.starts_at,
+                           known=known)

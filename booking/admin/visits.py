@@ -42,6 +42,11 @@ def _visit_page(appointment: Appointment, form: CancelForm) -> str:
                            pathway=PATHWAY_LABELS.get(screening.pathway, screening.pathway))
     audit.viewed("appointment", appointment.id, "screening (admin's visit page)")
     return page
+def _told(appointment: Appointment) -> str:
+    """How the patient hears of a change: by email, or (with no email address) from the admin."""
+    if appointment.patient.email:
+        return "The patient is emailed a notice."
+    return "Nothing is emailed to this patient (no email address): tell them on the phone."
 
 
 @bp.route("/appointments/<uuid:appointment_id>")
@@ -64,7 +69,7 @@ def cancel_visit(appointment_id: uuid.UUID) -> str | Response:
     except BookingError as exc:
         flash(exc.message)
     else:
-        flash("The visit is cancelled. The patient is emailed a notice.")
+        flash(f"The visit is cancelled. {_told(appointment)}")
     return redirect(url_for(".visit", appointment_id=appointment.id), code=303)
 
 
@@ -92,7 +97,7 @@ def reschedule_visit(appointment_id: uuid.UUID) -> str | Response:
             flash(exc.message)
             return redirect(url_for(".visit", appointment_id=appointment.id), code=303)
         else:
-            flash(f"The visit is moved to {local_time(appointment.starts_at)}. The patient is emailed a notice.")
+            flash(f"The visit is moved to {local_time(appointment.starts_at)}. {_told(appointment)}")
             return redirect(url_for(".visit", appointment_id=appointment.id), code=303)
     chosen = parse_start(request.args.get("start")) if request.method == "GET" else None
     if chosen:

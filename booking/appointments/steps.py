@@ -19,7 +19,7 @@ from flask import request
 from booking.appointments.forms import FIRST_AVAILABLE, BookingDayForm, DetailsForm, parse_start, show_booking_errors
 from booking.appointments.picker import DayView, nearby_choices
 from booking.extensions import db
-from booking.models import Screening, Service, StaffUser, Therapist
+from booking.models import Patient, Screening, Service, StaffUser, Therapist
 from booking.services.booking import (Booked, BookingError, BookingRequest, InvalidBooking, PatientDetails,
                                       ReferredOut, SlotTaken, book)
 from booking.services.availability import none_trained_free
@@ -74,11 +74,13 @@ class DetailsStep:
         return parse_start(self.form.starts_at.data)
 
 
-def details_step(screening: Screening, form_class: type[DetailsForm], *,
-                 booked_by: StaffUser | None = None) -> DetailsStep | None:
+def details_step(screening: Screening, form_class: type[DetailsForm], *, booked_by: StaffUser | None = None,
+                 patient: Patient | None = None) -> DetailsStep | None:
     """Read the choice and, on a valid POST, book; None when no service or time was chosen.
 
-    A refer-out screening raises ReferredOut from the booking, for the view to show its advice.
+    ``patient`` is the known record staff book for: the form starts with its details, and
+    the visit goes on it. A refer-out screening raises ReferredOut from the booking, for
+    the view to show its advice.
     """
     values = request.form if request.method == "POST" else request.args
     service = chosen_service(screening, values.get("service"))
@@ -87,26 +89,28 @@ def details_step(screening: Screening, form_class: type[DetailsForm], *,
     therapist_id = _therapist_id(values.get("therapist"),
                                  active_therapists(service.therapy_type, cautions=screening.caution_codes))
     if request.method == "GET":
+        known = {"name": patient.name, "email": patient.email, "phone": patient.phone} if patient else {}
         form = form_class(service=service.code, therapist=str(therapist_id or FIRST_AVAILABLE),
-                          starts_at=values["start"], idempotency_key=uuid.uuid4().hex)
+                          starts_at=values["start"], idempotency_key=uuid.uuid4().hex, **known)
     else:
         form = form_class()
     form.starts_at.choices = []
     step = DetailsStep(service, db.session.get(Therapist, therapist_id) if therapist_id else None, form)
     if form.validate_on_submit():
-        _book(step, screening, therapist_id, booked_by)
+        _book(step, screening, therapist_id, booked_by, patient.id if patient else None)
     return step
 
 
-def _book(step: DetailsStep, screening: Screening, therapist_id: int | None, booked_by: StaffUser | None) -> None:
+def _book(step: DetailsStep, screening: Screening, therapist_id: int | None, booked_by: StaffUser | None,
+          patient_id: int | None) -> None:
     """Book what the form holds; a refusal becomes the step's problem (and nearby times when the time went)."""
     form, starts_at = step.form, step.starts_at
     try:
         step.booked = book(BookingRequest(
             screening_id=str(screening.id), service_code=step.service.code, therapist_id=therapist_id,
             starts_at=starts_at, idempotency_key=form.idempotency_key.data or None,
-            patient=PatientDetails(name=form.name.data.strip(), email=form.email.data.strip(),
-                                   phone=form.phone.data.strip()), booked_by=booked_by))
+            patient=PatientDetails(name=form.name.data.strip(), email=(form.email.data or "").strip(),
+                                   phone=form.phone.data.strip()), booked_by=booked_by, patient_id=patient_id))
         return
     except ReferredOut:
         raise

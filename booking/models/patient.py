@@ -4,19 +4,27 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import String
+from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from booking.models.base import Base, UTCDateTime, utcnow
 
 
 class Patient(Base):
-    """A patient: the person behind one or more bookings (see booking.services.booking.patients)."""
+    """A patient: the person behind one or more bookings (see booking.services.booking.patients).
+
+    ``email`` is None for a caller booked by phone without one (nothing is emailed to
+    them). ``merged_into_id`` is set when an admin joined this record into another one
+    of the same person: its visits and plans moved there, and the record stays only as
+    a pointer to it (see booking.services.patient_records).
+    """
 
     __tablename__ = "patients"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120))
-    email: Mapped[str] = mapped_column(String(254), index=True)
+    email: Mapped[str | None] = mapped_column(String(254), index=True)
     phone: Mapped[str] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("patients.id"))
+    merged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

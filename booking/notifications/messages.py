@@ -123,7 +123,7 @@ def _course(notification: Notification, now: datetime) -> tuple[str, dict[str, o
                                   "changeable": {visit.id for visit in visits if can_change(visit, now=now)}}
     if notification.kind == PLAN_SCHEDULE:
         context["disciplines"] = _disciplines(visits)
-    return first.patient.email, context, ics_for(links, method=CALENDAR_METHOD[notification.kind], now=now)
+    return _patient_address(first), context, ics_for(links, method=CALENDAR_METHOD[notification.kind], now=now)
 
 
 def _listed(notification: Notification, first: Appointment, visit: Appointment) -> bool:
@@ -167,8 +167,15 @@ def _address_and_context(notification: Notification, now: datetime) -> tuple[str
     manage_url = _manage_url(visit)
     method = CALENDAR_METHOD.get(kind)
     ics = ics_for([(visit, manage_url)], method=method, now=now) if method else None
-    return visit.patient.email, {"visit": visit, "manage_url": manage_url,
-                                 "changeable": can_change(visit, now=now)}, ics
+    return _patient_address(visit), {"visit": visit, "manage_url": manage_url,
+                                     "changeable": can_change(visit, now=now)}, ics
+
+
+def _patient_address(visit: Appointment) -> str:
+    """The patient's email; NotOwed when their record has none (a caller booked by phone)."""
+    if not visit.patient.email:
+        raise NotOwed("the patient has no email address")
+    return visit.patient.email
 
 
 def _care_plan_context(notification: Notification) -> dict[str, object]:

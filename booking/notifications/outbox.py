@@ -52,7 +52,8 @@ def for_visit_change(appointment: Appointment, change: str, *, now: datetime,
     what is true now (a rescheduled visit's reminders follow the new time only); a course's
     notice is not (it lists the course's visits as they are when it is sent). Without
     ``tell_patient`` the patient's notice is left to the course's. A care plan's visit being
-    booked tells no therapist: the plan's own "plan_created" notice does.
+    booked tells no therapist: the plan's own "plan_created" notice does. A patient without
+    an email address (a caller booked by phone) is owed no notice and no reminder.
     """
     version = appointment.sequence
     if version:  # a new visit (version 0) has no earlier notices
@@ -66,7 +67,8 @@ def for_visit_change(appointment: Appointment, change: str, *, now: datetime,
     handed_over = previous_therapist_id not in (None, appointment.therapist_id)
     therapist_kind = "therapist_booked" if handed_over else THERAPIST_NOTICE[change]
     rows: list[Notification] = []
-    if tell_patient:
+    emailed = appointment.patient.email is not None
+    if tell_patient and emailed:
         rows.append(_add(PATIENT_NOTICE[change], f"{prefix}:{PATIENT_NOTICE[change]}", now, now, **visit))
     if change != "booked" or appointment.care_plan_id is None:
         rows.append(_add(therapist_kind, f"{prefix}:{therapist_kind}", now, now,
@@ -74,7 +76,7 @@ def for_visit_change(appointment: Appointment, change: str, *, now: datetime,
     if handed_over:
         rows.append(_add("therapist_cancelled", f"{prefix}:therapist_cancelled", now, now,
                          therapist_id=previous_therapist_id, **visit))
-    if change != "cancelled":
+    if change != "cancelled" and emailed:
         offsets = clinic_settings().reminder_offsets_minutes
         for offset, due_at in reminders_to_send(appointment.starts_at, offsets, clinic_zone(), now):
             rows.append(_add("reminder", f"{prefix}:reminder:{offset}", due_at, now, offset_minutes=offset,
@@ -94,9 +96,10 @@ def for_booking(appointments: Sequence[Appointment], *, now: datetime) -> list[N
         return for_visit_change(appointments[0], "booked", now=now)
     first = min(appointments, key=lambda visit: visit.starts_at)
     kind = PLAN_SCHEDULE if plan_id is not None else COURSE_CONFIRMATION
-    course = _add(kind, f"course:{first.id}:{kind}", now, now, appointment_id=first.id, care_plan_id=plan_id)
-    return [course, *(row for visit in appointments
-                      for row in for_visit_change(visit, "booked", now=now, tell_patient=False))]
+    rows = [row for visit in appointments for row in for_visit_change(visit, "booked", now=now, tell_patient=False)]
+    if first.patient.email is None:
+        return rows
+    return [_add(kind, f"course:{first.id}:{kind}", now, now, appointment_id=first.id, care_plan_id=plan_id), *rows]
 
 
 def for_change(appointments: Sequence[Appointment], change: str, *, now: datetime,
@@ -112,7 +115,7 @@ def for_change(appointments: Sequence[Appointment], change: str, *, now: datetim
     rows = [row for visit in appointments
             for row in for_visit_change(visit, change, now=now, previous_therapist_id=previous_therapist_id,
                                         tell_patient=not together)]
-    if together:
+    if together and appointments[0].patient.email is not None:
         first = min(appointments, key=lambda visit: visit.starts_at)
         rows.insert(0, _add(COURSE_CANCELLED, f"course:{first.id}:{COURSE_CANCELLED}", now, now,
                             appointment_id=first.id, version=first.sequence))

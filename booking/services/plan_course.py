@@ -79,7 +79,8 @@ def book_plan(plan: CarePlan, proposal: PlanProposal, patient: PatientDetails, b
     """Book every proposed visit in one transaction, all or none, with the plan's notices to both therapists.
 
     One Idempotency-Key covers the whole course: sent again, it answers the
-    course it booked (``replay``), nothing booked twice. Raises the errors of
+    course it booked (``replay``), nothing booked twice. The course goes on the plan's patient record when it
+    has one (the screening's earlier booking), not on a new one. Raises the errors of
     ``book_course`` (InvalidBooking, SlotTaken) and InvalidPlan when nothing is proposed.
     """
     now = moment(now)
@@ -103,7 +104,8 @@ def book_plan(plan: CarePlan, proposal: PlanProposal, patient: PatientDetails, b
     request = CourseRequest(screening_id=str(plan.screening_id), patient=patient, booked_by=by,
                             visits=tuple(VisitRequest(codes[visit.discipline], visit.therapist_id, visit.starts_at)
                                          for visit in proposal.visits),
-                            care_plan_id=plan.id, also=tell_therapists, idempotency_key=idempotency_key)
+                            care_plan_id=plan.id, also=tell_therapists, idempotency_key=idempotency_key,
+                            patient_id=plan.patient_id)
     booked = book_course(request, now=now)
     plan.patient_id = booked[0].appointment.patient_id
     db.session.commit()

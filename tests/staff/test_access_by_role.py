@@ -81,7 +81,11 @@ ROUTES: dict[tuple[str, str], tuple[Any, Any, Any, Any, Any]] = {
     ('POST', '/admin/inbox/<int:message_id>/handled'): (LOGIN, LOGIN, 404, 404, '→/admin/inbox'),
     ('GET', '/admin/notifications'): (LOGIN, LOGIN, 404, 404, 200),
     ('POST', '/admin/notifications/<int:notification_id>/retry'): (LOGIN, LOGIN, 404, 404, '→/admin/notifications'),
+    ('GET', '/admin/patients'): (LOGIN, LOGIN, 404, 404, 200),
     ('GET', '/admin/patients/<int:id>'): (LOGIN, LOGIN, 404, 404, 200),
+    # Joining a record with itself is refused: back to the record.
+    ('GET', '/admin/patients/<int:id>/join/<int:other_id>'): (LOGIN, LOGIN, 404, 404, '→/admin/patients/1'),
+    ('POST', '/admin/patients/<int:id>/join/<int:other_id>'): (LOGIN, LOGIN, 404, 404, '→/admin/patients/1'),
     ('GET', '/admin/services'): (LOGIN, LOGIN, 404, 404, 200),
     ('GET', '/admin/services/<int:service_id>'): (LOGIN, LOGIN, 404, 404, 200),
     ('POST', '/admin/services/<int:service_id>'): (LOGIN, LOGIN, 404, 404, '→/admin/services/1'),
@@ -223,7 +227,7 @@ class World:
         therapist = db.session.get(type(self.therapist_a.therapist), self.therapist_a.therapist_id)
         return {
             "appointment_id": str(target.id), "visit_id": str(target.id), "token": derive_manage_token(target.id),
-            "screening_id": str(target.screening_id), "id": str(target.patient_id),
+            "screening_id": str(target.screening_id), "id": str(target.patient_id), "other_id": str(target.patient_id),
             "therapist_id": str(self.therapist_a.therapist_id), "service_id": str(target.service_id),
             "shift_id": str(self.shift_id), "time_off_id": str(self.time_off_id),
             "message_id": str(self.message_id), "notification_id": str(self.notification_id),

@@ -1,10 +1,12 @@
 """Which visits belong with one: the rest of its care plan's course, and its back-to-back partner.
 
 Visits booked together (a care plan's course, or a pair the patient booked) share one
-patient record (see ``patients``), so the visits that belong with one are looked up
-only among its own record's: another person's visits never come with it, whatever
-their email. A pair is two visits of one record, the first ending exactly when the
-second starts (massage right before physiotherapy).
+patient record, one screening and one care plan (or none) (see ``patients``), so the
+visits that belong with one are looked up only among its own record's: another
+person's visits never come with it, whatever their email. A record may hold several
+bookings once staff linked them (a known patient booked again, two records joined).
+A pair is two visits of one record, the first ending exactly when the second starts
+(massage right before physiotherapy).
 """
 
 from __future__ import annotations
@@ -19,9 +21,13 @@ from booking.services.clock import moment
 
 
 def booked_together(appointment: Appointment) -> list[Appointment]:
-    """Every visit of the booking this one was booked in (its patient record holds them), in order of their start."""
-    return list(db.session.scalars(select(Appointment).where(Appointment.patient_id == appointment.patient_id)
-                                   .order_by(Appointment.starts_at, Appointment.id)))
+    """Every visit of the booking this one was booked in (its record's of the same screening and care plan),
+    in order of their start."""
+    plan = (Appointment.care_plan_id.is_(None) if appointment.care_plan_id is None
+            else Appointment.care_plan_id == appointment.care_plan_id)
+    return list(db.session.scalars(select(Appointment).where(
+        Appointment.patient_id == appointment.patient_id, Appointment.screening_id == appointment.screening_id, plan)
+        .order_by(Appointment.starts_at, Appointment.id)))
 
 
 def back_to_back(first: Appointment, second: Appointment) -> bool:

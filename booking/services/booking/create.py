@@ -29,8 +29,8 @@ def _replay(request: CourseRequest) -> list[Booked] | None:
     """The visits an earlier request with the same Idempotency-Key booked; None if there is none.
 
     Only the identical request is replayed; the same key with any field changed is
-    refused. The key is stored on the booking's first visit; its patient record
-    holds the booking's other visits (see ``patients``).
+    refused. The key is stored on the booking's first visit; the booking's other
+    visits are found with it (see ``course.booked_together``).
     """
     if not request.idempotency_key or not usable_key(request.idempotency_key):
         return None
@@ -62,7 +62,7 @@ def _book_once(request: CourseRequest, now: datetime) -> list[Booked]:
         return replayed
     checked = check(request, now)
     therapists = reserve_all(checked.visits, now=now)
-    patient = patient_for_booking(checked.patient)
+    patient = patient_for_booking(checked.patient, request.patient_id)
     appointments = [_appointment(visit, therapist_id, patient, checked.screening, request.care_plan_id)
                     for visit, therapist_id in zip(checked.visits, therapists, strict=True)]
     if request.idempotency_key:

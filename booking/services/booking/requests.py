@@ -23,10 +23,10 @@ MAX_VISITS = 24
 
 @dataclass(frozen=True)
 class PatientDetails:
-    """Who is booking, as they typed it."""
+    """Who is booking, as they typed it; ``email`` may be left out (None or "") only by staff booking a caller."""
 
     name: str
-    email: str
+    email: str | None
     phone: str
 
 
@@ -50,7 +50,7 @@ class CourseRequest:
     """A request to book several visits at once (a back-to-back pair, a course of care): all of them or none.
 
     One screening, one patient and one Idempotency-Key cover every visit; ``booked_by``
-    as in ``BookingRequest``.
+    and ``patient_id`` as in ``BookingRequest``.
     """
 
     screening_id: str
@@ -58,6 +58,7 @@ class CourseRequest:
     patient: PatientDetails
     idempotency_key: str | None = None
     booked_by: StaffUser | None = None
+    patient_id: int | None = None
     # The care plan the visits belong to, and what else booking them writes in the same transaction
     # (the plan's notices and audit row): called with the new visits before the commit, on every attempt.
     care_plan_id: int | None = None
@@ -74,6 +75,8 @@ class CourseRequest:
         for visit in self.visits:
             fields += [visit.service_code, visit.therapist_id, visit.instant()]
         fields += [self.patient.name, self.patient.email, self.patient.phone]
+        if self.patient_id is not None:  # a known record: counted, and digests of other requests stay as they were
+            fields.append(self.patient_id)
         return hashlib.sha256(json.dumps(fields).encode()).hexdigest()
 
     def first_available(self) -> bool:
@@ -87,6 +90,8 @@ class BookingRequest:
 
     ``booked_by`` is the staff member booking for a phone caller (None: the patient
     themselves); the booking's audit row names them, in the booking's transaction.
+    ``patient_id`` is the known patient record a staff member books for (see
+    ``booking.services.booking.patients``); None books a new record.
     """
 
     screening_id: str
@@ -96,12 +101,14 @@ class BookingRequest:
     patient: PatientDetails
     idempotency_key: str | None = None
     booked_by: StaffUser | None = None
+    patient_id: int | None = None
 
     def as_course(self) -> CourseRequest:
         """The same request as a course of one visit: how it is booked."""
         return CourseRequest(screening_id=self.screening_id,
                              visits=(VisitRequest(self.service_code, self.therapist_id, self.starts_at),),
-                             patient=self.patient, idempotency_key=self.idempotency_key, booked_by=self.booked_by)
+                             patient=self.patient, idempotency_key=self.idempotency_key, booked_by=self.booked_by,
+                             patient_id=self.patient_id)
 
     def fingerprint(self) -> str:
         """A digest of every field as sent but the key (see ``CourseRequest.fingerprint``)."""
@@ -175,7 +182,14 @@ def _normalised(check: Callable[[str], str], value: str, field: str, errors: dic
         return value
 
 
-def _check_patient(details: PatientDetails, errors: dict[str, str]) -> PatientDetails:
+def _check_email(email: str | None, by_staff: bool, errors: dict[str, str]) -> str | None:
+    """The email in its normal form; staff booking a caller may leave it out (None), a patient may not."""
+    if by_staff and not (email or "").strip():
+        return None
+    return _normalised(normalise_email, email or "", "patient.email", errors)
+
+
+def _check_patient(details: PatientDetails, by_staff: bool, errors: dict[str, str]) -> PatientDetails:
     """The patient's details in their normal form; complaints go to ``errors``."""
     name = " ".join(details.name.split())
     if not name:
@@ -185,7 +199,7 @@ def _check_patient(details: PatientDetails, errors: dict[str, str]) -> PatientDe
     elif not name.isprintable():
         errors["patient.name"] = "Enter your name without control characters."
     return PatientDetails(name=name,
-                          email=_normalised(normalise_email, details.email, "patient.email", errors),
+                          email=_check_email(details.email, by_staff, errors),
                           phone=_normalised(normalise_phone, details.phone, "patient.phone", errors))
 
 
@@ -266,7 +280,7 @@ def _check_apart(visits: list[CheckedVisit], errors: dict[str, str]) -> None:
 def check(request: CourseRequest, now: datetime) -> Checked:
     """Every field of the request checked at once; raises InvalidBooking or ReferredOut."""
     errors: dict[str, str] = {}
-    patient = _check_patient(request.patient, errors)
+    patient = _check_patient(request.patient, request.booked_by is not None, errors)
     if request.idempotency_key is not None and not usable_key(request.idempotency_key):
         errors["idempotency_key"] = f"An Idempotency-Key has 1 to {KEY_LENGTH} printable characters."
     if not 0 < len(request.visits) <= MAX_VISITS:

@@ -1,0 +1,111 @@
+"""Patient records for admins: finding one by name, phone or email, its visits, and joining two of one person.
+
+A search reads only current records (a record joined into another is found as that
+one). Joining is the staff's proof that two records are one person (see
+``booking.services.booking.patients``): the admin has spoken to the patient. Every
+visit and care plan of the record joined moves to the one kept, an email missing
+from the kept record is taken from the other, and the other stays only as a pointer
+to the kept one (``merged_into_id``), all in one audited transaction.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.orm import selectinload
+
+from booking.database import lock
+from booking.extensions import db
+from booking.models import Appointment, AppointmentStatus, CarePlan, Patient, StaffUser
+from booking.services import audit
+from booking.services.clock import moment
+
+MOST_FOUND = 50
+# A search with this many digits looks for a phone number too, whatever is typed around them (403-555-0142).
+PHONE_DIGITS = 4
+
+
+class JoinRefused(Exception):
+    """Two records cannot be joined: why, in plain words."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass
+class Visits:
+    """A record's visits: those still to come (soonest first) and the others (newest first)."""
+
+    upcoming: list[Appointment] = field(default_factory=list)
+    past: list[Appointment] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Found:
+    """A record a search found, with its visits."""
+
+    patient: Patient
+    visits: Visits
+
+
+def search(terms: str, *, now: datetime | None = None) -> list[Found]:
+    """The current records whose name or email holds the terms, or whose phone holds their digits, by name."""
+    text = " ".join(terms.lower().split())
+    matches = [func.lower(Patient.name).contains(text, autoescape=True),
+               func.lower(Patient.email).contains(text, autoescape=True)]
+    digits = re.sub(r"\D", "", text)
+    if len(digits) >= PHONE_DIGITS:
+        matches.append(Patient.phone.contains(digits.removeprefix("1") if len(digits) == 11 else digits))
+    patients = list(db.session.scalars(select(Patient).where(or_(*matches), Patient.merged_into_id.is_(None))
+                                       .order_by(Patient.name, Patient.id).limit(MOST_FOUND)))
+    return [Found(patient, visits_of(patient, now=now)) for patient in patients]
+
+
+def visits_of(patient: Patient, *, now: datetime | None = None) -> Visits:
+    """The record's own visits: booked ones still to come, then the rest."""
+    visits = Visits()
+    for visit in db.session.scalars(
+            select(Appointment).where(Appointment.patient_id == patient.id)
+            .options(selectinload(Appointment.screening), selectinload(Appointment.therapist),
+                     selectinload(Appointment.service))
+            .order_by(Appointment.starts_at.desc(), Appointment.id)):
+        coming = visit.status == AppointmentStatus.BOOKED and visit.starts_at > moment(now)
+        (visits.upcoming if coming else visits.past).append(visit)
+    visits.upcoming.reverse()
+    return visits
+
+
+def care_plans_of(patient: Patient) -> int:
+    """How many care plans the record holds."""
+    return db.session.scalar(select(func.count()).select_from(CarePlan).where(CarePlan.patient_id == patient.id)) or 0
+
+
+def join(kept: Patient, other: Patient, by: StaffUser, *, now: datetime | None = None) -> int:
+    """Join ``other`` into ``kept`` (the admin confirmed they are one person); returns the visits moved.
+
+    Raises JoinRefused for a record joined with itself, or one already joined into another.
+    """
+    now = moment(now)
+    if kept.id == other.id:
+        raise JoinRefused("A record cannot be joined with itself.")
+    for record in sorted((kept, other), key=lambda record: record.id):  # one order: two joins never deadlock
+        lock(record)
+    if kept.merged_into_id is not None or other.merged_into_id is not None:
+        db.session.rollback()
+        raise JoinRefused("One of these records was joined into another one meanwhile: search for the patient "
+                          "again.")
+    moved = db.session.execute(update(Appointment).where(Appointment.patient_id == other.id)
+                               .values(patient_id=kept.id)).rowcount
+    db.session.execute(update(CarePlan).where(CarePlan.patient_id == other.id).values(patient_id=kept.id))
+    db.session.execute(update(Patient).where(Patient.merged_into_id == other.id).values(merged_into_id=kept.id))
+    if kept.email is None:
+        kept.email = other.email
+    other.merged_into_id, other.merged_at = kept.id, now
+    audit.record("joined", "patient", kept.id, f"record {other.id} joined into it, {moved} visits moved",
+                 actor=by, at=now)
+    db.session.commit()
+    return moved
