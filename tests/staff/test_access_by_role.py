@@ -50,6 +50,9 @@ ROUTES: dict[tuple[str, str], tuple[Any, Any, Any, Any, Any]] = {
     # Public pages.
     ('GET', '/'): (200, 200, 200, 200, 200),
     ('POST', '/'): (200, 200, 200, 200, 200),
+    # /admin/ and /staff/: the signed-in person's own first page, whatever their role.
+    ('GET', '/admin/'): (LOGIN, LOGIN, '→/staff/schedule', '→/staff/schedule', '→/admin/appointments'),
+    ('GET', '/staff/'): (LOGIN, LOGIN, '→/staff/schedule', '→/staff/schedule', '→/admin/appointments'),
     # The admins' pages: admins only; therapists get 404 (a page that does not exist for them).
     ('GET', '/admin/appointments'): (LOGIN, LOGIN, 404, 404, 200),
     ('GET', '/admin/appointments/<uuid:appointment_id>'): (LOGIN, LOGIN, 404, 404, 200),
