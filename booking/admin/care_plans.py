@@ -17,9 +17,10 @@ from booking.admin.forms import InputGiven, WholeNumberField, listed_choice
 from booking.forms import ClinicForm
 from booking.models import CarePlan, CarePlanStatus, Screening, Service, Therapist
 from booking.scheduling.plans import MASSAGE, PHYSIOTHERAPY
-from booking.services import audit, care_plans, plan_course, plan_work
+from booking.services import audit, care_plans, plan_course, plan_queue, plan_work
 from booking.services.booking import InvalidBooking, PatientDetails, SlotTaken
-from booking.services.care_plans import InvalidPlan, NoLongerQueued, PlanDetails
+from booking.services.care_plans import InvalidPlan, PlanDetails
+from booking.services.plan_queue import NoLongerQueued
 from booking.services.catalog import active_services, active_therapists
 from booking.staff.access import staff_required
 from booking.validators import EMAIL_LENGTH, KEY_LENGTH, NAME_LENGTH, PHONE_LENGTH, stripped
@@ -133,7 +134,7 @@ def _queued(screening_id: object) -> Screening:
 
     Raises NoLongerQueued when it has its plan or was dismissed (answered by ``_decided``).
     """
-    screening = care_plans.queued_screening(screening_id)
+    screening = plan_queue.queued_screening(screening_id)
     if screening is None:
         abort(404)
     return screening
@@ -159,7 +160,7 @@ def _new_page(screening: Screening, form: PlanForm | None = None, dismiss_form: 
     return render_template("staff/admin/care_plans_new.html", screening=screening,
                            form=form or PlanForm(formdata=None, **NEW_PLAN).offer(),
                            dismiss_form=dismiss_form or DismissForm(formdata=None),
-                           patient=care_plans.screening_patient(screening))
+                           patient=plan_queue.screening_patient(screening))
 
 
 def _plan_page(plan: CarePlan, form: ChangePlanForm | None = None, book_form: BookCourseForm | None = None,
@@ -183,10 +184,9 @@ def _plan_page(plan: CarePlan, form: ChangePlanForm | None = None, book_form: Bo
 @staff_required("admin")
 def care_plans_queue() -> str:
     """The combined screenings that need a care plan, and the plans made."""
-    waiting = care_plans.queue()
+    waiting = plan_queue.queue()
     audit.viewed("care_plan_queue", None, f"{len(waiting)} screenings waiting")
-    return render_template("staff/admin/care_plans.html", waiting=waiting, plans=plan_work.plans_of(current_user),
-                           patients={screening.id: care_plans.screening_patient(screening) for screening in waiting})
+    return render_template("staff/admin/care_plans.html", waiting=waiting, plans=plan_work.plans_of(current_user))
 
 
 @bp.route("/care-plans/new/<uuid:screening_id>", methods=["GET", "POST"])

@@ -140,6 +140,8 @@ ROUTES: dict[tuple[str, str], tuple[Any, Any, Any, Any, Any]] = {
     ('GET', '/screening/'): (200, 200, 200, 200, 200),
     ('POST', '/screening/'): (200, 200, 200, 200, 200),
     ('GET', '/screening/<uuid:screening_id>'): (200, 200, 200, 200, 200),
+    # Asking for a care plan: only for a combined screening (A's visit's is not one).
+    ('POST', '/screening/<uuid:screening_id>/care-plan'): (404, 404, 404, 404, 404),
     ('GET', '/screening/details'): ('→/screening/', '→/screening/', '→/screening/', '→/screening/', '→/screening/'),
     ('POST', '/screening/details'): ('→/screening/', '→/screening/', '→/screening/', '→/screening/', '→/screening/'),
     ('GET', '/screening/health'): ('→/screening/', '→/screening/', '→/screening/', '→/screening/', '→/screening/'),
