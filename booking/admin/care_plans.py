@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from typing import Any
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 from wtforms import BooleanField, DateField, EmailField, HiddenField, SelectField, StringField, TelField, TextAreaField
@@ -79,12 +80,16 @@ class PlanForm(ClinicForm):
                                      current)
         return self
 
-    def details(self) -> PlanDetails:
-        """The validated form as the service takes it."""
-        return PlanDetails(**{name: int(getattr(self, name).data) for name in (
+    def details(self, plan: CarePlan | None = None) -> PlanDetails:
+        """The validated form as the service takes it; ``plan``'s own terms for those the form does not hold."""
+        def term(name: str) -> Any:
+            field = getattr(self, name)
+            return getattr(plan, name) if field is None else field.data
+
+        return PlanDetails(**{name: int(term(name)) for name in (
             "physiotherapist_id", "massage_therapist_id", "physio_service_id", "massage_service_id",
-            "physio_sessions", "physio_cadence_days", "massage_sessions", "massage_cadence_days", "tolerance_days")},
-            goals=self.goals.data, back_to_back=self.back_to_back.data, starts_on=self.starts_on.data)
+            *care_plans.NUMBERS)},
+            goals=self.goals.data, back_to_back=term("back_to_back"), starts_on=term("starts_on"))
 
     def refused(self, refusal: InvalidPlan) -> None:
         """Show the service's refusal on the fields it names."""
@@ -100,6 +105,8 @@ class ChangePlanForm(PlanForm):
                          validators=[AnyOf([status.value for status in CarePlanStatus],
                                            "Choose active, paused, completed or cancelled.")])
 
+    terms_fixed = False
+
     def offer(self, plan: CarePlan | None = None) -> ChangePlanForm:
         """The plan's choices (see ``PlanForm.offer``), and of the statuses its own and those it may move to."""
         super().offer(plan)
@@ -107,6 +114,13 @@ class ChangePlanForm(PlanForm):
             current = CarePlanStatus(plan.status)
             self.status.choices = [choice for choice in STATUS_CHOICES
                                    if choice.value == current or choice.value in current.next]
+        return self
+
+    def fix_terms(self) -> ChangePlanForm:
+        """Only the goals and the status: a booked plan's page shows its other terms as text (they are its own)."""
+        for name in care_plans.TERMS:
+            del self[name]
+        self.terms_fixed = True
         return self
 
 
@@ -163,6 +177,15 @@ def _new_page(screening: Screening, form: PlanForm | None = None, dismiss_form: 
                            patient=plan_queue.screening_patient(screening))
 
 
+def _change_form(plan: CarePlan, booked: bool, *, sent: bool = True) -> ChangePlanForm:
+    """The form changing the plan (what was ``sent``, else the plan as it stands). Once its course is booked, only
+    its goals and status, unless its terms were sent (from a page shown before the booking: they are refused)."""
+    form = (ChangePlanForm(obj=plan) if sent else ChangePlanForm(formdata=None, obj=plan)).offer(plan)
+    if booked and not (sent and any(name in request.form for name in care_plans.TERMS)):
+        form.fix_terms()
+    return form
+
+
 def _plan_page(plan: CarePlan, form: ChangePlanForm | None = None, book_form: BookCourseForm | None = None,
                problem: str | None = None) -> str:
     """A plan's page: its terms (a form to change them), its booked visits or its proposed course."""
@@ -174,7 +197,7 @@ def _plan_page(plan: CarePlan, form: ChangePlanForm | None = None, book_form: Bo
         book_form.idempotency_key.data = book_form.idempotency_key.data or uuid.uuid4().hex
     audit.viewed("care_plan", plan.id)
     return render_template("staff/admin/care_plans_plan.html", plan=plan, visits=visits, proposal=proposal,
-                           form=form or ChangePlanForm(formdata=None, obj=plan).offer(plan), book_form=book_form,
+                           form=form or _change_form(plan, bool(visits), sent=False), book_form=book_form,
                            patient=care_plans.earlier_patient(plan), problem=problem,
                            upcoming=len(plan_work.sessions_of(visits).upcoming),
                            final=not CarePlanStatus(plan.status).next)
@@ -228,10 +251,10 @@ def dismiss_care_plan(screening_id: object) -> str | Response:
 def care_plan(id: int) -> str | Response:  # noqa: A002 (the access test's name for a record's id)
     """A plan: change its terms and status; see its proposed course or its visits."""
     plan = _plan(id)
-    form = ChangePlanForm(obj=plan).offer(plan)
+    form = _change_form(plan, bool(plan_work.visits_of(plan)))
     if form.validate_on_submit():
         try:
-            cancelled = care_plans.change_plan(plan, form.details(), form.status.data, current_user)
+            cancelled = care_plans.change_plan(plan, form.details(plan), form.status.data, current_user)
         except InvalidPlan as refusal:
             form.refused(refusal)
         else:
