@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import pyotp
 import pytest
@@ -17,7 +17,7 @@ from booking.services import audit
 from tests.browser.conftest import LiveServer
 from tests.browser.staff_pages import sign_in
 from tests.factories import (AppointmentFactory, PatientFactory, ScreeningFactory, ServiceFactory, StaffUserFactory,
-                             TherapistFactory, open_every_day)
+                             TherapistFactory, WorkingHoursFactory, open_every_day)
 
 pytestmark = pytest.mark.browser
 PHONE_375 = {"viewport": {"width": 375, "height": 812}, "is_mobile": True, "has_touch": True}
@@ -26,8 +26,9 @@ LONG_EMAIL = "alexandra.montgomery-villeneuve@example.com"
 
 
 @pytest.fixture
-def clinic(live_app: LiveServer) -> Iterator[tuple[str, str, int]]:
-    """An admin (email, TOTP secret), a booked care plan (its id) and a row on every list, long names included."""
+def clinic(live_app: LiveServer) -> Iterator[tuple[str, str, int, str]]:
+    """An admin (email, TOTP secret), a booked care plan (its id), its physiotherapist's login (email), and a row
+    on every list, long names included."""
     with live_app.app.app_context():
         if db.session.get(ClinicSettings, 1) is None:
             open_every_day()
@@ -58,8 +59,11 @@ def clinic(live_app: LiveServer) -> Iterator[tuple[str, str, int]]:
             ContactMessage(name=LONG_NAME, email=LONG_EMAIL, message="Do you offer evening visits on Thursdays?")])
         audit.record("changed", "settings", None, "opening hours, cancellation cut-off, reminder offsets",
                      actor=admin)
+        physio_login = StaffUserFactory(therapist=physio)
+        WorkingHoursFactory(therapist=physio, weekday=first.weekday(), start_time=time(7), end_time=time(20),
+                            valid_from=first.date(), valid_to=first.date() + timedelta(days=60))
         db.session.commit()
-        yield admin.email, admin.totp_secret or "", plan.id
+        yield admin.email, admin.totp_secret or "", plan.id, physio_login.email
 
 
 @pytest.fixture
@@ -76,18 +80,31 @@ def overflow(page: Page) -> int:
     return page.evaluate("Math.max(document.documentElement.scrollWidth, window.innerWidth) - 375")
 
 
-def test_every_staff_table_fits_a_375_px_phone(phone: Page, clinic: tuple[str, str, int]) -> None:
-    email, secret, plan_id = clinic
-    sign_in(phone, email)
-    phone.get_by_label("Code").fill(pyotp.TOTP(secret).now())
-    phone.get_by_role("button", name="Continue").click()
-    expect(phone).to_have_url(re.compile(r"/admin/appointments"))
+def tables_too_wide(phone: Page, paths: tuple[str, ...]) -> dict[str, int]:
+    """The pages, each with rows in its tables, that are wider than the screen, and by how much."""
     too_wide = {}
-    for path in ("/admin/audit", "/admin/notifications", "/admin/appointments", "/admin/care-plans",
-                 f"/admin/care-plans/{plan_id}", f"/staff/care-plans/{plan_id}", "/admin/therapists",
-                 "/admin/services", "/admin/inbox"):
+    for path in paths:
         phone.goto(path)
         expect(phone.locator("table tbody tr").first).to_be_visible()
         if overflow(phone) > 0:
             too_wide[path] = overflow(phone)
-    assert too_wide == {}
+    return too_wide
+
+
+def test_every_admin_table_fits_a_375_px_phone(phone: Page, clinic: tuple[str, str, int, str]) -> None:
+    email, secret, plan_id, _ = clinic
+    sign_in(phone, email)
+    phone.get_by_label("Code").fill(pyotp.TOTP(secret).now())
+    phone.get_by_role("button", name="Continue").click()
+    expect(phone).to_have_url(re.compile(r"/admin/appointments"))
+    assert tables_too_wide(phone, (
+        "/admin/audit", "/admin/notifications", "/admin/appointments", "/admin/care-plans",
+        f"/admin/care-plans/{plan_id}", f"/staff/care-plans/{plan_id}", "/admin/therapists", "/admin/services",
+        "/admin/inbox")) == {}
+
+
+def test_every_therapist_table_fits_a_375_px_phone(phone: Page, clinic: tuple[str, str, int, str]) -> None:
+    _, _, plan_id, therapist = clinic
+    sign_in(phone, therapist)
+    expect(phone).to_have_url(re.compile(r"/staff/schedule"))
+    assert tables_too_wide(phone, ("/staff/hours", f"/staff/care-plans/{plan_id}")) == {}
