@@ -17,6 +17,7 @@ from booking.demo import DEMO_ADMIN_EMAIL, THERAPISTS
 from booking.extensions import db
 from booking.models import (Appointment, CarePlan, Patient, Screening, Service, StaffUser, Therapist, VisitNote,
                             VisitOutcome, WorkingHours)
+from booking.services import plan_queue
 from booking.services.passwords import password_problem
 from tests.factories import STAFF_PASSWORD, StaffUserFactory, TherapistFactory, local
 
@@ -81,6 +82,14 @@ def test_the_demo_has_a_care_plan_under_way_for_its_therapists_to_work(runner: F
     assert rest[1].starts_at > local(2026, 11, 30, 8)
     assert db.session.scalar(select(func.count()).select_from(CarePlan)) == 1
     assert plan.screening.pathway == "combined" and plan.status == "active"
+
+
+def test_the_demo_leaves_morgan_frasers_booked_combined_screening_in_the_care_plan_queue(
+        runner: FlaskCliRunner) -> None:
+    runner.invoke(args=["seed-demo"])
+    waiting = plan_queue.queue()
+    assert [entry.patient.name for entry in waiting if entry.patient] == ["Morgan Fraser"]
+    assert waiting[0].booked_for is not None
 
 
 def test_if_empty_leaves_a_clinic_with_therapists_alone(runner: FlaskCliRunner) -> None:

@@ -3,129 +3,19 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
-from wtforms import BooleanField, DateField, EmailField, HiddenField, SelectField, StringField, TelField, TextAreaField
-from wtforms.fields.choices import SelectChoice
-from wtforms.validators import AnyOf, DataRequired, Length
 
 from booking.admin import bp
-from booking.admin.forms import InputGiven, WholeNumberField, listed_choice
-from booking.forms import ClinicForm
-from booking.models import CarePlan, CarePlanStatus, Screening, Service, Therapist
-from booking.scheduling.plans import MASSAGE, PHYSIOTHERAPY
-from booking.services import audit, care_plans, plan_course, plan_work
+from booking.admin.care_plan_forms import NEW_PLAN, BookCourseForm, ChangePlanForm, DismissForm, PlanForm
+from booking.models import CarePlan, CarePlanStatus, Screening
+from booking.services import audit, care_plans, plan_course, plan_queue, plan_work
 from booking.services.booking import InvalidBooking, PatientDetails, SlotTaken
-from booking.services.care_plans import InvalidPlan, NoLongerQueued, PlanDetails
-from booking.services.catalog import active_services, active_therapists
+from booking.services.care_plans import InvalidPlan
+from booking.services.plan_queue import NoLongerQueued
 from booking.staff.access import staff_required
-from booking.validators import EMAIL_LENGTH, KEY_LENGTH, NAME_LENGTH, PHONE_LENGTH, stripped
-
-GOALS_LENGTH = 2000
-# A new plan's form starts with massage right before physiotherapy and a day's tolerance.
-NEW_PLAN = {"back_to_back": True, "tolerance_days": 1}
-STATUS_CHOICES = [SelectChoice(status.value, status.value.capitalize()) for status in CarePlanStatus]
-
-
-def _choices(offered: Sequence[Therapist | Service], current: Therapist | Service | None) -> list[SelectChoice]:
-    """The offered therapists or services as choices, then ``current`` (a plan's own) when it is not among them."""
-    listed = [*offered, current] if current is not None and current not in offered else list(offered)
-    return [SelectChoice(str(item.id), item.name if item.active else f"{item.name} (no longer active)")
-            for item in listed]
-
-
-def _number(label: str, what: str) -> WholeNumberField:
-    """A required whole number of the plan (its range is the service's to check)."""
-    return WholeNumberField(label, what, validators=[InputGiven(f"Enter {what}.")])
-
-
-class PlanForm(ClinicForm):
-    """A plan's therapists, services, goals, sessions, cadences, tolerance, pairing and start date."""
-
-    physiotherapist_id = SelectField("Physiotherapist", validate_choice=False,
-                                     validators=[listed_choice("Choose one of our physiotherapists.")])
-    physio_service_id = SelectField("Physiotherapy service", validate_choice=False,
-                                    validators=[listed_choice("Choose one of our physiotherapy services.")])
-    massage_therapist_id = SelectField("Massage therapist", validate_choice=False,
-                                       validators=[listed_choice("Choose one of our massage therapists.")])
-    massage_service_id = SelectField("Massage service", validate_choice=False,
-                                     validators=[listed_choice("Choose one of our massage services.")])
-    goals = TextAreaField("Goals, in plain words", filters=[stripped],
-                          validators=[DataRequired("Write the plan's goals in plain words."),
-                                      Length(max=GOALS_LENGTH, message=f"Keep the goals under {GOALS_LENGTH} characters.")])
-    physio_sessions = _number("Physiotherapy sessions", "the number of physiotherapy sessions")
-    physio_cadence_days = _number("Days between physiotherapy sessions", "the physiotherapy cadence in days")
-    massage_sessions = _number("Massage sessions", "the number of massage sessions")
-    massage_cadence_days = _number("Days between massage sessions", "the massage cadence in days")
-    tolerance_days = _number("Tolerance in days", "the tolerance in days")
-    back_to_back = BooleanField("Massage right before physiotherapy on the same day")
-    starts_on = DateField("Start date", validators=[InputGiven("Enter the start date, like 2026-12-02.")])
-
-    def offer(self, plan: CarePlan | None = None) -> PlanForm:
-        """Fill the choices with the active therapists and services of each kind, and the plan's own even once
-        they are no longer active (so that saving the plan keeps them); returns the form."""
-        for field, kind, current in (
-                (self.physiotherapist_id, PHYSIOTHERAPY, plan.physiotherapist if plan else None),
-                (self.massage_therapist_id, MASSAGE, plan.massage_therapist if plan else None)):
-            field.choices = _choices(active_therapists(kind), current)
-        for field, kind, current in (
-                (self.physio_service_id, PHYSIOTHERAPY, plan.physio_service if plan else None),
-                (self.massage_service_id, MASSAGE, plan.massage_service if plan else None)):
-            field.choices = _choices([service for service in active_services() if service.therapy_type == kind],
-                                     current)
-        return self
-
-    def details(self) -> PlanDetails:
-        """The validated form as the service takes it."""
-        return PlanDetails(**{name: int(getattr(self, name).data) for name in (
-            "physiotherapist_id", "massage_therapist_id", "physio_service_id", "massage_service_id",
-            "physio_sessions", "physio_cadence_days", "massage_sessions", "massage_cadence_days", "tolerance_days")},
-            goals=self.goals.data, back_to_back=self.back_to_back.data, starts_on=self.starts_on.data)
-
-    def refused(self, refusal: InvalidPlan) -> None:
-        """Show the service's refusal on the fields it names."""
-        for name, message in refusal.errors.items():
-            getattr(self, name).errors = [message]
-
-
-class ChangePlanForm(PlanForm):
-    """A plan's terms and its status."""
-
-    # Any status is read; whether the plan may move to it is the service's to say.
-    status = SelectField("Status", choices=STATUS_CHOICES, validate_choice=False,
-                         validators=[AnyOf([status.value for status in CarePlanStatus],
-                                           "Choose active, paused, completed or cancelled.")])
-
-    def offer(self, plan: CarePlan | None = None) -> ChangePlanForm:
-        """The plan's choices (see ``PlanForm.offer``), and of the statuses its own and those it may move to."""
-        super().offer(plan)
-        if plan is not None:
-            current = CarePlanStatus(plan.status)
-            self.status.choices = [choice for choice in STATUS_CHOICES
-                                   if choice.value == current or choice.value in current.next]
-        return self
-
-
-class DismissForm(ClinicForm):
-    """Why a combined screening needs no plan."""
-
-    reason = StringField("Reason", filters=[stripped], validators=[
-        DataRequired("Say why this screening needs no care plan."),
-        Length(max=care_plans.REASON_LENGTH, message=f"Keep the reason under {care_plans.REASON_LENGTH} characters.")])
-
-
-class BookCourseForm(ClinicForm):
-    """The course shown (its digest) and the patient's details, when no earlier booking gives them."""
-
-    course = HiddenField()
-    # One key for the whole course: the form sent twice (a double tap, a retry) books it once.
-    idempotency_key = HiddenField(validators=[Length(max=KEY_LENGTH)])
-    name = StringField("Patient's full name", filters=[stripped], validators=[Length(max=NAME_LENGTH)])
-    email = EmailField("Patient's email", filters=[stripped], validators=[Length(max=EMAIL_LENGTH)])
-    phone = TelField("Patient's phone", filters=[stripped], validators=[Length(max=PHONE_LENGTH)])
 
 
 def _queued(screening_id: object) -> Screening:
@@ -133,7 +23,7 @@ def _queued(screening_id: object) -> Screening:
 
     Raises NoLongerQueued when it has its plan or was dismissed (answered by ``_decided``).
     """
-    screening = care_plans.queued_screening(screening_id)
+    screening = plan_queue.queued_screening(screening_id)
     if screening is None:
         abort(404)
     return screening
@@ -160,7 +50,16 @@ def _new_page(screening: Screening, form: PlanForm | None = None, dismiss_form: 
     return render_template("staff/admin/care_plans_new.html", screening=screening,
                            form=form or PlanForm(formdata=None, **NEW_PLAN).offer(),
                            dismiss_form=dismiss_form or DismissForm(formdata=None),
-                           patient=care_plans.screening_patient(screening))
+                           patient=plan_queue.screening_patient(screening))
+
+
+def _change_form(plan: CarePlan, booked: bool, *, sent: bool = True) -> ChangePlanForm:
+    """The form changing the plan (what was ``sent``, else the plan as it stands). Once its course is booked, only
+    its goals and status, unless its terms were sent (from a page shown before the booking: they are refused)."""
+    form = (ChangePlanForm(obj=plan) if sent else ChangePlanForm(formdata=None, obj=plan)).offer(plan)
+    if booked and not (sent and any(name in request.form for name in care_plans.TERMS)):
+        form.fix_terms()
+    return form
 
 
 def _plan_page(plan: CarePlan, form: ChangePlanForm | None = None, book_form: BookCourseForm | None = None,
@@ -174,7 +73,7 @@ def _plan_page(plan: CarePlan, form: ChangePlanForm | None = None, book_form: Bo
         book_form.idempotency_key.data = book_form.idempotency_key.data or uuid.uuid4().hex
     audit.viewed("care_plan", plan.id)
     return render_template("staff/admin/care_plans_plan.html", plan=plan, visits=visits, proposal=proposal,
-                           form=form or ChangePlanForm(formdata=None, obj=plan).offer(plan), book_form=book_form,
+                           form=form or _change_form(plan, bool(visits), sent=False), book_form=book_form,
                            patient=care_plans.earlier_patient(plan), problem=problem,
                            upcoming=len(plan_work.sessions_of(visits).upcoming),
                            final=not CarePlanStatus(plan.status).next)
@@ -184,10 +83,9 @@ def _plan_page(plan: CarePlan, form: ChangePlanForm | None = None, book_form: Bo
 @staff_required("admin")
 def care_plans_queue() -> str:
     """The combined screenings that need a care plan, and the plans made."""
-    waiting = care_plans.queue()
+    waiting = plan_queue.queue()
     audit.viewed("care_plan_queue", None, f"{len(waiting)} screenings waiting")
-    return render_template("staff/admin/care_plans.html", waiting=waiting, plans=plan_work.plans_of(current_user),
-                           patients={screening.id: care_plans.screening_patient(screening) for screening in waiting})
+    return render_template("staff/admin/care_plans.html", waiting=waiting, plans=plan_work.plans_of(current_user))
 
 
 @bp.route("/care-plans/new/<uuid:screening_id>", methods=["GET", "POST"])
@@ -229,10 +127,10 @@ def dismiss_care_plan(screening_id: object) -> str | Response:
 def care_plan(id: int) -> str | Response:  # noqa: A002 (the access test's name for a record's id)
     """A plan: change its terms and status; see its proposed course or its visits."""
     plan = _plan(id)
-    form = ChangePlanForm(obj=plan).offer(plan)
+    form = _change_form(plan, bool(plan_work.visits_of(plan)))
     if form.validate_on_submit():
         try:
-            cancelled = care_plans.change_plan(plan, form.details(), form.status.data, current_user)
+            cancelled = care_plans.change_plan(plan, form.details(plan), form.status.data, current_user)
         except InvalidPlan as refusal:
             form.refused(refusal)
         else:

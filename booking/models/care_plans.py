@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from booking.models.accounts import StaffUser
 from booking.models.catalog import Service
 from booking.models.base import Base, UTCDateTime, utcnow
+from booking.models.patient import Patient
 from booking.models.screening import Screening
 from booking.models.staff import Therapist
 
@@ -67,6 +68,7 @@ class CarePlan(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("staff_users.id"))
 
+    patient: Mapped[Patient | None] = relationship()
     screening: Mapped[Screening] = relationship()
     physiotherapist: Mapped[Therapist] = relationship(foreign_keys=[physiotherapist_id])
     massage_therapist: Mapped[Therapist] = relationship(foreign_keys=[massage_therapist_id])

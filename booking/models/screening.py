@@ -24,6 +24,8 @@ class Screening(Base):
     urgency: Mapped[str] = mapped_column(String(16))
     rules_version: Mapped[str] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # When the patient asked the clinic to plan their combined care (one of the ways into the admins' queue).
+    plan_asked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     @property
     def therapy_types(self) -> list[str]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 
-from flask import Blueprint, abort, current_app, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from werkzeug.wrappers import Response
 
 from booking.extensions import limiter
@@ -16,6 +16,7 @@ from booking.limits import screening_limit
 from booking.models import Screening
 from booking.screening.flow import Flow, show_step
 from booking.screening.forms import QUESTION, STEP_BY_SLUG, STEPS, Step
+from booking.services.plan_queue import ask_for_plan
 from booking.services.screenings import get_screening, recommendation_of
 
 bp = Blueprint("screening", __name__, url_prefix="/screening")
@@ -62,3 +63,12 @@ def result(screening_id: uuid.UUID) -> str:
     return render_template("screening/result.html", screening=screening, recommendation=recommendation,
                            preferences=PREFERENCES,
                            online_booking="appointments.start" in current_app.view_functions)
+
+
+@bp.route("/<uuid:screening_id>/care-plan", methods=["POST"])
+@limiter.limit(screening_limit)
+def ask_for_care_plan(screening_id: uuid.UUID) -> Response:
+    """The patient of a combined screening asks the clinic to plan their care: it enters the admins' queue."""
+    ask_for_plan(screening_id) or abort(404)
+    flash("Thank you: the clinic will plan your physiotherapy and massage together.")
+    return redirect(url_for("screening.result", screening_id=screening_id, _anchor="care-plan"), code=303)

@@ -1,4 +1,5 @@
-"""Combined-care plans: the "needs a care plan" queue, making and changing a plan (its course: ``plan_course``).
+"""Combined-care plans: dismissing a queued screening (the queue: ``plan_queue``), making and changing a plan
+(its course: ``plan_course``).
 
 Creating, changing and dismissing are audited; the goals (health information) never
 reach the audit detail, a log line or a notification.
@@ -11,7 +12,6 @@ from dataclasses import dataclass, fields
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
 
 from booking.database import lock
 from booking.extensions import db
@@ -23,9 +23,9 @@ from booking.services import audit, availability
 from booking.services.booking import ChangeNotAllowed, PatientDetails, cancel_together
 from booking.services.booking.requests import MAX_VISITS
 from booking.services.clock import moment
+from booking.services.plan_queue import details_of, earlier_patient_id, queued_screening
 from booking.services.plan_work import sessions_of, visits_of
 
-COMBINED = "combined"
 REASON_LENGTH = 500
 MAX_SESSIONS = 12
 MAX_CADENCE_DAYS = 28
@@ -64,36 +64,10 @@ class InvalidPlan(ValueError):
         self.errors = errors
 
 
-class NoLongerQueued(Exception):
-    """The screening has its plan, or was taken off the queue, by another admin (meanwhile, or before)."""
-
-
 def _decide(screening: Screening) -> None:
     """Lock the queued screening for this transaction, so that one decision is stored; NoLongerQueued if taken."""
     lock(screening)
     queued_screening(screening.id)
-
-
-def queue() -> list[Screening]:
-    """Every stored combined screening without a plan or a dismissal, oldest first."""
-    planned = select(CarePlan.screening_id)
-    dismissed = select(CarePlanDismissal.screening_id)
-    return list(db.session.scalars(select(Screening).where(
-        Screening.pathway == COMBINED, Screening.id.not_in(planned), Screening.id.not_in(dismissed))
-        .order_by(Screening.created_at, Screening.id)))
-
-
-def queued_screening(screening_id: object) -> Screening | None:
-    """The screening if it is in the queue (combined, no plan, not dismissed); None when there is no such
-    combined screening; NoLongerQueued when it has its plan or was dismissed."""
-    screening = db.session.get(Screening, screening_id)
-    if screening is None or screening.pathway != COMBINED:
-        return None
-    taken = db.session.scalar(select(CarePlan.id).where(CarePlan.screening_id == screening.id))
-    gone = db.session.scalar(select(CarePlanDismissal.id).where(CarePlanDismissal.screening_id == screening.id))
-    if taken is not None or gone is not None:
-        raise NoLongerQueued
-    return screening
 
 
 def dismiss(screening: Screening, reason: str, by: StaffUser) -> CarePlanDismissal:
@@ -215,7 +189,7 @@ def create_plan(screening: Screening, details: PlanDetails, by: StaffUser, *,
     now = moment(now)
     details = check_details(details, now)
     _decide(screening)
-    plan = CarePlan(screening_id=screening.id, patient_id=_earlier_patient_id(screening), created_by_id=by.id,
+    plan = CarePlan(screening_id=screening.id, patient_id=earlier_patient_id(screening), created_by_id=by.id,
                     created_at=now, **_values(details))
     db.session.add(plan)
     db.session.flush()
@@ -293,23 +267,6 @@ def find_plan(plan_id: int) -> CarePlan | None:
     return db.session.get(CarePlan, plan_id) if availability.storable_id(plan_id) else None
 
 
-def _details_of(patient: Patient | None) -> PatientDetails | None:
-    """A stored patient's details as a booking takes them, or None."""
-    return None if patient is None else PatientDetails(patient.name, patient.email, patient.phone)
-
-
-def _earlier_patient_id(screening: Screening) -> int | None:
-    """The patient of the screening's first booking, or None when it was never booked."""
-    return db.session.scalar(select(Appointment.patient_id).where(Appointment.screening_id == screening.id)
-                             .order_by(Appointment.created_at).limit(1))
-
-
-def screening_patient(screening: Screening) -> PatientDetails | None:
-    """The details of the patient who booked with this screening before, or None."""
-    patient_id = _earlier_patient_id(screening)
-    return None if patient_id is None else _details_of(db.session.get(Patient, patient_id))
-
-
 def earlier_patient(plan: CarePlan) -> PatientDetails | None:
     """The plan's patient's details (from the screening's earlier booking or the course), or None."""
-    return _details_of(db.session.get(Patient, plan.patient_id)) if plan.patient_id else None
+    return details_of(db.session.get(Patient, plan.patient_id)) if plan.patient_id else None

@@ -50,6 +50,9 @@ ROUTES: dict[tuple[str, str], tuple[Any, Any, Any, Any, Any]] = {
     # Public pages.
     ('GET', '/'): (200, 200, 200, 200, 200),
     ('POST', '/'): (200, 200, 200, 200, 200),
+    # /admin/ and /staff/: the signed-in person's own first page, whatever their role.
+    ('GET', '/admin/'): (LOGIN, LOGIN, '→/staff/schedule', '→/staff/schedule', '→/admin/appointments'),
+    ('GET', '/staff/'): (LOGIN, LOGIN, '→/staff/schedule', '→/staff/schedule', '→/admin/appointments'),
     # The admins' pages: admins only; therapists get 404 (a page that does not exist for them).
     ('GET', '/admin/appointments'): (LOGIN, LOGIN, 404, 404, 200),
     ('GET', '/admin/appointments/<uuid:appointment_id>'): (LOGIN, LOGIN, 404, 404, 200),
@@ -145,6 +148,8 @@ ROUTES: dict[tuple[str, str], tuple[Any, Any, Any, Any, Any]] = {
     ('GET', '/screening/'): (200, 200, 200, 200, 200),
     ('POST', '/screening/'): (200, 200, 200, 200, 200),
     ('GET', '/screening/<uuid:screening_id>'): (200, 200, 200, 200, 200),
+    # Asking for a care plan: only for a combined screening (A's visit's is not one).
+    ('POST', '/screening/<uuid:screening_id>/care-plan'): (404, 404, 404, 404, 404),
     ('GET', '/screening/details'): ('→/screening/', '→/screening/', '→/screening/', '→/screening/', '→/screening/'),
     ('POST', '/screening/details'): ('→/screening/', '→/screening/', '→/screening/', '→/screening/', '→/screening/'),
     ('GET', '/screening/health'): ('→/screening/', '→/screening/', '→/screening/', '→/screening/', '→/screening/'),

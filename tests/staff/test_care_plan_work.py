@@ -156,7 +156,7 @@ def test_outcomes_draw_pain_over_the_course_as_a_chart_and_a_table(world: World,
         text = page(client, world.admin, world.plan)
     assert 'role="img"' in text and "<circle" in text and "<rect" in text
     assert "Physiotherapy: pain 6 over 1 session; Massage therapy: pain 7 over 1 session." in text
-    assert "Stairs with the rail" in text and "<td>6</td>" in text
+    assert "Stairs with the rail" in text and '<td data-label="Pain (0–10)">6</td>' in text
 
 
 def test_an_outcome_sent_twice_at_once_is_stored_once(world: World, app: Flask) -> None:

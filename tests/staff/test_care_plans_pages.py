@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from booking.extensions import db
 from booking.models import Appointment, AuditEvent, CarePlan, CarePlanDismissal, Notification, Therapist
-from booking.services import care_plans, plan_course
+from booking.services import care_plans, plan_course, plan_queue
 from tests.factories import AppointmentFactory, Clinic, StaffUserFactory, local, small_clinic
 from tests.staff.conftest import signed_in
 from tests.together import at_once
@@ -27,9 +27,11 @@ PATIENT = {"name": "Alex Morgan", "email": "alex@example.com", "phone": "403-555
 
 @pytest.fixture
 def clinic(app: Flask) -> Iterator[Clinic]:
-    """A small clinic with a screening of each kind, at NOW."""
+    """A small clinic with a screening of each kind, at NOW; the combined one's patient asked for a plan."""
     with time_machine.travel(NOW, tick=False):
-        yield small_clinic()
+        made = small_clinic()
+        plan_queue.ask_for_plan(made.screenings["combined"].id)
+        yield made
 
 
 @pytest.fixture

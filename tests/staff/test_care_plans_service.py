@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from booking.extensions import db
 from booking.models import Appointment, AuditEvent, CarePlan, Notification, StaffUser, TimeOff
-from booking.services import care_plans, plan_course
+from booking.services import care_plans, plan_course, plan_queue
 from booking.services.booking import PatientDetails, SlotTaken, cancel
 from booking.services.care_plans import InvalidPlan, PlanDetails
 from tests.factories import AppointmentFactory, Clinic, ScreeningFactory, StaffUserFactory, local, small_clinic
@@ -50,25 +50,46 @@ def audits(action: str) -> list[AuditEvent]:
     return list(db.session.scalars(select(AuditEvent).where(AuditEvent.action == action)))
 
 
+def queued() -> list[object]:
+    """The screenings in the queue, in its order."""
+    return [entry.screening for entry in plan_queue.queue()]
+
+
 def test_the_queue_holds_combined_screenings_until_planned_or_dismissed(clinic: Clinic, admin: StaffUser) -> None:
     combined = clinic.screenings["combined"]
     other = ScreeningFactory(kind="combined")
-    assert set(care_plans.queue()) == {combined, other}
+    for screening in (combined, other):
+        plan_queue.ask_for_plan(screening.id)
+    assert set(queued()) == {combined, other}
     care_plans.dismiss(other, "  Patient chose physiotherapy only ", admin)
     care_plans.create_plan(combined, details(clinic), admin)
-    assert care_plans.queue() == []
-    with pytest.raises(care_plans.NoLongerQueued):
-        care_plans.queued_screening(other.id)
-    with pytest.raises(care_plans.NoLongerQueued):
+    assert queued() == []
+    with pytest.raises(plan_queue.NoLongerQueued):
+        plan_queue.queued_screening(other.id)
+    with pytest.raises(plan_queue.NoLongerQueued):
         care_plans.create_plan(other, details(clinic), admin)
     assert [event.detail for event in audits("dismissed")] == ["taken off the care-plan queue"]
 
 
+def test_a_combined_screening_enters_the_queue_only_once_its_patient_asks_or_books(clinic: Clinic) -> None:
+    made, asked, booked = (ScreeningFactory(kind="combined") for _ in range(3))
+    assert queued() == []
+    assert plan_queue.ask_for_plan(asked.id) == asked
+    visit = AppointmentFactory(screening=booked, starts_at=local(2026, 12, 3, 10))
+    assert plan_queue.ask_for_plan(clinic.screenings["physiotherapy"].id) is None
+    entries = {entry.screening: entry for entry in plan_queue.queue()}
+    assert set(entries) == {asked, booked}
+    assert entries[asked].asked_at == local(2026, 11, 30, 8) and entries[asked].booked_for is None
+    assert entries[booked].booked_for == visit.starts_at and entries[booked].asked_at is None
+    assert entries[booked].patient is not None and entries[booked].patient.name == visit.patient.name
+
+
 def test_a_dismissal_needs_a_reason(clinic: Clinic, admin: StaffUser) -> None:
+    plan_queue.ask_for_plan(clinic.screenings["combined"].id)
     with pytest.raises(InvalidPlan) as refused:
         care_plans.dismiss(clinic.screenings["combined"], "   ", admin)
     assert refused.value.errors == {"reason": "Say why this screening needs no care plan."}
-    assert care_plans.queue() == [clinic.screenings["combined"]]
+    assert queued() == [clinic.screenings["combined"]]
 
 
 def test_making_and_changing_a_plan_is_audited_without_its_goals(clinic: Clinic, admin: StaffUser) -> None:

@@ -37,7 +37,7 @@ def message(name: str, minutes_ago: int, *, handled: bool = False) -> ContactMes
 
 
 def senders(page: str) -> list[str]:
-    return re.findall(r"<td>([A-Z][a-z]+)</td>", page)
+    return re.findall(r'<td data-label="From">([A-Z][a-z]+)</td>', page)
 
 
 def test_unhandled_first_then_newest_first(admin: FlaskClient) -> None:
