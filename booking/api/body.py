@@ -1,4 +1,8 @@
-"""The one reading of a JSON request body, for every API endpoint."""
+"""The one reading of a JSON request body, for every API endpoint.
+
+Every text in an object body is one line (no line break or other control character), unless
+the endpoint names it as multi-line (a cancellation's reason): 422 names each field refused.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,19 @@ from typing import Any, NoReturn
 
 from flask import abort, request
 
+from booking.validators import one_line, plain_text
+
 NOT_AN_OBJECT = 'Send a JSON object (like {"key": "value"}) as the body.'
+
+
+class TextRefused(ValueError):
+    """Texts of the body with a line break or a control character where none belongs; ``errors`` names each field.
+
+    Answered 422 with {"errors": {field: message}} by the API blueprint."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__("; ".join(f"{field}: {message}" for field, message in errors.items()))
+        self.errors = errors
 
 
 class _Refused(ValueError):
@@ -67,9 +83,34 @@ def json_body(*, optional: bool = False) -> Any:
         _refuse("a number in it is too long.")
 
 
-def json_object(*, optional: bool = False) -> dict[str, Any]:
-    """The request body as a JSON object: 415 when it is not JSON, 400 when it is not an object."""
+def _text_problems(value: Any, field: str, multi_line: tuple[str, ...]) -> dict[str, str]:
+    """What is wrong with each text in ``value`` (an object, a list or a text), by field ("patient.name")."""
+    if isinstance(value, dict):
+        members = [(f"{field}.{key}" if field else key, member) for key, member in value.items()]
+    elif isinstance(value, list):
+        members = [(f"{field}.{index}", member) for index, member in enumerate(value)]
+    else:
+        members = []
+    problems = {name: problem for name, member in members
+                for name, problem in _text_problems(member, name, multi_line).items()}
+    if isinstance(value, str):
+        try:
+            (plain_text if field in multi_line else one_line)(value)
+        except ValueError as exc:
+            problems[field] = str(exc)
+    return problems
+
+
+def json_object(*, optional: bool = False, multi_line: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The request body as a JSON object: 415 when it is not JSON, 400 when it is not an object.
+
+    TextRefused (422) naming the fields whose text holds a line break or a control character;
+    the fields in ``multi_line`` (by their path, like "reason") may hold line breaks.
+    """
     body = json_body(optional=optional)
     if not isinstance(body, dict):
         abort(400, NOT_AN_OBJECT)
+    problems = _text_problems(body, "", multi_line)
+    if problems:
+        raise TextRefused(problems)
     return body
