@@ -15,3 +15,4 @@ from booking.admin import inbox as inbox  # noqa: E402
 from booking.admin import notifications as notifications  # noqa: E402
 from booking.admin import audit as audit  # noqa: E402
 from booking.admin import care_plans as care_plans  # noqa: E402
+from booking.admin import closures as closures  # noqa: E402
