@@ -46,13 +46,13 @@ def closures() -> tuple[str, int] | Response:
     """List the closed days to come; add one (refused over booked visits)."""
     form = ClosureForm()
     if not form.validate_on_submit():
-        return _page(form, status=422 if form.errors else 200)
+        return _page(form)
     try:
         closure = clinic_hours.add_closure(form.day.data, form.label.data or "")
     except HoursError as refused:
         for field, message in refused.errors.items():
             form[field].errors.append(message)
-        return _page(form, status=422)
+        return _page(form)
     except HoursConflict as conflict:
         return _page(form, stranded=conflict.visits, status=409)
     flash(f"The clinic is closed on {describe(closure.day, closure.label)}: no times are offered that day.")

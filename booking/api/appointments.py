@@ -105,7 +105,7 @@ def _managed(appointment_id: str) -> Appointment:
 @limiter.limit(booking_limit)
 def create() -> tuple[Response, int, dict[str, str]]:
     """Book a visit; a retry with the same Idempotency-Key answers the same booking."""
-    booked = book(_booking_request(json_object()))
+    booked = book(_booking_request(json_object(OPENAPI_SCHEMAS["BookingRequest"])))
     body = {**appointment_json(booked.appointment), "manage_token": booked.manage_token}
     headers = {"Location": url_for(".show", appointment_id=booked.appointment.id)}
     if booked.replayed:
@@ -125,7 +125,7 @@ def show(appointment_id: str) -> Response:
 def cancel_visit(appointment_id: str) -> Response:
     """Cancel the visit before the cut-off, with an optional reason."""
     appointment = _managed(appointment_id)
-    reason = json_object(optional=True, multi_line=("reason",)).get("reason")
+    reason = json_object(OPENAPI_SCHEMAS["CancelRequest"], optional=True, multi_line=("reason",)).get("reason")
     if reason is not None and not isinstance(reason, str):
         raise InvalidBooking({"reason": "Send the reason as text."})
     return jsonify(appointment_json(cancel(appointment, reason=reason)))
@@ -137,7 +137,7 @@ def reschedule_visit(appointment_id: str) -> Response:
     """Move the visit to another open time with the same therapist, before the cut-off."""
     appointment = _managed(appointment_id)
     errors: dict[str, str] = {}
-    starts_at = _instant(json_object().get("starts_at"), errors)
+    starts_at = _instant(json_object(OPENAPI_SCHEMAS["RescheduleRequest"]).get("starts_at"), errors)
     if starts_at is None:
         raise InvalidBooking(errors)
     return jsonify(appointment_json(reschedule(appointment, starts_at)))

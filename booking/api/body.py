@@ -1,12 +1,14 @@
 """The one reading of a JSON request body, for every API endpoint.
 
-Every text in an object body is one line (no line break or other control character), unless
-the endpoint names it as multi-line (a cancellation's reason): 422 names each field refused.
+Every text an endpoint's documented schema declares is one line (no line break or other control
+character), unless the endpoint names it as multi-line (a cancellation's reason): 422 names each
+field refused.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any, NoReturn
 
 from flask import abort, request
@@ -83,34 +85,32 @@ def json_body(*, optional: bool = False) -> Any:
         _refuse("a number in it is too long.")
 
 
-def _text_problems(value: Any, field: str, multi_line: tuple[str, ...]) -> dict[str, str]:
-    """What is wrong with each text in ``value`` (an object, a list or a text), by field ("patient.name")."""
-    if isinstance(value, dict):
-        members = [(f"{field}.{key}" if field else key, member) for key, member in value.items()]
-    elif isinstance(value, list):
-        members = [(f"{field}.{index}", member) for index, member in enumerate(value)]
-    else:
-        members = []
-    problems = {name: problem for name, member in members
-                for name, problem in _text_problems(member, name, multi_line).items()}
+def _text_problems(value: Any, schema: Mapping[str, Any], field: str, multi_line: tuple[str, ...]) -> dict[str, str]:
+    """What is wrong with each text of ``value`` that ``schema`` declares, by field ("patient.name")."""
     if isinstance(value, str):
         try:
             (plain_text if field in multi_line else one_line)(value)
         except ValueError as exc:
-            problems[field] = str(exc)
-    return problems
+            return {field: str(exc)}
+    if not isinstance(value, dict):
+        return {}
+    return {name: problem for key, declared in schema.get("properties", {}).items() if key in value
+            for name, problem in _text_problems(value[key], declared, f"{field}.{key}" if field else key,
+                                                multi_line).items()}
 
 
-def json_object(*, optional: bool = False, multi_line: tuple[str, ...] = ()) -> dict[str, Any]:
+def json_object(schema: Mapping[str, Any], *, optional: bool = False,
+                multi_line: tuple[str, ...] = ()) -> dict[str, Any]:
     """The request body as a JSON object: 415 when it is not JSON, 400 when it is not an object.
 
-    TextRefused (422) naming the fields whose text holds a line break or a control character;
-    the fields in ``multi_line`` (by their path, like "reason") may hold line breaks.
+    Every text the endpoint's ``schema`` declares is one line: TextRefused (422) names each field
+    holding a line break or a control character; only the fields in ``multi_line`` (by their
+    path, like "reason") may hold line breaks. Members the schema does not declare are not read.
     """
     body = json_body(optional=optional)
     if not isinstance(body, dict):
         abort(400, NOT_AN_OBJECT)
-    problems = _text_problems(body, "", multi_line)
+    problems = _text_problems(body, schema, "", multi_line)
     if problems:
         raise TextRefused(problems)
     return body
