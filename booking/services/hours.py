@@ -163,7 +163,7 @@ def newly_outside(visits: list[Appointment], before: Hours, after: Hours) -> lis
 def _current(therapist_id: int, now: datetime) -> Hours:
     """The therapist's hours as stored."""
     return Hours([_as_scheduling(shift) for shift in shifts_of(therapist_id)],
-                  [Interval(gap.starts_at, gap.ends_at) for gap in time_off_of(therapist_id, now=now)])
+                 [Interval(gap.starts_at, gap.ends_at) for gap in time_off_of(therapist_id, now=now)])
 
 
 def _apply(therapist_id: int, before: Hours, after: Hours, *, rebook_myself: bool, now: datetime,
