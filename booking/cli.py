@@ -84,9 +84,11 @@ def notifications(context: click.Context) -> None:
 @click.argument("notification_id", type=int)
 @with_appcontext
 def retry_notification(notification_id: int) -> None:
-    """Send a pending or failed notification again, now, with a fresh count of attempts."""
-    if admin.retry(notification_id) is None:
-        raise click.ClickException(f"No pending or failed notification has the id {notification_id}.")
+    """Send a failed notification again, now, with a fresh count of attempts."""
+    try:
+        admin.retry(notification_id)
+    except admin.NotRetryable as refusal:
+        raise click.ClickException(str(refusal)) from refusal
     click.echo(f"Notification {notification_id} is due now and handed to the worker.")
 
 

@@ -1,21 +1,26 @@
-"""The base of every form: no field accepts text that cannot be stored."""
+"""The base of every form: no field accepts text that cannot be stored, and only a text area takes line breaks."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import Field
+from wtforms import Field, TextAreaField
 from wtforms.fields.core import UnboundField
 
-from booking.validators import plain_text_filter
+from booking.validators import one_line_filter, plain_text_filter
 
 
 class ClinicForm(FlaskForm):
-    """A Flask-WTF form whose every field refuses control characters (NUL included) with a clear error."""
+    """A Flask-WTF form whose every field refuses control characters (NUL included) with a clear error.
+
+    A text area (notes, messages, goals) keeps its line breaks; every other field is one line
+    (names, phone, email, address, titles, labels) and refuses a line break too.
+    """
 
     class Meta:
         def bind_field(self, form: FlaskForm, unbound_field: UnboundField, options: dict[str, Any]) -> Field:
-            """Bind the field with the plain-text filter after its own filters."""
-            filters = (*unbound_field.kwargs.get("filters", ()), plain_text_filter)
+            """Bind the field with the plain-text (text area) or one-line filter after its own filters."""
+            multi_line = issubclass(unbound_field.field_class, TextAreaField)
+            filters = (*unbound_field.kwargs.get("filters", ()), plain_text_filter if multi_line else one_line_filter)
             return unbound_field.bind(form=form, filters=filters, **options)

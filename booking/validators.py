@@ -95,10 +95,24 @@ UNSTORABLE_MESSAGE = ("This text holds an invisible control character (such as N
                       "Please type it again without it.")
 
 
+# One line of text holds no line break (CR, LF) and no other C0 control character but tab: in a
+# name, a phone number or a title, a line break would break every email header it goes into.
+NOT_ONE_LINE = re.compile(r"[\x00-\x08\x0a-\x1f]")
+ONE_LINE_MESSAGE = "Enter this on one line, without line breaks or other control characters."
+
+
 def plain_text(value: str) -> str:
     """Return the text unchanged; raise ValueError when it holds a character no text field stores."""
     if UNSTORABLE.search(value):
         raise ValueError(UNSTORABLE_MESSAGE)
+    return value
+
+
+def one_line(value: str) -> str:
+    """Return single-line text unchanged; raise ValueError when it holds a line break or a control character."""
+    plain_text(value)
+    if NOT_ONE_LINE.search(value):
+        raise ValueError(ONE_LINE_MESSAGE)
     return value
 
 
@@ -107,12 +121,21 @@ def stripped(text: str | None) -> str | None:
     return text.strip() if text else text
 
 
-def plain_text_filter(data: object) -> object:
-    """WTForms filter for every field: text (or a list of texts) with no unstorable character passes."""
-    for value in data if isinstance(data, list) else [data]:
-        if isinstance(value, str):
-            plain_text(value)
-    return data
+def _text_filter(check: Callable[[str], str]) -> Callable[[object], object]:
+    """A WTForms filter from a text check: text (or a list of texts) passing ``check`` passes unchanged."""
+
+    def text_filter(data: object) -> object:
+        for value in data if isinstance(data, list) else [data]:
+            if isinstance(value, str):
+                check(value)
+        return data
+
+    return text_filter
+
+
+# Every form field gets one of these (booking.forms): a text area keeps its line breaks, any other field has none.
+plain_text_filter = _text_filter(plain_text)
+one_line_filter = _text_filter(one_line)
 
 
 # Instants within a year of the ends of the calendar cannot be shown in every time zone or moved

@@ -17,3 +17,4 @@ from booking.admin import notifications as notifications  # noqa: E402
 from booking.admin import audit as audit  # noqa: E402
 from booking.admin import care_plans as care_plans  # noqa: E402
 from booking.admin import staff_logins as staff_logins  # noqa: E402
+from booking.admin import closures as closures  # noqa: E402

@@ -1,4 +1,4 @@
-"""The notifications still owed or failed, for admins, with a retry button (no personal data is shown)."""
+"""The notifications still owed or failed, for admins, with a retry button on failed ones (no personal data)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,7 @@ from werkzeug.wrappers import Response
 
 from booking.admin import bp
 from booking.forms import ClinicForm
-from booking.notifications.admin import retry, unfinished
-from booking.services.availability import storable_id
+from booking.notifications.admin import NotRetryable, retry, retryable, unfinished
 from booking.staff.access import staff_required
 
 
@@ -20,15 +19,18 @@ class RetryForm(ClinicForm):
 @staff_required("admin")
 def notifications() -> str:
     """Failed notifications first, then those pending or being sent, by due time."""
-    return render_template("staff/admin/notifications.html", notifications=unfinished(), form=RetryForm())
+    return render_template("staff/admin/notifications.html", notifications=unfinished(), form=RetryForm(),
+                           retryable=retryable)
 
 
 @bp.route("/notifications/<int:notification_id>/retry", methods=["POST"])
 @staff_required("admin")
 def retry_notification(notification_id: int) -> Response:
-    """Make the notification due now with a fresh count of attempts."""
+    """Make a failed notification due again with a fresh count of attempts; refuse any other."""
     if RetryForm().validate_on_submit():
-        done = retry(notification_id) if storable_id(notification_id) else None
-        flash(f"Notification {notification_id} will be sent again now." if done else
-              f"Notification {notification_id} is not waiting or failed: there is nothing to retry.")
+        try:
+            retry(notification_id)
+            flash(f"Notification {notification_id} will be sent again now.")
+        except NotRetryable as refusal:
+            flash(str(refusal))
     return redirect(url_for(".notifications"), code=303)

@@ -1,4 +1,8 @@
-"""The admins' page for the clinic's settings: name, contact details, opening hours and booking rules."""
+"""The admins' page for the clinic's settings: name, contact details, opening hours and booking rules.
+
+New opening hours that would leave booked visits outside them are refused (409) with those visits
+listed, so that the patients are called first; nothing is changed.
+"""
 
 from __future__ import annotations
 
@@ -7,22 +11,28 @@ from werkzeug.wrappers import Response
 
 from booking.admin import bp
 from booking.admin.forms import SettingsForm, reminder_minutes
-from booking.services.settings import WEEKDAYS, clinic_settings, update_settings
+from booking.services.clinic_hours import save_settings
+from booking.services.hours import HoursConflict
+from booking.services.settings import WEEKDAYS, clinic_settings
 from booking.staff.access import staff_required
 
 
 @bp.route("/settings", methods=["GET", "POST"])
 @staff_required("admin")
-def settings() -> str | Response:
+def settings() -> str | Response | tuple[str, int]:
     """Show and save the clinic's settings; the home page and the slots offered follow at once."""
     form = SettingsForm(data=SettingsForm.initial(clinic_settings())) if request.method == "GET" else SettingsForm()
     if form.validate_on_submit():
-        changed = update_settings(
-            name=form.name.data, phone=form.phone.data, address=form.address.data,
-            opening_hours=form.opening_hours(), cancel_cutoff_hours=form.cancel_cutoff_hours.data,
-            min_notice_minutes=form.min_notice_minutes.data,
-            reminder_offsets_minutes=reminder_minutes(form.reminder_offsets.data),
-            visit_instructions=form.visit_instructions.data or "")
+        try:
+            changed = save_settings(
+                name=form.name.data, phone=form.phone.data, address=form.address.data,
+                opening_hours=form.opening_hours(), cancel_cutoff_hours=form.cancel_cutoff_hours.data,
+                min_notice_minutes=form.min_notice_minutes.data,
+                reminder_offsets_minutes=reminder_minutes(form.reminder_offsets.data),
+                visit_instructions=form.visit_instructions.data or "")
+        except HoursConflict as conflict:
+            return render_template("staff/admin/settings.html", form=form, weekdays=WEEKDAYS,
+                                   stranded=conflict.visits), 409
         flash(f"Saved: {', '.join(changed)}." if changed else "Nothing was changed.")
         return redirect(url_for(".settings"), code=303)
     return render_template("staff/admin/settings.html", form=form, weekdays=WEEKDAYS)

@@ -15,8 +15,7 @@ from booking.limits import booking_limit, read_limit
 from booking.models import Appointment
 from booking.services.booking import (BookingError, BookingRequest, InvalidBooking, PatientDetails, book,
                                       cancel, change_deadline, find_for_manage, reschedule)
-from booking.validators import (EMAIL_LENGTH, NAME_LENGTH, PHONE_LENGTH, REASON_LENGTH, parse_instant,
-                                plain_text)
+from booking.validators import EMAIL_LENGTH, NAME_LENGTH, PHONE_LENGTH, REASON_LENGTH, parse_instant
 
 bp = Blueprint("appointments_api", __name__)
 
@@ -48,16 +47,12 @@ def appointment_json(appointment: Appointment) -> dict[str, Any]:
 
 
 def _text(data: dict[str, Any], key: str, field: str, errors: dict[str, str]) -> str:
-    """A required text field; complaints go to ``errors`` under ``field``."""
+    """A required text field (json_object has checked its characters); complaints go to ``errors`` under ``field``."""
     value = data.get(key)
     if not isinstance(value, str) or not value.strip():
         errors[field] = REQUIRED if value is None or isinstance(value, str) else "Send this field as text."
         return ""
-    try:
-        return plain_text(value)
-    except ValueError as exc:
-        errors[field] = str(exc)
-        return ""
+    return value
 
 
 def _instant(value: object, errors: dict[str, str]) -> datetime | None:
@@ -110,7 +105,7 @@ def _managed(appointment_id: str) -> Appointment:
 @limiter.limit(booking_limit)
 def create() -> tuple[Response, int, dict[str, str]]:
     """Book a visit; a retry with the same Idempotency-Key answers the same booking."""
-    booked = book(_booking_request(json_object()))
+    booked = book(_booking_request(json_object(OPENAPI_SCHEMAS["BookingRequest"])))
     body = {**appointment_json(booked.appointment), "manage_token": booked.manage_token}
     headers = {"Location": url_for(".show", appointment_id=booked.appointment.id)}
     if booked.replayed:
@@ -130,7 +125,7 @@ def show(appointment_id: str) -> Response:
 def cancel_visit(appointment_id: str) -> Response:
     """Cancel the visit before the cut-off, with an optional reason."""
     appointment = _managed(appointment_id)
-    reason = json_object(optional=True).get("reason")
+    reason = json_object(OPENAPI_SCHEMAS["CancelRequest"], optional=True, multi_line=("reason",)).get("reason")
     if reason is not None and not isinstance(reason, str):
         raise InvalidBooking({"reason": "Send the reason as text."})
     return jsonify(appointment_json(cancel(appointment, reason=reason)))
@@ -142,7 +137,7 @@ def reschedule_visit(appointment_id: str) -> Response:
     """Move the visit to another open time with the same therapist, before the cut-off."""
     appointment = _managed(appointment_id)
     errors: dict[str, str] = {}
-    starts_at = _instant(json_object().get("starts_at"), errors)
+    starts_at = _instant(json_object(OPENAPI_SCHEMAS["RescheduleRequest"]).get("starts_at"), errors)
     if starts_at is None:
         raise InvalidBooking(errors)
     return jsonify(appointment_json(reschedule(appointment, starts_at)))

@@ -1,13 +1,31 @@
-"""The one reading of a JSON request body, for every API endpoint."""
+"""The one reading of a JSON request body, for every API endpoint.
+
+Every text an endpoint's documented schema declares is one line (no line break or other control
+character), unless the endpoint names it as multi-line (a cancellation's reason): 422 names each
+field refused.
+"""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any, NoReturn
 
 from flask import abort, request
 
+from booking.validators import one_line, plain_text
+
 NOT_AN_OBJECT = 'Send a JSON object (like {"key": "value"}) as the body.'
+
+
+class TextRefused(ValueError):
+    """Texts of the body with a line break or a control character where none belongs; ``errors`` names each field.
+
+    Answered 422 with {"errors": {field: message}} by the API blueprint."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__("; ".join(f"{field}: {message}" for field, message in errors.items()))
+        self.errors = errors
 
 
 class _Refused(ValueError):
@@ -67,9 +85,32 @@ def json_body(*, optional: bool = False) -> Any:
         _refuse("a number in it is too long.")
 
 
-def json_object(*, optional: bool = False) -> dict[str, Any]:
-    """The request body as a JSON object: 415 when it is not JSON, 400 when it is not an object."""
+def _text_problems(value: Any, schema: Mapping[str, Any], field: str, multi_line: tuple[str, ...]) -> dict[str, str]:
+    """What is wrong with each text of ``value`` that ``schema`` declares, by field ("patient.name")."""
+    if isinstance(value, str):
+        try:
+            (plain_text if field in multi_line else one_line)(value)
+        except ValueError as exc:
+            return {field: str(exc)}
+    if not isinstance(value, dict):
+        return {}
+    return {name: problem for key, declared in schema.get("properties", {}).items() if key in value
+            for name, problem in _text_problems(value[key], declared, f"{field}.{key}" if field else key,
+                                                multi_line).items()}
+
+
+def json_object(schema: Mapping[str, Any], *, optional: bool = False,
+                multi_line: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The request body as a JSON object: 415 when it is not JSON, 400 when it is not an object.
+
+    Every text the endpoint's ``schema`` declares is one line: TextRefused (422) names each field
+    holding a line break or a control character; only the fields in ``multi_line`` (by their
+    path, like "reason") may hold line breaks. Members the schema does not declare are not read.
+    """
     body = json_body(optional=optional)
     if not isinstance(body, dict):
         abort(400, NOT_AN_OBJECT)
+    problems = _text_problems(body, schema, "", multi_line)
+    if problems:
+        raise TextRefused(problems)
     return body

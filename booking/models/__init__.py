@@ -10,7 +10,7 @@ from booking.models.outbox import Notification, NotificationStatus
 from booking.models.notes import VisitNote, VisitOutcome
 from booking.models.patient import Patient
 from booking.models.screening import Screening, ScreeningDraft
-from booking.models.settings import ClinicSettings
+from booking.models.settings import ClinicClosure, ClinicSettings
 from booking.models.staff import Therapist, TherapistQualification, TimeOff, WorkingHours
 
 __all__ = [
@@ -21,6 +21,7 @@ __all__ = [
     "CarePlan",
     "CarePlanDismissal",
     "CarePlanStatus",
+    "ClinicClosure",
     "ClinicSettings",
     "LoginThrottle",
     "PasswordReset",

@@ -1,15 +1,16 @@
 """The clinic's settings, edited by admins: one row, the one source for what patients see and book.
 
 The opening hours shown on the home page are the hours slots are offered in:
-a therapist's shift is offered only where it falls inside them.
+a therapist's shift is offered only where it falls inside them, and on no day the
+clinic is closed (a holiday, ``ClinicClosure``).
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, String, Text
+from sqlalchemy import JSON, CheckConstraint, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from booking.models.base import Base, UTCDateTime, utcnow
@@ -41,3 +42,15 @@ class ClinicSettings(Base):
     visit_instructions: Mapped[str] = mapped_column(Text, default=DEFAULT_VISIT_INSTRUCTIONS,
                                                     server_default=DEFAULT_VISIT_INSTRUCTIONS)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+
+class ClinicClosure(Base):
+    """A local date the whole clinic is closed (a holiday), with an optional label like "Christmas Day"."""
+
+    __tablename__ = "clinic_closures"
+    __table_args__ = (UniqueConstraint("day", name="uq_clinic_closures_day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date]
+    label: Mapped[str] = mapped_column(String(80), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

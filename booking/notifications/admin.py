@@ -1,4 +1,8 @@
-"""Looking after the outbox: the notifications still owed or failed, and retrying one."""
+"""Looking after the outbox: the notifications still owed or failed, and retrying a failed one.
+
+Only a failed notification can be retried. One still waiting is sent when it is due (a reminder a
+day before its visit, not when someone presses a button), and one being sent is the worker's.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +10,15 @@ from sqlalchemy import select
 
 from booking.extensions import db
 from booking.models import Notification, NotificationStatus
-from booking.notifications import delivery, relay
+from booking.notifications import relay
+from booking.services.availability import storable_id
 from booking.services.clock import moment
 
 UNFINISHED = (NotificationStatus.PENDING, NotificationStatus.SENDING, NotificationStatus.FAILED)
+
+
+class NotRetryable(Exception):
+    """The notification cannot be retried; the message says why, in plain words."""
 
 
 def unfinished() -> list[Notification]:
@@ -19,23 +28,37 @@ def unfinished() -> list[Notification]:
                                    .order_by(failed_first, Notification.due_at, Notification.id)))
 
 
-def retry(notification_id: int) -> Notification | None:
-    """Make a failed (or waiting) notification due now with a fresh count of attempts; None if there is none.
+def retryable(notification: Notification) -> bool:
+    """Whether an admin may retry the notification: only when it failed."""
+    return notification.status == NotificationStatus.FAILED
 
-    A notification already sent or skipped is left as it is, and so is one a worker is sending
-    right now (its claim has not run out): retrying it could send it twice.
+
+def _refusal(notification_id: int, notification: Notification | None) -> str:
+    """Why a notification that is not retryable cannot be retried."""
+    if notification is None:
+        return f"There is no notification number {notification_id}: there is nothing to retry."
+    if notification.status in (NotificationStatus.PENDING, NotificationStatus.SENDING):
+        return (f"Notification {notification_id} has not failed: it is sent when it is due, "
+                "so there is nothing to retry.")
+    return f"Notification {notification_id} was already {notification.status}: there is nothing to retry."
+
+
+def retry(notification_id: int) -> Notification:
+    """Send a failed notification again with a fresh count of attempts; raises NotRetryable for any other.
+
+    It is due again at once, or at its own due time if that is still to come: nothing is sent early.
     """
     now = moment()
-    notification = db.session.get(Notification, notification_id, with_for_update=True)
-    if notification is None or notification.status not in UNFINISHED or \
-            (notification.status == NotificationStatus.SENDING and not delivery.claimable(notification, now)):
+    notification = db.session.get(Notification, notification_id, with_for_update=True) \
+        if storable_id(notification_id) else None
+    if notification is None or not retryable(notification):
         db.session.rollback()
-        return None
+        raise NotRetryable(_refusal(notification_id, notification))
     notification.status = NotificationStatus.PENDING
-    notification.due_at = now
+    notification.due_at = max(notification.due_at, now)
     notification.attempts = 0
     notification.claimed_until = None
-    notification.relayed_at = notification.due_at  # handed over just below
+    notification.relayed_at = now if notification.due_at <= now else None  # handed over just below
     db.session.commit()
     relay.hand_over([notification])
     return notification

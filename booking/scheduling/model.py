@@ -75,13 +75,18 @@ class SlotRules:
     # The clinic's opening hours, Monday first: (opens, closes) or None when closed. A shift is
     # offered only where it falls inside them; None here means no limit.
     opening_hours: tuple[tuple[time, time] | None, ...] | None = None
+    # The local dates the clinic is closed all day (holidays): nothing is offered on them.
+    closed_days: frozenset[date] = frozenset()
 
     def __post_init__(self) -> None:
         if self.grid_minutes <= 0:
             raise ValueError("grid_minutes must be positive")
 
-    def open_part(self, shift: WorkingHours) -> WorkingHours | None:
-        """The part of a shift inside the opening hours of its weekday; None when nothing is."""
+    def open_part(self, shift: WorkingHours, day: date) -> WorkingHours | None:
+        """The part of a shift worked on the local date ``day`` inside the opening hours; None when
+        nothing is (the clinic closed that weekday, or that day)."""
+        if day in self.closed_days:
+            return None
         if self.opening_hours is None:
             return shift
         hours = self.opening_hours[shift.weekday]

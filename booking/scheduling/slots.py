@@ -74,8 +74,8 @@ class _Prepared:
         self.blocked = Timeline(self.busy + utc_spans(calendar.time_off))
 
     def shifts_on(self, day: date, rules: SlotRules) -> list[WorkingHours]:
-        """The shifts worked on the local date ``day``, each cut to the clinic's opening hours."""
-        worked = (rules.open_part(shift) for shift in self.hours.get(day.weekday(), ()) if shift.applies_on(day))
+        """The shifts worked on the local date ``day``, each cut to the clinic's opening hours (none on a closed day)."""
+        worked = (rules.open_part(shift, day) for shift in self.hours.get(day.weekday(), ()) if shift.applies_on(day))
         return [shift for shift in worked if shift is not None]
 
 

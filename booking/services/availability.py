@@ -27,7 +27,7 @@ from booking.models import (Appointment, AppointmentStatus, Service, Therapist, 
                             WorkingHours)
 from booking.models.base import utcnow
 from booking.scheduling import Interval, Slot, SlotRules, SlotSearchError, TherapistCalendar, qualifications
-from booking.services.settings import clinic_settings, opening_hours
+from booking.services.settings import clinic_settings, closed_days, opening_hours
 from booking.clinic import clinic_zone
 
 # No visit plus its buffer lasts a day: bookings starting earlier than this before
@@ -50,11 +50,13 @@ class Window:
 
 
 def slot_rules() -> SlotRules:
-    """The clinic's booking rules: the grid and horizon from the configuration, the rest from its settings."""
+    """The clinic's booking rules: the grid and horizon from the configuration, the rest from its settings
+    (the opening hours and the days it is closed)."""
     config, settings = current_app.config, clinic_settings()
     return SlotRules(grid_minutes=config["SLOT_GRID_MINUTES"],
                      min_notice=timedelta(minutes=settings.min_notice_minutes),
-                     horizon_days=config["BOOKING_HORIZON_DAYS"], opening_hours=opening_hours())
+                     horizon_days=config["BOOKING_HORIZON_DAYS"], opening_hours=opening_hours(),
+                     closed_days=closed_days())
 
 
 def storable_id(value: int) -> bool:

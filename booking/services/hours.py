@@ -1,5 +1,8 @@
 """A therapist's weekly working hours and time off, changed without ever dropping or moving a booked visit.
 
+The rule of which visits a change leaves outside the hours (``newly_outside``) is also the
+clinic's, for its opening hours and closed days (``booking.services.clinic_hours``).
+
 A change that would leave booked visits outside the therapist's hours (a shift
 removed or shortened, time off over a visit) is refused with the list of those
 visits, so that the patients can be called first (``HoursConflict``). We chose
@@ -105,12 +108,16 @@ def time_off_of(therapist_id: int, *, now: datetime | None = None) -> list[TimeO
                                    .order_by(TimeOff.starts_at, TimeOff.id)))
 
 
-def _upcoming_visits(therapist_id: int, now: datetime) -> list[Appointment]:
-    """The therapist's booked visits that have not started, with patient and service."""
-    return list(db.session.scalars(
-        select(Appointment).options(joinedload(Appointment.patient), joinedload(Appointment.service))
-        .where(Appointment.therapist_id == therapist_id, Appointment.status == AppointmentStatus.BOOKED,
-               Appointment.starts_at > now).order_by(Appointment.starts_at)))
+def upcoming_visits(therapist_id: int | None, now: datetime) -> list[Appointment]:
+    """The booked visits that have not started (the therapist's, or everyone's for None), with patient,
+    service and therapist."""
+    query = (select(Appointment).options(joinedload(Appointment.patient), joinedload(Appointment.service),
+                                         joinedload(Appointment.therapist))
+             .where(Appointment.status == AppointmentStatus.BOOKED, Appointment.starts_at > now)
+             .order_by(Appointment.starts_at))
+    if therapist_id is not None:
+        query = query.where(Appointment.therapist_id == therapist_id)
+    return list(db.session.scalars(query))
 
 
 def _as_scheduling(shift: WorkingHours | Shift) -> scheduling.WorkingHours:
@@ -135,33 +142,38 @@ def outside_hours(therapist_id: int, *, now: datetime | None = None) -> list[App
     when = moment(now)
     shifts = [_as_scheduling(shift) for shift in shifts_of(therapist_id)]
     away = [Interval(gap.starts_at, gap.ends_at) for gap in time_off_of(therapist_id, now=when)]
-    return [visit for visit in _upcoming_visits(therapist_id, when) if not _inside(visit, shifts, away)]
+    return [visit for visit in upcoming_visits(therapist_id, when) if not _inside(visit, shifts, away)]
 
 
 @dataclass(frozen=True)
-class _Hours:
-    """A therapist's shifts and time off, as they are or as a change would make them."""
+class Hours:
+    """Weekly hours and the time away from them, as they are or as a change would make them: a
+    therapist's shifts and time off, or the clinic's opening hours and closed days."""
 
     shifts: list[scheduling.WorkingHours]
     away: list[Interval]
 
 
-def _current(therapist_id: int, now: datetime) -> _Hours:
+def newly_outside(visits: list[Appointment], before: Hours, after: Hours) -> list[Appointment]:
+    """The visits inside the hours before a change and outside them after it: the change's conflicts."""
+    return [visit for visit in visits if _inside(visit, before.shifts, before.away)
+            and not _inside(visit, after.shifts, after.away)]
+
+
+def _current(therapist_id: int, now: datetime) -> Hours:
     """The therapist's hours as stored."""
-    return _Hours([_as_scheduling(shift) for shift in shifts_of(therapist_id)],
-                  [Interval(gap.starts_at, gap.ends_at) for gap in time_off_of(therapist_id, now=now)])
+    return Hours([_as_scheduling(shift) for shift in shifts_of(therapist_id)],
+                 [Interval(gap.starts_at, gap.ends_at) for gap in time_off_of(therapist_id, now=now)])
 
 
-def _apply(therapist_id: int, before: _Hours, after: _Hours, *, rebook_myself: bool, now: datetime,
+def _apply(therapist_id: int, before: Hours, after: Hours, *, rebook_myself: bool, now: datetime,
            change: str) -> list[Appointment]:
     """Check a change against the booked visits, raise HoursConflict unless confirmed, audit and commit.
 
     Returns the visits the change leaves outside the hours (kept as they are). The
     caller has already made the change in the session; it is rolled back on a conflict.
     """
-    visits = _upcoming_visits(therapist_id, now)
-    left_out = [visit for visit in visits if _inside(visit, before.shifts, before.away)
-                and not _inside(visit, after.shifts, after.away)]
+    left_out = newly_outside(upcoming_visits(therapist_id, now), before, after)
     if left_out and not rebook_myself:
         db.session.rollback()
         raise HoursConflict(left_out)

@@ -2,7 +2,7 @@
 
 Everything patients see and book by reads them from here: the name, phone and
 address on every page and email, the opening hours on the home page (and the
-hours slots are offered in), the cancellation cut-off, the minimum notice and
+hours slots are offered in), the days the clinic is closed, the cancellation cut-off, the minimum notice and
 the reminder offsets. The first values come from the configuration
 (CLINIC_NAME, CLINIC_PHONE, CLINIC_ADDRESS, CANCEL_CUTOFF_HOURS,
 MIN_NOTICE_MINUTES, REMINDER_OFFSETS_MINUTES) and the opening hours below.
@@ -11,14 +11,15 @@ Read once per request (or task) and kept in ``flask.g``.
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import date, time
 from typing import Any
 
 from flask import current_app, g
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 
 from booking.extensions import db
-from booking.models import ClinicSettings
+from booking.models import ClinicClosure, ClinicSettings
 from booking.models.settings import DEFAULT_VISIT_INSTRUCTIONS
 from booking.services import audit
 
@@ -62,6 +63,11 @@ def opening_hours() -> tuple[tuple[time, time] | None, ...]:
     """The opening hours per weekday, Monday first, as times; None when closed."""
     return tuple(None if hours is None else (time.fromisoformat(hours[0]), time.fromisoformat(hours[1]))
                  for hours in clinic_settings().opening_hours)
+
+
+def closed_days() -> frozenset[date]:
+    """The local dates the whole clinic is closed (holidays, a few a year): nothing is offered on them."""
+    return frozenset(db.session.scalars(select(ClinicClosure.day)))
 
 
 # The audit log's names of the settings an admin edits.

@@ -153,6 +153,10 @@ def _without(body: dict[str, Any], key: str) -> dict[str, Any]:
     (lambda b: {**b, "patient": {**b["patient"], "email": "alex@"}}, {"patient.email"}),
     (lambda b: {**b, "patient": {**b["patient"], "phone": "12"}}, {"patient.phone"}),
     (lambda b: {**b, "patient": {**b["patient"], "phone": 4035550101}}, {"patient.phone"}),
+    (lambda b: {**b, "patient": {**b["patient"], "name": "Alex\nMorgan"}}, {"patient.name"}),
+    (lambda b: {**b, "patient": {**b["patient"], "email": "alex@example.com\r\nBcc: x@example.com"}},
+     {"patient.email"}),
+    (lambda b: {**b, "service": "physio-60\n"}, {"service"}),
 ])
 def test_every_invalid_field_is_422_naming_it(client: FlaskClient, clinic: Clinic, change: Any,
                                               fields: set[str]) -> None:
@@ -208,6 +212,23 @@ def test_cancel_until_the_cut_off_then_call_the_clinic(client: FlaskClient, clin
     assert again.status_code == 409 and "cancelled" in again.json["error"]
     retaken = booked(client, booking(clinic, email="sam@example.com"))
     assert retaken["starts_at"] == TEN
+
+
+def test_a_line_break_in_a_name_is_422_naming_the_field(client: FlaskClient, clinic: Clinic) -> None:
+    body = booking(clinic)
+    body["patient"]["name"] = "Alex\nMorgan"
+    response = client.post(URL, json=body)
+    assert response.status_code == 422
+    assert response.json["errors"] == {"patient.name": "Enter this on one line, without line breaks or other "
+                                                       "control characters."}
+    assert appointments() == 0
+
+
+def test_a_cancel_reason_may_take_several_lines(client: FlaskClient, clinic: Clinic) -> None:
+    visit = booked(client, booking(clinic))
+    response = client.post(f"{URL}/{visit['id']}/cancel", json={"reason": "Feeling better.\nThank you!"},
+                           headers=bearer(visit["manage_token"]))
+    assert response.status_code == 200 and response.json["status"] == "cancelled"
 
 
 def test_a_cancel_reason_must_be_text(client: FlaskClient, clinic: Clinic) -> None:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+import time_machine
 from flask import Flask
 
 from booking.models import NotificationStatus
-from booking.notifications import delivery
+from booking.notifications import delivery, relay
 from tests.factories import Clinic
-from tests.notifications.conftest import book_visit, notifications
+from tests.notifications.conftest import TEN, book_visit, deliver_due, notifications
 from tests.smtp import SmtpServer
 
 
@@ -44,5 +47,21 @@ def test_retry_of_an_unknown_or_sent_notification_says_so(app: Flask, clinic: Cl
     delivery.deliver(confirmation.id)
     for notification_id in (confirmation.id, 999999):
         result = app.test_cli_runner().invoke(args=["notifications", "retry", str(notification_id)])
-        assert result.exit_code != 0 and f"No pending or failed notification has the id {notification_id}" \
-            in result.output
+        assert result.exit_code != 0 and "there is nothing to retry" in result.output
+
+
+def test_a_reminder_waiting_for_its_time_cannot_be_retried_or_delivered_early(
+        app: Flask, clinic: Clinic, smtp: SmtpServer, clock: time_machine.Coordinates) -> None:
+    book_visit(clinic)
+    deliver_due()
+    [day_before, _] = notifications(kind="reminder")
+    result = app.test_cli_runner().invoke(args=["notifications", "retry", str(day_before.id)])
+    assert result.exit_code != 0 and f"Notification {day_before.id} has not failed" in result.output
+    # Whatever hands it to a worker early, the worker does not send it before its time.
+    assert delivery.deliver(day_before.id) == "not claimed"
+    relay.relay_due()
+    [row] = notifications(id=day_before.id)
+    assert (row.status, row.due_at, row.relayed_at) == (NotificationStatus.PENDING, TEN - timedelta(days=1), None)
+    assert not [message for message in smtp.sink.to("alex@example.com") if message["Subject"].startswith("Reminder")]
+    clock.move_to(TEN - timedelta(days=1))
+    assert delivery.deliver(day_before.id) == NotificationStatus.SENT

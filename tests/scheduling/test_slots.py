@@ -256,3 +256,14 @@ def test_shifts_are_offered_only_inside_the_opening_hours() -> None:
     late_opening = SlotRules(opening_hours=((time(10), time(11, 30)),) + (None,) * 6)
     assert local_starts(search(calendar(), rules=late_opening)) == ["10:00", "10:15", "10:30"]
     assert not bookable(calendar(), at(9), rules=late_opening) and bookable(calendar(), at(10), rules=late_opening)
+
+
+def test_a_day_the_clinic_is_closed_offers_nothing_and_the_next_day_is_as_usual() -> None:
+    tuesday = MONDAY + timedelta(days=1)
+    cal = calendar(WorkingHours(0, time(9), time(12)), WorkingHours(1, time(9), time(12)))
+    closed = SlotRules(closed_days=frozenset({MONDAY}))
+    assert search(cal, rules=closed) == []
+    assert first_available([cal], duration=HOUR, buffer=NO_BUFFER, date_from=MONDAY, date_to=MONDAY, now=NOW,
+                           tz=TZ, rules=closed) == []
+    assert not bookable(cal, at(9), rules=closed) and bookable(cal, at(9))
+    assert local_starts(search(cal, date_from=tuesday, date_to=tuesday, rules=closed))[0] == "09:00"

@@ -97,7 +97,7 @@ def test_a_search_issues_the_same_few_queries_however_many_appointments(clinic: 
             for hour in (8, 10, 12, 14, 16):
                 AppointmentFactory(therapist=therapist, service=clinic.physio,
                                    starts_at=local(2026, 12, 2, hour) + timedelta(days=day))
-    assert search() == empty <= 6
+    assert search() == empty <= 7  # the settings, the closed days, the calendars in two: a few, whatever the count
 
 
 def test_nearby_slots_are_the_same_day_nearest_first_then_the_following_days(clinic: Clinic) -> None:

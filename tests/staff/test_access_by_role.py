@@ -28,7 +28,7 @@ from werkzeug.test import TestResponse
 
 from booking.extensions import db
 from booking.logs import redact
-from booking.models import (Appointment, AuditEvent, ContactMessage, Notification, PasswordReset, StaffUser, TimeOff,
+from booking.models import (Appointment, AuditEvent, ClinicClosure, ContactMessage, Notification, PasswordReset, StaffUser, TimeOff,
                             VisitNote)
 from booking.routing import QUESTIONS
 from booking.services.booking import derive_manage_token
@@ -69,6 +69,9 @@ ROUTES: dict[tuple[str, str], tuple[Any, Any, Any, Any, Any]] = {
     ('POST', '/admin/care-plans/new/<uuid:screening_id>'): (LOGIN, LOGIN, 404, 404, 404),
     ('POST', '/admin/care-plans/new/<uuid:screening_id>/dismiss'): (LOGIN, LOGIN, 404, 404, 404),
     ('GET', '/admin/book'): (LOGIN, LOGIN, 404, 404, 200),
+    ('GET', '/admin/closures'): (LOGIN, LOGIN, 404, 404, 200),
+    ('POST', '/admin/closures'): (LOGIN, LOGIN, 404, 404, 200),
+    ('POST', '/admin/closures/<int:closure_id>/remove'): (LOGIN, LOGIN, 404, 404, '→/admin/closures'),
     ('POST', '/admin/book'): (LOGIN, LOGIN, 404, 404, 200),
     ('GET', '/admin/book/<uuid:screening_id>'): (LOGIN, LOGIN, 404, 404, 200),
     ('GET', '/admin/book/<uuid:screening_id>/details'): (LOGIN, LOGIN, 404, 404, '→/admin/book/<id>'),
@@ -217,6 +220,7 @@ class World:
     message_id: int
     notification_id: int
     reset_id: uuid.UUID
+    closure_id: int
     extra_visits: list[Appointment] = field(default_factory=list)
 
     def new_visit(self) -> Appointment:
@@ -237,7 +241,7 @@ class World:
             "shift_id": str(self.shift_id), "time_off_id": str(self.time_off_id),
             "message_id": str(self.message_id), "notification_id": str(self.notification_id),
             "user_id": str(self.therapist_b.id),
-            "filename": "css/site.css",
+            "closure_id": str(self.closure_id), "filename": "css/site.css",
             **({"token": feed_token(therapist)} if rule.endpoint == "staff.feed" else {}),
             **({"token": reset_token(self.reset_id)} if rule.endpoint == "staff.reset_password" else {}),
         }
@@ -261,9 +265,11 @@ def build_world() -> World:
     notification = Notification(key=f"confirmation:{seen.id}", kind="confirmation", appointment_id=seen.id,
                                 due_at=NOW - timedelta(hours=3), status="failed", attempts=5, last_error="550")
     reset = PasswordReset(id=uuid.uuid4(), user_id=therapist_a.id, created_at=NOW, expires_at=NOW + timedelta(minutes=30))
-    db.session.add_all([notification, reset])
+    closure = ClinicClosure(day=(NOW + timedelta(days=90)).date(), label="Holiday")
+    db.session.add_all([notification, reset, closure])
     db.session.commit()
-    return World(therapist_a, therapist_b, admin, seen, shift.id, time_off.id, message.id, notification.id, reset.id)
+    return World(therapist_a, therapist_b, admin, seen, shift.id, time_off.id, message.id, notification.id, reset.id,
+                 closure.id)
 
 
 def build(rule: Rule, arguments: dict[str, str]) -> str:

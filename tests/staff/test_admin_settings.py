@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import datetime
 from typing import Any
 
 import pytest
@@ -13,15 +14,16 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from booking.extensions import db
-from booking.models import AuditEvent, ClinicSettings
+from booking.models import Appointment, AuditEvent, ClinicClosure, ClinicSettings
 from booking.models.settings import DEFAULT_VISIT_INSTRUCTIONS
 from booking.services.settings import WEEKDAYS
-from tests.factories import Clinic, StaffUserFactory, local, small_clinic
+from tests.factories import AppointmentFactory, Clinic, PatientFactory, StaffUserFactory, local, small_clinic
 from tests.staff.conftest import signed_in
 from tests.together import at_once
 
 NOW = local(2026, 12, 14, 8)  # a Monday
 SATURDAY, MONDAY = "2026-12-19", "2026-12-21"
+CHRISTMAS_EVE, CHRISTMAS = "2026-12-24", "2026-12-25"
 
 
 @pytest.fixture
@@ -67,6 +69,18 @@ def test_a_therapist_cannot_open_the_settings(client: FlaskClient, clinic: Clini
     assert client.get("/admin/settings").status_code == 404
     assert client.post("/admin/settings", data=form_data(name="Taken over")).status_code == 404
     assert db.session.get(ClinicSettings, 1).name == "Bow River Physiotherapy & Massage"
+
+
+def test_a_line_break_in_the_clinic_name_is_refused_and_the_rest_kept(admin: FlaskClient) -> None:
+    response = admin.post("/admin/settings", data=form_data(name="Bow River\nBcc: everyone@example.com",
+                                                            phone="403-555-0199"))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Error: Clinic settings" in page
+    assert "Enter this on one line, without line breaks or other control characters." in page
+    assert 'value="403-555-0199"' in page
+    db.session.expire_all()
+    assert db.session.get(ClinicSettings, 1).name == "Bow River Physiotherapy & Massage"
+    assert audit_details() == []
 
 
 def test_the_form_shows_the_settings_stored(admin: FlaskClient) -> None:
@@ -192,3 +206,95 @@ def test_the_instructions_for_patients_are_kept_line_by_line_and_audited(admin: 
     too_long = admin.post("/admin/settings", data=form_data(visit_instructions="x" * 2001, name="Kept"))
     page = too_long.get_data(as_text=True)
     assert too_long.status_code == 200 and "Write at most 2,000 characters." in page and 'value="Kept"' in page
+
+
+def booked_visit(clinic: Clinic, when: datetime, patient: str = "Avery Singh") -> Appointment:
+    """A booked physiotherapy visit (60 minutes) with the clinic's first physiotherapist."""
+    return AppointmentFactory(therapist=clinic.physiotherapists[0], service=clinic.physio,
+                              patient=PatientFactory(name=patient), starts_at=when)
+
+
+def test_hours_that_would_strand_booked_visits_are_refused_with_the_visits_listed(
+        admin: FlaskClient, clinic: Clinic) -> None:
+    five = booked_visit(clinic, local(2026, 12, 21, 17))
+    booked_visit(clinic, local(2026, 12, 21, 14), patient="Early Patient")  # inside the new hours
+    response = admin.post("/admin/settings", data=form_data(monday_closes="16:00", phone="403-555-0199"))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert "Nothing was changed: 1 booked visit would fall outside the clinic's hours" in page
+    row = re.search(r"<tr><td>Monday December 21, 2026</td><td>5:00 p.m. MST</td>.*?</tr>", page, re.S)
+    assert row and clinic.physiotherapists[0].name in row.group(0) and "Avery Singh" in row.group(0)
+    assert f'href="/admin/appointments/{five.id}"' in row.group(0) and "Early Patient" not in page
+    assert 'value="16:00"' in page and 'value="403-555-0199"' in page  # what was typed is kept
+    db.session.expire_all()
+    assert db.session.get(ClinicSettings, 1).opening_hours[0] == ["07:00", "21:00"] and audit_details() == []
+    assert admin.post("/admin/settings", data=form_data(monday_closes="18:00")).status_code == 303
+    assert audit_details() == ["opening hours"]
+
+
+def test_closing_for_a_holiday_offers_no_times_that_day_until_it_is_removed(admin: FlaskClient) -> None:
+    with time_machine.travel(NOW, tick=False):
+        assert slots(admin, CHRISTMAS) and slots(admin, CHRISTMAS_EVE)
+        response = admin.post("/admin/closures", data={"day": CHRISTMAS, "label": "Christmas Day"},
+                              follow_redirects=True)
+        page = response.get_data(as_text=True)
+        assert "The clinic is closed on Friday December 25, 2026 (Christmas Day)" in page
+        assert re.search(r"<td>Friday December 25, 2026</td>\s*<td>Christmas Day</td>", page)
+        assert slots(admin, CHRISTMAS) == [] and slots(admin, CHRISTMAS_EVE)
+        [closure] = db.session.scalars(select(ClinicClosure)).all()
+        removed = admin.post(f"/admin/closures/{closure.id}/remove", follow_redirects=True)
+        assert "The clinic is open again on Friday December 25, 2026 (Christmas Day)" in removed.get_data(as_text=True)
+        assert slots(admin, CHRISTMAS)
+    assert audit_details() == ["closed day added: Friday December 25, 2026 (Christmas Day)",
+                               "closed day removed: Friday December 25, 2026 (Christmas Day)"]
+
+
+def test_a_closed_day_is_closed_for_the_phone_and_the_booking_api_too(admin: FlaskClient, clinic: Clinic) -> None:
+    screening = clinic.screenings["physiotherapy"].id
+    body = {"screening_id": str(screening), "service": "physio-60", "therapist_id": None,
+            "starts_at": "2026-12-25T10:00:00-07:00",
+            "patient": {"name": "Alex Morgan", "email": "alex@example.com", "phone": "403-555-0101"}}
+
+    def phone_times(day: str) -> str:
+        return admin.get(f"/admin/book/{screening}?service=physio-60&date={day}").get_data(as_text=True)
+
+    with time_machine.travel(NOW, tick=False):
+        assert 'name="start" value="2026-12-25T17:00' in phone_times(CHRISTMAS)  # 10:00 a.m. in Calgary
+        admin.post("/admin/closures", data={"day": CHRISTMAS})
+        assert 'name="start" value="2026-12-25T' not in phone_times(CHRISTMAS)
+        assert 'name="start" value="2026-12-24T17:00' in phone_times(CHRISTMAS_EVE)
+        refused = admin.post("/api/v1/appointments", json=body)
+    assert refused.status_code == 422 and "not open for booking" in refused.json["errors"]["starts_at"]
+
+
+def test_closing_a_day_with_booked_visits_is_refused_with_them_listed(admin: FlaskClient, clinic: Clinic) -> None:
+    visit = booked_visit(clinic, local(2026, 12, 25, 10))
+    response = admin.post("/admin/closures", data={"day": CHRISTMAS, "label": "Christmas Day"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 409 and "Nothing was changed: 1 booked visit" in page
+    assert f'<a href="/admin/appointments/{visit.id}">Avery Singh</a>' in page and "10:00 a.m. MST" in page
+    assert 'value="Christmas Day"' in page
+    assert db.session.scalars(select(ClinicClosure)).all() == [] and audit_details() == []
+
+
+@pytest.mark.parametrize(("data", "field", "message"), [
+    ({"day": ""}, "day", "Enter the date the clinic is closed"),
+    ({"day": "25/12/2026"}, "day", "Enter a date like"),
+    ({"day": "2026-12-13"}, "day", "Choose a date from today (2026-12-14)"),
+    ({"day": CHRISTMAS, "label": "x" * 81}, "label", "Write at most 80 characters."),
+    ({"day": CHRISTMAS, "label": "Christmas\nDay"}, "label", "Enter this on one line"),
+])
+def test_a_bad_closed_day_is_refused_with_a_message(admin: FlaskClient, data: dict[str, str], field: str,
+                                                    message: str) -> None:
+    with time_machine.travel(NOW, tick=False):
+        response = admin.post("/admin/closures", data=data)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and re.search(rf'<a href="#{field}">[^<]*{re.escape(message)}', page), page
+    assert db.session.scalars(select(ClinicClosure)).all() == []
+
+
+def test_the_same_day_cannot_be_closed_twice(admin: FlaskClient) -> None:
+    admin.post("/admin/closures", data={"day": CHRISTMAS})
+    response = admin.post("/admin/closures", data={"day": CHRISTMAS, "label": "Again"})
+    assert response.status_code == 200 and "already closed on Friday December 25, 2026" in response.get_data(
+        as_text=True)

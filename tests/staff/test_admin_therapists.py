@@ -93,6 +93,28 @@ def test_editing_saves_and_audits_the_fields_changed(admin: FlaskClient, clinic:
     assert audited() == [("changed", str(therapist.id), "email, bio")]
 
 
+def test_a_line_break_in_a_therapists_name_is_refused_and_the_rest_kept(admin: FlaskClient, clinic: Clinic) -> None:
+    therapist = clinic.physiotherapists[0]
+    name = therapist.name
+    response = admin.post(f"/admin/therapists/{therapist.id}", data={
+        "name": "Priya\nRaman", "therapy_type": "physiotherapy", "email": "priya.new@clinic.example",
+        "bio": "Knees and backs.\nAnd shoulders."})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Enter this on one line, without line breaks or other control characters." in page
+    assert 'value="priya.new@clinic.example"' in page and "Knees and backs.\nAnd shoulders." in page
+    db.session.expire_all()
+    assert (therapist.name, therapist.email) == (name, clinic.physiotherapists[0].email) and audited() == []
+
+
+def test_a_bio_keeps_its_line_breaks(admin: FlaskClient, clinic: Clinic) -> None:
+    therapist = clinic.physiotherapists[0]
+    admin.post(f"/admin/therapists/{therapist.id}", data={
+        "name": therapist.name, "therapy_type": "physiotherapy", "email": "", "bio": "Knees.\nBacks."})
+    db.session.expire_all()
+    assert therapist.bio == "Knees.\nBacks."
+
+
 def test_the_therapy_type_cannot_change_while_visits_are_booked(admin: FlaskClient, clinic: Clinic) -> None:
     therapist = clinic.physiotherapists[0]
     visit(therapist, clinic, 2, patient="Avery Singh")

@@ -1,0 +1,123 @@
+"""The clinic's opening hours and closed days (holidays), changed without stranding a booked visit.
+
+A change of the opening hours, or a closed day added, that would leave booked visits outside
+the clinic's hours is refused with those visits listed (``HoursConflict``), so that the patients
+can be called and their visits moved first. Which visits a change leaves outside is the rule a
+therapist's own hours are changed by (``hours.newly_outside``): the opening hours are the weekly
+hours, the closed days the time away. Every therapist's row is locked for the change, as a booking
+locks its therapist's, so that a visit booked meanwhile is either seen by the check or made after.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
+from datetime import date, datetime, time
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from booking import scheduling
+from booking.clinic import clinic_zone
+from booking.extensions import db
+from booking.models import ClinicClosure, Therapist
+from booking.scheduling import Interval
+from booking.scheduling.localday import local_day
+from booking.services import audit
+from booking.services.clock import moment
+from booking.services.hours import LAST_DAY, Hours, HoursConflict, HoursError, newly_outside, upcoming_visits
+from booking.services.settings import clinic_settings, closed_days, update_settings
+
+LABEL_LENGTH = 80  # ClinicClosure.label
+
+
+def _today(now: datetime) -> date:
+    """The clinic's local date at ``now``."""
+    return now.astimezone(clinic_zone()).date()
+
+
+def _closed(day: date) -> Interval:
+    """The whole local day, as time away."""
+    span = local_day(day, clinic_zone(), current_app.config["SLOT_GRID_MINUTES"])
+    return Interval(span.start, span.end)
+
+
+def _clinic_hours(opening_hours: Sequence[Sequence[str] | None], closed: Iterable[date]) -> Hours:
+    """The clinic's opening hours (seven entries, Monday first, as stored) and closed days, as hours."""
+    shifts = [scheduling.WorkingHours(weekday, time.fromisoformat(hours[0]), time.fromisoformat(hours[1]))
+              for weekday, hours in enumerate(opening_hours) if hours is not None]
+    return Hours(shifts, [_closed(day) for day in closed])
+
+
+def _check(after: Callable[[Hours], Hours], now: datetime) -> None:
+    """Lock the therapists, then refuse (HoursConflict, rolled back) a change of the clinic's hours that would
+    leave booked visits outside them; ``after(before)`` gives the hours as the change would make them."""
+    db.session.execute(select(Therapist.id).with_for_update(key_share=True))
+    before = _clinic_hours(clinic_settings().opening_hours, closed_days())
+    stranded = newly_outside(upcoming_visits(None, now), before, after(before))
+    if stranded:
+        db.session.rollback()
+        raise HoursConflict(stranded)
+
+
+def save_settings(*, opening_hours: list[Any], now: datetime | None = None, **values: Any) -> list[str]:
+    """Store the clinic's settings (``update_settings``), unless the new opening hours would leave booked
+    visits outside them: HoursConflict lists those visits and nothing is changed."""
+    new_shifts = _clinic_hours(opening_hours, ()).shifts
+    _check(lambda before: replace(before, shifts=new_shifts), moment(now))
+    return update_settings(opening_hours=opening_hours, **values)
+
+
+def upcoming_closures(now: datetime | None = None) -> list[ClinicClosure]:
+    """The days the clinic will be closed, from today on, earliest first."""
+    return list(db.session.scalars(select(ClinicClosure).where(ClinicClosure.day >= _today(moment(now)))
+                                   .order_by(ClinicClosure.day)))
+
+
+def describe(day: date, label: str) -> str:
+    """A closed day in words, for the audit log and messages."""
+    return f"{day:%A %B} {day.day}, {day.year}" + (f" ({label})" if label else "")
+
+
+def add_closure(day: date, label: str = "", *, now: datetime | None = None) -> ClinicClosure:
+    """Close the clinic on a local date (today or later), with an optional label; audited.
+
+    Raises HoursError naming the field for a past date, a long label or a day already closed,
+    and HoursConflict listing the booked visits on that day (nothing is changed).
+    """
+    when, label = moment(now), (label or "").strip()
+    errors: dict[str, str] = {}
+    if not _today(when) <= day <= LAST_DAY:
+        errors["day"] = f"Choose a date from today ({_today(when)}) to {LAST_DAY}."
+    elif day in closed_days():
+        errors["day"] = f"The clinic is already closed on {describe(day, '')}."
+    if len(label) > LABEL_LENGTH:
+        errors["label"] = f"Write at most {LABEL_LENGTH} characters."
+    if errors:
+        raise HoursError(errors)
+    _check(lambda before: replace(before, away=[*before.away, _closed(day)]), when)
+    closure = ClinicClosure(day=day, label=label)
+    try:
+        with db.session.begin_nested():
+            db.session.add(closure)
+    except IntegrityError:  # another admin closed the same day meanwhile
+        db.session.rollback()
+        raise HoursError({"day": f"The clinic is already closed on {describe(day, '')}."}) from None
+    audit.record("changed", "settings", 1, f"closed day added: {describe(day, label)}"[:200], at=when)
+    db.session.commit()
+    return closure
+
+
+def remove_closure(closure_id: int) -> str:
+    """Open the clinic again on a closed day (more hours strand no visit); audited; the day in words.
+    LookupError if there is no such closed day."""
+    closure = db.session.get(ClinicClosure, closure_id)
+    if closure is None:
+        raise LookupError(closure_id)
+    day = describe(closure.day, closure.label)
+    db.session.delete(closure)
+    audit.record("changed", "settings", 1, f"closed day removed: {day}"[:200])
+    db.session.commit()
+    return day
