@@ -222,7 +222,7 @@ def test_hours_that_would_strand_booked_visits_are_refused_with_the_visits_liste
     page = response.get_data(as_text=True)
     assert response.status_code == 409
     assert "Nothing was changed: 1 booked visit would fall outside the clinic's hours" in page
-    row = re.search(r"<tr><td>Monday December 21, 2026</td><td>5:00 p.m. MST</td>.*?</tr>", page, re.S)
+    row = re.search(r"<tr><td[^>]*>Monday December 21, 2026</td><td[^>]*>5:00 p.m. MST</td>.*?</tr>", page, re.S)
     assert row and clinic.physiotherapists[0].name in row.group(0) and "Avery Singh" in row.group(0)
     assert f'href="/admin/appointments/{five.id}"' in row.group(0) and "Early Patient" not in page
     assert 'value="16:00"' in page and 'value="403-555-0199"' in page  # what was typed is kept
@@ -239,7 +239,7 @@ def test_closing_for_a_holiday_offers_no_times_that_day_until_it_is_removed(admi
                               follow_redirects=True)
         page = response.get_data(as_text=True)
         assert "The clinic is closed on Friday December 25, 2026 (Christmas Day)" in page
-        assert re.search(r"<td>Friday December 25, 2026</td>\s*<td>Christmas Day</td>", page)
+        assert re.search(r"<td[^>]*>Friday December 25, 2026</td>\s*<td[^>]*>Christmas Day</td>", page)
         assert slots(admin, CHRISTMAS) == [] and slots(admin, CHRISTMAS_EVE)
         [closure] = db.session.scalars(select(ClinicClosure)).all()
         removed = admin.post(f"/admin/closures/{closure.id}/remove", follow_redirects=True)
