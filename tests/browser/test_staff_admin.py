@@ -10,9 +10,11 @@ from datetime import date, timedelta
 import pyotp
 import pytest
 from playwright.sync_api import Page, expect
+from sqlalchemy import select
 
+from booking.clinic import clinic_zone
 from booking.extensions import db
-from booking.models import ClinicSettings, StaffUser
+from booking.models import Appointment, AppointmentStatus, ClinicSettings, StaffUser
 from booking.routing import QUESTIONS
 from booking.services.schedule import clinic_today
 from tests.browser import staff_pages
@@ -34,8 +36,16 @@ def coming(weekday: int, after: date) -> date:
 
 @pytest.fixture
 def clinic(live_app: LiveServer) -> Iterator[dict[str, str]]:
-    """An admin with TOTP, a physiotherapy service and therapist, a patient's screening; the hours are put back."""
+    """An admin with TOTP, a physiotherapy service and therapist, a patient's screening; the hours are put back.
+
+    Visits other browser tests booked on a Saturday are cancelled first: closing Saturdays would strand them,
+    and is then refused (as it should be).
+    """
     with live_app.app.app_context():
+        for visit in db.session.scalars(select(Appointment).where(Appointment.status == AppointmentStatus.BOOKED)):
+            if visit.starts_at.astimezone(clinic_zone()).weekday() == SATURDAY:
+                visit.status = AppointmentStatus.CANCELLED
+        db.session.commit()
         if db.session.get(ClinicSettings, 1) is None:
             open_every_day()
         kept = list(db.session.get(ClinicSettings, 1).opening_hours)

@@ -47,7 +47,7 @@ def test_only_failed_notifications_have_a_retry_button(admin: FlaskClient) -> No
     page = admin.get("/admin/notifications").get_data(as_text=True)
     assert f'aria-label="Retry notification {failed.id}"' in page
     for waiting in (reminder, sending):
-        assert f"<td>{waiting.id}</td>" in page and f'aria-label="Retry notification {waiting.id}"' not in page
+        assert f'<td data-label="Number">{waiting.id}</td>' in page and f'aria-label="Retry notification {waiting.id}"' not in page
 
 
 def test_a_forged_retry_of_a_future_reminder_is_refused_and_it_stays_due_at_its_time(admin: FlaskClient) -> None:
