@@ -180,8 +180,9 @@ def caller_visit(screening_id: uuid.UUID) -> str | Response:
 
 @bp.route("/book/<uuid:screening_id>/details", methods=["GET", "POST"])
 @staff_required("admin")
-def caller_details(screening_id: uuid.UUID) -> str | Response:
-    """The caller's name, email and phone, then book through the same service as patients."""
+def caller_details(screening_id: uuid.UUID) -> str | tuple[str, int] | Response:
+    """The caller's name, email and phone, then book through the same service as patients; 409 with nearby times
+    when the time was just taken."""
     screening = _screening_or_404(screening_id)
     if not screening.therapy_types:
         return _advice(screening)
@@ -203,4 +204,4 @@ def caller_details(screening_id: uuid.UUID) -> str | Response:
         return redirect(url_for(".visit", appointment_id=step.booked.appointment.id), code=303)
     return render_template("staff/admin/caller_details.html", screening=screening, service=step.service,
                            therapist=step.therapist, form=step.form, problem=step.problem, starts_at=step.starts_at,
-                           known=known)
+                           known=known), step.status
