@@ -278,7 +278,7 @@ def search_pairs(first: Service, second: Service, date_from: date, date_to: date
 
 def training_needed(service: Service, cautions: Collection[str]) -> str | None:
     """What a therapist giving this service needs to be trained in for these cautions, in words; None if nothing."""
-    return " and ".join(qualifications.labels(qualifications.needed(service.therapy_type, cautions))).lower() or None
+    return qualifications.in_words(service.therapy_type, cautions)
 
 
 def none_trained_free(service: Service, cautions: Collection[str]) -> str | None:
