@@ -173,9 +173,15 @@ def caller_visit(screening_id: uuid.UUID) -> str | Response:
         return redirect(url_for(".caller_details", screening_id=screening_id, service=service.code,
                                 therapist=form.therapist.data, start=request.args["start"]))
     notice = ("That time is no longer open. Choose one of the open times below." if start
-              else none_trained(screening, service, therapist_id, view))
+              else none_trained(screening, service, therapist_id, view, _offer_another_day))
     return render_template("staff/admin/caller_times.html", screening=screening, service=service, form=form,
                            view=view, notice=notice)
+
+
+def _offer_another_day(training: str) -> str:
+    """The admin's words when no therapist trained in ``training`` has a time for the caller's visit."""
+    return (f"No therapist trained in {training} has an open time for this visit: offer the caller another day, or "
+            f"add the qualification to a therapist on their page (Therapists).")
 
 
 @bp.route("/book/<uuid:screening_id>/details", methods=["GET", "POST"])

@@ -13,7 +13,7 @@ and 409 when the time was taken meanwhile.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -26,7 +26,7 @@ from booking.extensions import db
 from booking.models import Appointment, Patient, Screening, Service, StaffUser, Therapist
 from booking.services.booking import (Booked, BookingError, BookingRequest, InvalidBooking, PatientDetails,
                                       ReferredOut, SlotTaken, book, reschedule)
-from booking.services.availability import none_trained_free
+from booking.services.availability import training_needed
 from booking.services.catalog import active_therapists, services_for
 
 
@@ -54,11 +54,14 @@ def day_form(service: Service, screening: Screening) -> tuple[BookingDayForm, in
     return form, therapist_id
 
 
-def none_trained(screening: Screening, service: Service, therapist_id: int | None, view: DayView) -> str | None:
-    """Call us: no therapist trained for the screening's cautions has any time (when first available finds none)."""
+def none_trained(screening: Screening, service: Service, therapist_id: int | None, view: DayView,
+                 words: Callable[[str], str]) -> str | None:
+    """When no therapist trained for the screening's cautions has any time (first available finds none), what to
+    say, in the reader's ``words`` given the training in words (a patient: call us); None otherwise."""
     if therapist_id is not None or view.periods or view.next_open is not None:
         return None
-    return none_trained_free(service, screening.caution_codes)
+    training = training_needed(service, screening.caution_codes)
+    return None if training is None else words(training)
 
 
 @dataclass

@@ -21,6 +21,7 @@ from booking.links import absolute_url
 from booking.models import Appointment, AppointmentStatus, Screening, Therapist
 from booking.services.booking import (BookingError, ReferredOut, can_change, cancel, change_deadline, changeable_at,
                                       find_for_manage, manage_token, partner, upcoming_with)
+from booking.services.availability import call_us_untrained
 from booking.services.catalog import single_visit_services
 from booking.services.screenings import get_screening, recommendation_of
 from booking.services.settings import clinic_settings
@@ -91,7 +92,8 @@ def times(screening_id: uuid.UUID) -> str | Response:
         return redirect(url_for(".details", screening_id=screening_id, service=service.code,
                                 therapist=form.therapist.data, start=format_start(start)))
     therapist = db.session.get(Therapist, therapist_id) if therapist_id else None
-    notice = _not_offered(start, therapist) if start else none_trained(screening, service, therapist_id, view)
+    notice = (_not_offered(start, therapist) if start
+              else none_trained(screening, service, therapist_id, view, call_us_untrained))
     return render_template("appointments/times.html", screening=screening, service=service,
                            form=form, view=view, notice=notice)
 
