@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
-from wtforms import BooleanField, DateField, EmailField, HiddenField, SelectField, StringField, TelField, TextAreaField
+from wtforms import (BooleanField, DateField, EmailField, Field, HiddenField, SelectField, StringField, TelField,
+                     TextAreaField)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import AnyOf, DataRequired, Length
+from wtforms.validators import AnyOf, DataRequired, Length, ValidationError
 
 from booking.admin.forms import InputGiven, WholeNumberField, listed_choice
 from booking.forms import ClinicForm
 from booking.models import CarePlan, CarePlanStatus, Service, Therapist
+from booking.scheduling import qualifications
 from booking.scheduling.plans import MASSAGE, PHYSIOTHERAPY
 from booking.services import care_plans
 from booking.services.care_plans import InvalidPlan, PlanDetails
@@ -31,6 +33,33 @@ def _choices(offered: Sequence[Therapist | Service], current: Therapist | Servic
             for item in listed]
 
 
+def _training_hint(therapy_type: str, cautions: Collection[str], offered: Sequence[Therapist]) -> str | None:
+    """Why only some therapists of this type are offered (the screening's cautions call for a training), or that
+    none is trained; None when the screening calls for no training."""
+    training = qualifications.in_words(therapy_type, cautions)
+    if training is None:
+        return None
+    if offered:
+        return f"Only the {therapy_type} therapists trained in {training} are listed: this patient's screening calls for it."
+    return (f"None of our {therapy_type} therapists is trained in {training}, which this patient's screening calls "
+            f"for. Tick it on a trained therapist's page (Therapists) first, then make the plan.")
+
+
+def _offered_therapist(therapy_type: str) -> Any:
+    """WTForms validator: one of the therapists offered; else why not, by the plan's own rule
+    (``care_plans.therapist_problem``: an untrained massage therapist for a pregnant patient, say)."""
+
+    def check(form: PlanForm, field: Field) -> None:
+        if field.data in {choice.value for choice in field.choices}:
+            return
+        text = field.data or ""
+        chosen = int(text) if text.isascii() and text.isdigit() and len(text) <= 9 else 0
+        raise ValidationError(care_plans.therapist_problem(chosen, therapy_type, form.cautions)
+                              or f"Choose one of our {therapy_type} therapists.")
+
+    return check
+
+
 def _number(label: str, what: str) -> WholeNumberField:
     """A required whole number of the plan (its range is the service's to check)."""
     return WholeNumberField(label, what, validators=[InputGiven(f"Enter {what}.")])
@@ -40,11 +69,11 @@ class PlanForm(ClinicForm):
     """A plan's therapists, services, goals, sessions, cadences, tolerance, pairing and start date."""
 
     physiotherapist_id = SelectField("Physiotherapist", validate_choice=False,
-                                     validators=[listed_choice("Choose one of our physiotherapists.")])
+                                     validators=[_offered_therapist(PHYSIOTHERAPY)])
     physio_service_id = SelectField("Physiotherapy service", validate_choice=False,
                                     validators=[listed_choice("Choose one of our physiotherapy services.")])
     massage_therapist_id = SelectField("Massage therapist", validate_choice=False,
-                                       validators=[listed_choice("Choose one of our massage therapists.")])
+                                       validators=[_offered_therapist(MASSAGE)])
     massage_service_id = SelectField("Massage service", validate_choice=False,
                                      validators=[listed_choice("Choose one of our massage services.")])
     goals = TextAreaField("Goals, in plain words", filters=[stripped],
@@ -57,14 +86,21 @@ class PlanForm(ClinicForm):
     tolerance_days = _number("Tolerance in days", "the tolerance in days")
     back_to_back = BooleanField("Massage right before physiotherapy on the same day")
     starts_on = DateField("Start date", validators=[InputGiven("Enter the start date, like 2026-12-02.")])
+    # The screening's cautions, and why only some therapists are offered (by field name): see ``offer``.
+    cautions: Collection[str] = ()
+    hints: dict[str, str | None]
 
-    def offer(self, plan: CarePlan | None = None) -> PlanForm:
-        """Fill the choices with the active therapists and services of each kind, and the plan's own even once
-        they are no longer active (so that saving the plan keeps them); returns the form."""
+    def offer(self, cautions: Collection[str], plan: CarePlan | None = None) -> PlanForm:
+        """Fill the choices with the active therapists (those trained for the screening's ``cautions``, saying why
+        in ``hints``) and services of each kind, and the plan's own even once they are no longer active (so that
+        saving the plan keeps them); returns the form."""
+        self.cautions, self.hints = cautions, {}
         for field, kind, current in (
                 (self.physiotherapist_id, PHYSIOTHERAPY, plan.physiotherapist if plan else None),
                 (self.massage_therapist_id, MASSAGE, plan.massage_therapist if plan else None)):
-            field.choices = _choices(active_therapists(kind), current)
+            offered = active_therapists(kind, cautions=cautions)
+            field.choices = _choices(offered, current)
+            self.hints[field.name] = _training_hint(kind, cautions, offered)
         for field, kind, current in (
                 (self.physio_service_id, PHYSIOTHERAPY, plan.physio_service if plan else None),
                 (self.massage_service_id, MASSAGE, plan.massage_service if plan else None)):
@@ -99,9 +135,9 @@ class ChangePlanForm(PlanForm):
 
     terms_fixed = False
 
-    def offer(self, plan: CarePlan | None = None) -> ChangePlanForm:
+    def offer(self, cautions: Collection[str], plan: CarePlan | None = None) -> ChangePlanForm:
         """The plan's choices (see ``PlanForm.offer``), and of the statuses its own and those it may move to."""
-        super().offer(plan)
+        super().offer(cautions, plan)
         if plan is not None:
             current = CarePlanStatus(plan.status)
             self.status.choices = [choice for choice in STATUS_CHOICES

@@ -48,7 +48,7 @@ def _new_page(screening: Screening, form: PlanForm | None = None, dismiss_form: 
     """The "make a plan" page of a queued screening, with its dismiss form."""
     audit.viewed("screening", screening.id, "queued for a care plan")
     return render_template("staff/admin/care_plans_new.html", screening=screening,
-                           form=form or PlanForm(formdata=None, **NEW_PLAN).offer(),
+                           form=form or PlanForm(formdata=None, **NEW_PLAN).offer(screening.caution_codes),
                            dismiss_form=dismiss_form or DismissForm(formdata=None),
                            patient=plan_queue.screening_patient(screening))
 
@@ -56,7 +56,8 @@ def _new_page(screening: Screening, form: PlanForm | None = None, dismiss_form: 
 def _change_form(plan: CarePlan, booked: bool, *, sent: bool = True) -> ChangePlanForm:
     """The form changing the plan (what was ``sent``, else the plan as it stands). Once its course is booked, only
     its goals and status, unless its terms were sent (from a page shown before the booking: they are refused)."""
-    form = (ChangePlanForm(obj=plan) if sent else ChangePlanForm(formdata=None, obj=plan)).offer(plan)
+    form = (ChangePlanForm(obj=plan) if sent else ChangePlanForm(formdata=None, obj=plan)).offer(
+        plan.screening.caution_codes, plan)
     if booked and not (sent and any(name in request.form for name in care_plans.TERMS)):
         form.fix_terms()
     return form
@@ -93,7 +94,7 @@ def care_plans_queue() -> str:
 def new_care_plan(screening_id: object) -> str | Response:
     """Make a plan for a queued combined screening."""
     screening = _queued(screening_id)
-    form = PlanForm(**NEW_PLAN).offer()
+    form = PlanForm(**NEW_PLAN).offer(screening.caution_codes)
     if form.validate_on_submit():
         try:
             plan = care_plans.create_plan(screening, form.details(), current_user)

@@ -173,15 +173,22 @@ def caller_visit(screening_id: uuid.UUID) -> str | Response:
         return redirect(url_for(".caller_details", screening_id=screening_id, service=service.code,
                                 therapist=form.therapist.data, start=request.args["start"]))
     notice = ("That time is no longer open. Choose one of the open times below." if start
-              else none_trained(screening, service, therapist_id, view))
+              else none_trained(screening, service, therapist_id, view, _offer_another_day))
     return render_template("staff/admin/caller_times.html", screening=screening, service=service, form=form,
                            view=view, notice=notice)
 
 
+def _offer_another_day(training: str) -> str:
+    """The admin's words when no therapist trained in ``training`` has a time for the caller's visit."""
+    return (f"No therapist trained in {training} has an open time for this visit: offer the caller another day, or "
+            f"add the qualification to a therapist on their page (Therapists).")
+
+
 @bp.route("/book/<uuid:screening_id>/details", methods=["GET", "POST"])
 @staff_required("admin")
-def caller_details(screening_id: uuid.UUID) -> str | Response:
-    """The caller's name, email and phone, then book through the same service as patients."""
+def caller_details(screening_id: uuid.UUID) -> str | tuple[str, int] | Response:
+    """The caller's name, email and phone, then book through the same service as patients; 409 with nearby times
+    when the time was just taken."""
     screening = _screening_or_404(screening_id)
     if not screening.therapy_types:
         return _advice(screening)
@@ -203,4 +210,4 @@ def caller_details(screening_id: uuid.UUID) -> str | Response:
         return redirect(url_for(".visit", appointment_id=step.booked.appointment.id), code=303)
     return render_template("staff/admin/caller_details.html", screening=screening, service=step.service,
                            therapist=step.therapist, form=step.form, problem=step.problem, starts_at=step.starts_at,
-                           known=known)
+                           known=known), step.status

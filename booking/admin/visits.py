@@ -16,12 +16,13 @@ from werkzeug.wrappers import Response
 
 from booking.admin import bp
 from booking.admin.appointments import STATUS_LABELS
-from booking.appointments.forms import CancelForm, DayForm, RescheduleForm, format_start, parse_start
-from booking.appointments.picker import day_view, nearby_choices
+from booking.appointments.forms import CancelForm, DayForm, format_start, parse_start
+from booking.appointments.picker import day_view
+from booking.appointments.steps import move_step
 from booking.extensions import db
 from booking.models import Appointment, AppointmentStatus
 from booking.services import audit
-from booking.services.booking import BookingError, InvalidBooking, SlotTaken, cancel, partner, reschedule
+from booking.services.booking import BookingError, cancel, partner
 from booking.services.schedule import PATHWAY_LABELS
 from booking.services.screenings import staff_recommendation
 from booking.staff.access import staff_required
@@ -75,30 +76,22 @@ def cancel_visit(appointment_id: uuid.UUID) -> str | Response:
 
 @bp.route("/appointments/<uuid:appointment_id>/reschedule", methods=["GET", "POST"])
 @staff_required("admin")
-def reschedule_visit(appointment_id: uuid.UUID) -> str | Response:
-    """Pick a new day and time with the same therapist, confirm, then move the visit (any time before it)."""
+def reschedule_visit(appointment_id: uuid.UUID) -> tuple[str, int] | Response:
+    """Pick a new day and time with the same therapist, confirm, then move the visit (any time before it);
+    409 with nearby times when the time was just taken."""
     appointment = _visit_or_404(appointment_id)
     if appointment.status != AppointmentStatus.BOOKED:
         flash(f"This visit is {STATUS_LABELS[appointment.status].lower()}: it cannot be moved.")
         return redirect(url_for(".visit", appointment_id=appointment.id), code=303)
-    form = RescheduleForm()
-    form.starts_at.choices = []
-    problem = None
-    if form.validate_on_submit():
-        starts_at = parse_start(form.starts_at.data)
-        try:
-            reschedule(appointment, starts_at, by_staff=current_user)
-        except (SlotTaken, InvalidBooking) as exc:
-            problem = exc.errors.get("starts_at") or exc.message
-            form.starts_at.choices = nearby_choices(appointment.service, starts_at,
-                                                    therapist_id=appointment.therapist_id, exclude=appointment.id)
-            form.starts_at.data = None
-        except BookingError as exc:
-            flash(exc.message)
-            return redirect(url_for(".visit", appointment_id=appointment.id), code=303)
-        else:
-            flash(f"The visit is moved to {local_time(appointment.starts_at)}. {_told(appointment)}")
-            return redirect(url_for(".visit", appointment_id=appointment.id), code=303)
+    try:
+        step = move_step(appointment, by_staff=current_user)
+    except BookingError as exc:
+        flash(exc.message)
+        return redirect(url_for(".visit", appointment_id=appointment.id), code=303)
+    if step.moved:
+        flash(f"The visit is moved to {local_time(appointment.starts_at)}. {_told(appointment)}")
+        return redirect(url_for(".visit", appointment_id=appointment.id), code=303)
+    form = step.form
     chosen = parse_start(request.args.get("start")) if request.method == "GET" else None
     if chosen:
         form.starts_at.data = format_start(chosen)
@@ -115,5 +108,5 @@ def reschedule_visit(appointment_id: uuid.UUID) -> str | Response:
     if not day_form.date.errors:
         day_form.date.data = view.day
     return render_template("staff/admin/reschedule.html", appointment=appointment, form=form,
-                           day_form=day_form, view=view, chosen=chosen, problem=problem,
-                           partner=partner(appointment))
+                           day_form=day_form, view=view, chosen=chosen, problem=step.problem,
+                           partner=partner(appointment)), step.status

@@ -1,28 +1,32 @@
-"""The booking steps shared by the patients' flow and an admin's phone booking.
+"""The booking steps shared by the patients' flow and an admin's phone booking, and moving a visit.
 
 Both read the chosen service and therapist the same way (``chosen_service``,
 ``day_form``), and their details step (``details_step``) shows the same form (the
 patient's, or the admin's with the caller's consent), books through
 ``booking.services.booking.book`` and puts its refusals next to the fields, with
 nearby open times when the time was taken. Only the pages, and where a booking
-leads, differ, in the views.
+leads, differ, in the views. Moving a visit (``move_step``, the patient's and the
+admin's) answers a refused time the same way (``other_times``): nearby open times,
+and 409 when the time was taken meanwhile.
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime
 
 from flask import request
 
-from booking.appointments.forms import FIRST_AVAILABLE, BookingDayForm, DetailsForm, parse_start, show_booking_errors
+from booking.appointments.forms import (FIRST_AVAILABLE, BookingDayForm, DetailsForm, RescheduleForm, parse_start,
+                                        show_booking_errors)
 from booking.appointments.picker import DayView, nearby_choices
 from booking.extensions import db
-from booking.models import Patient, Screening, Service, StaffUser, Therapist
+from booking.models import Appointment, Patient, Screening, Service, StaffUser, Therapist
 from booking.services.booking import (Booked, BookingError, BookingRequest, InvalidBooking, PatientDetails,
-                                      ReferredOut, SlotTaken, book)
-from booking.services.availability import none_trained_free
+                                      ReferredOut, SlotTaken, book, reschedule)
+from booking.services.availability import training_needed
 from booking.services.catalog import active_therapists, services_for
 
 
@@ -50,11 +54,14 @@ def day_form(service: Service, screening: Screening) -> tuple[BookingDayForm, in
     return form, therapist_id
 
 
-def none_trained(screening: Screening, service: Service, therapist_id: int | None, view: DayView) -> str | None:
-    """Call us: no therapist trained for the screening's cautions has any time (when first available finds none)."""
+def none_trained(screening: Screening, service: Service, therapist_id: int | None, view: DayView,
+                 words: Callable[[str], str]) -> str | None:
+    """When no therapist trained for the screening's cautions has any time (first available finds none), what to
+    say, in the reader's ``words`` given the training in words (a patient: call us); None otherwise."""
     if therapist_id is not None or view.periods or view.next_open is not None:
         return None
-    return none_trained_free(service, screening.caution_codes)
+    training = training_needed(service, screening.caution_codes)
+    return None if training is None else words(training)
 
 
 @dataclass
@@ -115,16 +122,56 @@ def _book(step: DetailsStep, screening: Screening, therapist_id: int | None, boo
     except ReferredOut:
         raise
     except SlotTaken as exc:
-        step.status = 409
         step.problem = exc.message
-        form.starts_at.choices = nearby_choices(step.service, starts_at, therapist_id=therapist_id,
-                                                cautions=screening.caution_codes)
+        step.status = other_times(form, exc, step.service, starts_at, therapist_id=therapist_id,
+                                  cautions=screening.caution_codes)
     except InvalidBooking as exc:
         step.problem = show_booking_errors(form, exc)
         if "starts_at" in exc.errors:
-            form.starts_at.choices = nearby_choices(step.service, starts_at, therapist_id=therapist_id,
-                                                    cautions=screening.caution_codes)
+            other_times(form, exc, step.service, starts_at, therapist_id=therapist_id, cautions=screening.caution_codes)
     except BookingError as exc:
         step.problem = exc.message
+
+
+def other_times(form: DetailsForm | RescheduleForm, refusal: SlotTaken | InvalidBooking, service: Service,
+                starts_at: datetime, *, therapist_id: int | None, exclude: uuid.UUID | None = None,
+                cautions: Collection[str] = ()) -> int:
+    """Offer the open times near a time refused in the form, in its place; the page's status: 409 when the time
+    was taken meanwhile (someone else booked it), else 200 (the time is not open, say)."""
+    form.starts_at.choices = nearby_choices(service, starts_at, therapist_id=therapist_id, exclude=exclude,
+                                            cautions=cautions)
     if form.starts_at.choices:
         form.starts_at.data = None
+    return 409 if isinstance(refusal, SlotTaken) else 200
+
+
+@dataclass
+class MoveStep:
+    """Moving a visit as the request left it: the form, a problem to show (and the page's status), or moved."""
+
+    form: RescheduleForm
+    problem: str | None = None
+    status: int = 200  # 409 when the time was just taken
+    moved: bool = False
+
+
+def move_step(appointment: Appointment, *, by_staff: StaffUser | None = None) -> MoveStep:
+    """Read the new time chosen and, on a valid POST, move the visit to it with the same therapist.
+
+    A time refused becomes the step's problem, with nearby open times; any other refusal
+    (after the cut-off, no longer booked) raises its BookingError for the view to tell.
+    """
+    form = RescheduleForm()
+    form.starts_at.choices = []
+    step = MoveStep(form)
+    if form.validate_on_submit():
+        starts_at = parse_start(form.starts_at.data)
+        try:
+            reschedule(appointment, starts_at, by_staff=by_staff)
+        except (SlotTaken, InvalidBooking) as exc:
+            step.problem = exc.errors.get("starts_at") or exc.message
+            step.status = other_times(form, exc, appointment.service, starts_at,
+                                      therapist_id=appointment.therapist_id, exclude=appointment.id)
+        else:
+            step.moved = True
+    return step

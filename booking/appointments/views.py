@@ -11,16 +11,17 @@ from flask import (Blueprint, Response, abort, flash, redirect, render_template,
 
 from booking.calendar import ics_for
 from booking.appointments.forms import (CANCEL_BOTH, CancelForm, DayForm,
-                                        DetailsForm, RescheduleForm, ServiceForm, format_start,
+                                        DetailsForm, ServiceForm, format_start,
                                         parse_start)
-from booking.appointments.steps import chosen_service, day_form, details_step, none_trained
-from booking.appointments.picker import DAY_LABEL, TIME_LABEL, day_view, nearby_choices
+from booking.appointments.steps import chosen_service, day_form, details_step, move_step, none_trained
+from booking.appointments.picker import DAY_LABEL, TIME_LABEL, day_view
 from booking.extensions import db, limiter
 from booking.limits import booking_limit, read_limit
 from booking.links import absolute_url
 from booking.models import Appointment, AppointmentStatus, Screening, Therapist
-from booking.services.booking import (BookingError, InvalidBooking, ReferredOut, SlotTaken, can_change, cancel, change_deadline, changeable_at,
-                                      find_for_manage, manage_token, partner, reschedule, upcoming_with)
+from booking.services.booking import (BookingError, ReferredOut, can_change, cancel, change_deadline, changeable_at,
+                                      find_for_manage, manage_token, partner, upcoming_with)
+from booking.services.availability import call_us_untrained
 from booking.services.catalog import single_visit_services
 from booking.services.screenings import get_screening, recommendation_of
 from booking.services.settings import clinic_settings
@@ -91,7 +92,8 @@ def times(screening_id: uuid.UUID) -> str | Response:
         return redirect(url_for(".details", screening_id=screening_id, service=service.code,
                                 therapist=form.therapist.data, start=format_start(start)))
     therapist = db.session.get(Therapist, therapist_id) if therapist_id else None
-    notice = _not_offered(start, therapist) if start else none_trained(screening, service, therapist_id, view)
+    notice = (_not_offered(start, therapist) if start
+              else none_trained(screening, service, therapist_id, view, call_us_untrained))
     return render_template("appointments/times.html", screening=screening, service=service,
                            form=form, view=view, notice=notice)
 
@@ -218,29 +220,21 @@ def cancel_visit(token: str) -> str | Response:
 @bp.route("/manage/<token>/reschedule", methods=["GET", "POST"])
 @limiter.limit(read_limit)
 @limiter.limit(booking_limit, methods=["POST"])
-def reschedule_visit(token: str) -> str | Response:
-    """Pick a new day and time with the same therapist, confirm, then move the visit."""
+def reschedule_visit(token: str) -> tuple[str, int] | Response:
+    """Pick a new day and time with the same therapist, confirm, then move the visit; 409 with nearby times when
+    the time was just taken."""
     appointment = _appointment_or_404(token)
     if request.method == "GET" and not _changeable(appointment):
         return _call_us()
-    form = RescheduleForm()
-    form.starts_at.choices = []
-    problem = None
-    if form.validate_on_submit():
-        starts_at = parse_start(form.starts_at.data)
-        try:
-            reschedule(appointment, starts_at)
-        except (SlotTaken, InvalidBooking) as exc:
-            problem = exc.errors.get("starts_at") or exc.message
-            form.starts_at.choices = nearby_choices(appointment.service, starts_at,
-                                                    therapist_id=appointment.therapist_id, exclude=appointment.id)
-            form.starts_at.data = None
-        except BookingError as exc:  # ChangeNotAllowed: after the cut-off, or not booked
-            flash(exc.message)
-            return redirect(url_for(".manage", token=token), code=303)
-        else:
-            flash(f"Your visit is moved to {local_time(appointment.starts_at)}.")
-            return redirect(url_for(".manage", token=token), code=303)
+    try:
+        step = move_step(appointment)
+    except BookingError as exc:  # ChangeNotAllowed: after the cut-off, or not booked
+        flash(exc.message)
+        return redirect(url_for(".manage", token=token), code=303)
+    if step.moved:
+        flash(f"Your visit is moved to {local_time(appointment.starts_at)}.")
+        return redirect(url_for(".manage", token=token), code=303)
+    form = step.form
     chosen = parse_start(request.args.get("start")) if request.method == "GET" else None
     if chosen:
         form.starts_at.data = format_start(chosen)
@@ -254,6 +248,6 @@ def reschedule_visit(token: str) -> str | Response:
                     link=link, exclude=appointment.id)
     _show_day(day_form, view.day, view.error)
     return render_template("appointments/reschedule.html", appointment=appointment, token=token,
-                           form=form, day_form=day_form, view=view, chosen=chosen, problem=problem,
-                           partner=partner(appointment))
+                           form=form, day_form=day_form, view=view, chosen=chosen, problem=step.problem,
+                           partner=partner(appointment)), step.status
 

@@ -27,6 +27,16 @@ def needed(therapy_type: str, cautions: Iterable[str]) -> frozenset[str]:
     return frozenset(NEEDED_FOR[(therapy_type, code)] for code in cautions if (therapy_type, code) in NEEDED_FOR)
 
 
+def trained(therapy_type: str, cautions: Iterable[str], held: Iterable[str]) -> bool:
+    """Whether a therapist of this type, trained in ``held``, may treat a patient with these cautions."""
+    return needed(therapy_type, cautions) <= set(held)
+
+
+def in_words(therapy_type: str, cautions: Iterable[str]) -> str | None:
+    """What a therapist of this type needs to be trained in for these cautions, in words; None if nothing."""
+    return " and ".join(labels(needed(therapy_type, cautions))).lower() or None
+
+
 def labels(codes: Iterable[str]) -> list[str]:
     """The labels of these qualifications, in the order they are listed above."""
     wanted = set(codes)

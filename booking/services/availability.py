@@ -280,13 +280,17 @@ def search_pairs(first: Service, second: Service, date_from: date, date_to: date
 
 def training_needed(service: Service, cautions: Collection[str]) -> str | None:
     """What a therapist giving this service needs to be trained in for these cautions, in words; None if nothing."""
-    return " and ".join(qualifications.labels(qualifications.needed(service.therapy_type, cautions))).lower() or None
+    return qualifications.in_words(service.therapy_type, cautions)
 
 
 def none_trained_free(service: Service, cautions: Collection[str]) -> str | None:
-    """What to say when no trained therapist has a time to offer: call the clinic. None when no training is needed."""
+    """What to tell a patient when no trained therapist has a time to offer: call the clinic. None when no training
+    is needed."""
     training = training_needed(service, cautions)
-    if training is None:
-        return None
+    return None if training is None else call_us_untrained(training)
+
+
+def call_us_untrained(training: str) -> str:
+    """The patient's words when no therapist trained in ``training`` has a time to offer: call the clinic."""
     return (f"This visit needs a therapist trained in {training}, and none of them has an open time we can offer "
             f"online. Please call us at {clinic_settings().phone} and we will find you a time.")

@@ -18,6 +18,7 @@ from booking.extensions import db
 from booking.models import (Appointment, AuditEvent, CarePlan, CarePlanDismissal, CarePlanStatus, Notification,
                             Patient, Screening, Service, StaffUser, Therapist)
 from booking.notifications import outbox, relay
+from booking.scheduling import qualifications
 from booking.scheduling.plans import MASSAGE, PHYSIOTHERAPY
 from booking.services import audit, availability
 from booking.services.booking import ChangeNotAllowed, PatientDetails, cancel_together
@@ -89,11 +90,15 @@ def dismiss(screening: Screening, reason: str, by: StaffUser) -> CarePlanDismiss
     return dismissal
 
 
-def _therapist_problem(therapist_id: int, therapy_type: str) -> str | None:
-    """Why this therapist cannot take this side of the plan, or None."""
+def therapist_problem(therapist_id: int, therapy_type: str, cautions: Collection[str]) -> str | None:
+    """Why this therapist cannot take this side of the plan (for a patient with the screening's ``cautions``:
+    booking.scheduling.qualifications), or None."""
     therapist = db.session.get(Therapist, therapist_id) if availability.storable_id(therapist_id) else None
     if therapist is None or not therapist.active or therapist.therapy_type != therapy_type:
         return f"Choose one of our active {therapy_type} therapists."
+    if not qualifications.trained(therapy_type, cautions, therapist.qualifications):
+        return (f"This patient's screening calls for a {therapy_type} therapist trained in "
+                f"{qualifications.in_words(therapy_type, cautions)}, and {therapist.name} is not. Choose one who is.")
     return None
 
 
@@ -139,8 +144,9 @@ def _start_problem(starts_on: date, now: datetime) -> str | None:
     return None
 
 
-def _problems(details: PlanDetails, now: datetime, terms: Collection[str]) -> dict[str, str]:
-    """Each field's problem: the goals', and those of the terms named in ``terms`` (the ones that change).
+def _problems(details: PlanDetails, now: datetime, terms: Collection[str], cautions: Collection[str]) -> dict[str, str]:
+    """Each field's problem: the goals', and those of the terms named in ``terms`` (the ones that change), for a
+    patient with the screening's ``cautions``.
 
     A plan that has started, or whose therapist or service is no longer active, can
     still change its status or goals: its start date, therapists and services are
@@ -151,7 +157,7 @@ def _problems(details: PlanDetails, now: datetime, terms: Collection[str]) -> di
         problems["starts_on"] = _start_problem(details.starts_on, now)
     for name, kind in (("physiotherapist_id", PHYSIOTHERAPY), ("massage_therapist_id", MASSAGE)):
         if name in terms:
-            problems[name] = _therapist_problem(getattr(details, name), kind)
+            problems[name] = therapist_problem(getattr(details, name), kind, cautions)
     for name, kind in (("physio_service_id", PHYSIOTHERAPY), ("massage_service_id", MASSAGE)):
         if name in terms:
             problems[name] = _service_problem(getattr(details, name), kind)
@@ -167,9 +173,10 @@ def _tidied(details: PlanDetails) -> PlanDetails:
     return PlanDetails(**{**_values(details), "goals": details.goals.strip()})
 
 
-def check_details(details: PlanDetails, now: datetime) -> PlanDetails:
-    """A new plan's details with the goals tidied; raises InvalidPlan naming every field's problem."""
-    errors = _problems(details, now, TERMS)
+def check_details(details: PlanDetails, now: datetime, cautions: Collection[str]) -> PlanDetails:
+    """A new plan's details (for a screening with these cautions) with the goals tidied; raises InvalidPlan naming
+    every field's problem."""
+    errors = _problems(details, now, TERMS, cautions)
     if errors:
         raise InvalidPlan(errors)
     return _tidied(details)
@@ -187,7 +194,7 @@ def create_plan(screening: Screening, details: PlanDetails, by: StaffUser, *,
     Raises InvalidPlan naming each field's problem, NoLongerQueued when another admin decided the screening meanwhile.
     """
     now = moment(now)
-    details = check_details(details, now)
+    details = check_details(details, now, screening.caution_codes)
     _decide(screening)
     plan = CarePlan(screening_id=screening.id, patient_id=earlier_patient_id(screening), created_by_id=by.id,
                     created_at=now, **_values(details))
@@ -235,7 +242,7 @@ def change_plan(plan: CarePlan, details: PlanDetails, status: str, by: StaffUser
     lock(plan)  # one change or booking at a time decides on the plan's status and course
     changed = [name for name in TERMS if getattr(details, name) != getattr(plan, name)]
     booked = bool(changed) and bool(visits_of(plan))
-    errors = _problems(details, now, () if booked else changed)
+    errors = _problems(details, now, () if booked else changed, plan.screening.caution_codes)
     if booked:
         errors.update(dict.fromkeys(changed, BOOKED_TERMS))
     problem = _status_problem(plan, status)

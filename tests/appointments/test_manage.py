@@ -116,13 +116,13 @@ def test_reschedule_with_the_same_therapist_frees_the_old_time(client: FlaskClie
     assert VISIT in [slot.starts_at for slot in free]
 
 
-def test_reschedule_to_a_time_taken_meanwhile_offers_fresh_times(client: FlaskClient, clinic: Clinic,
-                                                                 visit: Appointment) -> None:
+def test_reschedule_to_a_time_taken_meanwhile_answers_409_with_fresh_times(client: FlaskClient, clinic: Clinic,
+                                                                          visit: Appointment) -> None:
     wanted = local(2026, 11, 3, 14)
     AppointmentFactory(service=clinic.physio, therapist=visit.therapist, starts_at=wanted)
     response = client.post(url(visit, "reschedule"), data={"starts_at": wanted.astimezone(UTC).isoformat()})
     page = response.get_data(as_text=True)
-    assert response.status_code == 200
+    assert response.status_code == 409
     assert "That time was just taken" in page
     options = radio_options(page, "starts_at")
     assert ("2026-11-03T22:00:00Z", "Tuesday November 3 at 3:00 p.m. MST") in options

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 import pytest
 import time_machine
@@ -164,6 +164,34 @@ def test_an_admin_moves_a_visit_inside_the_cut_off(admin: FlaskClient, admin_use
     assert db.session.get(Appointment, visit.id).starts_at == new
     [event] = audit_rows("rescheduled")
     assert (event.actor_id, event.subject_id) == (admin_user.id, str(visit.id))
+
+
+def test_a_callers_time_taken_meanwhile_answers_409_with_other_times(admin: FlaskClient, clinic: Clinic) -> None:
+    booking_page = screen(admin)
+    therapist = clinic.physiotherapists[0]
+    AppointmentFactory(service=clinic.physio, therapist=therapist, starts_at=local(2026, 11, 2, 10))  # just taken
+    with time_machine.travel(NOW, tick=False):
+        response = admin.post(f"{booking_page}/details", data={
+            "service": clinic.physio.code, "therapist": str(therapist.id), "starts_at": "2026-11-02T17:00:00Z",
+            "idempotency_key": uuid.uuid4().hex, "name": "Robin Caller", "email": "", "phone": "403 555 0177",
+            "consent": "y"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 409 and "just taken" in page
+    assert 'value="2026-11-02T18:00:00Z"' in page and 'value="Robin Caller"' in page  # 11:00 offered, name kept
+    assert db.session.scalar(select(Appointment).where(Appointment.patient.has(name="Robin Caller"))) is None
+
+
+def test_an_admin_moving_a_visit_to_a_time_taken_meanwhile_gets_409_with_other_times(admin: FlaskClient,
+                                                                                     clinic: Clinic) -> None:
+    visit = soon_visit(clinic, hours=4)
+    taken = AppointmentFactory(service=clinic.physio, therapist=visit.therapist, starts_at=NOW + timedelta(hours=30))
+    with time_machine.travel(NOW, tick=False):
+        response = admin.post(f"/admin/appointments/{visit.id}/reschedule",
+                              data={"starts_at": f"{taken.starts_at.astimezone(UTC):%Y-%m-%dT%H:%M:%SZ}"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 409 and "just taken" in page and 'type="radio"' in page
+    db.session.expire_all()
+    assert db.session.get(Appointment, visit.id).starts_at == visit.starts_at
 
 
 def test_a_booking_refused_leaves_no_audit_row(admin_user: StaffUser, clinic: Clinic) -> None:

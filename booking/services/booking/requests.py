@@ -229,7 +229,7 @@ def therapist_problem(therapist_id: int, service: Service | None, cautions: Coll
     if therapist.therapy_type != service.therapy_type:
         return (f"{therapist.name} does not give {THERAPY_LABELS[service.therapy_type]}. "
                 f"Choose another therapist, or the first available.")
-    if not qualifications.needed(service.therapy_type, cautions) <= set(therapist.qualifications):
+    if not qualifications.trained(service.therapy_type, cautions, therapist.qualifications):
         training = availability.training_needed(service, cautions)
         return (f"This visit needs a therapist trained in {training}, and {therapist.name} is not. "
                 f"Choose another therapist, or the first available.")
