@@ -229,6 +229,7 @@ def test_one_red_flag_answered_yes_gives_the_advice_at_once_with_the_rest_unansw
     page = main(client.get(response.headers["Location"]))
     assert f"<h1>{heading}</h1>" in page
     assert "Answer yes or no" not in page and "/book/" not in page
+    assert "preferred kind of therapy" not in page  # never asked: the screening stopped before that step
     screening = db.session.scalars(db.select(Screening)).one()
     assert screening.answers == {"concerns": ["post_surgery"], "red_flags": [flag]}
     assert (screening.pathway, screening.urgency) == ("refer_out", urgency)
