@@ -4,7 +4,9 @@ Asking for a link does the same work whatever the address typed: one
 ``password_reset`` notification naming the address, queued and handed to the
 worker, so the answer's time tells nothing. Whether a link is owed is decided
 when the email is sent (``reset_to_send``): only for an active login, and at
-most PER_HOUR emails an hour per login; otherwise nothing is sent.
+most PER_HOUR emails an hour per login; otherwise nothing is sent, and when no
+active login has the address the skipped notification forgets it (the outbox
+does not collect whatever strangers type).
 
 ``token = <reset id, 32 hex digits>.<base64url(HMAC-SHA256(SECRET_KEY, "password-reset:" + id))>``
 without padding. The id is a random UUID4 and only it is stored: the token is
@@ -27,7 +29,7 @@ from sqlalchemy import func, select, update
 
 from booking.database import lock
 from booking.extensions import db
-from booking.models import Notification, PasswordReset
+from booking.models import Notification, PasswordReset, StaffUser
 from booking.notifications import outbox, relay
 from booking.services import audit, lockout
 from booking.services.accounts import AccountError, find_by_email, set_password, typed_email
@@ -56,12 +58,9 @@ def request_reset(email: str, *, now: datetime | None = None) -> None:
     relay.hand_over([notice])
 
 
-def _issue(email: str, asked_at: datetime, now: datetime) -> PasswordReset | None:
-    """A new reset (working until LIFETIME after it was asked for) for the active login with this address,
-    unless that login had PER_HOUR in the last hour."""
-    user = find_by_email(email)
-    if user is None or not user.active:
-        return None
+def _issue(user: StaffUser, asked_at: datetime, now: datetime) -> PasswordReset | None:
+    """A new reset (working until LIFETIME after it was asked for) for this active login,
+    unless it had PER_HOUR in the last hour."""
     lock(user)  # one decision at a time per login
     recent = db.session.scalar(select(func.count(PasswordReset.id)).where(
         PasswordReset.user_id == user.id, PasswordReset.created_at > now - timedelta(hours=1)))
@@ -76,9 +75,13 @@ def _issue(email: str, asked_at: datetime, now: datetime) -> PasswordReset | Non
 def reset_to_send(notification: Notification, *, now: datetime) -> PasswordReset | None:
     """The reset a ``password_reset`` notification carries, made at its first attempt; None when none is owed."""
     if notification.password_reset_id is None:
+        user = find_by_email(notification.recipient or "")
+        if user is None or not user.active:
+            notification.recipient = None  # no login has it: what a stranger typed is not kept
+            return None
         if now >= notification.created_at + LIFETIME:  # asked for too long ago: its link would have expired
             return None
-        reset = _issue(notification.recipient or "", notification.created_at, now)
+        reset = _issue(user, notification.created_at, now)
         if reset is None:
             return None
         notification.password_reset_id = reset.id

@@ -27,9 +27,11 @@ def times_url(clinic: Clinic, kind: str = "physiotherapy", **query: object) -> s
     return f"/book/{screening.id}/times?{params}"
 
 
-def details_form(client: FlaskClient, clinic: Clinic, start: datetime, therapist: object = "any") -> dict[str, str]:
-    """Open the details step for a time and return its hidden fields."""
-    screening = clinic.screenings["physiotherapy"]
+def details_form(client: FlaskClient, clinic: Clinic, start: datetime, therapist: object = "any",
+                 kind: str = "physiotherapy") -> dict[str, str]:
+    """Open the details step of the physiotherapy service for a time (after a screening of this kind)
+    and return its hidden fields."""
+    screening = clinic.screenings[kind]
     page = client.get(f"/book/{screening.id}/details", query_string={
         "service": clinic.physio.code, "therapist": therapist,
         "start": start.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")}).get_data(as_text=True)

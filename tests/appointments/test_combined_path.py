@@ -5,12 +5,10 @@ clinic then plans the rest of the care with them."""
 from __future__ import annotations
 
 import re
-from datetime import UTC
-
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from tests.appointments.conftest import input_value
+from tests.appointments.test_booking import details_form
 from tests.appointments.test_pair_booking import PATIENT, details_fields, pair_url
 from tests.factories import Clinic, local
 
@@ -68,24 +66,23 @@ def test_the_pair_page_words_the_first_visit_and_the_plan_the_same_way(client: F
     assert f'<a href="/book/{screening.id}">book the physiotherapy assessment on its own</a>' in page
 
 
-def test_the_pair_confirmation_says_the_clinic_plans_the_rest(client: FlaskClient, clinic: Clinic) -> None:
-    booked = client.post(pair_url(clinic, "/details"), data=details_fields(client, clinic, local(2026, 10, 30, 11)))
+def confirmation(client: FlaskClient, booked: TestResponse) -> str:
+    """The main content of the confirmation page a booking was sent on to."""
     assert booked.status_code == 303
-    page = main(client.get(booked.headers["Location"]))
+    return main(client.get(booked.headers["Location"]))
+
+
+def test_the_pair_confirmation_says_the_clinic_plans_the_rest(client: FlaskClient, clinic: Clinic) -> None:
+    page = confirmation(client, client.post(pair_url(clinic, "/details"),
+                                            data=details_fields(client, clinic, local(2026, 10, 30, 11))))
     assert "Your two visits are booked" in page
     says_one_thing(page)
 
 
 def test_the_assessment_booked_alone_says_the_clinic_plans_the_rest(client: FlaskClient, clinic: Clinic) -> None:
-    screening = clinic.screenings["combined"]
-    url = f"/book/{screening.id}/details"
-    start = local(2026, 10, 30, 10).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    form = client.get(url, query_string={"service": clinic.physio.code, "therapist": "any", "start": start})
-    fields = {name: input_value(form.get_data(as_text=True), name) or ""
-              for name in ("service", "therapist", "starts_at", "idempotency_key")}
-    booked = client.post(url, data={**fields, **PATIENT})
-    assert booked.status_code == 303
-    page = main(client.get(booked.headers["Location"]))
+    fields = details_form(client, clinic, local(2026, 10, 30, 10), kind="combined")
+    page = confirmation(client, client.post(f"/book/{clinic.screenings['combined'].id}/details",
+                                            data={**fields, **PATIENT}))
     assert "Your visit is booked" in page
     says_one_thing(page)
 

@@ -1,4 +1,5 @@
-"""What the staff browser tests share: phone and desktop pages, screenshots, signing in through the form."""
+"""What the staff browser tests share: phone and desktop pages, screenshots, signing in through the form,
+screening a caller."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, Response, expect
 
+from tests.browser.screening_steps import answer_screening
 from tests.factories import STAFF_PASSWORD
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
@@ -54,3 +56,13 @@ def sign_in(page: Page, email: str) -> None:
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password").fill(STAFF_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+
+
+def screen_caller_for_physiotherapy(page: Page) -> None:
+    """As an admin booking a caller: screen them for chronic pain and choose the physiotherapy assessment."""
+    page.goto("/admin/book")
+    answer_screening(page, ("chronic_pain",))
+    page.locator("button[value=continue]").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Choose a service")
+    page.get_by_label("Physiotherapy assessment", exact=False).first.check()
+    page.get_by_role("button", name="Continue").click()

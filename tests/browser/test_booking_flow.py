@@ -13,13 +13,12 @@ from playwright.sync_api import Page, Response, expect
 
 from booking import demo
 from booking.config import DEFAULTS
-from booking.routing import QUESTIONS
 from tests.browser.conftest import LiveServer
+from tests.browser.screening_steps import answer_screening
 
 pytestmark = pytest.mark.browser
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
-OPTIONS = {q["key"]: {o["code"]: o["text"] for o in q.get("options", [])} for q in QUESTIONS}
 SUNDAY = 6
 ZONE = ZoneInfo(DEFAULTS["CLINIC_TIMEZONE"])
 
@@ -71,14 +70,7 @@ def clock(moment: datetime) -> str:
 def screen(page: Page, concerns: tuple[str, ...], recommendation: str) -> None:
     """Answer the screening by touch: these concerns, no warning signs; the recommendation's heading shows."""
     page.goto("/screening/")
-    for code in concerns:
-        page.get_by_label(OPTIONS["concerns"][code]).check()
-    page.get_by_role("button", name="Continue").click()
-    for text in OPTIONS["red_flags"].values():
-        page.get_by_role("group", name=text, exact=True).get_by_label("No", exact=True).check()
-    page.get_by_role("button", name="Continue").click()
-    page.get_by_role("button", name="Continue").click()
-    page.get_by_label("How bad is your pain right now?").fill("5")
+    answer_screening(page, concerns)
     page.get_by_role("button", name="See my recommendation").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(recommendation)
 

@@ -12,17 +12,15 @@ from playwright.sync_api import Page, expect
 
 from booking.extensions import db
 from booking.models import ClinicSettings, StaffUser
-from booking.routing import QUESTIONS
 from booking.services.schedule import clinic_today
 from tests.browser import staff_pages
 from tests.browser.conftest import LiveServer
-from tests.browser.staff_pages import screenshot, sign_in
+from tests.browser.staff_pages import screen_caller_for_physiotherapy, screenshot, sign_in
 from tests.factories import (AppointmentFactory, PatientFactory, ScreeningFactory, ServiceFactory, StaffUserFactory,
                              TherapistFactory, open_every_day)
 
 pytestmark = pytest.mark.browser
 size, staff_page = staff_pages.size, staff_pages.staff_page  # the fixtures: a phone and a desktop page
-OPTIONS = {q["key"]: {o["code"]: o["text"] for o in q.get("options", [])} for q in QUESTIONS}
 PHONES = {"phone": "403-555-0181", "desktop": "403-555-0182"}
 
 
@@ -55,18 +53,7 @@ def signed_in_admin(page: Page, desk: dict[str, str]) -> None:
 
 def book_without_email(page: Page, desk: dict[str, str]) -> None:
     """Screen the caller, choose the first time on the day, and book with no email address."""
-    page.goto("/admin/book")
-    page.get_by_label(OPTIONS["concerns"]["chronic_pain"]).check()
-    page.get_by_role("button", name="Continue").click()
-    for text in OPTIONS["red_flags"].values():
-        page.get_by_role("group", name=text, exact=True).get_by_label("No", exact=True).check()
-    page.get_by_role("button", name="Continue").click()
-    page.get_by_role("button", name="Continue").click()
-    page.get_by_label("How bad is your pain right now?").fill("5")
-    page.locator("button[value=continue]").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Choose a service")
-    page.get_by_label("Physiotherapy assessment", exact=False).first.check()
-    page.get_by_role("button", name="Continue").click()
+    screen_caller_for_physiotherapy(page)
     page.get_by_label("First available").check()
     page.get_by_label("Day", exact=True).fill(desk["day"])
     page.get_by_label("Day", exact=True).press("Enter")

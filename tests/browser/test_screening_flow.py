@@ -9,12 +9,11 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import ConsoleMessage, Page, Response, expect
 
-from booking.routing import QUESTIONS
+from tests.browser.screening_steps import OPTIONS
 
 pytestmark = pytest.mark.browser
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
-OPTIONS = {q["key"]: {o["code"]: o["text"] for o in q.get("options", [])} for q in QUESTIONS}
 RED_FLAGS = OPTIONS["red_flags"]
 UNLABELLED_INPUTS = """() => [...document.querySelectorAll("input:not([type=hidden]), textarea, select")]
     .filter(el => !el.getAttribute("aria-label")

@@ -15,16 +15,14 @@ from sqlalchemy import select
 from booking.clinic import clinic_zone
 from booking.extensions import db
 from booking.models import Appointment, AppointmentStatus, ClinicSettings, StaffUser
-from booking.routing import QUESTIONS
 from booking.services.schedule import clinic_today
 from tests.browser import staff_pages
 from tests.browser.conftest import LiveServer
-from tests.browser.staff_pages import screenshot, sign_in
+from tests.browser.staff_pages import screen_caller_for_physiotherapy, screenshot, sign_in
 from tests.factories import ScreeningFactory, ServiceFactory, StaffUserFactory, TherapistFactory, open_every_day
 
 pytestmark = pytest.mark.browser
 size, staff_page = staff_pages.size, staff_pages.staff_page  # the fixtures: a phone and a desktop page
-OPTIONS = {q["key"]: {o["code"]: o["text"] for o in q.get("options", [])} for q in QUESTIONS}
 SATURDAY = 5
 
 
@@ -93,19 +91,7 @@ def test_an_admin_closes_saturdays_and_books_for_a_caller(staff_page: Page, size
     expect(staff_page.locator("button.slot")).to_have_count(0)
     screenshot(staff_page, "admin-3-times-saturday-closed", size)
 
-    staff_page.goto("/admin/book")
-    staff_page.get_by_label(OPTIONS["concerns"]["chronic_pain"]).check()
-    staff_page.get_by_role("button", name="Continue").click()
-    for text in OPTIONS["red_flags"].values():
-        staff_page.get_by_role("group", name=text, exact=True).get_by_label("No", exact=True).check()
-    staff_page.get_by_role("button", name="Continue").click()
-    staff_page.get_by_role("button", name="Continue").click()
-    staff_page.get_by_label("How bad is your pain right now?").fill("5")
-    staff_page.locator("button[value=continue]").click()
-
-    expect(staff_page.get_by_role("heading", level=1)).to_have_text("Choose a service")
-    staff_page.get_by_label("Physiotherapy assessment", exact=False).first.check()
-    staff_page.get_by_role("button", name="Continue").click()
+    screen_caller_for_physiotherapy(staff_page)
     expect(staff_page.get_by_role("heading", level=1)).to_have_text("Choose a day and time")
     staff_page.get_by_label("First available").check()
     staff_page.get_by_label("Day", exact=True).fill(clinic["weekday"])

@@ -1,12 +1,21 @@
-"""Signing staff in for the tests of the staff and admin pages, without going through the login form."""
+"""Signing staff in for the tests of the staff and admin pages, without going through the login form; a small
+clinic with its admin on a test module's clock."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+
+import pytest
+import time_machine
+from flask import Flask
 from flask.testing import FlaskClient
 
 from booking.models import StaffUser
 from booking.services import sessions
 from booking.staff.access import SESSION_KEY
+from tests.factories import Clinic, StaffUserFactory, small_clinic
 
 
 def signed_in(client: FlaskClient, user: StaffUser, *, verified: bool = True) -> FlaskClient:
@@ -16,3 +25,26 @@ def signed_in(client: FlaskClient, user: StaffUser, *, verified: bool = True) ->
         cookie.clear()
         cookie[SESSION_KEY] = token
     return client
+
+
+def clinic_with_admin(now: datetime) -> tuple[Any, Any, Any]:
+    """The fixtures ``clinic`` (a small clinic made with the clock at ``now``), ``admin_user`` (an admin)
+    and ``admin`` (the client signed in as them at ``now``), for a test module to name:
+    ``clinic, admin_user, admin = clinic_with_admin(NOW)``."""
+
+    @pytest.fixture
+    def clinic(app: Flask) -> Iterator[Clinic]:
+        with time_machine.travel(now, tick=False):
+            yield small_clinic()
+
+    @pytest.fixture
+    def admin_user(clinic: Clinic) -> StaffUser:
+        with time_machine.travel(now, tick=False):
+            return StaffUserFactory(admin=True)
+
+    @pytest.fixture
+    def admin(client: FlaskClient, admin_user: StaffUser) -> Iterator[FlaskClient]:
+        with time_machine.travel(now, tick=False):
+            yield signed_in(client, admin_user)
+
+    return clinic, admin_user, admin

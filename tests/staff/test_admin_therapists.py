@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
@@ -15,27 +14,15 @@ from sqlalchemy import select
 from booking.extensions import db
 from booking.models import Appointment, AuditEvent, StaffUser, Therapist
 from booking.services import sessions
-from tests.factories import (AppointmentFactory, Clinic, PatientFactory, StaffUserFactory, TherapistFactory, local,
-                             small_clinic)
-from tests.staff.conftest import signed_in
+from tests.factories import (AppointmentFactory, Clinic, PatientFactory, StaffUserFactory, TherapistFactory, local)
+from tests.staff.conftest import clinic_with_admin, signed_in
 
 NOW = local(2026, 12, 14, 8)  # a Monday
 DETAILS = {"name": "Jordan Lee", "therapy_type": "massage", "email": "Jordan.Lee@Clinic.Example",
            "bio": "Deep tissue and sports massage."}
 
 
-@pytest.fixture
-def clinic(app: Flask) -> Iterator[Clinic]:
-    """A small clinic, with the clock on a Monday morning."""
-    with time_machine.travel(NOW, tick=False):
-        yield small_clinic()
-
-
-@pytest.fixture
-def admin(client: FlaskClient, clinic: Clinic) -> Iterator[FlaskClient]:
-    """The client, signed in as an admin, on the clinic's clock."""
-    with time_machine.travel(NOW, tick=False):
-        yield signed_in(client, StaffUserFactory(admin=True))
+clinic, admin_user, admin = clinic_with_admin(NOW)  # the clock on a Monday morning
 
 
 def audited() -> list[tuple[str, str | None, str | None]]:

@@ -112,6 +112,18 @@ def test_forgot_password_answers_the_same_for_every_address(client: FlaskClient,
     assert [mail["To"] for mail in smtp.sink.messages] == [user.email]
 
 
+def test_a_reset_asked_for_an_address_no_login_has_does_not_keep_what_was_typed(
+        client: FlaskClient, smtp: SmtpServer) -> None:
+    user = StaffUserFactory()
+    client.post("/staff/forgot-password", data={"email": user.email})
+    client.post("/staff/forgot-password", data={"email": "someone.else@elsewhere.example"})
+    assert deliver_due() == ["sent", "skipped"]
+    rows = db.session.execute(select(Notification.status, Notification.recipient).order_by(Notification.id))
+    assert [tuple(row) for row in rows] == [(NotificationStatus.SENT, user.email), (NotificationStatus.SKIPPED, None)]
+    stored = " ".join(str(value) for row in db.session.execute(text("SELECT * FROM notifications")) for value in row)
+    assert "someone.else" not in stored
+
+
 def test_the_reset_email_arrives_with_a_working_one_time_link_and_no_token_is_stored(
         app: Flask, client: FlaskClient, smtp: SmtpServer, clock: time_machine.Coordinates) -> None:
     user = StaffUserFactory()

@@ -4,39 +4,24 @@ staff page names a plan by its patient, not by its number."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
-import pytest
-import time_machine
-from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from booking.extensions import db
 from booking.models import Appointment, CarePlan
-from booking.services import plan_queue
-from tests.factories import Clinic, StaffUserFactory, small_clinic
+from tests.factories import Clinic, StaffUserFactory
 from tests.staff.conftest import signed_in
-from tests.staff.test_care_plans_pages import NOW, made_plan, shown_course
+from tests.staff import test_care_plans_pages as care_plans_pages
+from tests.staff.test_care_plans_pages import made_plan, shown_course
 
 TERM_FIELDS = ("physiotherapist_id", "physio_service_id", "physio_sessions", "physio_cadence_days",
                "massage_therapist_id", "massage_service_id", "massage_sessions", "massage_cadence_days",
                "tolerance_days", "back_to_back", "starts_on")
 
 
-@pytest.fixture
-def clinic(app: Flask) -> Iterator[Clinic]:
-    """A small clinic at NOW, whose combined screening's patient asked for a plan."""
-    with time_machine.travel(NOW, tick=False):
-        made = small_clinic()
-        plan_queue.ask_for_plan(made.screenings["combined"].id)
-        yield made
-
-
-@pytest.fixture
-def admin(client: FlaskClient, clinic: Clinic) -> FlaskClient:
-    """The client, signed in as an admin."""
-    return signed_in(client, StaffUserFactory(admin=True))
+# The fixtures: a small clinic at NOW whose combined screening's patient asked for a plan, and an admin client.
+clinic, admin = care_plans_pages.clinic, care_plans_pages.admin
 
 
 def booked_plan(admin: FlaskClient, clinic: Clinic) -> CarePlan:

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Iterator
 from datetime import UTC, timedelta
 
 import pytest
 import time_machine
-from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
@@ -18,28 +16,15 @@ from booking.models import Appointment, AuditEvent, Notification, Screening, Sta
 from booking.notifications.outbox import PATIENT_NOTICE
 from booking.screening.forms import QUESTION
 from booking.services.booking import BookingRequest, ChangeNotAllowed, PatientDetails, SlotTaken, book, cancel
-from tests.factories import AppointmentFactory, Clinic, StaffUserFactory, local, small_clinic
-from tests.staff.conftest import signed_in
+from tests.factories import AppointmentFactory, Clinic, StaffUserFactory, local
+from tests.staff.conftest import clinic_with_admin, signed_in
 
 NOW = local(2026, 10, 29, 9)
 FLAGS = [option["code"] for option in QUESTION["red_flags"]["options"]]
 NO_FLAGS = {code: "no" for code in FLAGS}
 
 
-@pytest.fixture
-def clinic(app: Flask) -> Iterator[Clinic]:
-    with time_machine.travel(NOW, tick=False):
-        yield small_clinic()
-
-
-@pytest.fixture
-def admin_user(clinic: Clinic) -> StaffUser:
-    return StaffUserFactory(admin=True)
-
-
-@pytest.fixture
-def admin(client: FlaskClient, admin_user: StaffUser) -> FlaskClient:
-    return signed_in(client, admin_user)
+clinic, admin_user, admin = clinic_with_admin(NOW)
 
 
 def screen(admin: FlaskClient, *, red_flag: str | None = None) -> str:

@@ -4,35 +4,24 @@ from __future__ import annotations
 
 import re
 from html import unescape
-from collections.abc import Iterator
 
 import pytest
 import time_machine
-from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from booking.extensions import db
 from booking.models import Appointment, Screening, TherapistQualification
 from tests.appointments.conftest import radio_options
-from tests.factories import Clinic, ScreeningFactory, StaffUserFactory, local, small_clinic
-from tests.staff.conftest import signed_in
+from tests.factories import Clinic, ScreeningFactory, local
+from tests.staff.conftest import clinic_with_admin
 
 NOW = local(2026, 10, 29, 9)
 PREGNANT = {"concerns": ["relaxation"], "precautions": ["pregnancy"]}
 MONDAY_TEN = "2026-11-02T17:00:00Z"
 
 
-@pytest.fixture
-def clinic(app: Flask) -> Iterator[Clinic]:
-    with time_machine.travel(NOW, tick=False):
-        yield small_clinic()
-
-
-@pytest.fixture
-def admin(client: FlaskClient, clinic: Clinic) -> Iterator[FlaskClient]:
-    with time_machine.travel(NOW, tick=False):
-        yield signed_in(client, StaffUserFactory(admin=True))
+clinic, admin_user, admin = clinic_with_admin(NOW)
 
 
 @pytest.fixture

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 
 import pytest
 import time_machine
-from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from booking.extensions import db
-from booking.models import Appointment, AuditEvent, Screening, StaffUser
-from tests.factories import AppointmentFactory, Clinic, ScreeningFactory, StaffUserFactory, local, small_clinic
-from tests.staff.conftest import signed_in
+from booking.models import Appointment, AuditEvent, Screening
+from tests.factories import AppointmentFactory, Clinic, ScreeningFactory, StaffUserFactory, local
+from tests.staff.conftest import clinic_with_admin, signed_in
 
 NOW = local(2026, 10, 29, 9)
 PREGNANT = {"concerns": ["relaxation"], "precautions": ["pregnancy"]}
@@ -22,21 +20,7 @@ PATIENT_WORDS = "You are pregnant"
 REASON = "You want to relax and feel well"
 
 
-@pytest.fixture
-def clinic(app: Flask) -> Iterator[Clinic]:
-    with time_machine.travel(NOW, tick=False):
-        yield small_clinic()
-
-
-@pytest.fixture
-def admin_user(clinic: Clinic) -> StaffUser:
-    return StaffUserFactory(admin=True)
-
-
-@pytest.fixture
-def admin(client: FlaskClient, admin_user: StaffUser) -> Iterator[FlaskClient]:
-    with time_machine.travel(NOW, tick=False):
-        yield signed_in(client, admin_user)
+clinic, admin_user, admin = clinic_with_admin(NOW)
 
 
 @pytest.fixture

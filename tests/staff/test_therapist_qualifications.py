@@ -3,32 +3,19 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
-import pytest
-import time_machine
-from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from booking.extensions import db
 from booking.models import AuditEvent, Therapist
-from tests.factories import Clinic, StaffUserFactory, local, small_clinic
-from tests.staff.conftest import signed_in
+from tests.factories import Clinic, local
+from tests.staff.conftest import clinic_with_admin
 
 NOW = local(2026, 12, 14, 8)
 
 
-@pytest.fixture
-def clinic(app: Flask) -> Iterator[Clinic]:
-    with time_machine.travel(NOW, tick=False):
-        yield small_clinic()
-
-
-@pytest.fixture
-def admin(client: FlaskClient, clinic: Clinic) -> Iterator[FlaskClient]:
-    with time_machine.travel(NOW, tick=False):
-        yield signed_in(client, StaffUserFactory(admin=True))
+clinic, admin_user, admin = clinic_with_admin(NOW)
 
 
 def details(therapist: Therapist, **changes: object) -> dict[str, object]:

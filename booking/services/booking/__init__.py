@@ -10,7 +10,7 @@ place where the notification outbox rows of the change will be written.
 - ``change``: cancelling and rescheduling until the cut-off (a back-to-back pair's two visits together,
   a cancelled care plan's course);
 - ``course``: which visits belong with one (its care plan's other sessions, its pair's partner);
-- ``patients``: who a booking belongs to (the rule for matching patients);
+- ``patients``: who a booking belongs to (the details given and their checks, the rule for matching patients);
 - ``tokens``: the secret manage links;
 - ``errors``: why a change is refused.
 """
@@ -20,7 +20,8 @@ from booking.services.booking.change import (can_change, cancel, cancel_together
 from booking.services.booking.course import partner, upcoming_with
 from booking.services.booking.create import book, book_course
 from booking.services.booking.errors import BookingError, ChangeNotAllowed, InvalidBooking, ReferredOut, SlotTaken
-from booking.services.booking.requests import Booked, BookingRequest, CourseRequest, PatientDetails, VisitRequest
+from booking.services.booking.patients import PatientDetails
+from booking.services.booking.requests import Booked, BookingRequest, CourseRequest, VisitRequest
 from booking.services.booking.tokens import derive_manage_token, find_for_manage, manage_token, token_hash
 
 __all__ = [

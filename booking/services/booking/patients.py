@@ -1,4 +1,4 @@
-"""Who a booking belongs to: the rule for matching patients.
+"""Who a booking belongs to: the details given, their checks, and the rule for matching patients.
 
 An email address typed into a form proves nothing: anyone can type anyone's.
 So nothing a patient types changes what is stored for another booking or
@@ -22,13 +22,55 @@ another person, and an email never joins a booking to someone's history:
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from sqlalchemy import or_, select
 
 from booking.database import lock
 from booking.extensions import db
 from booking.models import Patient
 from booking.services.booking.errors import InvalidBooking
-from booking.services.booking.requests import PatientDetails
+from booking.validators import NAME_LENGTH, normalise_email, normalise_phone
+
+
+@dataclass(frozen=True)
+class PatientDetails:
+    """Who is booking, as they typed it; ``email`` may be left out (None or "") only by staff booking a caller."""
+
+    name: str
+    email: str | None
+    phone: str
+
+
+def _normalised(check: Callable[[str], str], value: str, field: str, errors: dict[str, str]) -> str:
+    """``check(value)``, or the value as given with its complaint recorded under ``field``."""
+    try:
+        return check(value)
+    except ValueError as exc:
+        errors[field] = str(exc)
+        return value
+
+
+def _check_email(email: str | None, by_staff: bool, errors: dict[str, str]) -> str | None:
+    """The email in its normal form; staff booking a caller may leave it out (None), a patient may not."""
+    if by_staff and not (email or "").strip():
+        return None
+    return _normalised(normalise_email, email or "", "patient.email", errors)
+
+
+def check_patient(details: PatientDetails, by_staff: bool, errors: dict[str, str]) -> PatientDetails:
+    """The patient's details in their normal form; complaints go to ``errors``."""
+    name = " ".join(details.name.split())
+    if not name:
+        errors["patient.name"] = "Enter your full name."
+    elif len(name) > NAME_LENGTH:
+        errors["patient.name"] = f"Enter a name of at most {NAME_LENGTH} characters."
+    elif not name.isprintable():
+        errors["patient.name"] = "Enter your name without control characters."
+    return PatientDetails(name=name,
+                          email=_check_email(details.email, by_staff, errors),
+                          phone=_normalised(normalise_phone, details.phone, "patient.phone", errors))
 
 
 def current_record(patient_id: int) -> Patient | None:

@@ -1,4 +1,5 @@
-"""What a booking asks for, and the checks every field of it passes before anything is written."""
+"""What a booking asks for, and the checks every field of it passes before anything is written
+(the patient's details are checked in ``patients``)."""
 
 from __future__ import annotations
 
@@ -13,21 +14,13 @@ from booking.models import THERAPY_LABELS, Appointment, Notification, Screening,
 from booking.scheduling import qualifications
 from booking.services import availability
 from booking.services.booking.errors import InvalidBooking, ReferredOut
+from booking.services.booking.patients import PatientDetails, check_patient
 from booking.services.catalog import active_service
 from booking.services.screenings import get_screening, recommendation_of
-from booking.validators import KEY_LENGTH, NAME_LENGTH, normalise_email, normalise_phone
+from booking.validators import KEY_LENGTH
 
 # The most visits one booking may hold: a course of care of two disciplines, with room to spare.
 MAX_VISITS = 24
-
-
-@dataclass(frozen=True)
-class PatientDetails:
-    """Who is booking, as they typed it; ``email`` may be left out (None or "") only by staff booking a caller."""
-
-    name: str
-    email: str | None
-    phone: str
 
 
 @dataclass(frozen=True)
@@ -173,36 +166,6 @@ def usable_key(key: str) -> bool:
     return 0 < len(key) <= KEY_LENGTH and key.isprintable()
 
 
-def _normalised(check: Callable[[str], str], value: str, field: str, errors: dict[str, str]) -> str:
-    """``check(value)``, or the value as given with its complaint recorded under ``field``."""
-    try:
-        return check(value)
-    except ValueError as exc:
-        errors[field] = str(exc)
-        return value
-
-
-def _check_email(email: str | None, by_staff: bool, errors: dict[str, str]) -> str | None:
-    """The email in its normal form; staff booking a caller may leave it out (None), a patient may not."""
-    if by_staff and not (email or "").strip():
-        return None
-    return _normalised(normalise_email, email or "", "patient.email", errors)
-
-
-def _check_patient(details: PatientDetails, by_staff: bool, errors: dict[str, str]) -> PatientDetails:
-    """The patient's details in their normal form; complaints go to ``errors``."""
-    name = " ".join(details.name.split())
-    if not name:
-        errors["patient.name"] = "Enter your full name."
-    elif len(name) > NAME_LENGTH:
-        errors["patient.name"] = f"Enter a name of at most {NAME_LENGTH} characters."
-    elif not name.isprintable():
-        errors["patient.name"] = "Enter your name without control characters."
-    return PatientDetails(name=name,
-                          email=_check_email(details.email, by_staff, errors),
-                          phone=_normalised(normalise_phone, details.phone, "patient.phone", errors))
-
-
 def check_start(starts_at: datetime, now: datetime, errors: dict[str, str], field: str = "starts_at") -> datetime:
     """The start in UTC; a naive one, or one outside the booking window, is refused (under ``field``)."""
     if starts_at.utcoffset() is None:
@@ -280,7 +243,7 @@ def _check_apart(visits: list[CheckedVisit], errors: dict[str, str]) -> None:
 def check(request: CourseRequest, now: datetime) -> Checked:
     """Every field of the request checked at once; raises InvalidBooking or ReferredOut."""
     errors: dict[str, str] = {}
-    patient = _check_patient(request.patient, request.booked_by is not None, errors)
+    patient = check_patient(request.patient, request.booked_by is not None, errors)
     if request.idempotency_key is not None and not usable_key(request.idempotency_key):
         errors["idempotency_key"] = f"An Idempotency-Key has 1 to {KEY_LENGTH} printable characters."
     if not 0 < len(request.visits) <= MAX_VISITS:
