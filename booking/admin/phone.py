@@ -197,7 +197,8 @@ def caller_details(screening_id: uuid.UUID) -> str | tuple[str, int] | Response:
         return redirect(url_for(".caller_details", screening_id=screening_id,
                                 **{k: v for k, v in request.args.items() if k != "someone_else"}), code=303)
     known = _known_patient(screening)
-    step = details_step(screening, CallerDetailsForm, booked_by=current_user, patient=known)
+    step = details_step(screening, CallerDetailsForm, untrained=_offer_another_day, booked_by=current_user,
+                        patient=known)
     if step is None:
         flash("Choose a service and a time first.")
         return redirect(url_for(".caller_visit", screening_id=screening_id))

@@ -25,7 +25,7 @@ from booking.appointments.picker import DayView, nearby_choices
 from booking.extensions import db
 from booking.models import Appointment, Patient, Screening, Service, StaffUser, Therapist
 from booking.services.booking import (Booked, BookingError, BookingRequest, InvalidBooking, PatientDetails,
-                                      ReferredOut, SlotTaken, book, reschedule)
+                                      NoneTrained, ReferredOut, SlotTaken, book, reschedule)
 from booking.services.availability import training_needed
 from booking.services.catalog import active_therapists, services_for
 
@@ -81,13 +81,15 @@ class DetailsStep:
         return parse_start(self.form.starts_at.data)
 
 
-def details_step(screening: Screening, form_class: type[DetailsForm], *, booked_by: StaffUser | None = None,
-                 patient: Patient | None = None) -> DetailsStep | None:
+def details_step(screening: Screening, form_class: type[DetailsForm], *, untrained: Callable[[str], str],
+                 booked_by: StaffUser | None = None, patient: Patient | None = None) -> DetailsStep | None:
     """Read the choice and, on a valid POST, book; None when no service or time was chosen.
 
     ``patient`` is the known record staff book for: the form starts with its details, and
     the visit goes on it. A refer-out screening raises ReferredOut from the booking, for
-    the view to show its advice.
+    the view to show its advice. When no therapist trained for the screening's cautions
+    gives the time (the first available), the reader is told so in their ``untrained``
+    words, as on the times page (``none_trained``).
     """
     values = request.form if request.method == "POST" else request.args
     service = chosen_service(screening, values.get("service"))
@@ -104,12 +106,12 @@ def details_step(screening: Screening, form_class: type[DetailsForm], *, booked_
     form.starts_at.choices = []
     step = DetailsStep(service, db.session.get(Therapist, therapist_id) if therapist_id else None, form)
     if form.validate_on_submit():
-        _book(step, screening, therapist_id, booked_by, patient.id if patient else None)
+        _book(step, screening, therapist_id, booked_by, patient.id if patient else None, untrained)
     return step
 
 
 def _book(step: DetailsStep, screening: Screening, therapist_id: int | None, booked_by: StaffUser | None,
-          patient_id: int | None) -> None:
+          patient_id: int | None, untrained: Callable[[str], str]) -> None:
     """Book what the form holds; a refusal becomes the step's problem (and nearby times when the time went)."""
     form, starts_at = step.form, step.starts_at
     try:
@@ -126,7 +128,7 @@ def _book(step: DetailsStep, screening: Screening, therapist_id: int | None, boo
         step.status = other_times(form, exc, step.service, starts_at, therapist_id=therapist_id,
                                   cautions=screening.caution_codes)
     except InvalidBooking as exc:
-        step.problem = show_booking_errors(form, exc)
+        step.problem = show_booking_errors(form, exc.worded(untrained) if isinstance(exc, NoneTrained) else exc)
         if "starts_at" in exc.errors:
             other_times(form, exc, step.service, starts_at, therapist_id=therapist_id, cautions=screening.caution_codes)
     except BookingError as exc:

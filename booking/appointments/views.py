@@ -123,7 +123,7 @@ def details(screening_id: uuid.UUID) -> str | tuple[str, int] | Response:
     if not screening.therapy_types:
         return _refer_out(screening)
     try:
-        step = details_step(screening, DetailsForm)
+        step = details_step(screening, DetailsForm, untrained=call_us_untrained)
     except ReferredOut as exc:
         return _refer_out(screening, exc.advice)
     if step is None:

@@ -76,12 +76,24 @@ def for_visit_change(appointment: Appointment, change: str, *, now: datetime,
     if handed_over:
         rows.append(_add("therapist_cancelled", f"{prefix}:therapist_cancelled", now, now,
                          therapist_id=previous_therapist_id, **visit))
-    if change != "cancelled" and emailed:
-        offsets = clinic_settings().reminder_offsets_minutes
-        for offset, due_at in reminders_to_send(appointment.starts_at, offsets, clinic_zone(), now):
-            rows.append(_add("reminder", f"{prefix}:reminder:{offset}", due_at, now, offset_minutes=offset,
-                             **visit))
+    if change != "cancelled":
+        rows += reminders(appointment, now=now)
     return rows
+
+
+def reminders(appointment: Appointment, *, now: datetime) -> list[Notification]:
+    """The reminders of the visit's current version still to come at ``now``; none without an email address.
+
+    A visit booked for a caller without email is owed them once its record has one
+    (two records joined, see ``booking.services.patient_records.join``).
+    """
+    if appointment.patient.email is None:
+        return []
+    visit = {"appointment_id": appointment.id, "version": appointment.sequence}
+    prefix = f"appointment:{appointment.id}:v{appointment.sequence}"
+    offsets = clinic_settings().reminder_offsets_minutes
+    return [_add("reminder", f"{prefix}:reminder:{offset}", due_at, now, offset_minutes=offset, **visit)
+            for offset, due_at in reminders_to_send(appointment.starts_at, offsets, clinic_zone(), now)]
 
 
 def for_booking(appointments: Sequence[Appointment], *, now: datetime) -> list[Notification]:

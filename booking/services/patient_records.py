@@ -5,7 +5,8 @@ one). Joining is the staff's proof that two records are one person (see
 ``booking.services.booking.patients``): the admin has spoken to the patient. Every
 visit and care plan of the record joined moves to the one kept, an email missing
 from the kept record is taken from the other, and the other stays only as a pointer
-to the kept one (``merged_into_id``), all in one audited transaction.
+to the kept one (``merged_into_id``), all in one audited transaction. The kept record's
+upcoming visits booked without an email get their reminders once the join gives it one.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from sqlalchemy.orm import selectinload
 from booking.database import lock
 from booking.extensions import db
 from booking.models import Appointment, AppointmentStatus, CarePlan, Patient, StaffUser
+from booking.notifications import outbox
 from booking.services import audit
 from booking.services.clock import moment
 
@@ -84,6 +86,19 @@ def care_plans_of(patient: Patient) -> int:
     return db.session.scalar(select(func.count()).select_from(CarePlan).where(CarePlan.patient_id == patient.id)) or 0
 
 
+def _owed_reminders(kept: Patient, other: Patient, now: datetime) -> list[Appointment]:
+    """The kept record's visits still to come that get their reminders once the join gives it an email address.
+
+    Booked without one (a caller by phone), they were owed none; the other record's visits already have theirs.
+    A confirmation is not sent afterwards: the caller was told the day and time on the phone.
+    """
+    if kept.email is not None or other.email is None:
+        return []
+    return list(db.session.scalars(select(Appointment).where(
+        Appointment.patient_id == kept.id, Appointment.status == AppointmentStatus.BOOKED,
+        Appointment.starts_at > now)))
+
+
 def join(kept: Patient, other: Patient, by: StaffUser, *, now: datetime | None = None) -> int:
     """Join ``other`` into ``kept`` (the admin confirmed they are one person); returns the visits moved.
 
@@ -98,6 +113,7 @@ def join(kept: Patient, other: Patient, by: StaffUser, *, now: datetime | None =
         db.session.rollback()
         raise JoinRefused("One of these records was joined into another one meanwhile: search for the patient "
                           "again.")
+    owed = _owed_reminders(kept, other, now)
     moved = db.session.execute(update(Appointment).where(Appointment.patient_id == other.id)
                                .values(patient_id=kept.id)).rowcount
     db.session.execute(update(CarePlan).where(CarePlan.patient_id == other.id).values(patient_id=kept.id))
@@ -105,6 +121,8 @@ def join(kept: Patient, other: Patient, by: StaffUser, *, now: datetime | None =
     if kept.email is None:
         kept.email = other.email
     other.merged_into_id, other.merged_at = kept.id, now
+    for visit in owed:
+        outbox.reminders(visit, now=now)
     audit.record("joined", "patient", kept.id, f"record {other.id} joined into it, {moved} visits moved",
                  actor=by, at=now)
     db.session.commit()

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from booking.clinic import local_time
 from booking.extensions import db
 from booking.models import Appointment, Notification, StaffUser
-from booking.services import care_plans, plan_course
+from booking.services import care_plans, patient_records, plan_course
 from booking.services.booking import PatientDetails, cancel, derive_manage_token
 from booking.services.care_plans import PlanDetails
 from booking.validators import UNSTORABLE_MESSAGE
@@ -191,6 +191,24 @@ def test_a_partner_past_the_cut_off_stays_and_is_explained(client: FlaskClient,
         assert (status(physio), status(massage)) == ("booked", "booked")
         assert client.post(url(physio, "cancel"), data={"reason": "Busy"}).status_code == 303
     assert (status(physio), status(massage)) == ("cancelled", "booked")
+
+
+def test_two_records_joined_make_no_pair_of_visits_booked_apart(client: FlaskClient, clinic: Clinic,
+                                                                 admin: StaffUser) -> None:
+    # One person booked a massage online, and later by phone a physiotherapy right after it: two bookings.
+    online = PatientFactory(name="Avery Lee", email="avery@example.com", phone="+14035550111")
+    by_phone = PatientFactory(name="Avery Lee", email=None, phone="+14035550111")
+    massage = AppointmentFactory(patient=online, service=clinic.massage, therapist=clinic.massage_therapists[0],
+                                 screening=clinic.screenings["massage"], starts_at=MASSAGE_AT)
+    physio = AppointmentFactory(patient=by_phone, service=clinic.physio, therapist=clinic.physiotherapists[0],
+                                screening=clinic.screenings["physiotherapy"], starts_at=massage.ends_at)
+    patient_records.join(online, by_phone, admin)
+    page = client.get(url(massage)).get_data(as_text=True)
+    assert "Booked with this visit" not in page and url(physio) not in links(page)
+    assert 'name="scope"' not in client.get(url(massage, "cancel")).get_data(as_text=True)
+    refused = client.post(url(massage, "cancel"), data={"scope": "both"}).get_data(as_text=True)
+    assert "Nothing was cancelled. No other visit is booked right before or after this one" in refused
+    assert (status(massage), status(physio)) == ("booked", "booked")
 
 
 def test_a_partner_cancelled_meanwhile_cancels_nothing(client: FlaskClient,

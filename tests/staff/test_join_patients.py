@@ -9,7 +9,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from booking.extensions import db
-from booking.models import Appointment, AuditEvent, CarePlan, Patient
+from booking.models import Appointment, AuditEvent, CarePlan, Notification, Patient
 from booking.services import care_plans
 from booking.services.booking import BookingRequest, PatientDetails, book
 from tests.factories import AppointmentFactory, Clinic, PatientFactory, StaffUserFactory, local
@@ -119,3 +119,24 @@ def test_a_plan_booked_for_morgan_lands_on_morgans_record(admin: FlaskClient, cl
                                    service_code=clinic.physio.code, therapist_id=clinic.physiotherapists[1].id,
                                    starts_at=local(2026, 12, 1, 10), patient=MORGAN, idempotency_key="morgan-1"))
     assert replayed.replayed and replayed.appointment.id == earlier.id  # the earlier booking alone, not the course
+
+
+def test_a_caller_booked_without_email_gets_reminders_once_joined_with_a_record_that_has_one(
+        admin: FlaskClient, clinic: Clinic) -> None:
+    caller = PatientDetails(name="Morgan Fraser", email=None, phone="403-555-0123")
+    visit = book(BookingRequest(screening_id=str(clinic.screenings["physiotherapy"].id),
+                                service_code=clinic.physio.code, therapist_id=clinic.physiotherapists[0].id,
+                                starts_at=local(2026, 12, 3, 10), patient=caller,
+                                booked_by=StaffUserFactory(admin=True))).appointment
+    visit_id, kept_id = visit.id, visit.patient_id
+    assert count(Notification) == 1  # the therapist's notice alone: nobody to remind
+    online = PatientFactory(name="Morgan F.", email="morgan@example.com", phone="+14035550123")
+    assert admin.post(f"/admin/patients/{kept_id}/join/{online.id}").status_code == 303
+    db.session.expire_all()
+    reminders = db.session.scalars(select(Notification).where(Notification.appointment_id == visit_id,
+                                                              Notification.kind == "reminder")
+                                   .order_by(Notification.due_at))
+    assert [(row.offset_minutes, row.due_at, row.status) for row in reminders] == [
+        (1440, local(2026, 12, 2, 10), "pending"), (120, local(2026, 12, 3, 8), "pending")]
+    assert [row.kind for row in db.session.scalars(select(Notification).where(
+        Notification.kind != "reminder"))] == ["therapist_booked"]  # no confirmation after the phone call

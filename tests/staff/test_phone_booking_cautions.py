@@ -57,3 +57,17 @@ def test_with_no_trained_therapist_the_admin_is_told_so_in_the_admins_words(admi
     assert ("No therapist trained in prenatal massage has an open time for this visit: offer the caller another "
             "day, or add the qualification to a therapist on their page (Therapists).") in page
     assert "we can offer online" not in page  # the patient's words
+
+
+def test_booking_the_first_available_with_no_trained_therapist_tells_the_admin_in_the_admins_words(
+        admin: FlaskClient, clinic: Clinic, pregnant: Screening) -> None:
+    with time_machine.travel(NOW, tick=False):  # a time kept from before the qualification went, say
+        response = admin.post(f"/admin/book/{pregnant.id}/details", data={
+            "service": clinic.massage.code, "therapist": "any", "starts_at": MONDAY_TEN,
+            "name": "Robin Caller", "email": "", "phone": "403 555 0177", "consent": "y"})
+    page = unescape(response.get_data(as_text=True))
+    assert response.status_code == 200
+    assert ("No therapist trained in prenatal massage has an open time for this visit: offer the caller another "
+            "day, or add the qualification to a therapist on their page (Therapists).") in page
+    assert "Please call us" not in page  # the patient's words
+    assert "Robin Caller" in page and db.session.scalar(select(Appointment.id)) is None

@@ -19,7 +19,8 @@ from booking.services.booking.change import (can_change, cancel, cancel_together
                                              reschedule)
 from booking.services.booking.course import partner, upcoming_with
 from booking.services.booking.create import book, book_course
-from booking.services.booking.errors import BookingError, ChangeNotAllowed, InvalidBooking, ReferredOut, SlotTaken
+from booking.services.booking.errors import (BookingError, ChangeNotAllowed, InvalidBooking, NoneTrained, ReferredOut,
+                                             SlotTaken)
 from booking.services.booking.patients import PatientDetails
 from booking.services.booking.requests import Booked, BookingRequest, CourseRequest, VisitRequest
 from booking.services.booking.tokens import derive_manage_token, find_for_manage, manage_token, token_hash
@@ -31,6 +32,7 @@ __all__ = [
     "ChangeNotAllowed",
     "CourseRequest",
     "InvalidBooking",
+    "NoneTrained",
     "PatientDetails",
     "ReferredOut",
     "SlotTaken",

@@ -5,42 +5,51 @@ patient record, one screening and one care plan (or none) (see ``patients``), so
 visits that belong with one are looked up only among its own record's: another
 person's visits never come with it, whatever their email. A record may hold several
 bookings once staff linked them (a known patient booked again, two records joined).
-A pair is two visits of one record, the first ending exactly when the second starts
-(massage right before physiotherapy).
+A pair is two visits booked together, the first ending exactly when the second starts
+(massage right before physiotherapy); two visits of one record booked apart never are one.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, and_, or_, select
 
 from booking.extensions import db
 from booking.models import Appointment, AppointmentStatus
 from booking.services.clock import moment
 
 
-def booked_together(appointment: Appointment) -> list[Appointment]:
-    """Every visit of the booking this one was booked in (its record's of the same screening and care plan),
-    in order of their start."""
+def _same_booking(appointment: Appointment) -> ColumnElement[bool]:
+    """The visits booked with this one (itself too): its record's of the same screening and care plan (or none)."""
     plan = (Appointment.care_plan_id.is_(None) if appointment.care_plan_id is None
             else Appointment.care_plan_id == appointment.care_plan_id)
-    return list(db.session.scalars(select(Appointment).where(
-        Appointment.patient_id == appointment.patient_id, Appointment.screening_id == appointment.screening_id, plan)
-        .order_by(Appointment.starts_at, Appointment.id)))
+    return and_(Appointment.patient_id == appointment.patient_id,
+                Appointment.screening_id == appointment.screening_id, plan)
+
+
+def booked_together(appointment: Appointment) -> list[Appointment]:
+    """Every visit of the booking this one was booked in, in order of their start."""
+    return list(db.session.scalars(select(Appointment).where(_same_booking(appointment))
+                                   .order_by(Appointment.starts_at, Appointment.id)))
 
 
 def back_to_back(first: Appointment, second: Appointment) -> bool:
-    """Whether the two visits are one pair: one record, one ending exactly when the other starts."""
-    return (first.id != second.id and first.patient_id == second.patient_id
+    """Whether the two visits are one pair: booked together, one ending exactly when the other starts."""
+    return (first.id != second.id and (first.patient_id, first.screening_id, first.care_plan_id)
+            == (second.patient_id, second.screening_id, second.care_plan_id)
             and (first.ends_at == second.starts_at or second.ends_at == first.starts_at))
 
 
 def partner(visit: Appointment) -> Appointment | None:
-    """The booked visit of the same booking right before or after this one (its pair), if any."""
+    """The booked visit of the same booking right before or after this one (its pair), if any.
+
+    Two visits of one person booked apart are no pair, even back to back on one record once
+    two records were joined: cancelling one never offers to cancel the other.
+    """
     return db.session.scalar(
         select(Appointment)
-        .where(Appointment.patient_id == visit.patient_id, Appointment.id != visit.id,
+        .where(_same_booking(visit), Appointment.id != visit.id,
                Appointment.status == AppointmentStatus.BOOKED,
                or_(Appointment.ends_at == visit.starts_at, Appointment.starts_at == visit.ends_at))
         .order_by(Appointment.starts_at).limit(1))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 TAKEN = "That time was just taken. Please choose another time."
 
@@ -21,6 +21,23 @@ class InvalidBooking(BookingError):
 
     def __init__(self, errors: Mapping[str, str]) -> None:
         super().__init__(" ".join(errors.values()), errors)
+
+
+class NoneTrained(InvalidBooking):
+    """No therapist trained for the patient's cautions gives the visit then (for the first available).
+
+    ``training`` names what they need to be trained in, for each reader's own words of
+    the refusal in place of ``message`` under ``field`` (the patient's: call the clinic).
+    """
+
+    def __init__(self, field: str, training: str, message: str) -> None:
+        super().__init__({field: message})
+        self.field = field
+        self.training = training
+
+    def worded(self, words: Callable[[str], str]) -> NoneTrained:
+        """The same refusal in a reader's ``words``, given the training in words."""
+        return NoneTrained(self.field, self.training, words(self.training))
 
 
 class ReferredOut(InvalidBooking):

@@ -23,7 +23,7 @@ from booking.extensions import db
 from booking.models import Appointment, Notification, Service, StaffUser, Therapist
 from booking.notifications import outbox, relay
 from booking.services import audit, availability
-from booking.services.booking.errors import InvalidBooking, SlotTaken
+from booking.services.booking.errors import InvalidBooking, NoneTrained, SlotTaken
 from booking.services.booking.requests import CheckedVisit
 
 logger = logging.getLogger(__name__)
@@ -60,9 +60,11 @@ def _choose(visit: CheckedVisit, *, therapist_id: int | None, now: datetime, exc
     """The therapist free for the visit now; raises SlotTaken or InvalidBooking."""
     calendars = availability.calendars_on_day(visit.service, visit.starts_at, therapist_id=therapist_id,
                                               exclude=exclude, cautions=visit.cautions)
-    if not calendars:  # nobody gives it: no therapist trained for the patient's cautions
-        raise InvalidBooking({visit.field("starts_at"): availability.none_trained_free(visit.service, visit.cautions)
-                              or CLOSED})
+    if not calendars:  # nobody gives it: no therapist trained for the patient's cautions, or no one works then
+        training = availability.training_needed(visit.service, visit.cautions)
+        if training is None:
+            raise InvalidBooking({visit.field("starts_at"): CLOSED})
+        raise NoneTrained(visit.field("starts_at"), training, availability.call_us_untrained(training))
     first_available = therapist_id is None
     chosen = availability.choose_therapist(calendars, visit.service, visit.starts_at,
                                            first_available=first_available, now=now)
