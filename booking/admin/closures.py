@@ -16,7 +16,6 @@ from booking.appointments.forms import DayField
 from booking.forms import ClinicForm
 from booking.models import Appointment
 from booking.services import clinic_hours
-from booking.services.availability import storable_id
 from booking.services.clinic_hours import LABEL_LENGTH, describe
 from booking.services.hours import HoursConflict, HoursError
 from booking.staff.access import staff_required
@@ -66,8 +65,6 @@ def remove_closure(closure_id: int) -> Response:
     if not RemoveForm().validate_on_submit():
         abort(400)
     try:
-        if not storable_id(closure_id):
-            raise LookupError(closure_id)
         day = clinic_hours.remove_closure(closure_id)
     except LookupError:
         abort(404)

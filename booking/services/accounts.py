@@ -16,6 +16,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from booking.database import get_or_none
 from booking.extensions import db
 from booking.models import StaffRole, StaffUser, Therapist
 from booking.services import audit, lockout, sessions
@@ -89,7 +90,7 @@ def _check_therapist(therapist_id: int | None) -> None:
     """A therapist login needs a therapist record that no other login has."""
     if therapist_id is None:
         raise AccountError("A therapist login needs the id of the therapist it belongs to (--therapist-id).")
-    if db.session.get(Therapist, therapist_id) is None:
+    if get_or_none(Therapist, therapist_id) is None:
         raise AccountError(f"No therapist has the id {therapist_id}.")
     if db.session.scalar(select(StaffUser.id).where(StaffUser.therapist_id == therapist_id)) is not None:
         raise AccountError(f"The therapist {therapist_id} already has a staff login.")

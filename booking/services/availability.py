@@ -22,6 +22,7 @@ from sqlalchemy import (BindParameter, ColumnElement, CompoundSelect, Select, an
                         literal_column, or_, select, union_all)
 
 from booking import scheduling
+from booking.database import storable_id
 from booking.extensions import db
 from booking.models import (Appointment, AppointmentStatus, Service, Therapist, TherapistQualification, TimeOff,
                             WorkingHours)
@@ -35,7 +36,6 @@ from booking.clinic import clinic_zone
 # bound the scan of past appointments from below.
 LONGEST_BLOCK = timedelta(days=1)
 NEARBY_DAYS = 7
-LARGEST_ID = 2**31 - 1  # ids are PostgreSQL integers: a larger one names nobody
 NOBODY = uuid.UUID(int=0)  # the appointment id excluded when none is (uuid4 never makes it)
 
 
@@ -57,11 +57,6 @@ def slot_rules() -> SlotRules:
                      min_notice=timedelta(minutes=settings.min_notice_minutes),
                      horizon_days=config["BOOKING_HORIZON_DAYS"], opening_hours=opening_hours(),
                      closed_days=closed_days())
-
-
-def storable_id(value: int) -> bool:
-    """Whether a number can be the id of a row (a larger one would overflow the database's integer)."""
-    return 0 < value <= LARGEST_ID
 
 
 def bookable_days(now: datetime) -> tuple[date, date]:

@@ -21,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 
 from booking import scheduling
 from booking.clinic import clinic_zone
+from booking.database import get_or_none
 from booking.extensions import db
 from booking.models import ClinicClosure, Therapist
 from booking.scheduling import Interval
@@ -113,7 +114,7 @@ def add_closure(day: date, label: str = "", *, now: datetime | None = None) -> C
 def remove_closure(closure_id: int) -> str:
     """Open the clinic again on a closed day (more hours strand no visit); audited; the day in words.
     LookupError if there is no such closed day."""
-    closure = db.session.get(ClinicClosure, closure_id)
+    closure = get_or_none(ClinicClosure, closure_id)
     if closure is None:
         raise LookupError(closure_id)
     day = describe(closure.day, closure.label)

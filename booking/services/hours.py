@@ -34,7 +34,7 @@ from booking.models import Appointment, AppointmentStatus, Therapist, TimeOff, W
 from booking.scheduling import Interval
 from booking.scheduling.localday import local_day
 from booking.services import audit
-from booking.services.availability import storable_id
+from booking.database import storable_id
 from booking.services.clock import moment
 from booking.services.settings import WEEKDAYS
 

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import or_, select
 
-from booking.database import lock
+from booking.database import get_or_none, lock
 from booking.extensions import db
 from booking.models import Patient
 from booking.services.booking.errors import InvalidBooking
@@ -75,7 +75,7 @@ def check_patient(details: PatientDetails, by_staff: bool, errors: dict[str, str
 
 def current_record(patient_id: int) -> Patient | None:
     """The record with this id, or the one it was joined into; None when there is none."""
-    record = db.session.get(Patient, patient_id)
+    record = get_or_none(Patient, patient_id)
     while record is not None and record.merged_into_id is not None:
         record = db.session.get(Patient, record.merged_into_id)
     return record
