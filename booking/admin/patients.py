@@ -27,7 +27,8 @@ from booking.services import audit, patient_records
 from booking.services.booking.patients import look_alikes
 from booking.services.screenings import staff_recommendation
 from booking.staff.access import staff_required
-from booking.validators import EMAIL_LENGTH, stripped
+from booking.text_limits import EMAIL_LENGTH
+from booking.validators import stripped
 
 SEARCH_LENGTH = EMAIL_LENGTH
 

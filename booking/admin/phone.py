@@ -41,7 +41,8 @@ from booking.services.schedule import PATHWAY_LABELS
 from booking.services.screenings import get_screening, staff_recommendation
 from booking.staff.access import staff_required
 from booking.templating import price, service_title
-from booking.validators import EMAIL_LENGTH, NAME_LENGTH, PHONE_LENGTH, email_address, phone_number
+from booking.text_limits import EMAIL_LENGTH, NAME_LENGTH, PHONE_LENGTH
+from booking.validators import email_address, phone_number
 
 
 class CallerDetailsForm(DetailsForm):

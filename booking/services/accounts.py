@@ -99,7 +99,7 @@ def _check_therapist(therapist_id: int | None) -> None:
 def refuse(email: str, user: StaffUser | None, address: str, what: str, *, now: datetime | None = None) -> None:
     """A claimed step was wrong: record and commit it (audit, lock), then raise Locked or the generic AccountError."""
     until = lockout.count_failure(typed_email(email), now=now)
-    audit.record("sign_in_failed", "staff_user", user.id if user else None, f"{what} from {address}"[:200], actor=user)
+    audit.record("sign_in_failed", "staff_user", user.id if user else None, f"{what} from {address}", actor=user)
     db.session.commit()
     if until is not None:
         raise Locked(until)
@@ -133,7 +133,7 @@ def authenticate(email: str, password: str, address: str, *, now: datetime | Non
     accepted(email)
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
-    audit.record("password_accepted", "staff_user", user.id, f"from {address}"[:200], actor=user)
+    audit.record("password_accepted", "staff_user", user.id, f"from {address}", actor=user)
     db.session.commit()
     return user
 
@@ -141,7 +141,7 @@ def authenticate(email: str, password: str, address: str, *, now: datetime | Non
 def signed_in(user: StaffUser, address: str, how: str) -> None:
     """The sign-in is complete (password, and the second factor when the account has one): record it."""
     lockout.forget(user.email)
-    audit.record("signed_in", "staff_user", user.id, f"{how} from {address}"[:200], actor=user)
+    audit.record("signed_in", "staff_user", user.id, f"{how} from {address}", actor=user)
     db.session.commit()
 
 

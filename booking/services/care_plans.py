@@ -26,8 +26,8 @@ from booking.services.booking.requests import MAX_VISITS
 from booking.services.clock import moment
 from booking.services.plan_queue import details_of, earlier_patient_id, queued_screening
 from booking.services.plan_work import sessions_of, visits_of
+from booking.text_limits import DISMISSAL_REASON_LENGTH
 
-REASON_LENGTH = 500
 MAX_SESSIONS = 12
 MAX_CADENCE_DAYS = 28
 NUMBERS = ("physio_sessions", "physio_cadence_days", "massage_sessions", "massage_cadence_days", "tolerance_days")
@@ -79,8 +79,8 @@ def dismiss(screening: Screening, reason: str, by: StaffUser) -> CarePlanDismiss
     reason = " ".join(reason.split())
     if not reason:
         raise InvalidPlan({"reason": "Say why this screening needs no care plan."})
-    if len(reason) > REASON_LENGTH or not reason.isprintable():
-        raise InvalidPlan({"reason": f"Give a reason of at most {REASON_LENGTH} printable characters."})
+    if len(reason) > DISMISSAL_REASON_LENGTH or not reason.isprintable():
+        raise InvalidPlan({"reason": f"Give a reason of at most {DISMISSAL_REASON_LENGTH} printable characters."})
     _decide(screening)
     dismissal = CarePlanDismissal(screening_id=screening.id, reason=reason, dismissed_by_id=by.id,
                                   dismissed_at=moment())

@@ -37,8 +37,8 @@ from booking.services import audit
 from booking.database import storable_id
 from booking.services.clock import moment
 from booking.services.settings import WEEKDAYS
+from booking.text_limits import TIME_OFF_REASON_LENGTH
 
-REASON_LENGTH = 200  # TimeOff.reason
 # The dates hours and time off can be given for: far beyond any visit, well inside what dates can hold.
 FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2199, 12, 31)
 
@@ -178,7 +178,7 @@ def _apply(therapist_id: int, before: Hours, after: Hours, *, rebook_myself: boo
         db.session.rollback()
         raise HoursConflict(left_out)
     detail = f"{change}; {len(left_out)} booked visit(s) kept outside the hours" if left_out else change
-    audit.record("changed", "working hours", therapist_id, detail[:200])
+    audit.record("changed", "working hours", therapist_id, detail)
     db.session.commit()
     return left_out
 
@@ -246,8 +246,8 @@ def add_time_off(therapist_id: int, starts_at: datetime, ends_at: datetime, reas
     errors: dict[str, str] = {}
     if ends_at <= starts_at:
         errors["until_day"] = "The time off must end after it starts."
-    if len(reason) > REASON_LENGTH:
-        errors["reason"] = f"Write at most {REASON_LENGTH} characters."
+    if len(reason) > TIME_OFF_REASON_LENGTH:
+        errors["reason"] = f"Write at most {TIME_OFF_REASON_LENGTH} characters."
     if errors:
         raise HoursError(errors)
     when = moment(now)

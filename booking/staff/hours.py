@@ -22,10 +22,11 @@ from booking.forms import ClinicForm
 from booking.models import Appointment
 from booking.notifications.messages import initials
 from booking.services import hours as working_hours
-from booking.services.hours import FIRST_DAY, LAST_DAY, REASON_LENGTH, HoursConflict, HoursError, Shift
+from booking.services.hours import FIRST_DAY, LAST_DAY, HoursConflict, HoursError, Shift
 from booking.services.settings import WEEKDAYS
 from booking.staff import bp
 from booking.staff.access import staff_required
+from booking.text_limits import TIME_OFF_REASON_LENGTH
 
 REBOOK_LABEL = "I will rebook these visits myself"
 
@@ -77,8 +78,8 @@ class TimeOffForm(RebookForm):
     until_day = DayField("Until (day)", validators=[InputRequired("Enter the last day away, like 2026-12-26."),
                                                     in_range])
     until_time = ClockField("Until (time, optional)", validators=[Optional()])
-    reason = StringField("Reason", validators=[Length(max=REASON_LENGTH,
-                                                      message=f"Write at most {REASON_LENGTH} characters.")])
+    reason = StringField("Reason", validators=[Length(max=TIME_OFF_REASON_LENGTH,
+                                                      message=f"Write at most {TIME_OFF_REASON_LENGTH} characters.")])
 
     def span(self) -> tuple[datetime, datetime]:
         """The period in UTC: from the start of the first day (or the time given) until the end of the

@@ -31,7 +31,8 @@ from booking.database import get_or_none, lock
 from booking.extensions import db
 from booking.models import Patient
 from booking.services.booking.errors import InvalidBooking
-from booking.validators import NAME_LENGTH, normalise_email, normalise_phone
+from booking.text_limits import NAME_LENGTH
+from booking.validators import normalise_email, normalise_phone
 
 
 @dataclass(frozen=True)

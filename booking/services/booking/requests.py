@@ -17,7 +17,7 @@ from booking.services.booking.errors import InvalidBooking, ReferredOut
 from booking.services.booking.patients import PatientDetails, check_patient
 from booking.services.catalog import active_service
 from booking.services.screenings import get_screening, recommendation_of
-from booking.validators import KEY_LENGTH
+from booking.text_limits import KEY_LENGTH
 
 # The most visits one booking may hold: a course of care of two disciplines, with room to spare.
 MAX_VISITS = 24
