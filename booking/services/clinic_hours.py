@@ -20,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from booking import scheduling
-from booking.clinic import clinic_zone
+from booking.clinic import LAST_DAY, clinic_zone
 from booking.database import get_or_none
 from booking.extensions import db
 from booking.models import ClinicClosure, Therapist
@@ -28,10 +28,9 @@ from booking.scheduling import Interval
 from booking.scheduling.localday import local_day
 from booking.services import audit
 from booking.services.clock import moment
-from booking.services.hours import LAST_DAY, Hours, HoursConflict, HoursError, newly_outside, upcoming_visits
+from booking.services.hours import Hours, HoursConflict, HoursError, newly_outside, upcoming_visits
 from booking.services.settings import clinic_settings, closed_days, update_settings
 from booking.text_limits import CLOSURE_LABEL_LENGTH
-
 
 
 def _today(now: datetime) -> date:

@@ -28,7 +28,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from booking import scheduling
-from booking.clinic import clinic_zone
+from booking.clinic import FIRST_DAY, LAST_DAY, accepted_day, clinic_zone
 from booking.extensions import db
 from booking.models import Appointment, AppointmentStatus, Therapist, TimeOff, WorkingHours
 from booking.scheduling import Interval
@@ -39,8 +39,6 @@ from booking.services.clock import moment
 from booking.services.settings import WEEKDAYS
 from booking.text_limits import TIME_OFF_REASON_LENGTH
 
-# The dates hours and time off can be given for: far beyond any visit, well inside what dates can hold.
-FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2199, 12, 31)
 
 
 class HoursError(ValueError):
@@ -79,7 +77,7 @@ def check_shift(shift: Shift) -> None:
         errors["end"] = "The shift must end after it starts, on the same day."
     for field in ("valid_from", "valid_to"):
         value = getattr(shift, field)
-        if value is not None and not FIRST_DAY <= value <= LAST_DAY:
+        if value is not None and not accepted_day(value):
             errors[field] = f"Choose a date between {FIRST_DAY} and {LAST_DAY}."
     if shift.valid_from and shift.valid_to and shift.valid_to < shift.valid_from and not errors:
         errors["valid_to"] = "The last day must be on or after the first day."

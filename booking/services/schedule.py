@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import defer, joinedload
 
-from booking.clinic import clinic_zone
+from booking.clinic import FIRST_DAY, LAST_DAY, accepted_day, clinic_zone
 from booking.extensions import db
 from booking.models import Appointment, AppointmentStatus, Screening, StaffUser
 from booking.routing import QUESTIONS, Recommendation
@@ -28,8 +28,6 @@ from booking.services.screenings import staff_recommendation
 from booking.validators import parse_uuid
 
 VIEWS = ("day", "week")
-# The days a schedule can be asked for: far beyond any visit, well inside what dates can hold.
-FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2199, 12, 31)
 PATHWAY_LABELS = {"physiotherapy": "Physiotherapy", "massage": "Massage therapy",
                   "combined": "Combined care (physiotherapy and massage therapy)",
                   "refer_out": "Referred out (see a doctor first)"}
@@ -111,7 +109,7 @@ def parse_day(value: str | None, today: date) -> date:
         day = None
     if day is None:
         raise ScheduleError("We could not read that day. Give it as YYYY-MM-DD, like 2026-12-02.")
-    if not FIRST_DAY <= day <= LAST_DAY:
+    if not accepted_day(day):
         raise ScheduleError(f"Choose a day between {FIRST_DAY} and {LAST_DAY}.")
     return day
 

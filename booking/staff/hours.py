@@ -17,12 +17,12 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from booking.appointments.forms import DayField
-from booking.clinic import clinic_zone
+from booking.clinic import FIRST_DAY, LAST_DAY, accepted_day, clinic_zone
 from booking.forms import ClinicForm
 from booking.models import Appointment
 from booking.notifications.messages import initials
 from booking.services import hours as working_hours
-from booking.services.hours import FIRST_DAY, LAST_DAY, HoursConflict, HoursError, Shift
+from booking.services.hours import HoursConflict, HoursError, Shift
 from booking.services.settings import WEEKDAYS
 from booking.staff import bp
 from booking.staff.access import staff_required
@@ -43,7 +43,7 @@ class ClockField(TimeField):
 
 def in_range(_form: ClinicForm, field: DayField) -> None:
     """WTForms validator: a date hours can be given for."""
-    if field.data and not FIRST_DAY <= field.data <= LAST_DAY:
+    if field.data and not accepted_day(field.data):
         raise ValidationError(f"Choose a date between {FIRST_DAY} and {LAST_DAY}.")
 
 
