@@ -8,6 +8,8 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 
+from booking.scheduling.localday import midnight
+
 # The days anything can be asked about or given for (visits, hours, time off, closed days, lists and logs): far
 # beyond any visit, and well inside what dates and their conversions between zones can hold.
 FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2199, 12, 31)
@@ -21,6 +23,12 @@ def clinic_zone() -> ZoneInfo:
 def accepted_day(day: date) -> bool:
     """Whether a day is within the days the clinic accepts (FIRST_DAY to LAST_DAY)."""
     return FIRST_DAY <= day <= LAST_DAY
+
+
+def local_midnight(day: date) -> datetime:
+    """The first instant of a local day of the clinic, in UTC, safe where a zone skips midnight (the end of a day
+    is the next one's midnight)."""
+    return midnight(day, clinic_zone())
 
 
 def local_time(moment: datetime, fmt: str = "%A %B %-d, %Y at %-I:%M %p %Z") -> str:

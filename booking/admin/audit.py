@@ -20,7 +20,7 @@ from booking.admin.appointments import within_days
 from booking.appointments.forms import DayField, QueryForm
 from booking.extensions import db
 from booking.models import AuditEvent, StaffUser
-from booking.services.appointments_admin import local_midnight
+from booking.clinic import local_midnight
 from booking.staff.access import staff_required
 from booking.text_limits import AUDIT_WORD_LENGTH
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from functools import cache
 from collections.abc import Collection
 from typing import Any
@@ -29,7 +29,7 @@ from booking.models import (Appointment, AppointmentStatus, Service, Therapist, 
 from booking.models.base import utcnow
 from booking.scheduling import Interval, Slot, SlotRules, SlotSearchError, TherapistCalendar, qualifications
 from booking.services.settings import clinic_settings, closed_days, opening_hours
-from booking.clinic import clinic_zone
+from booking.clinic import clinic_zone, local_midnight
 
 # No visit plus its buffer lasts a day: bookings starting earlier than this before
 # a search cannot reach into it, which lets the (therapist_id, starts_at) index
@@ -67,9 +67,7 @@ def bookable_days(now: datetime) -> tuple[date, date]:
 
 def window(service: Service, first_day: date, last_day: date) -> Window:
     """The span a search over these local days needs: their UTC extent plus one visit's reach."""
-    zone = clinic_zone()
-    start = datetime.combine(first_day, time(), tzinfo=zone).astimezone(UTC)
-    end = datetime.combine(last_day + timedelta(days=1), time(), tzinfo=zone).astimezone(UTC)
+    start, end = local_midnight(first_day), local_midnight(last_day + timedelta(days=1))
     return Window(first_day, last_day, start, end + service.duration + service.buffer)
 
 

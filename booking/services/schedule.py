@@ -14,13 +14,13 @@ or an admin; anyone else is told it does not exist.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import defer, joinedload
 
-from booking.clinic import FIRST_DAY, LAST_DAY, accepted_day, clinic_zone
+from booking.clinic import FIRST_DAY, LAST_DAY, accepted_day, clinic_zone, local_midnight
 from booking.extensions import db
 from booking.models import Appointment, AppointmentStatus, Screening, StaffUser
 from booking.routing import QUESTIONS, Recommendation
@@ -124,11 +124,6 @@ def week_of(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def _instant(day: date) -> datetime:
-    """Midnight of a local day, in UTC (midnight exists every day in the clinic's zone)."""
-    return datetime.combine(day, time(), tzinfo=clinic_zone()).astimezone(UTC)
-
-
 def visits_between(therapist_id: int, start: datetime, end: datetime) -> list[Appointment]:
     """The therapist's visits starting in [start, end), not cancelled, with patient, service and screening."""
     query = (select(Appointment)
@@ -147,7 +142,7 @@ def schedule_for(therapist_id: int, day: date, view: str) -> Schedule:
     days = [first + timedelta(days=offset) for offset in range(length)]
     by_day: dict[date, list[ScheduledVisit]] = {shown: [] for shown in days}
     zone = clinic_zone()
-    for visit in visits_between(therapist_id, _instant(days[0]), _instant(days[-1] + timedelta(days=1))):
+    for visit in visits_between(therapist_id, local_midnight(days[0]), local_midnight(days[-1] + timedelta(days=1))):
         by_day[visit.starts_at.astimezone(zone).date()].append(
             ScheduledVisit(visit, staff_recommendation(visit.screening)))
     step = timedelta(days=length)

@@ -7,7 +7,7 @@ list of those visits and "call the patients first", unless the therapist ticks
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, timedelta
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
@@ -17,7 +17,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from booking.appointments.forms import DayField
-from booking.clinic import FIRST_DAY, LAST_DAY, accepted_day, clinic_zone
+from booking.clinic import FIRST_DAY, LAST_DAY, accepted_day, clinic_zone, local_midnight
 from booking.forms import ClinicForm
 from booking.models import Appointment
 from booking.notifications.messages import initials
@@ -85,12 +85,13 @@ class TimeOffForm(RebookForm):
         """The period in UTC: from the start of the first day (or the time given) until the end of the
         last day (or the time given)."""
         zone = clinic_zone()
-        start = datetime.combine(self.from_day.data, self.from_time.data or time(), tzinfo=zone)
+        start = (datetime.combine(self.from_day.data, self.from_time.data, tzinfo=zone).astimezone(UTC)
+                 if self.from_time.data else local_midnight(self.from_day.data))
         if self.until_time.data:
-            end = datetime.combine(self.until_day.data, self.until_time.data, tzinfo=zone)
+            end = datetime.combine(self.until_day.data, self.until_time.data, tzinfo=zone).astimezone(UTC)
         else:
-            end = datetime.combine(self.until_day.data + timedelta(days=1), time(), tzinfo=zone)
-        return start.astimezone(UTC), end.astimezone(UTC)
+            end = local_midnight(self.until_day.data + timedelta(days=1))
+        return start, end
 
 
 def _therapist_id() -> int:
