@@ -26,8 +26,8 @@ from booking.database import storable_id
 from booking.extensions import db
 from booking.models import (Appointment, AppointmentStatus, Service, Therapist, TherapistQualification, TimeOff,
                             WorkingHours)
-from booking.models.base import utcnow
 from booking.scheduling import Interval, Slot, SlotRules, SlotSearchError, TherapistCalendar, qualifications
+from booking.services.clock import moment
 from booking.services.settings import clinic_settings, closed_days, opening_hours
 from booking.clinic import clinic_zone, local_midnight
 
@@ -182,7 +182,7 @@ def search_slots(service: Service, date_from: date, date_to: date, *, therapist_
     SlotSearchError for a bad range ("from"/"to") or a therapist who does not give
     this service ("therapist_id").
     """
-    timing = _timing(service, now or utcnow())
+    timing = _timing(service, moment(now))
     first, last = bookable_days(timing["now"])
     if date_from > last or date_to < first:
         raise SlotSearchError({"from": f"Choose dates from {first} to {last}."})
@@ -246,7 +246,7 @@ def nearby_slots(service: Service, starts_at: datetime, *, therapist_id: int | N
     """Open times close to ``starts_at``: the same local day, nearest first, then the following days."""
     zone = clinic_zone()
     day = starts_at.astimezone(zone).date()
-    first, last = bookable_days(now or utcnow())
+    first, last = bookable_days(moment(now))
     start = max(day, first)
     if start > last:
         return []

@@ -14,7 +14,7 @@ or an admin; anyone else is told it does not exist.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -24,6 +24,7 @@ from booking.clinic import FIRST_DAY, LAST_DAY, accepted_day, clinic_zone, local
 from booking.extensions import db
 from booking.models import Appointment, AppointmentStatus, Screening, StaffUser
 from booking.routing import QUESTIONS, Recommendation
+from booking.services.clock import moment
 from booking.services.screenings import staff_recommendation
 from booking.validators import parse_uuid
 
@@ -116,7 +117,7 @@ def parse_day(value: str | None, today: date) -> date:
 
 def clinic_today() -> date:
     """Today's date in the clinic's zone."""
-    return datetime.now(UTC).astimezone(clinic_zone()).date()
+    return moment().astimezone(clinic_zone()).date()
 
 
 def week_of(day: date) -> date:
