@@ -17,6 +17,7 @@ from flask import current_app
 from icalendar import Calendar, Event
 
 from booking.models import Appointment, AppointmentStatus
+from booking.services.clock import moment
 from booking.services.settings import clinic_settings
 
 PRODUCT_ID = "-//Clinic booking//Appointments//EN"
@@ -73,5 +74,5 @@ def ics_for(visits: Iterable[tuple[Appointment, str]], *, method: str = "PUBLISH
     calendar.add("version", "2.0")
     calendar.add("method", method)
     for appointment, manage_url in visits:
-        calendar.add_component(_event(appointment, manage_url, now or datetime.now(UTC)))
+        calendar.add_component(_event(appointment, manage_url, moment(now)))
     return calendar.to_ical()

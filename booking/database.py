@@ -1,8 +1,8 @@
-"""Engine settings per database, and the one health probe."""
+"""Engine settings per database, the one health probe, and reading a row by an id someone typed."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import Flask
 from sqlalchemy import event, text
@@ -10,6 +10,9 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from booking.extensions import db
+
+LARGEST_ID = 2**31 - 1  # ids are PostgreSQL integers: a larger one names nobody
+Row = TypeVar("Row")
 
 
 def configure_engine(app: Flask) -> None:
@@ -41,6 +44,17 @@ def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def storable_id(value: int) -> bool:
+    """Whether a number can be the id of a row (a larger one would overflow the database's integer)."""
+    return 0 < value <= LARGEST_ID
+
+
+def get_or_none(model: type[Row], row_id: int, **options: Any) -> Row | None:
+    """The row of ``model`` with this id, or None, also for an id no row can have (which the database
+    would refuse with an error rather than answer "none"). ``options`` go to ``Session.get``."""
+    return db.session.get(model, row_id, **options) if storable_id(row_id) else None
 
 
 def lock(row: Any) -> None:

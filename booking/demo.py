@@ -22,11 +22,11 @@ from sqlalchemy import func, select
 from booking.extensions import db
 from booking.models import (Appointment, Patient, Service, StaffRole, StaffUser, Therapist, TherapistQualification,
                             WorkingHours)
-from booking.models.base import utcnow
 from booking.scheduling import Slot
 from booking.services.accounts import create_staff, find_by_email
 from booking.services.availability import search_slots
 from booking.services.booking import BookingError, BookingRequest, PatientDetails, book
+from booking.services.clock import moment
 from booking.services.screenings import create_screening
 from booking.clinic import clinic_zone
 from booking.demo_plan import seed_plan
@@ -267,6 +267,7 @@ def seed(now: datetime | None = None) -> SeedReport:
     _upsert_therapists(report)
     db.session.commit()
     _create_logins(report)
-    _book_visits(report, now or utcnow())
-    report.care_plan = seed_plan(DEMO_ADMIN_EMAIL, now or utcnow())
+    now = moment(now)
+    _book_visits(report, now)
+    report.care_plan = seed_plan(DEMO_ADMIN_EMAIL, now)
     return report

@@ -1,4 +1,4 @@
-"""Checks of what people type, shared by every form, the API and the services: one home for each limit."""
+"""Checks of what people type, shared by every form, the API and the services (limits: booking.text_limits)."""
 
 from __future__ import annotations
 
@@ -12,11 +12,6 @@ from email_validator import EmailNotValidError, validate_email
 from wtforms import Field, Form, ValidationError
 
 PHONE_REGION = "CA"
-NAME_LENGTH = 120
-EMAIL_LENGTH = 254
-PHONE_LENGTH = 32
-REASON_LENGTH = 500
-KEY_LENGTH = 200  # an Idempotency-Key
 
 
 def parse_uuid(value: object) -> uuid.UUID | None:

@@ -164,6 +164,8 @@ def test_create_staff_makes_an_admin_and_a_therapist_login_from_standard_input(a
 @pytest.mark.parametrize(("options", "password", "error"), [
     (("--role", "therapist", "--email", "a@clinic.example", "--therapist-id", "999"), STAFF_PASSWORD,
      "No therapist has the id 999."),
+    (("--role", "therapist", "--email", "a@clinic.example", "--therapist-id", "99999999999"), STAFF_PASSWORD,
+     "No therapist has the id 99999999999."),
     (("--role", "admin", "--email", "a@clinic.example", "--therapist-id", "{linked}"), STAFF_PASSWORD,
      "An admin login is not linked to a therapist"),
     (("--role", "therapist", "--email", "a@clinic.example", "--therapist-id", "{linked}"), STAFF_PASSWORD,

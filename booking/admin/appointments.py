@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import render_template, request
 from sqlalchemy import select
 from wtforms import Field, Form, IntegerField, SelectField, ValidationError
@@ -12,6 +10,7 @@ from wtforms.validators import NumberRange, Optional
 
 from booking.admin import bp
 from booking.appointments.forms import DayField, QueryForm
+from booking.clinic import FIRST_DAY, LAST_DAY, accepted_day
 from booking.extensions import db
 from booking.models import THERAPY_LABELS, AppointmentStatus, Therapist
 from booking.services.appointments_admin import AppointmentFilter, appointment_page
@@ -22,13 +21,12 @@ STATUS_LABELS = {AppointmentStatus.BOOKED: "Booked", AppointmentStatus.COMPLETED
                  AppointmentStatus.NO_SHOW: "No-show", AppointmentStatus.CANCELLED: "Cancelled"}
 LAST_PAGE = 10_000
 FILTERS = ("day", "from_day", "to_day", "therapist", "status", "therapy_type")
-DAYS = (date(2000, 1, 1), date(2099, 12, 31))
 
 
 def within_days(form: Form, field: Field) -> None:
     """WTForms validator: a day the clinic's records could hold (far dates cannot even be converted)."""
-    if field.data and not DAYS[0] <= field.data <= DAYS[1]:
-        raise ValidationError(f"Enter a date from {DAYS[0]:%B %-d, %Y} to {DAYS[1]:%B %-d, %Y}.")
+    if field.data and not accepted_day(field.data):
+        raise ValidationError(f"Enter a date from {FIRST_DAY:%B %-d, %Y} to {LAST_DAY:%B %-d, %Y}.")
 
 
 class AppointmentFilterForm(QueryForm):

@@ -20,8 +20,9 @@ from booking.admin.appointments import within_days
 from booking.appointments.forms import DayField, QueryForm
 from booking.extensions import db
 from booking.models import AuditEvent, StaffUser
-from booking.services.appointments_admin import local_midnight
+from booking.clinic import local_midnight
 from booking.staff.access import staff_required
+from booking.text_limits import AUDIT_WORD_LENGTH
 
 ANY = ""
 PAGE_SIZE = 50
@@ -33,10 +34,11 @@ class AuditFilterForm(QueryForm):
     """The log's filters, sent with GET; every value is checked and explained."""
 
     actor = SelectField("Who", default=ANY, invalid_choice_message="Choose one of the staff members listed, or anyone.")
-    action = StringField("Action", validators=[Optional(), Length(max=40, message="An action has at most 40 characters.")],
+    action = StringField("Action", validators=[
+        Optional(), Length(max=AUDIT_WORD_LENGTH, message=f"An action has at most {AUDIT_WORD_LENGTH} characters.")],
                          description='For example "viewed", "cancelled" or "changed".')
     subject_type = StringField("Subject", validators=[
-        Optional(), Length(max=40, message="A subject has at most 40 characters.")],
+        Optional(), Length(max=AUDIT_WORD_LENGTH, message=f"A subject has at most {AUDIT_WORD_LENGTH} characters.")],
         description='For example "screening", "appointment" or "settings".')
     from_day = DayField("From", validators=[Optional(), within_days])
     to_day = DayField("To", validators=[Optional(), within_days])

@@ -18,9 +18,10 @@ from booking.scheduling.plans import MASSAGE, PHYSIOTHERAPY
 from booking.services import care_plans
 from booking.services.care_plans import InvalidPlan, PlanDetails
 from booking.services.catalog import active_services, active_therapists
-from booking.validators import EMAIL_LENGTH, KEY_LENGTH, NAME_LENGTH, PHONE_LENGTH, stripped
+from booking.text_limits import (DISMISSAL_REASON_LENGTH, EMAIL_LENGTH, GOALS_LENGTH, KEY_LENGTH, NAME_LENGTH,
+                                PHONE_LENGTH)
+from booking.validators import stripped
 
-GOALS_LENGTH = 2000
 # A new plan's form starts with massage right before physiotherapy and a day's tolerance.
 NEW_PLAN = {"back_to_back": True, "tolerance_days": 1}
 STATUS_CHOICES = [SelectChoice(status.value, status.value.capitalize()) for status in CarePlanStatus]
@@ -157,7 +158,7 @@ class DismissForm(ClinicForm):
 
     reason = StringField("Reason", filters=[stripped], validators=[
         DataRequired("Say why this screening needs no care plan."),
-        Length(max=care_plans.REASON_LENGTH, message=f"Keep the reason under {care_plans.REASON_LENGTH} characters.")])
+        Length(max=DISMISSAL_REASON_LENGTH, message=f"Keep the reason under {DISMISSAL_REASON_LENGTH} characters.")])
 
 
 class BookCourseForm(ClinicForm):

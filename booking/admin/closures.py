@@ -16,8 +16,8 @@ from booking.appointments.forms import DayField
 from booking.forms import ClinicForm
 from booking.models import Appointment
 from booking.services import clinic_hours
-from booking.services.availability import storable_id
-from booking.services.clinic_hours import LABEL_LENGTH, describe
+from booking.services.clinic_hours import describe
+from booking.text_limits import CLOSURE_LABEL_LENGTH
 from booking.services.hours import HoursConflict, HoursError
 from booking.staff.access import staff_required
 
@@ -27,7 +27,7 @@ class ClosureForm(ClinicForm):
 
     day = DayField("Date", validators=[InputRequired("Enter the date the clinic is closed, like 2026-12-25.")])
     label = StringField("Label (optional)", validators=[
-        Length(max=LABEL_LENGTH, message=f"Write at most {LABEL_LENGTH} characters.")])
+        Length(max=CLOSURE_LABEL_LENGTH, message=f"Write at most {CLOSURE_LABEL_LENGTH} characters.")])
 
 
 class RemoveForm(ClinicForm):
@@ -66,8 +66,6 @@ def remove_closure(closure_id: int) -> Response:
     if not RemoveForm().validate_on_submit():
         abort(400)
     try:
-        if not storable_id(closure_id):
-            raise LookupError(closure_id)
         day = clinic_hours.remove_closure(closure_id)
     except LookupError:
         abort(404)

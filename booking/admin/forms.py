@@ -22,11 +22,10 @@ from booking.models import THERAPY_LABELS, THERAPY_TYPES, ClinicSettings
 from booking.scheduling.qualifications import QUALIFICATIONS
 from booking.screening.forms import MultiCheckboxField
 from booking.services.settings import WEEKDAYS
-from booking.validators import EMAIL_LENGTH, NAME_LENGTH, PHONE_LENGTH, email_address, phone_number, stripped
+from booking.text_limits import (ADDRESS_LENGTH, DESCRIPTION_LENGTH, EMAIL_LENGTH, NAME_LENGTH, PHONE_LENGTH,
+                                SERVICE_CODE_LENGTH)
+from booking.validators import email_address, phone_number, stripped
 
-TEXT_LENGTH = 2000
-ADDRESS_LENGTH = 200
-CODE_LENGTH = 40
 MOST_REMINDERS = 5
 TIME_STEP_MINUTES = 15
 LARGEST_PRICE_CENTS = 10_000_000
@@ -145,7 +144,7 @@ class TherapistForm(ClinicForm):
     email = EmailField("Email address (optional)", filters=[stripped],
                        validators=[Optional(), Length(max=EMAIL_LENGTH), email_address])
     bio = TextAreaField("Bio (optional)", filters=[stripped], validators=[
-        Length(max=TEXT_LENGTH, message=f"Write at most {TEXT_LENGTH:,} characters.")])
+        Length(max=DESCRIPTION_LENGTH, message=f"Write at most {DESCRIPTION_LENGTH:,} characters.")])
     qualifications = MultiCheckboxField("Trained in", choices=QUALIFICATION_CHOICES, validate_choice=False,
                                         validators=[listed_choices("Tick only the qualifications listed.")])
 
@@ -161,13 +160,13 @@ class ServiceForm(ClinicForm):
     """A service: its code, name, description, therapy type, duration, buffer and price."""
 
     code = StringField("Code", filters=[stripped], validators=[
-        DataRequired("Enter a code, like physio-60."), Length(max=CODE_LENGTH, message=f"Use at most {CODE_LENGTH} "
-                                                                                       "characters."),
+        DataRequired("Enter a code, like physio-60."),
+        Length(max=SERVICE_CODE_LENGTH, message=f"Use at most {SERVICE_CODE_LENGTH} characters."),
         Regexp(r"^[A-Za-z0-9-]+$", message="Use only letters, digits and dashes in the code, like physio-60.")])
     name = StringField("Name", filters=[stripped],
                        validators=[DataRequired("Enter the service's name."), Length(max=NAME_LENGTH)])
     description = TextAreaField("Description (optional)", filters=[stripped], validators=[
-        Length(max=TEXT_LENGTH, message=f"Write at most {TEXT_LENGTH:,} characters.")])
+        Length(max=DESCRIPTION_LENGTH, message=f"Write at most {DESCRIPTION_LENGTH:,} characters.")])
     therapy_type = RadioField("Therapy type", choices=THERAPY_CHOICES, validate_choice=False,
                               validators=[DataRequired("Choose the therapy type."),
                                           listed_choice("Choose physiotherapy or massage therapy.")])
@@ -228,7 +227,7 @@ class SettingsForm(ClinicForm):
     reminder_offsets = StringField("Reminders (minutes before the visit)", filters=[stripped],
                                    validators=[reminders_given])
     visit_instructions = TextAreaField("Instructions for patients (optional)", filters=[stripped], validators=[
-        Length(max=TEXT_LENGTH, message=f"Write at most {TEXT_LENGTH:,} characters.")])
+        Length(max=DESCRIPTION_LENGTH, message=f"Write at most {DESCRIPTION_LENGTH:,} characters.")])
 
     def day_fields(self, weekday: int) -> tuple[Field, Field, Field]:
         """The open box and the opening and closing times of a weekday (0 is Monday)."""

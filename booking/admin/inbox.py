@@ -8,11 +8,11 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from booking.admin import bp
+from booking.database import get_or_none
 from booking.extensions import db
 from booking.forms import ClinicForm
 from booking.models import ContactMessage
 from booking.services import audit
-from booking.services.availability import storable_id
 from booking.services.clock import moment
 from booking.staff.access import staff_required
 
@@ -31,7 +31,7 @@ def _page_number() -> int:
 
 def _message_or_404(message_id: int) -> ContactMessage:
     """The message with this id, or a 404 page."""
-    message = db.session.get(ContactMessage, message_id) if storable_id(message_id) else None
+    message = get_or_none(ContactMessage, message_id)
     return message if message is not None else abort(404)
 
 

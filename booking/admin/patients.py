@@ -19,22 +19,23 @@ from wtforms.validators import InputRequired, Length
 from booking.admin import bp
 from booking.admin.appointments import STATUS_LABELS
 from booking.appointments.forms import QueryForm
+from booking.database import get_or_none
 from booking.extensions import db
 from booking.forms import ClinicForm
 from booking.models import Patient
 from booking.services import audit, patient_records
-from booking.services.availability import storable_id
 from booking.services.booking.patients import look_alikes
 from booking.services.screenings import staff_recommendation
 from booking.staff.access import staff_required
-from booking.validators import EMAIL_LENGTH, stripped
+from booking.text_limits import EMAIL_LENGTH
+from booking.validators import stripped
 
 SEARCH_LENGTH = EMAIL_LENGTH
 
 
 def _record_or_404(patient_id: int) -> Patient:
     """The patient record with this id (joined or not), or a 404 page."""
-    record = db.session.get(Patient, patient_id) if storable_id(patient_id) else None
+    record = get_or_none(Patient, patient_id)
     return record or abort(404)
 
 

@@ -35,14 +35,14 @@ from booking.models import Patient, Screening
 from booking.screening.flow import Flow, show_step
 from booking.screening.forms import STEP_BY_SLUG, STEPS, Step
 from booking.services import audit
-from booking.services.availability import storable_id
 from booking.services.booking.patients import current_record
 from booking.services.catalog import services_for
 from booking.services.schedule import PATHWAY_LABELS
 from booking.services.screenings import get_screening, staff_recommendation
 from booking.staff.access import staff_required
 from booking.templating import price, service_title
-from booking.validators import EMAIL_LENGTH, NAME_LENGTH, PHONE_LENGTH, email_address, phone_number
+from booking.text_limits import EMAIL_LENGTH, NAME_LENGTH, PHONE_LENGTH
+from booking.validators import email_address, phone_number
 
 
 class CallerDetailsForm(DetailsForm):
@@ -100,7 +100,7 @@ def book_for_caller() -> str | Response:
 
 def _record_or_404(value: str) -> Patient:
     """The current record with this id (or the one it was joined into), or a 404 page."""
-    record = current_record(int(value)) if value.isascii() and value.isdigit() and storable_id(int(value)) else None
+    record = current_record(int(value)) if value.isascii() and value.isdigit() else None
     return record or abort(404)
 
 

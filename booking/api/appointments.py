@@ -15,7 +15,8 @@ from booking.limits import booking_limit, read_limit
 from booking.models import Appointment
 from booking.services.booking import (BookingError, BookingRequest, InvalidBooking, PatientDetails, book,
                                       cancel, change_deadline, find_for_manage, reschedule)
-from booking.validators import EMAIL_LENGTH, NAME_LENGTH, PHONE_LENGTH, REASON_LENGTH, parse_instant
+from booking.text_limits import CANCELLATION_REASON_LENGTH, EMAIL_LENGTH, KEY_LENGTH, NAME_LENGTH, PHONE_LENGTH
+from booking.validators import parse_instant
 
 bp = Blueprint("appointments_api", __name__)
 
@@ -163,7 +164,7 @@ ERRORS: dict[int, dict[str, Any]] = {
 }
 MANAGED = [{"name": "appointment_id", "in": "path", "required": True, "schema": {"type": "string"}}]
 IDEMPOTENCY_KEY = [{"name": "Idempotency-Key", "in": "header", "required": False,
-                    "schema": {"type": "string", "maxLength": 200},
+                    "schema": {"type": "string", "maxLength": KEY_LENGTH},
                     "description": "Repeat a request with the same key to get the same booking."}]
 
 
@@ -230,7 +231,8 @@ OPENAPI_SCHEMAS: dict[str, Any] = {
             "type": "string", "description": "The secret that opens the visit; only its hash is stored."}},
     },
     "CancelRequest": {"type": "object", "properties": {"reason": {
-        "type": ["string", "null"], "maxLength": REASON_LENGTH, "pattern": r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"}}},
+        "type": ["string", "null"], "maxLength": CANCELLATION_REASON_LENGTH,
+        "pattern": r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"}}},
     "RescheduleRequest": {"type": "object", "required": ["starts_at"], "properties": {"starts_at": INSTANT}},
 }
 

@@ -18,11 +18,12 @@ from booking.services.availability import none_trained_free, search_slots
 from booking.services.catalog import active_service, active_services, active_therapists
 from booking.services.screenings import get_screening
 from booking.clinic import clinic_zone
+from booking.text_limits import SERVICE_CODE_LENGTH
 
 bp = Blueprint("catalog", __name__)
 WHOLE_NUMBER_DIGITS = 18  # every id fits in a 64-bit integer
 MAX_ID = 10**WHOLE_NUMBER_DIGITS - 1
-SERVICE_CODE = {"type": "string", "minLength": 1, "maxLength": 40, "pattern": "^[A-Za-z0-9_-]+$"}
+SERVICE_CODE = {"type": "string", "minLength": 1, "maxLength": SERVICE_CODE_LENGTH, "pattern": "^[A-Za-z0-9_-]+$"}
 
 
 def local_iso(moment: datetime, zone: ZoneInfo | None = None) -> str:

@@ -12,8 +12,8 @@ from wtforms.validators import DataRequired, Length, Optional
 from booking.forms import ClinicForm
 from booking.services.booking import InvalidBooking
 from booking.services.settings import clinic_settings
-from booking.validators import (EMAIL_LENGTH, KEY_LENGTH, NAME_LENGTH, PHONE_LENGTH, REASON_LENGTH, email_address,
-                                parse_instant, phone_number)
+from booking.text_limits import CANCELLATION_REASON_LENGTH, EMAIL_LENGTH, KEY_LENGTH, NAME_LENGTH, PHONE_LENGTH
+from booking.validators import email_address, parse_instant, phone_number
 
 FIRST_AVAILABLE = "any"
 CANCEL_THIS, CANCEL_BOTH = "this", "both"
@@ -105,7 +105,8 @@ class CancelForm(ClinicForm):
     """Cancelling a visit, with an optional reason; for a back-to-back pair, this visit only or both."""
 
     reason = TextAreaField("Reason (optional)", validators=[
-        Optional(), Length(max=REASON_LENGTH, message=f"Write at most {REASON_LENGTH} characters.")])
+        Optional(),
+        Length(max=CANCELLATION_REASON_LENGTH, message=f"Write at most {CANCELLATION_REASON_LENGTH} characters.")])
     scope = RadioField("Which visits to cancel", default=CANCEL_THIS,
                        choices=[SelectChoice(CANCEL_THIS, "Cancel only this visit"),
                                 SelectChoice(CANCEL_BOTH, "Cancel both visits")],

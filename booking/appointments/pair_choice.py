@@ -19,11 +19,11 @@ from booking.appointments.forms import FIRST_AVAILABLE, DetailsForm, QueryForm, 
 from booking.appointments.picker import DAY_AND_TIME_LABEL, TIME_LABEL, DayChoice, DayView, TimeChoice, periods
 from booking.clinic import clinic_zone, local_time
 from booking.models import Screening, Service, Therapist
-from booking.models.base import utcnow
 from booking.scheduling import SlotSearchError
 from booking.services.availability import bookable_days, search_pairs
 from booking.services.booking import VisitRequest
 from booking.services.catalog import active_therapists, services_for
+from booking.services.clock import moment
 from booking.templating import price, service_title
 
 MASSAGE, PHYSIOTHERAPY = "massage", "physiotherapy"
@@ -133,7 +133,7 @@ def _choices(pairs: list[tuple[datetime, datetime]], label: str = TIME_LABEL) ->
 
 def pair_day_view(choice: PairChoice, requested: date | None, link: Callable[[date], str]) -> DayView:
     """The pair times on the day asked for (or the first coming day with some), in the picker's shape."""
-    first, last = bookable_days(utcnow())
+    first, last = bookable_days(moment())
     view = DayView(day=requested, first_day=first, last_day=last)
     if requested is not None and not first <= requested <= last:
         view.error = f"Choose a day from {first:%B %-d} to {last:%B %-d, %Y}."
@@ -164,7 +164,7 @@ def pair_day_view(choice: PairChoice, requested: date | None, link: Callable[[da
 def nearby_pairs(choice: PairChoice, massage_start: datetime) -> list[tuple[str, str]]:
     """Pair times close to one just taken: the same day nearest first, then the following days."""
     zone = clinic_zone()
-    first, last = bookable_days(utcnow())
+    first, last = bookable_days(moment())
     day = max(massage_start.astimezone(zone).date(), first)
     if day > last:
         return []

@@ -11,8 +11,8 @@ from datetime import date, datetime, timedelta
 from booking.appointments.forms import format_start
 from booking.models import Service
 from booking.scheduling import Slot, SlotRules, SlotSearchError
-from booking.models.base import utcnow
 from booking.services.availability import bookable_days, nearby_slots, search_slots
+from booking.services.clock import moment
 from booking.clinic import clinic_zone
 from booking.clinic import local_time
 
@@ -81,7 +81,7 @@ def first_open_day(service: Service, therapist_id: int | None, now: datetime | N
                    exclude: uuid.UUID | None = None, start: date | None = None,
                    cautions: Collection[str] = ()) -> date | None:
     """The first local day (from ``start``, else today) with an open time, window by window up to the horizon."""
-    first, last = bookable_days(now or utcnow())
+    first, last = bookable_days(moment(now))
     start = max(start or first, first)
     zone = clinic_zone()
     while start <= last:
@@ -102,7 +102,7 @@ def day_view(service: Service, requested: date | None, *, therapist_id: int | No
     ``exclude`` names a visit being moved; ``cautions`` are the screening's (only trained therapists' times). The day shown and the six after it are marked open
     or not, and ``next_open`` is the first later day with open times.
     """
-    first, last = bookable_days(now or utcnow())
+    first, last = bookable_days(moment(now))
     view = DayView(day=requested, first_day=first, last_day=last)
     if requested is not None and requested < first:
         view.error, view.day = "Choose today or a later day.", None

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from booking.models.base import Base, UTCDateTime, utcnow
 from booking.models.staff import Therapist
+from booking.text_limits import EMAIL_LENGTH
 
 
 class StaffRole(enum.StrEnum):
@@ -36,7 +37,7 @@ class StaffUser(UserMixin, Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    email: Mapped[str] = mapped_column(String(254), unique=True)
+    email: Mapped[str] = mapped_column(String(EMAIL_LENGTH), unique=True)
     password_hash: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(16))
     therapist_id: Mapped[int | None] = mapped_column(ForeignKey("therapists.id"), unique=True)

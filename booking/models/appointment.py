@@ -15,6 +15,7 @@ from booking.models.catalog import Service
 from booking.models.patient import Patient
 from booking.models.screening import Screening
 from booking.models.staff import Therapist
+from booking.text_limits import CANCELLATION_REASON_LENGTH, KEY_LENGTH
 
 
 class AppointmentStatus(enum.StrEnum):
@@ -70,12 +71,12 @@ class Appointment(Base):
     # Rises with each change (reschedule, cancel): the calendar's SEQUENCE and the notices' version.
     sequence: Mapped[int] = mapped_column(default=0)
     manage_token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    idempotency_key: Mapped[str | None] = mapped_column(String(200), unique=True)
+    idempotency_key: Mapped[str | None] = mapped_column(String(KEY_LENGTH), unique=True)
     # SHA-256 of the request that used the key: only the identical request is replayed.
     idempotency_fingerprint: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    cancellation_reason: Mapped[str | None] = mapped_column(String(500))
+    cancellation_reason: Mapped[str | None] = mapped_column(String(CANCELLATION_REASON_LENGTH))
 
     patient: Mapped[Patient] = relationship()
     therapist: Mapped[Therapist] = relationship()

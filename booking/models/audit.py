@@ -13,6 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from booking.models.accounts import StaffUser
 from booking.models.base import Base, UTCDateTime, utcnow
+from booking.text_limits import AUDIT_DETAIL_LENGTH, AUDIT_WORD_LENGTH
 
 
 class AuditEvent(Base):
@@ -25,11 +26,11 @@ class AuditEvent(Base):
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"), index=True)
     # A verb in the past tense: "viewed", "changed", "created", "cancelled", "signed in", ...
-    action: Mapped[str] = mapped_column(String(40))
+    action: Mapped[str] = mapped_column(String(AUDIT_WORD_LENGTH))
     # What it was done to: "screening", "appointment", "note", "settings", "therapist", ...
-    subject_type: Mapped[str] = mapped_column(String(40))
+    subject_type: Mapped[str] = mapped_column(String(AUDIT_WORD_LENGTH))
     subject_id: Mapped[str | None] = mapped_column(String(64))
     # A short description without health information ("opening hours", "status: completed").
-    detail: Mapped[str | None] = mapped_column(String(200))
+    detail: Mapped[str | None] = mapped_column(String(AUDIT_DETAIL_LENGTH))
 
     actor: Mapped[StaffUser | None] = relationship()

@@ -15,6 +15,7 @@ from booking.models.base import Base, UTCDateTime, utcnow
 from booking.models.patient import Patient
 from booking.models.screening import Screening
 from booking.models.staff import Therapist
+from booking.text_limits import DISMISSAL_REASON_LENGTH
 
 
 class CarePlanStatus(enum.StrEnum):
@@ -96,6 +97,6 @@ class CarePlanDismissal(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     screening_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("screenings.id"), unique=True)
-    reason: Mapped[str] = mapped_column(String(500))
+    reason: Mapped[str] = mapped_column(String(DISMISSAL_REASON_LENGTH))
     dismissed_by_id: Mapped[int] = mapped_column(ForeignKey("staff_users.id"))
     dismissed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

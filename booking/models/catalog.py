@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from booking.models.base import Base
 from booking.routing import THERAPY_TYPES as THERAPY_TYPES  # the contract's, re-exported for the models
+from booking.text_limits import NAME_LENGTH, SERVICE_CODE_LENGTH
 
 # How each therapy type is named in a sentence ("does not give massage therapy").
 THERAPY_LABELS = {"physiotherapy": "physiotherapy", "massage": "massage therapy"}
@@ -26,8 +27,8 @@ class Service(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(String(40), unique=True)
-    name: Mapped[str] = mapped_column(String(120))
+    code: Mapped[str] = mapped_column(String(SERVICE_CODE_LENGTH), unique=True)
+    name: Mapped[str] = mapped_column(String(NAME_LENGTH))
     description: Mapped[str] = mapped_column(Text, default="")
     therapy_type: Mapped[str] = mapped_column(String(16))
     duration_minutes: Mapped[int]

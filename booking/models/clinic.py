@@ -8,6 +8,7 @@ from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from booking.models.base import Base, UTCDateTime, utcnow
+from booking.text_limits import EMAIL_LENGTH, NAME_LENGTH, PHONE_LENGTH
 
 
 class ContactMessage(Base):
@@ -16,9 +17,9 @@ class ContactMessage(Base):
     __tablename__ = "contact_messages"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(120))
-    email: Mapped[str] = mapped_column(String(254))
-    phone: Mapped[str | None] = mapped_column(String(32))
+    name: Mapped[str] = mapped_column(String(NAME_LENGTH))
+    email: Mapped[str] = mapped_column(String(EMAIL_LENGTH))
+    phone: Mapped[str | None] = mapped_column(String(PHONE_LENGTH))
     message: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     # When a staff member marked it handled, and who (the inbox shows the others first).

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from booking.models.accounts import StaffUser
 from booking.models.base import Base, UTCDateTime, utcnow
+from booking.text_limits import FUNCTION_NOTE_LENGTH
 
 
 class VisitNote(Base):
@@ -36,7 +37,7 @@ class VisitOutcome(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     appointment_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("appointments.id"), unique=True)
     pain: Mapped[int]
-    function_note: Mapped[str] = mapped_column(String(200))
+    function_note: Mapped[str] = mapped_column(String(FUNCTION_NOTE_LENGTH))
     recorded_by_id: Mapped[int] = mapped_column(ForeignKey("staff_users.id"))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 

@@ -13,6 +13,7 @@ from booking.models.appointment import Appointment
 from booking.models.base import Base, UTCDateTime, utcnow
 from booking.models.clinic import ContactMessage
 from booking.models.staff import Therapist
+from booking.text_limits import EMAIL_LENGTH
 
 
 class NotificationStatus(enum.StrEnum):
@@ -54,7 +55,7 @@ class Notification(Base):
     # The care plan a collaborative-care notice is about; its foreign key comes with the care-plan tables.
     care_plan_id: Mapped[int | None]
     event: Mapped[str | None] = mapped_column(String(40))
-    recipient: Mapped[str | None] = mapped_column(String(254))
+    recipient: Mapped[str | None] = mapped_column(String(EMAIL_LENGTH))
     # A staff member's password reset (the email carries the reset link, derived from its id).
     password_reset_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("password_resets.id"))
     version: Mapped[int] = mapped_column(default=0)

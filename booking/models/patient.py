@@ -8,6 +8,7 @@ from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from booking.models.base import Base, UTCDateTime, utcnow
+from booking.text_limits import EMAIL_LENGTH, NAME_LENGTH, PHONE_LENGTH
 
 
 class Patient(Base):
@@ -22,9 +23,9 @@ class Patient(Base):
     __tablename__ = "patients"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(120))
-    email: Mapped[str | None] = mapped_column(String(254), index=True)
-    phone: Mapped[str] = mapped_column(String(32))
+    name: Mapped[str] = mapped_column(String(NAME_LENGTH))
+    email: Mapped[str | None] = mapped_column(String(EMAIL_LENGTH), index=True)
+    phone: Mapped[str] = mapped_column(String(PHONE_LENGTH))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("patients.id"))
     merged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

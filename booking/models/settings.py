@@ -14,6 +14,7 @@ from sqlalchemy import JSON, CheckConstraint, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from booking.models.base import Base, UTCDateTime, utcnow
+from booking.text_limits import ADDRESS_LENGTH, CLOSURE_LABEL_LENGTH, NAME_LENGTH, PHONE_LENGTH
 
 # What every booking confirmation tells the patient until an admin writes the clinic's own.
 DEFAULT_VISIT_INSTRUCTIONS = (
@@ -30,9 +31,9 @@ class ClinicSettings(Base):
     __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
 
     id: Mapped[int] = mapped_column(primary_key=True, default=1)
-    name: Mapped[str] = mapped_column(String(120))
-    phone: Mapped[str] = mapped_column(String(32))
-    address: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(String(NAME_LENGTH))
+    phone: Mapped[str] = mapped_column(String(PHONE_LENGTH))
+    address: Mapped[str] = mapped_column(String(ADDRESS_LENGTH))
     # Seven entries, Monday first: ["07:00", "20:00"] for open hours, or null for closed.
     opening_hours: Mapped[list[Any]] = mapped_column(JSON)
     cancel_cutoff_hours: Mapped[int]
@@ -52,5 +53,5 @@ class ClinicClosure(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     day: Mapped[date]
-    label: Mapped[str] = mapped_column(String(80), default="")
+    label: Mapped[str] = mapped_column(String(CLOSURE_LABEL_LENGTH), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

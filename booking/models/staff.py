@@ -8,6 +8,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from booking.models.base import Base, UTCDateTime
+from booking.text_limits import EMAIL_LENGTH, NAME_LENGTH, TIME_OFF_REASON_LENGTH
 
 
 class Therapist(Base):
@@ -19,10 +20,10 @@ class Therapist(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(120))
+    name: Mapped[str] = mapped_column(String(NAME_LENGTH))
     therapy_type: Mapped[str] = mapped_column(String(16), index=True)
     # Where the therapist hears of their bookings; none means they are not emailed.
-    email: Mapped[str | None] = mapped_column(String(254))
+    email: Mapped[str | None] = mapped_column(String(EMAIL_LENGTH))
     bio: Mapped[str] = mapped_column(Text, default="")
     active: Mapped[bool] = mapped_column(default=True)
     # Rises when the therapist revokes their calendar feed's link: the old link stops working.
@@ -82,4 +83,4 @@ class TimeOff(Base):
     therapist_id: Mapped[int] = mapped_column(ForeignKey("therapists.id", ondelete="CASCADE"), index=True)
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    reason: Mapped[str] = mapped_column(String(200), default="")
+    reason: Mapped[str] = mapped_column(String(TIME_OFF_REASON_LENGTH), default="")

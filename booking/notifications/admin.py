@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from booking.database import get_or_none
 from booking.extensions import db
 from booking.models import Notification, NotificationStatus
 from booking.notifications import relay
-from booking.services.availability import storable_id
 from booking.services.clock import moment
 
 UNFINISHED = (NotificationStatus.PENDING, NotificationStatus.SENDING, NotificationStatus.FAILED)
@@ -49,8 +49,7 @@ def retry(notification_id: int) -> Notification:
     It is due again at once, or at its own due time if that is still to come: nothing is sent early.
     """
     now = moment()
-    notification = db.session.get(Notification, notification_id, with_for_update=True) \
-        if storable_id(notification_id) else None
+    notification = get_or_none(Notification, notification_id, with_for_update=True)
     if notification is None or not retryable(notification):
         db.session.rollback()
         raise NotRetryable(_refusal(notification_id, notification))

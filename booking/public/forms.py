@@ -6,7 +6,8 @@ from wtforms import EmailField, StringField, TelField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from booking.forms import ClinicForm
-from booking.validators import EMAIL_LENGTH, NAME_LENGTH, PHONE_LENGTH, email_address, phone_number, stripped
+from booking.text_limits import EMAIL_LENGTH, MESSAGE_LENGTH, MESSAGE_MIN_LENGTH, NAME_LENGTH, PHONE_LENGTH
+from booking.validators import email_address, phone_number, stripped
 
 
 class ContactForm(ClinicForm):
@@ -19,5 +20,6 @@ class ContactForm(ClinicForm):
                      validators=[Optional(), Length(max=PHONE_LENGTH), phone_number])
     message = TextAreaField("Your message", validators=[
         DataRequired("Write your message."),
-        Length(min=10, max=2000, message="Write between 10 and 2,000 characters."),
+        Length(min=MESSAGE_MIN_LENGTH, max=MESSAGE_LENGTH,
+               message=f"Write between {MESSAGE_MIN_LENGTH} and {MESSAGE_LENGTH:,} characters."),
     ])

@@ -41,6 +41,12 @@ def _first_reaching(naive: datetime, tz: ZoneInfo) -> datetime:
     return before + timedelta(seconds=low)
 
 
+def midnight(day: date, tz: ZoneInfo) -> datetime:
+    """The first instant of a local day, in UTC: its midnight, or where a zone skips midnight, the instant the
+    clocks jump past it (the day's local date begins there). The end of a day is the next day's midnight."""
+    return _first_reaching(datetime.combine(day, time()), tz)
+
+
 class LocalDay:
     """A local date with its UTC span [start, end), time boundaries and grid instants."""
 
@@ -48,8 +54,8 @@ class LocalDay:
         self.date = day
         self.tz = tz
         self.grid_minutes = grid_minutes
-        self.start = _first_reaching(datetime.combine(day, time()), tz)
-        self.end = _first_reaching(datetime.combine(day + ONE_DAY, time()), tz)
+        self.start = midnight(day, tz)
+        self.end = midnight(day + ONE_DAY, tz)
         self.uniform = self.end - self.start == ONE_DAY
         self.grid = self._grid()
         self._boundaries: dict[time, datetime] = {}

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from .localday import midnight
 from .model import Interval, Slot, SlotRules, TherapistCalendar
 from .slots import back_to_back, open_slots
 
@@ -229,7 +230,7 @@ class _Planner:
         what = "open time" if request.preferred is None else self.free()
         reason = f"no {what} {_within(request.tolerance_days, track.target)}"
         latest = request.rules.latest(request.now)
-        if datetime.combine(max(days) + timedelta(days=1), time(), request.tz) > latest:
+        if midnight(max(days) + timedelta(days=1), request.tz) > latest:
             reason += (f": the booking horizon ({request.rules.horizon_days} days) ends on "
                        f"{latest.astimezone(request.tz).date().isoformat()}")
         self.report(track, reason)

@@ -16,6 +16,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from booking.database import get_or_none
 from booking.extensions import db
 from booking.models import StaffRole, StaffUser, Therapist
 from booking.services import audit, lockout, sessions
@@ -89,7 +90,7 @@ def _check_therapist(therapist_id: int | None) -> None:
     """A therapist login needs a therapist record that no other login has."""
     if therapist_id is None:
         raise AccountError("A therapist login needs the id of the therapist it belongs to (--therapist-id).")
-    if db.session.get(Therapist, therapist_id) is None:
+    if get_or_none(Therapist, therapist_id) is None:
         raise AccountError(f"No therapist has the id {therapist_id}.")
     if db.session.scalar(select(StaffUser.id).where(StaffUser.therapist_id == therapist_id)) is not None:
         raise AccountError(f"The therapist {therapist_id} already has a staff login.")
@@ -98,7 +99,7 @@ def _check_therapist(therapist_id: int | None) -> None:
 def refuse(email: str, user: StaffUser | None, address: str, what: str, *, now: datetime | None = None) -> None:
     """A claimed step was wrong: record and commit it (audit, lock), then raise Locked or the generic AccountError."""
     until = lockout.count_failure(typed_email(email), now=now)
-    audit.record("sign_in_failed", "staff_user", user.id if user else None, f"{what} from {address}"[:200], actor=user)
+    audit.record("sign_in_failed", "staff_user", user.id if user else None, f"{what} from {address}", actor=user)
     db.session.commit()
     if until is not None:
         raise Locked(until)
@@ -132,7 +133,7 @@ def authenticate(email: str, password: str, address: str, *, now: datetime | Non
     accepted(email)
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
-    audit.record("password_accepted", "staff_user", user.id, f"from {address}"[:200], actor=user)
+    audit.record("password_accepted", "staff_user", user.id, f"from {address}", actor=user)
     db.session.commit()
     return user
 
@@ -140,7 +141,7 @@ def authenticate(email: str, password: str, address: str, *, now: datetime | Non
 def signed_in(user: StaffUser, address: str, how: str) -> None:
     """The sign-in is complete (password, and the second factor when the account has one): record it."""
     lockout.forget(user.email)
-    audit.record("signed_in", "staff_user", user.id, f"{how} from {address}"[:200], actor=user)
+    audit.record("signed_in", "staff_user", user.id, f"{how} from {address}", actor=user)
     db.session.commit()
 
 

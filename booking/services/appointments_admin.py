@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Select, select
 
-from booking.clinic import clinic_zone
+from booking.clinic import local_midnight
 from booking.extensions import db
 from booking.models import Appointment, Patient, Service, Therapist
 
@@ -60,11 +60,6 @@ class AppointmentPage:
     def has_previous(self) -> bool:
         """Whether a page comes before this one."""
         return self.number > 1
-
-
-def local_midnight(day: date) -> datetime:
-    """The start of a local day of the clinic, in UTC (the end of a day is the next one's midnight)."""
-    return datetime.combine(day, time(), tzinfo=clinic_zone()).astimezone(UTC)
 
 
 def _query(chosen: AppointmentFilter) -> Select[Any]:

@@ -14,18 +14,20 @@ from flask_login import current_user
 from booking.extensions import db
 from booking.models import AuditEvent, StaffUser
 from booking.services.clock import moment
+from booking.text_limits import AUDIT_DETAIL_LENGTH
 
 
 def record(action: str, subject_type: str, subject_id: object = None, detail: str | None = None, *,
            actor: StaffUser | None = None, at: datetime | None = None) -> AuditEvent:
     """Add an audit event by ``actor`` (default: the signed-in staff member) at the change's time; the caller commits.
 
-    ``at`` is the time the change is judged by (the service's ``now``), the current time by default.
+    ``at`` is the time the change is judged by (the service's ``now``), the current time by default; a
+    longer ``detail`` than the column holds is cut.
     """
     who = actor if actor is not None else (current_user if current_user and current_user.is_authenticated else None)
     event = AuditEvent(at=moment(at), actor_id=who.id if who is not None else None, action=action,
                        subject_type=subject_type, subject_id=None if subject_id is None else str(subject_id),
-                       detail=detail)
+                       detail=None if detail is None else detail[:AUDIT_DETAIL_LENGTH])
     db.session.add(event)
     return event
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from functools import cache
 from collections.abc import Collection
 from typing import Any
@@ -22,20 +22,20 @@ from sqlalchemy import (BindParameter, ColumnElement, CompoundSelect, Select, an
                         literal_column, or_, select, union_all)
 
 from booking import scheduling
+from booking.database import storable_id
 from booking.extensions import db
 from booking.models import (Appointment, AppointmentStatus, Service, Therapist, TherapistQualification, TimeOff,
                             WorkingHours)
-from booking.models.base import utcnow
 from booking.scheduling import Interval, Slot, SlotRules, SlotSearchError, TherapistCalendar, qualifications
+from booking.services.clock import moment
 from booking.services.settings import clinic_settings, closed_days, opening_hours
-from booking.clinic import clinic_zone
+from booking.clinic import clinic_zone, local_midnight
 
 # No visit plus its buffer lasts a day: bookings starting earlier than this before
 # a search cannot reach into it, which lets the (therapist_id, starts_at) index
 # bound the scan of past appointments from below.
 LONGEST_BLOCK = timedelta(days=1)
 NEARBY_DAYS = 7
-LARGEST_ID = 2**31 - 1  # ids are PostgreSQL integers: a larger one names nobody
 NOBODY = uuid.UUID(int=0)  # the appointment id excluded when none is (uuid4 never makes it)
 
 
@@ -59,11 +59,6 @@ def slot_rules() -> SlotRules:
                      closed_days=closed_days())
 
 
-def storable_id(value: int) -> bool:
-    """Whether a number can be the id of a row (a larger one would overflow the database's integer)."""
-    return 0 < value <= LARGEST_ID
-
-
 def bookable_days(now: datetime) -> tuple[date, date]:
     """The first and last local days on which a visit can be booked now."""
     zone = clinic_zone()
@@ -72,9 +67,7 @@ def bookable_days(now: datetime) -> tuple[date, date]:
 
 def window(service: Service, first_day: date, last_day: date) -> Window:
     """The span a search over these local days needs: their UTC extent plus one visit's reach."""
-    zone = clinic_zone()
-    start = datetime.combine(first_day, time(), tzinfo=zone).astimezone(UTC)
-    end = datetime.combine(last_day + timedelta(days=1), time(), tzinfo=zone).astimezone(UTC)
+    start, end = local_midnight(first_day), local_midnight(last_day + timedelta(days=1))
     return Window(first_day, last_day, start, end + service.duration + service.buffer)
 
 
@@ -189,7 +182,7 @@ def search_slots(service: Service, date_from: date, date_to: date, *, therapist_
     SlotSearchError for a bad range ("from"/"to") or a therapist who does not give
     this service ("therapist_id").
     """
-    timing = _timing(service, now or utcnow())
+    timing = _timing(service, moment(now))
     first, last = bookable_days(timing["now"])
     if date_from > last or date_to < first:
         raise SlotSearchError({"from": f"Choose dates from {first} to {last}."})
@@ -253,7 +246,7 @@ def nearby_slots(service: Service, starts_at: datetime, *, therapist_id: int | N
     """Open times close to ``starts_at``: the same local day, nearest first, then the following days."""
     zone = clinic_zone()
     day = starts_at.astimezone(zone).date()
-    first, last = bookable_days(now or utcnow())
+    first, last = bookable_days(moment(now))
     start = max(day, first)
     if start > last:
         return []

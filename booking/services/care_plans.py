@@ -13,7 +13,7 @@ from datetime import date, datetime
 from typing import Any
 
 
-from booking.database import lock
+from booking.database import get_or_none, lock
 from booking.extensions import db
 from booking.models import (Appointment, AuditEvent, CarePlan, CarePlanDismissal, CarePlanStatus, Notification,
                             Patient, Screening, Service, StaffUser, Therapist)
@@ -26,8 +26,8 @@ from booking.services.booking.requests import MAX_VISITS
 from booking.services.clock import moment
 from booking.services.plan_queue import details_of, earlier_patient_id, queued_screening
 from booking.services.plan_work import sessions_of, visits_of
+from booking.text_limits import DISMISSAL_REASON_LENGTH
 
-REASON_LENGTH = 500
 MAX_SESSIONS = 12
 MAX_CADENCE_DAYS = 28
 NUMBERS = ("physio_sessions", "physio_cadence_days", "massage_sessions", "massage_cadence_days", "tolerance_days")
@@ -79,8 +79,8 @@ def dismiss(screening: Screening, reason: str, by: StaffUser) -> CarePlanDismiss
     reason = " ".join(reason.split())
     if not reason:
         raise InvalidPlan({"reason": "Say why this screening needs no care plan."})
-    if len(reason) > REASON_LENGTH or not reason.isprintable():
-        raise InvalidPlan({"reason": f"Give a reason of at most {REASON_LENGTH} printable characters."})
+    if len(reason) > DISMISSAL_REASON_LENGTH or not reason.isprintable():
+        raise InvalidPlan({"reason": f"Give a reason of at most {DISMISSAL_REASON_LENGTH} printable characters."})
     _decide(screening)
     dismissal = CarePlanDismissal(screening_id=screening.id, reason=reason, dismissed_by_id=by.id,
                                   dismissed_at=moment())
@@ -93,7 +93,7 @@ def dismiss(screening: Screening, reason: str, by: StaffUser) -> CarePlanDismiss
 def therapist_problem(therapist_id: int, therapy_type: str, cautions: Collection[str]) -> str | None:
     """Why this therapist cannot take this side of the plan (for a patient with the screening's ``cautions``:
     booking.scheduling.qualifications), or None."""
-    therapist = db.session.get(Therapist, therapist_id) if availability.storable_id(therapist_id) else None
+    therapist = get_or_none(Therapist, therapist_id)
     if therapist is None or not therapist.active or therapist.therapy_type != therapy_type:
         return f"Choose one of our active {therapy_type} therapists."
     if not qualifications.trained(therapy_type, cautions, therapist.qualifications):
@@ -104,7 +104,7 @@ def therapist_problem(therapist_id: int, therapy_type: str, cautions: Collection
 
 def _service_problem(service_id: int, therapy_type: str) -> str | None:
     """Why this service cannot be this side of the plan, or None."""
-    service = db.session.get(Service, service_id) if availability.storable_id(service_id) else None
+    service = get_or_none(Service, service_id)
     if service is None or not service.active or service.therapy_type != therapy_type:
         return f"Choose one of our active {therapy_type} services."
     return None
@@ -271,7 +271,7 @@ def change_plan(plan: CarePlan, details: PlanDetails, status: str, by: StaffUser
 
 def find_plan(plan_id: int) -> CarePlan | None:
     """The plan, or None."""
-    return db.session.get(CarePlan, plan_id) if availability.storable_id(plan_id) else None
+    return get_or_none(CarePlan, plan_id)
 
 
 def earlier_patient(plan: CarePlan) -> PatientDetails | None:

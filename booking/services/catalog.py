@@ -8,11 +8,12 @@ from dataclasses import asdict, dataclass
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from booking.database import get_or_none
 from booking.extensions import db
 from booking.models import THERAPY_TYPES, Appointment, AppointmentStatus, Screening, Service, Therapist
 from booking.services import audit
 from booking.scheduling import qualifications
-from booking.services.availability import storable_id, trained_in
+from booking.services.availability import trained_in
 from booking.services.clock import moment
 
 
@@ -79,7 +80,7 @@ def all_services() -> list[Service]:
 
 def find_service(service_id: int) -> Service | None:
     """The service with this id, or None (also for an id no row can have)."""
-    return db.session.get(Service, service_id) if storable_id(service_id) else None
+    return get_or_none(Service, service_id)
 
 
 def _check_code(code: str, service: Service | None = None) -> None:

@@ -20,17 +20,17 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from booking import scheduling
-from booking.clinic import clinic_zone
+from booking.clinic import LAST_DAY, clinic_zone
+from booking.database import get_or_none
 from booking.extensions import db
 from booking.models import ClinicClosure, Therapist
 from booking.scheduling import Interval
 from booking.scheduling.localday import local_day
 from booking.services import audit
 from booking.services.clock import moment
-from booking.services.hours import LAST_DAY, Hours, HoursConflict, HoursError, newly_outside, upcoming_visits
+from booking.services.hours import Hours, HoursConflict, HoursError, newly_outside, upcoming_visits
 from booking.services.settings import clinic_settings, closed_days, update_settings
-
-LABEL_LENGTH = 80  # ClinicClosure.label
+from booking.text_limits import CLOSURE_LABEL_LENGTH
 
 
 def _today(now: datetime) -> date:
@@ -93,8 +93,8 @@ def add_closure(day: date, label: str = "", *, now: datetime | None = None) -> C
         errors["day"] = f"Choose a date from today ({_today(when)}) to {LAST_DAY}."
     elif day in closed_days():
         errors["day"] = f"The clinic is already closed on {describe(day, '')}."
-    if len(label) > LABEL_LENGTH:
-        errors["label"] = f"Write at most {LABEL_LENGTH} characters."
+    if len(label) > CLOSURE_LABEL_LENGTH:
+        errors["label"] = f"Write at most {CLOSURE_LABEL_LENGTH} characters."
     if errors:
         raise HoursError(errors)
     _check(lambda before: replace(before, away=[*before.away, _closed(day)]), when)
@@ -105,7 +105,7 @@ def add_closure(day: date, label: str = "", *, now: datetime | None = None) -> C
     except IntegrityError:  # another admin closed the same day meanwhile
         db.session.rollback()
         raise HoursError({"day": f"The clinic is already closed on {describe(day, '')}."}) from None
-    audit.record("changed", "settings", 1, f"closed day added: {describe(day, label)}"[:200], at=when)
+    audit.record("changed", "settings", 1, f"closed day added: {describe(day, label)}", at=when)
     db.session.commit()
     return closure
 
@@ -113,11 +113,11 @@ def add_closure(day: date, label: str = "", *, now: datetime | None = None) -> C
 def remove_closure(closure_id: int) -> str:
     """Open the clinic again on a closed day (more hours strand no visit); audited; the day in words.
     LookupError if there is no such closed day."""
-    closure = db.session.get(ClinicClosure, closure_id)
+    closure = get_or_none(ClinicClosure, closure_id)
     if closure is None:
         raise LookupError(closure_id)
     day = describe(closure.day, closure.label)
     db.session.delete(closure)
-    audit.record("changed", "settings", 1, f"closed day removed: {day}"[:200])
+    audit.record("changed", "settings", 1, f"closed day removed: {day}")
     db.session.commit()
     return day

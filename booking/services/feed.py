@@ -21,12 +21,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from booking.calendar import PRODUCT_ID, event_uid
+from booking.database import get_or_none
 from booking.extensions import db
 from booking.links import absolute_url
 from booking.models import Appointment, AppointmentStatus, StaffUser, Therapist
 from booking.notifications.messages import initials
 from booking.services import audit
-from booking.services.availability import storable_id
 from booking.services.clock import moment
 from booking.services.settings import clinic_settings
 
@@ -50,9 +50,7 @@ def feed_url(therapist: Therapist) -> str:
 
 def therapist_for_feed(therapist_id: int, token: str) -> Therapist | None:
     """The therapist whose current feed link this is; None for a wrong, revoked or inactive one."""
-    if not storable_id(therapist_id):
-        return None
-    therapist = db.session.get(Therapist, therapist_id)
+    therapist = get_or_none(Therapist, therapist_id)
     if therapist is None or not therapist.active:
         return None
     if not hmac.compare_digest(token.encode(), feed_token(therapist).encode()):

@@ -28,19 +28,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from booking import scheduling
-from booking.clinic import clinic_zone
+from booking.clinic import FIRST_DAY, LAST_DAY, accepted_day, clinic_zone
 from booking.extensions import db
 from booking.models import Appointment, AppointmentStatus, Therapist, TimeOff, WorkingHours
 from booking.scheduling import Interval
 from booking.scheduling.localday import local_day
 from booking.services import audit
-from booking.services.availability import storable_id
+from booking.database import storable_id
 from booking.services.clock import moment
 from booking.services.settings import WEEKDAYS
+from booking.text_limits import TIME_OFF_REASON_LENGTH
 
-REASON_LENGTH = 200  # TimeOff.reason
-# The dates hours and time off can be given for: far beyond any visit, well inside what dates can hold.
-FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2199, 12, 31)
 
 
 class HoursError(ValueError):
@@ -79,7 +77,7 @@ def check_shift(shift: Shift) -> None:
         errors["end"] = "The shift must end after it starts, on the same day."
     for field in ("valid_from", "valid_to"):
         value = getattr(shift, field)
-        if value is not None and not FIRST_DAY <= value <= LAST_DAY:
+        if value is not None and not accepted_day(value):
             errors[field] = f"Choose a date between {FIRST_DAY} and {LAST_DAY}."
     if shift.valid_from and shift.valid_to and shift.valid_to < shift.valid_from and not errors:
         errors["valid_to"] = "The last day must be on or after the first day."
@@ -178,7 +176,7 @@ def _apply(therapist_id: int, before: Hours, after: Hours, *, rebook_myself: boo
         db.session.rollback()
         raise HoursConflict(left_out)
     detail = f"{change}; {len(left_out)} booked visit(s) kept outside the hours" if left_out else change
-    audit.record("changed", "working hours", therapist_id, detail[:200])
+    audit.record("changed", "working hours", therapist_id, detail)
     db.session.commit()
     return left_out
 
@@ -246,8 +244,8 @@ def add_time_off(therapist_id: int, starts_at: datetime, ends_at: datetime, reas
     errors: dict[str, str] = {}
     if ends_at <= starts_at:
         errors["until_day"] = "The time off must end after it starts."
-    if len(reason) > REASON_LENGTH:
-        errors["reason"] = f"Write at most {REASON_LENGTH} characters."
+    if len(reason) > TIME_OFF_REASON_LENGTH:
+        errors["reason"] = f"Write at most {TIME_OFF_REASON_LENGTH} characters."
     if errors:
         raise HoursError(errors)
     when = moment(now)

@@ -21,10 +21,9 @@ from booking.models import Appointment, AppointmentStatus, CarePlan, StaffUser, 
 from booking.notifications import outbox, relay
 from booking.services import audit
 from booking.services.clock import moment
+from booking.text_limits import FUNCTION_NOTE_LENGTH, NOTE_LENGTH
 from booking.validators import plain_text
 
-NOTE_LENGTH = 5000
-FUNCTION_NOTE_LENGTH = 200
 SESSION = "session"
 HANDOFF = "handoff"
 NOTE_KINDS = (SESSION, HANDOFF)

@@ -13,10 +13,10 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from booking.database import get_or_none
 from booking.extensions import db
 from booking.models import (Appointment, AppointmentStatus, AuditEvent, CarePlan, StaffUser, VisitNote,
                             VisitOutcome)
-from booking.services.availability import storable_id
 from booking.services.clock import moment
 
 PLAN_EVENTS = {"created": "Plan made", "booked": "Course booked", "changed": "Plan changed"}
@@ -57,7 +57,7 @@ class PainPoint:
 
 def plan_for(user: StaffUser, plan_id: object) -> CarePlan | None:
     """The plan if ``user`` may open it (an admin, or one of its two therapists); None otherwise."""
-    plan = db.session.get(CarePlan, plan_id) if storable_id(plan_id) else None
+    plan = get_or_none(CarePlan, plan_id)
     if plan is None or user.is_admin or user.therapist_id in plan.therapist_ids:
         return plan
     return None

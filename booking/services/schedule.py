@@ -14,22 +14,21 @@ or an admin; anyone else is told it does not exist.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import defer, joinedload
 
-from booking.clinic import clinic_zone
+from booking.clinic import FIRST_DAY, LAST_DAY, accepted_day, clinic_zone, local_midnight
 from booking.extensions import db
 from booking.models import Appointment, AppointmentStatus, Screening, StaffUser
 from booking.routing import QUESTIONS, Recommendation
+from booking.services.clock import moment
 from booking.services.screenings import staff_recommendation
 from booking.validators import parse_uuid
 
 VIEWS = ("day", "week")
-# The days a schedule can be asked for: far beyond any visit, well inside what dates can hold.
-FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2199, 12, 31)
 PATHWAY_LABELS = {"physiotherapy": "Physiotherapy", "massage": "Massage therapy",
                   "combined": "Combined care (physiotherapy and massage therapy)",
                   "refer_out": "Referred out (see a doctor first)"}
@@ -111,24 +110,19 @@ def parse_day(value: str | None, today: date) -> date:
         day = None
     if day is None:
         raise ScheduleError("We could not read that day. Give it as YYYY-MM-DD, like 2026-12-02.")
-    if not FIRST_DAY <= day <= LAST_DAY:
+    if not accepted_day(day):
         raise ScheduleError(f"Choose a day between {FIRST_DAY} and {LAST_DAY}.")
     return day
 
 
 def clinic_today() -> date:
     """Today's date in the clinic's zone."""
-    return datetime.now(UTC).astimezone(clinic_zone()).date()
+    return moment().astimezone(clinic_zone()).date()
 
 
 def week_of(day: date) -> date:
     """The Monday of the day's week."""
     return day - timedelta(days=day.weekday())
-
-
-def _instant(day: date) -> datetime:
-    """Midnight of a local day, in UTC (midnight exists every day in the clinic's zone)."""
-    return datetime.combine(day, time(), tzinfo=clinic_zone()).astimezone(UTC)
 
 
 def visits_between(therapist_id: int, start: datetime, end: datetime) -> list[Appointment]:
@@ -149,7 +143,7 @@ def schedule_for(therapist_id: int, day: date, view: str) -> Schedule:
     days = [first + timedelta(days=offset) for offset in range(length)]
     by_day: dict[date, list[ScheduledVisit]] = {shown: [] for shown in days}
     zone = clinic_zone()
-    for visit in visits_between(therapist_id, _instant(days[0]), _instant(days[-1] + timedelta(days=1))):
+    for visit in visits_between(therapist_id, local_midnight(days[0]), local_midnight(days[-1] + timedelta(days=1))):
         by_day[visit.starts_at.astimezone(zone).date()].append(
             ScheduledVisit(visit, staff_recommendation(visit.screening)))
     step = timedelta(days=length)

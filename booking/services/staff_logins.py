@@ -16,11 +16,11 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import joinedload
 
 from booking.database import lock
+from booking.database import get_or_none
 from booking.extensions import db
 from booking.models import PasswordReset, StaffRole, StaffUser
 from booking.services import audit, sessions
 from booking.services.accounts import AccountError
-from booking.services.availability import storable_id
 from booking.services.clock import moment
 
 
@@ -32,7 +32,7 @@ def all_logins() -> list[StaffUser]:
 
 def find_login(user_id: int) -> StaffUser | None:
     """The login with this id, or None (also for an id no row can have)."""
-    return db.session.get(StaffUser, user_id) if storable_id(user_id) else None
+    return get_or_none(StaffUser, user_id)
 
 
 def _other_active_admins(user: StaffUser) -> int:

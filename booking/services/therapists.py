@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
+from booking.database import get_or_none
 from booking.extensions import db
 from booking.models import Appointment, AppointmentStatus, StaffRole, StaffUser, Therapist, TherapistQualification
 from booking.scheduling import qualifications
 from booking.services import audit, sessions
-from booking.services.availability import storable_id
 from booking.services.clock import moment
 
 # The audit log's names of the fields an admin edits.
@@ -52,7 +52,7 @@ def all_therapists() -> list[Therapist]:
 
 def find_therapist(therapist_id: int) -> Therapist | None:
     """The therapist with this id, or None (also for an id no row can have)."""
-    return db.session.get(Therapist, therapist_id) if storable_id(therapist_id) else None
+    return get_or_none(Therapist, therapist_id)
 
 
 def visits_to_come(therapist: Therapist) -> list[Appointment]:

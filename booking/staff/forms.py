@@ -7,9 +7,7 @@ from wtforms.validators import DataRequired, EqualTo, Length
 
 from booking.forms import ClinicForm
 from booking.services.passwords import MAX_LENGTH
-from booking.validators import EMAIL_LENGTH
-
-CODE_LENGTH = 20
+from booking.text_limits import EMAIL_LENGTH, SIGN_IN_CODE_LENGTH
 
 
 def _new_password(label: str) -> PasswordField:
@@ -40,7 +38,7 @@ class CodeForm(ClinicForm):
     """A 6-digit code from the authenticator app (or, at sign-in, a recovery code)."""
 
     code = StringField("Code", validators=[DataRequired("Enter the code."),
-                                           Length(max=CODE_LENGTH, message="That code is too long.")])
+                                           Length(max=SIGN_IN_CODE_LENGTH, message="That code is too long.")])
 
 
 class PasswordChangeForm(ClinicForm):

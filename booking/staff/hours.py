@@ -7,7 +7,7 @@ list of those visits and "call the patients first", unless the therapist ticks
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, timedelta
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
@@ -17,15 +17,16 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from booking.appointments.forms import DayField
-from booking.clinic import clinic_zone
+from booking.clinic import FIRST_DAY, LAST_DAY, accepted_day, clinic_zone, local_midnight
 from booking.forms import ClinicForm
 from booking.models import Appointment
 from booking.notifications.messages import initials
 from booking.services import hours as working_hours
-from booking.services.hours import FIRST_DAY, LAST_DAY, REASON_LENGTH, HoursConflict, HoursError, Shift
+from booking.services.hours import HoursConflict, HoursError, Shift
 from booking.services.settings import WEEKDAYS
 from booking.staff import bp
 from booking.staff.access import staff_required
+from booking.text_limits import TIME_OFF_REASON_LENGTH
 
 REBOOK_LABEL = "I will rebook these visits myself"
 
@@ -42,7 +43,7 @@ class ClockField(TimeField):
 
 def in_range(_form: ClinicForm, field: DayField) -> None:
     """WTForms validator: a date hours can be given for."""
-    if field.data and not FIRST_DAY <= field.data <= LAST_DAY:
+    if field.data and not accepted_day(field.data):
         raise ValidationError(f"Choose a date between {FIRST_DAY} and {LAST_DAY}.")
 
 
@@ -77,19 +78,20 @@ class TimeOffForm(RebookForm):
     until_day = DayField("Until (day)", validators=[InputRequired("Enter the last day away, like 2026-12-26."),
                                                     in_range])
     until_time = ClockField("Until (time, optional)", validators=[Optional()])
-    reason = StringField("Reason", validators=[Length(max=REASON_LENGTH,
-                                                      message=f"Write at most {REASON_LENGTH} characters.")])
+    reason = StringField("Reason", validators=[Length(max=TIME_OFF_REASON_LENGTH,
+                                                      message=f"Write at most {TIME_OFF_REASON_LENGTH} characters.")])
 
     def span(self) -> tuple[datetime, datetime]:
         """The period in UTC: from the start of the first day (or the time given) until the end of the
         last day (or the time given)."""
         zone = clinic_zone()
-        start = datetime.combine(self.from_day.data, self.from_time.data or time(), tzinfo=zone)
+        start = (datetime.combine(self.from_day.data, self.from_time.data, tzinfo=zone).astimezone(UTC)
+                 if self.from_time.data else local_midnight(self.from_day.data))
         if self.until_time.data:
-            end = datetime.combine(self.until_day.data, self.until_time.data, tzinfo=zone)
+            end = datetime.combine(self.until_day.data, self.until_time.data, tzinfo=zone).astimezone(UTC)
         else:
-            end = datetime.combine(self.until_day.data + timedelta(days=1), time(), tzinfo=zone)
-        return start.astimezone(UTC), end.astimezone(UTC)
+            end = local_midnight(self.until_day.data + timedelta(days=1))
+        return start, end
 
 
 def _therapist_id() -> int:

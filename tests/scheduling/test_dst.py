@@ -17,6 +17,7 @@ from booking.scheduling import (
     is_bookable,
     open_slots,
 )
+from booking.scheduling.localday import midnight
 
 TZ = ZoneInfo("America/Edmonton")
 SPRING_2026, FALL_2026, SPRING_2027 = date(2026, 3, 8), date(2026, 11, 1), date(2027, 3, 14)
@@ -138,3 +139,19 @@ def test_first_available_across_the_change(change: date) -> None:
                             date_from=change - timedelta(days=1), date_to=change + timedelta(days=1))
     assert len(slots) == 3 * 29 and {slot.therapist_id for slot in slots} == {1}
     assert {slot.starts_at.astimezone(TZ).time() for slot in slots[::29]} == {time(9)}
+
+
+@pytest.mark.parametrize(("zone", "day", "first_instant"), [
+    ("America/Edmonton", SPRING_2026, datetime(2026, 3, 8, 7, tzinfo=UTC)),
+    ("America/Santiago", date(2026, 9, 6), datetime(2026, 9, 6, 4, tzinfo=UTC)),  # 00:00 jumps to 01:00
+    ("America/Havana", date(2026, 3, 8), datetime(2026, 3, 8, 5, tzinfo=UTC)),  # 00:00 jumps to 01:00
+    # 23:30 jumped to 00:30: midnight itself was never read; a bare datetime.combine says 05:00 UTC,
+    # half an hour into the day, and a search or list from it would miss its first half hour.
+    ("America/Toronto", date(1919, 3, 31), datetime(1919, 3, 31, 4, 30, tzinfo=UTC)),
+])
+def test_a_day_begins_at_its_first_instant_even_where_midnight_is_skipped(zone: str, day: date,
+                                                                           first_instant: datetime) -> None:
+    tz = ZoneInfo(zone)
+    assert midnight(day, tz) == first_instant
+    assert first_instant.astimezone(tz).date() == day
+    assert (first_instant - timedelta(microseconds=1)).astimezone(tz).date() == day - timedelta(days=1)

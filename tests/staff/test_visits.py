@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 
 from booking.extensions import db
 from booking.models import Appointment, AuditEvent, Notification, StaffUser, VisitNote
-from booking.services.notes import NOTE_LENGTH
+from booking.text_limits import NOTE_LENGTH
 from tests.factories import StaffUserFactory, local
 from tests.staff.conftest import signed_in
 from tests.staff.therapist_pages import CAUTION_TEXT, massage_therapist, visit

@@ -19,7 +19,7 @@ from booking.services.booking.requests import check_start, therapist_problem
 from booking.services.booking.reservation import commit, conflict, reserve
 from booking.services.clock import moment
 from booking.services.settings import clinic_settings
-from booking.validators import REASON_LENGTH
+from booking.text_limits import CANCELLATION_REASON_LENGTH
 
 STATUS_LABELS = {AppointmentStatus.CANCELLED: "was cancelled", AppointmentStatus.COMPLETED: "has taken place",
                  AppointmentStatus.NO_SHOW: "was missed"}
@@ -105,8 +105,8 @@ def cancel(appointment: Appointment, *, reason: str | None = None, now: datetime
     when = moment(now)
     reason = " ".join(reason.split()) if reason else None
     try:
-        if reason and not (len(reason) <= REASON_LENGTH and reason.isprintable()):
-            raise InvalidBooking({"reason": f"Write at most {REASON_LENGTH} characters, "
+        if reason and not (len(reason) <= CANCELLATION_REASON_LENGTH and reason.isprintable()):
+            raise InvalidBooking({"reason": f"Write at most {CANCELLATION_REASON_LENGTH} characters, "
                                             "without control characters."})
         visits = [appointment]
         if with_partner:

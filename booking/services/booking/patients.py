@@ -27,11 +27,12 @@ from dataclasses import dataclass
 
 from sqlalchemy import or_, select
 
-from booking.database import lock
+from booking.database import get_or_none, lock
 from booking.extensions import db
 from booking.models import Patient
 from booking.services.booking.errors import InvalidBooking
-from booking.validators import NAME_LENGTH, normalise_email, normalise_phone
+from booking.text_limits import NAME_LENGTH
+from booking.validators import normalise_email, normalise_phone
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,7 @@ def check_patient(details: PatientDetails, by_staff: bool, errors: dict[str, str
 
 def current_record(patient_id: int) -> Patient | None:
     """The record with this id, or the one it was joined into; None when there is none."""
-    record = db.session.get(Patient, patient_id)
+    record = get_or_none(Patient, patient_id)
     while record is not None and record.merged_into_id is not None:
         record = db.session.get(Patient, record.merged_into_id)
     return record

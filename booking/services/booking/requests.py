@@ -9,7 +9,7 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from booking.extensions import db
+from booking.database import get_or_none
 from booking.models import THERAPY_LABELS, Appointment, Notification, Screening, Service, StaffUser, Therapist
 from booking.scheduling import qualifications
 from booking.services import availability
@@ -17,7 +17,7 @@ from booking.services.booking.errors import InvalidBooking, ReferredOut
 from booking.services.booking.patients import PatientDetails, check_patient
 from booking.services.catalog import active_service
 from booking.services.screenings import get_screening, recommendation_of
-from booking.validators import KEY_LENGTH
+from booking.text_limits import KEY_LENGTH
 
 # The most visits one booking may hold: a course of care of two disciplines, with room to spare.
 MAX_VISITS = 24
@@ -184,7 +184,7 @@ def check_start(starts_at: datetime, now: datetime, errors: dict[str, str], fiel
 
 def therapist_problem(therapist_id: int, service: Service | None, cautions: Collection[str] = ()) -> str | None:
     """Why this therapist cannot give this service (to a patient with these cautions), or None."""
-    therapist = db.session.get(Therapist, therapist_id) if availability.storable_id(therapist_id) else None
+    therapist = get_or_none(Therapist, therapist_id)
     if therapist is None or not therapist.active:
         return "Choose one of our therapists, or the first available."
     if service is None:
