@@ -2,7 +2,8 @@
 
 Each rule is a predicate over (staff member, thing), ``may_*``, with a
 ``require_*`` twin that raises ``Refused``. The services call ``require_*``
-before they write (a note, an outcome, a visit marked), so no caller can write
+before they write (a note, an outcome, a visit marked or changed, a calendar
+feed), so no caller can write
 in someone else's name; the pages call the same predicates (and
 ``staff_required`` the role rule) and answer a refusal with 404, as for
 something that does not exist (``booking.staff.access`` also turns a
@@ -20,7 +21,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, or_, true
 
-from booking.models import Appointment, CarePlan, StaffRole, StaffUser
+from booking.models import Appointment, CarePlan, StaffRole, StaffUser, Therapist
 
 ADMINS: tuple[str, ...] = (StaffRole.ADMIN,)
 THERAPISTS: tuple[str, ...] = (StaffRole.THERAPIST,)
@@ -75,6 +76,26 @@ def may_write_on_visit(user: StaffUser, visit: Appointment) -> bool:
 def require_write_on_visit(user: StaffUser, visit: Appointment) -> None:
     """Raise Refused unless the staff member is the visit's own therapist."""
     _require(may_write_on_visit(user, visit), "Only the visit's therapist can write on this visit.")
+
+
+def may_change_any_booking(user: StaffUser) -> bool:
+    """Cancel or move any booked visit, past the patients' cut-off: an admin (the front desk)."""
+    return user.is_admin
+
+
+def require_change_any_booking(user: StaffUser) -> None:
+    """Raise Refused unless the staff member may change any booking."""
+    _require(may_change_any_booking(user), "Only an admin can cancel or move a visit for the clinic.")
+
+
+def may_manage_feed(user: StaffUser, therapist: Therapist) -> bool:
+    """Revoke or set up a therapist's calendar feed: that therapist's own login."""
+    return user.role == StaffRole.THERAPIST and user.therapist_id == therapist.id
+
+
+def require_manage_feed(user: StaffUser, therapist: Therapist) -> None:
+    """Raise Refused unless the calendar feed is the staff member's own."""
+    _require(may_manage_feed(user, therapist), "Only the therapist can change their own calendar feed.")
 
 
 def shares_plan(user: StaffUser, plan: CarePlan) -> bool:

@@ -20,6 +20,8 @@ from sqlalchemy import func, select
 from booking.extensions import db
 from booking.models import Appointment, AppointmentStatus, AuditEvent, StaffUser, VisitNote, VisitOutcome
 from booking.policy import NAVIGATION, PATIENT_SEARCH, Refused, navigation_for
+from booking.services import feed
+from booking.services.booking import cancel, reschedule
 from booking.services.booking.visits import record_outcome
 from booking.services.notes import HANDOFF, record_pain, write_note
 from tests.factories import StaffUserFactory, local, small_clinic
@@ -98,6 +100,38 @@ def test_the_visits_therapist_or_an_admin_marks_it(a_visit: Appointment, marker:
                                                    request: pytest.FixtureRequest) -> None:
     record_outcome(a_visit, "no_show", by_staff=request.getfixturevalue(marker))
     assert a_visit.status == AppointmentStatus.NO_SHOW
+
+
+@pytest.mark.parametrize("changer", ["therapist_a", "therapist_b"])
+def test_only_an_admin_cancels_or_moves_a_visit_for_the_clinic(a_visit: Appointment, changer: str,
+                                                               request: pytest.FixtureRequest) -> None:
+    therapist: StaffUser = request.getfixturevalue(changer)
+    starts_at = a_visit.starts_at
+    with pytest.raises(Refused):
+        cancel(a_visit, reason="Therapist unwell", by_staff=therapist)
+    with pytest.raises(Refused):
+        reschedule(a_visit, starts_at + timedelta(days=1), by_staff=therapist)
+    db.session.refresh(a_visit)
+    assert (a_visit.status, a_visit.starts_at) == (AppointmentStatus.BOOKED, starts_at)
+
+
+def test_an_admin_cancels_a_visit_past_the_cut_off(a_visit: Appointment, admin: StaffUser) -> None:
+    cancel(a_visit, reason="Therapist unwell", by_staff=admin)
+    assert a_visit.status == AppointmentStatus.CANCELLED
+
+
+@pytest.mark.parametrize("changer", ["therapist_b", "admin"])
+def test_only_the_therapist_changes_their_calendar_feed(therapist_a: StaffUser, changer: str,
+                                                       request: pytest.FixtureRequest) -> None:
+    someone_else: StaffUser = request.getfixturevalue(changer)
+    therapist = therapist_a.therapist
+    version, full_names = therapist.feed_version, therapist.feed_full_names
+    with pytest.raises(Refused):
+        feed.revoke(therapist, someone_else)
+    with pytest.raises(Refused):
+        feed.show_full_names(therapist, not full_names, someone_else)
+    db.session.refresh(therapist)
+    assert (therapist.feed_version, therapist.feed_full_names) == (version, full_names)
 
 
 def menu(page: str) -> list[str]:
