@@ -2,8 +2,8 @@
 
 Each rule is a predicate over (staff member, thing), ``may_*``, with a
 ``require_*`` twin that raises ``Refused``. The services call ``require_*``
-before they write (a note, an outcome, a visit marked or changed, a calendar
-feed), so no caller can write
+before they write (a note, an outcome, a visit booked, marked or changed, a
+care plan, a calendar feed), so no caller can write
 in someone else's name; the pages call the same predicates (and
 ``staff_required`` the role rule) and answer a refusal with 404, as for
 something that does not exist (``booking.staff.access`` also turns a
@@ -86,6 +86,26 @@ def may_change_any_booking(user: StaffUser) -> bool:
 def require_change_any_booking(user: StaffUser) -> None:
     """Raise Refused unless the staff member may change any booking."""
     _require(may_change_any_booking(user), "Only an admin can cancel or move a visit for the clinic.")
+
+
+def may_book_for_callers(user: StaffUser) -> bool:
+    """Book visits for a caller (the patient not on the site): an admin (the front desk)."""
+    return user.is_admin
+
+
+def require_book_for_callers(user: StaffUser) -> None:
+    """Raise Refused unless the staff member may book for callers."""
+    _require(may_book_for_callers(user), "Only an admin can book for a caller.")
+
+
+def may_run_care_plans(user: StaffUser) -> bool:
+    """Make, change, dismiss or book care plans: an admin."""
+    return user.is_admin
+
+
+def require_run_care_plans(user: StaffUser) -> None:
+    """Raise Refused unless the staff member may run care plans."""
+    _require(may_run_care_plans(user), "Only an admin can make, change or book a care plan.")
 
 
 def may_manage_feed(user: StaffUser, therapist: Therapist) -> bool:

@@ -18,13 +18,15 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from booking.extensions import db
-from booking.models import Appointment, AppointmentStatus, AuditEvent, StaffUser, VisitNote, VisitOutcome
+from booking.models import (Appointment, AppointmentStatus, AuditEvent, CarePlan, CarePlanDismissal, StaffUser, VisitNote,
+                            VisitOutcome)
 from booking.policy import NAVIGATION, PATIENT_SEARCH, Refused, navigation_for
-from booking.services import feed
-from booking.services.booking import cancel, reschedule
+from booking.services import care_plans, feed, plan_course
+from booking.services.booking import BookingRequest, book, cancel, reschedule
 from booking.services.booking.visits import record_outcome
 from booking.services.notes import HANDOFF, record_pain, write_note
-from tests.factories import StaffUserFactory, local, small_clinic
+from tests.factories import Clinic, StaffUserFactory, local, small_clinic
+from tests.staff.test_care_plans_service import ALEX, details
 from tests.staff.conftest import signed_in
 from tests.staff.therapist_pages import massage_therapist, visit
 
@@ -38,8 +40,12 @@ def clock(app: Flask) -> Iterator[time_machine.Coordinates]:
 
 
 @pytest.fixture
-def therapist_a(clock: time_machine.Coordinates) -> StaffUser:
-    small_clinic()
+def clinic(clock: time_machine.Coordinates) -> Clinic:
+    return small_clinic()
+
+
+@pytest.fixture
+def therapist_a(clinic: Clinic) -> StaffUser:
     return massage_therapist()
 
 
@@ -132,6 +138,36 @@ def test_only_the_therapist_changes_their_calendar_feed(therapist_a: StaffUser, 
         feed.show_full_names(therapist, not full_names, someone_else)
     db.session.refresh(therapist)
     assert (therapist.feed_version, therapist.feed_full_names) == (version, full_names)
+
+
+def test_only_an_admin_runs_care_plans(clinic: Clinic, therapist_a: StaffUser, admin: StaffUser) -> None:
+    combined = clinic.screenings["combined"]
+    with pytest.raises(Refused):
+        care_plans.create_plan(combined, details(clinic), therapist_a)
+    with pytest.raises(Refused):
+        care_plans.dismiss(combined, "Patient chose physiotherapy only", therapist_a)
+    plan = care_plans.create_plan(combined, details(clinic), admin)
+    with pytest.raises(Refused):
+        care_plans.change_plan(plan, details(clinic, goals="Run a 5 km"), "paused", therapist_a)
+    with pytest.raises(Refused):
+        plan_course.book_plan(plan, plan_course.propose(plan), ALEX, therapist_a)
+    db.session.refresh(plan)
+    assert (plan.status, plan.goals) == ("active", "Walk without a limp")
+    assert (stored(CarePlan), stored(CarePlanDismissal), stored(Appointment)) == (1, 0, 0)
+
+
+@pytest.mark.parametrize("booker", ["therapist_a", "admin"])
+def test_only_an_admin_books_for_a_caller(clinic: Clinic, booker: str, request: pytest.FixtureRequest) -> None:
+    staff: StaffUser = request.getfixturevalue(booker)
+    caller = BookingRequest(screening_id=str(clinic.screenings["physiotherapy"].id), service_code=clinic.physio.code,
+                            therapist_id=clinic.physiotherapists[0].id, starts_at=local(2026, 12, 2, 10),
+                            patient=ALEX, booked_by=staff)
+    if staff.is_admin:
+        book(caller)
+    else:
+        with pytest.raises(Refused):
+            book(caller)
+    assert stored(Appointment) == (1 if staff.is_admin else 0)
 
 
 def menu(page: str) -> list[str]:
