@@ -43,11 +43,6 @@ def has_role(user: StaffUser, roles: Collection[str]) -> bool:
     return not roles or user.role in roles
 
 
-def require_role(user: StaffUser, roles: Collection[str]) -> None:
-    """Raise Refused unless the staff member holds one of ``roles``."""
-    _require(has_role(user, roles), "This page is not for your role.")
-
-
 def is_own_visit(user: StaffUser, visit: Appointment) -> bool:
     """Whether the visit is with the therapist this staff member signs in as."""
     return user.role == StaffRole.THERAPIST and visit.therapist_id == user.therapist_id
