@@ -28,3 +28,9 @@ def test_booking_never_imports_worker() -> None:
     for path in BOOKING.rglob("*.py"):
         for module, _level in imported_modules(path):
             assert module.split(".")[0] != "worker", f"{path.relative_to(BOOKING)} imports {module}"
+
+
+def test_the_access_policy_imports_only_models() -> None:
+    """Services, pages and templates all use booking/policy.py, so it stands on the models alone."""
+    for module, _level in imported_modules(BOOKING / "policy.py"):
+        assert module.startswith(("__future__", "collections", "dataclasses", "sqlalchemy", "booking.models")), module

@@ -1,8 +1,9 @@
 """Combined-care plans: dismissing a queued screening (the queue: ``plan_queue``), making and changing a plan
 (its course: ``plan_course``).
 
-Creating, changing and dismissing are audited; the goals (health information) never
-reach the audit detail, a log line or a notification.
+Creating, changing and dismissing are an admin's (``booking.policy``; anyone else
+raises Refused) and audited; the goals (health information) never reach the audit
+detail, a log line or a notification.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from booking.extensions import db
 from booking.models import (Appointment, AuditEvent, CarePlan, CarePlanDismissal, CarePlanStatus, Notification,
                             Patient, Screening, Service, StaffUser, Therapist)
 from booking.notifications import outbox, relay
+from booking.policy import require_run_care_plans
 from booking.scheduling import qualifications
 from booking.scheduling.plans import MASSAGE, PHYSIOTHERAPY
 from booking.services import audit, availability
@@ -76,6 +78,7 @@ def dismiss(screening: Screening, reason: str, by: StaffUser) -> CarePlanDismiss
 
     Raises InvalidPlan for a bad reason, NoLongerQueued when another admin decided the screening meanwhile.
     """
+    require_run_care_plans(by)
     reason = " ".join(reason.split())
     if not reason:
         raise InvalidPlan({"reason": "Say why this screening needs no care plan."})
@@ -193,6 +196,7 @@ def create_plan(screening: Screening, details: PlanDetails, by: StaffUser, *,
 
     Raises InvalidPlan naming each field's problem, NoLongerQueued when another admin decided the screening meanwhile.
     """
+    require_run_care_plans(by)
     now = moment(now)
     details = check_details(details, now, screening.caution_codes)
     _decide(screening)
@@ -238,6 +242,7 @@ def change_plan(plan: CarePlan, details: PlanDetails, status: str, by: StaffUser
     email of them all). Returns how many visits were cancelled with it; raises InvalidPlan
     naming each field's problem.
     """
+    require_run_care_plans(by)
     now = moment(now)
     lock(plan)  # one change or booking at a time decides on the plan's status and course
     changed = [name for name in TERMS if getattr(details, name) != getattr(plan, name)]

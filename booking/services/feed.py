@@ -26,6 +26,7 @@ from booking.extensions import db
 from booking.links import absolute_url
 from booking.models import Appointment, AppointmentStatus, StaffUser, Therapist
 from booking.notifications.messages import initials
+from booking.policy import require_manage_feed
 from booking.services import audit
 from booking.services.clock import moment
 from booking.services.settings import clinic_settings
@@ -65,14 +66,19 @@ def _login(therapist: Therapist) -> StaffUser | None:
 
 
 def revoke(therapist: Therapist, by_staff: StaffUser) -> None:
-    """Stop the current link working (a new one replaces it), audited."""
+    """Stop the current link working (a new one replaces it), audited; Refused unless the feed is ``by_staff``'s."""
+    require_manage_feed(by_staff, therapist)
     therapist.feed_version += 1
     audit.record("changed", "calendar feed", therapist.id, "link revoked and replaced", actor=by_staff)
     db.session.commit()
 
 
 def show_full_names(therapist: Therapist, full_names: bool, by_staff: StaffUser) -> bool:
-    """Choose full names or initials for the feed's events, audited; whether that changed anything."""
+    """Choose full names or initials for the feed's events, audited; whether that changed anything.
+
+    Raises Refused unless the feed is ``by_staff``'s own.
+    """
+    require_manage_feed(by_staff, therapist)
     if therapist.feed_full_names == full_names:
         return False
     therapist.feed_full_names = full_names

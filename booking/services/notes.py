@@ -1,7 +1,8 @@
 """What therapists write about visits: session notes, handoff notes and outcomes, every write audited.
 
-All of it is health information: written by the visit's own therapist, seen by
-the staff allowed to, never in an audit detail, a log line or a notification.
+All of it is health information: written by the visit's own therapist only (as
+``booking.policy`` says, checked here whoever calls), seen by the staff allowed to,
+never in an audit detail, a log line or a notification.
 A handoff note is written on a session of a care plan for the plan's therapist
 of the other kind, who is told (without the note) through the outbox; when a
 stand-in wrote it (the session was moved to another therapist), the plan's
@@ -19,6 +20,7 @@ from booking.database import lock
 from booking.extensions import db
 from booking.models import Appointment, AppointmentStatus, CarePlan, StaffUser, VisitNote, VisitOutcome
 from booking.notifications import outbox, relay
+from booking.policy import require_write_on_visit
 from booking.services import audit
 from booking.services.clock import moment
 from booking.text_limits import FUNCTION_NOTE_LENGTH, NOTE_LENGTH
@@ -72,9 +74,11 @@ def write_note(appointment: Appointment, author: StaffUser, body: str, *, kind: 
     The same note sent again by its author within ``RESENT_WITHIN`` (a double tap,
     a reload) is the note already stored, written and told once.
 
-    Raises NoteError for an empty or too long note, a cancelled visit, or a handoff
-    note on a visit that belongs to no care plan.
+    Raises Refused unless the author is the visit's own therapist, and NoteError for an
+    empty or too long note, a cancelled visit, or a handoff note on a visit that belongs
+    to no care plan.
     """
+    require_write_on_visit(author, appointment)
     when = moment(now)
     if kind not in NOTE_KINDS:
         raise NoteError("Choose a session note or a handoff note.")
@@ -110,9 +114,11 @@ def record_pain(appointment: Appointment, author: StaffUser, pain: int | None, f
                 now: datetime | None = None) -> VisitOutcome:
     """Record (or correct) the outcome of a session that has begun: pain now, 0 to 10, and a one-line note.
 
-    Raises NoteError for a pain score outside 0 to 10, an empty or too long
-    function note, a visit not begun yet, or one cancelled or missed.
+    Raises Refused unless the author is the visit's own therapist, and NoteError for a
+    pain score outside 0 to 10, an empty or too long function note, a visit not begun
+    yet, or one cancelled or missed.
     """
+    require_write_on_visit(author, appointment)
     when = moment(now)
     if pain is None or not 0 <= pain <= 10:
         raise NoteError("Enter the pain now as a whole number from 0 (none) to 10 (the worst imaginable).")

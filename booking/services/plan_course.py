@@ -16,6 +16,7 @@ from booking.clinic import clinic_zone
 from booking.database import lock
 from booking.extensions import db
 from booking.models import Appointment, CarePlan, CarePlanStatus, Notification, Service, StaffUser
+from booking.policy import require_run_care_plans
 from booking.scheduling.plans import MASSAGE, PHYSIOTHERAPY, Course, PlanProposal, PlanRequest, propose_plan
 from booking.services import audit, availability, care_plans
 from booking.services.booking import Booked, CourseRequest, PatientDetails, VisitRequest, book_course, manage_token
@@ -81,8 +82,10 @@ def book_plan(plan: CarePlan, proposal: PlanProposal, patient: PatientDetails, b
     One Idempotency-Key covers the whole course: sent again, it answers the
     course it booked (``replay``), nothing booked twice. The course goes on the plan's patient record when it
     has one (the screening's earlier booking), not on a new one. Raises the errors of
-    ``book_course`` (InvalidBooking, SlotTaken) and InvalidPlan when nothing is proposed.
+    ``book_course`` (InvalidBooking, SlotTaken), InvalidPlan when nothing is proposed and
+    Refused for anyone but an admin.
     """
+    require_run_care_plans(by)
     now = moment(now)
     replayed = replay(plan, idempotency_key)
     if replayed:

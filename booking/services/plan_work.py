@@ -1,7 +1,7 @@
 """Working a combined-care plan: who may open it, its sessions, one timeline of notes and changes, pain over time.
 
-The plan page is for admins and the plan's two therapists; anyone else is
-answered as if the plan did not exist. Everything here reads; the writes are
+The plan page is for admins and the plan's two therapists (``booking.policy``
+says so); anyone else is answered as if the plan did not exist. Everything here reads; the writes are
 the notes service's (notes, handoff notes, outcomes) and the booking's.
 """
 
@@ -17,6 +17,7 @@ from booking.database import get_or_none
 from booking.extensions import db
 from booking.models import (Appointment, AppointmentStatus, AuditEvent, CarePlan, StaffUser, VisitNote,
                             VisitOutcome)
+from booking.policy import may_open_plan, plans_visible_to
 from booking.services.clock import moment
 
 PLAN_EVENTS = {"created": "Plan made", "booked": "Course booked", "changed": "Plan changed"}
@@ -56,11 +57,9 @@ class PainPoint:
 
 
 def plan_for(user: StaffUser, plan_id: object) -> CarePlan | None:
-    """The plan if ``user`` may open it (an admin, or one of its two therapists); None otherwise."""
+    """The plan if the policy lets ``user`` open it; None otherwise (also for an unknown id)."""
     plan = get_or_none(CarePlan, plan_id)
-    if plan is None or user.is_admin or user.therapist_id in plan.therapist_ids:
-        return plan
-    return None
+    return plan if plan is not None and may_open_plan(user, plan) else None
 
 
 def visits_of(plan: CarePlan) -> list[Appointment]:
@@ -127,9 +126,6 @@ def pain_over_time(visits: list[Appointment]) -> list[PainPoint]:
 
 
 def plans_of(user: StaffUser) -> list[CarePlan]:
-    """The plans a therapist shares (every plan, for an admin), the newest first."""
-    query = select(CarePlan).order_by(CarePlan.created_at.desc(), CarePlan.id.desc())
-    if not user.is_admin:
-        query = query.where((CarePlan.physiotherapist_id == user.therapist_id)
-                            | (CarePlan.massage_therapist_id == user.therapist_id))
-    return list(db.session.scalars(query))
+    """The plans the policy lets ``user`` open (those a therapist shares; every plan, for an admin), newest first."""
+    return list(db.session.scalars(select(CarePlan).where(plans_visible_to(user))
+                                   .order_by(CarePlan.created_at.desc(), CarePlan.id.desc())))

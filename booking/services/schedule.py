@@ -7,8 +7,9 @@ recommendation gives the pathway, the reasons and the cautions, these in the
 staff's clinical words (``booking.services.screenings.staff_recommendation``). Cancelled visits
 are not on a schedule: the time is free again.
 
-Who may open one visit is decided here too (``visit_for``): its own therapist,
-or an admin; anyone else is told it does not exist.
+One visit is found for a staff member (``visit_for``) only when
+``booking.policy`` lets them open it (its own therapist, or an admin); anyone
+else is told it does not exist.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from sqlalchemy.orm import defer, joinedload
 from booking.clinic import FIRST_DAY, LAST_DAY, accepted_day, clinic_zone, local_midnight
 from booking.extensions import db
 from booking.models import Appointment, AppointmentStatus, Screening, StaffUser
+from booking.policy import may_open_visit
 from booking.routing import QUESTIONS, Recommendation
 from booking.services.clock import moment
 from booking.services.screenings import staff_recommendation
@@ -152,7 +154,7 @@ def schedule_for(therapist_id: int, day: date, view: str) -> Schedule:
 
 
 def visit_for(user: StaffUser, visit_id: object) -> Appointment | None:
-    """The visit with this id if ``user`` may open it (its own therapist, or an admin); None otherwise."""
+    """The visit with this id if the policy lets ``user`` open it; None otherwise (also for an unknown id)."""
     key = parse_uuid(visit_id)
     if key is None:
         return None
@@ -160,9 +162,8 @@ def visit_for(user: StaffUser, visit_id: object) -> Appointment | None:
              .options(joinedload(Appointment.patient), joinedload(Appointment.service),
                       joinedload(Appointment.therapist), joinedload(Appointment.screening))
              .where(Appointment.id == key))
-    if not user.is_admin:
-        query = query.where(Appointment.therapist_id == user.therapist_id)
-    return db.session.scalars(query).first()
+    visit = db.session.scalars(query).first()
+    return visit if visit is not None and may_open_visit(user, visit) else None
 
 
 def _answer_words(question: dict[str, Any], value: Any) -> str:

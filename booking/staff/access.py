@@ -1,11 +1,13 @@
-"""Who is signed in, and who may open what: the one place staff access is decided.
+"""Who is signed in, and the guard of every staff page; who may open what is ``booking.policy``'s to say.
 
 Flask-Login's ``current_user`` is the staff member of the request's live
 server-side session (``booking.services.sessions``); the cookie carries only
 that session's random token. ``staff_required`` guards every staff and admin
 view: no session sends the visitor to sign in; a session whose second factor
 is still to come goes to that step; an admin without TOTP goes to enrol it;
-the wrong role answers 404, as does another therapist's record elsewhere.
+a role the policy refuses answers 404, as does any ``Refused`` a page lets
+through (another therapist's record, say). Templates reach the policy as
+``policy`` (the staff navigation is drawn from it).
 """
 
 from __future__ import annotations
@@ -17,7 +19,9 @@ from urllib.parse import urlsplit
 
 from flask import Flask, Request, abort, g, redirect, request, session, url_for
 from flask_login import current_user
+from werkzeug.exceptions import NotFound
 
+from booking import policy
 from booking.extensions import login_manager
 from booking.models import StaffUser
 from booking.services import sessions
@@ -39,9 +43,16 @@ def _load(_request: Request) -> StaffUser | None:
 
 
 def register(app: Flask) -> None:
-    """Let Flask-Login find the signed-in staff member from the server-side session."""
+    """Let Flask-Login find the signed-in staff member from the server-side session; give templates the policy
+    and answer whatever it refuses with 404."""
     login_manager.init_app(app)
     login_manager.request_loader(_load)
+    app.jinja_env.globals["policy"] = policy
+
+    @app.errorhandler(policy.Refused)
+    def _refused(_error: policy.Refused):  # type: ignore[no-untyped-def]
+        """Something the policy refuses is answered as if it did not exist."""
+        return app.handle_http_exception(NotFound())
 
     @app.before_request
     def _forget_the_previous_request() -> None:
@@ -89,7 +100,7 @@ def staff_required(*roles: str) -> Callable[[View], View]:
                     return redirect(url_for("staff.second_factor"))
                 if user.is_admin and not user.totp_secret:
                     return redirect(url_for("staff.enrol_totp"))
-            if roles and user.role not in roles:
+            if not policy.has_role(user, roles):
                 abort(404)
             return view(*args, **kwargs)
 

@@ -1,8 +1,9 @@
 """One visit for staff: its screening in plain words and its notes; marking what became of it; notes and outcomes.
 
-A therapist opens only their own visits (anyone else's answers 404, as an
-unknown one does); an admin opens any. Every page showing the screening and
-notes writes an audit row, stored once the page is rendered.
+Who may open, mark or write on a visit is ``booking.policy``'s: a therapist
+opens only their own visits (anyone else's answers 404, as an unknown one
+does); an admin opens any. Every page showing the screening and notes writes
+an audit row, stored once the page is rendered.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaF
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, Length
 
+from booking import policy
 from booking.admin.forms import listed_choice
 from booking.forms import ClinicForm
 from booking.models import Appointment, AppointmentStatus, CarePlan
@@ -68,9 +70,9 @@ def _visit_or_404(visit_id: uuid.UUID) -> Appointment:
 
 
 def _own_visit_or_404(visit_id: uuid.UUID) -> Appointment:
-    """The visit if it is the signed-in therapist's own (notes are written by the visit's therapist only)."""
+    """The visit if the signed-in staff member may write on it (its own therapist), or a 404 page."""
     appointment = _visit_or_404(visit_id)
-    if appointment.therapist_id != current_user.therapist_id:
+    if not policy.may_write_on_visit(current_user, appointment):  # type: ignore[arg-type]
         abort(404)
     return appointment
 
@@ -79,7 +81,7 @@ def _page(appointment: Appointment, note_form: NoteForm, *, problem: str | None 
           pain_form: PainForm | None = None) -> tuple[str, int]:
     """The visit page (screening, notes, outcome, actions), then its audit row."""
     started = appointment.starts_at <= moment()
-    own = appointment.therapist_id == current_user.therapist_id
+    own = policy.may_write_on_visit(current_user, appointment)  # type: ignore[arg-type]
     outcome = outcome_of(appointment)
     if pain_form is None:
         pain_form = PainForm(formdata=None, pain=str(outcome.pain) if outcome else "",

@@ -12,6 +12,7 @@ from booking.database import lock
 from booking.extensions import db
 from booking.models import Appointment, AppointmentStatus, CarePlan, Notification, StaffUser
 from booking.notifications import outbox
+from booking.policy import require_change_any_booking
 from booking.services import availability
 from booking.services.booking import course
 from booking.services.booking.errors import BookingError, ChangeNotAllowed, InvalidBooking, SlotTaken
@@ -51,9 +52,12 @@ def _lock_for_change(appointment: Appointment, now: datetime, by_staff: StaffUse
                      subject: str = "This visit") -> None:
     """Lock the visit's row, read it afresh, and refuse when it can no longer change online.
 
-    The cut-off binds patients, not staff: a staff member may change any booked visit.
+    The cut-off binds patients, not staff: a staff member the policy lets change any
+    booking (an admin) may change any booked visit; any other raises Refused.
     ``subject`` is how the refusal names the visit.
     """
+    if by_staff is not None:
+        require_change_any_booking(by_staff)
     lock(appointment)
     if appointment.status != AppointmentStatus.BOOKED:
         label = STATUS_LABELS.get(appointment.status, "is not booked")

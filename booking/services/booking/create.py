@@ -11,6 +11,7 @@ from sqlalchemy.exc import DBAPIError
 
 from booking.extensions import db
 from booking.models import Appointment, AppointmentStatus, Patient, Screening
+from booking.policy import require_book_for_callers
 from booking.services.booking.errors import BookingError, InvalidBooking, SlotTaken
 from booking.services.booking.course import booked_together
 from booking.services.booking.patients import patient_for_booking
@@ -107,7 +108,11 @@ def book_course(request: CourseRequest, *, now: datetime | None = None) -> list[
     one patient record holds them all. Raises InvalidBooking (ReferredOut) for a
     wrong request, naming each visit's fields ("visits.1.starts_at"), and SlotTaken
     when a time is gone (``visit`` names which one, when the re-check found it).
+    A request ``booked_by`` a staff member the policy does not let book for callers
+    raises Refused.
     """
+    if request.booked_by is not None:
+        require_book_for_callers(request.booked_by)
     try:
         return _book_retrying(request, moment(now), RETRIES)
     except BookingError:

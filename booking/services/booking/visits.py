@@ -16,6 +16,7 @@ from booking.database import lock
 from booking.extensions import db
 from booking.models import Appointment, AppointmentStatus, CarePlan, StaffUser
 from booking.notifications import outbox, relay
+from booking.policy import require_mark_visit
 from booking.services import audit
 from booking.services.booking.change import STATUS_LABELS
 from booking.services.booking.errors import BookingError, ChangeNotAllowed, InvalidBooking
@@ -30,9 +31,11 @@ def record_outcome(appointment: Appointment, outcome: str, *, by_staff: StaffUse
                    now: datetime | None = None) -> Appointment:
     """Mark a booked visit whose start has passed "completed" or "no_show", attributed to ``by_staff``.
 
-    Raises InvalidBooking for another outcome and ChangeNotAllowed for a visit that
-    is not booked (any more) or has not started yet.
+    Raises Refused unless ``by_staff`` is an admin or the visit's therapist, InvalidBooking
+    for another outcome and ChangeNotAllowed for a visit that is not booked (any more) or
+    has not started yet.
     """
+    require_mark_visit(by_staff, appointment)
     when = moment(now)
     try:
         if outcome not in OUTCOMES:
