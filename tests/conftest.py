@@ -7,14 +7,16 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
 import redis
-from flask import Flask
+from flask import Flask, g, has_app_context
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import text
+from werkzeug.test import TestResponse
 
 from booking import create_app
 from booking.config import database_url
@@ -67,9 +69,28 @@ def test_settings(url: str, **extra: object) -> dict[str, object]:
 test_settings.__test__ = False  # type: ignore[attr-defined]  # a helper, not a test
 
 
+class FreshRequestClient(FlaskClient):
+    """A test client whose every request (each redirect followed too) starts with an empty ``g``.
+
+    A test keeps one app context open, so that it and the app's requests share one
+    database session; Flask then runs the requests in that context, and ``g`` (the
+    signed-in staff member Flask-Login found, the staff session) would carry over
+    from one request to the next. In production every request has a context, and
+    so a ``g``, of its own: this client gives the tests the same.
+    """
+
+    def open(self, *args: Any, **kwargs: Any) -> TestResponse:
+        if has_app_context():
+            for name in list(g):
+                g.pop(name)
+        return super().open(*args, **kwargs)
+
+
 def make_app(url: str, **extra: object) -> Flask:
     """An app under test, deaf to the developer's own environment (BOOKING_ENV, REDIS_URL, ...)."""
-    return create_app(test_settings(url, **extra), environ={})
+    app = create_app(test_settings(url, **extra), environ={})
+    app.test_client_class = FreshRequestClient
+    return app
 
 
 def private_schema(name: str) -> Iterator[str]:

@@ -12,8 +12,7 @@ from booking.database import get_or_none
 from booking.extensions import db
 from booking.forms import ClinicForm
 from booking.models import ContactMessage
-from booking.services import audit
-from booking.services.clock import moment
+from booking.services import audit, contact
 from booking.staff.access import staff_required
 
 PAGE_SIZE = 50
@@ -62,10 +61,6 @@ def inbox_message(message_id: int) -> str:
 def mark_handled(message_id: int) -> Response:
     """Mark the message handled by the signed-in admin (once: the first who handled it stays)."""
     message = _message_or_404(message_id)
-    if HandledForm().validate_on_submit() and message.handled_at is None:
-        message.handled_at = moment()
-        message.handled_by_id = current_user.id
-        audit.record("handled", "contact_message", message.id)
-        db.session.commit()
+    if HandledForm().validate_on_submit() and contact.mark_handled(message, current_user):
         flash("The message is marked handled.")
     return redirect(url_for(".inbox"), code=303)

@@ -20,7 +20,6 @@ from booking.admin import bp
 from booking.admin.appointments import STATUS_LABELS
 from booking.appointments.forms import QueryForm
 from booking.database import get_or_none
-from booking.extensions import db
 from booking.forms import ClinicForm
 from booking.models import Patient
 from booking.services import audit, patient_records
@@ -73,9 +72,8 @@ def patient(id: int) -> str | Response:  # noqa: A002  (the endpoint's argument,
     if record.merged_into_id is not None:
         return _joined(record)
     visits = patient_records.visits_of(record)
-    for screening_id in dict.fromkeys(visit.screening_id for visit in [*visits.upcoming, *visits.past]):
-        audit.record("viewed", "screening", screening_id, f"history of patient {record.id}")
-    db.session.commit()
+    audit.viewed_each("screening", (visit.screening_id for visit in [*visits.upcoming, *visits.past]),
+                      f"history of patient {record.id}")
     return render_template("staff/admin/patient.html", patient=record, visits=visits, same=look_alikes(record),
                            statuses=STATUS_LABELS, recommendation_of=staff_recommendation)
 

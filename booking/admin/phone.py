@@ -30,7 +30,6 @@ from booking.admin import bp
 from booking.appointments.steps import chosen_service, day_form, details_step, none_trained
 from booking.appointments.forms import (DetailsForm, ServiceForm, parse_start)
 from booking.appointments.picker import day_view
-from booking.extensions import db
 from booking.models import Patient, Screening
 from booking.screening.flow import Flow, show_step
 from booking.screening.forms import STEP_BY_SLUG, STEPS, Step
@@ -73,8 +72,7 @@ def _step_url(step: Step) -> str:
 
 def _screened(screening: Screening) -> Response:
     """The caller's screening is stored: record who entered it, then go on to book (or to the advice)."""
-    audit.record("created", "screening", screening.id, "screening asked by phone")
-    db.session.commit()
+    audit.record_and_commit("created", "screening", screening.id, "screening asked by phone")
     known = session.pop(KNOWN_PATIENT, None)
     if known is not None:
         session[KNOWN_FOR_SCREENING] = {"screening": str(screening.id), "patient": known}

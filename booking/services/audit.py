@@ -7,6 +7,7 @@ Details name what was done, never the health information itself.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from flask_login import current_user
@@ -32,7 +33,19 @@ def record(action: str, subject_type: str, subject_id: object = None, detail: st
     return event
 
 
+def record_and_commit(action: str, subject_type: str, subject_id: object = None, detail: str | None = None) -> None:
+    """Record an event by the signed-in staff member that goes with no change of its own, and commit."""
+    record(action, subject_type, subject_id, detail)
+    db.session.commit()
+
+
 def viewed(subject_type: str, subject_id: object, detail: str | None = None) -> None:
     """Record that the signed-in staff member viewed health information, and commit."""
-    record("viewed", subject_type, subject_id, detail)
+    record_and_commit("viewed", subject_type, subject_id, detail)
+
+
+def viewed_each(subject_type: str, subject_ids: Iterable[object], detail: str | None = None) -> None:
+    """Record that the signed-in staff member viewed each of these (a row each, once per id), and commit."""
+    for subject_id in dict.fromkeys(subject_ids):
+        record("viewed", subject_type, subject_id, detail)
     db.session.commit()

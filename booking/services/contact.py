@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from booking.extensions import db
-from booking.models import ContactMessage
+from booking.models import ContactMessage, StaffUser
 from booking.notifications import outbox, relay
+from booking.services import audit
 from booking.services.clock import moment
 from booking.validators import normalise_email, normalise_phone
 
@@ -19,3 +20,13 @@ def save_message(*, name: str, email: str, phone: str | None, message: str) -> C
     db.session.commit()
     relay.hand_over([notice])
     return stored
+
+
+def mark_handled(message: ContactMessage, by: StaffUser) -> bool:
+    """Mark the message handled by this admin, audited, unless it was handled already (the first stays)."""
+    if message.handled_at is not None:
+        return False
+    message.handled_at, message.handled_by_id = moment(), by.id
+    audit.record("handled", "contact_message", message.id, actor=by)
+    db.session.commit()
+    return True

@@ -21,7 +21,7 @@ import segno
 from sqlalchemy import delete, or_, select, update
 
 from booking.extensions import db
-from booking.models import RecoveryCode, StaffUser
+from booking.models import RecoveryCode, StaffSession, StaffUser
 from booking.services import audit
 from booking.services.accounts import AccountError, WrongPassword, accepted, claim_attempt, refuse
 from booking.services.clock import moment
@@ -80,13 +80,25 @@ def _new_recovery_codes(user: StaffUser) -> list[str]:
     return codes
 
 
-def confirm_enrolment(user: StaffUser, secret: str, code: str, *, now: datetime | None = None) -> list[str]:
-    """Enrol the secret once its first code is right; the recovery codes (shown once). AccountError otherwise."""
+def pending_secret(signed_in: StaffSession) -> str:
+    """The secret being enrolled in this sign-in session: the one it keeps, or a new one it keeps from now on."""
+    if signed_in.pending_totp_secret is None:
+        signed_in.pending_totp_secret = new_secret()
+        db.session.commit()
+    return signed_in.pending_totp_secret
+
+
+def confirm_enrolment(user: StaffUser, secret: str, code: str, *, signed_in: StaffSession | None = None,
+                      now: datetime | None = None) -> list[str]:
+    """Enrol the secret once its first code is right (the sign-in session, if given, forgets it as pending);
+    the recovery codes (shown once). AccountError otherwise."""
     step = _accepted_step(secret, None, _digits(code), moment(now))
     if step is None:
         raise AccountError("That code is not right. Enter the 6-digit code your app shows now.")
     user.totp_secret, user.totp_last_step = secret, step
     codes = _new_recovery_codes(user)
+    if signed_in is not None:
+        signed_in.pending_totp_secret = None
     audit.record("totp_enrolled", "staff_user", user.id, actor=user)
     db.session.commit()
     return codes

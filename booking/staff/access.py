@@ -54,12 +54,6 @@ def register(app: Flask) -> None:
         """Something the policy refuses is answered as if it did not exist."""
         return app.handle_http_exception(NotFound())
 
-    @app.before_request
-    def _forget_the_previous_request() -> None:
-        """Find this request's staff member afresh, even when requests share an app context (as in tests)."""
-        g.pop("_login_user", None)
-        g.pop("staff_session", None)
-
 
 def sign_in(user: StaffUser, *, verified: bool) -> None:
     """Start a fresh session (nothing of the old cookie is kept) for the user."""

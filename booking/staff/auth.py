@@ -12,7 +12,7 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from booking.extensions import db, limiter
+from booking.extensions import limiter
 from booking.limits import login_limit
 from booking.models import StaffRole, StaffUser
 from booking.services import accounts, password_resets, two_factor
@@ -110,19 +110,14 @@ def enrol_totp() -> str | Response:
     if user.totp_secret:
         flash("Two-factor sign-in is already on for your account.")
         return redirect(url_for("staff.account"))
-    if live.pending_totp_secret is None:
-        live.pending_totp_secret = two_factor.new_secret()
-        db.session.commit()
-    secret = live.pending_totp_secret
+    secret = two_factor.pending_secret(live)
     form = CodeForm()
     if form.validate_on_submit():
         try:
-            codes = two_factor.confirm_enrolment(user, secret, form.code.data)
+            codes = two_factor.confirm_enrolment(user, secret, form.code.data, signed_in=live)
         except AccountError as exc:
             form.code.errors.append(exc.message)
         else:
-            live.pending_totp_secret = None
-            db.session.commit()
             return render_template("staff/auth/recovery_codes.html", codes=codes,
                                    next_url=session.pop(NEXT_KEY, None) or home_for(user))
     return render_template("staff/auth/enrol_totp.html", form=form, secret=secret,
