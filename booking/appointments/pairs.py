@@ -16,7 +16,7 @@ from datetime import date
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 
 from booking.appointments.forms import DayForm, format_start, parse_start, show_booking_errors
-from booking.appointments.pair_choice import MASSAGE, PairDetailsForm, nearby_pairs, pair_day_view, read_choice
+from booking.appointments.pair_choice import MASSAGE, PairChoice, PairDetailsForm, nearby_pairs, pair_day_view, read_choice
 from booking.appointments.picker import DAY_AND_TIME_LABEL
 from booking.appointments.views import bp
 from booking.calendar import ics_for
@@ -25,7 +25,7 @@ from booking.extensions import limiter
 from booking.limits import booking_limit, read_limit
 from booking.links import absolute_url
 from booking.models import Appointment, AppointmentStatus, Screening
-from booking.services.booking import (BookingError, CourseRequest, InvalidBooking, PatientDetails, SlotTaken,
+from booking.services.booking import (Booked, BookingError, CourseRequest, InvalidBooking, PatientDetails, SlotTaken,
                                       book_course, find_for_manage, manage_token, partner)
 from booking.services.screenings import get_screening
 
@@ -101,6 +101,22 @@ def pair_details(screening_id: uuid.UUID) -> tuple[str, int] | Response:
     if choice is None or (request.method == "GET" and parse_start(values.get("start")) is None):
         flash("Choose the visits and a time first.")
         return redirect(url_for(".pair", screening_id=screening_id))
+    form = _pair_details_form(choice, values)
+    problem, status = None, 200
+    if form.validate_on_submit():
+        booked, problem, status = _book_pair(screening, choice, form)
+        if booked is not None:
+            return redirect(url_for(".pair_confirmation", token=booked.manage_token), code=303)
+        if form.starts_at.choices:
+            form.starts_at.data = None
+    start = parse_start(form.starts_at.data)
+    return render_template("appointments/pair_details.html", screening=screening, choice=choice, form=form,
+                           problem=problem, massage_start=start,
+                           physio_start=start + choice.massage.duration if start else None), status
+
+
+def _pair_details_form(choice: PairChoice, values: dict[str, str]) -> PairDetailsForm:
+    """The details form: filled from the chosen pair on the first view, from what was sent on a post."""
     if request.method == "GET":
         query = choice.query()
         form = PairDetailsForm(service=query["massage"], physio=query["physio"],
@@ -110,32 +126,28 @@ def pair_details(screening_id: uuid.UUID) -> tuple[str, int] | Response:
     else:
         form = PairDetailsForm()
     form.starts_at.choices = []
-    problem, status = None, 200
-    if form.validate_on_submit():
-        try:
-            booked = book_course(CourseRequest(
-                screening_id=str(screening.id), visits=choice.visits(parse_start(form.starts_at.data)),
-                patient=PatientDetails(name=form.name.data.strip(), email=form.email.data.strip(),
-                                       phone=form.phone.data.strip()),
-                idempotency_key=form.idempotency_key.data or None))
-        except SlotTaken as exc:
-            problem = ("One of the two visits at that time was just taken, so neither is booked. "
-                       if exc.visit is not None else f"{exc.message} ") + "Choose another pair of times."
-            form.starts_at.choices = nearby_pairs(choice, parse_start(form.starts_at.data))
-            status = 409
-        except InvalidBooking as exc:
-            problem = show_booking_errors(form, exc)
-        except BookingError as exc:
-            problem = exc.message
-        else:
-            massage = next(b for b in booked if b.appointment.service.therapy_type == MASSAGE)
-            return redirect(url_for(".pair_confirmation", token=massage.manage_token), code=303)
-        if form.starts_at.choices:
-            form.starts_at.data = None
-    start = parse_start(form.starts_at.data)
-    return render_template("appointments/pair_details.html", screening=screening, choice=choice, form=form,
-                           problem=problem, massage_start=start,
-                           physio_start=start + choice.massage.duration if start else None), status
+    return form
+
+
+def _book_pair(screening: Screening, choice: PairChoice,
+               form: PairDetailsForm) -> tuple[Booked | None, str | None, int]:
+    """Book both visits, or neither: the massage visit's booking, else what went wrong and the page's status
+    (409 with other pair times when one of the two was just taken)."""
+    try:
+        booked = book_course(CourseRequest(
+            screening_id=str(screening.id), visits=choice.visits(parse_start(form.starts_at.data)),
+            patient=PatientDetails(name=form.name.data.strip(), email=form.email.data.strip(),
+                                   phone=form.phone.data.strip()),
+            idempotency_key=form.idempotency_key.data or None))
+    except SlotTaken as exc:
+        form.starts_at.choices = nearby_pairs(choice, parse_start(form.starts_at.data))
+        return None, ("One of the two visits at that time was just taken, so neither is booked. "
+                      if exc.visit is not None else f"{exc.message} ") + "Choose another pair of times.", 409
+    except InvalidBooking as exc:
+        return None, show_booking_errors(form, exc), 200
+    except BookingError as exc:
+        return None, exc.message, 200
+    return next(b for b in booked if b.appointment.service.therapy_type == MASSAGE), None, 200
 
 
 def _pair(token: str) -> tuple[Appointment, Appointment] | None:
