@@ -14,7 +14,7 @@ from booking.services import care_plans
 from booking.services.booking import BookingRequest, PatientDetails, book
 from tests.factories import AppointmentFactory, Clinic, PatientFactory, StaffUserFactory, local
 from tests.staff.conftest import signed_in
-from tests.staff.test_care_plans_pages import admin, clinic, made_plan, shown_course
+from tests.admin.test_care_plans_pages import admin, clinic, made_plan, shown_course
 from tests.staff.test_care_plans_service import details
 
 __all__ = ["admin", "clinic"]  # the fixtures, shared with the care plans' tests

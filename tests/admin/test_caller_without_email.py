@@ -16,7 +16,7 @@ from booking.services.booking import (BookingRequest, CourseRequest, InvalidBook
                                       book, book_course, cancel_together)
 from booking.services.clock import moment
 from tests.factories import Clinic, local
-from tests.staff.test_phone_booking import NOW, admin, admin_user, clinic, screen
+from tests.admin.test_phone_booking import NOW, admin, admin_user, clinic, screen
 
 __all__ = ["admin", "admin_user", "clinic"]  # the fixtures, shared with the phone booking's tests
 START = "2026-11-02T17:00:00Z"  # 10:00 MST

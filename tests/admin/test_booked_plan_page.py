@@ -12,8 +12,8 @@ from booking.extensions import db
 from booking.models import Appointment, CarePlan
 from tests.factories import Clinic, StaffUserFactory
 from tests.staff.conftest import signed_in
-from tests.staff import test_care_plans_pages as care_plans_pages
-from tests.staff.test_care_plans_pages import made_plan, shown_course
+from tests.admin import test_care_plans_pages as care_plans_pages
+from tests.admin.test_care_plans_pages import made_plan, shown_course
 
 TERM_FIELDS = ("physiotherapist_id", "physio_service_id", "physio_sessions", "physio_cadence_days",
                "massage_therapist_id", "massage_service_id", "massage_sessions", "massage_cadence_days",
