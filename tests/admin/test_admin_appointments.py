@@ -13,7 +13,7 @@ from flask.testing import FlaskClient
 from booking.extensions import db
 from booking.services.appointments_admin import AppointmentFilter, appointment_page
 from tests.factories import AppointmentFactory, Clinic, StaffUserFactory, local, small_clinic
-from tests.staff.conftest import signed_in
+from tests.staff_fixtures import signed_in
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from booking.models import Appointment, AuditEvent, ClinicClosure, ClinicSetting
 from booking.models.settings import DEFAULT_VISIT_INSTRUCTIONS
 from booking.services.settings import WEEKDAYS
 from tests.factories import AppointmentFactory, Clinic, PatientFactory, StaffUserFactory, local, small_clinic
-from tests.staff.conftest import signed_in
+from tests.staff_fixtures import signed_in
 from tests.together import at_once
 
 NOW = local(2026, 12, 14, 8)  # a Monday

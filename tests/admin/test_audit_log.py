@@ -14,7 +14,7 @@ from sqlalchemy.exc import DatabaseError
 from booking.extensions import db
 from booking.models import AuditEvent, StaffUser
 from tests.factories import StaffUserFactory, local, open_every_day
-from tests.staff.conftest import signed_in
+from tests.staff_fixtures import signed_in
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from booking.extensions import db
 from booking.models import Appointment, CarePlan
 from tests.factories import Clinic, StaffUserFactory
-from tests.staff.conftest import signed_in
+from tests.staff_fixtures import signed_in
 from tests.admin import test_care_plans_pages as care_plans_pages
 from tests.admin.test_care_plans_pages import made_plan, shown_course
 

@@ -16,7 +16,7 @@ from booking.extensions import db
 from booking.models import Appointment, AuditEvent, CarePlan, CarePlanDismissal, Notification, Therapist
 from booking.services import care_plans, plan_course, plan_queue
 from tests.factories import AppointmentFactory, Clinic, StaffUserFactory, local, small_clinic
-from tests.staff.conftest import signed_in
+from tests.staff_fixtures import signed_in
 from tests.together import at_once
 from tests.staff.test_care_plans_service import details
 from tests.test_hostile_input import HOSTILE_PATH, HOSTILE_TEXT

@@ -13,7 +13,7 @@ from booking.models import Appointment, AuditEvent, CarePlan, Notification, Pati
 from booking.services import care_plans
 from booking.services.booking import BookingRequest, PatientDetails, book
 from tests.factories import AppointmentFactory, Clinic, PatientFactory, StaffUserFactory, local
-from tests.staff.conftest import signed_in
+from tests.staff_fixtures import signed_in
 from tests.admin.test_care_plans_pages import admin, clinic, made_plan, shown_course
 from tests.staff.test_care_plans_service import details
 

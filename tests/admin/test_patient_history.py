@@ -10,7 +10,7 @@ from sqlalchemy import select
 from booking.extensions import db
 from booking.models import AuditEvent, StaffUser
 from tests.factories import AppointmentFactory, Clinic, PatientFactory, StaffUserFactory, local, small_clinic
-from tests.staff.conftest import signed_in
+from tests.staff_fixtures import signed_in
 
 
 @pytest.fixture

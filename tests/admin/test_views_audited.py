@@ -13,9 +13,9 @@ from sqlalchemy import select
 from booking.extensions import db
 from booking.models import AuditEvent, ContactMessage, StaffUser
 from tests.factories import Clinic, StaffUserFactory, local, small_clinic
-from tests.staff.conftest import signed_in
 from tests.staff.test_feed import feed_path
 from tests.staff.therapist_pages import massage_therapist, visit
+from tests.staff_fixtures import signed_in
 
 
 @pytest.fixture
