@@ -33,12 +33,6 @@ def clinic(app: Flask) -> Iterator[Clinic]:
         yield small_clinic()
 
 
-@pytest.fixture
-def admin(client: FlaskClient, clinic: Clinic) -> FlaskClient:
-    """The client, signed in as an admin."""
-    return signed_in(client, StaffUserFactory(admin=True))
-
-
 def form_data(**changes: Any) -> dict[str, Any]:
     """The settings form as small_clinic() stores them, with ``changes``."""
     data: dict[str, Any] = {"name": "Bow River Physiotherapy & Massage", "phone": "+1 403-555-0142",

@@ -23,11 +23,6 @@ def admin_user(app: Flask) -> StaffUser:
     return StaffUserFactory(admin=True, email="boss@clinic.example")
 
 
-@pytest.fixture
-def admin(client: FlaskClient, admin_user: StaffUser) -> FlaskClient:
-    return signed_in(client, admin_user)
-
-
 def event(actor: StaffUser | None, action: str, subject: str, at, detail: str = "") -> AuditEvent:  # noqa: ANN001
     row = AuditEvent(actor_id=actor.id if actor else None, action=action, subject_type=subject, subject_id="1",
                      at=at, detail=detail or f"{action} {subject}")

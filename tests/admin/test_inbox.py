@@ -22,11 +22,6 @@ def admin_user(app: Flask) -> StaffUser:
     return StaffUserFactory(admin=True)
 
 
-@pytest.fixture
-def admin(client: FlaskClient, admin_user: StaffUser) -> FlaskClient:
-    return signed_in(client, admin_user)
-
-
 def message(name: str, minutes_ago: int, *, handled: bool = False) -> ContactMessage:
     row = ContactMessage(name=name, email=f"{name.lower()}@example.com", message=f"Hello from {name}",
                          created_at=utcnow() - timedelta(minutes=minutes_ago),
