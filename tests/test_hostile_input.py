@@ -22,7 +22,7 @@ from werkzeug.routing import Rule
 from booking.api.openapi import openapi_document
 from booking.services.booking import derive_manage_token
 from tests.factories import AppointmentFactory, Clinic, StaffUserFactory, local, small_clinic
-from tests.staff.conftest import signed_in
+from tests.staff_fixtures import signed_in
 
 NOW = local(2026, 11, 30, 8)
 START = "2026-12-02T17:00:00Z"

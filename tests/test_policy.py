@@ -27,20 +27,21 @@ from booking.services.booking.visits import record_outcome
 from booking.services.notes import HANDOFF, record_pain, write_note
 from tests.factories import Clinic, StaffUserFactory, local, small_clinic
 from tests.staff.test_care_plans_service import ALEX, details
-from tests.staff.conftest import signed_in
 from tests.staff.therapist_pages import massage_therapist, visit
+from tests.staff_fixtures import signed_in
 
 NOW = local(2026, 11, 30, 12)  # the visit below began two hours ago
 
 
 @pytest.fixture
-def clock(app: Flask) -> Iterator[time_machine.Coordinates]:
+def clock_at_monday_noon(app: Flask) -> Iterator[time_machine.Coordinates]:
+    """The clock at Monday 2026-11-30 12:00 in Calgary, two hours into the visit below."""
     with time_machine.travel(NOW, tick=False) as traveller:
         yield traveller
 
 
 @pytest.fixture
-def clinic(clock: time_machine.Coordinates) -> Clinic:
+def clinic(clock_at_monday_noon: time_machine.Coordinates) -> Clinic:
     return small_clinic()
 
 

@@ -1,50 +1,26 @@
-"""Signing staff in for the tests of the staff and admin pages, without going through the login form; a small
-clinic with its admin on a test module's clock."""
+"""The fixtures the staff pages' tests share: the clock, and a therapist's login made on it."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime
-from typing import Any
 
 import pytest
 import time_machine
 from flask import Flask
-from flask.testing import FlaskClient
 
 from booking.models import StaffUser
-from booking.services import sessions
-from booking.staff.access import SESSION_KEY
-from tests.factories import Clinic, StaffUserFactory, small_clinic
+from tests.staff.therapist_pages import massage_therapist
+from tests.staff_fixtures import WEDNESDAY_MORNING
 
 
-def signed_in(client: FlaskClient, user: StaffUser, *, verified: bool = True) -> FlaskClient:
-    """The client with a live session of ``user`` (second factor done unless ``verified=False``)."""
-    token = sessions.start_session(user, verified=verified)
-    with client.session_transaction() as cookie:
-        cookie.clear()
-        cookie[SESSION_KEY] = token
-    return client
+@pytest.fixture
+def clock(app: Flask) -> Iterator[time_machine.Coordinates]:
+    """The clock at Wednesday 2026-12-02 08:00 in Calgary, moved by the tests."""
+    with time_machine.travel(WEDNESDAY_MORNING, tick=False) as traveller:
+        yield traveller
 
 
-def clinic_with_admin(now: datetime) -> tuple[Any, Any, Any]:
-    """The fixtures ``clinic`` (a small clinic made with the clock at ``now``), ``admin_user`` (an admin)
-    and ``admin`` (the client signed in as them at ``now``), for a test module to name:
-    ``clinic, admin_user, admin = clinic_with_admin(NOW)``."""
-
-    @pytest.fixture
-    def clinic(app: Flask) -> Iterator[Clinic]:
-        with time_machine.travel(now, tick=False):
-            yield small_clinic()
-
-    @pytest.fixture
-    def admin_user(clinic: Clinic) -> StaffUser:
-        with time_machine.travel(now, tick=False):
-            return StaffUserFactory(admin=True)
-
-    @pytest.fixture
-    def admin(client: FlaskClient, admin_user: StaffUser) -> Iterator[FlaskClient]:
-        with time_machine.travel(now, tick=False):
-            yield signed_in(client, admin_user)
-
-    return clinic, admin_user, admin
+@pytest.fixture
+def therapist(clock: time_machine.Coordinates) -> StaffUser:
+    """A massage therapist's staff login, made at the clock's moment."""
+    return massage_therapist()

@@ -35,8 +35,8 @@ from booking.services.booking import derive_manage_token
 from booking.services.feed import feed_token
 from booking.services.password_resets import reset_token
 from tests.factories import StaffUserFactory, WorkingHoursFactory, local, open_every_day
-from tests.staff.conftest import signed_in
 from tests.staff.therapist_pages import CAUTION_ANSWERS, CAUTION_TEXT, massage_therapist, visit
+from tests.staff_fixtures import signed_in
 
 NOW = local(2026, 11, 30, 12)  # Monday noon in Calgary: A's caution visit began two hours ago
 NOTE_BODY = "Left trapezius guarded; patient reports bruising after the last session"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
@@ -14,19 +13,13 @@ from booking.extensions import db
 from booking.services.accounts import NO_MATCH
 from booking.staff.access import SESSION_KEY
 from tests.conftest import make_app
-from tests.factories import STAFF_PASSWORD, StaffUserFactory, local
+from tests.factories import STAFF_PASSWORD, StaffUserFactory
 from tests.staff.auth_steps import (audit_actions, audit_details, csrf_token, location, log_in, page, replay,
                                     session_cookie)
+from tests.staff_fixtures import WEDNESDAY_MORNING
 
-NOW = local(2026, 12, 2, 8)
+NOW = WEDNESDAY_MORNING
 LOCKED = "locked for 15 minutes"
-
-
-@pytest.fixture
-def clock(app: Flask) -> Iterator[time_machine.Coordinates]:
-    """The clock at Wednesday 2026-12-02 08:00 in Calgary, moved by the tests."""
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
 
 
 def test_the_login_form_needs_its_csrf_token_and_signs_a_therapist_in(app: Flask, client: FlaskClient) -> None:

@@ -17,19 +17,13 @@ from booking.models import Notification, NotificationStatus, PasswordReset
 from booking.notifications import delivery
 from booking.services.clock import moment
 from booking.services.passwords import password_problem
-from tests.factories import STAFF_PASSWORD, StaffUserFactory, local
+from tests.factories import STAFF_PASSWORD, StaffUserFactory
 from tests.smtp import SmtpServer
 from tests.staff.auth_steps import (NEW_PASSWORD, audit_actions, location, log_in, page, replay, session_cookie)
+from tests.staff_fixtures import WEDNESDAY_MORNING
 
-NOW = local(2026, 12, 2, 8)
+NOW = WEDNESDAY_MORNING
 SAME_ANSWER = "If a staff login has that email address, we have sent it a link"
-
-
-@pytest.fixture
-def clock(app: Flask) -> Iterator[time_machine.Coordinates]:
-    """The clock at Wednesday 2026-12-02 08:00 in Calgary, moved by the tests."""
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
 
 
 @pytest.fixture

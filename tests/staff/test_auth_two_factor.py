@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pyotp
@@ -15,18 +14,12 @@ from sqlalchemy import select
 
 from booking.extensions import db
 from booking.models import RecoveryCode, StaffSession, StaffUser
-from tests.factories import STAFF_PASSWORD, StaffUserFactory, local
+from tests.factories import STAFF_PASSWORD, StaffUserFactory
 from tests.staff.auth_steps import audit_actions, enter_code, location, log_in, page, totp_now
+from tests.staff_fixtures import WEDNESDAY_MORNING
 
-NOW = local(2026, 12, 2, 8)
+NOW = WEDNESDAY_MORNING
 WRONG_CODE = "That code is not right"
-
-
-@pytest.fixture
-def clock(app: Flask) -> Iterator[time_machine.Coordinates]:
-    """The clock at Wednesday 2026-12-02 08:00 in Calgary, moved by the tests."""
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
 
 
 def enrol(client: FlaskClient) -> tuple[str, list[str], str]:

@@ -18,7 +18,7 @@ from booking.services import care_plans, plan_course
 from booking.services.booking import reschedule
 from booking.services.booking.visits import record_outcome
 from tests.factories import Clinic, StaffUserFactory, local, small_clinic
-from tests.staff.conftest import signed_in
+from tests.staff_fixtures import signed_in
 from tests.together import at_once
 from tests.staff.test_care_plans_service import ALEX, NOW, details
 

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, timedelta
 
-import pytest
-import time_machine
 from flask import Flask
 from flask.testing import FlaskClient
 from icalendar import Calendar
@@ -17,23 +14,10 @@ from booking.models import AuditEvent, StaffUser, Therapist
 from booking.routing.codes import EXPLANATIONS, PRECAUTIONS
 from booking.services.feed import feed_token
 from tests.factories import local
-from tests.staff.conftest import signed_in
 from tests.staff.therapist_pages import massage_therapist, visit
+from tests.staff_fixtures import WEDNESDAY_MORNING, signed_in
 
-NOW = local(2026, 12, 2, 8)
-
-
-@pytest.fixture
-def clock(app: Flask) -> Iterator[None]:
-    """The clock at Wednesday 2026-12-02 08:00 in Calgary."""
-    with time_machine.travel(NOW, tick=False):
-        yield
-
-
-@pytest.fixture
-def therapist(clock: None) -> StaffUser:
-    """Therapist A."""
-    return massage_therapist()
+NOW = WEDNESDAY_MORNING
 
 
 def feed_path(client: FlaskClient, user: StaffUser) -> str:

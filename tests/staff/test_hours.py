@@ -2,35 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import time
 
 import pytest
-import time_machine
-from flask import Flask
 from flask.testing import FlaskClient
 
 from booking.extensions import db
 from booking.models import Appointment, AuditEvent, StaffUser, TimeOff, WorkingHours
 from tests.factories import local
-from tests.staff.conftest import signed_in
 from tests.staff.therapist_pages import massage_therapist, visit
+from tests.staff_fixtures import WEDNESDAY_MORNING, signed_in
 
-NOW = local(2026, 12, 2, 8)
+NOW = WEDNESDAY_MORNING
 FRIDAY = 4
-
-
-@pytest.fixture
-def clock(app: Flask) -> Iterator[None]:
-    """The clock at Wednesday 2026-12-02 08:00 in Calgary."""
-    with time_machine.travel(NOW, tick=False):
-        yield
-
-
-@pytest.fixture
-def therapist(clock: None) -> StaffUser:
-    """A massage therapist working 08:00-20:00 every day."""
-    return massage_therapist()
 
 
 @pytest.fixture

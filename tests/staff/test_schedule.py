@@ -3,33 +3,18 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
 import time_machine
-from flask import Flask
 from flask.testing import FlaskClient
 
 from booking.extensions import db
 from booking.models import AuditEvent, StaffUser
 from tests.factories import StaffUserFactory, local
-from tests.staff.conftest import signed_in
 from tests.staff.therapist_pages import CAUTION_TEXT, counted_queries, massage_service, massage_therapist, visit
+from tests.staff_fixtures import WEDNESDAY_MORNING, signed_in
 
-NOW = local(2026, 12, 2, 8)
-
-
-@pytest.fixture
-def clock(app: Flask) -> Iterator[None]:
-    """The clock at Wednesday 2026-12-02 08:00 in Calgary."""
-    with time_machine.travel(NOW, tick=False):
-        yield
-
-
-@pytest.fixture
-def therapist(clock: None) -> StaffUser:
-    """A massage therapist's login."""
-    return massage_therapist()
+NOW = WEDNESDAY_MORNING
 
 
 def visits_on_page(page: str) -> list[str]:
@@ -141,5 +126,5 @@ def test_a_week_loads_in_the_same_number_of_queries_whatever_the_number_of_visit
     assert len(many) == len(few) <= 12, many
 
 
-def test_admins_have_no_schedule(client: FlaskClient, clock: None) -> None:
+def test_admins_have_no_schedule(client: FlaskClient, clock: time_machine.Coordinates) -> None:
     assert signed_in(client, StaffUserFactory(admin=True)).get("/staff/schedule").status_code == 404

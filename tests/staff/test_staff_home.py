@@ -6,8 +6,8 @@ import pytest
 from flask.testing import FlaskClient
 
 from tests.factories import StaffUserFactory
-from tests.staff.conftest import signed_in
 from tests.staff.therapist_pages import massage_therapist
+from tests.staff_fixtures import signed_in
 
 
 @pytest.mark.parametrize("path", ["/staff/", "/admin/", "/staff", "/admin"])

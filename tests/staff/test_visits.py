@@ -14,22 +14,22 @@ from booking.extensions import db
 from booking.models import Appointment, AuditEvent, Notification, StaffUser, VisitNote
 from booking.text_limits import NOTE_LENGTH
 from tests.factories import StaffUserFactory, local
-from tests.staff.conftest import signed_in
 from tests.staff.therapist_pages import CAUTION_TEXT, massage_therapist, visit
+from tests.staff_fixtures import signed_in
 
 NOW = local(2026, 12, 2, 11)
 ANSWER_WORDS = "I take blood thinners, or I bleed or bruise easily"
 
 
 @pytest.fixture
-def clock(app: Flask) -> Iterator[None]:
-    """The clock at Wednesday 2026-12-02 11:00 in Calgary."""
+def clock_at_eleven(app: Flask) -> Iterator[None]:
+    """The clock at Wednesday 2026-12-02 11:00 in Calgary (later than the staff tests' usual `clock`)."""
     with time_machine.travel(NOW, tick=False):
         yield
 
 
 @pytest.fixture
-def therapist(clock: None) -> StaffUser:
+def therapist(clock_at_eleven: None) -> StaffUser:
     """Therapist A."""
     return massage_therapist()
 

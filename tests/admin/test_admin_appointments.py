@@ -12,18 +12,8 @@ from flask.testing import FlaskClient
 
 from booking.extensions import db
 from booking.services.appointments_admin import AppointmentFilter, appointment_page
-from tests.factories import AppointmentFactory, Clinic, StaffUserFactory, local, small_clinic
-from tests.staff.conftest import signed_in
-
-
-@pytest.fixture
-def clinic(app: Flask) -> Clinic:
-    return small_clinic()
-
-
-@pytest.fixture
-def admin(client: FlaskClient, clinic: Clinic) -> FlaskClient:
-    return signed_in(client, StaffUserFactory(admin=True))
+from tests.factories import AppointmentFactory, Clinic, StaffUserFactory, local
+from tests.staff_fixtures import signed_in
 
 
 def listed(page: str) -> list[str]:

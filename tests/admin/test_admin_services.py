@@ -12,7 +12,7 @@ from sqlalchemy import select
 from booking.extensions import db
 from booking.models import AuditEvent, Service
 from tests.factories import AppointmentFactory, ServiceFactory, StaffUserFactory
-from tests.staff.conftest import signed_in
+from tests.staff_fixtures import signed_in
 
 NEW = {"code": "physio-45", "name": "Physiotherapy follow-up", "description": "A shorter visit.",
        "therapy_type": "physiotherapy", "duration_minutes": "45", "buffer_minutes": "15", "price": "$115"}

@@ -15,10 +15,10 @@ from sqlalchemy import select
 from booking.extensions import db
 from booking.models import CarePlan, Screening, TherapistQualification
 from booking.services import care_plans, plan_queue
+from tests.admin.test_care_plans_pages import options, plan_form
 from tests.factories import Clinic, ScreeningFactory, StaffUserFactory, local, small_clinic
-from tests.staff.conftest import signed_in
-from tests.staff.test_care_plans_pages import options, plan_form
 from tests.staff.test_care_plans_service import details
+from tests.staff_fixtures import signed_in
 
 NOW = local(2026, 11, 30, 8)
 PREGNANT_COMBINED = {"concerns": ["athletic_performance"], "precautions": ["pregnancy"]}

@@ -13,7 +13,7 @@ from booking.services.accounts import NO_MATCH
 from booking.services.feed import feed_token
 from tests.factories import StaffUserFactory
 from tests.staff.auth_steps import audit_actions, location, log_in, page
-from tests.staff.conftest import signed_in
+from tests.staff_fixtures import signed_in
 
 OWN_LOGIN = "You cannot deactivate your own login"
 LAST_ADMIN = "is the only active admin"

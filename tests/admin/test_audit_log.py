@@ -14,18 +14,13 @@ from sqlalchemy.exc import DatabaseError
 from booking.extensions import db
 from booking.models import AuditEvent, StaffUser
 from tests.factories import StaffUserFactory, local, open_every_day
-from tests.staff.conftest import signed_in
+from tests.staff_fixtures import signed_in
 
 
 @pytest.fixture
 def admin_user(app: Flask) -> StaffUser:
     open_every_day()
     return StaffUserFactory(admin=True, email="boss@clinic.example")
-
-
-@pytest.fixture
-def admin(client: FlaskClient, admin_user: StaffUser) -> FlaskClient:
-    return signed_in(client, admin_user)
 
 
 def event(actor: StaffUser | None, action: str, subject: str, at, detail: str = "") -> AuditEvent:  # noqa: ANN001

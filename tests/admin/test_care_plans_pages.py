@@ -16,10 +16,10 @@ from booking.extensions import db
 from booking.models import Appointment, AuditEvent, CarePlan, CarePlanDismissal, Notification, Therapist
 from booking.services import care_plans, plan_course, plan_queue
 from tests.factories import AppointmentFactory, Clinic, StaffUserFactory, local, small_clinic
-from tests.staff.conftest import signed_in
-from tests.together import at_once
 from tests.staff.test_care_plans_service import details
+from tests.staff_fixtures import signed_in
 from tests.test_hostile_input import HOSTILE_PATH, HOSTILE_TEXT
+from tests.together import at_once
 
 NOW = local(2026, 11, 30, 8)  # a Monday morning
 PATIENT = {"name": "Alex Morgan", "email": "alex@example.com", "phone": "403-555-0101"}
@@ -32,12 +32,6 @@ def clinic(app: Flask) -> Iterator[Clinic]:
         made = small_clinic()
         plan_queue.ask_for_plan(made.screenings["combined"].id)
         yield made
-
-
-@pytest.fixture
-def admin(client: FlaskClient, clinic: Clinic) -> FlaskClient:
-    """The client, signed in as an admin."""
-    return signed_in(client, StaffUserFactory(admin=True))
 
 
 def plan_form(clinic: Clinic, **changes: str) -> dict[str, Any]:

@@ -3,29 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from booking.extensions import db
 from booking.models import AuditEvent, StaffUser
-from tests.factories import AppointmentFactory, Clinic, PatientFactory, StaffUserFactory, local, small_clinic
-from tests.staff.conftest import signed_in
-
-
-@pytest.fixture
-def clinic(app: Flask) -> Clinic:
-    return small_clinic()
-
-
-@pytest.fixture
-def admin_user(clinic: Clinic) -> StaffUser:
-    return StaffUserFactory(admin=True)
-
-
-@pytest.fixture
-def admin(client: FlaskClient, admin_user: StaffUser) -> FlaskClient:
-    return signed_in(client, admin_user)
+from tests.factories import AppointmentFactory, Clinic, PatientFactory, StaffUserFactory, local
+from tests.staff_fixtures import signed_in
 
 
 def test_the_history_is_the_records_own_and_look_alikes_stay_apart(admin: FlaskClient, admin_user: StaffUser,

@@ -15,8 +15,8 @@ from booking.notifications import delivery
 from booking.services.booking import (BookingRequest, CourseRequest, InvalidBooking, PatientDetails, VisitRequest,
                                       book, book_course, cancel_together)
 from booking.services.clock import moment
+from tests.admin.test_phone_booking import NOW, admin, admin_user, clinic, screen
 from tests.factories import Clinic, local
-from tests.staff.test_phone_booking import NOW, admin, admin_user, clinic, screen
 
 __all__ = ["admin", "admin_user", "clinic"]  # the fixtures, shared with the phone booking's tests
 START = "2026-11-02T17:00:00Z"  # 10:00 MST

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from booking.extensions import db
 from booking.models import Appointment, AuditEvent, Screening
 from tests.factories import AppointmentFactory, Clinic, ScreeningFactory, StaffUserFactory, local
-from tests.staff.conftest import clinic_with_admin, signed_in
+from tests.staff_fixtures import clinic_with_admin, signed_in
 
 NOW = local(2026, 10, 29, 9)
 PREGNANT = {"concerns": ["relaxation"], "precautions": ["pregnancy"]}

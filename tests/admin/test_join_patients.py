@@ -12,12 +12,12 @@ from booking.extensions import db
 from booking.models import Appointment, AuditEvent, CarePlan, Notification, Patient
 from booking.services import care_plans
 from booking.services.booking import BookingRequest, PatientDetails, book
+from tests.admin.test_care_plans_pages import clinic, made_plan, shown_course
 from tests.factories import AppointmentFactory, Clinic, PatientFactory, StaffUserFactory, local
-from tests.staff.conftest import signed_in
-from tests.staff.test_care_plans_pages import admin, clinic, made_plan, shown_course
 from tests.staff.test_care_plans_service import details
+from tests.staff_fixtures import signed_in
 
-__all__ = ["admin", "clinic"]  # the fixtures, shared with the care plans' tests
+__all__ = ["clinic"]  # the fixture, shared with the care plans' tests
 MORGAN = PatientDetails(name="Morgan Fraser", email="morgan@example.com", phone="403-555-0123")
 
 

@@ -18,7 +18,7 @@ from booking.models import Appointment, AuditEvent, ClinicClosure, ClinicSetting
 from booking.models.settings import DEFAULT_VISIT_INSTRUCTIONS
 from booking.services.settings import WEEKDAYS
 from tests.factories import AppointmentFactory, Clinic, PatientFactory, StaffUserFactory, local, small_clinic
-from tests.staff.conftest import signed_in
+from tests.staff_fixtures import signed_in
 from tests.together import at_once
 
 NOW = local(2026, 12, 14, 8)  # a Monday
@@ -31,12 +31,6 @@ def clinic(app: Flask) -> Iterator[Clinic]:
     """A small clinic (open 07:00-21:00 every day), with the clock on a Monday morning."""
     with time_machine.travel(NOW, tick=False):
         yield small_clinic()
-
-
-@pytest.fixture
-def admin(client: FlaskClient, clinic: Clinic) -> FlaskClient:
-    """The client, signed in as an admin."""
-    return signed_in(client, StaffUserFactory(admin=True))
 
 
 def form_data(**changes: Any) -> dict[str, Any]:

@@ -10,10 +10,10 @@ from sqlalchemy import select
 
 from booking.extensions import db
 from booking.models import Appointment, CarePlan
+from tests.admin import test_care_plans_pages as care_plans_pages
+from tests.admin.test_care_plans_pages import made_plan, shown_course
 from tests.factories import Clinic, StaffUserFactory
-from tests.staff.conftest import signed_in
-from tests.staff import test_care_plans_pages as care_plans_pages
-from tests.staff.test_care_plans_pages import made_plan, shown_course
+from tests.staff_fixtures import signed_in
 
 TERM_FIELDS = ("physiotherapist_id", "physio_service_id", "physio_sessions", "physio_cadence_days",
                "massage_therapist_id", "massage_service_id", "massage_sessions", "massage_cadence_days",
@@ -21,7 +21,7 @@ TERM_FIELDS = ("physiotherapist_id", "physio_service_id", "physio_sessions", "ph
 
 
 # The fixtures: a small clinic at NOW whose combined screening's patient asked for a plan, and an admin client.
-clinic, admin = care_plans_pages.clinic, care_plans_pages.admin
+clinic = care_plans_pages.clinic
 
 
 def booked_plan(admin: FlaskClient, clinic: Clinic) -> CarePlan:

@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 
 from tests.api.test_appointments_api import booking
 from tests.factories import ANSWERS, Clinic, StaffUserFactory, local, small_clinic
-from tests.staff.conftest import signed_in
+from tests.staff_fixtures import signed_in
 
 NOW = local(2026, 11, 30, 8)  # a Monday morning
 EMPTY = "No screening is waiting for a care plan."

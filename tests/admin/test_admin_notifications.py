@@ -12,7 +12,7 @@ from booking.extensions import db
 from booking.models import Notification
 from booking.models.base import utcnow
 from tests.factories import StaffUserFactory, open_every_day
-from tests.staff.conftest import signed_in
+from tests.staff_fixtures import signed_in
 
 
 @pytest.fixture

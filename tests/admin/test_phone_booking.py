@@ -17,7 +17,7 @@ from booking.notifications.outbox import PATIENT_NOTICE
 from booking.screening.forms import QUESTION
 from booking.services.booking import BookingRequest, ChangeNotAllowed, PatientDetails, SlotTaken, book, cancel
 from tests.factories import AppointmentFactory, Clinic, StaffUserFactory, local
-from tests.staff.conftest import clinic_with_admin, signed_in
+from tests.staff_fixtures import clinic_with_admin, signed_in
 
 NOW = local(2026, 10, 29, 9)
 FLAGS = [option["code"] for option in QUESTION["red_flags"]["options"]]

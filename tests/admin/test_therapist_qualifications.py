@@ -10,7 +10,7 @@ from sqlalchemy import select
 from booking.extensions import db
 from booking.models import AuditEvent, Therapist
 from tests.factories import Clinic, local
-from tests.staff.conftest import clinic_with_admin
+from tests.staff_fixtures import clinic_with_admin
 
 NOW = local(2026, 12, 14, 8)
 

@@ -15,7 +15,7 @@ from booking.extensions import db
 from booking.models import Appointment, AuditEvent, StaffUser, Therapist
 from booking.services import sessions
 from tests.factories import (AppointmentFactory, Clinic, PatientFactory, StaffUserFactory, TherapistFactory, local)
-from tests.staff.conftest import clinic_with_admin, signed_in
+from tests.staff_fixtures import clinic_with_admin, signed_in
 
 NOW = local(2026, 12, 14, 8)  # a Monday
 DETAILS = {"name": "Jordan Lee", "therapy_type": "massage", "email": "Jordan.Lee@Clinic.Example",

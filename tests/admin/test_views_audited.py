@@ -12,10 +12,10 @@ from sqlalchemy import select
 
 from booking.extensions import db
 from booking.models import AuditEvent, ContactMessage, StaffUser
-from tests.factories import Clinic, StaffUserFactory, local, small_clinic
-from tests.staff.conftest import signed_in
+from tests.factories import Clinic, local, small_clinic
 from tests.staff.test_feed import feed_path
 from tests.staff.therapist_pages import massage_therapist, visit
+from tests.staff_fixtures import signed_in
 
 
 @pytest.fixture
@@ -23,11 +23,6 @@ def clinic(app: Flask) -> Iterator[Clinic]:
     """A small clinic with a screening of each kind, on Monday 2026-11-30 at 08:00."""
     with time_machine.travel(local(2026, 11, 30, 8), tick=False):
         yield small_clinic()
-
-
-@pytest.fixture
-def admin_user(clinic: Clinic) -> StaffUser:
-    return StaffUserFactory(admin=True)
 
 
 def views() -> list[tuple[int | None, str, str | None, str | None]]:

@@ -14,7 +14,7 @@ from booking.extensions import db
 from booking.models import Appointment, Screening, TherapistQualification
 from tests.appointments.conftest import radio_options
 from tests.factories import Clinic, ScreeningFactory, local
-from tests.staff.conftest import clinic_with_admin
+from tests.staff_fixtures import clinic_with_admin
 
 NOW = local(2026, 10, 29, 9)
 PREGNANT = {"concerns": ["relaxation"], "precautions": ["pregnancy"]}

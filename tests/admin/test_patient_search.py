@@ -10,9 +10,9 @@ from sqlalchemy import func, select
 
 from booking.extensions import db
 from booking.models import Appointment, AuditEvent, Patient
+from tests.admin.test_phone_booking import admin, admin_user, clinic, screen
 from tests.factories import AppointmentFactory, Clinic, PatientFactory, StaffUserFactory, local
-from tests.staff.conftest import signed_in
-from tests.staff.test_phone_booking import admin, admin_user, clinic, screen
+from tests.staff_fixtures import signed_in
 
 __all__ = ["admin", "admin_user", "clinic"]  # the fixtures, shared with the phone booking's tests
 

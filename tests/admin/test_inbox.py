@@ -13,18 +13,13 @@ from booking.extensions import db
 from booking.models import AuditEvent, ContactMessage, StaffUser
 from booking.models.base import utcnow
 from tests.factories import StaffUserFactory, open_every_day
-from tests.staff.conftest import signed_in
+from tests.staff_fixtures import signed_in
 
 
 @pytest.fixture
 def admin_user(app: Flask) -> StaffUser:
     open_every_day()
     return StaffUserFactory(admin=True)
-
-
-@pytest.fixture
-def admin(client: FlaskClient, admin_user: StaffUser) -> FlaskClient:
-    return signed_in(client, admin_user)
 
 
 def message(name: str, minutes_ago: int, *, handled: bool = False) -> ContactMessage:
