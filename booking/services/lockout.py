@@ -16,10 +16,9 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from booking.database import lock
 from booking.extensions import db
 from booking.models import LoginThrottle
 from booking.services.clock import moment
@@ -34,14 +33,19 @@ def _key(email: str) -> str:
 
 
 def _locked_row(email: str) -> LoginThrottle:
-    """The address's throttle row (made when there is none), locked until the transaction ends."""
+    """The address's throttle row (made when there is none), locked until the transaction ends.
+
+    A sign-in completing at the same moment may delete the row between the insert and the
+    lock (``forget``): the row is then made again, so the attempt never fails for it.
+    """
     dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
-    db.session.execute(dialect.insert(LoginThrottle).values(email_hash=_key(email), failures=0)
-                       .on_conflict_do_nothing())
-    throttle = db.session.get(LoginThrottle, _key(email))
-    assert throttle is not None  # inserted just above, and only a sign-in deletes it
-    lock(throttle)
-    return throttle
+    while True:
+        db.session.execute(dialect.insert(LoginThrottle).values(email_hash=_key(email), failures=0)
+                           .on_conflict_do_nothing())
+        throttle = db.session.scalars(select(LoginThrottle).where(LoginThrottle.email_hash == _key(email))
+                                      .with_for_update().execution_options(populate_existing=True)).first()
+        if throttle is not None:
+            return throttle
 
 
 def claim(email: str, *, now: datetime | None = None) -> datetime | None:
