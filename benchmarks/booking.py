@@ -58,12 +58,20 @@ HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE.parent), str(HERE)]
 
 from bench.api import booking_body, one_day_path, range_path  # noqa: E402
-from bench.client import fetch_json  # noqa: E402
 from bench.celery_worker import Queue  # noqa: E402
+from bench.client import fetch_json  # noqa: E402
 from bench.common import ADMIN_URL, API, BROKER_QUEUE, BROKER_URL, DB_NAME, log  # noqa: E402
 from bench.database import (  # noqa: E402
-    db_url, deadlocks, double_bookings, drop_database, exclusive_run, has_exclusion_constraint, migrate,
-    postgres_inserts, recreate_database, stored_bench_bookings,
+    db_url,
+    deadlocks,
+    double_bookings,
+    drop_database,
+    exclusive_run,
+    has_exclusion_constraint,
+    migrate,
+    postgres_inserts,
+    recreate_database,
+    stored_bench_bookings,
 )
 from bench.inprocess import in_process  # noqa: E402
 from bench.load import PhaseResult, Work, prepare_bookings, run_contention, run_phase  # noqa: E402

@@ -56,7 +56,11 @@ from bench.database import app_environment, db_url, drop_database, exclusive_run
 from bench.machine import code_version, count_database, cpu_share, cpu_snapshot, machine_info, wait_for_quiet  # noqa: E402
 from bench.noop import NOOP_TASK  # noqa: E402
 from bench.notify import (  # noqa: E402
-    Throughput, book_and_time, expected_message_ids, outbox_statuses, seed_outbox,
+    Throughput,
+    book_and_time,
+    expected_message_ids,
+    outbox_statuses,
+    seed_outbox,
 )
 from bench.notify_report import print_report  # noqa: E402
 from bench.seeding import seed  # noqa: E402

@@ -33,8 +33,15 @@ sys.path[:0] = [str(HERE.parent), str(HERE)]
 
 from bench.common import log, percentile  # noqa: E402
 from bench.runner import finish, new_report, print_header  # noqa: E402
+
 from booking.scheduling import (  # noqa: E402
-    Course, Interval, PlanProposal, PlanRequest, TherapistCalendar, WorkingHours, propose_plan,
+    Course,
+    Interval,
+    PlanProposal,
+    PlanRequest,
+    TherapistCalendar,
+    WorkingHours,
+    propose_plan,
 )
 
 TARGET_MS = 200.0

@@ -10,13 +10,13 @@ from flask import Flask
 
 from booking import cli, database, errors, links, logs, security, templating
 from booking import models as models  # the metadata must know every table
+from booking.admin import bp as admin_bp
 from booking.api import bp as api_bp
+from booking.appointments import bp as appointments_bp
 from booking.config import load_config
 from booking.extensions import csrf, db, limiter, migrate
-from booking.queue import celery_init_app
-from booking.admin import bp as admin_bp
-from booking.appointments import bp as appointments_bp
 from booking.public import bp as public_bp
+from booking.queue import celery_init_app
 from booking.screening import bp as screening_bp
 from booking.staff import access
 from booking.staff import bp as staff_bp

@@ -19,17 +19,25 @@ from datetime import datetime, time, timedelta
 
 from sqlalchemy import func, select
 
+from booking.clinic import clinic_zone
+from booking.demo_plan import seed_plan
 from booking.extensions import db
-from booking.models import (Appointment, Patient, Service, StaffRole, StaffUser, Therapist, TherapistQualification,
-                            WorkingHours)
+from booking.models import (
+    Appointment,
+    Patient,
+    Service,
+    StaffRole,
+    StaffUser,
+    Therapist,
+    TherapistQualification,
+    WorkingHours,
+)
 from booking.scheduling import Slot
 from booking.services.accounts import create_staff, find_by_email
 from booking.services.availability import search_slots
 from booking.services.booking import BookingError, BookingRequest, PatientDetails, book
 from booking.services.clock import moment
 from booking.services.screenings import create_screening
-from booking.clinic import clinic_zone
-from booking.demo_plan import seed_plan
 
 logger = logging.getLogger(__name__)
 

@@ -24,8 +24,8 @@ from booking.services.accounts import find_by_email
 from booking.services.booking import BookingError, PatientDetails
 from booking.services.booking.visits import record_outcome
 from booking.services.care_plans import InvalidPlan, PlanDetails, create_plan
-from booking.services.plan_course import book_plan, propose
 from booking.services.notes import HANDOFF, record_pain, write_note
+from booking.services.plan_course import book_plan, propose
 from booking.services.screenings import create_screening
 
 logger = logging.getLogger(__name__)

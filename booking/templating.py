@@ -8,9 +8,9 @@ from flask import Flask
 from werkzeug.local import LocalProxy
 
 from booking.clinic import local_time, wall_time
+from booking.models import Service
 from booking.services.settings import WEEKDAYS, clinic_settings, opening_hours
 from booking.services.settings import forget as forget_settings
-from booking.models import Service
 from booking.validators import normalise_phone
 
 

@@ -12,8 +12,17 @@ import factory
 from factory.alchemy import SQLAlchemyModelFactory
 
 from booking.extensions import db
-from booking.models import (Appointment, ClinicSettings, Patient, Screening, Service, StaffRole, StaffUser, Therapist,
-                            WorkingHours)
+from booking.models import (
+    Appointment,
+    ClinicSettings,
+    Patient,
+    Screening,
+    Service,
+    StaffRole,
+    StaffUser,
+    Therapist,
+    WorkingHours,
+)
 from booking.routing import recommend
 from booking.services.booking import derive_manage_token, token_hash
 from booking.services.passwords import hash_password

@@ -8,15 +8,25 @@ from datetime import time
 
 import pytest
 import time_machine
-from flask import Flask
 from click.testing import Result
+from flask import Flask
 from flask.testing import FlaskCliRunner
 from sqlalchemy import func, select
 
 from booking.demo import DEMO_ADMIN_EMAIL, THERAPISTS
 from booking.extensions import db
-from booking.models import (Appointment, CarePlan, Patient, Screening, Service, StaffUser, Therapist, VisitNote,
-                            VisitOutcome, WorkingHours)
+from booking.models import (
+    Appointment,
+    CarePlan,
+    Patient,
+    Screening,
+    Service,
+    StaffUser,
+    Therapist,
+    VisitNote,
+    VisitOutcome,
+    WorkingHours,
+)
 from booking.services import plan_queue
 from booking.services.passwords import password_problem
 from tests.factories import STAFF_PASSWORD, StaffUserFactory, TherapistFactory, local

@@ -19,10 +19,10 @@ from sqlalchemy import select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ProgrammingError
 
+from booking.config import database_url
 from booking.extensions import db
 from booking.models import Appointment, AuditEvent
 from booking.services import audit
-from booking.config import database_url
 from tests.conftest import TEST_DATABASE_URL, make_app
 from tests.factories import StaffUserFactory, local, small_clinic
 

@@ -18,8 +18,16 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from booking.extensions import db
-from booking.models import (Appointment, AppointmentStatus, AuditEvent, CarePlan, CarePlanDismissal, StaffUser, VisitNote,
-                            VisitOutcome)
+from booking.models import (
+    Appointment,
+    AppointmentStatus,
+    AuditEvent,
+    CarePlan,
+    CarePlanDismissal,
+    StaffUser,
+    VisitNote,
+    VisitOutcome,
+)
 from booking.policy import NAVIGATION, PATIENT_SEARCH, Refused, navigation_for
 from booking.services import care_plans, feed, plan_course
 from booking.services.booking import BookingRequest, book, cancel, reschedule

@@ -8,8 +8,21 @@ from sqlalchemy import String, select
 
 from booking import text_limits
 from booking.extensions import db
-from booking.models import (Appointment, AuditEvent, CarePlanDismissal, ClinicClosure, ClinicSettings, ContactMessage,
-                            Notification, Patient, Service, StaffUser, Therapist, TimeOff, VisitOutcome)
+from booking.models import (
+    Appointment,
+    AuditEvent,
+    CarePlanDismissal,
+    ClinicClosure,
+    ClinicSettings,
+    ContactMessage,
+    Notification,
+    Patient,
+    Service,
+    StaffUser,
+    Therapist,
+    TimeOff,
+    VisitOutcome,
+)
 from booking.services import audit
 
 SIZED = [

@@ -6,7 +6,6 @@ import http.client
 import json
 from typing import Any
 
-
 # A kept-alive connection the server closed while idle (gunicorn's --keep-alive timeout) fails
 # like this when the next request is sent on it; the request never reached the app.
 STALE_CONNECTION = (BrokenPipeError, ConnectionResetError, http.client.RemoteDisconnected)

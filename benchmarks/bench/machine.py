@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import platform
@@ -15,7 +16,6 @@ from typing import Any
 import psycopg
 
 from bench.common import ADMIN_URL, DB_NAME, ROOT, log
-
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
@@ -170,11 +170,9 @@ def code_version() -> dict[str, Any]:
 def machine_info() -> dict[str, Any]:
     """What the figures were measured on."""
     model = ""
-    try:
+    with contextlib.suppress(OSError, StopIteration):
         model = next(line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                      if line.startswith("model name"))
-    except (OSError, StopIteration):
-        pass
     memory = ""
     try:
         kib = int(next(line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines()

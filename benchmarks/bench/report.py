@@ -10,7 +10,6 @@ from bench.load import ContentionResult, PhaseResult
 from bench.seeding import Seeded
 from bench.server import Server
 
-
 TARGETS = {"one_day_rps": 300.0, "range_p95_ms": 50.0, "bookings_per_s": 200.0}
 REFERENCE = ("django-appointment under gunicorn on the same kind of 2-core machine: about 100 one-therapist "
              "one-day slot searches/s (p95 about 100 ms), about 34 bookings/s, no double-booking protection; "

@@ -8,14 +8,14 @@ import secrets
 import time
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time as dtime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as dtime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import psycopg
 
 from bench.common import GRID
-
 
 # Services: (code, name, therapy type, minutes, buffer minutes, price in cents, weight in the seeded mix).
 SERVICES = (

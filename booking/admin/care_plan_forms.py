@@ -5,8 +5,17 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from typing import Any
 
-from wtforms import (BooleanField, DateField, EmailField, Field, HiddenField, SelectField, StringField, TelField,
-                     TextAreaField)
+from wtforms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    Field,
+    HiddenField,
+    SelectField,
+    StringField,
+    TelField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, Length, ValidationError
 
@@ -18,8 +27,14 @@ from booking.scheduling.plans import MASSAGE, PHYSIOTHERAPY
 from booking.services import care_plans
 from booking.services.care_plans import InvalidPlan, PlanDetails
 from booking.services.catalog import active_services, active_therapists
-from booking.text_limits import (DISMISSAL_REASON_LENGTH, EMAIL_LENGTH, GOALS_LENGTH, KEY_LENGTH, NAME_LENGTH,
-                                PHONE_LENGTH)
+from booking.text_limits import (
+    DISMISSAL_REASON_LENGTH,
+    EMAIL_LENGTH,
+    GOALS_LENGTH,
+    KEY_LENGTH,
+    NAME_LENGTH,
+    PHONE_LENGTH,
+)
 from booking.validators import stripped
 
 # A new plan's form starts with massage right before physiotherapy and a day's tolerance.

@@ -17,9 +17,9 @@ from booking.forms import ClinicForm
 from booking.models import Appointment
 from booking.services import clinic_hours
 from booking.services.clinic_hours import describe
-from booking.text_limits import CLOSURE_LABEL_LENGTH
 from booking.services.hours import HoursConflict, HoursError
 from booking.staff.access import staff_required
+from booking.text_limits import CLOSURE_LABEL_LENGTH
 
 
 class ClosureForm(ClinicForm):

@@ -11,19 +11,34 @@ from datetime import time
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from wtforms import BooleanField, EmailField, Field, Form, IntegerField, RadioField, StringField, TelField, TextAreaField
-from wtforms import ValidationError
+from wtforms import (
+    BooleanField,
+    EmailField,
+    Field,
+    Form,
+    IntegerField,
+    RadioField,
+    StringField,
+    TelField,
+    TextAreaField,
+    ValidationError,
+)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import StopValidation
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, StopValidation
 
 from booking.forms import ClinicForm
 from booking.models import THERAPY_LABELS, THERAPY_TYPES, ClinicSettings
 from booking.scheduling.qualifications import QUALIFICATIONS
 from booking.screening.forms import MultiCheckboxField
 from booking.services.settings import WEEKDAYS
-from booking.text_limits import (ADDRESS_LENGTH, DESCRIPTION_LENGTH, EMAIL_LENGTH, NAME_LENGTH, PHONE_LENGTH,
-                                SERVICE_CODE_LENGTH)
+from booking.text_limits import (
+    ADDRESS_LENGTH,
+    DESCRIPTION_LENGTH,
+    EMAIL_LENGTH,
+    NAME_LENGTH,
+    PHONE_LENGTH,
+    SERVICE_CODE_LENGTH,
+)
 from booking.validators import email_address, phone_number, stripped
 
 MOST_REMINDERS = 5

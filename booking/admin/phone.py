@@ -27,9 +27,9 @@ from wtforms import BooleanField, EmailField, StringField, TelField
 from wtforms.validators import DataRequired, Length, Optional
 
 from booking.admin import bp
-from booking.appointments.steps import chosen_service, day_form, details_step, none_trained
-from booking.appointments.forms import (DetailsForm, ServiceForm, parse_start)
+from booking.appointments.forms import DetailsForm, ServiceForm, parse_start
 from booking.appointments.picker import day_view
+from booking.appointments.steps import chosen_service, day_form, details_step, none_trained
 from booking.models import Patient, Screening
 from booking.screening.flow import Flow, show_step
 from booking.screening.forms import STEP_BY_SLUG, STEPS, Step

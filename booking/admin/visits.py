@@ -19,6 +19,7 @@ from booking.admin.appointments import STATUS_LABELS
 from booking.appointments.forms import CancelForm, DayForm, format_start, parse_start
 from booking.appointments.picker import day_view
 from booking.appointments.steps import move_step
+from booking.clinic import local_time
 from booking.extensions import db
 from booking.models import Appointment, AppointmentStatus
 from booking.services import audit
@@ -26,7 +27,6 @@ from booking.services.booking import BookingError, cancel, partner
 from booking.services.schedule import PATHWAY_LABELS
 from booking.services.screenings import staff_recommendation
 from booking.staff.access import staff_required
-from booking.clinic import local_time
 
 
 def _visit_or_404(appointment_id: uuid.UUID) -> Appointment:

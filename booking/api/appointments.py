@@ -13,8 +13,17 @@ from booking.api.schemas import error_responses, json_content, ref
 from booking.extensions import limiter
 from booking.limits import booking_limit, read_limit
 from booking.models import Appointment
-from booking.services.booking import (BookingError, BookingRequest, InvalidBooking, PatientDetails, book,
-                                      cancel, change_deadline, find_for_manage, reschedule)
+from booking.services.booking import (
+    BookingError,
+    BookingRequest,
+    InvalidBooking,
+    PatientDetails,
+    book,
+    cancel,
+    change_deadline,
+    find_for_manage,
+    reschedule,
+)
 from booking.text_limits import CANCELLATION_REASON_LENGTH, EMAIL_LENGTH, KEY_LENGTH, NAME_LENGTH, PHONE_LENGTH
 from booking.validators import parse_instant
 

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from flask import Blueprint, Response, jsonify, request
 
 from booking.api.schemas import error_responses, json_content, ref
+from booking.clinic import clinic_zone
 from booking.extensions import limiter
 from booking.limits import read_limit
 from booking.models import THERAPY_TYPES, Screening
@@ -17,7 +18,6 @@ from booking.scheduling import SlotRules, SlotSearchError
 from booking.services.availability import none_trained_free, search_slots
 from booking.services.catalog import active_service, active_services, active_therapists
 from booking.services.screenings import get_screening
-from booking.clinic import clinic_zone
 from booking.text_limits import SERVICE_CODE_LENGTH
 
 bp = Blueprint("catalog", __name__)

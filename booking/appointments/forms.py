@@ -4,8 +4,19 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from wtforms import (BooleanField, DateField, EmailField, Field, Form, HiddenField, RadioField,
-                     StringField, TelField, TextAreaField, ValidationError)
+from wtforms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    Field,
+    Form,
+    HiddenField,
+    RadioField,
+    StringField,
+    TelField,
+    TextAreaField,
+    ValidationError,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 

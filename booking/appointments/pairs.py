@@ -16,7 +16,14 @@ from datetime import date
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 
 from booking.appointments.forms import DayForm, format_start, parse_start, show_booking_errors
-from booking.appointments.pair_choice import MASSAGE, PairChoice, PairDetailsForm, nearby_pairs, pair_day_view, read_choice
+from booking.appointments.pair_choice import (
+    MASSAGE,
+    PairChoice,
+    PairDetailsForm,
+    nearby_pairs,
+    pair_day_view,
+    read_choice,
+)
 from booking.appointments.picker import DAY_AND_TIME_LABEL
 from booking.appointments.views import bp
 from booking.calendar import ics_for
@@ -25,8 +32,18 @@ from booking.extensions import limiter
 from booking.limits import booking_limit, read_limit
 from booking.links import absolute_url
 from booking.models import Appointment, AppointmentStatus, Screening
-from booking.services.booking import (Booked, BookingError, CourseRequest, InvalidBooking, PatientDetails, SlotTaken,
-                                      book_course, find_for_manage, manage_token, partner)
+from booking.services.booking import (
+    Booked,
+    BookingError,
+    CourseRequest,
+    InvalidBooking,
+    PatientDetails,
+    SlotTaken,
+    book_course,
+    find_for_manage,
+    manage_token,
+    partner,
+)
 from booking.services.screenings import get_screening
 
 

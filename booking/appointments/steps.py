@@ -19,14 +19,30 @@ from datetime import datetime
 
 from flask import request
 
-from booking.appointments.forms import (FIRST_AVAILABLE, BookingDayForm, DetailsForm, RescheduleForm, parse_start,
-                                        show_booking_errors)
+from booking.appointments.forms import (
+    FIRST_AVAILABLE,
+    BookingDayForm,
+    DetailsForm,
+    RescheduleForm,
+    parse_start,
+    show_booking_errors,
+)
 from booking.appointments.picker import DayView, nearby_choices
 from booking.extensions import db
 from booking.models import Appointment, Patient, Screening, Service, StaffUser, Therapist
-from booking.services.booking import (Booked, BookingError, BookingRequest, InvalidBooking, PatientDetails,
-                                      NoneTrained, ReferredOut, SlotTaken, book, reschedule)
 from booking.services.availability import training_needed
+from booking.services.booking import (
+    Booked,
+    BookingError,
+    BookingRequest,
+    InvalidBooking,
+    NoneTrained,
+    PatientDetails,
+    ReferredOut,
+    SlotTaken,
+    book,
+    reschedule,
+)
 from booking.services.catalog import active_therapists, services_for
 
 

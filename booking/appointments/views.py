@@ -6,26 +6,41 @@ import logging
 import uuid
 from datetime import date, datetime
 
-from flask import (Blueprint, Response, abort, flash, redirect, render_template,
-                   request, url_for)
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 
-from booking.calendar import ics_for
-from booking.appointments.forms import (CANCEL_BOTH, CancelForm, DayForm,
-                                        DetailsForm, ServiceForm, format_start,
-                                        parse_start)
-from booking.appointments.steps import chosen_service, day_form, details_step, move_step, none_trained
+from booking.appointments.forms import (
+    CANCEL_BOTH,
+    CancelForm,
+    DayForm,
+    DetailsForm,
+    ServiceForm,
+    format_start,
+    parse_start,
+)
 from booking.appointments.picker import DAY_LABEL, TIME_LABEL, day_view
+from booking.appointments.steps import chosen_service, day_form, details_step, move_step, none_trained
+from booking.calendar import ics_for
+from booking.clinic import local_time
 from booking.extensions import db, limiter
 from booking.limits import booking_limit, read_limit
 from booking.links import absolute_url
 from booking.models import Appointment, AppointmentStatus, Screening, Therapist
-from booking.services.booking import (BookingError, ReferredOut, can_change, cancel, change_deadline, changeable_at,
-                                      find_for_manage, manage_token, partner, upcoming_with)
 from booking.services.availability import call_us_untrained
+from booking.services.booking import (
+    BookingError,
+    ReferredOut,
+    can_change,
+    cancel,
+    change_deadline,
+    changeable_at,
+    find_for_manage,
+    manage_token,
+    partner,
+    upcoming_with,
+)
 from booking.services.catalog import single_visit_services
 from booking.services.screenings import get_screening, recommendation_of
 from booking.services.settings import clinic_settings
-from booking.clinic import local_time
 from booking.templating import price, service_title
 
 logger = logging.getLogger(__name__)

@@ -6,8 +6,8 @@ from booking.models.audit import AuditEvent
 from booking.models.care_plans import CarePlan, CarePlanDismissal, CarePlanStatus
 from booking.models.catalog import THERAPY_LABELS, THERAPY_TYPES, Service
 from booking.models.clinic import ContactMessage
-from booking.models.outbox import Notification, NotificationStatus
 from booking.models.notes import VisitNote, VisitOutcome
+from booking.models.outbox import Notification, NotificationStatus
 from booking.models.patient import Patient
 from booking.models.screening import Screening, ScreeningDraft
 from booking.models.settings import ClinicClosure, ClinicSettings

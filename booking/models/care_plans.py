@@ -10,8 +10,8 @@ from sqlalchemy import CheckConstraint, ForeignKey, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from booking.models.accounts import StaffUser
-from booking.models.catalog import Service
 from booking.models.base import Base, UTCDateTime, utcnow
+from booking.models.catalog import Service
 from booking.models.patient import Patient
 from booking.models.screening import Screening
 from booking.models.staff import Therapist

@@ -8,7 +8,6 @@ from datetime import UTC, datetime, timedelta
 
 from .model import Interval
 
-
 Span = tuple[datetime, datetime]
 
 

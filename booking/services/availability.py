@@ -11,25 +11,45 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import cache
-from collections.abc import Collection
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import (BindParameter, ColumnElement, CompoundSelect, Select, and_, bindparam, case, func, literal,
-                        literal_column, or_, select, union_all)
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    CompoundSelect,
+    Select,
+    and_,
+    bindparam,
+    case,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+    union_all,
+)
 
 from booking import scheduling
+from booking.clinic import clinic_zone, local_midnight
 from booking.database import storable_id
 from booking.extensions import db
-from booking.models import (Appointment, AppointmentStatus, Service, Therapist, TherapistQualification, TimeOff,
-                            WorkingHours)
+from booking.models import (
+    Appointment,
+    AppointmentStatus,
+    Service,
+    Therapist,
+    TherapistQualification,
+    TimeOff,
+    WorkingHours,
+)
 from booking.scheduling import Interval, Slot, SlotRules, SlotSearchError, TherapistCalendar, qualifications
 from booking.services.clock import moment
 from booking.services.settings import clinic_settings, closed_days, opening_hours
-from booking.clinic import clinic_zone, local_midnight
 
 # No visit plus its buffer lasts a day: bookings starting earlier than this before
 # a search cannot reach into it, which lets the (therapist_id, starts_at) index

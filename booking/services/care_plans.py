@@ -13,11 +13,21 @@ from dataclasses import dataclass, fields
 from datetime import date, datetime
 from typing import Any
 
-
 from booking.database import get_or_none, lock
 from booking.extensions import db
-from booking.models import (Appointment, AuditEvent, CarePlan, CarePlanDismissal, CarePlanStatus, Notification,
-                            Patient, Screening, Service, StaffUser, Therapist)
+from booking.models import (
+    Appointment,
+    AuditEvent,
+    CarePlan,
+    CarePlanDismissal,
+    CarePlanStatus,
+    Notification,
+    Patient,
+    Screening,
+    Service,
+    StaffUser,
+    Therapist,
+)
 from booking.notifications import outbox, relay
 from booking.policy import require_run_care_plans
 from booking.scheduling import qualifications

@@ -11,8 +11,8 @@ from sqlalchemy.exc import IntegrityError
 from booking.database import get_or_none
 from booking.extensions import db
 from booking.models import THERAPY_TYPES, Appointment, AppointmentStatus, Screening, Service, Therapist
-from booking.services import audit
 from booking.scheduling import qualifications
+from booking.services import audit
 from booking.services.availability import trained_in
 from booking.services.clock import moment
 

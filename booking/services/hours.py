@@ -29,16 +29,15 @@ from sqlalchemy.orm import joinedload
 
 from booking import scheduling
 from booking.clinic import FIRST_DAY, LAST_DAY, accepted_day, clinic_zone
+from booking.database import storable_id
 from booking.extensions import db
 from booking.models import Appointment, AppointmentStatus, Therapist, TimeOff, WorkingHours
 from booking.scheduling import Interval
 from booking.scheduling.localday import local_day
 from booking.services import audit
-from booking.database import storable_id
 from booking.services.clock import moment
 from booking.services.settings import WEEKDAYS
 from booking.text_limits import TIME_OFF_REASON_LENGTH
-
 
 
 class HoursError(ValueError):

@@ -15,8 +15,7 @@ from sqlalchemy.orm import joinedload
 
 from booking.database import get_or_none
 from booking.extensions import db
-from booking.models import (Appointment, AppointmentStatus, AuditEvent, CarePlan, StaffUser, VisitNote,
-                            VisitOutcome)
+from booking.models import Appointment, AppointmentStatus, AuditEvent, CarePlan, StaffUser, VisitNote, VisitOutcome
 from booking.policy import may_open_plan, plans_visible_to
 from booking.services.clock import moment
 

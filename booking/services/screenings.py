@@ -20,7 +20,6 @@ from booking.routing.clinical import for_staff
 from booking.services.clock import moment
 from booking.validators import parse_uuid
 
-
 # How long the answers of an unfinished web screening are kept after the patient's last step.
 DRAFT_LIFETIME = timedelta(hours=2)
 

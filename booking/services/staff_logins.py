@@ -15,8 +15,7 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import joinedload
 
-from booking.database import lock
-from booking.database import get_or_none
+from booking.database import get_or_none, lock
 from booking.extensions import db
 from booking.models import PasswordReset, StaffRole, StaffUser
 from booking.services import audit, sessions

@@ -20,8 +20,14 @@ from booking.services.accounts import AccountError, Locked, WrongPassword
 from booking.services.sessions import mark_verified
 from booking.staff import bp
 from booking.staff.access import safe_next, sign_in, sign_out, staff_required
-from booking.staff.forms import (CodeForm, ForgotPasswordForm, LoginForm, PasswordChangeForm, PasswordConfirmForm,
-                                 ResetPasswordForm)
+from booking.staff.forms import (
+    CodeForm,
+    ForgotPasswordForm,
+    LoginForm,
+    PasswordChangeForm,
+    PasswordConfirmForm,
+    ResetPasswordForm,
+)
 
 # Where to go once the sign-in is complete, kept in the (fresh) session between its steps.
 NEXT_KEY = "staff_next"

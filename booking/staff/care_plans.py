@@ -16,8 +16,8 @@ from wtforms.validators import DataRequired, Length
 
 from booking import policy
 from booking.admin.forms import listed_choice
-from booking.forms import ClinicForm
 from booking.clinic import clinic_zone, local_time
+from booking.forms import ClinicForm
 from booking.models import Appointment, AppointmentStatus, CarePlan
 from booking.services import audit, plan_work
 from booking.services.clock import moment

@@ -7,8 +7,8 @@ from datetime import timedelta
 
 import pytest
 from flask import Flask
-from sqlalchemy import event
 from flask.testing import FlaskClient
+from sqlalchemy import event
 
 from booking.extensions import db
 from booking.services.appointments_admin import AppointmentFilter, appointment_page

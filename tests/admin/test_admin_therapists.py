@@ -14,7 +14,7 @@ from sqlalchemy import select
 from booking.extensions import db
 from booking.models import Appointment, AuditEvent, StaffUser, Therapist
 from booking.services import sessions
-from tests.factories import (AppointmentFactory, Clinic, PatientFactory, StaffUserFactory, TherapistFactory, local)
+from tests.factories import AppointmentFactory, Clinic, PatientFactory, StaffUserFactory, TherapistFactory, local
 from tests.staff_fixtures import clinic_with_admin, signed_in
 
 NOW = local(2026, 12, 14, 8)  # a Monday

@@ -12,8 +12,16 @@ from sqlalchemy import select
 from booking.extensions import db
 from booking.models import Appointment, Notification, NotificationStatus, Patient, StaffUser
 from booking.notifications import delivery
-from booking.services.booking import (BookingRequest, CourseRequest, InvalidBooking, PatientDetails, VisitRequest,
-                                      book, book_course, cancel_together)
+from booking.services.booking import (
+    BookingRequest,
+    CourseRequest,
+    InvalidBooking,
+    PatientDetails,
+    VisitRequest,
+    book,
+    book_course,
+    cancel_together,
+)
 from booking.services.clock import moment
 from tests.admin.test_phone_booking import NOW, admin, admin_user, clinic, screen
 from tests.factories import Clinic, local

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 import pytest
 import time_machine
 from flask.testing import FlaskClient

@@ -5,6 +5,7 @@ clinic then plans the rest of the care with them."""
 from __future__ import annotations
 
 import re
+
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 

@@ -20,8 +20,15 @@ from booking.services.schedule import clinic_today
 from tests.browser import staff_pages
 from tests.browser.conftest import LiveServer
 from tests.browser.staff_pages import screenshot, sign_in
-from tests.factories import (AppointmentFactory, PatientFactory, ScreeningFactory, ServiceFactory, StaffUserFactory,
-                             TherapistFactory, open_every_day)
+from tests.factories import (
+    AppointmentFactory,
+    PatientFactory,
+    ScreeningFactory,
+    ServiceFactory,
+    StaffUserFactory,
+    TherapistFactory,
+    open_every_day,
+)
 
 pytestmark = pytest.mark.browser
 size, staff_page = staff_pages.size, staff_pages.staff_page  # the fixtures: a phone and a desktop page

@@ -6,8 +6,8 @@ stacked as a card on the phone, is headed by its column's name."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
 import pyotp
@@ -19,8 +19,16 @@ from booking.models import CarePlan, ClinicSettings, ContactMessage, Notificatio
 from booking.services import audit
 from tests.browser.conftest import LiveServer
 from tests.browser.staff_pages import sign_in
-from tests.factories import (AppointmentFactory, PatientFactory, ScreeningFactory, ServiceFactory, StaffUserFactory,
-                             TherapistFactory, WorkingHoursFactory, open_every_day)
+from tests.factories import (
+    AppointmentFactory,
+    PatientFactory,
+    ScreeningFactory,
+    ServiceFactory,
+    StaffUserFactory,
+    TherapistFactory,
+    WorkingHoursFactory,
+    open_every_day,
+)
 
 pytestmark = pytest.mark.browser
 PHONE_375 = {"viewport": {"width": 375, "height": 812}, "is_mobile": True, "has_touch": True}

@@ -7,12 +7,12 @@ from datetime import UTC, datetime, time, timedelta
 import pytest
 from playwright.sync_api import Page, expect
 
+from booking.clinic import clinic_zone
 from booking.extensions import db
 from booking.models import ClinicSettings, StaffUser
-from booking.clinic import clinic_zone
 from booking.services.schedule import clinic_today
-from tests.browser.conftest import LiveServer
 from tests.browser import staff_pages
+from tests.browser.conftest import LiveServer
 from tests.browser.staff_pages import screenshot, sign_in
 from tests.factories import open_every_day
 from tests.staff.therapist_pages import CAUTION_TEXT, massage_therapist, visit

@@ -13,8 +13,8 @@ from sqlalchemy import select
 from booking.extensions import db
 from booking.models import Notification
 from booking.notifications import delivery
-from booking.services.clock import moment
 from booking.services.booking import BookingRequest, PatientDetails, book
+from booking.services.clock import moment
 from tests.factories import Clinic, local, small_clinic
 from tests.smtp import SmtpServer
 

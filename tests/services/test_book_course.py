@@ -12,8 +12,19 @@ from sqlalchemy.exc import DBAPIError
 
 from booking.extensions import db
 from booking.models import Appointment, AppointmentStatus, Notification, Patient
-from booking.services.booking import (Booked, BookingRequest, CourseRequest, InvalidBooking, PatientDetails,
-                                      SlotTaken, VisitRequest, book, book_course, cancel, find_for_manage)
+from booking.services.booking import (
+    Booked,
+    BookingRequest,
+    CourseRequest,
+    InvalidBooking,
+    PatientDetails,
+    SlotTaken,
+    VisitRequest,
+    book,
+    book_course,
+    cancel,
+    find_for_manage,
+)
 from tests.factories import Clinic, local
 from tests.together import at_once
 

@@ -13,10 +13,22 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from booking.extensions import db
 from booking.models import Appointment, AppointmentStatus, Patient
 from booking.services import availability
+from booking.services.booking import (
+    BookingRequest,
+    ChangeNotAllowed,
+    InvalidBooking,
+    PatientDetails,
+    ReferredOut,
+    SlotTaken,
+    book,
+    can_change,
+    cancel,
+    change_deadline,
+    find_for_manage,
+    manage_token,
+    reschedule,
+)
 from booking.services.booking import create as booking_service
-from booking.services.booking import (BookingRequest, ChangeNotAllowed, InvalidBooking, PatientDetails,
-                                      ReferredOut, SlotTaken, book, can_change, cancel, change_deadline,
-                                      find_for_manage, manage_token, reschedule)
 from tests.factories import AppointmentFactory, Clinic, ServiceFactory, local
 
 NOW = local(2026, 11, 30, 8)  # a Monday morning

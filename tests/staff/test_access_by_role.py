@@ -28,8 +28,17 @@ from werkzeug.test import TestResponse
 
 from booking.extensions import db
 from booking.logs import redact
-from booking.models import (Appointment, AuditEvent, ClinicClosure, ContactMessage, Notification, PasswordReset, StaffUser, TimeOff,
-                            VisitNote)
+from booking.models import (
+    Appointment,
+    AuditEvent,
+    ClinicClosure,
+    ContactMessage,
+    Notification,
+    PasswordReset,
+    StaffUser,
+    TimeOff,
+    VisitNote,
+)
 from booking.routing import QUESTIONS
 from booking.services.booking import derive_manage_token
 from booking.services.feed import feed_token

@@ -14,8 +14,16 @@ from booking.services.accounts import NO_MATCH
 from booking.staff.access import SESSION_KEY
 from tests.conftest import make_app
 from tests.factories import STAFF_PASSWORD, StaffUserFactory
-from tests.staff.auth_steps import (audit_actions, audit_details, csrf_token, location, log_in, page, replay,
-                                    session_cookie)
+from tests.staff.auth_steps import (
+    audit_actions,
+    audit_details,
+    csrf_token,
+    location,
+    log_in,
+    page,
+    replay,
+    session_cookie,
+)
 from tests.staff_fixtures import WEDNESDAY_MORNING
 
 NOW = WEDNESDAY_MORNING

@@ -19,7 +19,7 @@ from booking.services.clock import moment
 from booking.services.passwords import password_problem
 from tests.factories import STAFF_PASSWORD, StaffUserFactory
 from tests.smtp import SmtpServer
-from tests.staff.auth_steps import (NEW_PASSWORD, audit_actions, location, log_in, page, replay, session_cookie)
+from tests.staff.auth_steps import NEW_PASSWORD, audit_actions, location, log_in, page, replay, session_cookie
 from tests.staff_fixtures import WEDNESDAY_MORNING
 
 NOW = WEDNESDAY_MORNING

@@ -18,9 +18,9 @@ from booking.services import care_plans, plan_course
 from booking.services.booking import reschedule
 from booking.services.booking.visits import record_outcome
 from tests.factories import Clinic, StaffUserFactory, local, small_clinic
+from tests.staff.test_care_plans_service import ALEX, NOW, details
 from tests.staff_fixtures import signed_in
 from tests.together import at_once
-from tests.staff.test_care_plans_service import ALEX, NOW, details
 
 AFTER_FIRST_PAIR = local(2026, 12, 2, 18)  # the plan's first massage and physiotherapy are over
 

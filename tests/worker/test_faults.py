@@ -32,7 +32,8 @@ from booking.services.clock import moment
 from tests.factories import Clinic
 from tests.notifications.conftest import notifications
 from tests.smtp import SmtpServer
-from tests.worker.journeys import PATIENT, book, by_message_id, relay as relay_task, visit_at
+from tests.worker.journeys import PATIENT, book, by_message_id, visit_at
+from tests.worker.journeys import relay as relay_task
 from tests.worker.processes import PROJECT_ROOT, TIMINGS, Launcher, Process, Stack, ThrowawayRedis, eventually
 
 DELIVER_TASK = "notifications.deliver"

@@ -9,8 +9,8 @@ from datetime import timedelta
 from flask import Flask
 from flask.testing import FlaskClient
 
-from booking.models import NotificationStatus
 from booking.clinic import local_time
+from booking.models import NotificationStatus
 from tests.factories import CLINIC_ZONE, Clinic
 from tests.notifications.conftest import notifications
 from tests.notifications.test_delivery import calendar_of

@@ -15,12 +15,24 @@ place where the notification outbox rows of the change will be written.
 - ``errors``: why a change is refused.
 """
 
-from booking.services.booking.change import (can_change, cancel, cancel_together, change_deadline, changeable_at,
-                                             reschedule)
+from booking.services.booking.change import (
+                                             can_change,
+                                             cancel,
+                                             cancel_together,
+                                             change_deadline,
+                                             changeable_at,
+                                             reschedule,
+)
 from booking.services.booking.course import partner, upcoming_with
 from booking.services.booking.create import book, book_course
-from booking.services.booking.errors import (BookingError, ChangeNotAllowed, InvalidBooking, NoneTrained, ReferredOut,
-                                             SlotTaken)
+from booking.services.booking.errors import (
+                                             BookingError,
+                                             ChangeNotAllowed,
+                                             InvalidBooking,
+                                             NoneTrained,
+                                             ReferredOut,
+                                             SlotTaken,
+)
 from booking.services.booking.patients import PatientDetails
 from booking.services.booking.requests import Booked, BookingRequest, CourseRequest, VisitRequest
 from booking.services.booking.tokens import derive_manage_token, find_for_manage, manage_token, token_hash

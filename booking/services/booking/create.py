@@ -12,8 +12,8 @@ from sqlalchemy.exc import DBAPIError
 from booking.extensions import db
 from booking.models import Appointment, AppointmentStatus, Patient, Screening
 from booking.policy import require_book_for_callers
-from booking.services.booking.errors import BookingError, InvalidBooking, SlotTaken
 from booking.services.booking.course import booked_together
+from booking.services.booking.errors import BookingError, InvalidBooking, SlotTaken
 from booking.services.booking.patients import patient_for_booking
 from booking.services.booking.requests import Booked, BookingRequest, CheckedVisit, CourseRequest, check, usable_key
 from booking.services.booking.reservation import RETRIES, commit, conflict, reserve_all
