@@ -15,9 +15,10 @@ from booking.extensions import limiter
 from booking.limits import read_limit
 from booking.models import THERAPY_TYPES, Screening
 from booking.scheduling import SlotRules, SlotSearchError
-from booking.services.availability import none_trained_free, search_slots
+from booking.services.availability import search_slots
 from booking.services.catalog import active_service, active_services, active_therapists
 from booking.services.screenings import get_screening
+from booking.services.training import none_trained_free
 from booking.text_limits import SERVICE_CODE_LENGTH
 
 bp = Blueprint("catalog", __name__)

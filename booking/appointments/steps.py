@@ -30,7 +30,6 @@ from booking.appointments.forms import (
 from booking.appointments.picker import DayView, nearby_choices
 from booking.extensions import db
 from booking.models import Appointment, Patient, Screening, Service, StaffUser, Therapist
-from booking.services.availability import training_needed
 from booking.services.booking import (
     Booked,
     BookingError,
@@ -44,6 +43,7 @@ from booking.services.booking import (
     reschedule,
 )
 from booking.services.catalog import active_therapists, services_for
+from booking.services.training import training_needed
 
 
 def chosen_service(screening: Screening, code: str | None) -> Service | None:

@@ -25,7 +25,6 @@ from booking.extensions import db, limiter
 from booking.limits import booking_limit, read_limit
 from booking.links import absolute_url
 from booking.models import Appointment, AppointmentStatus, Screening, Therapist
-from booking.services.availability import call_us_untrained
 from booking.services.booking import (
     BookingError,
     ReferredOut,
@@ -41,6 +40,7 @@ from booking.services.booking import (
 from booking.services.catalog import single_visit_services
 from booking.services.screenings import get_screening, recommendation_of
 from booking.services.settings import clinic_settings
+from booking.services.training import call_us_untrained
 from booking.templating import price, service_title
 
 logger = logging.getLogger(__name__)

@@ -50,6 +50,7 @@ from booking.models import (
 from booking.scheduling import Interval, Slot, SlotRules, SlotSearchError, TherapistCalendar, qualifications
 from booking.services.clock import moment
 from booking.services.settings import clinic_settings, closed_days, opening_hours
+from booking.services.training import training_needed
 
 # No visit plus its buffer lasts a day: bookings starting earlier than this before
 # a search cannot reach into it, which lets the (therapist_id, starts_at) index
@@ -290,20 +291,3 @@ def search_pairs(first: Service, second: Service, date_from: date, date_to: date
     seconds = search_slots(second, date_from, date_to, therapist_id=second_therapist_id, cautions=cautions)
     return [(one.starts_at, two.starts_at) for one, two in scheduling.back_to_back(firsts, seconds, clinic_zone())]
 
-
-def training_needed(service: Service, cautions: Collection[str]) -> str | None:
-    """What a therapist giving this service needs to be trained in for these cautions, in words; None if nothing."""
-    return qualifications.in_words(service.therapy_type, cautions)
-
-
-def none_trained_free(service: Service, cautions: Collection[str]) -> str | None:
-    """What to tell a patient when no trained therapist has a time to offer: call the clinic. None when no training
-    is needed."""
-    training = training_needed(service, cautions)
-    return None if training is None else call_us_untrained(training)
-
-
-def call_us_untrained(training: str) -> str:
-    """The patient's words when no therapist trained in ``training`` has a time to offer: call the clinic."""
-    return (f"This visit needs a therapist trained in {training}, and none of them has an open time we can offer "
-            f"online. Please call us at {clinic_settings().phone} and we will find you a time.")

@@ -17,6 +17,7 @@ from booking.services.booking.errors import InvalidBooking, ReferredOut
 from booking.services.booking.patients import PatientDetails, check_patient
 from booking.services.catalog import active_service
 from booking.services.screenings import get_screening, recommendation_of
+from booking.services.training import training_needed
 from booking.text_limits import KEY_LENGTH
 
 # The most visits one booking may hold: a course of care of two disciplines, with room to spare.
@@ -193,7 +194,7 @@ def therapist_problem(therapist_id: int, service: Service | None, cautions: Coll
         return (f"{therapist.name} does not give {THERAPY_LABELS[service.therapy_type]}. "
                 f"Choose another therapist, or the first available.")
     if not qualifications.trained(service.therapy_type, cautions, therapist.qualifications):
-        training = availability.training_needed(service, cautions)
+        training = training_needed(service, cautions)
         return (f"This visit needs a therapist trained in {training}, and {therapist.name} is not. "
                 f"Choose another therapist, or the first available.")
     return None

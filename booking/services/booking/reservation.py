@@ -25,6 +25,7 @@ from booking.notifications import outbox, relay
 from booking.services import audit, availability
 from booking.services.booking.errors import InvalidBooking, NoneTrained, SlotTaken
 from booking.services.booking.requests import CheckedVisit
+from booking.services.training import call_us_untrained, training_needed
 
 logger = logging.getLogger(__name__)
 
@@ -61,10 +62,10 @@ def _choose(visit: CheckedVisit, *, therapist_id: int | None, now: datetime, exc
     calendars = availability.calendars_on_day(visit.service, visit.starts_at, therapist_id=therapist_id,
                                               exclude=exclude, cautions=visit.cautions)
     if not calendars:  # nobody gives it: no therapist trained for the patient's cautions, or no one works then
-        training = availability.training_needed(visit.service, visit.cautions)
+        training = training_needed(visit.service, visit.cautions)
         if training is None:
             raise InvalidBooking({visit.field("starts_at"): CLOSED})
-        raise NoneTrained(visit.field("starts_at"), training, availability.call_us_untrained(training))
+        raise NoneTrained(visit.field("starts_at"), training, call_us_untrained(training))
     first_available = therapist_id is None
     chosen = availability.choose_therapist(calendars, visit.service, visit.starts_at,
                                            first_available=first_available, now=now)
