@@ -1,4 +1,5 @@
-"""Forms of the admins' pages for therapists, services and the clinic's settings.
+"""Forms of the admins' pages for therapists and services, and the fields and checks they share
+(the clinic's settings form is in booking.admin.settings_form).
 
 Every field keeps what was typed when the form is shown again with errors;
 numbers, prices and times are read here, with a message that says what to type.
@@ -7,7 +8,6 @@ numbers, prices and times are read here, with a message that says what to type.
 from __future__ import annotations
 
 import re
-from datetime import time
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -19,7 +19,6 @@ from wtforms import (
     IntegerField,
     RadioField,
     StringField,
-    TelField,
     TextAreaField,
     ValidationError,
 )
@@ -27,22 +26,17 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, StopValidation
 
 from booking.forms import ClinicForm
-from booking.models import THERAPY_LABELS, THERAPY_TYPES, ClinicSettings
+from booking.models import THERAPY_LABELS, THERAPY_TYPES
 from booking.scheduling.qualifications import QUALIFICATIONS
 from booking.screening.forms import MultiCheckboxField
-from booking.services.settings import WEEKDAYS
 from booking.text_limits import (
-    ADDRESS_LENGTH,
     DESCRIPTION_LENGTH,
     EMAIL_LENGTH,
     NAME_LENGTH,
-    PHONE_LENGTH,
     SERVICE_CODE_LENGTH,
 )
-from booking.validators import email_address, phone_number, stripped
+from booking.validators import email_address, stripped
 
-MOST_REMINDERS = 5
-TIME_STEP_MINUTES = 15
 LARGEST_PRICE_CENTS = 10_000_000
 THERAPY_CHOICES = [SelectChoice(kind, THERAPY_LABELS[kind].capitalize()) for kind in THERAPY_TYPES]
 QUALIFICATION_CHOICES = [SelectChoice(code, label) for code, label in QUALIFICATIONS.items()]
@@ -192,118 +186,3 @@ class ServiceForm(ClinicForm):
     price = StringField("Price (dollars)", filters=[stripped],
                         validators=[DataRequired("Enter the price, like 115.00."), price_in_dollars])
 
-
-def clock_time(text: str) -> time | None:
-    """A time typed as HH:MM (what a time input sends), or None."""
-    if not re.fullmatch(r"\d{1,2}:\d{2}", text.strip()):
-        return None
-    hours, minutes = (int(part) for part in text.strip().split(":"))
-    return time(hours, minutes) if hours < 24 and minutes < 60 else None
-
-
-def reminder_minutes(text: str) -> list[int]:
-    """Reminder offsets typed as "1440, 120", largest first; raise ValueError with a reason."""
-    parts = [part.strip() for part in text.replace(";", ",").split(",") if part.strip()]
-    if not parts:
-        raise ValueError("Enter at least one reminder, in minutes before the visit, like 1440, 120.")
-    if not all(part.isascii() and part.isdigit() and len(part) <= 6 for part in parts):
-        raise ValueError("Enter each reminder as a whole number of minutes, separated by commas, like 1440, 120.")
-    offsets = [int(part) for part in parts]
-    if min(offsets) <= 0 or max(offsets) > 20160:
-        raise ValueError("Each reminder must be between 1 and 20,160 minutes (two weeks) before the visit.")
-    if len(offsets) > MOST_REMINDERS:
-        raise ValueError(f"Enter at most {MOST_REMINDERS} reminders.")
-    if len(set(offsets)) < len(offsets):
-        raise ValueError("Enter each reminder only once.")
-    return sorted(offsets, reverse=True)
-
-
-def reminders_given(form: Form, field: Field) -> None:
-    """WTForms validator: offsets ``reminder_minutes`` can read."""
-    try:
-        reminder_minutes(field.data or "")
-    except ValueError as exc:
-        raise ValidationError(str(exc)) from exc
-
-
-class SettingsForm(ClinicForm):
-    """The clinic's name, contact details, opening hours per weekday and booking rules."""
-
-    name = StringField("Clinic name", filters=[stripped],
-                       validators=[DataRequired("Enter the clinic's name."), Length(max=NAME_LENGTH)])
-    phone = TelField("Phone number", filters=[stripped], validators=[
-        DataRequired("Enter the clinic's phone number."), Length(max=PHONE_LENGTH), phone_number])
-    address = StringField("Address", filters=[stripped], validators=[
-        DataRequired("Enter the clinic's address."), Length(max=ADDRESS_LENGTH)])
-    cancel_cutoff_hours = WholeNumberField("Cancellation cut-off (hours)", "the cut-off",
-                                           validators=whole_number("the cut-off", 0, 168, "hours"))
-    min_notice_minutes = WholeNumberField("Minimum notice (minutes)", "the minimum notice",
-                                          validators=whole_number("the minimum notice", 0, 10080, "minutes"))
-    reminder_offsets = StringField("Reminders (minutes before the visit)", filters=[stripped],
-                                   validators=[reminders_given])
-    visit_instructions = TextAreaField("Instructions for patients (optional)", filters=[stripped], validators=[
-        Length(max=DESCRIPTION_LENGTH, message=f"Write at most {DESCRIPTION_LENGTH:,} characters.")])
-
-    def day_fields(self, weekday: int) -> tuple[Field, Field, Field]:
-        """The open box and the opening and closing times of a weekday (0 is Monday)."""
-        key = WEEKDAYS[weekday].lower()
-        return self[f"{key}_open"], self[f"{key}_opens"], self[f"{key}_closes"]
-
-    def validate(self, extra_validators: Any = None) -> bool:
-        """The fields' own checks, then each open day's times: on the quarter hour, closing after opening."""
-        valid = super().validate(extra_validators)
-        for weekday in range(7):
-            is_open, opens, closes = self.day_fields(weekday)
-            if not is_open.data:
-                continue
-            day = WEEKDAYS[weekday]
-            times = [_check_time(field, f"{day} {which}") for field, which in ((opens, "opens"), (closes, "closes"))]
-            if None in times:
-                valid = False
-            elif times[1] <= times[0]:
-                closes.errors.append(f"{day} must close after it opens.")
-                valid = False
-        return valid
-
-    def opening_hours(self) -> list[list[str] | None]:
-        """The opening hours as stored: seven entries, ["09:00", "17:00"] or None for closed."""
-        hours: list[list[str] | None] = []
-        for weekday in range(7):
-            is_open, opens, closes = self.day_fields(weekday)
-            times = [clock_time(opens.data or ""), clock_time(closes.data or "")]
-            hours.append([f"{t:%H:%M}" for t in times] if is_open.data and None not in times else None)
-        return hours
-
-    @staticmethod
-    def initial(settings: ClinicSettings) -> dict[str, Any]:
-        """The form's values for stored settings."""
-        data = {"name": settings.name, "phone": settings.phone, "address": settings.address,
-                "cancel_cutoff_hours": settings.cancel_cutoff_hours, "min_notice_minutes": settings.min_notice_minutes,
-                "reminder_offsets": ", ".join(str(offset) for offset in settings.reminder_offsets_minutes),
-                "visit_instructions": settings.visit_instructions}
-        for day, hours in zip(WEEKDAYS, settings.opening_hours, strict=True):
-            key = day.lower()
-            data[f"{key}_open"] = hours is not None
-            data[f"{key}_opens"], data[f"{key}_closes"] = hours if hours is not None else ("", "")
-        return data
-
-
-def _check_time(field: Field, what: str) -> time | None:
-    """The time in the field, or None with an error on it."""
-    if not field.data:
-        field.errors.append(f"Enter the time {what}, like 09:00.")
-        return None
-    moment = clock_time(field.data)
-    if moment is None:
-        field.errors.append(f"Enter the time {what} as hours and minutes, like 09:00.")
-        return None
-    if moment.minute % TIME_STEP_MINUTES:
-        field.errors.append(f"Enter the time {what} on the quarter hour (:00, :15, :30 or :45).")
-        return None
-    return moment
-
-
-for _day in WEEKDAYS:
-    setattr(SettingsForm, f"{_day.lower()}_open", BooleanField(f"Open on {_day}"))
-    setattr(SettingsForm, f"{_day.lower()}_opens", StringField(f"{_day} opens", filters=[stripped]))
-    setattr(SettingsForm, f"{_day.lower()}_closes", StringField(f"{_day} closes", filters=[stripped]))

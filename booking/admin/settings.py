@@ -10,7 +10,7 @@ from flask import flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from booking.admin import bp
-from booking.admin.forms import SettingsForm, reminder_minutes
+from booking.admin.settings_form import SettingsForm, reminder_minutes
 from booking.services.clinic_hours import save_settings
 from booking.services.hours import HoursConflict
 from booking.services.settings import WEEKDAYS, clinic_settings
