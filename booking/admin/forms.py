@@ -8,6 +8,7 @@ numbers, prices and times are read here, with a message that says what to type.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -124,12 +125,16 @@ def cents(text: str) -> int:
     return int(amount * 100)
 
 
-def price_in_dollars(form: Form, field: Field) -> None:
-    """WTForms validator: a price ``cents`` can read."""
-    try:
-        cents(field.data or "")
-    except ValueError as exc:
-        raise ValidationError(str(exc)) from exc
+def readable_by(parse: Callable[[str], object]) -> Callable[[Form, Field], None]:
+    """A WTForms validator: the field's text is one ``parse`` can read, else the ValueError's reason as the error."""
+
+    def check(form: Form, field: Field) -> None:
+        try:
+            parse(field.data or "")
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from exc
+
+    return check
 
 
 class ActionForm(ClinicForm):
@@ -184,5 +189,5 @@ class ServiceForm(ClinicForm):
     buffer_minutes = WholeNumberField("Buffer after the visit (minutes)", "the buffer",
                                       validators=whole_number("the buffer", 0, 120, "minutes"))
     price = StringField("Price (dollars)", filters=[stripped],
-                        validators=[DataRequired("Enter the price, like 115.00."), price_in_dollars])
+                        validators=[DataRequired("Enter the price, like 115.00."), readable_by(cents)])
 

@@ -10,10 +10,10 @@ import re
 from datetime import time
 from typing import Any
 
-from wtforms import BooleanField, Field, Form, StringField, TelField, TextAreaField, ValidationError
+from wtforms import BooleanField, Field, StringField, TelField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from booking.admin.forms import WholeNumberField, whole_number
+from booking.admin.forms import WholeNumberField, readable_by, whole_number
 from booking.forms import ClinicForm
 from booking.models import ClinicSettings
 from booking.services.settings import WEEKDAYS
@@ -49,14 +49,6 @@ def reminder_minutes(text: str) -> list[int]:
     return sorted(offsets, reverse=True)
 
 
-def reminders_given(form: Form, field: Field) -> None:
-    """WTForms validator: offsets ``reminder_minutes`` can read."""
-    try:
-        reminder_minutes(field.data or "")
-    except ValueError as exc:
-        raise ValidationError(str(exc)) from exc
-
-
 class SettingsForm(ClinicForm):
     """The clinic's name, contact details, opening hours per weekday and booking rules."""
 
@@ -71,7 +63,7 @@ class SettingsForm(ClinicForm):
     min_notice_minutes = WholeNumberField("Minimum notice (minutes)", "the minimum notice",
                                           validators=whole_number("the minimum notice", 0, 10080, "minutes"))
     reminder_offsets = StringField("Reminders (minutes before the visit)", filters=[stripped],
-                                   validators=[reminders_given])
+                                   validators=[readable_by(reminder_minutes)])
     visit_instructions = TextAreaField("Instructions for patients (optional)", filters=[stripped], validators=[
         Length(max=DESCRIPTION_LENGTH, message=f"Write at most {DESCRIPTION_LENGTH:,} characters.")])
 
