@@ -1,4 +1,4 @@
-"""One clock: the application reads the current time only through booking.services.clock.moment."""
+"""One clock: the application reads the current time only through booking.clinic.clock.moment."""
 
 from __future__ import annotations
 

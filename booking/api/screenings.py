@@ -10,7 +10,8 @@ from booking.api.body import json_body
 from booking.api.schemas import error_responses, json_content, ref
 from booking.extensions import limiter
 from booking.limits import read_limit, screening_limit
-from booking.routing import (
+from booking.services.screenings import create_screening
+from booking.triage import (
     ANSWER_KEYS,
     CAUTION_CODES,
     CONCERN_CODES,
@@ -24,7 +25,6 @@ from booking.routing import (
     URGENCIES,
     ScreeningError,
 )
-from booking.services.screenings import create_screening
 
 bp = Blueprint("screenings", __name__)
 

@@ -9,7 +9,7 @@ from booking.appointments.forms import FindBookingForm
 from booking.appointments.views import bp
 from booking.extensions import limiter
 from booking.limits import contact_limit
-from booking.services.manage_links import send_manage_links
+from booking.services.visits.manage_links import send_manage_links
 
 
 @bp.route("/find", methods=["GET", "POST"])
