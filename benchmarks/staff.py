@@ -60,8 +60,8 @@ def seed(appointments: int, week_visits: int, monday: date) -> dict[str, int]:
     from booking.clinic.times import clinic_zone
     from booking.extensions import db
     from booking.models import Appointment, Patient, Screening, Service, StaffRole, StaffUser, Therapist
+    from booking.routing import recommend
     from booking.services.staff_accounts.passwords import hash_password
-    from booking.triage import recommend
 
     rng = random.Random(8)
     zone = clinic_zone()

@@ -23,9 +23,9 @@ from booking.models import (
     Therapist,
     WorkingHours,
 )
+from booking.routing import recommend
 from booking.services.staff_accounts.passwords import hash_password
 from booking.services.visits import derive_manage_token, token_hash
-from booking.triage import recommend
 
 CLINIC_ZONE = ZoneInfo("America/Edmonton")
 EVERY_DAY = tuple((weekday, time(8), time(20)) for weekday in range(7))

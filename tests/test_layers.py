@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.triage.test_purity import imported_modules
+from tests.routing.test_purity import imported_modules
 
 BOOKING = Path(__file__).resolve().parents[1] / "booking"
 
 FLOORS: tuple[tuple[str, ...], ...] = (
     # 0. Rules: pure decisions and constants, no Flask and no database.
-    ("booking.triage", "booking.scheduling", "booking.clinic.limits", "booking.config", "booking.logs"),
+    ("booking.routing", "booking.scheduling", "booking.clinic.limits", "booking.config", "booking.logs"),
     # 1. Records: the tables and the database.
     ("booking.models", "booking.extensions", "booking.database", "booking.database_roles"),
     # 2. The clinic: its settings, zone, clock, formats, checks of what people type; and who may do what.

@@ -75,7 +75,7 @@ class Seeded:
 
 def _recommendations() -> list[tuple[dict[str, Any], dict[str, Any]]]:
     """A few real (answers, recommendation) pairs from the app's routing rules (pure functions)."""
-    from booking.triage import recommend
+    from booking.routing import recommend
 
     found = []
     for concerns in (["chronic_pain", "muscle_tension"], ["chronic_pain"], ["muscle_tension"]):

@@ -10,8 +10,7 @@ from booking.api.body import json_body
 from booking.api.schemas import error_responses, json_content, ref
 from booking.extensions import limiter
 from booking.limits import read_limit, screening_limit
-from booking.services.screenings import create_screening
-from booking.triage import (
+from booking.routing import (
     ANSWER_KEYS,
     CAUTION_CODES,
     CONCERN_CODES,
@@ -25,6 +24,7 @@ from booking.triage import (
     URGENCIES,
     ScreeningError,
 )
+from booking.services.screenings import create_screening
 
 bp = Blueprint("screenings", __name__)
 

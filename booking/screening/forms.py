@@ -1,4 +1,4 @@
-"""The screening's four steps as forms, worded from booking.triage.QUESTIONS, and their answers."""
+"""The screening's four steps as forms, worded from booking.routing.QUESTIONS, and their answers."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from wtforms.validators import InputRequired
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from booking.forms import ClinicForm
-from booking.triage import QUESTIONS
+from booking.routing import QUESTIONS
 
 QUESTION: dict[str, dict[str, Any]] = {str(q["key"]): q for q in QUESTIONS}
 NUMBER_KEYS: tuple[str, ...] = tuple(key for key, q in QUESTION.items() if q["kind"] == "integer")

@@ -17,8 +17,8 @@ from booking.clinic.clock import moment
 from booking.clinic.validators import parse_uuid
 from booking.extensions import db
 from booking.models import Screening, ScreeningDraft
-from booking.triage import Caution, Reason, Recommendation, normalise_answers, recommend
-from booking.triage.clinical import for_staff
+from booking.routing import Caution, Reason, Recommendation, normalise_answers, recommend
+from booking.routing.clinical import for_staff
 
 # How long the answers of an unfinished web screening are kept after the patient's last step.
 DRAFT_LIFETIME = timedelta(hours=2)

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, settings
 
 from booking.api import openapi
 from booking.api.openapi import openapi_document
-from tests.triage.contract import CONCERNS, PRECAUTIONS, PREFERENCES, RANGES, RED_FLAGS
+from tests.routing.contract import CONCERNS, PRECAUTIONS, PREFERENCES, RANGES, RED_FLAGS
 
 # Refusals no schema can express, allowed as 422 for schema-valid data on these operations only
 # (and only naming these fields, see below): whether a code, id or screening exists, the booking

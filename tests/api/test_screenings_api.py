@@ -12,10 +12,10 @@ from flask.testing import FlaskClient
 from booking import create_app
 from booking.extensions import db
 from booking.models import Screening
-from booking.triage import RULES_VERSION
+from booking.routing import RULES_VERSION
 from tests.conftest import test_settings
-from tests.triage.contract import CONCERNS, KEYS, PRECAUTIONS, PREFERENCES, RED_FLAGS
-from tests.triage.vignettes import is_invalid, load_vignettes
+from tests.routing.contract import CONCERNS, KEYS, PRECAUTIONS, PREFERENCES, RED_FLAGS
+from tests.routing.vignettes import is_invalid, load_vignettes
 
 URL = "/api/v1/screenings"
 VIGNETTES = load_vignettes()

@@ -6,7 +6,7 @@ import re
 
 from flask.testing import FlaskClient
 
-from booking.triage import recommend
+from booking.routing import recommend
 from tests.public.test_home import GOOD_MESSAGE
 
 

@@ -17,8 +17,8 @@ from booking import create_app
 from booking.extensions import db
 from booking.models import Screening, ScreeningDraft
 from booking.models.base import utcnow
+from booking.routing import RED_FLAG_CODES
 from booking.services.screenings import DRAFT_LIFETIME, load_draft, save_draft
-from booking.triage import RED_FLAG_CODES
 from tests.conftest import test_settings
 
 LOST = "Your earlier answers are no longer saved"

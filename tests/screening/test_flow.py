@@ -14,7 +14,7 @@ from werkzeug.test import TestResponse
 from booking import create_app
 from booking.extensions import db
 from booking.models import Screening, ScreeningDraft
-from booking.triage import QUESTIONS, RED_FLAG_CODES
+from booking.routing import QUESTIONS, RED_FLAG_CODES
 from tests.conftest import test_settings
 
 QUESTION = {q["key"]: q for q in QUESTIONS}

@@ -7,8 +7,8 @@ from flask import Flask
 
 from booking.extensions import db
 from booking.models import Screening, ScreeningDraft
+from booking.routing import RULES_VERSION, ScreeningError, recommend
 from booking.services.screenings import create_screening, get_screening, load_draft, recommendation_of, save_draft
-from booking.triage import RULES_VERSION, ScreeningError, recommend
 
 ANSWERS = {"concerns": ["post_surgery", "muscle_tension"], "weeks_since_surgery": 3,
            "precautions": ["anticoagulants"], "preference": "massage", "pain_level": 4}

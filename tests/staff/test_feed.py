@@ -11,8 +11,8 @@ from icalendar import Calendar
 from booking.extensions import db
 from booking.logs import redact
 from booking.models import AuditEvent, StaffUser, Therapist
+from booking.routing.codes import EXPLANATIONS, PRECAUTIONS
 from booking.services.therapists.feed import feed_token
-from booking.triage.codes import EXPLANATIONS, PRECAUTIONS
 from tests.factories import local
 from tests.staff.therapist_pages import massage_therapist, visit
 from tests.staff_fixtures import WEDNESDAY_MORNING, signed_in

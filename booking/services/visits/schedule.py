@@ -27,8 +27,8 @@ from booking.clinic.validators import parse_uuid
 from booking.extensions import db
 from booking.models import Appointment, AppointmentStatus, Screening, StaffUser
 from booking.policy import may_open_visit
+from booking.routing import QUESTIONS, Recommendation
 from booking.services.screenings import staff_recommendation
-from booking.triage import QUESTIONS, Recommendation
 
 VIEWS = ("day", "week")
 PATHWAY_LABELS = {"physiotherapy": "Physiotherapy", "massage": "Massage therapy",

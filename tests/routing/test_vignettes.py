@@ -4,7 +4,7 @@ from typing import Any
 
 import pytest
 
-from booking.triage import RULES_VERSION, ScreeningError, recommend
+from booking.routing import RULES_VERSION, ScreeningError, recommend
 
 from .vignettes import is_invalid, load_vignettes
 

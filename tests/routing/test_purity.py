@@ -1,9 +1,9 @@
-"""booking.triage stays pure: standard library only, no web, database or task frameworks."""
+"""booking.routing stays pure: standard library only, no web, database or task frameworks."""
 
 import ast
 from pathlib import Path
 
-TRIAGE = Path(__file__).resolve().parents[2] / "booking" / "triage"
+ROUTING = Path(__file__).resolve().parents[2] / "booking" / "routing"
 FORBIDDEN = {"flask", "sqlalchemy", "werkzeug", "celery"}
 
 
@@ -18,15 +18,15 @@ def imported_modules(path: Path) -> list[tuple[str, int]]:
     return found
 
 
-def test_triage_imports_no_frameworks_or_other_booking_packages() -> None:
-    """No triage module imports flask, sqlalchemy, werkzeug, celery or the rest of booking."""
-    sources = sorted(TRIAGE.glob("*.py"))
+def test_routing_imports_no_frameworks_or_other_booking_packages() -> None:
+    """No routing module imports flask, sqlalchemy, werkzeug, celery or the rest of booking."""
+    sources = sorted(ROUTING.glob("*.py"))
     assert sources
     for path in sources:
         for module, level in imported_modules(path):
             top = module.split(".")[0]
             assert top not in FORBIDDEN, f"{path.name} imports {module}"
-            assert level <= 1, f"{path.name} imports from outside booking.triage"
-            assert top != "booking" or module.startswith("booking.triage"), (
+            assert level <= 1, f"{path.name} imports from outside booking.routing"
+            assert top != "booking" or module.startswith("booking.routing"), (
                 f"{path.name} imports {module}"
             )

@@ -1,10 +1,10 @@
-"""Every caution has a clinical wording for staff, apart from the patient's own (booking.triage.clinical)."""
+"""Every caution has a clinical wording for staff, apart from the patient's own (booking.routing.clinical)."""
 
 from __future__ import annotations
 
-from booking.triage import CAUTION_CODES, recommend
-from booking.triage.clinical import STAFF_CAUTIONS, for_staff
-from booking.triage.codes import EXPLANATIONS
+from booking.routing import CAUTION_CODES, recommend
+from booking.routing.clinical import STAFF_CAUTIONS, for_staff
+from booking.routing.codes import EXPLANATIONS
 
 
 def test_every_caution_code_has_a_staff_wording_unlike_the_patients() -> None:

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from booking.triage import (
+from booking.routing import (
     ANSWER_KEYS,
     CONCERN_CODES,
     PRECAUTION_CODES,

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from booking.triage import (
+from booking.routing import (
     CAUTION_CODES,
     CONCERN_CODES,
     CONTRAINDICATIONS,

@@ -4,8 +4,8 @@ from typing import Any
 
 import pytest
 
-from booking.triage import Answers, ScreeningError, normalise_answers, recommend, validate_answers
-from tests.triage.contract import KEYS
+from booking.routing import Answers, ScreeningError, normalise_answers, recommend, validate_answers
+from tests.routing.contract import KEYS
 
 
 def errors_for(answers: Any) -> dict[str, str]:

@@ -1,6 +1,6 @@
 """The Recommendation object: reasons, cautions, next-step advice and bookability."""
 
-from booking.triage import Caution, Reason, recommend
+from booking.routing import Caution, Reason, recommend
 
 
 def test_emergency_advice_sends_to_911() -> None:
