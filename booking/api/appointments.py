@@ -13,8 +13,8 @@ from booking.api.schemas import error_responses, json_content, ref
 from booking.clinic.limits import CANCELLATION_REASON_LENGTH, EMAIL_LENGTH, KEY_LENGTH, NAME_LENGTH, PHONE_LENGTH
 from booking.clinic.validators import parse_instant
 from booking.extensions import limiter
-from booking.limits import booking_limit, read_limit
 from booking.models import Appointment
+from booking.security import booking_limit, read_limit
 from booking.services.visits import (
     BookingError,
     BookingRequest,

@@ -13,9 +13,9 @@ from booking.api.schemas import error_responses, json_content, ref
 from booking.clinic.limits import SERVICE_CODE_LENGTH
 from booking.clinic.times import clinic_zone
 from booking.extensions import limiter
-from booking.limits import read_limit
 from booking.models import THERAPY_TYPES, Screening
 from booking.scheduling import SlotRules, SlotSearchError
+from booking.security import read_limit
 from booking.services.catalog import active_service, active_services, active_therapists
 from booking.services.screenings import get_screening
 from booking.services.therapists.training import none_trained_free

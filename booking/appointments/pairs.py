@@ -30,8 +30,8 @@ from booking.clinic.calendar import ics_for
 from booking.clinic.links import absolute_url
 from booking.clinic.times import local_time
 from booking.extensions import limiter
-from booking.limits import booking_limit, read_limit
 from booking.models import Appointment, AppointmentStatus, Screening
+from booking.security import booking_limit, read_limit
 from booking.services.screenings import get_screening
 from booking.services.visits import (
     Booked,

@@ -24,8 +24,8 @@ from booking.clinic.links import absolute_url
 from booking.clinic.settings import clinic_settings
 from booking.clinic.times import local_time
 from booking.extensions import db, limiter
-from booking.limits import booking_limit, read_limit
 from booking.models import Appointment, AppointmentStatus, Screening, Therapist
+from booking.security import booking_limit, read_limit
 from booking.services.catalog import single_visit_services
 from booking.services.screenings import get_screening, recommendation_of
 from booking.services.therapists.training import call_us_untrained

@@ -13,8 +13,8 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from booking.extensions import limiter
-from booking.limits import login_limit
 from booking.models import StaffRole, StaffUser
+from booking.security import login_limit
 from booking.services.staff_accounts import accounts, password_resets, two_factor
 from booking.services.staff_accounts.accounts import AccountError, Locked, WrongPassword
 from booking.services.staff_accounts.sessions import mark_verified

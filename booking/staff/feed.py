@@ -12,8 +12,8 @@ from wtforms import BooleanField
 
 from booking.extensions import db, limiter
 from booking.forms import ClinicForm
-from booking.limits import read_limit
 from booking.models import Therapist
+from booking.security import read_limit
 from booking.services.therapists import feed as feeds
 from booking.staff import bp
 from booking.staff.access import staff_required
