@@ -8,7 +8,7 @@ What it does (``make benchmark`` runs it with no arguments; see --help):
    physiotherapists and two massage therapists working 08:00-20:00, a 60-minute
    physiotherapy visit, a 60-minute massage with a 15-minute buffer, and a combined
    screening per course.
-2. Books, with ``booking.services.booking.book_course`` in this process, warm-up
+2. Books, with ``booking.services.visits.book_course`` in this process, warm-up
    courses and then ``--courses`` timed ones, each on times nobody has booked: six
    back-to-back pairs (massage, then physiotherapy when it ends), one a week for six
    weeks, with one physiotherapist and one massage therapist. Each booking is one
@@ -81,9 +81,9 @@ def seed() -> dict[str, Any]:
 
 def courses(seeded: dict[str, Any], first_day: date, count: int) -> list[Any]:
     """``count`` course requests on times no other one takes: per therapist pair, day of the first week and hour."""
-    from booking.clinic import clinic_zone
-    from booking.services.booking import CourseRequest, PatientDetails, VisitRequest
+    from booking.clinic.times import clinic_zone
     from booking.services.screenings import create_screening
+    from booking.services.visits import CourseRequest, PatientDetails, VisitRequest
 
     physio_code, physios = seeded["physio"]
     massage_code, masseurs = seeded["massage"]
@@ -111,8 +111,8 @@ def measure(url: str, args: argparse.Namespace) -> dict[str, Any]:
     os.environ.setdefault("SECRET_KEY", SECRET_KEY)
     from booking import create_app
     from booking.extensions import db
-    from booking.services.booking import book_course
-    from booking.services.schedule import clinic_today
+    from booking.services.visits import book_course
+    from booking.services.visits.schedule import clinic_today
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": SECRET_KEY, "RATELIMIT_ENABLED": False,
                       "REDIS_URL": BROKER_URL, "CELERY_QUEUE": QUEUE, "CELERY_BROKER_URL": None,

@@ -150,7 +150,7 @@ def main(argv: list[str] | None = None) -> int:
             log(f"seeded {seeded.appointments} appointments; {written} due confirmations in the outbox")
             env = environment(url, args, sink, work_dir / "instance", queue.name)
             from booking import create_app
-            from booking.notifications.relay import relay_due
+            from booking.outbox.relay import relay_due
 
             app = create_app(environ=env)
             celery = app.extensions["celery"]

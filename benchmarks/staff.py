@@ -57,11 +57,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def seed(appointments: int, week_visits: int, monday: date) -> dict[str, int]:
     """Bulk-insert the clinic (in the app's context): therapist 1's busy week, the rest spread over 20 weeks."""
-    from booking.clinic import clinic_zone
+    from booking.clinic.times import clinic_zone
     from booking.extensions import db
     from booking.models import Appointment, Patient, Screening, Service, StaffRole, StaffUser, Therapist
     from booking.routing import recommend
-    from booking.services.passwords import hash_password
+    from booking.services.staff_accounts.passwords import hash_password
 
     rng = random.Random(8)
     zone = clinic_zone()
@@ -145,8 +145,8 @@ def measure(url: str, args: argparse.Namespace) -> dict[str, Any]:
     from booking import create_app
     from booking.extensions import db
     from booking.models import StaffUser
-    from booking.services import sessions
-    from booking.services.schedule import clinic_today
+    from booking.services.staff_accounts import sessions
+    from booking.services.visits.schedule import clinic_today
     from booking.staff.access import SESSION_KEY
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": SECRET_KEY, "RATELIMIT_ENABLED": False,

@@ -8,11 +8,12 @@ from typing import Any
 
 from flask import Flask
 
-from booking import cli, database, errors, links, logs, security, templating
+from booking import cli, database, errors, logs, security, templating
 from booking import models as models  # the metadata must know every table
 from booking.admin import bp as admin_bp
 from booking.api import bp as api_bp
 from booking.appointments import bp as appointments_bp
+from booking.clinic import links
 from booking.config import load_config
 from booking.extensions import csrf, db, limiter, migrate
 from booking.public import bp as public_bp

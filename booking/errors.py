@@ -10,8 +10,8 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from booking.clinic.settings import clinic_settings
 from booking.extensions import db
-from booking.services.settings import clinic_settings
 
 logger = logging.getLogger(__name__)
 

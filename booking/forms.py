@@ -8,7 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms import Field, TextAreaField
 from wtforms.fields.core import UnboundField
 
-from booking.validators import one_line_filter, plain_text_filter
+from booking.clinic.validators import one_line_filter, plain_text_filter
 
 
 class ClinicForm(FlaskForm):

@@ -1,6 +1,6 @@
 """The Celery app, bound to the Flask app as Flask documents it (``celery_init_app``).
 
-The web side uses it only to publish tasks by name (``booking.notifications.relay``);
+The web side uses it only to publish tasks by name (``booking.outbox.relay``);
 the worker (``worker/celery_app.py``) runs them. Every task runs inside the Flask
 app's context. The broker is CELERY_BROKER_URL, else REDIS_URL, else kombu's
 filesystem transport in INSTANCE_PATH/broker/, so that messages flow on a

@@ -7,11 +7,11 @@ import re
 from flask import Flask
 from werkzeug.local import LocalProxy
 
-from booking.clinic import local_time, wall_time
+from booking.clinic.settings import WEEKDAYS, clinic_settings, opening_hours
+from booking.clinic.settings import forget as forget_settings
+from booking.clinic.times import local_time, wall_time
+from booking.clinic.validators import normalise_phone
 from booking.models import Service
-from booking.services.settings import WEEKDAYS, clinic_settings, opening_hours
-from booking.services.settings import forget as forget_settings
-from booking.validators import normalise_phone
 
 
 def tel(phone: str) -> str:

@@ -101,7 +101,10 @@ def private_schema(name: str) -> Iterator[str]:
     """
     schema = f"{name}_{os.getpid()}"
     with psycopg.connect(TEST_DATABASE_URL, autocommit=True) as conn:
-        conn.execute("CREATE EXTENSION IF NOT EXISTS btree_gist SCHEMA public")
+        # Two workers starting on a fresh database would both create the extension: one at a time.
+        with conn.transaction():
+            conn.execute("SELECT pg_advisory_xact_lock(hashtext('btree_gist'))")
+            conn.execute("CREATE EXTENSION IF NOT EXISTS btree_gist SCHEMA public")
         conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
         conn.execute(f"CREATE SCHEMA {schema}")
     yield database_url(TEST_DATABASE_URL) + f"?options=-csearch_path%3D{schema}"

@@ -24,8 +24,8 @@ from booking.models import (
     WorkingHours,
 )
 from booking.routing import recommend
-from booking.services.booking import derive_manage_token, token_hash
-from booking.services.passwords import hash_password
+from booking.services.staff_accounts.passwords import hash_password
+from booking.services.visits import derive_manage_token, token_hash
 
 CLINIC_ZONE = ZoneInfo("America/Edmonton")
 EVERY_DAY = tuple((weekday, time(8), time(20)) for weekday in range(7))

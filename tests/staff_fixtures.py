@@ -13,7 +13,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from booking.models import StaffUser
-from booking.services import sessions
+from booking.services.staff_accounts import sessions
 from booking.staff.access import SESSION_KEY
 from tests.factories import Clinic, StaffUserFactory, local, small_clinic
 

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from booking.extensions import db
 from booking.models import Appointment, ContactMessage
-from booking.services.booking import derive_manage_token
+from booking.services.visits import derive_manage_token
 from tests.factories import AppointmentFactory, Clinic, local, small_clinic
 
 NOW = local(2026, 11, 30, 8)

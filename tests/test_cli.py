@@ -13,7 +13,7 @@ from flask import Flask
 from flask.testing import FlaskCliRunner
 from sqlalchemy import func, select
 
-from booking.demo import DEMO_ADMIN_EMAIL, THERAPISTS
+from booking.cli.demo import DEMO_ADMIN_EMAIL, THERAPISTS
 from booking.extensions import db
 from booking.models import (
     Appointment,
@@ -27,8 +27,8 @@ from booking.models import (
     VisitOutcome,
     WorkingHours,
 )
-from booking.services import plan_queue
-from booking.services.passwords import password_problem
+from booking.services.care_plans import queue as plan_queue
+from booking.services.staff_accounts.passwords import password_problem
 from tests.factories import STAFF_PASSWORD, StaffUserFactory, TherapistFactory, local
 
 TABLES = (Service, Therapist, WorkingHours, Patient, Screening, Appointment)

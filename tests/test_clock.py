@@ -1,4 +1,4 @@
-"""One clock: the application reads the current time only through booking.services.clock.moment."""
+"""One clock: the application reads the current time only through booking.clinic.clock.moment."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 BOOKING = Path(__file__).resolve().parents[1] / "booking"
 ROOT = BOOKING.parent
 # The clock itself, and the models' column defaults (a callable the clock reads as well).
-CLOCK = {BOOKING / "services" / "clock.py", BOOKING / "models" / "base.py"}
+CLOCK = {BOOKING / "clinic" / "clock.py", BOOKING / "models" / "base.py"}
 READERS = {("datetime", "now"), ("datetime", "utcnow"), ("datetime", "today"), ("date", "today"), ("time", "time")}
 
 
@@ -37,4 +37,4 @@ def application_sources() -> list[Path]:
 
 @pytest.mark.parametrize("path", application_sources(), ids=lambda path: str(path.relative_to(ROOT)))
 def test_time_is_read_only_through_the_one_clock(path: Path) -> None:
-    assert clock_reads(path) == [], f"{path.relative_to(ROOT)} reads the time itself: use services.clock.moment"
+    assert clock_reads(path) == [], f"{path.relative_to(ROOT)} reads the time itself: use booking.clinic.clock.moment"

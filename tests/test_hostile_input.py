@@ -20,7 +20,7 @@ from flask.testing import FlaskClient
 from werkzeug.routing import Rule
 
 from booking.api.openapi import openapi_document
-from booking.services.booking import derive_manage_token
+from booking.services.visits import derive_manage_token
 from tests.factories import AppointmentFactory, Clinic, StaffUserFactory, local, small_clinic
 from tests.staff_fixtures import signed_in
 

@@ -1,4 +1,8 @@
-"""Imports run one way: services and notifications never reach into the pages; booking never imports worker."""
+"""Imports run one way: down the floors below, never up; booking never imports worker; pages never commit.
+
+A module stands on the floor of the longest prefix below that names it, and may import only from its own floor
+or lower ones. docs/architecture.md says what each floor is for and where a new feature goes.
+"""
 
 from __future__ import annotations
 
@@ -10,24 +14,88 @@ import pytest
 from tests.routing.test_purity import imported_modules
 
 BOOKING = Path(__file__).resolve().parents[1] / "booking"
-PRESENTATION = ("booking.templating", "booking.appointments", "booking.admin", "booking.staff", "booking.public",
-                "booking.screening", "booking.api")
-BLUEPRINTS = ("admin", "staff", "appointments", "screening", "public", "api")
+
+FLOORS: tuple[tuple[str, ...], ...] = (
+    # 0. Rules: pure decisions and constants, no Flask and no database.
+    ("booking.routing", "booking.scheduling", "booking.clinic.limits", "booking.config", "booking.logs"),
+    # 1. Records: the tables and the database.
+    ("booking.models", "booking.extensions", "booking.database", "booking.database_roles"),
+    # 2. The clinic: its settings, zone, clock, formats, checks of what people type; and who may do what.
+    ("booking.clinic", "booking.policy"),
+    # 3. The outbox: the notification rows a change writes in its own transaction, and their relay.
+    ("booking.outbox",),
+    # 4. Services: every use case, each owning its transaction.
+    ("booking.services",),
+    # 5. Notifications, the sending side: what each one says, and its delivery (called by the worker).
+    ("booking.notifications",),
+    # 6. Pages and commands: blueprints, forms, templates' filters, errors, headers, the CLI and the demo.
+    ("booking.forms", "booking.templating", "booking.errors", "booking.security",
+     "booking.queue", "booking.cli", "booking.public", "booking.screening", "booking.appointments",
+     "booking.api", "booking.staff", "booking.admin"),
+    # 7. The application factory, which wires everything.
+    ("booking",),
+)
 
 
-def sources(*folders: str) -> list[Path]:
-    """The Python files under these folders of booking/."""
-    return sorted(path for folder in folders for path in (BOOKING / folder).rglob("*.py"))
+def floor(module: str) -> int:
+    """The floor of a booking module: that of the longest prefix naming it."""
+    matches = [(len(prefix), level) for level, prefixes in enumerate(FLOORS) for prefix in prefixes
+               if module == prefix or module.startswith(prefix + ".")]
+    assert matches, f"{module} is on no floor: add it to FLOORS"
+    return max(matches)[1]
 
 
-@pytest.mark.parametrize("path", sources("services", "notifications"), ids=lambda path: path.stem)
-def test_services_import_no_presentation_code(path: Path) -> None:
-    for module, _level in imported_modules(path):
-        assert not module.startswith(PRESENTATION), f"{path.relative_to(BOOKING)} imports {module}"
+def module_name(path: Path) -> str:
+    """The dotted name of a source file under booking/."""
+    parts = path.relative_to(BOOKING.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def absolute(module: str, level: int, path: Path) -> str:
+    """An import's module, relative imports resolved against the file's package."""
+    if not level:
+        return module
+    package = module_name(path).split(".")
+    package = package if path.name == "__init__.py" else package[:-1]
+    base = package[:len(package) - (level - 1)]
+    return ".".join([*base, module] if module else base)
+
+
+SOURCES = sorted(BOOKING.rglob("*.py"))
+MODULES = {module_name(path) for path in SOURCES}
+
+
+def booking_imports(path: Path) -> set[str]:
+    """The booking modules a source file imports (``from booking import outbox`` imports booking.outbox)."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            module = absolute(node.module or "", node.level, path)
+            found.update(f"{module}.{alias.name}" if f"{module}.{alias.name}" in MODULES else module
+                         for alias in node.names)
+    return {module for module in found if module.split(".")[0] == "booking"}
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=lambda path: module_name(path))
+def test_imports_run_down_the_floors_never_up(path: Path) -> None:
+    own = floor(module_name(path))
+    for imported in booking_imports(path):
+        assert floor(imported) <= own, (
+            f"{module_name(path)} (floor {own}) imports {imported} (floor {floor(imported)}), which runs back up")
+
+
+def test_the_floors_reject_an_import_that_runs_back_up() -> None:
+    """The check itself: a service importing a page, or the clinic a service, would be caught."""
+    assert floor("booking.services.visits.change") < floor("booking.admin.visits")
+    assert floor("booking.clinic.settings") < floor("booking.services.audit")
+    assert floor("booking.outbox.relay") < floor("booking.notifications.messages") < floor("booking.staff.auth")
+    assert floor("booking.clinic.limits") < floor("booking.models") < floor("booking.clinic.settings")
 
 
 def test_booking_never_imports_worker() -> None:
-    for path in BOOKING.rglob("*.py"):
+    for path in SOURCES:
         for module, _level in imported_modules(path):
             assert module.split(".")[0] != "worker", f"{path.relative_to(BOOKING)} imports {module}"
 
@@ -44,7 +112,11 @@ def commits(path: Path) -> list[int]:
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "commit"]
 
 
-@pytest.mark.parametrize("path", sources(*BLUEPRINTS), ids=lambda path: f"{path.parent.name}.{path.stem}")
+PAGES = [path for path in SOURCES if floor(module_name(path)) == len(FLOORS) - 2
+         and module_name(path).split(".")[1] in ("admin", "staff", "appointments", "screening", "public", "api")]
+
+
+@pytest.mark.parametrize("path", PAGES, ids=lambda path: module_name(path))
 def test_views_never_commit(path: Path) -> None:
     """A page asks a service for a change; the service makes it and commits (one place decides what is stored)."""
     assert not commits(path), f"{path.relative_to(BOOKING)} commits on lines {commits(path)}"

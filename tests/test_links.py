@@ -7,8 +7,8 @@ import pytest
 from flask import Flask
 
 from booking import create_app
-from booking.links import absolute_url
-from booking.services.booking import derive_manage_token
+from booking.clinic.links import absolute_url
+from booking.services.visits import derive_manage_token
 from tests.conftest import test_settings
 from tests.factories import AppointmentFactory
 

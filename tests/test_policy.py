@@ -29,10 +29,12 @@ from booking.models import (
     VisitOutcome,
 )
 from booking.policy import NAVIGATION, PATIENT_SEARCH, Refused, navigation_for
-from booking.services import care_plans, feed, plan_course
-from booking.services.booking import BookingRequest, book, cancel, reschedule
-from booking.services.booking.visits import record_outcome
-from booking.services.notes import HANDOFF, record_pain, write_note
+from booking.services.care_plans import course as plan_course
+from booking.services.care_plans import plans as care_plans
+from booking.services.care_plans.notes import HANDOFF, record_pain, write_note
+from booking.services.therapists import feed
+from booking.services.visits import BookingRequest, book, cancel, reschedule
+from booking.services.visits.outcomes import record_outcome
 from tests.factories import Clinic, StaffUserFactory, local, small_clinic
 from tests.staff.test_care_plans_service import ALEX, details
 from tests.staff.therapist_pages import massage_therapist, visit

@@ -6,8 +6,8 @@ import re
 from datetime import time
 from pathlib import Path
 
-from booking.clinic import wall_time
-from booking.services.settings import DEFAULT_OPENING_HOURS, WEEKDAYS
+from booking.clinic.settings import DEFAULT_OPENING_HOURS, WEEKDAYS
+from booking.clinic.times import wall_time
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text()

@@ -6,7 +6,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import String, select
 
-from booking import text_limits
+from booking.clinic import limits as text_limits
 from booking.extensions import db
 from booking.models import (
     Appointment,

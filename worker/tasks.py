@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from booking.notifications import delivery, relay
+from booking.notifications import delivery
+from booking.outbox import relay
 
 
 @shared_task(name="notifications.deliver", ignore_result=True)

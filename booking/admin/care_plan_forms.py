@@ -20,14 +20,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, Length, ValidationError
 
 from booking.admin.forms import InputGiven, WholeNumberField, listed_choice
-from booking.forms import ClinicForm
-from booking.models import CarePlan, CarePlanStatus, Service, Therapist
-from booking.scheduling import qualifications
-from booking.scheduling.plans import MASSAGE, PHYSIOTHERAPY
-from booking.services import care_plans
-from booking.services.care_plans import InvalidPlan, PlanDetails
-from booking.services.catalog import active_services, active_therapists
-from booking.text_limits import (
+from booking.clinic.limits import (
     DISMISSAL_REASON_LENGTH,
     EMAIL_LENGTH,
     GOALS_LENGTH,
@@ -35,7 +28,14 @@ from booking.text_limits import (
     NAME_LENGTH,
     PHONE_LENGTH,
 )
-from booking.validators import stripped
+from booking.clinic.validators import stripped
+from booking.forms import ClinicForm
+from booking.models import CarePlan, CarePlanStatus, Service, Therapist
+from booking.scheduling import qualifications
+from booking.scheduling.plans import MASSAGE, PHYSIOTHERAPY
+from booking.services.care_plans import plans as care_plans
+from booking.services.care_plans.plans import InvalidPlan, PlanDetails
+from booking.services.catalog import active_services, active_therapists
 
 # A new plan's form starts with massage right before physiotherapy and a day's tolerance.
 NEW_PLAN = {"back_to_back": True, "tolerance_days": 1}

@@ -11,10 +11,14 @@ from werkzeug.wrappers import Response
 from booking.admin import bp
 from booking.admin.care_plan_forms import NEW_PLAN, BookCourseForm, ChangePlanForm, DismissForm, PlanForm
 from booking.models import CarePlan, CarePlanStatus, Screening
-from booking.services import audit, care_plans, plan_course, plan_queue, plan_work
-from booking.services.booking import InvalidBooking, PatientDetails, SlotTaken
-from booking.services.care_plans import InvalidPlan
-from booking.services.plan_queue import NoLongerQueued
+from booking.services import audit
+from booking.services.care_plans import course as plan_course
+from booking.services.care_plans import plans as care_plans
+from booking.services.care_plans import queue as plan_queue
+from booking.services.care_plans import work as plan_work
+from booking.services.care_plans.plans import InvalidPlan
+from booking.services.care_plans.queue import NoLongerQueued
+from booking.services.visits import InvalidBooking, PatientDetails, SlotTaken
 from booking.staff.access import staff_required
 
 

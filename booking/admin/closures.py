@@ -13,13 +13,13 @@ from wtforms.validators import InputRequired, Length
 
 from booking.admin import bp
 from booking.appointments.forms import DayField
+from booking.clinic.limits import CLOSURE_LABEL_LENGTH
 from booking.forms import ClinicForm
 from booking.models import Appointment
 from booking.services import clinic_hours
 from booking.services.clinic_hours import describe
-from booking.services.hours import HoursConflict, HoursError
+from booking.services.therapists.hours import HoursConflict, HoursError
 from booking.staff.access import staff_required
-from booking.text_limits import CLOSURE_LABEL_LENGTH
 
 
 class ClosureForm(ClinicForm):

@@ -26,17 +26,17 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, StopValidation
 
-from booking.forms import ClinicForm
-from booking.models import THERAPY_LABELS, THERAPY_TYPES
-from booking.scheduling.qualifications import QUALIFICATIONS
-from booking.screening.forms import MultiCheckboxField
-from booking.text_limits import (
+from booking.clinic.limits import (
     DESCRIPTION_LENGTH,
     EMAIL_LENGTH,
     NAME_LENGTH,
     SERVICE_CODE_LENGTH,
 )
-from booking.validators import email_address, stripped
+from booking.clinic.validators import email_address, stripped
+from booking.forms import ClinicForm
+from booking.models import THERAPY_LABELS, THERAPY_TYPES
+from booking.scheduling.qualifications import QUALIFICATIONS
+from booking.screening.forms import MultiCheckboxField
 
 LARGEST_PRICE_CENTS = 10_000_000
 THERAPY_CHOICES = [SelectChoice(kind, THERAPY_LABELS[kind].capitalize()) for kind in THERAPY_TYPES]

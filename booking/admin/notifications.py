@@ -7,7 +7,7 @@ from werkzeug.wrappers import Response
 
 from booking.admin import bp
 from booking.forms import ClinicForm
-from booking.notifications.admin import NotRetryable, retry, retryable, unfinished
+from booking.outbox.retries import NotRetryable, retry, retryable, unfinished
 from booking.staff.access import staff_required
 
 

@@ -1,6 +1,6 @@
 """Patients, for admins: finding one, a record's history, and joining two records of one person.
 
-As booking.services.booking.patients states, a typed email proves nothing: the
+As booking.services.visits.patients states, a typed email proves nothing: the
 history is the visits of this patient record only. Other records with the same
 email or phone are listed apart, as possibly the same person (unverified); an
 admin who has confirmed with the patient that they are one person may join them
@@ -19,15 +19,15 @@ from wtforms.validators import InputRequired, Length
 from booking.admin import bp
 from booking.admin.appointments import STATUS_LABELS
 from booking.appointments.forms import QueryForm
+from booking.clinic.limits import EMAIL_LENGTH
+from booking.clinic.validators import stripped
 from booking.database import get_or_none
 from booking.forms import ClinicForm
 from booking.models import Patient
 from booking.services import audit, patient_records
-from booking.services.booking.patients import look_alikes
 from booking.services.screenings import staff_recommendation
+from booking.services.visits.patients import look_alikes
 from booking.staff.access import staff_required
-from booking.text_limits import EMAIL_LENGTH
-from booking.validators import stripped
 
 SEARCH_LENGTH = EMAIL_LENGTH
 

@@ -5,7 +5,7 @@ with a draft of its own in the admin's session; a red flag ends it with the
 advice to read to the caller, and nothing can be booked. Otherwise the admin
 picks a service, a therapist and a time with the patients' slot picker, types
 the caller's name, email (a caller may have none: nothing is then emailed to them)
-and phone, and ``booking.services.booking.book`` books it with every check of an
+and phone, and ``booking.services.visits.book`` books it with every check of an
 online booking, the confirmation email through the outbox, and an audit row naming
 the admin in the same transaction.
 
@@ -30,18 +30,18 @@ from booking.admin import bp
 from booking.appointments.forms import DetailsForm, ServiceForm, parse_start
 from booking.appointments.picker import day_view
 from booking.appointments.steps import chosen_service, day_form, details_step, none_trained
+from booking.clinic.limits import EMAIL_LENGTH, NAME_LENGTH, PHONE_LENGTH
+from booking.clinic.validators import email_address, phone_number
 from booking.models import Patient, Screening
 from booking.screening.flow import Flow, show_step
 from booking.screening.forms import STEP_BY_SLUG, STEPS, Step
 from booking.services import audit
-from booking.services.booking.patients import current_record
 from booking.services.catalog import services_for
-from booking.services.schedule import PATHWAY_LABELS
 from booking.services.screenings import get_screening, staff_recommendation
+from booking.services.visits.patients import current_record
+from booking.services.visits.schedule import PATHWAY_LABELS
 from booking.staff.access import staff_required
 from booking.templating import price, service_title
-from booking.text_limits import EMAIL_LENGTH, NAME_LENGTH, PHONE_LENGTH
-from booking.validators import email_address, phone_number
 
 
 class CallerDetailsForm(DetailsForm):

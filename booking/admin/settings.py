@@ -11,9 +11,9 @@ from werkzeug.wrappers import Response
 
 from booking.admin import bp
 from booking.admin.settings_form import SettingsForm, reminder_minutes
+from booking.clinic.settings import WEEKDAYS, clinic_settings
 from booking.services.clinic_hours import save_settings
-from booking.services.hours import HoursConflict
-from booking.services.settings import WEEKDAYS, clinic_settings
+from booking.services.therapists.hours import HoursConflict
 from booking.staff.access import staff_required
 
 

@@ -14,11 +14,11 @@ from wtforms import BooleanField, Field, StringField, TelField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from booking.admin.forms import WholeNumberField, readable_by, whole_number
+from booking.clinic.limits import ADDRESS_LENGTH, DESCRIPTION_LENGTH, NAME_LENGTH, PHONE_LENGTH
+from booking.clinic.settings import WEEKDAYS
+from booking.clinic.validators import phone_number, stripped
 from booking.forms import ClinicForm
 from booking.models import ClinicSettings
-from booking.services.settings import WEEKDAYS
-from booking.text_limits import ADDRESS_LENGTH, DESCRIPTION_LENGTH, NAME_LENGTH, PHONE_LENGTH
-from booking.validators import phone_number, stripped
 
 MOST_REMINDERS = 5
 TIME_STEP_MINUTES = 15

@@ -9,8 +9,8 @@ from werkzeug.wrappers import Response
 from booking.admin import bp
 from booking.admin.forms import ActionForm
 from booking.models import StaffUser
-from booking.services import staff_logins as service
-from booking.services.accounts import AccountError
+from booking.services.staff_accounts import logins as service
+from booking.services.staff_accounts.accounts import AccountError
 from booking.staff.access import staff_required
 
 

@@ -9,12 +9,12 @@ from wtforms.fields.choices import SelectChoice
 
 from booking.admin import bp
 from booking.admin.forms import ActionForm, DeactivateTherapistForm, LinkUserForm, TherapistForm
+from booking.clinic.validators import normalise_email
 from booking.models import THERAPY_LABELS, Appointment, StaffUser, Therapist
-from booking.services import staff_logins
-from booking.services import therapists as service
-from booking.services.therapists import TherapistDetails, TherapyTypeLocked
+from booking.services.staff_accounts import logins as staff_logins
+from booking.services.therapists import profiles as service
+from booking.services.therapists.profiles import TherapistDetails, TherapyTypeLocked
 from booking.staff.access import staff_required
-from booking.validators import normalise_email
 
 
 def _details(form: TherapistForm) -> TherapistDetails:

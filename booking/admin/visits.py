@@ -1,6 +1,6 @@
 """One visit, for admins: its details, and cancelling or moving it at any time (the cut-off binds patients only).
 
-Every change goes through booking.services.booking with ``by_staff``: the same
+Every change goes through booking.services.visits with ``by_staff``: the same
 checks, notices to the patient and therapist through the outbox, and an audit
 row naming the admin, in the change's own transaction.
 """
@@ -19,13 +19,13 @@ from booking.admin.appointments import STATUS_LABELS
 from booking.appointments.forms import CancelForm, DayForm, format_start, parse_start
 from booking.appointments.picker import day_view
 from booking.appointments.steps import move_step
-from booking.clinic import local_time
+from booking.clinic.times import local_time
 from booking.extensions import db
 from booking.models import Appointment, AppointmentStatus
 from booking.services import audit
-from booking.services.booking import BookingError, cancel, partner
-from booking.services.schedule import PATHWAY_LABELS
 from booking.services.screenings import staff_recommendation
+from booking.services.visits import BookingError, cancel, partner
+from booking.services.visits.schedule import PATHWAY_LABELS
 from booking.staff.access import staff_required
 
 

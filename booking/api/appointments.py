@@ -10,10 +10,12 @@ from flask import Blueprint, Response, abort, jsonify, request, url_for
 from booking.api.body import json_object
 from booking.api.catalog import MAX_ID, SERVICE_CODE, local_iso, unprocessable
 from booking.api.schemas import error_responses, json_content, ref
+from booking.clinic.limits import CANCELLATION_REASON_LENGTH, EMAIL_LENGTH, KEY_LENGTH, NAME_LENGTH, PHONE_LENGTH
+from booking.clinic.validators import parse_instant
 from booking.extensions import limiter
-from booking.limits import booking_limit, read_limit
 from booking.models import Appointment
-from booking.services.booking import (
+from booking.security import booking_limit, read_limit
+from booking.services.visits import (
     BookingError,
     BookingRequest,
     InvalidBooking,
@@ -24,8 +26,6 @@ from booking.services.booking import (
     find_for_manage,
     reschedule,
 )
-from booking.text_limits import CANCELLATION_REASON_LENGTH, EMAIL_LENGTH, KEY_LENGTH, NAME_LENGTH, PHONE_LENGTH
-from booking.validators import parse_instant
 
 bp = Blueprint("appointments_api", __name__)
 

@@ -13,7 +13,7 @@ from typing import Any, NoReturn
 
 from flask import abort, request
 
-from booking.validators import one_line, plain_text
+from booking.clinic.validators import one_line, plain_text
 
 NOT_AN_OBJECT = 'Send a JSON object (like {"key": "value"}) as the body.'
 

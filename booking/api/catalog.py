@@ -10,16 +10,16 @@ from zoneinfo import ZoneInfo
 from flask import Blueprint, Response, jsonify, request
 
 from booking.api.schemas import error_responses, json_content, ref
-from booking.clinic import clinic_zone
+from booking.clinic.limits import SERVICE_CODE_LENGTH
+from booking.clinic.times import clinic_zone
 from booking.extensions import limiter
-from booking.limits import read_limit
 from booking.models import THERAPY_TYPES, Screening
 from booking.scheduling import SlotRules, SlotSearchError
-from booking.services.availability import search_slots
+from booking.security import read_limit
 from booking.services.catalog import active_service, active_services, active_therapists
 from booking.services.screenings import get_screening
-from booking.services.training import none_trained_free
-from booking.text_limits import SERVICE_CODE_LENGTH
+from booking.services.therapists.training import none_trained_free
+from booking.services.visits.availability import search_slots
 
 bp = Blueprint("catalog", __name__)
 WHOLE_NUMBER_DIGITS = 18  # every id fits in a 64-bit integer

@@ -9,7 +9,6 @@ from flask import Blueprint, Response, jsonify, url_for
 from booking.api.body import json_body
 from booking.api.schemas import error_responses, json_content, ref
 from booking.extensions import limiter
-from booking.limits import read_limit, screening_limit
 from booking.routing import (
     ANSWER_KEYS,
     CAUTION_CODES,
@@ -24,6 +23,7 @@ from booking.routing import (
     URGENCIES,
     ScreeningError,
 )
+from booking.security import read_limit, screening_limit
 from booking.services.screenings import create_screening
 
 bp = Blueprint("screenings", __name__)

@@ -20,11 +20,11 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
+from booking.clinic.limits import CANCELLATION_REASON_LENGTH, EMAIL_LENGTH, KEY_LENGTH, NAME_LENGTH, PHONE_LENGTH
+from booking.clinic.settings import clinic_settings
+from booking.clinic.validators import email_address, parse_instant, phone_number
 from booking.forms import ClinicForm
-from booking.services.booking import InvalidBooking
-from booking.services.settings import clinic_settings
-from booking.text_limits import CANCELLATION_REASON_LENGTH, EMAIL_LENGTH, KEY_LENGTH, NAME_LENGTH, PHONE_LENGTH
-from booking.validators import email_address, parse_instant, phone_number
+from booking.services.visits import InvalidBooking
 
 FIRST_AVAILABLE = "any"
 CANCEL_THIS, CANCEL_BOTH = "this", "both"

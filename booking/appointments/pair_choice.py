@@ -17,13 +17,13 @@ from wtforms import HiddenField, RadioField
 
 from booking.appointments.forms import FIRST_AVAILABLE, DetailsForm, QueryForm, format_start
 from booking.appointments.picker import DAY_AND_TIME_LABEL, TIME_LABEL, DayChoice, DayView, TimeChoice, periods
-from booking.clinic import clinic_zone, local_time
+from booking.clinic.clock import moment
+from booking.clinic.times import clinic_zone, local_time
 from booking.models import Screening, Service, Therapist
 from booking.scheduling import SlotSearchError
-from booking.services.availability import bookable_days, search_pairs
-from booking.services.booking import VisitRequest
 from booking.services.catalog import active_therapists, services_for
-from booking.services.clock import moment
+from booking.services.visits import VisitRequest
+from booking.services.visits.availability import bookable_days, search_pairs
 from booking.templating import price, service_title
 
 MASSAGE, PHYSIOTHERAPY = "massage", "physiotherapy"

@@ -26,13 +26,14 @@ from booking.appointments.pair_choice import (
 )
 from booking.appointments.picker import DAY_AND_TIME_LABEL
 from booking.appointments.views import bp
-from booking.calendar import ics_for
-from booking.clinic import local_time
+from booking.clinic.calendar import ics_for
+from booking.clinic.links import absolute_url
+from booking.clinic.times import local_time
 from booking.extensions import limiter
-from booking.limits import booking_limit, read_limit
-from booking.links import absolute_url
 from booking.models import Appointment, AppointmentStatus, Screening
-from booking.services.booking import (
+from booking.security import booking_limit, read_limit
+from booking.services.screenings import get_screening
+from booking.services.visits import (
     Booked,
     BookingError,
     CourseRequest,
@@ -44,7 +45,6 @@ from booking.services.booking import (
     manage_token,
     partner,
 )
-from booking.services.screenings import get_screening
 
 
 def _combined_or_none(screening_id: uuid.UUID) -> Screening | None:

@@ -9,11 +9,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from booking.appointments.forms import format_start
-from booking.clinic import clinic_zone, local_time
+from booking.clinic.clock import moment
+from booking.clinic.times import clinic_zone, local_time
 from booking.models import Service
 from booking.scheduling import Slot, SlotRules, SlotSearchError
-from booking.services.availability import bookable_days, nearby_slots, search_slots
-from booking.services.clock import moment
+from booking.services.visits.availability import bookable_days, nearby_slots, search_slots
 
 TIME_LABEL = "%-I:%M %p %Z"
 DAY_LABEL = "%A %B %-d"

@@ -3,7 +3,7 @@
 Both read the chosen service and therapist the same way (``chosen_service``,
 ``day_form``), and their details step (``details_step``) shows the same form (the
 patient's, or the admin's with the caller's consent), books through
-``booking.services.booking.book`` and puts its refusals next to the fields, with
+``booking.services.visits.book`` and puts its refusals next to the fields, with
 nearby open times when the time was taken. Only the pages, and where a booking
 leads, differ, in the views. Moving a visit (``move_step``, the patient's and the
 admin's) answers a refused time the same way (``other_times``): nearby open times,
@@ -30,7 +30,9 @@ from booking.appointments.forms import (
 from booking.appointments.picker import DayView, nearby_choices
 from booking.extensions import db
 from booking.models import Appointment, Patient, Screening, Service, StaffUser, Therapist
-from booking.services.booking import (
+from booking.services.catalog import active_therapists, services_for
+from booking.services.therapists.training import training_needed
+from booking.services.visits import (
     Booked,
     BookingError,
     BookingRequest,
@@ -42,8 +44,6 @@ from booking.services.booking import (
     book,
     reschedule,
 )
-from booking.services.catalog import active_therapists, services_for
-from booking.services.training import training_needed
 
 
 def chosen_service(screening: Screening, code: str | None) -> Service | None:

@@ -19,13 +19,17 @@ from booking.appointments.forms import (
 )
 from booking.appointments.picker import DAY_LABEL, TIME_LABEL, day_view
 from booking.appointments.steps import chosen_service, day_form, details_step, move_step, none_trained
-from booking.calendar import ics_for
-from booking.clinic import local_time
+from booking.clinic.calendar import ics_for
+from booking.clinic.links import absolute_url
+from booking.clinic.settings import clinic_settings
+from booking.clinic.times import local_time
 from booking.extensions import db, limiter
-from booking.limits import booking_limit, read_limit
-from booking.links import absolute_url
 from booking.models import Appointment, AppointmentStatus, Screening, Therapist
-from booking.services.booking import (
+from booking.security import booking_limit, read_limit
+from booking.services.catalog import single_visit_services
+from booking.services.screenings import get_screening, recommendation_of
+from booking.services.therapists.training import call_us_untrained
+from booking.services.visits import (
     BookingError,
     ReferredOut,
     can_change,
@@ -37,10 +41,6 @@ from booking.services.booking import (
     partner,
     upcoming_with,
 )
-from booking.services.catalog import single_visit_services
-from booking.services.screenings import get_screening, recommendation_of
-from booking.services.settings import clinic_settings
-from booking.services.training import call_us_untrained
 from booking.templating import price, service_title
 
 logger = logging.getLogger(__name__)

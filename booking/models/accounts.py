@@ -15,9 +15,9 @@ from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, ForeignKey, String, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from booking.clinic.limits import EMAIL_LENGTH
 from booking.models.base import Base, UTCDateTime, utcnow
 from booking.models.staff import Therapist
-from booking.text_limits import EMAIL_LENGTH
 
 
 class StaffRole(enum.StrEnum):

@@ -10,12 +10,12 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Uuid, func, t
 from sqlalchemy.dialects.postgresql import ExcludeConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from booking.clinic.limits import CANCELLATION_REASON_LENGTH, KEY_LENGTH
 from booking.models.base import Base, UTCDateTime, utcnow
 from booking.models.catalog import Service
 from booking.models.patient import Patient
 from booking.models.screening import Screening
 from booking.models.staff import Therapist
-from booking.text_limits import CANCELLATION_REASON_LENGTH, KEY_LENGTH
 
 
 class AppointmentStatus(enum.StrEnum):

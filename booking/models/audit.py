@@ -11,9 +11,9 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from booking.clinic.limits import AUDIT_DETAIL_LENGTH, AUDIT_WORD_LENGTH
 from booking.models.accounts import StaffUser
 from booking.models.base import Base, UTCDateTime, utcnow
-from booking.text_limits import AUDIT_DETAIL_LENGTH, AUDIT_WORD_LENGTH
 
 
 class AuditEvent(Base):

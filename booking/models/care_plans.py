@@ -9,13 +9,13 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from booking.clinic.limits import DISMISSAL_REASON_LENGTH
 from booking.models.accounts import StaffUser
 from booking.models.base import Base, UTCDateTime, utcnow
 from booking.models.catalog import Service
 from booking.models.patient import Patient
 from booking.models.screening import Screening
 from booking.models.staff import Therapist
-from booking.text_limits import DISMISSAL_REASON_LENGTH
 
 
 class CarePlanStatus(enum.StrEnum):

@@ -7,9 +7,9 @@ from datetime import timedelta
 from sqlalchemy import CheckConstraint, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from booking.clinic.limits import NAME_LENGTH, SERVICE_CODE_LENGTH
 from booking.models.base import Base
 from booking.routing import THERAPY_TYPES as THERAPY_TYPES  # the contract's, re-exported for the models
-from booking.text_limits import NAME_LENGTH, SERVICE_CODE_LENGTH
 
 # How each therapy type is named in a sentence ("does not give massage therapy").
 THERAPY_LABELS = {"physiotherapy": "physiotherapy", "massage": "massage therapy"}

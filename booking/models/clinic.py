@@ -7,8 +7,8 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from booking.clinic.limits import EMAIL_LENGTH, NAME_LENGTH, PHONE_LENGTH
 from booking.models.base import Base, UTCDateTime, utcnow
-from booking.text_limits import EMAIL_LENGTH, NAME_LENGTH, PHONE_LENGTH
 
 
 class ContactMessage(Base):

@@ -8,9 +8,9 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from booking.clinic.limits import FUNCTION_NOTE_LENGTH
 from booking.models.accounts import StaffUser
 from booking.models.base import Base, UTCDateTime, utcnow
-from booking.text_limits import FUNCTION_NOTE_LENGTH
 
 
 class VisitNote(Base):

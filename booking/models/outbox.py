@@ -9,11 +9,11 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from booking.clinic.limits import EMAIL_LENGTH
 from booking.models.appointment import Appointment
 from booking.models.base import Base, UTCDateTime, utcnow
 from booking.models.clinic import ContactMessage
 from booking.models.staff import Therapist
-from booking.text_limits import EMAIL_LENGTH
 
 
 class NotificationStatus(enum.StrEnum):

@@ -7,12 +7,12 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from booking.clinic.limits import EMAIL_LENGTH, NAME_LENGTH, PHONE_LENGTH
 from booking.models.base import Base, UTCDateTime, utcnow
-from booking.text_limits import EMAIL_LENGTH, NAME_LENGTH, PHONE_LENGTH
 
 
 class Patient(Base):
-    """A patient: the person behind one or more bookings (see booking.services.booking.patients).
+    """A patient: the person behind one or more bookings (see booking.services.visits.patients).
 
     ``email`` is None for a caller booked by phone without one (nothing is emailed to
     them). ``merged_into_id`` is set when an admin joined this record into another one
@@ -29,3 +29,8 @@ class Patient(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("patients.id"))
     merged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    @property
+    def initials(self) -> str:
+        """The patient's initials ("Alex Morgan" gives "A. M."): all a therapist's email or calendar shows of them."""
+        return " ".join(f"{part[0].upper()}." for part in self.name.split() if part)

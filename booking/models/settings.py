@@ -13,8 +13,8 @@ from typing import Any
 from sqlalchemy import JSON, CheckConstraint, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from booking.clinic.limits import ADDRESS_LENGTH, CLOSURE_LABEL_LENGTH, NAME_LENGTH, PHONE_LENGTH
 from booking.models.base import Base, UTCDateTime, utcnow
-from booking.text_limits import ADDRESS_LENGTH, CLOSURE_LABEL_LENGTH, NAME_LENGTH, PHONE_LENGTH
 
 # What every booking confirmation tells the patient until an admin writes the clinic's own.
 DEFAULT_VISIT_INSTRUCTIONS = (

@@ -7,8 +7,8 @@ from datetime import date, datetime, time
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from booking.clinic.limits import EMAIL_LENGTH, NAME_LENGTH, TIME_OFF_REASON_LENGTH
 from booking.models.base import Base, UTCDateTime
-from booking.text_limits import EMAIL_LENGTH, NAME_LENGTH, TIME_OFF_REASON_LENGTH
 
 
 class Therapist(Base):

@@ -40,11 +40,11 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import joinedload
 
+from booking.clinic.clock import moment
 from booking.extensions import db
 from booking.models import Appointment, Notification, NotificationStatus
 from booking.notifications import messages
 from booking.notifications.channels import DeliveryError, channel_for
-from booking.services.clock import moment
 
 logger = logging.getLogger(__name__)
 

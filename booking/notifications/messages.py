@@ -17,17 +17,17 @@ from urllib.parse import urlsplit
 from flask import current_app, render_template
 from sqlalchemy import select
 
-from booking.calendar import ics_for
-from booking.clinic import local_time
+from booking.clinic.calendar import ics_for
+from booking.clinic.links import absolute_url
+from booking.clinic.settings import clinic_settings
+from booking.clinic.times import local_time
 from booking.extensions import db
-from booking.links import absolute_url
 from booking.models import THERAPY_LABELS, Appointment, AppointmentStatus, CarePlan, Notification, Patient
 from booking.notifications.channels import Attachment, Outgoing
-from booking.notifications.outbox import COURSE_CANCELLED, COURSE_NOTICES, PLAN_SCHEDULE
-from booking.services.booking import can_change, manage_token
-from booking.services.booking.course import booked_together
-from booking.services.password_resets import reset_to_send, reset_token
-from booking.services.settings import clinic_settings
+from booking.outbox import COURSE_CANCELLED, COURSE_NOTICES, PLAN_SCHEDULE
+from booking.services.staff_accounts.password_resets import reset_to_send, reset_token
+from booking.services.visits import can_change, manage_token
+from booking.services.visits.course import booked_together
 
 # What each message is about (a care-plan notice says instead what happened: _care_plan_subject).
 SUBJECTS = {
@@ -63,11 +63,6 @@ def message_id(notification: Notification) -> str:
     digest = hashlib.sha256(notification.key.encode()).hexdigest()[:40]
     domain = urlsplit(current_app.config["PUBLIC_BASE_URL"]).hostname or "localhost"
     return f"<{digest}@{domain}>"
-
-
-def initials(name: str) -> str:
-    """A person's initials ("Alex Morgan" gives "A. M.")."""
-    return " ".join(f"{part[0].upper()}." for part in name.split() if part)
 
 
 def _visit(notification: Notification, now: datetime) -> Appointment:
@@ -163,7 +158,7 @@ def _address_and_context(notification: Notification, now: datetime) -> tuple[str
         return _course(notification, now)
     visit = _visit(notification, now)
     if kind.startswith("therapist_"):
-        return _therapist_address(notification), {"visit": visit, "initials": initials(visit.patient.name)}, None
+        return _therapist_address(notification), {"visit": visit, "initials": visit.patient.initials}, None
     manage_url = _manage_url(visit)
     method = CALENDAR_METHOD.get(kind)
     ics = ics_for([(visit, manage_url)], method=method, now=now) if method else None
@@ -188,7 +183,7 @@ def _care_plan_context(notification: Notification) -> dict[str, object]:
         else plan.physiotherapist
     patient = db.session.get(Patient, plan.patient_id) if plan.patient_id else None
     return {"event": event, "plan": plan, "colleague": colleague,
-            "initials": initials(patient.name) if patient else None,
+            "initials": patient.initials if patient else None,
             "plan_url": absolute_url("staff.care_plan", id=plan.id)}
 
 

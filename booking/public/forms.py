@@ -5,9 +5,9 @@ from __future__ import annotations
 from wtforms import EmailField, StringField, TelField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from booking.clinic.limits import EMAIL_LENGTH, MESSAGE_LENGTH, MESSAGE_MIN_LENGTH, NAME_LENGTH, PHONE_LENGTH
+from booking.clinic.validators import email_address, phone_number, stripped
 from booking.forms import ClinicForm
-from booking.text_limits import EMAIL_LENGTH, MESSAGE_LENGTH, MESSAGE_MIN_LENGTH, NAME_LENGTH, PHONE_LENGTH
-from booking.validators import email_address, phone_number, stripped
 
 
 class ContactForm(ClinicForm):

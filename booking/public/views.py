@@ -7,8 +7,8 @@ from werkzeug.wrappers import Response
 
 from booking.database import database_answers
 from booking.extensions import limiter
-from booking.limits import contact_limit
 from booking.public.forms import ContactForm
+from booking.security import contact_limit
 from booking.services.contact import save_message
 from booking.templating import opening_hours_shown
 

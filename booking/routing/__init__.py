@@ -1,4 +1,8 @@
-"""Pre-booking screening: validate a patient's answers and recommend a care pathway (pure)."""
+"""Routing a patient to care before booking: validate the screening answers and recommend a pathway (pure).
+
+Not URL routing: the name is the screening contract's (`../shared/screening/CONTRACT.md` fixes
+``booking.routing.recommend`` and ``booking.routing.ScreeningError`` as its Python interface).
+"""
 
 from .answers import Answers
 from .codes import (

@@ -12,11 +12,11 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from werkzeug.wrappers import Response
 
 from booking.extensions import limiter
-from booking.limits import screening_limit
 from booking.models import Screening
 from booking.screening.flow import Flow, show_step
 from booking.screening.forms import QUESTION, STEP_BY_SLUG, STEPS, Step
-from booking.services.plan_queue import ask_for_plan
+from booking.security import screening_limit
+from booking.services.care_plans.queue import ask_for_plan
 from booking.services.screenings import get_screening, recommendation_of
 
 bp = Blueprint("screening", __name__, url_prefix="/screening")

@@ -12,10 +12,10 @@ from datetime import datetime
 
 from flask_login import current_user
 
+from booking.clinic.clock import moment
+from booking.clinic.limits import AUDIT_DETAIL_LENGTH
 from booking.extensions import db
 from booking.models import AuditEvent, StaffUser
-from booking.services.clock import moment
-from booking.text_limits import AUDIT_DETAIL_LENGTH
 
 
 def record(action: str, subject_type: str, subject_id: object = None, detail: str | None = None, *,

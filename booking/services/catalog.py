@@ -8,13 +8,13 @@ from dataclasses import asdict, dataclass
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from booking.clinic.clock import moment
 from booking.database import get_or_none
 from booking.extensions import db
 from booking.models import THERAPY_TYPES, Appointment, AppointmentStatus, Screening, Service, Therapist
 from booking.scheduling import qualifications
 from booking.services import audit
-from booking.services.availability import trained_in
-from booking.services.clock import moment
+from booking.services.visits.availability import trained_in
 
 
 def active_services() -> list[Service]:

@@ -1,4 +1,4 @@
-"""The clinic's opening hours and closed days (holidays), changed without stranding a booked visit.
+"""Changing the clinic's settings (audited), its opening hours and closed days without stranding a booked visit.
 
 A change of the opening hours, or a closed day added, that would leave booked visits outside
 the clinic's hours is refused with those visits listed (``HoursConflict``), so that the patients
@@ -20,17 +20,61 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from booking import scheduling
-from booking.clinic import LAST_DAY, clinic_zone
+from booking.clinic.clock import moment
+from booking.clinic.limits import CLOSURE_LABEL_LENGTH
+from booking.clinic.settings import clinic_settings, closed_days, forget
+from booking.clinic.times import LAST_DAY, clinic_zone
 from booking.database import get_or_none
 from booking.extensions import db
-from booking.models import ClinicClosure, Therapist
+from booking.models import ClinicClosure, ClinicSettings, Therapist
 from booking.scheduling import Interval
 from booking.scheduling.localday import local_day
 from booking.services import audit
-from booking.services.clock import moment
-from booking.services.hours import Hours, HoursConflict, HoursError, newly_outside, upcoming_visits
-from booking.services.settings import clinic_settings, closed_days, update_settings
-from booking.text_limits import CLOSURE_LABEL_LENGTH
+from booking.services.therapists.hours import Hours, HoursConflict, HoursError, newly_outside, upcoming_visits
+
+# The audit log's names of the settings an admin edits.
+SETTING_NAMES = {"name": "name", "phone": "phone", "address": "address", "opening_hours": "opening hours",
+                 "cancel_cutoff_hours": "cut-off", "min_notice_minutes": "minimum notice",
+                 "reminder_offsets_minutes": "reminders", "visit_instructions": "instructions for patients"}
+
+
+def _first_row(values: dict[str, Any]) -> ClinicSettings:
+    """Store the settings row with ``values``; when another admin's first save stored it meanwhile, theirs."""
+    try:
+        with db.session.begin_nested():
+            row = ClinicSettings(id=1, **values)
+            db.session.add(row)
+        return row
+    except IntegrityError:
+        return db.session.get_one(ClinicSettings, 1)
+
+
+def update_settings(*, name: str, phone: str, address: str, opening_hours: list[Any], cancel_cutoff_hours: int,
+                    min_notice_minutes: int, reminder_offsets_minutes: list[int],
+                    visit_instructions: str | None = None) -> list[str]:
+    """Store the clinic's settings (the row is created on the first save), audit and commit.
+
+    ``opening_hours`` has seven entries, Monday first: ["09:00", "17:00"] or None
+    for closed; ``visit_instructions`` (several lines) are kept as they are when not given.
+    Returns the names of the settings changed; when none changed,
+    nothing is written. Pages and slots see the new values at once.
+    """
+    values = {"name": name, "phone": phone, "address": address, "opening_hours": opening_hours,
+              "cancel_cutoff_hours": cancel_cutoff_hours, "min_notice_minutes": min_notice_minutes,
+              "reminder_offsets_minutes": reminder_offsets_minutes}
+    current = clinic_settings()
+    values["visit_instructions"] = current.visit_instructions if visit_instructions is None else \
+        "\n".join(line.strip() for line in visit_instructions.splitlines())
+    changed = [key for key, value in values.items() if getattr(current, key) != value]
+    if not changed:
+        return []
+    row = db.session.get(ClinicSettings, 1) or _first_row(values)
+    for key, value in values.items():
+        setattr(row, key, value)
+    audit.record("changed", "settings", 1, ", ".join(SETTING_NAMES[key] for key in changed))
+    db.session.commit()
+    forget()
+    return [SETTING_NAMES[key] for key in changed]
 
 
 def _today(now: datetime) -> date:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from booking import outbox
+from booking.clinic.clock import moment
+from booking.clinic.validators import normalise_email, normalise_phone
 from booking.extensions import db
 from booking.models import ContactMessage, StaffUser
-from booking.notifications import outbox, relay
+from booking.outbox import relay
 from booking.services import audit
-from booking.services.clock import moment
-from booking.validators import normalise_email, normalise_phone
 
 
 def save_message(*, name: str, email: str, phone: str | None, message: str) -> ContactMessage:

@@ -2,7 +2,7 @@
 
 A search reads only current records (a record joined into another is found as that
 one). Joining is the staff's proof that two records are one person (see
-``booking.services.booking.patients``): the admin has spoken to the patient. Every
+``booking.services.visits.patients``): the admin has spoken to the patient. Every
 visit and care plan of the record joined moves to the one kept, an email missing
 from the kept record is taken from the other, and the other stays only as a pointer
 to the kept one (``merged_into_id``), all in one audited transaction. The kept record's
@@ -18,12 +18,12 @@ from datetime import datetime
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import selectinload
 
+from booking import outbox
+from booking.clinic.clock import moment
 from booking.database import lock
 from booking.extensions import db
 from booking.models import Appointment, AppointmentStatus, CarePlan, Patient, StaffUser
-from booking.notifications import outbox
 from booking.services import audit
-from booking.services.clock import moment
 
 MOST_FOUND = 50
 # A search with this many digits looks for a phone number too, whatever is typed around them (403-555-0142).

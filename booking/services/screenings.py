@@ -13,12 +13,12 @@ from typing import Any
 
 from sqlalchemy import delete
 
+from booking.clinic.clock import moment
+from booking.clinic.validators import parse_uuid
 from booking.extensions import db
 from booking.models import Screening, ScreeningDraft
 from booking.routing import Caution, Reason, Recommendation, normalise_answers, recommend
 from booking.routing.clinical import for_staff
-from booking.services.clock import moment
-from booking.validators import parse_uuid
 
 # How long the answers of an unfinished web screening are kept after the patient's last step.
 DRAFT_LIFETIME = timedelta(hours=2)

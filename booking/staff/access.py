@@ -1,7 +1,7 @@
 """Who is signed in, and the guard of every staff page; who may open what is ``booking.policy``'s to say.
 
 Flask-Login's ``current_user`` is the staff member of the request's live
-server-side session (``booking.services.sessions``); the cookie carries only
+server-side session (``booking.services.staff_accounts.sessions``); the cookie carries only
 that session's random token. ``staff_required`` guards every staff and admin
 view: no session sends the visitor to sign in; a session whose second factor
 is still to come goes to that step; an admin without TOTP goes to enrol it;
@@ -24,7 +24,7 @@ from werkzeug.exceptions import NotFound
 from booking import policy
 from booking.extensions import login_manager
 from booking.models import StaffUser
-from booking.services import sessions
+from booking.services.staff_accounts import sessions
 
 SESSION_KEY = "staff_session"
 # Endpoints a signed-in staff member may reach before the second factor is done.

@@ -1,6 +1,6 @@
 """Signing in and out: password, second factor (TOTP or a recovery code), enrolment, my account, password reset.
 
-Thin views over ``booking.services.accounts``, ``two_factor`` and
+Thin views over ``booking.services.staff_accounts.accounts``, ``two_factor`` and
 ``password_resets``; every POST here is limited per client address
 (RATELIMIT_LOGIN), on top of the per-email lock the services keep.
 """
@@ -13,11 +13,11 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from booking.extensions import limiter
-from booking.limits import login_limit
 from booking.models import StaffRole, StaffUser
-from booking.services import accounts, password_resets, two_factor
-from booking.services.accounts import AccountError, Locked, WrongPassword
-from booking.services.sessions import mark_verified
+from booking.security import login_limit
+from booking.services.staff_accounts import accounts, password_resets, two_factor
+from booking.services.staff_accounts.accounts import AccountError, Locked, WrongPassword
+from booking.services.staff_accounts.sessions import mark_verified
 from booking.staff import bp
 from booking.staff.access import safe_next, sign_in, sign_out, staff_required
 from booking.staff.forms import (

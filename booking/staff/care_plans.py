@@ -16,13 +16,14 @@ from wtforms.validators import DataRequired, Length
 
 from booking import policy
 from booking.admin.forms import listed_choice
-from booking.clinic import clinic_zone, local_time
+from booking.clinic.clock import moment
+from booking.clinic.times import clinic_zone, local_time
 from booking.forms import ClinicForm
 from booking.models import Appointment, AppointmentStatus, CarePlan
-from booking.services import audit, plan_work
-from booking.services.clock import moment
-from booking.services.notes import HANDOFF, NOTE_LENGTH, NoteError, write_note
-from booking.services.schedule import STATUS_LABELS
+from booking.services import audit
+from booking.services.care_plans import work as plan_work
+from booking.services.care_plans.notes import HANDOFF, NOTE_LENGTH, NoteError, write_note
+from booking.services.visits.schedule import STATUS_LABELS
 from booking.staff import bp
 from booking.staff.access import staff_required
 from booking.staff.pain_chart import pain_chart

@@ -12,9 +12,9 @@ from wtforms import BooleanField
 
 from booking.extensions import db, limiter
 from booking.forms import ClinicForm
-from booking.limits import read_limit
 from booking.models import Therapist
-from booking.services import feed as feeds
+from booking.security import read_limit
+from booking.services.therapists import feed as feeds
 from booking.staff import bp
 from booking.staff.access import staff_required
 

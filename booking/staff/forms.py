@@ -5,9 +5,9 @@ from __future__ import annotations
 from wtforms import EmailField, HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
+from booking.clinic.limits import EMAIL_LENGTH, SIGN_IN_CODE_LENGTH
 from booking.forms import ClinicForm
-from booking.services.passwords import MAX_LENGTH
-from booking.text_limits import EMAIL_LENGTH, SIGN_IN_CODE_LENGTH
+from booking.services.staff_accounts.passwords import MAX_LENGTH
 
 
 def _new_password(label: str) -> PasswordField:

@@ -1,4 +1,4 @@
-"""A therapist's own weekly hours and time off (booking.services.hours decides what a change may do).
+"""A therapist's own weekly hours and time off (booking.services.therapists.hours decides what a change may do).
 
 A change that would leave booked visits outside the hours is refused with the
 list of those visits and "call the patients first", unless the therapist ticks
@@ -17,16 +17,15 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from booking.appointments.forms import DayField
-from booking.clinic import FIRST_DAY, LAST_DAY, accepted_day, clinic_zone, local_midnight
+from booking.clinic.limits import TIME_OFF_REASON_LENGTH
+from booking.clinic.settings import WEEKDAYS
+from booking.clinic.times import FIRST_DAY, LAST_DAY, accepted_day, clinic_zone, local_midnight
 from booking.forms import ClinicForm
 from booking.models import Appointment
-from booking.notifications.messages import initials
-from booking.services import hours as working_hours
-from booking.services.hours import HoursConflict, HoursError, Shift
-from booking.services.settings import WEEKDAYS
+from booking.services.therapists import hours as working_hours
+from booking.services.therapists.hours import HoursConflict, HoursError, Shift
 from booking.staff import bp
 from booking.staff.access import staff_required
-from booking.text_limits import TIME_OFF_REASON_LENGTH
 
 REBOOK_LABEL = "I will rebook these visits myself"
 
@@ -109,7 +108,7 @@ def _page(*, shift_form: ShiftForm | None = None, time_off_form: TimeOffForm | N
         time_off=working_hours.time_off_of(therapist_id), outside=working_hours.outside_hours(therapist_id),
         shift_form=shift_form or ShiftForm(formdata=None), time_off_form=time_off_form or TimeOffForm(formdata=None),
         remove_form=RebookForm(formdata=None), conflicts=conflicts, conflict_action=conflict_action,
-        rebook_label=REBOOK_LABEL, initials=initials), status
+        rebook_label=REBOOK_LABEL), status
 
 
 def _saved(message: str, kept: list[Appointment]) -> Response:
@@ -172,7 +171,7 @@ def edit_shift(shift_id: int) -> Response | str | tuple[str, int]:
             else:
                 return _saved("The shift is changed.", kept)
     return render_template("staff/hours/shift.html", form=form, shift=stored, conflicts=conflicts,
-                           rebook_label=REBOOK_LABEL, initials=initials), status
+                           rebook_label=REBOOK_LABEL), status
 
 
 @bp.route("/hours/shifts/<int:shift_id>/remove", methods=["POST"])

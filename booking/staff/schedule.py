@@ -6,7 +6,7 @@ from flask import abort, render_template, request
 from flask_login import current_user
 
 from booking.services import audit
-from booking.services.schedule import ScheduleError, clinic_today, parse_day, parse_view, schedule_for
+from booking.services.visits.schedule import ScheduleError, clinic_today, parse_day, parse_view, schedule_for
 from booking.staff import bp
 from booking.staff.access import staff_required
 

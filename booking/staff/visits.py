@@ -19,14 +19,13 @@ from wtforms.validators import AnyOf, DataRequired, Length
 
 from booking import policy
 from booking.admin.forms import listed_choice
+from booking.clinic.clock import moment
+from booking.clinic.validators import stripped
 from booking.extensions import db
 from booking.forms import ClinicForm
 from booking.models import Appointment, AppointmentStatus, CarePlan
 from booking.services import audit
-from booking.services.booking import BookingError
-from booking.services.booking.visits import OUTCOMES, record_outcome
-from booking.services.clock import moment
-from booking.services.notes import (
+from booking.services.care_plans.notes import (
     FUNCTION_NOTE_LENGTH,
     HANDOFF,
     NOTE_LENGTH,
@@ -37,11 +36,12 @@ from booking.services.notes import (
     record_pain,
     write_note,
 )
-from booking.services.schedule import PATHWAY_LABELS, STATUS_LABELS, answers_in_words, visit_for
 from booking.services.screenings import staff_recommendation
+from booking.services.visits import BookingError
+from booking.services.visits.outcomes import OUTCOMES, record_outcome
+from booking.services.visits.schedule import PATHWAY_LABELS, STATUS_LABELS, answers_in_words, visit_for
 from booking.staff import bp
 from booking.staff.access import staff_required
-from booking.validators import stripped
 
 
 class OutcomeForm(ClinicForm):

@@ -3,7 +3,7 @@
 The email's uniqueness is dropped (an index stays), and appointments keep a digest of the
 request that used their Idempotency-Key, so that only the identical request is replayed.
 
-A booking's contact details belong to that booking (see booking/services/booking/patients.py),
+A booking's contact details belong to that booking (see booking/services/visits/patients.py),
 so two patient rows may share an email address.
 
 Revision ID: 0004

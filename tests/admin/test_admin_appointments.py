@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import event
 
 from booking.extensions import db
-from booking.services.appointments_admin import AppointmentFilter, appointment_page
+from booking.services.visits.listing import AppointmentFilter, appointment_page
 from tests.factories import AppointmentFactory, Clinic, StaffUserFactory, local
 from tests.staff_fixtures import signed_in
 

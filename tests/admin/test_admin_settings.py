@@ -13,10 +13,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from booking.clinic.settings import WEEKDAYS
 from booking.extensions import db
 from booking.models import Appointment, AuditEvent, ClinicClosure, ClinicSettings
 from booking.models.settings import DEFAULT_VISIT_INSTRUCTIONS
-from booking.services.settings import WEEKDAYS
 from tests.factories import AppointmentFactory, Clinic, PatientFactory, StaffUserFactory, local, small_clinic
 from tests.staff_fixtures import signed_in
 from tests.together import at_once

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from booking.extensions import db
 from booking.models import Appointment, AuditEvent, StaffUser, Therapist
-from booking.services import sessions
+from booking.services.staff_accounts import sessions
 from tests.factories import AppointmentFactory, Clinic, PatientFactory, StaffUserFactory, TherapistFactory, local
 from tests.staff_fixtures import clinic_with_admin, signed_in
 

@@ -9,10 +9,11 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from booking.clinic.clock import moment
 from booking.extensions import db
 from booking.models import Appointment, Notification, NotificationStatus, Patient, StaffUser
 from booking.notifications import delivery
-from booking.services.booking import (
+from booking.services.visits import (
     BookingRequest,
     CourseRequest,
     InvalidBooking,
@@ -22,7 +23,6 @@ from booking.services.booking import (
     book_course,
     cancel_together,
 )
-from booking.services.clock import moment
 from tests.admin.test_phone_booking import NOW, admin, admin_user, clinic, screen
 from tests.factories import Clinic, local
 

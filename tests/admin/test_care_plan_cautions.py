@@ -14,7 +14,8 @@ from sqlalchemy import select
 
 from booking.extensions import db
 from booking.models import CarePlan, Screening, TherapistQualification
-from booking.services import care_plans, plan_queue
+from booking.services.care_plans import plans as care_plans
+from booking.services.care_plans import queue as plan_queue
 from tests.admin.test_care_plans_pages import options, plan_form
 from tests.factories import Clinic, ScreeningFactory, StaffUserFactory, local, small_clinic
 from tests.staff.test_care_plans_service import details

@@ -14,7 +14,9 @@ from sqlalchemy import func, select
 
 from booking.extensions import db
 from booking.models import Appointment, AuditEvent, CarePlan, CarePlanDismissal, Notification, Therapist
-from booking.services import care_plans, plan_course, plan_queue
+from booking.services.care_plans import course as plan_course
+from booking.services.care_plans import plans as care_plans
+from booking.services.care_plans import queue as plan_queue
 from tests.factories import AppointmentFactory, Clinic, StaffUserFactory, local, small_clinic
 from tests.staff.test_care_plans_service import details
 from tests.staff_fixtures import signed_in

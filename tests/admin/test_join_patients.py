@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 
 from booking.extensions import db
 from booking.models import Appointment, AuditEvent, CarePlan, Notification, Patient
-from booking.services import care_plans
-from booking.services.booking import BookingRequest, PatientDetails, book
+from booking.services.care_plans import plans as care_plans
+from booking.services.visits import BookingRequest, PatientDetails, book
 from tests.admin.test_care_plans_pages import clinic, made_plan, shown_course
 from tests.factories import AppointmentFactory, Clinic, PatientFactory, StaffUserFactory, local
 from tests.staff.test_care_plans_service import details

@@ -13,9 +13,9 @@ from sqlalchemy import select
 
 from booking.extensions import db
 from booking.models import Appointment, AuditEvent, Notification, Screening, StaffUser
-from booking.notifications.outbox import PATIENT_NOTICE
+from booking.outbox import PATIENT_NOTICE
 from booking.screening.forms import QUESTION
-from booking.services.booking import BookingRequest, ChangeNotAllowed, PatientDetails, SlotTaken, book, cancel
+from booking.services.visits import BookingRequest, ChangeNotAllowed, PatientDetails, SlotTaken, book, cancel
 from tests.factories import AppointmentFactory, Clinic, StaffUserFactory, local
 from tests.staff_fixtures import clinic_with_admin, signed_in
 

@@ -9,8 +9,8 @@ from flask.testing import FlaskClient
 
 from booking.extensions import db
 from booking.models import StaffUser
-from booking.services.accounts import NO_MATCH
-from booking.services.feed import feed_token
+from booking.services.staff_accounts.accounts import NO_MATCH
+from booking.services.therapists.feed import feed_token
 from tests.factories import StaffUserFactory
 from tests.staff.auth_steps import audit_actions, location, log_in, page
 from tests.staff_fixtures import signed_in

@@ -12,8 +12,8 @@ from flask.testing import FlaskClient
 
 from booking.extensions import db
 from booking.models import Appointment
-from booking.services.availability import search_slots
-from booking.services.booking import derive_manage_token
+from booking.services.visits import derive_manage_token
+from booking.services.visits.availability import search_slots
 from tests.appointments.conftest import NOW, radio_options, slot_buttons
 from tests.factories import AppointmentFactory, Clinic, local
 

@@ -10,13 +10,15 @@ import time_machine
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from booking.clinic import local_time
+from booking.clinic.times import local_time
+from booking.clinic.validators import UNSTORABLE_MESSAGE
 from booking.extensions import db
 from booking.models import Appointment, Notification, StaffUser
-from booking.services import care_plans, patient_records, plan_course
-from booking.services.booking import PatientDetails, cancel, derive_manage_token
-from booking.services.care_plans import PlanDetails
-from booking.validators import UNSTORABLE_MESSAGE
+from booking.services import patient_records
+from booking.services.care_plans import course as plan_course
+from booking.services.care_plans import plans as care_plans
+from booking.services.care_plans.plans import PlanDetails
+from booking.services.visits import PatientDetails, cancel, derive_manage_token
 from tests.appointments.conftest import input_value, slot_buttons
 from tests.factories import AppointmentFactory, Clinic, PatientFactory, StaffUserFactory, local
 from tests.test_hostile_input import HOSTILE_TEXT

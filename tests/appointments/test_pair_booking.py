@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from booking.extensions import db
 from booking.models import Appointment
-from booking.services.booking import cancel, derive_manage_token, reschedule
+from booking.services.visits import cancel, derive_manage_token, reschedule
 from tests.appointments.conftest import input_value, radio_options, slot_buttons
 from tests.factories import AppointmentFactory, Clinic, local
 from tests.together import at_once

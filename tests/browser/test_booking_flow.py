@@ -11,7 +11,7 @@ import icalendar
 import pytest
 from playwright.sync_api import Page, Response, expect
 
-from booking import demo
+from booking.cli import demo
 from booking.config import DEFAULTS
 from tests.browser.conftest import LiveServer
 from tests.browser.screening_steps import answer_screening

@@ -16,7 +16,7 @@ from sqlalchemy import select, update
 
 from booking.extensions import db
 from booking.models import Appointment, CarePlan, ClinicSettings, Notification
-from booking.services.schedule import clinic_today
+from booking.services.visits.schedule import clinic_today
 from tests.browser import staff_pages
 from tests.browser.conftest import LiveServer
 from tests.browser.staff_pages import screenshot, sign_in

@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 
 from booking.extensions import db
 from booking.models import ClinicSettings, StaffUser
-from booking.services.schedule import clinic_today
+from booking.services.visits.schedule import clinic_today
 from tests.browser import staff_pages
 from tests.browser.conftest import LiveServer
 from tests.browser.staff_pages import screen_caller_for_physiotherapy, screenshot, sign_in

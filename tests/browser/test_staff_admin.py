@@ -12,10 +12,10 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
-from booking.clinic import clinic_zone
+from booking.clinic.times import clinic_zone
 from booking.extensions import db
 from booking.models import Appointment, AppointmentStatus, ClinicSettings, StaffUser
-from booking.services.schedule import clinic_today
+from booking.services.visits.schedule import clinic_today
 from tests.browser import staff_pages
 from tests.browser.conftest import LiveServer
 from tests.browser.staff_pages import screen_caller_for_physiotherapy, screenshot, sign_in

@@ -7,10 +7,10 @@ from datetime import UTC, datetime, time, timedelta
 import pytest
 from playwright.sync_api import Page, expect
 
-from booking.clinic import clinic_zone
+from booking.clinic.times import clinic_zone
 from booking.extensions import db
 from booking.models import ClinicSettings, StaffUser
-from booking.services.schedule import clinic_today
+from booking.services.visits.schedule import clinic_today
 from tests.browser import staff_pages
 from tests.browser.conftest import LiveServer
 from tests.browser.staff_pages import screenshot, sign_in

@@ -10,11 +10,11 @@ import time_machine
 from flask import Flask
 from sqlalchemy import select
 
+from booking.clinic.clock import moment
 from booking.extensions import db
 from booking.models import Notification
 from booking.notifications import delivery
-from booking.services.booking import BookingRequest, PatientDetails, book
-from booking.services.clock import moment
+from booking.services.visits import BookingRequest, PatientDetails, book
 from tests.factories import Clinic, local, small_clinic
 from tests.smtp import SmtpServer
 

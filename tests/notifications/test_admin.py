@@ -8,7 +8,8 @@ import time_machine
 from flask import Flask
 
 from booking.models import NotificationStatus
-from booking.notifications import delivery, relay
+from booking.notifications import delivery
+from booking.outbox import relay
 from tests.factories import Clinic
 from tests.notifications.conftest import TEN, book_visit, deliver_due, notifications
 from tests.smtp import SmtpServer

@@ -13,7 +13,7 @@ from flask.testing import FlaskClient
 from ical.calendar_stream import IcsCalendarStream
 from ical.event import Event
 
-from booking.services.booking import cancel, manage_token
+from booking.services.visits import cancel, manage_token
 from tests.factories import Clinic
 from tests.notifications.conftest import ALEX, book_visit, deliver_due
 from tests.notifications.test_courses import book_pair

@@ -7,8 +7,8 @@ from datetime import timedelta
 import time_machine
 
 from booking.models import StaffUser
-from booking.services.booking.visits import record_outcome
-from booking.services.notes import HANDOFF, write_note
+from booking.services.care_plans.notes import HANDOFF, write_note
+from booking.services.visits.outcomes import record_outcome
 from tests.factories import Clinic, StaffUserFactory
 from tests.notifications.conftest import deliver_due
 from tests.notifications.test_courses import book_plan, text_of

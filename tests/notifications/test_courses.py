@@ -7,12 +7,13 @@ from datetime import timedelta
 import icalendar
 from sqlalchemy import select
 
-from booking.calendar import event_uid
-from booking.clinic import local_time
+from booking.clinic.calendar import event_uid
+from booking.clinic.times import local_time
 from booking.extensions import db
 from booking.models import AppointmentStatus, Notification, NotificationStatus, StaffUser
-from booking.services import care_plans, plan_course
-from booking.services.booking import Booked, CourseRequest, VisitRequest, book_course, cancel, manage_token
+from booking.services.care_plans import course as plan_course
+from booking.services.care_plans import plans as care_plans
+from booking.services.visits import Booked, CourseRequest, VisitRequest, book_course, cancel, manage_token
 from tests.factories import CLINIC_ZONE, Clinic, StaffUserFactory
 from tests.notifications.conftest import ALEX, TEN, deliver_due, notifications
 from tests.notifications.test_delivery import HEALTH_WORDS, calendar_of

@@ -13,13 +13,14 @@ import pytest
 import time_machine
 from flask import Flask
 
+from booking import outbox
+from booking.clinic.clock import moment
 from booking.extensions import db
 from booking.models import NotificationStatus
-from booking.notifications import delivery, outbox
+from booking.notifications import delivery
 from booking.notifications.channels import FolderChannel, Outgoing
-from booking.services.booking import cancel, manage_token, reschedule
-from booking.services.clock import moment
 from booking.services.contact import save_message
+from booking.services.visits import cancel, manage_token, reschedule
 from tests.factories import CLINIC_ZONE, Clinic
 from tests.notifications.conftest import ALEX, TEN, book_visit, deliver_due, notifications
 from tests.smtp import SmtpServer

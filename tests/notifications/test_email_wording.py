@@ -8,8 +8,8 @@ import time_machine
 
 from booking.extensions import db
 from booking.models import ClinicSettings, StaffUser
-from booking.services.booking import reschedule
-from booking.services.booking.visits import record_outcome
+from booking.services.visits import reschedule
+from booking.services.visits.outcomes import record_outcome
 from tests.factories import Clinic, StaffUserFactory
 from tests.notifications.conftest import ALEX, NOW, TEN, book_visit, deliver_due
 from tests.notifications.test_courses import book_pair, book_plan, text_of

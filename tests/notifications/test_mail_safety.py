@@ -8,10 +8,10 @@ from pathlib import Path
 import time_machine
 from flask import Flask
 
+from booking.clinic.clock import moment
 from booking.extensions import db
 from booking.models import ClinicSettings, Notification, NotificationStatus
 from booking.notifications import delivery
-from booking.services.clock import moment
 from booking.services.contact import save_message
 from tests.factories import Clinic
 from tests.notifications.conftest import book_visit, deliver_due, notifications

@@ -12,7 +12,7 @@ import time_machine
 from flask import Flask
 
 from booking.models import NotificationStatus
-from booking.services.booking import SlotTaken, cancel, reschedule
+from booking.services.visits import SlotTaken, cancel, reschedule
 from tests.factories import Clinic, local
 from tests.notifications.conftest import ALEX, TEN, book_visit, notifications
 

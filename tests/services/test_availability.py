@@ -10,11 +10,11 @@ from typing import Any
 import pytest
 from sqlalchemy import event
 
+from booking.clinic.settings import forget
 from booking.extensions import db
 from booking.models import ClinicSettings, TimeOff
 from booking.scheduling import Slot, SlotSearchError
-from booking.services.availability import calendars_on_day, nearby_slots, search_slots
-from booking.services.settings import forget
+from booking.services.visits.availability import calendars_on_day, nearby_slots, search_slots
 from tests.factories import CLINIC_ZONE, AppointmentFactory, Clinic, TherapistFactory, local
 
 NOW = local(2026, 11, 30, 8)

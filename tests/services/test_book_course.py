@@ -12,7 +12,7 @@ from sqlalchemy.exc import DBAPIError
 
 from booking.extensions import db
 from booking.models import Appointment, AppointmentStatus, Notification, Patient
-from booking.services.booking import (
+from booking.services.visits import (
     Booked,
     BookingRequest,
     CourseRequest,

@@ -12,14 +12,14 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from booking.extensions import db
 from booking.models import Appointment, AppointmentStatus, Patient
-from booking.services import availability
-from booking.services.booking import (
+from booking.services.visits import (
     BookingRequest,
     ChangeNotAllowed,
     InvalidBooking,
     PatientDetails,
     ReferredOut,
     SlotTaken,
+    availability,
     book,
     can_change,
     cancel,
@@ -28,7 +28,7 @@ from booking.services.booking import (
     manage_token,
     reschedule,
 )
-from booking.services.booking import create as booking_service
+from booking.services.visits import create as booking_service
 from tests.factories import AppointmentFactory, Clinic, ServiceFactory, local
 
 NOW = local(2026, 11, 30, 8)  # a Monday morning

@@ -40,9 +40,9 @@ from booking.models import (
     VisitNote,
 )
 from booking.routing import QUESTIONS
-from booking.services.booking import derive_manage_token
-from booking.services.feed import feed_token
-from booking.services.password_resets import reset_token
+from booking.services.staff_accounts.password_resets import reset_token
+from booking.services.therapists.feed import feed_token
+from booking.services.visits import derive_manage_token
 from tests.factories import StaffUserFactory, WorkingHoursFactory, local, open_every_day
 from tests.staff.therapist_pages import CAUTION_ANSWERS, CAUTION_TEXT, massage_therapist, visit
 from tests.staff_fixtures import signed_in

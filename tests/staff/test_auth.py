@@ -10,7 +10,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from booking.extensions import db
-from booking.services.accounts import NO_MATCH
+from booking.services.staff_accounts.accounts import NO_MATCH
 from booking.staff.access import SESSION_KEY
 from tests.conftest import make_app
 from tests.factories import STAFF_PASSWORD, StaffUserFactory

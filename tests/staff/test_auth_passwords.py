@@ -12,11 +12,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import event, select, text
 
+from booking.clinic.clock import moment
 from booking.extensions import db
 from booking.models import Notification, NotificationStatus, PasswordReset
 from booking.notifications import delivery
-from booking.services.clock import moment
-from booking.services.passwords import password_problem
+from booking.services.staff_accounts.passwords import password_problem
 from tests.factories import STAFF_PASSWORD, StaffUserFactory
 from tests.smtp import SmtpServer
 from tests.staff.auth_steps import NEW_PASSWORD, audit_actions, location, log_in, page, replay, session_cookie

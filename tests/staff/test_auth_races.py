@@ -6,7 +6,7 @@ import pyotp
 from flask import Flask
 from flask.testing import FlaskClient
 
-from booking.services import two_factor
+from booking.services.staff_accounts import two_factor
 from tests.factories import StaffUserFactory
 from tests.staff.auth_steps import audit_actions, enter_code, location, log_in, page, totp_now
 from tests.together import at_once

@@ -14,9 +14,10 @@ from sqlalchemy import select
 
 from booking.extensions import db
 from booking.models import Appointment, CarePlan, Notification, StaffUser, VisitNote, VisitOutcome
-from booking.services import care_plans, plan_course
-from booking.services.booking import reschedule
-from booking.services.booking.visits import record_outcome
+from booking.services.care_plans import course as plan_course
+from booking.services.care_plans import plans as care_plans
+from booking.services.visits import reschedule
+from booking.services.visits.outcomes import record_outcome
 from tests.factories import Clinic, StaffUserFactory, local, small_clinic
 from tests.staff.test_care_plans_service import ALEX, NOW, details
 from tests.staff_fixtures import signed_in

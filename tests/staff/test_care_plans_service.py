@@ -13,9 +13,11 @@ from sqlalchemy import select
 
 from booking.extensions import db
 from booking.models import Appointment, AuditEvent, CarePlan, Notification, StaffUser, TimeOff
-from booking.services import care_plans, plan_course, plan_queue
-from booking.services.booking import PatientDetails, SlotTaken, cancel
-from booking.services.care_plans import InvalidPlan, PlanDetails
+from booking.services.care_plans import course as plan_course
+from booking.services.care_plans import plans as care_plans
+from booking.services.care_plans import queue as plan_queue
+from booking.services.care_plans.plans import InvalidPlan, PlanDetails
+from booking.services.visits import PatientDetails, SlotTaken, cancel
 from tests.factories import AppointmentFactory, Clinic, ScreeningFactory, StaffUserFactory, local, small_clinic
 
 NOW = local(2026, 11, 30, 8)  # a Monday morning

@@ -12,7 +12,7 @@ from booking.extensions import db
 from booking.logs import redact
 from booking.models import AuditEvent, StaffUser, Therapist
 from booking.routing.codes import EXPLANATIONS, PRECAUTIONS
-from booking.services.feed import feed_token
+from booking.services.therapists.feed import feed_token
 from tests.factories import local
 from tests.staff.therapist_pages import massage_therapist, visit
 from tests.staff_fixtures import WEDNESDAY_MORNING, signed_in

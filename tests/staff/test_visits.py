@@ -10,9 +10,9 @@ import time_machine
 from flask import Flask
 from flask.testing import FlaskClient
 
+from booking.clinic.limits import NOTE_LENGTH
 from booking.extensions import db
 from booking.models import Appointment, AuditEvent, Notification, StaffUser, VisitNote
-from booking.text_limits import NOTE_LENGTH
 from tests.factories import StaffUserFactory, local
 from tests.staff.therapist_pages import CAUTION_TEXT, massage_therapist, visit
 from tests.staff_fixtures import signed_in

@@ -5,7 +5,7 @@ from __future__ import annotations
 from email import message_from_bytes, policy
 from pathlib import Path
 
-from booking.clinic import local_time
+from booking.clinic.times import local_time
 from tests.conftest import make_app, migrate
 from tests.factories import small_clinic
 from tests.notifications.test_delivery import calendar_of

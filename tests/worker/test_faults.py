@@ -25,10 +25,12 @@ from aiosmtpd.controller import Controller
 from flask import Flask
 from flask.testing import FlaskClient
 
+from booking import outbox
+from booking.clinic.clock import moment
 from booking.extensions import db
 from booking.models import ContactMessage, Notification, NotificationStatus
-from booking.notifications import admin, outbox, relay
-from booking.services.clock import moment
+from booking.outbox import relay
+from booking.outbox import retries as admin
 from tests.factories import Clinic
 from tests.notifications.conftest import notifications
 from tests.smtp import SmtpServer

@@ -9,7 +9,7 @@ from datetime import timedelta
 from flask import Flask
 from flask.testing import FlaskClient
 
-from booking.clinic import local_time
+from booking.clinic.times import local_time
 from booking.models import NotificationStatus
 from tests.factories import CLINIC_ZONE, Clinic
 from tests.notifications.conftest import notifications

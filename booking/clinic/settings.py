@@ -1,0 +1,69 @@
+"""The clinic's settings: the stored row, or until an admin first saves one, the defaults.
+
+Everything patients see and book by reads them from here: the name, phone and
+address on every page and email, the opening hours on the home page (and the
+hours slots are offered in), the days the clinic is closed, the cancellation cut-off, the minimum notice and
+the reminder offsets. The first values come from the configuration
+(CLINIC_NAME, CLINIC_PHONE, CLINIC_ADDRESS, CANCEL_CUTOFF_HOURS,
+MIN_NOTICE_MINUTES, REMINDER_OFFSETS_MINUTES) and the opening hours below.
+Read once per request (or task) and kept in ``flask.g``.
+"""
+
+from __future__ import annotations
+
+from datetime import date, time
+from typing import Any
+
+from flask import current_app, g
+from sqlalchemy import select
+from sqlalchemy.exc import InterfaceError, OperationalError
+
+from booking.extensions import db
+from booking.models import ClinicClosure, ClinicSettings
+from booking.models.settings import DEFAULT_VISIT_INSTRUCTIONS
+
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+# The first opening hours, until an admin changes them (the demo therapists' shifts fall inside them).
+DEFAULT_OPENING_HOURS: list[Any] = [["07:00", "20:00"]] * 4 + [["07:00", "18:00"], ["09:00", "15:00"], None]
+
+
+def _defaults() -> ClinicSettings:
+    """Settings from the configuration, not stored."""
+    config = current_app.config
+    return ClinicSettings(id=1, name=config["CLINIC_NAME"], phone=config["CLINIC_PHONE"],
+                          address=config["CLINIC_ADDRESS"], opening_hours=list(DEFAULT_OPENING_HOURS),
+                          cancel_cutoff_hours=config["CANCEL_CUTOFF_HOURS"],
+                          min_notice_minutes=config["MIN_NOTICE_MINUTES"],
+                          reminder_offsets_minutes=list(config["REMINDER_OFFSETS_MINUTES"]),
+                          visit_instructions=DEFAULT_VISIT_INSTRUCTIONS)
+
+
+def clinic_settings() -> ClinicSettings:
+    """The clinic's settings as they are now (read once per request or task).
+
+    When the database does not answer, the configuration's values stand in, so that
+    the "we are unavailable" page can still give the clinic's phone number.
+    """
+    if "clinic_settings" not in g:
+        try:
+            g.clinic_settings = db.session.get(ClinicSettings, 1) or _defaults()
+        except (OperationalError, InterfaceError):
+            db.session.rollback()
+            return _defaults()
+    return g.clinic_settings
+
+
+def forget() -> None:
+    """Drop the settings read in this request, so that the next read sees a change."""
+    g.pop("clinic_settings", None)
+
+
+def opening_hours() -> tuple[tuple[time, time] | None, ...]:
+    """The opening hours per weekday, Monday first, as times; None when closed."""
+    return tuple(None if hours is None else (time.fromisoformat(hours[0]), time.fromisoformat(hours[1]))
+                 for hours in clinic_settings().opening_hours)
+
+
+def closed_days() -> frozenset[date]:
+    """The local dates the whole clinic is closed (holidays, a few a year): nothing is offered on them."""
+    return frozenset(db.session.scalars(select(ClinicClosure.day)))

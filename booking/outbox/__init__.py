@@ -1,0 +1,159 @@
+"""The notification rows each change writes, in the change's own transaction (never committed here).
+
+Each row has a unique key naming what it is for, so that a notification can
+exist only once: ``appointment:<id>:v<sequence>:<kind>[:<offset>]`` for a
+visit (the sequence rises with each change, so every version of a visit has
+its own notices), ``course:<first visit's id>:<kind>`` for the one patient
+notice of a booking of several visits (or of several visits cancelled together), ``contact:<id>``, ``manage-links:<random>``,
+``care-plan:<id>:<event>:<occurrence>:<therapist id>`` and ``password-reset:<random>``.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import update
+
+from booking.clinic.settings import clinic_settings
+from booking.clinic.times import clinic_zone
+from booking.extensions import db
+from booking.models import Appointment, ContactMessage, Notification, NotificationStatus
+from booking.scheduling.reminders import reminders_to_send
+
+PATIENT_NOTICE = {"booked": "confirmation", "rescheduled": "rescheduled", "cancelled": "cancelled"}
+THERAPIST_NOTICE = {"booked": "therapist_booked", "rescheduled": "therapist_rescheduled",
+                    "cancelled": "therapist_cancelled"}
+CARE_PLAN_EVENTS = ("plan_created", "plan_changed", "session_completed", "session_cancelled", "session_missed",
+                    "handoff_note")
+# A course's one patient notice, of every visit booked with it: a care plan's schedule, or else a confirmation;
+# and the one notice of several visits cancelled together (a pair's "Cancel both visits").
+PLAN_SCHEDULE, COURSE_CONFIRMATION, COURSE_CANCELLED = "plan_schedule", "course_confirmation", "course_cancelled"
+COURSE_NOTICES = (PLAN_SCHEDULE, COURSE_CONFIRMATION, COURSE_CANCELLED)
+
+
+def _add(kind: str, key: str, due_at: datetime, now: datetime, **fields: object) -> Notification:
+    """Add one notification row to the session; one due at once is stamped as handed over (see relay)."""
+    handed_over = now if due_at <= now else None
+    notification = Notification(kind=kind, key=key, due_at=due_at, status=NotificationStatus.PENDING,
+                                relayed_at=handed_over, **fields)
+    db.session.add(notification)
+    return notification
+
+
+def for_visit_change(appointment: Appointment, change: str, *, now: datetime,
+                     previous_therapist_id: int | None = None, tell_patient: bool = True) -> list[Notification]:
+    """The notices a visit's change owes: to the patient, to the therapist(s), and its reminders.
+
+    ``change`` is "booked", "rescheduled" or "cancelled"; a visit moved to another therapist is
+    a new booking for the new one and a cancellation for the previous one. Notices of earlier
+    versions of the visit that are still waiting are skipped: the new ones say
+    what is true now (a rescheduled visit's reminders follow the new time only); a course's
+    notice is not (it lists the course's visits as they are when it is sent). Without
+    ``tell_patient`` the patient's notice is left to the course's. A care plan's visit being
+    booked tells no therapist: the plan's own "plan_created" notice does. A patient without
+    an email address (a caller booked by phone) is owed no notice and no reminder.
+    """
+    version = appointment.sequence
+    if version:  # a new visit (version 0) has no earlier notices
+        db.session.execute(update(Notification)
+                           .where(Notification.appointment_id == appointment.id, Notification.version < version,
+                                  Notification.status == NotificationStatus.PENDING,
+                                  Notification.kind.not_in(COURSE_NOTICES))
+                           .values(status=NotificationStatus.SKIPPED, last_error="superseded by a later change"))
+    prefix = f"appointment:{appointment.id}:v{version}"
+    visit = {"appointment_id": appointment.id, "version": version}
+    handed_over = previous_therapist_id not in (None, appointment.therapist_id)
+    therapist_kind = "therapist_booked" if handed_over else THERAPIST_NOTICE[change]
+    rows: list[Notification] = []
+    emailed = appointment.patient.email is not None
+    if tell_patient and emailed:
+        rows.append(_add(PATIENT_NOTICE[change], f"{prefix}:{PATIENT_NOTICE[change]}", now, now, **visit))
+    if change != "booked" or appointment.care_plan_id is None:
+        rows.append(_add(therapist_kind, f"{prefix}:{therapist_kind}", now, now,
+                         therapist_id=appointment.therapist_id, **visit))
+    if handed_over:
+        rows.append(_add("therapist_cancelled", f"{prefix}:therapist_cancelled", now, now,
+                         therapist_id=previous_therapist_id, **visit))
+    if change != "cancelled":
+        rows += reminders(appointment, now=now)
+    return rows
+
+
+def reminders(appointment: Appointment, *, now: datetime) -> list[Notification]:
+    """The reminders of the visit's current version still to come at ``now``; none without an email address.
+
+    A visit booked for a caller without email is owed them once its record has one
+    (two records joined, see ``booking.services.patient_records.join``).
+    """
+    if appointment.patient.email is None:
+        return []
+    visit = {"appointment_id": appointment.id, "version": appointment.sequence}
+    prefix = f"appointment:{appointment.id}:v{appointment.sequence}"
+    offsets = clinic_settings().reminder_offsets_minutes
+    return [_add("reminder", f"{prefix}:reminder:{offset}", due_at, now, offset_minutes=offset, **visit)
+            for offset, due_at in reminders_to_send(appointment.starts_at, offsets, clinic_zone(), now)]
+
+
+def for_booking(appointments: Sequence[Appointment], *, now: datetime) -> list[Notification]:
+    """The notices a new booking owes: one visit's, or a course's (several visits, or a care plan's).
+
+    A course owes its patient one notice of all its visits instead of one per visit:
+    "plan_schedule" for a care plan's, else "course_confirmation", about its first visit
+    (its patient record holds the others); each visit keeps its reminders and its therapist's notice.
+    """
+    plan_id = next((visit.care_plan_id for visit in appointments if visit.care_plan_id is not None), None)
+    if len(appointments) == 1 and plan_id is None:
+        return for_visit_change(appointments[0], "booked", now=now)
+    first = min(appointments, key=lambda visit: visit.starts_at)
+    kind = PLAN_SCHEDULE if plan_id is not None else COURSE_CONFIRMATION
+    rows = [row for visit in appointments for row in for_visit_change(visit, "booked", now=now, tell_patient=False)]
+    if first.patient.email is None:
+        return rows
+    return [_add(kind, f"course:{first.id}:{kind}", now, now, appointment_id=first.id, care_plan_id=plan_id), *rows]
+
+
+def for_change(appointments: Sequence[Appointment], change: str, *, now: datetime,
+               previous_therapist_id: int | None = None) -> list[Notification]:
+    """The notices one booking change of these visits owes (see ``for_booking`` and ``for_visit_change``).
+
+    Several visits cancelled together owe their patient one "course_cancelled" notice, about
+    the first of them, instead of one each; each therapist still hears of their own visit.
+    """
+    if change == "booked":
+        return for_booking(appointments, now=now)
+    together = change == "cancelled" and len(appointments) > 1
+    rows = [row for visit in appointments
+            for row in for_visit_change(visit, change, now=now, previous_therapist_id=previous_therapist_id,
+                                        tell_patient=not together)]
+    if together and appointments[0].patient.email is not None:
+        first = min(appointments, key=lambda visit: visit.starts_at)
+        rows.insert(0, _add(COURSE_CANCELLED, f"course:{first.id}:{COURSE_CANCELLED}", now, now,
+                            appointment_id=first.id, version=first.sequence))
+    return rows
+
+
+def for_contact_message(message: ContactMessage, *, now: datetime) -> Notification:
+    """The clinic's copy of a contact-form message."""
+    return _add("contact_message", f"contact:{message.id}", now, now, contact_message_id=message.id)
+
+
+def for_manage_links(email: str, *, now: datetime) -> Notification:
+    """The "Manage my booking" email: the links of that address's upcoming visits, sent only to it."""
+    return _add("manage_links", f"manage-links:{uuid.uuid4()}", now, now, recipient=email)
+
+
+def for_care_plan(care_plan_id: int, event: str, occurrence: str, therapist_ids: list[int], *,
+                  now: datetime) -> list[Notification]:
+    """A collaborative-care notice to each therapist of a shared plan (no health details: the plan says them)."""
+    if event not in CARE_PLAN_EVENTS:
+        raise ValueError(f"unknown care-plan event {event!r}")
+    return [_add("care_plan", f"care-plan:{care_plan_id}:{event}:{occurrence}:{therapist_id}", now, now,
+                 care_plan_id=care_plan_id, event=event, therapist_id=therapist_id)
+            for therapist_id in therapist_ids]
+
+
+def for_password_reset_request(email: str, *, now: datetime) -> Notification:
+    """A password reset link asked for this address; whether one is owed is decided when it is sent."""
+    return _add("password_reset", f"password-reset:{uuid.uuid4()}", now, now, recipient=email)

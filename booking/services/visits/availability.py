@@ -1,0 +1,293 @@
+"""Open times from the database: load therapists' calendars in two queries and ask booking.scheduling.
+
+A search loads, for the therapists concerned, only what touches the local days
+searched, in two queries whatever the number of therapists or appointments:
+the therapists with their weekly hours valid on those days, then their
+bookings (buffer included, cancelled ones left out) and time off overlapping
+them. Columns are selected rather than whole ORM objects.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from functools import cache
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    CompoundSelect,
+    Select,
+    and_,
+    bindparam,
+    case,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+    union_all,
+)
+
+from booking import scheduling
+from booking.clinic.clock import moment
+from booking.clinic.settings import clinic_settings, closed_days, opening_hours
+from booking.clinic.times import clinic_zone, local_midnight
+from booking.database import storable_id
+from booking.extensions import db
+from booking.models import (
+    Appointment,
+    AppointmentStatus,
+    Service,
+    Therapist,
+    TherapistQualification,
+    TimeOff,
+    WorkingHours,
+)
+from booking.scheduling import Interval, Slot, SlotRules, SlotSearchError, TherapistCalendar, qualifications
+from booking.services.therapists.training import training_needed
+
+# No visit plus its buffer lasts a day: bookings starting earlier than this before
+# a search cannot reach into it, which lets the (therapist_id, starts_at) index
+# bound the scan of past appointments from below.
+LONGEST_BLOCK = timedelta(days=1)
+NEARBY_DAYS = 7
+NOBODY = uuid.UUID(int=0)  # the appointment id excluded when none is (uuid4 never makes it)
+
+
+@dataclass(frozen=True)
+class Window:
+    """The local days a calendar is loaded for, and the UTC span [start, end) that matters."""
+
+    first_day: date
+    last_day: date
+    start: datetime
+    end: datetime
+
+
+def slot_rules() -> SlotRules:
+    """The clinic's booking rules: the grid and horizon from the configuration, the rest from its settings
+    (the opening hours and the days it is closed)."""
+    config, settings = current_app.config, clinic_settings()
+    return SlotRules(grid_minutes=config["SLOT_GRID_MINUTES"],
+                     min_notice=timedelta(minutes=settings.min_notice_minutes),
+                     horizon_days=config["BOOKING_HORIZON_DAYS"], opening_hours=opening_hours(),
+                     closed_days=closed_days())
+
+
+def bookable_days(now: datetime) -> tuple[date, date]:
+    """The first and last local days on which a visit can be booked now."""
+    zone = clinic_zone()
+    return now.astimezone(zone).date(), slot_rules().latest(now).astimezone(zone).date()
+
+
+def window(service: Service, first_day: date, last_day: date) -> Window:
+    """The span a search over these local days needs: their UTC extent plus one visit's reach."""
+    start, end = local_midnight(first_day), local_midnight(last_day + timedelta(days=1))
+    return Window(first_day, last_day, start, end + service.duration + service.buffer)
+
+
+def trained_in(needs: Collection[str] | BindParameter[Any], count: int | BindParameter[Any]) -> ColumnElement[bool]:
+    """Therapists trained in every one of ``needs`` (``count`` of them): the qualified ones."""
+    return Therapist.id.in_(select(TherapistQualification.therapist_id)
+                            .where(TherapistQualification.code.in_(needs))
+                            .group_by(TherapistQualification.therapist_id)
+                            .having(func.count() == count))
+
+
+def load_calendars(therapy_type: str, span: Window, *, therapist_id: int | None = None,
+                   exclude: uuid.UUID | None = None, cautions: Collection[str] = ()) -> list[TherapistCalendar]:
+    """Calendars of the active therapists of a type (or only the one given), in two queries.
+
+    ``exclude`` leaves one appointment out of the bookings (a visit being moved). Only
+    therapists trained for the screening's ``cautions`` are loaded (booking.scheduling.qualifications):
+    a pregnant patient's massage is offered only with a therapist trained in prenatal massage.
+    """
+    if therapist_id is not None and not storable_id(therapist_id):
+        return []
+    needs = qualifications.needed(therapy_type, cautions)
+    hours: dict[int, list[scheduling.WorkingHours]] = {}
+    for row in db.session.execute(_hours_query(therapist_id is not None, bool(needs)), {
+            "therapy_type": therapy_type, "first_day": span.first_day, "last_day": span.last_day,
+            "therapist_id": therapist_id, "needs": sorted(needs), "need_count": len(needs)}):
+        shifts = hours.setdefault(row.id, [])
+        if row.weekday is not None:
+            shifts.append(scheduling.WorkingHours(row.weekday, row.start_time, row.end_time,
+                                                  row.valid_from, row.valid_to))
+    if not hours:
+        return []
+    busy: dict[int, list[Interval]] = defaultdict(list)
+    away: dict[int, list[Interval]] = defaultdict(list)
+    for therapist, start, end, booking in db.session.execute(_blocked_query(), {
+            "ids": list(hours), "start": span.start, "end": span.end, "lookback": span.start - LONGEST_BLOCK,
+            "exclude": exclude or NOBODY}):
+        (busy if booking else away)[therapist].append(Interval(start, end))
+    return [TherapistCalendar(therapist, shifts, away.get(therapist, ()), busy.get(therapist, ()))
+            for therapist, shifts in hours.items()]
+
+
+@cache
+def _hours_query(one_therapist: bool, trained: bool) -> Select[Any]:
+    """The active therapists of a type (or the one asked for), each with its shifts valid on the days.
+
+    ``trained``: only those trained in every qualification of the ``needs`` parameter.
+    """
+    valid = and_(WorkingHours.therapist_id == Therapist.id,
+                 or_(WorkingHours.valid_from.is_(None), WorkingHours.valid_from <= bindparam("last_day")),
+                 or_(WorkingHours.valid_to.is_(None), WorkingHours.valid_to >= bindparam("first_day")))
+    query = (select(Therapist.id, WorkingHours.weekday, WorkingHours.start_time, WorkingHours.end_time,
+                    WorkingHours.valid_from, WorkingHours.valid_to)
+             .outerjoin(WorkingHours, valid)
+             .where(Therapist.active, Therapist.therapy_type == bindparam("therapy_type"))
+             .order_by(Therapist.id))
+    if trained:
+        query = query.where(trained_in(bindparam("needs", expanding=True), bindparam("need_count")))
+    return query.where(Therapist.id == bindparam("therapist_id")) if one_therapist else query
+
+
+@cache
+def _blocked_query() -> CompoundSelect:
+    """The therapists' booked time and time off in the span [start, end), as (id, start, end, booking).
+
+    Bookings carry their buffer and leave out cancelled ones. A therapist's live
+    bookings never overlap (the database sees to it), so one that starts exactly
+    where the previous one's buffer ends continues its block: back-to-back visits
+    come back as one span, as the scheduler would merge them anyway, which saves
+    building one interval per appointment.
+    """
+    ids = bindparam("ids", expanding=True)
+    live = (select(Appointment.therapist_id, Appointment.starts_at, Appointment.blocked_until,
+                   func.lag(Appointment.blocked_until).over(partition_by=Appointment.therapist_id,
+                                                            order_by=Appointment.starts_at).label("previous_end"))
+            .where(Appointment.therapist_id.in_(ids),
+                   # a literal, not a parameter, so that even a prepared statement's generic
+                   # plan can use the partial index ix_appointments_holding_time
+                   Appointment.status != literal_column(f"'{AppointmentStatus.CANCELLED}'"),
+                   Appointment.starts_at > bindparam("lookback"),
+                   Appointment.starts_at < bindparam("end"),
+                   Appointment.blocked_until > bindparam("start"),
+                   Appointment.id != bindparam("exclude"))
+            .subquery())
+    opens_block = case((live.c.previous_end == live.c.starts_at, 0), else_=1)
+    numbered = select(live.c.therapist_id, live.c.starts_at, live.c.blocked_until,
+                      func.sum(opens_block).over(partition_by=live.c.therapist_id,
+                                                 order_by=live.c.starts_at).label("block")).subquery()
+    bookings = (select(numbered.c.therapist_id, func.min(numbered.c.starts_at), func.max(numbered.c.blocked_until),
+                       literal(True).label("booking"))
+                .group_by(numbered.c.therapist_id, numbered.c.block))
+    time_off = (select(TimeOff.therapist_id, TimeOff.starts_at, TimeOff.ends_at, literal(False))
+                .where(TimeOff.therapist_id.in_(ids), TimeOff.starts_at < bindparam("end"),
+                       TimeOff.ends_at > bindparam("start")))
+    return union_all(bookings, time_off)
+
+
+def _timing(service: Service, now: datetime) -> dict[str, Any]:
+    """The keyword arguments every scheduling call shares."""
+    return {"duration": service.duration, "buffer": service.buffer, "now": now,
+            "tz": clinic_zone(), "rules": slot_rules()}
+
+
+def search_slots(service: Service, date_from: date, date_to: date, *, therapist_id: int | None = None,
+                 now: datetime | None = None, exclude: uuid.UUID | None = None,
+                 cautions: Collection[str] = ()) -> list[Slot]:
+    """Open slots between two local dates: one therapist's, or the first available per start time.
+
+    ``exclude`` names a visit being moved, whose own time counts as free and whose
+    patient's other visits (booked with it) are left clear; ``cautions`` are the
+    screening's, which only a trained therapist may treat (see ``load_calendars``). Raises
+    SlotSearchError for a bad range ("from"/"to") or a therapist who does not give
+    this service ("therapist_id").
+    """
+    timing = _timing(service, moment(now))
+    first, last = bookable_days(timing["now"])
+    if date_from > last or date_to < first:
+        raise SlotSearchError({"from": f"Choose dates from {first} to {last}."})
+    days = {"date_from": date_from, "date_to": date_to}
+    scheduling.first_available([], **days, **timing)  # the range is refused before any query
+    calendars = load_calendars(service.therapy_type, window(service, date_from, date_to),
+                               therapist_id=therapist_id, exclude=exclude, cautions=cautions)
+    if therapist_id is None:
+        slots = scheduling.first_available(calendars, **days, **timing)
+    elif not calendars:
+        training = training_needed(service, cautions)
+        who = f"a therapist trained in {training}" if training else "a therapist"
+        raise SlotSearchError({"therapist_id": f"Choose {who} who gives this service, or none for the first "
+                                              f"available."})
+    else:
+        slots = scheduling.open_slots(calendars[0], **days, **timing)
+    if exclude is None:
+        return slots
+    others = visits_booked_with(exclude)
+    return [slot for slot in slots if in_the_way(others, slot.starts_at, slot.ends_at) is None]
+
+
+def visits_booked_with(moved: uuid.UUID) -> list[Appointment]:
+    """The other booked visits of a moved visit's patient record: its pair's partner, its plan's other sessions."""
+    patient = select(Appointment.patient_id).where(Appointment.id == moved).scalar_subquery()
+    return list(db.session.scalars(select(Appointment).where(
+        Appointment.patient_id == patient, Appointment.id != moved, Appointment.status == AppointmentStatus.BOOKED)))
+
+
+def in_the_way(others: list[Appointment], starts_at: datetime, ends_at: datetime) -> Appointment | None:
+    """The visit among ``others`` that a visit from ``starts_at`` to ``ends_at`` would overlap, if any.
+
+    The patient cannot be in two places at once; a visit right before or after another is fine.
+    """
+    return next((other for other in others if other.starts_at < ends_at and starts_at < other.ends_at), None)
+
+
+def calendars_on_day(service: Service, starts_at: datetime, *, therapist_id: int | None,
+                     exclude: uuid.UUID | None = None, cautions: Collection[str] = ()) -> list[TherapistCalendar]:
+    """The calendars that decide whether a visit can start at ``starts_at`` (its whole local day)."""
+    day = starts_at.astimezone(clinic_zone()).date()
+    return load_calendars(service.therapy_type, window(service, day, day),
+                          therapist_id=therapist_id, exclude=exclude, cautions=cautions)
+
+
+def choose_therapist(calendars: list[TherapistCalendar], service: Service, starts_at: datetime, *,
+                     first_available: bool, now: datetime) -> int | None:
+    """The therapist who can take a visit at ``starts_at``, as the slot search would choose; None if nobody."""
+    timing = _timing(service, now)
+    if first_available:
+        day = starts_at.astimezone(timing["tz"]).date()
+        slots = scheduling.first_available(calendars, date_from=day, date_to=day, **timing)
+        return next((slot.therapist_id for slot in slots if slot.starts_at == starts_at), None)
+    return next((calendar.therapist_id for calendar in calendars
+                 if scheduling.is_bookable(calendar, starts_at, **timing)), None)
+
+
+def nearby_slots(service: Service, starts_at: datetime, *, therapist_id: int | None, limit: int = 6,
+                 now: datetime | None = None, exclude: uuid.UUID | None = None,
+                 cautions: Collection[str] = ()) -> list[Slot]:
+    """Open times close to ``starts_at``: the same local day, nearest first, then the following days."""
+    zone = clinic_zone()
+    day = starts_at.astimezone(zone).date()
+    first, last = bookable_days(moment(now))
+    start = max(day, first)
+    if start > last:
+        return []
+    slots = search_slots(service, start, min(start + timedelta(days=NEARBY_DAYS - 1), last),
+                         therapist_id=therapist_id, now=now, exclude=exclude, cautions=cautions)
+    same_day = sorted((slot for slot in slots if slot.starts_at.astimezone(zone).date() == day),
+                      key=lambda slot: abs(slot.starts_at - starts_at))
+    later = [slot for slot in slots if slot.starts_at.astimezone(zone).date() > day]
+    return (same_day + later)[:limit]
+
+
+def search_pairs(first: Service, second: Service, date_from: date, date_to: date, *,
+                 first_therapist_id: int | None, second_therapist_id: int | None,
+                 cautions: Collection[str] = ()) -> list[tuple[datetime, datetime]]:
+    """Back-to-back times between two local days: (first start, second start), the second starting as the first ends.
+
+    Each therapist may be None for the first available of their kind (trained for the ``cautions``);
+    both are free for their visit.
+    """
+    firsts = search_slots(first, date_from, date_to, therapist_id=first_therapist_id, cautions=cautions)
+    seconds = search_slots(second, date_from, date_to, therapist_id=second_therapist_id, cautions=cautions)
+    return [(one.starts_at, two.starts_at) for one, two in scheduling.back_to_back(firsts, seconds, clinic_zone())]
+
