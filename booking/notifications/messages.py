@@ -22,9 +22,17 @@ from booking.clinic.links import absolute_url
 from booking.clinic.settings import clinic_settings
 from booking.clinic.times import local_time
 from booking.extensions import db
-from booking.models import THERAPY_LABELS, Appointment, AppointmentStatus, CarePlan, Notification, Patient
+from booking.models import (
+    THERAPY_LABELS,
+    Appointment,
+    AppointmentStatus,
+    CarePlan,
+    Notification,
+    NotificationKind,
+    Patient,
+)
 from booking.notifications.channels import Attachment, Outgoing
-from booking.outbox import COURSE_CANCELLED, COURSE_NOTICES, PLAN_SCHEDULE
+from booking.outbox import COURSE_NOTICES
 from booking.services.staff_accounts.password_resets import reset_to_send, reset_token
 from booking.services.visits import can_change, manage_token
 from booking.services.visits.course import booked_together
@@ -116,14 +124,14 @@ def _course(notification: Notification, now: datetime) -> tuple[str, dict[str, o
     links = [(visit, _manage_url(visit)) for visit in visits]
     context: dict[str, object] = {"patient": first.patient, "visits": links,
                                   "changeable": {visit.id for visit in visits if can_change(visit, now=now)}}
-    if notification.kind == PLAN_SCHEDULE:
+    if notification.kind == NotificationKind.PLAN_SCHEDULE:
         context["disciplines"] = _disciplines(visits)
     return _patient_address(first), context, ics_for(links, method=CALENDAR_METHOD[notification.kind], now=now)
 
 
 def _listed(notification: Notification, first: Appointment, visit: Appointment) -> bool:
     """Whether a course notice lists this visit of the course: booked, or cancelled with its first."""
-    if notification.kind == COURSE_CANCELLED:
+    if notification.kind == NotificationKind.COURSE_CANCELLED:
         return visit.status == AppointmentStatus.CANCELLED and visit.cancelled_at == first.cancelled_at
     return visit.status == AppointmentStatus.BOOKED
 
