@@ -1,22 +1,9 @@
 """Pre-booking screening: validate a patient's answers and recommend a care pathway (pure)."""
 
 from .answers import Answers
-from .codes import (
-    CAUTION_CODES,
-    CONCERN_CODES,
-    CONTRAINDICATIONS,
-    EMERGENCY_FLAGS,
-    MASSAGE_CAUTIONS,
-    MASSAGE_CONCERNS,
-    PATHWAYS,
-    PHYSIOTHERAPY_CONCERNS,
-    PRECAUTION_CODES,
-    PREFERENCE_CODES,
-    RECENT_SURGERY_CODE,
-    RED_FLAG_CODES,
-    THERAPY_TYPES,
-    URGENCIES,
-)
+from .codes import PATHWAYS, PREFERENCE_CODES, THERAPY_TYPES, URGENCIES
+from .concerns import CONCERN_CODES, MASSAGE_CONCERNS, PHYSIOTHERAPY_CONCERNS
+from .precautions import CAUTION_CODES, CONTRAINDICATIONS, MASSAGE_CAUTIONS, PRECAUTION_CODES, RECENT_SURGERY_CODE
 from .questions import QUESTIONS
 from .recommendation import (
     Caution,
@@ -26,6 +13,7 @@ from .recommendation import (
     RecommendationDict,
     recommend,
 )
+from .red_flags import EMERGENCY_FLAGS, RED_FLAG_CODES
 from .rules import RULES_VERSION, refer_out_certain
 from .validation import ANSWER_KEYS, ScreeningError, normalise_answers, validate_answers
 

@@ -2,7 +2,7 @@
 
 Staff pages show a screening's cautions through ``for_staff``; the patient's own
 pages keep the plain wording of ``codes.EXPLANATIONS``. Every caution code of the
-contract (``codes.CAUTION_CODES``) has a line here.
+contract (``precautions.CAUTION_CODES``) has a line here.
 """
 
 from collections.abc import Mapping

@@ -12,7 +12,8 @@ from booking.extensions import db
 from booking.logs import redact
 from booking.models import AuditEvent, StaffUser, Therapist
 from booking.services.therapists.feed import feed_token
-from booking.triage.codes import EXPLANATIONS, PRECAUTIONS
+from booking.triage.codes import EXPLANATIONS
+from booking.triage.precautions import PRECAUTIONS
 from tests.factories import local
 from tests.staff.therapist_pages import massage_therapist, visit
 from tests.staff_fixtures import WEDNESDAY_MORNING, signed_in
