@@ -1,17 +1,45 @@
-"""The rest of the screening contract's codes, and every code's patient-facing wording and order in one place.
+"""What each code of the screening contract holds, the preferences, and the sets a recommendation names.
 
-The concerns, red flags and precautions each have a module of their own; here are the
-preferences, the pathways, urgencies and therapy types a recommendation names, and the
-lookups built from all of them.
+The codes themselves, with their patient-facing wording, are in ``concerns``, ``red_flags``
+and ``precautions``; ``explanations`` holds every code's wording and order in one lookup.
 """
 
-from collections.abc import Mapping
 from dataclasses import dataclass
-from types import MappingProxyType
+from typing import Literal
 
-from .concerns import CONCERN_CODES, CONCERNS
-from .precautions import CAUTION_CODES, PRECAUTIONS, RECENT_SURGERY_CODE, RECENT_SURGERY_TEXT
-from .red_flags import RED_FLAG_CODES, RED_FLAGS
+Group = Literal["physiotherapy", "massage", "both"]
+Urgency = Literal["emergency", "urgent", "routine"]
+Effect = Literal["contraindicated", "caution"]
+
+
+@dataclass(frozen=True)
+class Concern:
+    """A reason for the visit: `text` is the option label, `explanation` the reason shown."""
+
+    code: str
+    group: Group
+    text: str
+    explanation: str
+
+
+@dataclass(frozen=True)
+class RedFlag:
+    """A symptom that needs a doctor before any booking."""
+
+    code: str
+    urgency: Urgency
+    text: str
+    explanation: str
+
+
+@dataclass(frozen=True)
+class Precaution:
+    """A condition that rules out massage (contraindicated) or changes how it is given (caution)."""
+
+    code: str
+    effect: Effect
+    text: str
+    explanation: str
 
 
 @dataclass(frozen=True)
@@ -32,16 +60,3 @@ PREFERENCE_CODES: tuple[str, ...] = tuple(p.code for p in PREFERENCES)
 PATHWAYS: tuple[str, ...] = ("physiotherapy", "massage", "combined", "refer_out")
 URGENCIES: tuple[str, ...] = ("emergency", "urgent", "routine")
 THERAPY_TYPES: tuple[str, ...] = ("physiotherapy", "massage")
-
-EXPLANATIONS: Mapping[str, str] = MappingProxyType(
-    {
-        **{c.code: c.explanation for c in CONCERNS},
-        **{f.code: f.explanation for f in RED_FLAGS},
-        **{p.code: p.explanation for p in PRECAUTIONS},
-        RECENT_SURGERY_CODE: RECENT_SURGERY_TEXT,
-    }
-)
-
-CODE_ORDER: Mapping[str, int] = MappingProxyType(
-    {code: index for index, code in enumerate(CONCERN_CODES + RED_FLAG_CODES + CAUTION_CODES)}
-)

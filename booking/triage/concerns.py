@@ -1,20 +1,6 @@
 """The reasons for a visit the screening offers, each with the therapy it calls for and its wording."""
 
-from dataclasses import dataclass
-from typing import Literal
-
-Group = Literal["physiotherapy", "massage", "both"]
-
-
-@dataclass(frozen=True)
-class Concern:
-    """A reason for the visit: `text` is the option label, `explanation` the reason shown."""
-
-    code: str
-    group: Group
-    text: str
-    explanation: str
-
+from .codes import Concern
 
 CONCERNS: tuple[Concern, ...] = (
     Concern(

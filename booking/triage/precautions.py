@@ -4,21 +4,7 @@ A recent surgery is a caution too (``RECENT_SURGERY_CODE``; how recent: ``rules.
 though it is answered as a number of weeks rather than ticked.
 """
 
-from dataclasses import dataclass
-from typing import Literal
-
-Effect = Literal["contraindicated", "caution"]
-
-
-@dataclass(frozen=True)
-class Precaution:
-    """A condition that rules out massage (contraindicated) or changes how it is given (caution)."""
-
-    code: str
-    effect: Effect
-    text: str
-    explanation: str
-
+from .codes import Precaution
 
 PRECAUTIONS: tuple[Precaution, ...] = (
     Precaution(

@@ -1,20 +1,6 @@
 """The red flags: symptoms that need a doctor before any booking, each with its urgency and wording."""
 
-from dataclasses import dataclass
-from typing import Literal
-
-Urgency = Literal["emergency", "urgent", "routine"]
-
-
-@dataclass(frozen=True)
-class RedFlag:
-    """A symptom that needs a doctor before any booking."""
-
-    code: str
-    urgency: Urgency
-    text: str
-    explanation: str
-
+from .codes import RedFlag
 
 RED_FLAGS: tuple[RedFlag, ...] = (
     RedFlag(

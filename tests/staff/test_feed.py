@@ -12,7 +12,7 @@ from booking.extensions import db
 from booking.logs import redact
 from booking.models import AuditEvent, StaffUser, Therapist
 from booking.services.therapists.feed import feed_token
-from booking.triage.codes import EXPLANATIONS
+from booking.triage.explanations import EXPLANATIONS
 from booking.triage.precautions import PRECAUTIONS
 from tests.factories import local
 from tests.staff.therapist_pages import massage_therapist, visit

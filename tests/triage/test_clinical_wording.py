@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from booking.triage import CAUTION_CODES, recommend
 from booking.triage.clinical import STAFF_CAUTIONS, for_staff
-from booking.triage.codes import EXPLANATIONS
+from booking.triage.explanations import EXPLANATIONS
 
 
 def test_every_caution_code_has_a_staff_wording_unlike_the_patients() -> None:
