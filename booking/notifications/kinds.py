@@ -3,7 +3,8 @@
 ``booking.notifications.messages`` reads this table instead of asking which kind a
 notification is. A new kind is its member of ``NotificationKind`` (booking/models/outbox.py),
 its entry here, and its two templates, ``templates/email/<kind>.txt`` and ``.html``;
-``booking.outbox`` writes its rows.
+``booking.outbox`` writes its rows. A kind whose pair of ``About`` and ``Recipient`` no
+other kind has also needs a maker in ``drafts.MAKERS``.
 """
 
 from __future__ import annotations
