@@ -7,7 +7,7 @@ from booking.models.care_plans import CarePlan, CarePlanDismissal, CarePlanStatu
 from booking.models.catalog import THERAPY_LABELS, THERAPY_TYPES, Service
 from booking.models.clinic import ContactMessage
 from booking.models.notes import VisitNote, VisitOutcome
-from booking.models.outbox import Notification, NotificationStatus
+from booking.models.outbox import CarePlanEvent, Notification, NotificationKind, NotificationStatus
 from booking.models.patient import Patient
 from booking.models.screening import Screening, ScreeningDraft
 from booking.models.settings import ClinicClosure, ClinicSettings
@@ -20,6 +20,7 @@ __all__ = [
     "AuditEvent",
     "CarePlan",
     "CarePlanDismissal",
+    "CarePlanEvent",
     "CarePlanStatus",
     "ClinicClosure",
     "ClinicSettings",
@@ -34,6 +35,7 @@ __all__ = [
     "AppointmentStatus",
     "ContactMessage",
     "Notification",
+    "NotificationKind",
     "NotificationStatus",
     "Patient",
     "Screening",

@@ -4,9 +4,10 @@ A channel takes an ``Outgoing`` message and either delivers it or raises
 ``DeliveryError``, saying whether trying again later may help. To add SMS,
 write a class with the same ``send`` (an SMS provider's client turns
 ``Outgoing.text`` into a text message for ``Outgoing.to``), give the
-notification kinds that should use it a phone number as recipient in
-``booking.notifications.messages``, and return it from ``channel_for`` for
-them; nothing else changes (see docs/notifications.md).
+notification kinds that should use it a phone number as recipient (their
+entries in ``booking.notifications.kinds``, their makers in ``drafts``), and
+return it from ``channel_for`` for them; nothing else changes (see
+docs/notifications.md).
 """
 
 from __future__ import annotations

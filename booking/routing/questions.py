@@ -4,7 +4,10 @@ A question may carry "asked_when" ({answer key: code}: asked only when that answ
 the code) and "required_unless" (an answer key: not required once that answer is not empty).
 """
 
-from .codes import CONCERNS, PRECAUTIONS, PREFERENCES, RED_FLAGS
+from .codes import PREFERENCES
+from .concerns import CONCERNS
+from .precautions import PRECAUTIONS
+from .red_flags import RED_FLAGS
 from .validation import INTEGER_RANGES
 
 

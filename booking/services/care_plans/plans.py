@@ -23,6 +23,7 @@ from booking.models import (
     AuditEvent,
     CarePlan,
     CarePlanDismissal,
+    CarePlanEvent,
     CarePlanStatus,
     Notification,
     Patient,
@@ -220,10 +221,10 @@ def create_plan(screening: Screening, details: PlanDetails, by: StaffUser, *,
     return plan
 
 
-def tell_therapists(plan: CarePlan, event_name: str, cause: AuditEvent) -> list[Notification]:
+def tell_therapists(plan: CarePlan, event: CarePlanEvent, cause: AuditEvent) -> list[Notification]:
     """Notices of the plan's event to both its therapists, one occurrence per audited change."""
     db.session.flush()
-    return outbox.for_care_plan(plan.id, event_name, f"audit-{cause.id}",
+    return outbox.for_care_plan(plan.id, event, f"audit-{cause.id}",
                                 plan.therapist_ids, now=cause.at)
 
 
@@ -272,7 +273,7 @@ def change_plan(plan: CarePlan, details: PlanDetails, status: str, by: StaffUser
     detail = f"status {plan.status} to {status}" if status != plan.status else "terms"
     plan.status = status
     cause = audit.record("changed", "care_plan", plan.id, detail, actor=by, at=now)
-    notices = tell_therapists(plan, "plan_changed", cause)
+    notices = tell_therapists(plan, CarePlanEvent.PLAN_CHANGED, cause)
     upcoming = upcoming_visits(plan, now) if status == CarePlanStatus.CANCELLED else []
     if not upcoming:
         db.session.commit()

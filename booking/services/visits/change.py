@@ -14,7 +14,7 @@ from booking.clinic.settings import clinic_settings
 from booking.clinic.times import local_time
 from booking.database import lock
 from booking.extensions import db
-from booking.models import Appointment, AppointmentStatus, CarePlan, Notification, StaffUser
+from booking.models import Appointment, AppointmentStatus, CarePlan, CarePlanEvent, Notification, StaffUser
 from booking.policy import require_change_any_booking
 from booking.services.visits import availability, course
 from booking.services.visits.errors import BookingError, ChangeNotAllowed, InvalidBooking, SlotTaken
@@ -92,7 +92,7 @@ def _tell_plan_therapists(visits: list[Appointment], now: datetime) -> list[Noti
     for visit in visits:
         plan = db.session.get(CarePlan, visit.care_plan_id) if visit.care_plan_id is not None else None
         if plan is not None:
-            notices += outbox.for_care_plan(plan.id, "session_cancelled", str(visit.id),
+            notices += outbox.for_care_plan(plan.id, CarePlanEvent.SESSION_CANCELLED, str(visit.id),
                                             [plan.physiotherapist_id, plan.massage_therapist_id], now=now)
     return notices
 

@@ -16,7 +16,7 @@ from booking import outbox
 from booking.clinic.clock import moment
 from booking.database import lock
 from booking.extensions import db
-from booking.models import Appointment, AppointmentStatus, CarePlan, StaffUser
+from booking.models import Appointment, AppointmentStatus, CarePlan, CarePlanEvent, StaffUser
 from booking.outbox import relay
 from booking.policy import require_mark_visit
 from booking.services import audit
@@ -25,7 +25,7 @@ from booking.services.visits.errors import BookingError, ChangeNotAllowed, Inval
 
 OUTCOMES = {"completed": AppointmentStatus.COMPLETED, "no_show": AppointmentStatus.NO_SHOW}
 OUTCOME_WORDS = {"completed": "completed", "no_show": "a no-show"}
-PLAN_EVENTS = {"completed": "session_completed", "no_show": "session_missed"}
+PLAN_EVENTS = {"completed": CarePlanEvent.SESSION_COMPLETED, "no_show": CarePlanEvent.SESSION_MISSED}
 
 
 def record_outcome(appointment: Appointment, outcome: str, *, by_staff: StaffUser,
