@@ -29,7 +29,7 @@ FLOORS: tuple[tuple[str, ...], ...] = (
     # 5. Notifications, the sending side: what each one says, and its delivery (called by the worker).
     ("booking.notifications",),
     # 6. Pages and commands: blueprints, forms, templates' filters, errors, headers, the CLI and the demo.
-    ("booking.forms", "booking.templating", "booking.errors", "booking.security", "booking.limits",
+    ("booking.forms", "booking.flows", "booking.templating", "booking.errors", "booking.security", "booking.limits",
      "booking.queue", "booking.cli", "booking.public", "booking.screening", "booking.appointments",
      "booking.api", "booking.staff", "booking.admin"),
     # 7. The application factory, which wires everything.

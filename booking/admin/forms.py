@@ -34,9 +34,9 @@ from booking.clinic.limits import (
 )
 from booking.clinic.validators import email_address, stripped
 from booking.forms import ClinicForm
+from booking.forms.screening import MultiCheckboxField
 from booking.models import THERAPY_LABELS, THERAPY_TYPES
 from booking.scheduling.qualifications import QUALIFICATIONS
-from booking.screening.forms import MultiCheckboxField
 
 LARGEST_PRICE_CENTS = 10_000_000
 THERAPY_CHOICES = [SelectChoice(kind, THERAPY_LABELS[kind].capitalize()) for kind in THERAPY_TYPES]

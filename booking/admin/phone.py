@@ -1,6 +1,6 @@
 """Booking for a phone caller: the patients' own screening, asked by an admin, then the same booking path.
 
-The screening is the patients' flow (booking.screening.flow) in the staff layout,
+The screening is the patients' flow (booking.flows.screening) in the staff layout,
 with a draft of its own in the admin's session; a red flag ends it with the
 advice to read to the caller, and nothing can be booked. Otherwise the admin
 picks a service, a therapist and a time with the patients' slot picker, types
@@ -27,14 +27,14 @@ from wtforms import BooleanField, EmailField, StringField, TelField
 from wtforms.validators import DataRequired, Length, Optional
 
 from booking.admin import bp
-from booking.appointments.forms import DetailsForm, ServiceForm, parse_start
-from booking.appointments.picker import day_view
-from booking.appointments.steps import chosen_service, day_form, details_step, none_trained
 from booking.clinic.limits import EMAIL_LENGTH, NAME_LENGTH, PHONE_LENGTH
 from booking.clinic.validators import email_address, phone_number
+from booking.flows.picker import day_view
+from booking.flows.screening import Flow, show_step
+from booking.flows.steps import chosen_service, day_form, details_step, none_trained
+from booking.forms.screening import STEP_BY_SLUG, STEPS, Step
+from booking.forms.visits import DetailsForm, ServiceForm, parse_start
 from booking.models import Patient, Screening
-from booking.screening.flow import Flow, show_step
-from booking.screening.forms import STEP_BY_SLUG, STEPS, Step
 from booking.services import audit
 from booking.services.catalog import services_for
 from booking.services.screenings import get_screening, staff_recommendation

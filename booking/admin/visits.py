@@ -16,11 +16,11 @@ from werkzeug.wrappers import Response
 
 from booking.admin import bp
 from booking.admin.appointments import STATUS_LABELS
-from booking.appointments.forms import CancelForm, DayForm, format_start, parse_start
-from booking.appointments.picker import day_view
-from booking.appointments.steps import move_step
 from booking.clinic.times import local_time
 from booking.extensions import db
+from booking.flows.picker import day_view
+from booking.flows.steps import move_step
+from booking.forms.visits import CancelForm, DayForm, format_start, parse_start
 from booking.models import Appointment, AppointmentStatus
 from booking.services import audit
 from booking.services.screenings import staff_recommendation

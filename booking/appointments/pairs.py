@@ -15,7 +15,6 @@ from datetime import date
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 
-from booking.appointments.forms import DayForm, format_start, parse_start, show_booking_errors
 from booking.appointments.pair_choice import (
     MASSAGE,
     PairChoice,
@@ -24,12 +23,13 @@ from booking.appointments.pair_choice import (
     pair_day_view,
     read_choice,
 )
-from booking.appointments.picker import DAY_AND_TIME_LABEL
 from booking.appointments.views import bp
 from booking.clinic.calendar import ics_for
 from booking.clinic.links import absolute_url
 from booking.clinic.times import local_time
 from booking.extensions import limiter
+from booking.flows.picker import DAY_AND_TIME_LABEL
+from booking.forms.visits import DayForm, format_start, parse_start, show_booking_errors
 from booking.limits import booking_limit, read_limit
 from booking.models import Appointment, AppointmentStatus, Screening
 from booking.services.screenings import get_screening

@@ -8,7 +8,14 @@ from datetime import date, datetime
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 
-from booking.appointments.forms import (
+from booking.clinic.calendar import ics_for
+from booking.clinic.links import absolute_url
+from booking.clinic.settings import clinic_settings
+from booking.clinic.times import local_time
+from booking.extensions import db, limiter
+from booking.flows.picker import DAY_LABEL, TIME_LABEL, day_view
+from booking.flows.steps import chosen_service, day_form, details_step, move_step, none_trained
+from booking.forms.visits import (
     CANCEL_BOTH,
     CancelForm,
     DayForm,
@@ -17,13 +24,6 @@ from booking.appointments.forms import (
     format_start,
     parse_start,
 )
-from booking.appointments.picker import DAY_LABEL, TIME_LABEL, day_view
-from booking.appointments.steps import chosen_service, day_form, details_step, move_step, none_trained
-from booking.clinic.calendar import ics_for
-from booking.clinic.links import absolute_url
-from booking.clinic.settings import clinic_settings
-from booking.clinic.times import local_time
-from booking.extensions import db, limiter
 from booking.limits import booking_limit, read_limit
 from booking.models import Appointment, AppointmentStatus, Screening, Therapist
 from booking.services.catalog import single_visit_services

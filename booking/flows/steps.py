@@ -19,7 +19,9 @@ from datetime import datetime
 
 from flask import request
 
-from booking.appointments.forms import (
+from booking.extensions import db
+from booking.flows.picker import DayView, nearby_choices
+from booking.forms.visits import (
     FIRST_AVAILABLE,
     BookingDayForm,
     DetailsForm,
@@ -27,8 +29,6 @@ from booking.appointments.forms import (
     parse_start,
     show_booking_errors,
 )
-from booking.appointments.picker import DayView, nearby_choices
-from booking.extensions import db
 from booking.models import Appointment, Patient, Screening, Service, StaffUser, Therapist
 from booking.services.catalog import active_therapists, services_for
 from booking.services.therapists.training import training_needed

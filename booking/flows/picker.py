@@ -8,9 +8,9 @@ from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from booking.appointments.forms import format_start
 from booking.clinic.clock import moment
 from booking.clinic.times import clinic_zone, local_time
+from booking.forms.visits import format_start
 from booking.models import Service
 from booking.scheduling import Slot, SlotRules, SlotSearchError
 from booking.services.visits.availability import bookable_days, nearby_slots, search_slots

@@ -23,8 +23,8 @@ from flask import flash, redirect, render_template, request, session
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
+from booking.forms.screening import CONCERN_GROUPS, STEPS, Step, add_errors, answers_from, form_data, remove_unasked
 from booking.models import Screening
-from booking.screening.forms import CONCERN_GROUPS, STEPS, Step, add_errors, answers_from, form_data, remove_unasked
 from booking.services.screenings import create_screening, load_draft, save_draft
 from booking.triage import ScreeningError, refer_out_certain, validate_answers
 
