@@ -20,7 +20,8 @@ from booking.admin.appointments import within_days
 from booking.clinic.limits import AUDIT_WORD_LENGTH
 from booking.clinic.times import local_midnight
 from booking.extensions import db
-from booking.forms.visits import DayField, QueryForm
+from booking.forms import QueryForm
+from booking.forms.fields import DayField
 from booking.models import AuditEvent, StaffUser
 from booking.staff.access import staff_required
 

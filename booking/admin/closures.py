@@ -14,7 +14,7 @@ from wtforms.validators import InputRequired, Length
 from booking.admin import bp
 from booking.clinic.limits import CLOSURE_LABEL_LENGTH
 from booking.forms import ClinicForm
-from booking.forms.visits import DayField
+from booking.forms.fields import DayField
 from booking.models import Appointment
 from booking.services import clinic_hours
 from booking.services.clinic_hours import describe

@@ -18,7 +18,8 @@ from wtforms import HiddenField, RadioField
 from booking.clinic.clock import moment
 from booking.clinic.times import clinic_zone, local_time
 from booking.flows.picker import DAY_AND_TIME_LABEL, TIME_LABEL, DayChoice, DayView, TimeChoice, periods
-from booking.forms.visits import FIRST_AVAILABLE, DetailsForm, QueryForm, format_start
+from booking.forms import QueryForm
+from booking.forms.visits import FIRST_AVAILABLE, DetailsForm, format_start
 from booking.models import Screening, Service, Therapist
 from booking.scheduling import SlotSearchError
 from booking.services.catalog import active_therapists, services_for
