@@ -108,8 +108,8 @@ def read_choice(screening: Screening, values: dict[str, str]) -> tuple[PairForm,
     return form, choice
 
 
-PAIRS = PickerWords(too_early="Choose a day from {first:%B %-d} to {last:%B %-d, %Y}.",
-                    too_late="Choose a day from {first:%B %-d} to {last:%B %-d, %Y}.", nearest_first=True)
+PAIR_DAYS = "Choose a day from {first:%B %-d} to {last:%B %-d, %Y}."
+PAIRS = PickerWords(too_early=PAIR_DAYS, too_late=PAIR_DAYS, nearest_first=True)
 
 
 @dataclass(frozen=True)
