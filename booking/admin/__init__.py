@@ -9,6 +9,7 @@ from booking.admin import appointments as appointments  # noqa: E402
 from booking.admin import audit as audit  # noqa: E402
 from booking.admin import care_plans as care_plans  # noqa: E402
 from booking.admin import closures as closures  # noqa: E402
+from booking.admin import home as home  # noqa: E402
 from booking.admin import inbox as inbox  # noqa: E402
 from booking.admin import notifications as notifications  # noqa: E402
 from booking.admin import patients as patients  # noqa: E402

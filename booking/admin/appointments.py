@@ -9,9 +9,10 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import NumberRange, Optional
 
 from booking.admin import bp
-from booking.appointments.forms import DayField, QueryForm
 from booking.clinic.times import FIRST_DAY, LAST_DAY, accepted_day
 from booking.extensions import db
+from booking.forms import QueryForm
+from booking.forms.fields import DayField
 from booking.models import THERAPY_LABELS, AppointmentStatus, Therapist
 from booking.services.visits.listing import AppointmentFilter, appointment_page
 from booking.staff.access import staff_required

@@ -17,10 +17,11 @@ from wtforms.validators import Length, NumberRange, Optional
 
 from booking.admin import bp
 from booking.admin.appointments import within_days
-from booking.appointments.forms import DayField, QueryForm
 from booking.clinic.limits import AUDIT_WORD_LENGTH
 from booking.clinic.times import local_midnight
 from booking.extensions import db
+from booking.forms import QueryForm
+from booking.forms.fields import DayField
 from booking.models import AuditEvent, StaffUser
 from booking.staff.access import staff_required
 

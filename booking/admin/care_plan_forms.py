@@ -19,7 +19,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, Length, ValidationError
 
-from booking.admin.forms import InputGiven, WholeNumberField, listed_choice
+from booking.admin.forms import InputGiven, WholeNumberField
 from booking.clinic.limits import (
     DISMISSAL_REASON_LENGTH,
     EMAIL_LENGTH,
@@ -30,6 +30,7 @@ from booking.clinic.limits import (
 )
 from booking.clinic.validators import stripped
 from booking.forms import ClinicForm
+from booking.forms.fields import listed_choice
 from booking.models import CarePlan, CarePlanStatus, Service, Therapist
 from booking.scheduling import qualifications
 from booking.scheduling.plans import MASSAGE, PHYSIOTHERAPY

@@ -12,9 +12,9 @@ from wtforms import StringField
 from wtforms.validators import InputRequired, Length
 
 from booking.admin import bp
-from booking.appointments.forms import DayField
 from booking.clinic.limits import CLOSURE_LABEL_LENGTH
 from booking.forms import ClinicForm
+from booking.forms.fields import DayField
 from booking.models import Appointment
 from booking.services import clinic_hours
 from booking.services.clinic_hours import describe

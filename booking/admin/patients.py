@@ -18,11 +18,10 @@ from wtforms.validators import InputRequired, Length
 
 from booking.admin import bp
 from booking.admin.appointments import STATUS_LABELS
-from booking.appointments.forms import QueryForm
 from booking.clinic.limits import EMAIL_LENGTH
 from booking.clinic.validators import stripped
 from booking.database import get_or_none
-from booking.forms import ClinicForm
+from booking.forms import ClinicForm, QueryForm
 from booking.models import Patient
 from booking.services import audit, patient_records
 from booking.services.screenings import staff_recommendation

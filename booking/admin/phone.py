@@ -1,6 +1,6 @@
 """Booking for a phone caller: the patients' own screening, asked by an admin, then the same booking path.
 
-The screening is the patients' flow (booking.screening.flow) in the staff layout,
+The screening is the patients' flow (booking.flows.screening) in the staff layout,
 with a draft of its own in the admin's session; a red flag ends it with the
 advice to read to the caller, and nothing can be booked. Otherwise the admin
 picks a service, a therapist and a time with the patients' slot picker, types
@@ -18,7 +18,6 @@ details and books onto it.
 from __future__ import annotations
 
 import uuid
-from datetime import date
 
 from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
@@ -27,14 +26,14 @@ from wtforms import BooleanField, EmailField, StringField, TelField
 from wtforms.validators import DataRequired, Length, Optional
 
 from booking.admin import bp
-from booking.appointments.forms import DetailsForm, ServiceForm, parse_start
-from booking.appointments.picker import day_view
-from booking.appointments.steps import chosen_service, day_form, details_step, none_trained
 from booking.clinic.limits import EMAIL_LENGTH, NAME_LENGTH, PHONE_LENGTH
 from booking.clinic.validators import email_address, phone_number
+from booking.flows.picker import TherapistSlots, pick_day
+from booking.flows.screening import Flow, show_step
+from booking.flows.steps import chosen_service, day_form, details_step, none_trained
+from booking.forms.screening import STEP_BY_SLUG, STEPS, Step
+from booking.forms.visits import DetailsForm, ServiceForm, parse_start
 from booking.models import Patient, Screening
-from booking.screening.flow import Flow, show_step
-from booking.screening.forms import STEP_BY_SLUG, STEPS, Step
 from booking.services import audit
 from booking.services.catalog import services_for
 from booking.services.screenings import get_screening, staff_recommendation
@@ -156,18 +155,10 @@ def caller_visit(screening_id: uuid.UUID) -> str | Response:
                                services=services, recommendation=staff_recommendation(screening),
                                pathway=PATHWAY_LABELS.get(screening.pathway, screening.pathway))
     form, therapist_id = day_form(service, screening)
-
-    def link(day: date) -> str:
-        return url_for(".caller_visit", screening_id=screening_id, service=service.code,
-                       therapist=form.therapist.data, date=day.isoformat())
-
-    view = day_view(service, form.date.data, therapist_id=therapist_id, link=link, cautions=screening.caution_codes)
-    if view.error:
-        form.date.errors = [*form.date.errors, view.error]
-    if not form.date.errors:
-        form.date.data = view.day
+    view = pick_day(form, TherapistSlots(service, therapist_id, cautions=screening.caution_codes),
+                    service=service.code, therapist=form.therapist.data)
     start = parse_start(request.args.get("start"))
-    if start is not None and view.offers(start):
+    if view.offers(start):
         return redirect(url_for(".caller_details", screening_id=screening_id, service=service.code,
                                 therapist=form.therapist.data, start=request.args["start"]))
     notice = ("That time is no longer open. Choose one of the open times below." if start

@@ -8,23 +8,20 @@ row naming the admin, in the change's own transaction.
 from __future__ import annotations
 
 import uuid
-from datetime import date
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from booking.admin import bp
 from booking.admin.appointments import STATUS_LABELS
-from booking.appointments.forms import CancelForm, DayForm, format_start, parse_start
-from booking.appointments.picker import day_view
-from booking.appointments.steps import move_step
-from booking.clinic.times import local_time
 from booking.extensions import db
+from booking.flows.reschedule import ReschedulePage, reschedule_page
+from booking.forms.visits import CancelForm
 from booking.models import Appointment, AppointmentStatus
 from booking.services import audit
 from booking.services.screenings import staff_recommendation
-from booking.services.visits import BookingError, cancel, partner
+from booking.services.visits import BookingError, cancel
 from booking.services.visits.schedule import PATHWAY_LABELS
 from booking.staff.access import staff_required
 
@@ -83,30 +80,6 @@ def reschedule_visit(appointment_id: uuid.UUID) -> tuple[str, int] | Response:
     if appointment.status != AppointmentStatus.BOOKED:
         flash(f"This visit is {STATUS_LABELS[appointment.status].lower()}: it cannot be moved.")
         return redirect(url_for(".visit", appointment_id=appointment.id), code=303)
-    try:
-        step = move_step(appointment, by_staff=current_user)
-    except BookingError as exc:
-        flash(exc.message)
-        return redirect(url_for(".visit", appointment_id=appointment.id), code=303)
-    if step.moved:
-        flash(f"The visit is moved to {local_time(appointment.starts_at)}. {_told(appointment)}")
-        return redirect(url_for(".visit", appointment_id=appointment.id), code=303)
-    form = step.form
-    chosen = parse_start(request.args.get("start")) if request.method == "GET" else None
-    if chosen:
-        form.starts_at.data = format_start(chosen)
-    day_form = DayForm(formdata=request.args)
-    day_form.validate()
-
-    def link(day: date) -> str:
-        return url_for(".reschedule_visit", appointment_id=appointment.id, date=day.isoformat())
-
-    view = day_view(appointment.service, day_form.date.data, therapist_id=appointment.therapist_id,
-                    link=link, exclude=appointment.id)
-    if view.error:
-        day_form.date.errors = [*day_form.date.errors, view.error]
-    if not day_form.date.errors:
-        day_form.date.data = view.day
-    return render_template("staff/admin/reschedule.html", appointment=appointment, form=form,
-                           day_form=day_form, view=view, chosen=chosen, problem=step.problem,
-                           partner=partner(appointment)), step.status
+    return reschedule_page(appointment, ReschedulePage(
+        template="staff/admin/reschedule.html", back=url_for(".visit", appointment_id=appointment.id),
+        moved="The visit is moved to {when}. " + _told(appointment)), by_staff=current_user)

@@ -1,4 +1,4 @@
-"""The screening in the patient flow: four short steps (booking.screening.flow), then the recommendation page.
+"""The screening in the patient flow: four short steps (booking.flows.screening), then the recommendation page.
 
 As soon as the answers given make the outcome refer_out certain (a red flag), the
 screening is stored and its advice shown: nothing more is asked.
@@ -12,9 +12,9 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from werkzeug.wrappers import Response
 
 from booking.extensions import limiter
+from booking.flows.screening import Flow, show_step
+from booking.forms.screening import QUESTION, STEP_BY_SLUG, STEPS, Step
 from booking.models import Screening
-from booking.screening.flow import Flow, show_step
-from booking.screening.forms import QUESTION, STEP_BY_SLUG, STEPS, Step
 from booking.security import screening_limit
 from booking.services.care_plans.queue import ask_for_plan
 from booking.services.screenings import get_screening, recommendation_of

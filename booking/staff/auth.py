@@ -1,4 +1,5 @@
-"""Signing in and out: password, second factor (TOTP or a recovery code), enrolment, my account, password reset.
+"""Signing in and out: password, second factor (TOTP or a recovery code), enrolment, my account, password reset;
+where a signed-in person starts.
 
 Thin views over ``booking.services.staff_accounts.accounts``, ``two_factor`` and
 ``password_resets``; every POST here is limited per client address
@@ -42,6 +43,14 @@ def _address() -> str:
 def home_for(user: StaffUser) -> str:
     """The person's first page: the schedule for therapists, the appointments for admins."""
     return url_for(HOME[StaffRole(user.role)])
+
+
+@bp.route("/")
+@staff_required()
+def home() -> Response:
+    """/staff/ (and /admin/, booking.admin.home): whoever is signed in goes to their own first page, never a 404;
+    signed out, to the sign-in page."""
+    return redirect(home_for(current_user))  # type: ignore[arg-type]
 
 
 def _continue(user: StaffUser) -> Response:

@@ -15,10 +15,10 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
 from booking import policy
-from booking.admin.forms import listed_choice
 from booking.clinic.clock import moment
 from booking.clinic.times import clinic_zone, local_time
 from booking.forms import ClinicForm
+from booking.forms.fields import listed_choice
 from booking.models import Appointment, AppointmentStatus, CarePlan
 from booking.services import audit
 from booking.services.care_plans import work as plan_work

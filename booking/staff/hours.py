@@ -16,11 +16,11 @@ from wtforms import BooleanField, SelectField, StringField, TimeField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
-from booking.appointments.forms import DayField
 from booking.clinic.limits import TIME_OFF_REASON_LENGTH
 from booking.clinic.settings import WEEKDAYS
 from booking.clinic.times import FIRST_DAY, LAST_DAY, accepted_day, clinic_zone, local_midnight
 from booking.forms import ClinicForm
+from booking.forms.fields import DayField
 from booking.models import Appointment
 from booking.services.therapists import hours as working_hours
 from booking.services.therapists.hours import HoursConflict, HoursError, Shift

@@ -18,11 +18,11 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, Length
 
 from booking import policy
-from booking.admin.forms import listed_choice
 from booking.clinic.clock import moment
 from booking.clinic.validators import stripped
 from booking.extensions import db
 from booking.forms import ClinicForm
+from booking.forms.fields import listed_choice
 from booking.models import Appointment, AppointmentStatus, CarePlan
 from booking.services import audit
 from booking.services.care_plans.notes import (

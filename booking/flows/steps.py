@@ -1,25 +1,27 @@
-"""The booking steps shared by the patients' flow and an admin's phone booking, and moving a visit.
+"""The booking steps shared by the patients' flow and an admin's phone booking.
 
 Both read the chosen service and therapist the same way (``chosen_service``,
 ``day_form``), and their details step (``details_step``) shows the same form (the
 patient's, or the admin's with the caller's consent), books through
 ``booking.services.visits.book`` and puts its refusals next to the fields, with
 nearby open times when the time was taken. Only the pages, and where a booking
-leads, differ, in the views. Moving a visit (``move_step``, the patient's and the
-admin's) answers a refused time the same way (``other_times``): nearby open times,
-and 409 when the time was taken meanwhile.
+leads, differ, in the views. Moving a visit (``booking.flows.reschedule``) answers a
+refused time the same way (``other_times``): nearby open times, and 409 when the time
+was taken meanwhile.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Collection
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
 from flask import request
 
-from booking.appointments.forms import (
+from booking.extensions import db
+from booking.flows.picker import DayView, TherapistSlots, nearby_choices
+from booking.forms.visits import (
     FIRST_AVAILABLE,
     BookingDayForm,
     DetailsForm,
@@ -27,9 +29,7 @@ from booking.appointments.forms import (
     parse_start,
     show_booking_errors,
 )
-from booking.appointments.picker import DayView, nearby_choices
-from booking.extensions import db
-from booking.models import Appointment, Patient, Screening, Service, StaffUser, Therapist
+from booking.models import Patient, Screening, Service, StaffUser, Therapist
 from booking.services.catalog import active_therapists, services_for
 from booking.services.therapists.training import training_needed
 from booking.services.visits import (
@@ -42,7 +42,6 @@ from booking.services.visits import (
     ReferredOut,
     SlotTaken,
     book,
-    reschedule,
 )
 
 
@@ -130,6 +129,7 @@ def _book(step: DetailsStep, screening: Screening, therapist_id: int | None, boo
           patient_id: int | None, untrained: Callable[[str], str]) -> None:
     """Book what the form holds; a refusal becomes the step's problem (and nearby times when the time went)."""
     form, starts_at = step.form, step.starts_at
+    slots = TherapistSlots(step.service, therapist_id, cautions=screening.caution_codes)
     try:
         step.booked = book(BookingRequest(
             screening_id=str(screening.id), service_code=step.service.code, therapist_id=therapist_id,
@@ -141,55 +141,20 @@ def _book(step: DetailsStep, screening: Screening, therapist_id: int | None, boo
         raise
     except SlotTaken as exc:
         step.problem = exc.message
-        step.status = other_times(form, exc, step.service, starts_at, therapist_id=therapist_id,
-                                  cautions=screening.caution_codes)
+        step.status = other_times(form, exc, slots, starts_at)
     except InvalidBooking as exc:
         step.problem = show_booking_errors(form, exc.worded(untrained) if isinstance(exc, NoneTrained) else exc)
         if "starts_at" in exc.errors:
-            other_times(form, exc, step.service, starts_at, therapist_id=therapist_id, cautions=screening.caution_codes)
+            other_times(form, exc, slots, starts_at)
     except BookingError as exc:
         step.problem = exc.message
 
 
-def other_times(form: DetailsForm | RescheduleForm, refusal: SlotTaken | InvalidBooking, service: Service,
-                starts_at: datetime, *, therapist_id: int | None, exclude: uuid.UUID | None = None,
-                cautions: Collection[str] = ()) -> int:
+def other_times(form: DetailsForm | RescheduleForm, refusal: SlotTaken | InvalidBooking, source: TherapistSlots,
+                starts_at: datetime) -> int:
     """Offer the open times near a time refused in the form, in its place; the page's status: 409 when the time
     was taken meanwhile (someone else booked it), else 200 (the time is not open, say)."""
-    form.starts_at.choices = nearby_choices(service, starts_at, therapist_id=therapist_id, exclude=exclude,
-                                            cautions=cautions)
+    form.starts_at.choices = nearby_choices(source, starts_at)
     if form.starts_at.choices:
         form.starts_at.data = None
     return 409 if isinstance(refusal, SlotTaken) else 200
-
-
-@dataclass
-class MoveStep:
-    """Moving a visit as the request left it: the form, a problem to show (and the page's status), or moved."""
-
-    form: RescheduleForm
-    problem: str | None = None
-    status: int = 200  # 409 when the time was just taken
-    moved: bool = False
-
-
-def move_step(appointment: Appointment, *, by_staff: StaffUser | None = None) -> MoveStep:
-    """Read the new time chosen and, on a valid POST, move the visit to it with the same therapist.
-
-    A time refused becomes the step's problem, with nearby open times; any other refusal
-    (after the cut-off, no longer booked) raises its BookingError for the view to tell.
-    """
-    form = RescheduleForm()
-    form.starts_at.choices = []
-    step = MoveStep(form)
-    if form.validate_on_submit():
-        starts_at = parse_start(form.starts_at.data)
-        try:
-            reschedule(appointment, starts_at, by_staff=by_staff)
-        except (SlotTaken, InvalidBooking) as exc:
-            step.problem = exc.errors.get("starts_at") or exc.message
-            step.status = other_times(form, exc, appointment.service, starts_at,
-                                      therapist_id=appointment.therapist_id, exclude=appointment.id)
-        else:
-            step.moved = True
-    return step

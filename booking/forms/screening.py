@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import RadioField, SelectMultipleField, StringField
+from wtforms import RadioField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from booking.forms import ClinicForm
+from booking.forms.fields import MultiCheckboxField
 from booking.routing import QUESTIONS
 
 QUESTION: dict[str, dict[str, Any]] = {str(q["key"]): q for q in QUESTIONS}
@@ -32,20 +32,13 @@ CONCERN_GROUPS: tuple[tuple[str, frozenset[str]], ...] = tuple(
 YES, NO = "yes", "no"
 
 
-class MultiCheckboxField(SelectMultipleField):
-    """A list of checkboxes; the routing engine judges the codes, so any value is kept."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
-
-
 def _choices(key: str) -> list[SelectChoice]:
     """The options of a question, as form choices."""
     return [SelectChoice(option["code"], option["text"]) for option in QUESTION[key]["options"]]
 
 
 def _checkboxes(key: str) -> MultiCheckboxField:
-    """A multiple-choice question as checkboxes."""
+    """A multiple-choice question as checkboxes; the routing engine judges the codes, so any value is kept."""
     question = QUESTION[key]
     return MultiCheckboxField(question["text"], choices=_choices(key), description=question["hint"],
                               validate_choice=False)

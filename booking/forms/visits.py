@@ -1,4 +1,5 @@
-"""Forms of the booking flow: choosing a service, a day, your details; cancelling; moving."""
+"""Forms of booking and changing a visit, the patients' and the admins' (a caller's details build on
+``DetailsForm``): choosing a service, a day, the details; cancelling; moving."""
 
 from __future__ import annotations
 
@@ -6,7 +7,6 @@ from datetime import UTC, datetime
 
 from wtforms import (
     BooleanField,
-    DateField,
     EmailField,
     Field,
     Form,
@@ -23,7 +23,8 @@ from wtforms.validators import DataRequired, Length, Optional
 from booking.clinic.limits import CANCELLATION_REASON_LENGTH, EMAIL_LENGTH, KEY_LENGTH, NAME_LENGTH, PHONE_LENGTH
 from booking.clinic.settings import clinic_settings
 from booking.clinic.validators import email_address, parse_instant, phone_number
-from booking.forms import ClinicForm
+from booking.forms import ClinicForm, QueryForm
+from booking.forms.fields import DayField
 from booking.services.visits import InvalidBooking
 
 FIRST_AVAILABLE = "any"
@@ -47,27 +48,10 @@ def start_time(form: Form, field: Field) -> None:
         raise ValidationError("Choose a time for your visit.")
 
 
-class QueryForm(ClinicForm):
-    """A form sent with GET: read from the query string, no CSRF token (nothing changes)."""
-
-    class Meta:
-        csrf = False
-
-
 class ServiceForm(QueryForm):
     """Step 1: which service."""
 
     service = RadioField("Service", validators=[DataRequired("Choose a service.")])
-
-
-class DayField(DateField):
-    """A date typed as YYYY-MM-DD (what a date input sends), with a message for people."""
-
-    def process_formdata(self, valuelist: list[str]) -> None:
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as exc:
-            raise ValueError("Enter a date like 2026-11-02.") from exc
 
 
 class DayForm(QueryForm):
@@ -103,13 +87,6 @@ class DetailsForm(ClinicForm):
                            "details and my screening answers to arrange my care.",
                            validators=[DataRequired("Tick the box to agree to the privacy notice, "
                                                     "or call us to book by phone.")])
-
-
-class FindBookingForm(ClinicForm):
-    """"Manage my booking": the email address the visits were booked with."""
-
-    email = EmailField("Email address", validators=[
-        DataRequired("Enter the email address you booked with."), Length(max=EMAIL_LENGTH), email_address])
 
 
 class CancelForm(ClinicForm):

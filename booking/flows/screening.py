@@ -23,9 +23,9 @@ from flask import flash, redirect, render_template, request, session
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
+from booking.forms.screening import CONCERN_GROUPS, STEPS, Step, add_errors, answers_from, form_data, remove_unasked
 from booking.models import Screening
 from booking.routing import ScreeningError, refer_out_certain, validate_answers
-from booking.screening.forms import CONCERN_GROUPS, STEPS, Step, add_errors, answers_from, form_data, remove_unasked
 from booking.services.screenings import create_screening, load_draft, save_draft
 
 LOST = ("Your earlier answers are no longer saved: we keep unfinished answers for 2 hours only. "

@@ -1,4 +1,8 @@
-"""The base of every form: no field accepts text that cannot be stored, and only a text area takes line breaks."""
+"""The base of every form: no field accepts text that cannot be stored, and only a text area takes line breaks.
+
+The forms and fields more than one blueprint uses are here too: ``fields`` (a day, checkboxes, a choice from a
+list), ``visits`` (booking and changing a visit) and ``screening`` (the screening's steps).
+"""
 
 from __future__ import annotations
 
@@ -24,3 +28,10 @@ class ClinicForm(FlaskForm):
             multi_line = issubclass(unbound_field.field_class, TextAreaField)
             filters = (*unbound_field.kwargs.get("filters", ()), plain_text_filter if multi_line else one_line_filter)
             return unbound_field.bind(form=form, filters=filters, **options)
+
+
+class QueryForm(ClinicForm):
+    """A form sent with GET: read from the query string, no CSRF token (nothing changes)."""
+
+    class Meta:
+        csrf = False
