@@ -99,7 +99,7 @@ def deactivate_therapist(therapist_id: int) -> Response:
     if form.validate_on_submit():
         service.set_active(therapist, False)
         login = service.linked_user(therapist) if form.end_sign_in.data else None
-        admin: StaffUser = current_user  # type: ignore[assignment]
+        admin: StaffUser = current_user
         if login is not None and staff_logins.deactivate(login, admin):
             flash(f"{therapist.name} is no longer offered for booking, and {login.email} can no longer sign in.")
         else:

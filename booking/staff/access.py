@@ -88,7 +88,7 @@ def staff_required(*roles: str) -> Callable[[View], View]:
         def guarded(*args: Any, **kwargs: Any) -> Any:
             if not current_user.is_authenticated:
                 return redirect(url_for("staff.login", next=request.full_path.rstrip("?")))
-            user: StaffUser = current_user  # type: ignore[assignment]
+            user: StaffUser = current_user
             if request.endpoint not in SECOND_FACTOR_ENDPOINTS:
                 if g.staff_session.verified_at is None:
                     return redirect(url_for("staff.second_factor"))

@@ -84,7 +84,7 @@ def login() -> str | Response:
 @staff_required()
 def second_factor() -> str | Response:
     """The code from the authenticator app (or a recovery code), after the password."""
-    user: StaffUser = current_user  # type: ignore[assignment]
+    user: StaffUser = current_user
     if g.staff_session.verified_at is not None:
         return _continue(user)
     form = CodeForm()
@@ -109,7 +109,7 @@ def second_factor() -> str | Response:
 @staff_required()
 def enrol_totp() -> str | Response:
     """Turn on two-factor sign-in: scan the QR code (or type the key), confirm with a first code."""
-    user: StaffUser = current_user  # type: ignore[assignment]
+    user: StaffUser = current_user
     live = g.staff_session
     if live.verified_at is None:
         return redirect(url_for("staff.second_factor"))
@@ -133,7 +133,7 @@ def enrol_totp() -> str | Response:
 def _account_page(password_form: PasswordChangeForm | None = None,
                   remove_form: PasswordConfirmForm | None = None) -> str:
     """My account, with the forms as given (re-shown with their errors) or fresh."""
-    user: StaffUser = current_user  # type: ignore[assignment]
+    user: StaffUser = current_user
     return render_template("staff/auth/account.html", user=user,
                            password_form=password_form or PasswordChangeForm(formdata=None),
                            remove_form=remove_form or PasswordConfirmForm(formdata=None),
@@ -152,7 +152,7 @@ def account() -> str:
 @staff_required()
 def change_password() -> str | Response:
     """Change my password; every other session of mine ends."""
-    user: StaffUser = current_user  # type: ignore[assignment]
+    user: StaffUser = current_user
     form = PasswordChangeForm()
     if form.validate_on_submit():
         try:
@@ -173,7 +173,7 @@ def change_password() -> str | Response:
 @staff_required(StaffRole.THERAPIST)
 def remove_totp() -> str | Response:
     """Turn two-factor sign-in off (therapists only; the password is asked again)."""
-    user: StaffUser = current_user  # type: ignore[assignment]
+    user: StaffUser = current_user
     form = PasswordConfirmForm()
     if form.validate_on_submit():
         try:
@@ -190,7 +190,7 @@ def remove_totp() -> str | Response:
 def logout() -> Response:
     """Sign out: the session ends on the server, so a copy of the cookie opens nothing either."""
     if current_user.is_authenticated:
-        accounts.signed_out(current_user)  # type: ignore[arg-type]
+        accounts.signed_out(current_user)
     sign_out()
     flash("You are signed out.")
     return redirect(url_for("staff.login"))

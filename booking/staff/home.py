@@ -17,4 +17,4 @@ from booking.staff.auth import home_for
 @staff_required()
 def home() -> Response:
     """Whoever is signed in goes to their own first page: a therapist's schedule, an admin's appointments."""
-    return redirect(home_for(current_user))  # type: ignore[arg-type]
+    return redirect(home_for(current_user))

@@ -95,7 +95,7 @@ class TimeOffForm(RebookForm):
 
 def _therapist_id() -> int:
     """The signed-in therapist's record."""
-    return current_user.therapist_id  # type: ignore[no-any-return]
+    return current_user.therapist_id
 
 
 def _page(*, shift_form: ShiftForm | None = None, time_off_form: TimeOffForm | None = None,

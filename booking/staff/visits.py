@@ -75,13 +75,13 @@ class PainForm(ClinicForm):
 
 def _visit_or_404(visit_id: uuid.UUID) -> Appointment:
     """The visit if the signed-in staff member may open it, or a 404 page (also for another therapist's)."""
-    return visit_for(current_user, visit_id) or abort(404)  # type: ignore[arg-type]
+    return visit_for(current_user, visit_id) or abort(404)
 
 
 def _own_visit_or_404(visit_id: uuid.UUID) -> Appointment:
     """The visit if the signed-in staff member may write on it (its own therapist), or a 404 page."""
     appointment = _visit_or_404(visit_id)
-    if not policy.may_write_on_visit(current_user, appointment):  # type: ignore[arg-type]
+    if not policy.may_write_on_visit(current_user, appointment):
         abort(404)
     return appointment
 
@@ -90,7 +90,7 @@ def _page(appointment: Appointment, note_form: NoteForm, *, problem: str | None 
           pain_form: PainForm | None = None) -> tuple[str, int]:
     """The visit page (screening, notes, outcome, actions), then its audit row."""
     started = appointment.starts_at <= moment()
-    own = policy.may_write_on_visit(current_user, appointment)  # type: ignore[arg-type]
+    own = policy.may_write_on_visit(current_user, appointment)
     outcome = outcome_of(appointment)
     if pain_form is None:
         pain_form = PainForm(formdata=None, pain=str(outcome.pain) if outcome else "",
@@ -159,7 +159,7 @@ def record_outcome_at_visit(visit_id: uuid.UUID) -> Response | tuple[str, int]:
     form = PainForm()
     if form.validate():
         try:
-            record_pain(appointment, current_user, int(form.pain.data), form.function_note.data)  # type: ignore[arg-type]
+            record_pain(appointment, current_user, int(form.pain.data), form.function_note.data)
         except NoteError as error:
             return _page(appointment, NoteForm(formdata=None), pain_form=form, problem=str(error), status=400)
         flash("The outcome is saved.")
