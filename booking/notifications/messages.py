@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime
 from email.utils import formataddr
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask import current_app, render_template
@@ -209,7 +210,7 @@ def render(notification: Notification, now: datetime) -> Outgoing:
                     reply_to=_reply_to(notification))
 
 
-def _subject(notification: Notification, context: dict[str, object]) -> str:
+def _subject(notification: Notification, context: dict[str, Any]) -> str:
     """What the message is about and, for a visit or a course, when (its first visit): "Your visit is
     booked – Wed 2 Dec at 10:00 a.m."; a care-plan notice says what happened."""
     kind = notification.kind
@@ -224,7 +225,7 @@ def _subject(notification: Notification, context: dict[str, object]) -> str:
     return SUBJECTS[kind]
 
 
-def _care_plan_subject(context: dict[str, object]) -> str:
+def _care_plan_subject(context: dict[str, Any]) -> str:
     """A care-plan notice's subject: what happened, on which plan ("A session was completed (care plan 4, A. M.)").
 
     Worded as news, not as a call to act: the therapist who did it is told too.
