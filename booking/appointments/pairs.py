@@ -13,7 +13,8 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
 
 from booking.appointments.forms import DayForm, format_start, parse_start, show_booking_errors
 from booking.appointments.pair_choice import (

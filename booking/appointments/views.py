@@ -6,7 +6,8 @@ import logging
 import uuid
 from datetime import date, datetime
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
 
 from booking.appointments.forms import (
     CANCEL_BOTH,

@@ -6,8 +6,9 @@ the key, and a wrong or revoked one answers 404 like an unknown page.
 
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
+from werkzeug.wrappers import Response
 from wtforms import BooleanField
 
 from booking.extensions import db, limiter
