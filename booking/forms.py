@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from flask_wtf import FlaskForm
 from wtforms import Field, TextAreaField
@@ -24,3 +24,13 @@ class ClinicForm(FlaskForm):
             multi_line = issubclass(unbound_field.field_class, TextAreaField)
             filters = (*unbound_field.kwargs.get("filters", ()), plain_text_filter if multi_line else one_line_filter)
             return unbound_field.bind(form=form, filters=filters, **options)
+
+
+Data = TypeVar("Data")
+
+
+def required(data: Data | None) -> Data:
+    """The data of a field a validated form cannot lack (its validators refuse the form without it)."""
+    if data is None:
+        raise ValueError("A required field has no data: read it only once the form has validated.")
+    return data

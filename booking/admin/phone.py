@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
+from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
@@ -192,8 +193,8 @@ def caller_details(screening_id: uuid.UUID) -> str | tuple[str, int] | Response:
         return _advice(screening)
     if request.args.get("someone_else"):  # not the known record's person: book a new one
         session.pop(KNOWN_FOR_SCREENING, None)
-        return redirect(url_for(".caller_details", screening_id=screening_id,
-                                **{k: v for k, v in request.args.items() if k != "someone_else"}), code=303)
+        kept: dict[str, Any] = {k: v for k, v in request.args.items() if k != "someone_else"}
+        return redirect(url_for(".caller_details", screening_id=screening_id, **kept), code=303)
     known = _known_patient(screening)
     step = details_step(screening, CallerDetailsForm, untrained=_offer_another_day, booked_by=current_user,
                         patient=known)

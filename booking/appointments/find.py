@@ -8,6 +8,7 @@ from werkzeug.wrappers import Response
 from booking.appointments.forms import FindBookingForm
 from booking.appointments.views import bp
 from booking.extensions import limiter
+from booking.forms import required
 from booking.limits import contact_limit
 from booking.services.visits.manage_links import send_manage_links
 
@@ -21,7 +22,7 @@ def find_booking() -> str | Response:
     """
     form = FindBookingForm()
     if form.validate_on_submit():
-        send_manage_links(form.email.data)
+        send_manage_links(required(form.email.data))
         return redirect(url_for(".find_booking_sent"), code=303)
     return render_template("appointments/find.html", form=form)
 

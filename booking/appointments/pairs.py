@@ -31,6 +31,7 @@ from booking.clinic.calendar import ics_for
 from booking.clinic.links import absolute_url
 from booking.clinic.times import local_time
 from booking.extensions import limiter
+from booking.forms import required
 from booking.limits import booking_limit, read_limit
 from booking.models import Appointment, AppointmentStatus, Screening
 from booking.services.screenings import get_screening
@@ -153,12 +154,12 @@ def _book_pair(screening: Screening, choice: PairChoice,
     (409 with other pair times when one of the two was just taken)."""
     try:
         booked = book_course(CourseRequest(
-            screening_id=str(screening.id), visits=choice.visits(parse_start(form.starts_at.data)),
-            patient=PatientDetails(name=form.name.data.strip(), email=form.email.data.strip(),
-                                   phone=form.phone.data.strip()),
+            screening_id=str(screening.id), visits=choice.visits(required(parse_start(form.starts_at.data))),
+            patient=PatientDetails(name=required(form.name.data).strip(), email=required(form.email.data).strip(),
+                                   phone=required(form.phone.data).strip()),
             idempotency_key=form.idempotency_key.data or None))
     except SlotTaken as exc:
-        form.starts_at.choices = nearby_pairs(choice, parse_start(form.starts_at.data))
+        form.starts_at.choices = nearby_pairs(choice, required(parse_start(form.starts_at.data)))
         return None, ("One of the two visits at that time was just taken, so neither is booked. "
                       if exc.visit is not None else f"{exc.message} ") + "Choose another pair of times.", 409
     except InvalidBooking as exc:

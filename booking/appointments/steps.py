@@ -29,6 +29,7 @@ from booking.appointments.forms import (
 )
 from booking.appointments.picker import DayView, nearby_choices
 from booking.extensions import db
+from booking.forms import required
 from booking.models import Appointment, Patient, Screening, Service, StaffUser, Therapist
 from booking.services.catalog import active_therapists, services_for
 from booking.services.therapists.training import training_needed
@@ -129,13 +130,13 @@ def details_step(screening: Screening, form_class: type[DetailsForm], *, untrain
 def _book(step: DetailsStep, screening: Screening, therapist_id: int | None, booked_by: StaffUser | None,
           patient_id: int | None, untrained: Callable[[str], str]) -> None:
     """Book what the form holds; a refusal becomes the step's problem (and nearby times when the time went)."""
-    form, starts_at = step.form, step.starts_at
+    form, starts_at = step.form, required(step.starts_at)
     try:
         step.booked = book(BookingRequest(
             screening_id=str(screening.id), service_code=step.service.code, therapist_id=therapist_id,
             starts_at=starts_at, idempotency_key=form.idempotency_key.data or None,
-            patient=PatientDetails(name=form.name.data.strip(), email=(form.email.data or "").strip(),
-                                   phone=form.phone.data.strip()), booked_by=booked_by, patient_id=patient_id))
+            patient=PatientDetails(name=required(form.name.data).strip(), email=(form.email.data or "").strip(),
+                                   phone=required(form.phone.data).strip()), booked_by=booked_by, patient_id=patient_id))
         return
     except ReferredOut:
         raise
@@ -183,7 +184,7 @@ def move_step(appointment: Appointment, *, by_staff: StaffUser | None = None) ->
     form.starts_at.choices = []
     step = MoveStep(form)
     if form.validate_on_submit():
-        starts_at = parse_start(form.starts_at.data)
+        starts_at = required(parse_start(form.starts_at.data))
         try:
             reschedule(appointment, starts_at, by_staff=by_staff)
         except (SlotTaken, InvalidBooking) as exc:

@@ -122,7 +122,7 @@ def _not_offered(start: datetime, therapist: Therapist | None) -> str:
     return f"{therapist.name} has no open time at {when}. Here are {therapist.name}'s open times: choose one to continue."
 
 
-def _show_day(form: DayForm, day: date, error: str | None) -> None:
+def _show_day(form: DayForm, day: date | None, error: str | None) -> None:
     """Put the day shown into the date field, with the picker's complaint if any."""
     if error:
         form.date.errors = [*form.date.errors, error]
@@ -189,10 +189,10 @@ def _changeable(appointment: Appointment) -> bool:
     return appointment.status == AppointmentStatus.BOOKED and can_change(appointment)
 
 
-def _call_us() -> Response:
+def _call_us(token: str) -> Response:
     """Back to the visit, saying that changes now go through the phone."""
     flash(f"To change this visit, please call us at {clinic_settings().phone}.")
-    return redirect(url_for(".manage", token=request.view_args["token"]), code=303)
+    return redirect(url_for(".manage", token=token), code=303)
 
 
 @bp.route("/manage/<token>/calendar.ics")
@@ -212,7 +212,7 @@ def cancel_visit(token: str) -> str | Response:
     """Ask to confirm, then cancel (the service refuses after the cut-off); a pair's partner too if asked."""
     appointment = _appointment_or_404(token)
     if request.method == "GET" and not _changeable(appointment):
-        return _call_us()
+        return _call_us(token)
     form = CancelForm()
     problem = None
     if form.validate_on_submit():
@@ -241,7 +241,7 @@ def reschedule_visit(token: str) -> tuple[str, int] | Response:
     the time was just taken."""
     appointment = _appointment_or_404(token)
     if request.method == "GET" and not _changeable(appointment):
-        return _call_us()
+        return _call_us(token)
     try:
         step = move_step(appointment)
     except BookingError as exc:  # ChangeNotAllowed: after the cut-off, or not booked
