@@ -13,6 +13,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from booking.extensions import limiter
+from booking.forms import required
 from booking.limits import login_limit
 from booking.models import StaffRole, StaffUser
 from booking.services.staff_accounts import accounts, password_resets, two_factor
@@ -71,7 +72,7 @@ def login() -> str | Response:
     error = None
     if form.validate_on_submit():
         try:
-            user = accounts.authenticate(form.email.data, form.password.data, _address())
+            user = accounts.authenticate(required(form.email.data), required(form.password.data), _address())
         except AccountError as exc:
             error = exc.message
         else:
@@ -90,13 +91,13 @@ def second_factor() -> str | Response:
     form = CodeForm()
     if form.validate_on_submit():
         try:
-            how = two_factor.verify(user, form.code.data, _address())
+            how = two_factor.verify(user, required(form.code.data), _address())
         except Locked as exc:
             sign_out()
             flash(exc.message)
             return redirect(url_for("staff.login"))
         except AccountError as exc:
-            form.code.errors.append(exc.message)
+            form.code.errors = [*form.code.errors, exc.message]
         else:
             mark_verified(g.staff_session)
             accounts.signed_in(user, _address(), how)
@@ -120,9 +121,9 @@ def enrol_totp() -> str | Response:
     form = CodeForm()
     if form.validate_on_submit():
         try:
-            codes = two_factor.confirm_enrolment(user, secret, form.code.data, signed_in=live)
+            codes = two_factor.confirm_enrolment(user, secret, required(form.code.data), signed_in=live)
         except AccountError as exc:
-            form.code.errors.append(exc.message)
+            form.code.errors = [*form.code.errors, exc.message]
         else:
             return render_template("staff/auth/recovery_codes.html", codes=codes,
                                    next_url=session.pop(NEXT_KEY, None) or home_for(user))
@@ -156,11 +157,11 @@ def change_password() -> str | Response:
     form = PasswordChangeForm()
     if form.validate_on_submit():
         try:
-            accounts.change_password(user, form.current_password.data, form.new_password.data)
+            accounts.change_password(user, required(form.current_password.data), required(form.new_password.data))
         except WrongPassword as exc:
-            form.current_password.errors.append(exc.message)
+            form.current_password.errors = [*form.current_password.errors, exc.message]
         except AccountError as exc:
-            form.new_password.errors.append(exc.message)
+            form.new_password.errors = [*form.new_password.errors, exc.message]
         else:
             sign_in(user, verified=True)  # this browser goes on in a fresh session; every other one has ended
             flash("Your password was changed. You were signed out everywhere else.")
@@ -177,9 +178,9 @@ def remove_totp() -> str | Response:
     form = PasswordConfirmForm()
     if form.validate_on_submit():
         try:
-            two_factor.remove(user, form.password.data)
+            two_factor.remove(user, required(form.password.data))
         except AccountError as exc:
-            form.password.errors.append(exc.message)
+            form.password.errors = [*form.password.errors, exc.message]
         else:
             flash("Two-factor sign-in is off. Your recovery codes no longer work.")
             return redirect(url_for("staff.account"))
@@ -202,7 +203,7 @@ def forgot_password() -> str | Response:
     """Ask for a reset link; the answer is the same whether or not a login has the address."""
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        password_resets.request_reset(form.email.data)
+        password_resets.request_reset(required(form.email.data))
         flash("If a staff login has that email address, we have sent it a link to choose a new password. "
               "The link works once, for 30 minutes.")
         return redirect(url_for("staff.forgot_password"))
@@ -220,9 +221,9 @@ def reset_password(token: str) -> str | Response | tuple[str, int]:
     form = ResetPasswordForm()
     if form.validate_on_submit():
         try:
-            password_resets.reset_password(token, form.new_password.data)
+            password_resets.reset_password(token, required(form.new_password.data))
         except AccountError as exc:
-            form.new_password.errors.append(exc.message)
+            form.new_password.errors = [*form.new_password.errors, exc.message]
         else:
             session.clear()
             flash("Your password was changed and every session of yours was signed out. Sign in with it now.")

@@ -18,7 +18,7 @@ from booking import policy
 from booking.admin.forms import listed_choice
 from booking.clinic.clock import moment
 from booking.clinic.times import clinic_zone, local_time
-from booking.forms import ClinicForm
+from booking.forms import ClinicForm, required
 from booking.models import Appointment, AppointmentStatus, CarePlan
 from booking.services import audit
 from booking.services.care_plans import work as plan_work
@@ -103,7 +103,7 @@ def handoff(id: int) -> Response | tuple[str, int]:  # noqa: A002
     if form.validate():
         visit = next(visit for visit in visits if str(visit.id) == form.visit.data)
         try:
-            write_note(visit, current_user, form.body.data, kind=HANDOFF)  # type: ignore[arg-type]
+            write_note(visit, current_user, required(form.body.data), kind=HANDOFF)
         except NoteError as error:
             form.body.errors = [str(error)]
         else:

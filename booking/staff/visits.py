@@ -22,7 +22,7 @@ from booking.admin.forms import listed_choice
 from booking.clinic.clock import moment
 from booking.clinic.validators import stripped
 from booking.extensions import db
-from booking.forms import ClinicForm
+from booking.forms import ClinicForm, required
 from booking.models import Appointment, AppointmentStatus, CarePlan
 from booking.services import audit
 from booking.services.care_plans.notes import (
@@ -126,7 +126,7 @@ def mark_visit(visit_id: uuid.UUID) -> Response | tuple[str, int]:
     if not form.validate():
         return _page(appointment, NoteForm(formdata=None), problem=form.outcome.errors[0], status=400)
     try:
-        record_outcome(appointment, form.outcome.data, by_staff=current_user)  # type: ignore[arg-type]
+        record_outcome(appointment, required(form.outcome.data), by_staff=current_user)
     except BookingError as error:
         return _page(appointment, NoteForm(formdata=None), problem=error.message, status=409)
     flash("The visit is marked completed." if form.outcome.data == "completed" else "The visit is marked a no-show.")
@@ -141,7 +141,7 @@ def add_note(visit_id: uuid.UUID) -> Response | tuple[str, int]:
     form = NoteForm()
     if form.validate():
         try:
-            write_note(appointment, current_user, form.body.data, kind=form.kind.data)  # type: ignore[arg-type]
+            write_note(appointment, current_user, required(form.body.data), kind=form.kind.data)
         except NoteError as error:
             form.body.errors = [str(error)]
         else:
