@@ -9,7 +9,6 @@ from wtforms import (
     BooleanField,
     DateField,
     EmailField,
-    Field,
     HiddenField,
     SelectField,
     StringField,
@@ -65,7 +64,7 @@ def _offered_therapist(therapy_type: str) -> Any:
     """WTForms validator: one of the therapists offered; else why not, by the plan's own rule
     (``care_plans.therapist_problem``: an untrained massage therapist for a pregnant patient, say)."""
 
-    def check(form: PlanForm, field: Field) -> None:
+    def check(form: PlanForm, field: SelectField) -> None:
         if field.data in {choice.value for choice in field.choices}:
             return
         text = field.data or ""

@@ -19,6 +19,7 @@ from wtforms import (
     Form,
     IntegerField,
     RadioField,
+    SelectField,
     StringField,
     TextAreaField,
     ValidationError,
@@ -46,7 +47,7 @@ QUALIFICATION_CHOICES = [SelectChoice(code, label) for code, label in QUALIFICAT
 def listed_choice(message: str) -> Any:
     """WTForms validator: the value is one of the field's choices (else ``message``)."""
 
-    def check(form: Form, field: Field) -> None:
+    def check(form: Form, field: SelectField) -> None:
         if field.data not in {choice.value for choice in field.choices}:
             raise ValidationError(message)
 
@@ -56,7 +57,7 @@ def listed_choice(message: str) -> Any:
 def listed_choices(message: str) -> Any:
     """WTForms validator: every value ticked is one of the field's choices (else ``message``)."""
 
-    def check(form: Form, field: Field) -> None:
+    def check(form: Form, field: SelectField) -> None:
         if not set(field.data or ()) <= {choice.value for choice in field.choices}:
             raise ValidationError(message)
 
