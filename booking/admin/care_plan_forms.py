@@ -28,7 +28,7 @@ from booking.clinic.limits import (
     PHONE_LENGTH,
 )
 from booking.clinic.validators import stripped
-from booking.forms import ClinicForm
+from booking.forms import ClinicForm, required
 from booking.models import CarePlan, CarePlanStatus, Service, Therapist
 from booking.scheduling import qualifications
 from booking.scheduling.plans import MASSAGE, PHYSIOTHERAPY
@@ -116,11 +116,11 @@ class PlanForm(ClinicForm):
             offered = active_therapists(kind, cautions=cautions)
             field.choices = _choices(offered, current)
             self.hints[field.name] = _training_hint(kind, cautions, offered)
-        for field, kind, current in (
+        for field, kind, plan_service in (
                 (self.physio_service_id, PHYSIOTHERAPY, plan.physio_service if plan else None),
                 (self.massage_service_id, MASSAGE, plan.massage_service if plan else None)):
             field.choices = _choices([service for service in active_services() if service.therapy_type == kind],
-                                     current)
+                                     plan_service)
         return self
 
     def details(self, plan: CarePlan | None = None) -> PlanDetails:
@@ -132,7 +132,7 @@ class PlanForm(ClinicForm):
         return PlanDetails(**{name: int(term(name)) for name in (
             "physiotherapist_id", "massage_therapist_id", "physio_service_id", "massage_service_id",
             *care_plans.NUMBERS)},
-            goals=self.goals.data, back_to_back=term("back_to_back"), starts_on=term("starts_on"))
+            goals=required(self.goals.data), back_to_back=term("back_to_back"), starts_on=term("starts_on"))
 
     def refused(self, refusal: InvalidPlan) -> None:
         """Show the service's refusal on the fields it names."""
