@@ -1,4 +1,5 @@
-"""The base of every form: no field accepts text that cannot be stored, and only a text area takes line breaks."""
+"""The base of every form: no field accepts text that cannot be stored, and only a text area takes line breaks;
+and reading a validated form's required data."""
 
 from __future__ import annotations
 
