@@ -18,8 +18,8 @@ from booking.services.visits.listing import AppointmentFilter, appointment_page
 from booking.staff.access import staff_required
 
 ANY = ""
-STATUS_LABELS = {AppointmentStatus.BOOKED: "Booked", AppointmentStatus.COMPLETED: "Completed",
-                 AppointmentStatus.NO_SHOW: "No-show", AppointmentStatus.CANCELLED: "Cancelled"}
+STATUS_LABELS: dict[str, str] = {AppointmentStatus.BOOKED: "Booked", AppointmentStatus.COMPLETED: "Completed",
+                                 AppointmentStatus.NO_SHOW: "No-show", AppointmentStatus.CANCELLED: "Cancelled"}
 LAST_PAGE = 10_000
 FILTERS = ("day", "from_day", "to_day", "therapist", "status", "therapy_type")
 

@@ -9,7 +9,6 @@ from wtforms import (
     BooleanField,
     DateField,
     EmailField,
-    Field,
     HiddenField,
     SelectField,
     StringField,
@@ -29,7 +28,7 @@ from booking.clinic.limits import (
     PHONE_LENGTH,
 )
 from booking.clinic.validators import stripped
-from booking.forms import ClinicForm
+from booking.forms import ClinicForm, required
 from booking.forms.fields import listed_choice
 from booking.models import CarePlan, CarePlanStatus, Service, Therapist
 from booking.scheduling import qualifications
@@ -66,7 +65,7 @@ def _offered_therapist(therapy_type: str) -> Any:
     """WTForms validator: one of the therapists offered; else why not, by the plan's own rule
     (``care_plans.therapist_problem``: an untrained massage therapist for a pregnant patient, say)."""
 
-    def check(form: PlanForm, field: Field) -> None:
+    def check(form: PlanForm, field: SelectField) -> None:
         if field.data in {choice.value for choice in field.choices}:
             return
         text = field.data or ""
@@ -118,11 +117,11 @@ class PlanForm(ClinicForm):
             offered = active_therapists(kind, cautions=cautions)
             field.choices = _choices(offered, current)
             self.hints[field.name] = _training_hint(kind, cautions, offered)
-        for field, kind, current in (
+        for field, kind, plan_service in (
                 (self.physio_service_id, PHYSIOTHERAPY, plan.physio_service if plan else None),
                 (self.massage_service_id, MASSAGE, plan.massage_service if plan else None)):
             field.choices = _choices([service for service in active_services() if service.therapy_type == kind],
-                                     current)
+                                     plan_service)
         return self
 
     def details(self, plan: CarePlan | None = None) -> PlanDetails:
@@ -134,7 +133,7 @@ class PlanForm(ClinicForm):
         return PlanDetails(**{name: int(term(name)) for name in (
             "physiotherapist_id", "massage_therapist_id", "physio_service_id", "massage_service_id",
             *care_plans.NUMBERS)},
-            goals=self.goals.data, back_to_back=term("back_to_back"), starts_on=term("starts_on"))
+            goals=required(self.goals.data), back_to_back=term("back_to_back"), starts_on=term("starts_on"))
 
     def refused(self, refusal: InvalidPlan) -> None:
         """Show the service's refusal on the fields it names."""

@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 
 from booking.admin import bp
 from booking.admin.care_plan_forms import NEW_PLAN, BookCourseForm, ChangePlanForm, DismissForm, PlanForm
+from booking.forms import required
 from booking.models import CarePlan, CarePlanStatus, Screening
 from booking.services import audit
 from booking.services.care_plans import course as plan_course
@@ -118,7 +119,7 @@ def dismiss_care_plan(screening_id: object) -> str | Response:
     form = DismissForm()
     if form.validate_on_submit():
         try:
-            care_plans.dismiss(screening, form.reason.data, current_user)
+            care_plans.dismiss(screening, required(form.reason.data), current_user)
         except InvalidPlan as refusal:
             form.reason.errors = [refusal.errors["reason"]]
         else:

@@ -13,7 +13,7 @@ from wtforms.validators import InputRequired, Length
 
 from booking.admin import bp
 from booking.clinic.limits import CLOSURE_LABEL_LENGTH
-from booking.forms import ClinicForm
+from booking.forms import ClinicForm, required
 from booking.forms.fields import DayField
 from booking.models import Appointment
 from booking.services import clinic_hours
@@ -48,7 +48,7 @@ def closures() -> tuple[str, int] | Response:
     if not form.validate_on_submit():
         return _page(form)
     try:
-        closure = clinic_hours.add_closure(form.day.data, form.label.data or "")
+        closure = clinic_hours.add_closure(required(form.day.data), form.label.data or "")
     except HoursError as refused:
         for field, message in refused.errors.items():
             form[field].errors.append(message)

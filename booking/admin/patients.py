@@ -21,7 +21,7 @@ from booking.admin.appointments import STATUS_LABELS
 from booking.clinic.limits import EMAIL_LENGTH
 from booking.clinic.validators import stripped
 from booking.database import get_or_none
-from booking.forms import ClinicForm, QueryForm
+from booking.forms import ClinicForm, QueryForm, required
 from booking.models import Patient
 from booking.services import audit, patient_records
 from booking.services.screenings import staff_recommendation
@@ -56,7 +56,7 @@ class PatientSearchForm(QueryForm):
 def patients() -> str:
     """Find a patient by name, phone or email: the records found, each with its visits to come and past."""
     form = PatientSearchForm(formdata=request.args)
-    found = patient_records.search(form.q.data) if "q" in request.args and form.validate() else None
+    found = patient_records.search(required(form.q.data)) if "q" in request.args and form.validate() else None
     if found is not None:  # a view of personal details: audited, without the terms typed
         audit.viewed("patient_search", None, f"{len(found)} records found")
     return render_template("staff/admin/patients.html", form=form, found=found, statuses=STATUS_LABELS,

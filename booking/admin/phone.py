@@ -18,6 +18,7 @@ details and books onto it.
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
@@ -158,7 +159,7 @@ def caller_visit(screening_id: uuid.UUID) -> str | Response:
     view = pick_day(form, TherapistSlots(service, therapist_id, cautions=screening.caution_codes),
                     service=service.code, therapist=form.therapist.data)
     start = parse_start(request.args.get("start"))
-    if view.offers(start):
+    if start and view.offers(start):
         return redirect(url_for(".caller_details", screening_id=screening_id, service=service.code,
                                 therapist=form.therapist.data, start=request.args["start"]))
     notice = ("That time is no longer open. Choose one of the open times below." if start
@@ -183,8 +184,8 @@ def caller_details(screening_id: uuid.UUID) -> str | tuple[str, int] | Response:
         return _advice(screening)
     if request.args.get("someone_else"):  # not the known record's person: book a new one
         session.pop(KNOWN_FOR_SCREENING, None)
-        return redirect(url_for(".caller_details", screening_id=screening_id,
-                                **{k: v for k, v in request.args.items() if k != "someone_else"}), code=303)
+        kept: dict[str, Any] = {k: v for k, v in request.args.items() if k != "someone_else"}
+        return redirect(url_for(".caller_details", screening_id=screening_id, **kept), code=303)
     known = _known_patient(screening)
     step = details_step(screening, CallerDetailsForm, untrained=_offer_another_day, booked_by=current_user,
                         patient=known)

@@ -7,6 +7,7 @@ from werkzeug.wrappers import Response
 
 from booking.admin import bp
 from booking.admin.forms import ActionForm, ServiceForm, cents
+from booking.forms import required
 from booking.models import THERAPY_LABELS, Service
 from booking.services import catalog
 from booking.services.catalog import CodeTaken, ServiceDetails, ServiceInUse
@@ -15,9 +16,11 @@ from booking.staff.access import staff_required
 
 def _details(form: ServiceForm) -> ServiceDetails:
     """What the form holds, as the service layer takes it (the price in cents)."""
-    return ServiceDetails(code=form.code.data, name=form.name.data, description=form.description.data or "",
-                          therapy_type=form.therapy_type.data, duration_minutes=form.duration_minutes.data,
-                          buffer_minutes=form.buffer_minutes.data, price_cents=cents(form.price.data))
+    return ServiceDetails(code=required(form.code.data), name=required(form.name.data),
+                          description=form.description.data or "", therapy_type=form.therapy_type.data,
+                          duration_minutes=required(form.duration_minutes.data),
+                          buffer_minutes=required(form.buffer_minutes.data),
+                          price_cents=cents(required(form.price.data)))
 
 
 def _service(service_id: int) -> Service:
@@ -30,7 +33,8 @@ def _service(service_id: int) -> Service:
 
 def _code_taken(form: ServiceForm) -> None:
     """Explain on the code field that another service has it."""
-    form.code.errors.append(f"Another service already has the code {form.code.data}. Choose a different code.")
+    form.code.errors = [*form.code.errors,
+                        f"Another service already has the code {form.code.data}. Choose a different code."]
 
 
 @bp.route("/services")

@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response
 from booking.admin import bp
 from booking.admin.settings_form import SettingsForm, reminder_minutes
 from booking.clinic.settings import WEEKDAYS, clinic_settings
+from booking.forms import required
 from booking.services.clinic_hours import save_settings
 from booking.services.therapists.hours import HoursConflict
 from booking.staff.access import staff_required
@@ -28,7 +29,7 @@ def settings() -> str | Response | tuple[str, int]:
                 name=form.name.data, phone=form.phone.data, address=form.address.data,
                 opening_hours=form.opening_hours(), cancel_cutoff_hours=form.cancel_cutoff_hours.data,
                 min_notice_minutes=form.min_notice_minutes.data,
-                reminder_offsets_minutes=reminder_minutes(form.reminder_offsets.data),
+                reminder_offsets_minutes=reminder_minutes(required(form.reminder_offsets.data)),
                 visit_instructions=form.visit_instructions.data or "")
         except HoursConflict as conflict:
             return render_template("staff/admin/settings.html", form=form, weekdays=WEEKDAYS,

@@ -33,7 +33,7 @@ def deactivate_login(user_id: int) -> Response:
     user = _login(user_id)
     if ActionForm().validate_on_submit():
         try:
-            if service.deactivate(user, current_user):  # type: ignore[arg-type]
+            if service.deactivate(user, current_user):
                 flash(f"{user.email} is deactivated: its sessions have ended and it can no longer sign in.")
         except AccountError as exc:
             flash(exc.message)
@@ -45,6 +45,6 @@ def deactivate_login(user_id: int) -> Response:
 def reactivate_login(user_id: int) -> Response:
     """Let a deactivated login sign in again."""
     user = _login(user_id)
-    if ActionForm().validate_on_submit() and service.reactivate(user, current_user):  # type: ignore[arg-type]
+    if ActionForm().validate_on_submit() and service.reactivate(user, current_user):
         flash(f"{user.email} can sign in again with its password.")
     return redirect(url_for(".staff_logins"), code=303)

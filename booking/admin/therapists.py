@@ -10,6 +10,7 @@ from wtforms.fields.choices import SelectChoice
 from booking.admin import bp
 from booking.admin.forms import ActionForm, DeactivateTherapistForm, LinkUserForm, TherapistForm
 from booking.clinic.validators import normalise_email
+from booking.forms import required
 from booking.models import THERAPY_LABELS, Appointment, StaffUser, Therapist
 from booking.services.staff_accounts import logins as staff_logins
 from booking.services.therapists import profiles as service
@@ -20,7 +21,7 @@ from booking.staff.access import staff_required
 def _details(form: TherapistForm) -> TherapistDetails:
     """What the form holds, as the service takes it (the email in its normal form)."""
     email = normalise_email(form.email.data) if form.email.data else None
-    return TherapistDetails(name=form.name.data, therapy_type=form.therapy_type.data, email=email,
+    return TherapistDetails(name=required(form.name.data), therapy_type=form.therapy_type.data, email=email,
                             bio=form.bio.data or "", qualifications=frozenset(form.qualifications.data or ()))
 
 
@@ -99,7 +100,7 @@ def deactivate_therapist(therapist_id: int) -> Response:
     if form.validate_on_submit():
         service.set_active(therapist, False)
         login = service.linked_user(therapist) if form.end_sign_in.data else None
-        admin: StaffUser = current_user  # type: ignore[assignment]
+        admin: StaffUser = current_user
         if login is not None and staff_logins.deactivate(login, admin):
             flash(f"{therapist.name} is no longer offered for booking, and {login.email} can no longer sign in.")
         else:

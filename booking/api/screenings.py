@@ -76,7 +76,7 @@ def _answers_schema() -> dict[str, Any]:
                 **_unless_given(question)},
          "then": {"required": [question["key"]]}}
         for question in QUESTIONS if question["required"] is True
-        for answer, code in question.get("asked_when", {}).items()  # type: ignore[attr-defined]
+        for answer, code in question.get("asked_when", {}).items()
     ]
     return {
         "type": "object",

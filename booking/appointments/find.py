@@ -11,7 +11,7 @@ from booking.appointments.views import bp
 from booking.clinic.limits import EMAIL_LENGTH
 from booking.clinic.validators import email_address
 from booking.extensions import limiter
-from booking.forms import ClinicForm
+from booking.forms import ClinicForm, required
 from booking.security import contact_limit
 from booking.services.visits.manage_links import send_manage_links
 
@@ -32,7 +32,7 @@ def find_booking() -> str | Response:
     """
     form = FindBookingForm()
     if form.validate_on_submit():
-        send_manage_links(form.email.data)
+        send_manage_links(required(form.email.data))
         return redirect(url_for(".find_booking_sent"), code=303)
     return render_template("appointments/find.html", form=form)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from wtforms import HiddenField, RadioField
 
@@ -37,7 +38,7 @@ class PairChoice:
     physio_therapist: Therapist | None
     cautions: tuple[str, ...] = ()  # the screening's: only therapists trained for them are offered
 
-    def query(self) -> dict[str, str]:
+    def query(self) -> dict[str, Any]:
         """The choice as query-string (or hidden-field) values."""
         return {"massage": self.massage.code, "physio": self.physio.code,
                 "massage_therapist": _therapist_value(self.massage_therapist),

@@ -6,7 +6,8 @@ import logging
 import uuid
 from datetime import datetime
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
 
 from booking.clinic.calendar import ics_for
 from booking.clinic.links import absolute_url
@@ -98,7 +99,7 @@ def times(screening_id: uuid.UUID) -> str | Response:
     # A time tapped goes on only if the therapist and day chosen now offer it: the form that
     # holds the time buttons also holds the choice, which may have changed since the times were shown.
     start = parse_start(request.args.get("start"))
-    if view.offers(start):
+    if start and view.offers(start):
         return redirect(url_for(".details", screening_id=screening_id, service=service.code,
                                 therapist=form.therapist.data, start=format_start(start)))
     therapist = db.session.get(Therapist, therapist_id) if therapist_id else None
@@ -175,10 +176,10 @@ def _changeable(appointment: Appointment) -> bool:
     return appointment.status == AppointmentStatus.BOOKED and can_change(appointment)
 
 
-def _call_us() -> Response:
+def _call_us(token: str) -> Response:
     """Back to the visit, saying that changes now go through the phone."""
     flash(f"To change this visit, please call us at {clinic_settings().phone}.")
-    return redirect(url_for(".manage", token=request.view_args["token"]), code=303)
+    return redirect(url_for(".manage", token=token), code=303)
 
 
 @bp.route("/manage/<token>/calendar.ics")
@@ -198,7 +199,7 @@ def cancel_visit(token: str) -> str | Response:
     """Ask to confirm, then cancel (the service refuses after the cut-off); a pair's partner too if asked."""
     appointment = _appointment_or_404(token)
     if request.method == "GET" and not _changeable(appointment):
-        return _call_us()
+        return _call_us(token)
     form = CancelForm()
     problem = None
     if form.validate_on_submit():
@@ -227,7 +228,7 @@ def reschedule_visit(token: str) -> tuple[str, int] | Response:
     the time was just taken."""
     appointment = _appointment_or_404(token)
     if request.method == "GET" and not _changeable(appointment):
-        return _call_us()
+        return _call_us(token)
     return reschedule_page(appointment, ReschedulePage(
         template="appointments/reschedule.html", back=url_for(".manage", token=token),
         moved="Your visit is moved to {when}."), token=token)

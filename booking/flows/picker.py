@@ -15,7 +15,7 @@ import uuid
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Protocol
+from typing import Any, Protocol
 
 from flask import request, url_for
 
@@ -124,9 +124,9 @@ class DayView:
     next_open: DayChoice | None = None
     error: str | None = None
 
-    def offers(self, start: datetime | None) -> bool:
-        """Whether this start time (if any) is one of the open times shown."""
-        value = format_start(start) if start else None
+    def offers(self, start: datetime) -> bool:
+        """Whether this start time is one of the open times shown."""
+        value = format_start(start)
         return any(choice.value == value for _, times in self.periods for choice in times)
 
 
@@ -202,7 +202,8 @@ def pick_day(form: DayForm, source: SlotSource, **keep: str) -> DayView:
     form's error."""
 
     def link(day: date) -> str:
-        return url_for(request.endpoint or "", **(request.view_args or {}), **keep, date=day.isoformat())
+        values: dict[str, Any] = {**(request.view_args or {}), **keep, "date": day.isoformat()}
+        return url_for(request.endpoint or "", **values)
 
     view = day_view(source, form.date.data, link)
     if view.error:

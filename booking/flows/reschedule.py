@@ -19,6 +19,7 @@ from werkzeug.wrappers import Response
 from booking.clinic.times import local_time
 from booking.flows.picker import TherapistSlots, pick_day
 from booking.flows.steps import other_times
+from booking.forms import required
 from booking.forms.visits import DayForm, RescheduleForm, format_start, parse_start
 from booking.models import Appointment, StaffUser
 from booking.services.visits import BookingError, InvalidBooking, SlotTaken, partner, reschedule
@@ -84,7 +85,7 @@ def _move(appointment: Appointment, by_staff: StaffUser | None) -> _Move:
     form.starts_at.choices = []
     step = _Move(form)
     if form.validate_on_submit():
-        starts_at = parse_start(form.starts_at.data)
+        starts_at = required(parse_start(form.starts_at.data))
         try:
             reschedule(appointment, starts_at, by_staff=by_staff)
         except (SlotTaken, InvalidBooking) as exc:

@@ -21,6 +21,7 @@ from flask import request
 
 from booking.extensions import db
 from booking.flows.picker import DayView, TherapistSlots, nearby_choices
+from booking.forms import required
 from booking.forms.visits import (
     FIRST_AVAILABLE,
     BookingDayForm,
@@ -128,14 +129,14 @@ def details_step(screening: Screening, form_class: type[DetailsForm], *, untrain
 def _book(step: DetailsStep, screening: Screening, therapist_id: int | None, booked_by: StaffUser | None,
           patient_id: int | None, untrained: Callable[[str], str]) -> None:
     """Book what the form holds; a refusal becomes the step's problem (and nearby times when the time went)."""
-    form, starts_at = step.form, step.starts_at
+    form, starts_at = step.form, required(step.starts_at)
     slots = TherapistSlots(step.service, therapist_id, cautions=screening.caution_codes)
     try:
         step.booked = book(BookingRequest(
             screening_id=str(screening.id), service_code=step.service.code, therapist_id=therapist_id,
             starts_at=starts_at, idempotency_key=form.idempotency_key.data or None,
-            patient=PatientDetails(name=form.name.data.strip(), email=(form.email.data or "").strip(),
-                                   phone=form.phone.data.strip()), booked_by=booked_by, patient_id=patient_id))
+            patient=PatientDetails(name=required(form.name.data).strip(), email=(form.email.data or "").strip(),
+                                   phone=required(form.phone.data).strip()), booked_by=booked_by, patient_id=patient_id))
         return
     except ReferredOut:
         raise

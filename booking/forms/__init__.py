@@ -2,11 +2,12 @@
 
 The forms and fields more than one blueprint uses are here too: ``fields`` (a day, checkboxes, a choice from a
 list), ``visits`` (booking and changing a visit) and ``screening`` (the screening's steps).
+And ``required``: reading the data a validated form cannot lack.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from flask_wtf import FlaskForm
 from wtforms import Field, TextAreaField
@@ -35,3 +36,13 @@ class QueryForm(ClinicForm):
 
     class Meta:
         csrf = False
+
+
+Data = TypeVar("Data")
+
+
+def required(data: Data | None) -> Data:
+    """The data of a field a validated form cannot lack (its validators refuse the form without it)."""
+    if data is None:
+        raise ValueError("A required field has no data: read it only once the form has validated.")
+    return data

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from wtforms import DateField, Field, Form, SelectMultipleField, ValidationError
+from wtforms import DateField, Form, SelectField, SelectMultipleField, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 
@@ -28,7 +28,7 @@ class MultiCheckboxField(SelectMultipleField):
 def listed_choice(message: str) -> Any:
     """WTForms validator: the value is one of the field's choices (else ``message``)."""
 
-    def check(form: Form, field: Field) -> None:
+    def check(form: Form, field: SelectField) -> None:
         if field.data not in {choice.value for choice in field.choices}:
             raise ValidationError(message)
 
@@ -38,7 +38,7 @@ def listed_choice(message: str) -> Any:
 def listed_choices(message: str) -> Any:
     """WTForms validator: every value ticked is one of the field's choices (else ``message``)."""
 
-    def check(form: Form, field: Field) -> None:
+    def check(form: Form, field: SelectField) -> None:
         if not set(field.data or ()) <= {choice.value for choice in field.choices}:
             raise ValidationError(message)
 

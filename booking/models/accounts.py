@@ -52,7 +52,7 @@ class StaffUser(UserMixin, Base):
     therapist: Mapped[Therapist | None] = relationship()
 
     @property
-    def is_active(self) -> bool:  # type: ignore[override]  (Flask-Login's: a deactivated account signs nobody in)
+    def is_active(self) -> bool:  # Flask-Login's: a deactivated account signs nobody in
         """Whether the account may sign in."""
         return self.active
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import formatdate
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from flask import current_app
 
@@ -121,7 +121,7 @@ class SmtpChannel:
     SMTP_MESSAGES_PER_CONNECTION messages, and dropped after any error.
     """
 
-    def __init__(self, config: dict[str, object]) -> None:
+    def __init__(self, config: dict[str, Any]) -> None:
         self.config = config
 
     def send(self, message: Outgoing) -> None:

@@ -4,6 +4,8 @@ A question may carry "asked_when" ({answer key: code}: asked only when that answ
 the code) and "required_unless" (an answer key: not required once that answer is not empty).
 """
 
+from typing import Any
+
 from .codes import PREFERENCES
 from .concerns import CONCERNS
 from .precautions import PRECAUTIONS
@@ -13,7 +15,7 @@ from .validation import INTEGER_RANGES
 
 def _integer_question(
     key: str, text: str, hint: str, extra: dict[str, object]
-) -> dict[str, object]:
+) -> dict[str, Any]:
     """Describe an optional whole-number question whose range comes from validation."""
     _, low, high = INTEGER_RANGES[key]
     return {
@@ -28,7 +30,7 @@ def _integer_question(
     }
 
 
-QUESTIONS: list[dict[str, object]] = [
+QUESTIONS: list[dict[str, Any]] = [
     {
         "key": "concerns",
         "kind": "multi",

@@ -20,7 +20,7 @@ from sqlalchemy.orm import selectinload
 
 from booking import outbox
 from booking.clinic.clock import moment
-from booking.database import lock
+from booking.database import changed_rows, lock
 from booking.extensions import db
 from booking.models import Appointment, AppointmentStatus, CarePlan, Patient, StaffUser
 from booking.services import audit
@@ -114,8 +114,7 @@ def join(kept: Patient, other: Patient, by: StaffUser, *, now: datetime | None =
         raise JoinRefused("One of these records was joined into another one meanwhile: search for the patient "
                           "again.")
     owed = _owed_reminders(kept, other, now)
-    moved = db.session.execute(update(Appointment).where(Appointment.patient_id == other.id)
-                               .values(patient_id=kept.id)).rowcount
+    moved = changed_rows(update(Appointment).where(Appointment.patient_id == other.id).values(patient_id=kept.id))
     db.session.execute(update(CarePlan).where(CarePlan.patient_id == other.id).values(patient_id=kept.id))
     db.session.execute(update(Patient).where(Patient.merged_into_id == other.id).values(merged_into_id=kept.id))
     if kept.email is None:

@@ -14,12 +14,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 from urllib.parse import urlsplit
 
 from flask import Flask, Request, abort, g, redirect, request, session, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
-from werkzeug.exceptions import NotFound
+from werkzeug.exceptions import HTTPException, NotFound
 
 from booking import policy
 from booking.extensions import login_manager
@@ -50,7 +51,7 @@ def register(app: Flask) -> None:
     app.jinja_env.globals["policy"] = policy
 
     @app.errorhandler(policy.Refused)
-    def _refused(_error: policy.Refused):  # type: ignore[no-untyped-def]
+    def _refused(_error: policy.Refused) -> HTTPException | ResponseReturnValue:
         """Something the policy refuses is answered as if it did not exist."""
         return app.handle_http_exception(NotFound())
 
@@ -88,7 +89,7 @@ def staff_required(*roles: str) -> Callable[[View], View]:
         def guarded(*args: Any, **kwargs: Any) -> Any:
             if not current_user.is_authenticated:
                 return redirect(url_for("staff.login", next=request.full_path.rstrip("?")))
-            user: StaffUser = current_user  # type: ignore[assignment]
+            user: StaffUser = current_user
             if request.endpoint not in SECOND_FACTOR_ENDPOINTS:
                 if g.staff_session.verified_at is None:
                     return redirect(url_for("staff.second_factor"))
@@ -98,6 +99,6 @@ def staff_required(*roles: str) -> Callable[[View], View]:
                 abort(404)
             return view(*args, **kwargs)
 
-        return guarded  # type: ignore[return-value]
+        return cast(View, guarded)
 
     return decorate

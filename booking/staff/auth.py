@@ -14,6 +14,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from booking.extensions import limiter
+from booking.forms import required
 from booking.models import StaffRole, StaffUser
 from booking.security import login_limit
 from booking.services.staff_accounts import accounts, password_resets, two_factor
@@ -50,7 +51,7 @@ def home_for(user: StaffUser) -> str:
 def home() -> Response:
     """/staff/ (and /admin/, booking.admin.home): whoever is signed in goes to their own first page, never a 404;
     signed out, to the sign-in page."""
-    return redirect(home_for(current_user))  # type: ignore[arg-type]
+    return redirect(home_for(current_user))
 
 
 def _continue(user: StaffUser) -> Response:
@@ -80,7 +81,7 @@ def login() -> str | Response:
     error = None
     if form.validate_on_submit():
         try:
-            user = accounts.authenticate(form.email.data, form.password.data, _address())
+            user = accounts.authenticate(required(form.email.data), required(form.password.data), _address())
         except AccountError as exc:
             error = exc.message
         else:
@@ -93,19 +94,19 @@ def login() -> str | Response:
 @staff_required()
 def second_factor() -> str | Response:
     """The code from the authenticator app (or a recovery code), after the password."""
-    user: StaffUser = current_user  # type: ignore[assignment]
+    user: StaffUser = current_user
     if g.staff_session.verified_at is not None:
         return _continue(user)
     form = CodeForm()
     if form.validate_on_submit():
         try:
-            how = two_factor.verify(user, form.code.data, _address())
+            how = two_factor.verify(user, required(form.code.data), _address())
         except Locked as exc:
             sign_out()
             flash(exc.message)
             return redirect(url_for("staff.login"))
         except AccountError as exc:
-            form.code.errors.append(exc.message)
+            form.code.errors = [*form.code.errors, exc.message]
         else:
             mark_verified(g.staff_session)
             accounts.signed_in(user, _address(), how)
@@ -118,7 +119,7 @@ def second_factor() -> str | Response:
 @staff_required()
 def enrol_totp() -> str | Response:
     """Turn on two-factor sign-in: scan the QR code (or type the key), confirm with a first code."""
-    user: StaffUser = current_user  # type: ignore[assignment]
+    user: StaffUser = current_user
     live = g.staff_session
     if live.verified_at is None:
         return redirect(url_for("staff.second_factor"))
@@ -129,9 +130,9 @@ def enrol_totp() -> str | Response:
     form = CodeForm()
     if form.validate_on_submit():
         try:
-            codes = two_factor.confirm_enrolment(user, secret, form.code.data, signed_in=live)
+            codes = two_factor.confirm_enrolment(user, secret, required(form.code.data), signed_in=live)
         except AccountError as exc:
-            form.code.errors.append(exc.message)
+            form.code.errors = [*form.code.errors, exc.message]
         else:
             return render_template("staff/auth/recovery_codes.html", codes=codes,
                                    next_url=session.pop(NEXT_KEY, None) or home_for(user))
@@ -142,7 +143,7 @@ def enrol_totp() -> str | Response:
 def _account_page(password_form: PasswordChangeForm | None = None,
                   remove_form: PasswordConfirmForm | None = None) -> str:
     """My account, with the forms as given (re-shown with their errors) or fresh."""
-    user: StaffUser = current_user  # type: ignore[assignment]
+    user: StaffUser = current_user
     return render_template("staff/auth/account.html", user=user,
                            password_form=password_form or PasswordChangeForm(formdata=None),
                            remove_form=remove_form or PasswordConfirmForm(formdata=None),
@@ -161,15 +162,15 @@ def account() -> str:
 @staff_required()
 def change_password() -> str | Response:
     """Change my password; every other session of mine ends."""
-    user: StaffUser = current_user  # type: ignore[assignment]
+    user: StaffUser = current_user
     form = PasswordChangeForm()
     if form.validate_on_submit():
         try:
-            accounts.change_password(user, form.current_password.data, form.new_password.data)
+            accounts.change_password(user, required(form.current_password.data), required(form.new_password.data))
         except WrongPassword as exc:
-            form.current_password.errors.append(exc.message)
+            form.current_password.errors = [*form.current_password.errors, exc.message]
         except AccountError as exc:
-            form.new_password.errors.append(exc.message)
+            form.new_password.errors = [*form.new_password.errors, exc.message]
         else:
             sign_in(user, verified=True)  # this browser goes on in a fresh session; every other one has ended
             flash("Your password was changed. You were signed out everywhere else.")
@@ -182,13 +183,13 @@ def change_password() -> str | Response:
 @staff_required(StaffRole.THERAPIST)
 def remove_totp() -> str | Response:
     """Turn two-factor sign-in off (therapists only; the password is asked again)."""
-    user: StaffUser = current_user  # type: ignore[assignment]
+    user: StaffUser = current_user
     form = PasswordConfirmForm()
     if form.validate_on_submit():
         try:
-            two_factor.remove(user, form.password.data)
+            two_factor.remove(user, required(form.password.data))
         except AccountError as exc:
-            form.password.errors.append(exc.message)
+            form.password.errors = [*form.password.errors, exc.message]
         else:
             flash("Two-factor sign-in is off. Your recovery codes no longer work.")
             return redirect(url_for("staff.account"))
@@ -199,7 +200,7 @@ def remove_totp() -> str | Response:
 def logout() -> Response:
     """Sign out: the session ends on the server, so a copy of the cookie opens nothing either."""
     if current_user.is_authenticated:
-        accounts.signed_out(current_user)  # type: ignore[arg-type]
+        accounts.signed_out(current_user)
     sign_out()
     flash("You are signed out.")
     return redirect(url_for("staff.login"))
@@ -211,7 +212,7 @@ def forgot_password() -> str | Response:
     """Ask for a reset link; the answer is the same whether or not a login has the address."""
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        password_resets.request_reset(form.email.data)
+        password_resets.request_reset(required(form.email.data))
         flash("If a staff login has that email address, we have sent it a link to choose a new password. "
               "The link works once, for 30 minutes.")
         return redirect(url_for("staff.forgot_password"))
@@ -229,9 +230,9 @@ def reset_password(token: str) -> str | Response | tuple[str, int]:
     form = ResetPasswordForm()
     if form.validate_on_submit():
         try:
-            password_resets.reset_password(token, form.new_password.data)
+            password_resets.reset_password(token, required(form.new_password.data))
         except AccountError as exc:
-            form.new_password.errors.append(exc.message)
+            form.new_password.errors = [*form.new_password.errors, exc.message]
         else:
             session.clear()
             flash("Your password was changed and every session of yours was signed out. Sign in with it now.")

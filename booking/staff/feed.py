@@ -6,8 +6,9 @@ the key, and a wrong or revoked one answers 404 like an unknown page.
 
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
+from werkzeug.wrappers import Response
 from wtforms import BooleanField
 
 from booking.extensions import db, limiter
@@ -47,7 +48,7 @@ def feed_names() -> Response:
     form = NamesForm()
     if not form.validate():
         abort(400)
-    if feeds.show_full_names(_own_therapist(), form.full_names.data, current_user):  # type: ignore[arg-type]
+    if feeds.show_full_names(_own_therapist(), form.full_names.data, current_user):
         flash("Your calendar now shows patients' full names." if form.full_names.data
               else "Your calendar now shows patients' initials only.")
     else:
@@ -61,7 +62,7 @@ def revoke_feed() -> Response:
     """Revoke the current link and make a new one."""
     if not ClinicForm().validate():
         abort(400)
-    feeds.revoke(_own_therapist(), current_user)  # type: ignore[arg-type]
+    feeds.revoke(_own_therapist(), current_user)
     flash("The old link no longer works. Subscribe your calendar to the new link below.")
     return redirect(url_for("staff.calendar_feed"), 303)
 

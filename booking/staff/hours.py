@@ -19,7 +19,7 @@ from wtforms.validators import InputRequired, Length, Optional, ValidationError
 from booking.clinic.limits import TIME_OFF_REASON_LENGTH
 from booking.clinic.settings import WEEKDAYS
 from booking.clinic.times import FIRST_DAY, LAST_DAY, accepted_day, clinic_zone, local_midnight
-from booking.forms import ClinicForm
+from booking.forms import ClinicForm, required
 from booking.forms.fields import DayField
 from booking.models import Appointment
 from booking.services.therapists import hours as working_hours
@@ -65,7 +65,8 @@ class ShiftForm(RebookForm):
 
     def shift(self) -> Shift:
         """The shift typed."""
-        return Shift(self.weekday.data, self.start.data, self.end.data, self.valid_from.data, self.valid_to.data)
+        return Shift(self.weekday.data, required(self.start.data), required(self.end.data), self.valid_from.data,
+                     self.valid_to.data)
 
 
 class TimeOffForm(RebookForm):
@@ -84,18 +85,19 @@ class TimeOffForm(RebookForm):
         """The period in UTC: from the start of the first day (or the time given) until the end of the
         last day (or the time given)."""
         zone = clinic_zone()
-        start = (datetime.combine(self.from_day.data, self.from_time.data, tzinfo=zone).astimezone(UTC)
-                 if self.from_time.data else local_midnight(self.from_day.data))
+        first, last = required(self.from_day.data), required(self.until_day.data)
+        start = (datetime.combine(first, self.from_time.data, tzinfo=zone).astimezone(UTC)
+                 if self.from_time.data else local_midnight(first))
         if self.until_time.data:
-            end = datetime.combine(self.until_day.data, self.until_time.data, tzinfo=zone).astimezone(UTC)
+            end = datetime.combine(last, self.until_time.data, tzinfo=zone).astimezone(UTC)
         else:
-            end = local_midnight(self.until_day.data + timedelta(days=1))
+            end = local_midnight(last + timedelta(days=1))
         return start, end
 
 
 def _therapist_id() -> int:
     """The signed-in therapist's record."""
-    return current_user.therapist_id  # type: ignore[no-any-return]
+    return current_user.therapist_id
 
 
 def _page(*, shift_form: ShiftForm | None = None, time_off_form: TimeOffForm | None = None,

@@ -21,7 +21,7 @@ from booking import policy
 from booking.clinic.clock import moment
 from booking.clinic.validators import stripped
 from booking.extensions import db
-from booking.forms import ClinicForm
+from booking.forms import ClinicForm, required
 from booking.forms.fields import listed_choice
 from booking.models import Appointment, AppointmentStatus, CarePlan
 from booking.services import audit
@@ -75,13 +75,13 @@ class PainForm(ClinicForm):
 
 def _visit_or_404(visit_id: uuid.UUID) -> Appointment:
     """The visit if the signed-in staff member may open it, or a 404 page (also for another therapist's)."""
-    return visit_for(current_user, visit_id) or abort(404)  # type: ignore[arg-type]
+    return visit_for(current_user, visit_id) or abort(404)
 
 
 def _own_visit_or_404(visit_id: uuid.UUID) -> Appointment:
     """The visit if the signed-in staff member may write on it (its own therapist), or a 404 page."""
     appointment = _visit_or_404(visit_id)
-    if not policy.may_write_on_visit(current_user, appointment):  # type: ignore[arg-type]
+    if not policy.may_write_on_visit(current_user, appointment):
         abort(404)
     return appointment
 
@@ -90,7 +90,7 @@ def _page(appointment: Appointment, note_form: NoteForm, *, problem: str | None 
           pain_form: PainForm | None = None) -> tuple[str, int]:
     """The visit page (screening, notes, outcome, actions), then its audit row."""
     started = appointment.starts_at <= moment()
-    own = policy.may_write_on_visit(current_user, appointment)  # type: ignore[arg-type]
+    own = policy.may_write_on_visit(current_user, appointment)
     outcome = outcome_of(appointment)
     if pain_form is None:
         pain_form = PainForm(formdata=None, pain=str(outcome.pain) if outcome else "",
@@ -126,7 +126,7 @@ def mark_visit(visit_id: uuid.UUID) -> Response | tuple[str, int]:
     if not form.validate():
         return _page(appointment, NoteForm(formdata=None), problem=form.outcome.errors[0], status=400)
     try:
-        record_outcome(appointment, form.outcome.data, by_staff=current_user)  # type: ignore[arg-type]
+        record_outcome(appointment, required(form.outcome.data), by_staff=current_user)
     except BookingError as error:
         return _page(appointment, NoteForm(formdata=None), problem=error.message, status=409)
     flash("The visit is marked completed." if form.outcome.data == "completed" else "The visit is marked a no-show.")
@@ -141,7 +141,7 @@ def add_note(visit_id: uuid.UUID) -> Response | tuple[str, int]:
     form = NoteForm()
     if form.validate():
         try:
-            write_note(appointment, current_user, form.body.data, kind=form.kind.data)  # type: ignore[arg-type]
+            write_note(appointment, current_user, required(form.body.data), kind=form.kind.data)
         except NoteError as error:
             form.body.errors = [str(error)]
         else:
@@ -159,7 +159,7 @@ def record_outcome_at_visit(visit_id: uuid.UUID) -> Response | tuple[str, int]:
     form = PainForm()
     if form.validate():
         try:
-            record_pain(appointment, current_user, int(form.pain.data), form.function_note.data)  # type: ignore[arg-type]
+            record_pain(appointment, current_user, int(form.pain.data), form.function_note.data)
         except NoteError as error:
             return _page(appointment, NoteForm(formdata=None), pain_form=form, problem=str(error), status=400)
         flash("The outcome is saved.")

@@ -22,6 +22,7 @@ from sqlalchemy import delete, or_, select, update
 
 from booking.clinic.clock import moment
 from booking.clinic.settings import clinic_settings
+from booking.database import changed_rows
 from booking.extensions import db
 from booking.models import RecoveryCode, StaffSession, StaffUser
 from booking.services import audit
@@ -124,10 +125,9 @@ def recovery_codes_left(user: StaffUser) -> int:
 
 def _claim_step(user: StaffUser, step: int) -> bool:
     """Record the TOTP step as used, unless a step as late was used already (by a request at the same moment)."""
-    claimed = db.session.execute(update(StaffUser).where(
+    return changed_rows(update(StaffUser).where(
         StaffUser.id == user.id, or_(StaffUser.totp_last_step.is_(None), StaffUser.totp_last_step < step))
-        .values(totp_last_step=step).execution_options(synchronize_session=False))
-    return claimed.rowcount == 1
+        .values(totp_last_step=step).execution_options(synchronize_session=False)) == 1
 
 
 def _use_recovery_code(user: StaffUser, code: str, now: datetime) -> bool:
@@ -137,9 +137,8 @@ def _use_recovery_code(user: StaffUser, code: str, now: datetime) -> bool:
         .limit(1))
     if found is None:
         return False
-    spent = db.session.execute(update(RecoveryCode).where(RecoveryCode.id == found, RecoveryCode.used_at.is_(None))
-                               .values(used_at=now).execution_options(synchronize_session=False))
-    return spent.rowcount == 1
+    return changed_rows(update(RecoveryCode).where(RecoveryCode.id == found, RecoveryCode.used_at.is_(None))
+                        .values(used_at=now).execution_options(synchronize_session=False)) == 1
 
 
 def verify(user: StaffUser, code: str, address: str, *, now: datetime | None = None) -> str:

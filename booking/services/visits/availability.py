@@ -131,7 +131,7 @@ def load_calendars(therapy_type: str, span: Window, *, therapist_id: int | None 
 
 
 @cache
-def _hours_query(one_therapist: bool, trained: bool) -> Select[Any]:
+def _hours_query(one_therapist: bool, trained: bool) -> Select[*tuple[Any, ...]]:
     """The active therapists of a type (or the one asked for), each with its shifts valid on the days.
 
     ``trained``: only those trained in every qualification of the ``needs`` parameter.
@@ -159,7 +159,7 @@ def _blocked_query() -> CompoundSelect:
     come back as one span, as the scheduler would merge them anyway, which saves
     building one interval per appointment.
     """
-    ids = bindparam("ids", expanding=True)
+    ids: BindParameter[Any] = bindparam("ids", expanding=True)
     live = (select(Appointment.therapist_id, Appointment.starts_at, Appointment.blocked_until,
                    func.lag(Appointment.blocked_until).over(partition_by=Appointment.therapist_id,
                                                             order_by=Appointment.starts_at).label("previous_end"))
@@ -206,7 +206,7 @@ def search_slots(service: Service, date_from: date, date_to: date, *, therapist_
     first, last = bookable_days(timing["now"])
     if date_from > last or date_to < first:
         raise SlotSearchError({"from": f"Choose dates from {first} to {last}."})
-    days = {"date_from": date_from, "date_to": date_to}
+    days: dict[str, Any] = {"date_from": date_from, "date_to": date_to}
     scheduling.first_available([], **days, **timing)  # the range is refused before any query
     calendars = load_calendars(service.therapy_type, window(service, date_from, date_to),
                                therapist_id=therapist_id, exclude=exclude, cautions=cautions)

@@ -21,8 +21,9 @@ from booking.services.visits.errors import BookingError, ChangeNotAllowed, Inval
 from booking.services.visits.requests import check_start, therapist_problem
 from booking.services.visits.reservation import commit, conflict, reserve
 
-STATUS_LABELS = {AppointmentStatus.CANCELLED: "was cancelled", AppointmentStatus.COMPLETED: "has taken place",
-                 AppointmentStatus.NO_SHOW: "was missed"}
+STATUS_LABELS: dict[str, str] = {AppointmentStatus.CANCELLED: "was cancelled",
+                                  AppointmentStatus.COMPLETED: "has taken place",
+                                  AppointmentStatus.NO_SHOW: "was missed"}
 NO_PARTNER = ("No other visit is booked right before or after this one any more. "
               "You can cancel this visit on its own.")
 

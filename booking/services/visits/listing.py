@@ -62,7 +62,7 @@ class AppointmentPage:
         return self.number > 1
 
 
-def _query(chosen: AppointmentFilter) -> Select[Any]:
+def _query(chosen: AppointmentFilter) -> Select[*tuple[Any, ...]]:
     """The list's query, filtered, newest start first."""
     query = (select(Appointment.id, Appointment.starts_at, Appointment.status, Appointment.patient_id,
                     Patient.name.label("patient_name"), Therapist.name.label("therapist_name"),

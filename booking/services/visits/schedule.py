@@ -34,8 +34,8 @@ VIEWS = ("day", "week")
 PATHWAY_LABELS = {"physiotherapy": "Physiotherapy", "massage": "Massage therapy",
                   "combined": "Combined care (physiotherapy and massage therapy)",
                   "refer_out": "Referred out (see a doctor first)"}
-STATUS_LABELS = {AppointmentStatus.BOOKED: "Booked", AppointmentStatus.COMPLETED: "Completed",
-                 AppointmentStatus.NO_SHOW: "No-show", AppointmentStatus.CANCELLED: "Cancelled"}
+STATUS_LABELS: dict[str, str] = {AppointmentStatus.BOOKED: "Booked", AppointmentStatus.COMPLETED: "Completed",
+                                 AppointmentStatus.NO_SHOW: "No-show", AppointmentStatus.CANCELLED: "Cancelled"}
 
 
 class ScheduleError(ValueError):
