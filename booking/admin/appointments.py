@@ -76,5 +76,5 @@ def appointments() -> str:
     form.therapist.choices = [SelectChoice(ANY, "Any therapist"), *(SelectChoice(str(t.id), t.name) for t in therapists)]
     page = appointment_page(form.chosen(), form.page.data or 1) if form.validate() else None
     links = {name: request.args[name] for name in FILTERS if request.args.get(name)}
-    return render_template("staff/admin/appointments.html", form=form, page=page, links=links,
+    return render_template("admin/appointments.html", form=form, page=page, links=links,
                            statuses=STATUS_LABELS, therapy_labels=THERAPY_LABELS)

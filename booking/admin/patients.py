@@ -60,7 +60,7 @@ def patients() -> str:
     found = patient_records.search(form.q.data) if "q" in request.args and form.validate() else None
     if found is not None:  # a view of personal details: audited, without the terms typed
         audit.viewed("patient_search", None, f"{len(found)} records found")
-    return render_template("staff/admin/patients.html", form=form, found=found, statuses=STATUS_LABELS,
+    return render_template("admin/patients.html", form=form, found=found, statuses=STATUS_LABELS,
                            most=patient_records.MOST_FOUND)
 
 
@@ -74,7 +74,7 @@ def patient(id: int) -> str | Response:  # noqa: A002  (the endpoint's argument,
     visits = patient_records.visits_of(record)
     audit.viewed_each("screening", (visit.screening_id for visit in [*visits.upcoming, *visits.past]),
                       f"history of patient {record.id}")
-    return render_template("staff/admin/patient.html", patient=record, visits=visits, same=look_alikes(record),
+    return render_template("admin/patient.html", patient=record, visits=visits, same=look_alikes(record),
                            statuses=STATUS_LABELS, recommendation_of=staff_recommendation)
 
 
@@ -99,5 +99,5 @@ def join_patients(id: int, other_id: int) -> str | Response:  # noqa: A002
         return redirect(url_for(".patient", id=kept.id), code=303)
     records = [(record, patient_records.visits_of(record), patient_records.care_plans_of(record))
                for record in (kept, other)]
-    return render_template("staff/admin/patients_join.html", kept=kept, other=other, records=records, form=form,
+    return render_template("admin/patients_join.html", kept=kept, other=other, records=records, form=form,
                            statuses=STATUS_LABELS)

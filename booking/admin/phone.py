@@ -129,7 +129,7 @@ def _screening_or_404(screening_id: uuid.UUID) -> Screening:
 def _advice(screening: Screening, advice: str | None = None) -> str:
     """The advice to read to a caller whom the screening sends elsewhere first (a view of health information)."""
     audit.viewed("screening", screening.id, "advice read to a caller")
-    return render_template("staff/admin/caller_advice.html", screening=screening,
+    return render_template("admin/caller_advice.html", screening=screening,
                            recommendation=staff_recommendation(screening), advice=advice)
 
 
@@ -152,7 +152,7 @@ def caller_visit(screening_id: uuid.UUID) -> str | Response:
     if service is None:
         if "service" in request.args:
             service_form.validate()
-        return render_template("staff/admin/caller_service.html", screening=screening, form=service_form,
+        return render_template("admin/caller_service.html", screening=screening, form=service_form,
                                services=services, recommendation=staff_recommendation(screening),
                                pathway=PATHWAY_LABELS.get(screening.pathway, screening.pathway))
     form, therapist_id = day_form(service, screening)
@@ -172,7 +172,7 @@ def caller_visit(screening_id: uuid.UUID) -> str | Response:
                                 therapist=form.therapist.data, start=request.args["start"]))
     notice = ("That time is no longer open. Choose one of the open times below." if start
               else none_trained(screening, service, therapist_id, view, _offer_another_day))
-    return render_template("staff/admin/caller_times.html", screening=screening, service=service, form=form,
+    return render_template("admin/caller_times.html", screening=screening, service=service, form=form,
                            view=view, notice=notice)
 
 
@@ -207,6 +207,6 @@ def caller_details(screening_id: uuid.UUID) -> str | tuple[str, int] | Response:
                                                "Nothing is emailed to them (no email address): tell them the "
                                                "day and time on the phone now."))
         return redirect(url_for(".visit", appointment_id=step.booked.appointment.id), code=303)
-    return render_template("staff/admin/caller_details.html", screening=screening, service=step.service,
+    return render_template("admin/caller_details.html", screening=screening, service=step.service,
                            therapist=step.therapist, form=step.form, problem=step.problem, starts_at=step.starts_at,
                            known=known), step.status

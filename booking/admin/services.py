@@ -37,7 +37,7 @@ def _code_taken(form: ServiceForm) -> None:
 @staff_required("admin")
 def services() -> str:
     """Every service, active and not."""
-    return render_template("staff/admin/services.html", services=catalog.all_services(),
+    return render_template("admin/services.html", services=catalog.all_services(),
                            therapy_labels=THERAPY_LABELS)
 
 
@@ -54,7 +54,7 @@ def new_service() -> str | Response:
         else:
             flash(f"{service.name} was added and can be booked.")
             return redirect(url_for(".services"), code=303)
-    return render_template("staff/admin/services_form.html", form=form, service=None)
+    return render_template("admin/services_form.html", form=form, service=None)
 
 
 @bp.route("/services/<int:service_id>", methods=["GET", "POST"])
@@ -75,7 +75,7 @@ def edit_service(service_id: int) -> str | Response:
         else:
             flash(f"Saved: {', '.join(changed)}." if changed else "Nothing was changed.")
             return redirect(url_for(".edit_service", service_id=service.id), code=303)
-    return render_template("staff/admin/services_form.html", form=form, service=service,
+    return render_template("admin/services_form.html", form=form, service=service,
                            action_form=ActionForm(formdata=None))
 
 

@@ -37,7 +37,7 @@ def _visit_or_404(appointment_id: uuid.UUID) -> Appointment:
 def _visit_page(appointment: Appointment, form: CancelForm) -> str:
     """The visit page, with its screening's reasons and cautions (staff wording): an audited view of them."""
     screening = appointment.screening
-    page = render_template("staff/admin/visit.html", appointment=appointment, statuses=STATUS_LABELS, form=form,
+    page = render_template("admin/visit.html", appointment=appointment, statuses=STATUS_LABELS, form=form,
                            booked=appointment.status == AppointmentStatus.BOOKED,
                            recommendation=staff_recommendation(screening),
                            pathway=PATHWAY_LABELS.get(screening.pathway, screening.pathway))
@@ -107,6 +107,6 @@ def reschedule_visit(appointment_id: uuid.UUID) -> tuple[str, int] | Response:
         day_form.date.errors = [*day_form.date.errors, view.error]
     if not day_form.date.errors:
         day_form.date.data = view.day
-    return render_template("staff/admin/reschedule.html", appointment=appointment, form=form,
+    return render_template("admin/reschedule.html", appointment=appointment, form=form,
                            day_form=day_form, view=view, chosen=chosen, problem=step.problem,
                            partner=partner(appointment)), step.status
