@@ -79,7 +79,7 @@ def _screened(screening: Screening) -> Response:
     return redirect(url_for("admin.caller_visit", screening_id=screening.id), code=303)
 
 
-CALLER = Flow(session_key="caller_screening_draft", url=_step_url, layout="staff/base.html", finished=_screened)
+CALLER = Flow(session_key="caller_screening_draft", url=_step_url, layout="staff_base.html", finished=_screened)
 
 
 @bp.route("/book", methods=["GET", "POST"])

@@ -66,7 +66,7 @@ def _page(plan: CarePlan, form: HandoffForm | None = None, status: int = 200) ->
     shares = policy.may_hand_off(current_user, plan)  # type: ignore[arg-type]
     form = form or HandoffForm(formdata=None)
     page = render_template(
-        "staff/care_plans/plan.html", plan=plan, sessions=plan_work.sessions_of(visits),
+        "staff/care_plan.html", plan=plan, sessions=plan_work.sessions_of(visits),
         timeline=plan_work.timeline(plan, visits), outcomes=outcomes, status_labels=STATUS_LABELS,
         chart=pain_chart([(point.visit.starts_at.astimezone(clinic_zone()).date(), point.visit.service.therapy_type, point.pain)
                           for point in outcomes]),
@@ -81,7 +81,7 @@ def _page(plan: CarePlan, form: HandoffForm | None = None, status: int = 200) ->
 @staff_required("therapist")
 def care_plans() -> str:
     """The plans the signed-in therapist shares with another therapist."""
-    return render_template("staff/care_plans/list.html", plans=plan_work.plans_of(current_user))
+    return render_template("staff/care_plans.html", plans=plan_work.plans_of(current_user))
 
 
 @bp.route("/care-plans/<int:id>")

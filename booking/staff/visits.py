@@ -96,7 +96,7 @@ def _page(appointment: Appointment, note_form: NoteForm, *, problem: str | None 
         pain_form = PainForm(formdata=None, pain=str(outcome.pain) if outcome else "",
                              function_note=outcome.function_note if outcome else None)
     page = render_template(
-        "staff/schedule/visit.html", visit=appointment, recommendation=staff_recommendation(appointment.screening),
+        "staff/visit.html", visit=appointment, recommendation=staff_recommendation(appointment.screening),
         pathway=PATHWAY_LABELS.get(appointment.screening.pathway, appointment.screening.pathway),
         status_label=STATUS_LABELS.get(appointment.status, appointment.status),
         answers=answers_in_words(appointment.screening), notes=notes_of(appointment), note_form=note_form,
