@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import redirect, render_template, url_for
 from werkzeug.wrappers import Response
 
+from booking.appointments import bp
 from booking.appointments.forms import FindBookingForm
-from booking.appointments.views import bp
 from booking.extensions import limiter
 from booking.limits import contact_limit
 from booking.services.visits.manage_links import send_manage_links

@@ -15,6 +15,7 @@ from datetime import date
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 
+from booking.appointments import bp
 from booking.appointments.forms import DayForm, format_start, parse_start, show_booking_errors
 from booking.appointments.pair_choice import (
     MASSAGE,
@@ -25,7 +26,6 @@ from booking.appointments.pair_choice import (
     read_choice,
 )
 from booking.appointments.picker import DAY_AND_TIME_LABEL
-from booking.appointments.views import bp
 from booking.clinic.calendar import ics_for
 from booking.clinic.links import absolute_url
 from booking.clinic.times import local_time

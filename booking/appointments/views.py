@@ -6,8 +6,9 @@ import logging
 import uuid
 from datetime import date, datetime
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 
+from booking.appointments import bp
 from booking.appointments.forms import (
     CANCEL_BOTH,
     CancelForm,
@@ -44,9 +45,6 @@ from booking.services.visits import (
 from booking.templating import price, service_title
 
 logger = logging.getLogger(__name__)
-
-bp = Blueprint("appointments", __name__, url_prefix="/book")
-
 
 
 # Lookups -------------------------------------------------------------------------------------

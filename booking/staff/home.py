@@ -1,4 +1,5 @@
-"""/staff/ and /admin/: the signed-in person's first page (signed out: the sign-in page), never a 404."""
+"""/staff/ (and /admin/, booking.admin.home): the signed-in person's first page (signed out: the sign-in page), never a
+404."""
 
 from __future__ import annotations
 
@@ -6,14 +7,12 @@ from flask import redirect
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from booking.admin import bp as admin_bp
 from booking.staff import bp
 from booking.staff.access import staff_required
 from booking.staff.auth import home_for
 
 
 @bp.route("/")
-@admin_bp.route("/", endpoint="home")
 @staff_required()
 def home() -> Response:
     """Whoever is signed in goes to their own first page: a therapist's schedule, an admin's appointments."""
