@@ -1,4 +1,5 @@
-"""Template filters: phone links, times in the clinic's zone (Canadian style: "9:30 a.m."), prices, services."""
+"""Template filters: phone links, times in the clinic's zone (Canadian style: "9:30 a.m."), prices, services, the
+words of the screening's codes."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from booking.clinic.settings import forget as forget_settings
 from booking.clinic.times import local_time, wall_time
 from booking.clinic.validators import normalise_phone
 from booking.models import Service
+from booking.triage import PATHWAY_LABELS, THERAPY_LABELS
 
 
 def tel(phone: str) -> str:
@@ -46,6 +48,8 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["price"] = price
     app.jinja_env.filters["service_title"] = service_title
     app.jinja_env.filters["wall_time"] = wall_time
+    app.jinja_env.filters["therapy_label"] = THERAPY_LABELS.__getitem__  # "massage" | therapy_label: massage therapy
+    app.jinja_env.filters["pathway_label"] = PATHWAY_LABELS.__getitem__
     # A global, not a context variable, so that imported macros see it too; read when used.
     app.jinja_env.globals["clinic"] = LocalProxy(clinic_settings)
     app.teardown_request(lambda _error: forget_settings())

@@ -17,7 +17,6 @@ from wtforms import SearchField
 from wtforms.validators import InputRequired, Length
 
 from booking.admin import bp
-from booking.admin.appointments import STATUS_LABELS
 from booking.appointments.forms import QueryForm
 from booking.clinic.limits import EMAIL_LENGTH
 from booking.clinic.validators import stripped
@@ -60,8 +59,7 @@ def patients() -> str:
     found = patient_records.search(form.q.data) if "q" in request.args and form.validate() else None
     if found is not None:  # a view of personal details: audited, without the terms typed
         audit.viewed("patient_search", None, f"{len(found)} records found")
-    return render_template("admin/patients.html", form=form, found=found, statuses=STATUS_LABELS,
-                           most=patient_records.MOST_FOUND)
+    return render_template("admin/patients.html", form=form, found=found, most=patient_records.MOST_FOUND)
 
 
 @bp.route("/patients/<int:id>")
@@ -75,7 +73,7 @@ def patient(id: int) -> str | Response:  # noqa: A002  (the endpoint's argument,
     audit.viewed_each("screening", (visit.screening_id for visit in [*visits.upcoming, *visits.past]),
                       f"history of patient {record.id}")
     return render_template("admin/patient.html", patient=record, visits=visits, same=look_alikes(record),
-                           statuses=STATUS_LABELS, recommendation_of=staff_recommendation)
+                           recommendation_of=staff_recommendation)
 
 
 @bp.route("/patients/<int:id>/join/<int:other_id>", methods=["GET", "POST"])
@@ -99,5 +97,4 @@ def join_patients(id: int, other_id: int) -> str | Response:  # noqa: A002
         return redirect(url_for(".patient", id=kept.id), code=303)
     records = [(record, patient_records.visits_of(record), patient_records.care_plans_of(record))
                for record in (kept, other)]
-    return render_template("admin/patients_join.html", kept=kept, other=other, records=records, form=form,
-                           statuses=STATUS_LABELS)
+    return render_template("admin/patients_join.html", kept=kept, other=other, records=records, form=form)

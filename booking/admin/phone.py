@@ -39,7 +39,6 @@ from booking.services import audit
 from booking.services.catalog import services_for
 from booking.services.screenings import get_screening, staff_recommendation
 from booking.services.visits.patients import current_record
-from booking.services.visits.schedule import PATHWAY_LABELS
 from booking.staff.access import staff_required
 from booking.templating import price, service_title
 
@@ -153,8 +152,7 @@ def caller_visit(screening_id: uuid.UUID) -> str | Response:
         if "service" in request.args:
             service_form.validate()
         return render_template("admin/caller_service.html", screening=screening, form=service_form,
-                               services=services, recommendation=staff_recommendation(screening),
-                               pathway=PATHWAY_LABELS.get(screening.pathway, screening.pathway))
+                               services=services, recommendation=staff_recommendation(screening))
     form, therapist_id = day_form(service, screening)
 
     def link(day: date) -> str:

@@ -7,7 +7,7 @@ from werkzeug.wrappers import Response
 
 from booking.admin import bp
 from booking.admin.forms import ActionForm, ServiceForm, cents
-from booking.models import THERAPY_LABELS, Service
+from booking.models import Service
 from booking.services import catalog
 from booking.services.catalog import CodeTaken, ServiceDetails, ServiceInUse
 from booking.staff.access import staff_required
@@ -37,8 +37,7 @@ def _code_taken(form: ServiceForm) -> None:
 @staff_required("admin")
 def services() -> str:
     """Every service, active and not."""
-    return render_template("admin/services.html", services=catalog.all_services(),
-                           therapy_labels=THERAPY_LABELS)
+    return render_template("admin/services.html", services=catalog.all_services())
 
 
 @bp.route("/services/new", methods=["GET", "POST"])

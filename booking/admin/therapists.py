@@ -10,7 +10,7 @@ from wtforms.fields.choices import SelectChoice
 from booking.admin import bp
 from booking.admin.forms import ActionForm, DeactivateTherapistForm, LinkUserForm, TherapistForm
 from booking.clinic.validators import normalise_email
-from booking.models import THERAPY_LABELS, Appointment, StaffUser, Therapist
+from booking.models import Appointment, StaffUser, Therapist
 from booking.services.staff_accounts import logins as staff_logins
 from booking.services.therapists import profiles as service
 from booking.services.therapists.profiles import TherapistDetails, TherapyTypeLocked
@@ -36,8 +36,7 @@ def _therapist(therapist_id: int) -> Therapist:
 @staff_required("admin")
 def therapists() -> str:
     """Every therapist, active and not, with a link to each."""
-    return render_template("admin/therapists.html", therapists=service.all_therapists(),
-                           therapy_labels=THERAPY_LABELS)
+    return render_template("admin/therapists.html", therapists=service.all_therapists())
 
 
 @bp.route("/therapists/new", methods=["GET", "POST"])

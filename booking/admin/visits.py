@@ -15,7 +15,6 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from booking.admin import bp
-from booking.admin.appointments import STATUS_LABELS
 from booking.appointments.forms import CancelForm, DayForm, format_start, parse_start
 from booking.appointments.picker import day_view
 from booking.appointments.steps import move_step
@@ -25,7 +24,6 @@ from booking.models import Appointment, AppointmentStatus
 from booking.services import audit
 from booking.services.screenings import staff_recommendation
 from booking.services.visits import BookingError, cancel, partner
-from booking.services.visits.schedule import PATHWAY_LABELS
 from booking.staff.access import staff_required
 
 
@@ -37,10 +35,9 @@ def _visit_or_404(appointment_id: uuid.UUID) -> Appointment:
 def _visit_page(appointment: Appointment, form: CancelForm) -> str:
     """The visit page, with its screening's reasons and cautions (staff wording): an audited view of them."""
     screening = appointment.screening
-    page = render_template("admin/visit.html", appointment=appointment, statuses=STATUS_LABELS, form=form,
+    page = render_template("admin/visit.html", appointment=appointment, form=form,
                            booked=appointment.status == AppointmentStatus.BOOKED,
-                           recommendation=staff_recommendation(screening),
-                           pathway=PATHWAY_LABELS.get(screening.pathway, screening.pathway))
+                           recommendation=staff_recommendation(screening))
     audit.viewed("appointment", appointment.id, "screening (admin's visit page)")
     return page
 def _told(appointment: Appointment) -> str:
@@ -81,7 +78,7 @@ def reschedule_visit(appointment_id: uuid.UUID) -> tuple[str, int] | Response:
     409 with nearby times when the time was just taken."""
     appointment = _visit_or_404(appointment_id)
     if appointment.status != AppointmentStatus.BOOKED:
-        flash(f"This visit is {STATUS_LABELS[appointment.status].lower()}: it cannot be moved.")
+        flash(f"This visit is {appointment.status.label.lower()}: it cannot be moved.")
         return redirect(url_for(".visit", appointment_id=appointment.id), code=303)
     try:
         step = move_step(appointment, by_staff=current_user)

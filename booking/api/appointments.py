@@ -15,7 +15,7 @@ from booking.clinic.limits import CANCELLATION_REASON_LENGTH, EMAIL_LENGTH, KEY_
 from booking.clinic.validators import parse_instant
 from booking.extensions import limiter
 from booking.limits import booking_limit, read_limit
-from booking.models import Appointment
+from booking.models import Appointment, AppointmentStatus
 from booking.services.visits import (
     BookingError,
     BookingRequest,
@@ -203,7 +203,7 @@ def _typed(max_length: int, **extra: Any) -> dict[str, Any]:
 
 APPOINTMENT_PROPERTIES: dict[str, Any] = {
     "id": {"type": "string", "format": "uuid"},
-    "status": {"type": "string", "enum": ["booked", "cancelled", "completed", "no_show"]},
+    "status": {"type": "string", "enum": [status.value for status in AppointmentStatus]},
     "service": {"type": "object", "required": ["code", "name"],
                 "properties": {"code": {"type": "string"}, "name": {"type": "string"}}},
     "therapist": {"type": "object", "required": ["id", "name"],

@@ -22,12 +22,13 @@ from booking.clinic.links import absolute_url
 from booking.clinic.settings import clinic_settings
 from booking.clinic.times import local_time
 from booking.extensions import db
-from booking.models import THERAPY_LABELS, Appointment, AppointmentStatus, CarePlan, Notification, Patient
+from booking.models import Appointment, AppointmentStatus, CarePlan, Notification, Patient
 from booking.notifications.channels import Attachment, Outgoing
 from booking.outbox import COURSE_CANCELLED, COURSE_NOTICES, PLAN_SCHEDULE
 from booking.services.staff_accounts.password_resets import reset_to_send, reset_token
 from booking.services.visits import can_change, manage_token
 from booking.services.visits.course import booked_together
+from booking.triage import THERAPY_LABELS
 
 # What each message is about (a care-plan notice says instead what happened: _care_plan_subject).
 SUBJECTS = {

@@ -10,11 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from booking.triage import THERAPY_LABELS
+
 WIDTH, HEIGHT = 480, 240
+# Each discipline (therapy type) and how the chart names it: "Massage therapy".
+DISCIPLINES = {kind: label.capitalize() for kind, label in THERAPY_LABELS.items()}
 MAX_X_TICKS = 6
 INSET = 12  # the first and last sessions are drawn this far inside the grid, clear of the axis labels
 LEFT, RIGHT, TOP, BOTTOM = 36, 28, 12, 36
-DISCIPLINES = {"physiotherapy": "Physiotherapy", "massage": "Massage therapy"}
 
 
 @dataclass(frozen=True)

@@ -264,10 +264,19 @@ RECENT_SURGERY_TEXT = (
     "your physiotherapist says it is safe."
 )
 
+# How each therapy type is named in a sentence ("does not give massage therapy"; capitalised to start one), and each
+# pathway on staff pages: the one home of these words, for pages, emails and the preference question alike.
+THERAPY_LABELS: Mapping[str, str] = MappingProxyType({"physiotherapy": "physiotherapy", "massage": "massage therapy"})
+PATHWAY_LABELS: Mapping[str, str] = MappingProxyType({
+    "physiotherapy": "Physiotherapy",
+    "massage": "Massage therapy",
+    "combined": "Combined care (physiotherapy and massage therapy)",
+    "refer_out": "Referred out (see a doctor first)",
+})
+
 PREFERENCES: tuple[Preference, ...] = (
     Preference("no_preference", "No preference: recommend what suits me"),
-    Preference("physiotherapy", "Physiotherapy"),
-    Preference("massage", "Massage therapy"),
+    *(Preference(kind, label.capitalize()) for kind, label in THERAPY_LABELS.items()),
 )
 
 CONCERN_CODES: tuple[str, ...] = tuple(c.code for c in CONCERNS)
@@ -286,9 +295,9 @@ CONTRAINDICATIONS: tuple[str, ...] = tuple(
 MASSAGE_CAUTIONS: tuple[str, ...] = tuple(p.code for p in PRECAUTIONS if p.effect == "caution")
 PREFERENCE_CODES: tuple[str, ...] = tuple(p.code for p in PREFERENCES)
 CAUTION_CODES: tuple[str, ...] = PRECAUTION_CODES + (RECENT_SURGERY_CODE,)
-PATHWAYS: tuple[str, ...] = ("physiotherapy", "massage", "combined", "refer_out")
+PATHWAYS: tuple[str, ...] = tuple(PATHWAY_LABELS)
 URGENCIES: tuple[str, ...] = ("emergency", "urgent", "routine")
-THERAPY_TYPES: tuple[str, ...] = ("physiotherapy", "massage")
+THERAPY_TYPES: tuple[str, ...] = tuple(THERAPY_LABELS)
 
 EXPLANATIONS: Mapping[str, str] = MappingProxyType(
     {

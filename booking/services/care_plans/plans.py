@@ -239,7 +239,7 @@ def _status_problem(plan: CarePlan, status: str) -> str | None:
     if status == plan.status:
         return None
     if status not in CarePlanStatus(plan.status).next:
-        return f"This plan is {plan.status}, which is final: its status can no longer change."
+        return f"This plan is {plan.status.label.lower()}, which is final: its status can no longer change."
     return None
 
 

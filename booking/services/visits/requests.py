@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 
 from booking.clinic.limits import KEY_LENGTH
 from booking.database import get_or_none
-from booking.models import THERAPY_LABELS, Appointment, Notification, Screening, Service, StaffUser, Therapist
+from booking.models import Appointment, Notification, Screening, Service, StaffUser, Therapist
 from booking.scheduling import qualifications
 from booking.services.catalog import active_service
 from booking.services.screenings import get_screening, recommendation_of
@@ -19,6 +19,7 @@ from booking.services.therapists.training import training_needed
 from booking.services.visits import availability
 from booking.services.visits.errors import InvalidBooking, ReferredOut
 from booking.services.visits.patients import PatientDetails, check_patient
+from booking.triage import THERAPY_LABELS
 
 # The most visits one booking may hold: a course of care of two disciplines, with room to spare.
 MAX_VISITS = 24
