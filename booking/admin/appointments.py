@@ -11,7 +11,7 @@ from wtforms.validators import NumberRange, Optional
 from booking.admin import bp
 from booking.admin.forms import THERAPY_CHOICES
 from booking.appointments.forms import DayField, QueryForm
-from booking.clinic.times import FIRST_DAY, LAST_DAY, accepted_day
+from booking.clinic.times import FIRST_DAY, LAST_DAY, accepted_day, written
 from booking.extensions import db
 from booking.models import AppointmentStatus, Therapist
 from booking.services.visits.listing import AppointmentFilter, appointment_page
@@ -25,7 +25,7 @@ FILTERS = ("day", "from_day", "to_day", "therapist", "status", "therapy_type")
 def within_days(form: Form, field: Field) -> None:
     """WTForms validator: a day the clinic's records could hold (far dates cannot even be converted)."""
     if field.data and not accepted_day(field.data):
-        raise ValidationError(f"Enter a date from {FIRST_DAY:%B %-d, %Y} to {LAST_DAY:%B %-d, %Y}.")
+        raise ValidationError(f"Enter a date from {written(FIRST_DAY, 'date')} to {written(LAST_DAY, 'date')}.")
 
 
 class AppointmentFilterForm(QueryForm):

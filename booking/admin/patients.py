@@ -19,6 +19,7 @@ from wtforms.validators import InputRequired, Length
 from booking.admin import bp
 from booking.appointments.forms import QueryForm
 from booking.clinic.limits import EMAIL_LENGTH
+from booking.clinic.times import local_time
 from booking.clinic.validators import stripped
 from booking.database import get_or_none
 from booking.forms import ClinicForm
@@ -39,7 +40,7 @@ def _record_or_404(patient_id: int) -> Patient:
 
 def _joined(record: Patient) -> Response:
     """A record joined into another one: go to the kept record, saying so."""
-    flash(f"That record was joined into this one on {record.merged_at:%B %-d, %Y}.")
+    flash(f"That record was joined into this one on {local_time(record.merged_at, 'date')}.")
     return redirect(url_for(".patient", id=record.merged_into_id), code=303)
 
 

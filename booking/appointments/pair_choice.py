@@ -18,7 +18,7 @@ from wtforms import HiddenField, RadioField
 from booking.appointments.forms import FIRST_AVAILABLE, DetailsForm, QueryForm, format_start
 from booking.appointments.picker import DAY_AND_TIME_LABEL, TIME_LABEL, DayChoice, DayView, TimeChoice, periods
 from booking.clinic.clock import moment
-from booking.clinic.times import clinic_zone, local_time
+from booking.clinic.times import clinic_zone, local_time, written
 from booking.models import Screening, Service, Therapist
 from booking.scheduling import SlotSearchError
 from booking.services.catalog import active_therapists, services_for
@@ -121,7 +121,7 @@ def pair_slots(choice: PairChoice, date_from: date, date_to: date) -> list[tuple
 
 def _pair_label(massage_start: datetime, physio_start: datetime, label: str = TIME_LABEL) -> str:
     """"9:00 AM MST massage, then 10:00 AM physiotherapy"."""
-    return f"{local_time(massage_start, label)} massage, then {local_time(physio_start, '%-I:%M %p')} physiotherapy"
+    return f"{local_time(massage_start, label)} massage, then {local_time(physio_start, 'clock')} physiotherapy"
 
 
 def _choices(pairs: list[tuple[datetime, datetime]], label: str = TIME_LABEL) -> list[TimeChoice]:
@@ -136,7 +136,7 @@ def pair_day_view(choice: PairChoice, requested: date | None, link: Callable[[da
     first, last = bookable_days(moment())
     view = DayView(day=requested, first_day=first, last_day=last)
     if requested is not None and not first <= requested <= last:
-        view.error = f"Choose a day from {first:%B %-d} to {last:%B %-d, %Y}."
+        view.error = f"Choose a day from {written(first, 'date_no_year')} to {written(last, 'date')}."
         view.day = None
     strip_start = view.day or first
     strip_end = min(strip_start + timedelta(days=COMING_DAYS - 1), last)

@@ -46,8 +46,6 @@ SUBJECTS = {
     "contact_message": "New message from the website",
     "password_reset": "Reset your staff password",
 }
-# How a subject gives a visit's time, in the clinic's zone: "Wed 2 Dec at 10:00 a.m.".
-SUBJECT_TIME = "%a %-d %b at %-I:%M %p"
 CALENDAR_METHOD = {"confirmation": "REQUEST", "course_confirmation": "REQUEST", "plan_schedule": "REQUEST",
                    "rescheduled": "REQUEST", "cancelled": "CANCEL", "course_cancelled": "CANCEL"}
 CARE_PLAN_EVENTS = {"plan_created": "a care plan was created", "plan_changed": "a care plan was changed",
@@ -217,10 +215,10 @@ def _subject(notification: Notification, context: dict[str, object]) -> str:
     if kind == "care_plan":
         return _care_plan_subject(context)
     if "visit" in context:
-        return f"{SUBJECTS[kind]} – {local_time(context['visit'].starts_at, SUBJECT_TIME)}"
+        return f"{SUBJECTS[kind]} – {local_time(context['visit'].starts_at, 'subject')}"
     if kind in COURSE_NOTICES:
         visits = context["visits"]
-        first = local_time(visits[0][0].starts_at, SUBJECT_TIME)
+        first = local_time(visits[0][0].starts_at, "subject")
         return f"{SUBJECTS[kind]} – {first if len(visits) == 1 else f'from {first}'}"
     return SUBJECTS[kind]
 
