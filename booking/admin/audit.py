@@ -82,6 +82,6 @@ def audit() -> str:
     form.actor.choices = [SelectChoice(ANY, "Anyone"), *(SelectChoice(str(user.id), user.email) for user in staff)]
     events = _events(form) if form.validate() else None
     links = {name: request.args[name] for name in FILTERS if request.args.get(name)}
-    return render_template("staff/admin/audit.html", form=form, events=None if events is None else events[:PAGE_SIZE],
+    return render_template("admin/audit.html", form=form, events=None if events is None else events[:PAGE_SIZE],
                            has_next=events is not None and len(events) > PAGE_SIZE, number=form.page.data or 1,
                            links=links)

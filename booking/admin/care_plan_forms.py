@@ -39,7 +39,7 @@ from booking.services.catalog import active_services, active_therapists
 
 # A new plan's form starts with massage right before physiotherapy and a day's tolerance.
 NEW_PLAN = {"back_to_back": True, "tolerance_days": 1}
-STATUS_CHOICES = [SelectChoice(status.value, status.value.capitalize()) for status in CarePlanStatus]
+STATUS_CHOICES = [SelectChoice(status.value, status.label) for status in CarePlanStatus]
 
 
 def _choices(offered: Sequence[Therapist | Service], current: Therapist | Service | None) -> list[SelectChoice]:

@@ -52,7 +52,7 @@ def _plan(plan_id: int) -> CarePlan:
 def _new_page(screening: Screening, form: PlanForm | None = None, dismiss_form: DismissForm | None = None) -> str:
     """The "make a plan" page of a queued screening, with its dismiss form."""
     audit.viewed("screening", screening.id, "queued for a care plan")
-    return render_template("staff/admin/care_plans_new.html", screening=screening,
+    return render_template("admin/care_plans_new.html", screening=screening,
                            form=form or PlanForm(formdata=None, **NEW_PLAN).offer(screening.caution_codes),
                            dismiss_form=dismiss_form or DismissForm(formdata=None),
                            patient=plan_queue.screening_patient(screening))
@@ -78,7 +78,7 @@ def _plan_page(plan: CarePlan, form: ChangePlanForm | None = None, book_form: Bo
         book_form.course.data = plan_course.course_digest(proposal)
         book_form.idempotency_key.data = book_form.idempotency_key.data or uuid.uuid4().hex
     audit.viewed("care_plan", plan.id)
-    return render_template("staff/admin/care_plans_plan.html", plan=plan, visits=visits, proposal=proposal,
+    return render_template("admin/care_plans_plan.html", plan=plan, visits=visits, proposal=proposal,
                            form=form or _change_form(plan, bool(visits), sent=False), book_form=book_form,
                            patient=care_plans.earlier_patient(plan), problem=problem,
                            upcoming=len(plan_work.sessions_of(visits).upcoming),
@@ -91,7 +91,7 @@ def care_plans_queue() -> str:
     """The combined screenings that need a care plan, and the plans made."""
     waiting = plan_queue.queue()
     audit.viewed("care_plan_queue", None, f"{len(waiting)} screenings waiting")
-    return render_template("staff/admin/care_plans.html", waiting=waiting, plans=plan_work.plans_of(current_user))
+    return render_template("admin/care_plans.html", waiting=waiting, plans=plan_work.plans_of(current_user))
 
 
 @bp.route("/care-plans/new/<uuid:screening_id>", methods=["GET", "POST"])

@@ -36,7 +36,7 @@ class RemoveForm(ClinicForm):
 
 def _page(form: ClosureForm, *, stranded: list[Appointment] | None = None, status: int = 200) -> tuple[str, int]:
     """The closed days to come, the form to add one, and any visits that stopped it."""
-    return render_template("staff/admin/closures.html", form=form, closures=clinic_hours.upcoming_closures(),
+    return render_template("admin/closures.html", form=form, closures=clinic_hours.upcoming_closures(),
                            stranded=stranded), status
 
 

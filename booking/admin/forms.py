@@ -36,11 +36,11 @@ from booking.clinic.limits import (
 from booking.clinic.validators import email_address, stripped
 from booking.forms import ClinicForm
 from booking.forms.fields import MultiCheckboxField, listed_choice, listed_choices
-from booking.models import THERAPY_LABELS, THERAPY_TYPES
+from booking.routing import THERAPY_LABELS
 from booking.scheduling.qualifications import QUALIFICATIONS
 
 LARGEST_PRICE_CENTS = 10_000_000
-THERAPY_CHOICES = [SelectChoice(kind, THERAPY_LABELS[kind].capitalize()) for kind in THERAPY_TYPES]
+THERAPY_CHOICES = [SelectChoice(kind, label.capitalize()) for kind, label in THERAPY_LABELS.items()]
 QUALIFICATION_CHOICES = [SelectChoice(code, label) for code, label in QUALIFICATIONS.items()]
 
 

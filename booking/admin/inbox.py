@@ -43,7 +43,7 @@ def inbox() -> str:
         select(ContactMessage)
         .order_by(ContactMessage.handled_at.is_not(None), ContactMessage.created_at.desc(), ContactMessage.id.desc())
         .limit(PAGE_SIZE + 1).offset((number - 1) * PAGE_SIZE)))
-    return render_template("staff/admin/inbox.html", messages=rows[:PAGE_SIZE], number=number,
+    return render_template("admin/inbox.html", messages=rows[:PAGE_SIZE], number=number,
                            has_next=len(rows) > PAGE_SIZE)
 
 
@@ -53,7 +53,7 @@ def inbox_message(message_id: int) -> str:
     """One message in full, with the button to mark it handled; audited, as it may speak of someone's health."""
     message = _message_or_404(message_id)
     audit.viewed("contact_message", message.id)
-    return render_template("staff/admin/inbox_message.html", message=message, form=HandledForm())
+    return render_template("admin/inbox_message.html", message=message, form=HandledForm())
 
 
 @bp.route("/inbox/<int:message_id>/handled", methods=["POST"])

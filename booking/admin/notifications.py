@@ -19,7 +19,7 @@ class RetryForm(ClinicForm):
 @staff_required("admin")
 def notifications() -> str:
     """Failed notifications first, then those pending or being sent, by due time."""
-    return render_template("staff/admin/notifications.html", notifications=unfinished(), form=RetryForm(),
+    return render_template("admin/notifications.html", notifications=unfinished(), form=RetryForm(),
                            retryable=retryable)
 
 

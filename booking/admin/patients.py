@@ -17,8 +17,8 @@ from wtforms import SearchField
 from wtforms.validators import InputRequired, Length
 
 from booking.admin import bp
-from booking.admin.appointments import STATUS_LABELS
 from booking.clinic.limits import EMAIL_LENGTH
+from booking.clinic.times import local_time
 from booking.clinic.validators import stripped
 from booking.database import get_or_none
 from booking.forms import ClinicForm, QueryForm, required
@@ -39,7 +39,8 @@ def _record_or_404(patient_id: int) -> Patient:
 
 def _joined(record: Patient) -> Response:
     """A record joined into another one: go to the kept record, saying so."""
-    flash(f"That record was joined into this one on {record.merged_at:%B %-d, %Y}.")
+    joined = f" on {local_time(record.merged_at, 'date')}" if record.merged_at else ""
+    flash(f"That record was joined into this one{joined}.")
     return redirect(url_for(".patient", id=record.merged_into_id), code=303)
 
 
@@ -59,8 +60,7 @@ def patients() -> str:
     found = patient_records.search(required(form.q.data)) if "q" in request.args and form.validate() else None
     if found is not None:  # a view of personal details: audited, without the terms typed
         audit.viewed("patient_search", None, f"{len(found)} records found")
-    return render_template("staff/admin/patients.html", form=form, found=found, statuses=STATUS_LABELS,
-                           most=patient_records.MOST_FOUND)
+    return render_template("admin/patients.html", form=form, found=found, most=patient_records.MOST_FOUND)
 
 
 @bp.route("/patients/<int:id>")
@@ -73,8 +73,8 @@ def patient(id: int) -> str | Response:  # noqa: A002  (the endpoint's argument,
     visits = patient_records.visits_of(record)
     audit.viewed_each("screening", (visit.screening_id for visit in [*visits.upcoming, *visits.past]),
                       f"history of patient {record.id}")
-    return render_template("staff/admin/patient.html", patient=record, visits=visits, same=look_alikes(record),
-                           statuses=STATUS_LABELS, recommendation_of=staff_recommendation)
+    return render_template("admin/patient.html", patient=record, visits=visits, same=look_alikes(record),
+                           recommendation_of=staff_recommendation)
 
 
 @bp.route("/patients/<int:id>/join/<int:other_id>", methods=["GET", "POST"])
@@ -98,5 +98,4 @@ def join_patients(id: int, other_id: int) -> str | Response:  # noqa: A002
         return redirect(url_for(".patient", id=kept.id), code=303)
     records = [(record, patient_records.visits_of(record), patient_records.care_plans_of(record))
                for record in (kept, other)]
-    return render_template("staff/admin/patients_join.html", kept=kept, other=other, records=records, form=form,
-                           statuses=STATUS_LABELS)
+    return render_template("admin/patients_join.html", kept=kept, other=other, records=records, form=form)

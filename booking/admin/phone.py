@@ -39,7 +39,6 @@ from booking.services import audit
 from booking.services.catalog import services_for
 from booking.services.screenings import get_screening, staff_recommendation
 from booking.services.visits.patients import current_record
-from booking.services.visits.schedule import PATHWAY_LABELS
 from booking.staff.access import staff_required
 from booking.templating import price, service_title
 
@@ -79,7 +78,7 @@ def _screened(screening: Screening) -> Response:
     return redirect(url_for("admin.caller_visit", screening_id=screening.id), code=303)
 
 
-CALLER = Flow(session_key="caller_screening_draft", url=_step_url, layout="staff/base.html", finished=_screened)
+CALLER = Flow(session_key="caller_screening_draft", url=_step_url, layout="staff_base.html", finished=_screened)
 
 
 @bp.route("/book", methods=["GET", "POST"])
@@ -129,7 +128,7 @@ def _screening_or_404(screening_id: uuid.UUID) -> Screening:
 def _advice(screening: Screening, advice: str | None = None) -> str:
     """The advice to read to a caller whom the screening sends elsewhere first (a view of health information)."""
     audit.viewed("screening", screening.id, "advice read to a caller")
-    return render_template("staff/admin/caller_advice.html", screening=screening,
+    return render_template("admin/caller_advice.html", screening=screening,
                            recommendation=staff_recommendation(screening), advice=advice)
 
 
@@ -152,9 +151,8 @@ def caller_visit(screening_id: uuid.UUID) -> str | Response:
     if service is None:
         if "service" in request.args:
             service_form.validate()
-        return render_template("staff/admin/caller_service.html", screening=screening, form=service_form,
-                               services=services, recommendation=staff_recommendation(screening),
-                               pathway=PATHWAY_LABELS.get(screening.pathway, screening.pathway))
+        return render_template("admin/caller_service.html", screening=screening, form=service_form,
+                               services=services, recommendation=staff_recommendation(screening))
     form, therapist_id = day_form(service, screening)
     view = pick_day(form, TherapistSlots(service, therapist_id, cautions=screening.caution_codes),
                     service=service.code, therapist=form.therapist.data)
@@ -164,7 +162,7 @@ def caller_visit(screening_id: uuid.UUID) -> str | Response:
                                 therapist=form.therapist.data, start=request.args["start"]))
     notice = ("That time is no longer open. Choose one of the open times below." if start
               else none_trained(screening, service, therapist_id, view, _offer_another_day))
-    return render_template("staff/admin/caller_times.html", screening=screening, service=service, form=form,
+    return render_template("admin/caller_times.html", screening=screening, service=service, form=form,
                            view=view, notice=notice)
 
 
@@ -199,6 +197,6 @@ def caller_details(screening_id: uuid.UUID) -> str | tuple[str, int] | Response:
                                                "Nothing is emailed to them (no email address): tell them the "
                                                "day and time on the phone now."))
         return redirect(url_for(".visit", appointment_id=step.booked.appointment.id), code=303)
-    return render_template("staff/admin/caller_details.html", screening=screening, service=step.service,
+    return render_template("admin/caller_details.html", screening=screening, service=step.service,
                            therapist=step.therapist, form=step.form, problem=step.problem, starts_at=step.starts_at,
                            known=known), step.status

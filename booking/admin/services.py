@@ -8,7 +8,7 @@ from werkzeug.wrappers import Response
 from booking.admin import bp
 from booking.admin.forms import ActionForm, ServiceForm, cents
 from booking.forms import required
-from booking.models import THERAPY_LABELS, Service
+from booking.models import Service
 from booking.services import catalog
 from booking.services.catalog import CodeTaken, ServiceDetails, ServiceInUse
 from booking.staff.access import staff_required
@@ -41,8 +41,7 @@ def _code_taken(form: ServiceForm) -> None:
 @staff_required("admin")
 def services() -> str:
     """Every service, active and not."""
-    return render_template("staff/admin/services.html", services=catalog.all_services(),
-                           therapy_labels=THERAPY_LABELS)
+    return render_template("admin/services.html", services=catalog.all_services())
 
 
 @bp.route("/services/new", methods=["GET", "POST"])
@@ -58,7 +57,7 @@ def new_service() -> str | Response:
         else:
             flash(f"{service.name} was added and can be booked.")
             return redirect(url_for(".services"), code=303)
-    return render_template("staff/admin/services_form.html", form=form, service=None)
+    return render_template("admin/services_form.html", form=form, service=None)
 
 
 @bp.route("/services/<int:service_id>", methods=["GET", "POST"])
@@ -79,7 +78,7 @@ def edit_service(service_id: int) -> str | Response:
         else:
             flash(f"Saved: {', '.join(changed)}." if changed else "Nothing was changed.")
             return redirect(url_for(".edit_service", service_id=service.id), code=303)
-    return render_template("staff/admin/services_form.html", form=form, service=service,
+    return render_template("admin/services_form.html", form=form, service=service,
                            action_form=ActionForm(formdata=None))
 
 

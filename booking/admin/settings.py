@@ -32,8 +32,8 @@ def settings() -> str | Response | tuple[str, int]:
                 reminder_offsets_minutes=reminder_minutes(required(form.reminder_offsets.data)),
                 visit_instructions=form.visit_instructions.data or "")
         except HoursConflict as conflict:
-            return render_template("staff/admin/settings.html", form=form, weekdays=WEEKDAYS,
+            return render_template("admin/settings.html", form=form, weekdays=WEEKDAYS,
                                    stranded=conflict.visits), 409
         flash(f"Saved: {', '.join(changed)}." if changed else "Nothing was changed.")
         return redirect(url_for(".settings"), code=303)
-    return render_template("staff/admin/settings.html", form=form, weekdays=WEEKDAYS)
+    return render_template("admin/settings.html", form=form, weekdays=WEEKDAYS)

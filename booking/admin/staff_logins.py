@@ -23,7 +23,7 @@ def _login(user_id: int) -> StaffUser:
 @staff_required("admin")
 def staff_logins() -> str:
     """Every staff login, with its role, therapist and status, and a button to deactivate or reactivate it."""
-    return render_template("staff/admin/staff_logins.html", logins=service.all_logins())
+    return render_template("admin/staff_logins.html", logins=service.all_logins())
 
 
 @bp.post("/staff-logins/<int:user_id>/deactivate")

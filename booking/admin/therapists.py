@@ -11,7 +11,7 @@ from booking.admin import bp
 from booking.admin.forms import ActionForm, DeactivateTherapistForm, LinkUserForm, TherapistForm
 from booking.clinic.validators import normalise_email
 from booking.forms import required
-from booking.models import THERAPY_LABELS, Appointment, StaffUser, Therapist
+from booking.models import Appointment, StaffUser, Therapist
 from booking.services.staff_accounts import logins as staff_logins
 from booking.services.therapists import profiles as service
 from booking.services.therapists.profiles import TherapistDetails, TherapyTypeLocked
@@ -37,8 +37,7 @@ def _therapist(therapist_id: int) -> Therapist:
 @staff_required("admin")
 def therapists() -> str:
     """Every therapist, active and not, with a link to each."""
-    return render_template("staff/admin/therapists.html", therapists=service.all_therapists(),
-                           therapy_labels=THERAPY_LABELS)
+    return render_template("admin/therapists.html", therapists=service.all_therapists())
 
 
 @bp.route("/therapists/new", methods=["GET", "POST"])
@@ -50,7 +49,7 @@ def new_therapist() -> str | Response:
         therapist = service.create_therapist(_details(form))
         flash(f"{therapist.name} was added. Add their working hours before they can be booked.")
         return redirect(url_for(".edit_therapist", therapist_id=therapist.id), code=303)
-    return render_template("staff/admin/therapists_new.html", form=form)
+    return render_template("admin/therapists_new.html", form=form)
 
 
 def _link_form(formdata: bool = True) -> LinkUserForm:
@@ -63,7 +62,7 @@ def _link_form(formdata: bool = True) -> LinkUserForm:
 def _edit_page(therapist: Therapist, form: TherapistForm | None = None, link_form: LinkUserForm | None = None,
                locked_visits: list[Appointment] | None = None) -> str:
     """The therapist's page: the form, their status and visits to come, their login."""
-    return render_template("staff/admin/therapists_edit.html", therapist=therapist,
+    return render_template("admin/therapists_edit.html", therapist=therapist,
                            form=form or TherapistForm(formdata=None, obj=therapist),
                            visits=service.visits_to_come(therapist), locked_visits=locked_visits,
                            linked=service.linked_user(therapist), link_form=link_form or _link_form(formdata=False),

@@ -14,7 +14,6 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from booking.admin import bp
-from booking.admin.appointments import STATUS_LABELS
 from booking.extensions import db
 from booking.flows.reschedule import ReschedulePage, reschedule_page
 from booking.forms.visits import CancelForm
@@ -22,7 +21,6 @@ from booking.models import Appointment, AppointmentStatus
 from booking.services import audit
 from booking.services.screenings import staff_recommendation
 from booking.services.visits import BookingError, cancel
-from booking.services.visits.schedule import PATHWAY_LABELS
 from booking.staff.access import staff_required
 
 
@@ -34,10 +32,9 @@ def _visit_or_404(appointment_id: uuid.UUID) -> Appointment:
 def _visit_page(appointment: Appointment, form: CancelForm) -> str:
     """The visit page, with its screening's reasons and cautions (staff wording): an audited view of them."""
     screening = appointment.screening
-    page = render_template("staff/admin/visit.html", appointment=appointment, statuses=STATUS_LABELS, form=form,
+    page = render_template("admin/visit.html", appointment=appointment, form=form,
                            booked=appointment.status == AppointmentStatus.BOOKED,
-                           recommendation=staff_recommendation(screening),
-                           pathway=PATHWAY_LABELS.get(screening.pathway, screening.pathway))
+                           recommendation=staff_recommendation(screening))
     audit.viewed("appointment", appointment.id, "screening (admin's visit page)")
     return page
 def _told(appointment: Appointment) -> str:
@@ -78,8 +75,8 @@ def reschedule_visit(appointment_id: uuid.UUID) -> tuple[str, int] | Response:
     409 with nearby times when the time was just taken."""
     appointment = _visit_or_404(appointment_id)
     if appointment.status != AppointmentStatus.BOOKED:
-        flash(f"This visit is {STATUS_LABELS[appointment.status].lower()}: it cannot be moved.")
+        flash(f"This visit is {appointment.status.label.lower()}: it cannot be moved.")
         return redirect(url_for(".visit", appointment_id=appointment.id), code=303)
     return reschedule_page(appointment, ReschedulePage(
-        template="staff/admin/reschedule.html", back=url_for(".visit", appointment_id=appointment.id),
+        template="admin/reschedule.html", back=url_for(".visit", appointment_id=appointment.id),
         moved="The visit is moved to {when}. " + _told(appointment)), by_staff=current_user)

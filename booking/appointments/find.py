@@ -7,7 +7,7 @@ from werkzeug.wrappers import Response
 from wtforms import EmailField
 from wtforms.validators import DataRequired, Length
 
-from booking.appointments.views import bp
+from booking.appointments import bp
 from booking.clinic.limits import EMAIL_LENGTH
 from booking.clinic.validators import email_address
 from booking.extensions import limiter

@@ -132,4 +132,4 @@ class PairSlots:
     def label(self, start: datetime, pattern: str) -> str:
         """"9:00 AM MST massage, then 10:00 AM physiotherapy" (the start written in ``pattern``)."""
         physio_start = start + self.choice.massage.duration
-        return f"{local_time(start, pattern)} massage, then {local_time(physio_start, '%-I:%M %p')} physiotherapy"
+        return f"{local_time(start, pattern)} massage, then {local_time(physio_start, 'clock')} physiotherapy"

@@ -15,6 +15,7 @@ import uuid
 from flask import abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
+from booking.appointments import bp
 from booking.appointments.pair_choice import (
     MASSAGE,
     PairChoice,
@@ -22,7 +23,6 @@ from booking.appointments.pair_choice import (
     PairSlots,
     read_choice,
 )
-from booking.appointments.views import bp
 from booking.clinic.calendar import ics_for
 from booking.clinic.links import absolute_url
 from booking.clinic.times import local_time

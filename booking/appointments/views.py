@@ -6,9 +6,10 @@ import logging
 import uuid
 from datetime import datetime
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
+from booking.appointments import bp
 from booking.clinic.calendar import ics_for
 from booking.clinic.links import absolute_url
 from booking.clinic.settings import clinic_settings
@@ -45,9 +46,6 @@ from booking.services.visits import (
 from booking.templating import price, service_title
 
 logger = logging.getLogger(__name__)
-
-bp = Blueprint("appointments", __name__, url_prefix="/book")
-
 
 
 # Lookups -------------------------------------------------------------------------------------

@@ -26,9 +26,9 @@ from booking.models import Service
 from booking.scheduling import SlotRules, SlotSearchError
 from booking.services.visits.availability import bookable_days, search_slots
 
-TIME_LABEL = "%-I:%M %p %Z"
-DAY_LABEL = "%A %B %-d"
-DAY_AND_TIME_LABEL = "%A %B %-d at %-I:%M %p %Z"
+TIME_LABEL = "time"  # named formats (booking.clinic.times.DATE_FORMATS): 9:30 a.m. MST
+DAY_LABEL = "day_no_year"  # Wednesday December 2
+DAY_AND_TIME_LABEL = "day_no_year_at_time"  # Wednesday December 2 at 9:30 a.m. MST
 PERIODS = (("Morning", 0), ("Afternoon", 12), ("Evening", 17))
 COMING_DAYS = 7
 NEARBY = 6  # times offered after a clash, from the day of the time taken and the days after it (COMING_DAYS)

@@ -19,14 +19,14 @@ from sqlalchemy import select
 from booking.clinic.links import absolute_url
 from booking.clinic.times import local_time
 from booking.extensions import db
-from booking.models import THERAPY_LABELS, Appointment, AppointmentStatus, CarePlan, Notification, Patient
+from booking.models import Appointment, AppointmentStatus, CarePlan, Notification, Patient
 from booking.notifications.kinds import CARE_PLAN_NEWS, About, KindEntry, Recipient
+from booking.routing import THERAPY_LABELS
 from booking.services.staff_accounts.password_resets import reset_to_send, reset_token
 from booking.services.visits import can_change, manage_token
 from booking.services.visits.course import booked_together
 
 # How a subject gives a visit's time, in the clinic's zone: "Wed 2 Dec at 10:00 a.m.".
-SUBJECT_TIME = "%a %-d %b at %-I:%M %p"
 
 
 class NotOwed(Exception):
@@ -76,7 +76,7 @@ def _manage_url(visit: Appointment) -> str:
 
 def _visit_subject(entry: KindEntry, visit: Appointment) -> str:
     """What the message is about and when: "Your visit is booked – Wed 2 Dec at 10:00 a.m."."""
-    return f"{entry.subject} – {local_time(visit.starts_at, SUBJECT_TIME)}"
+    return f"{entry.subject} – {local_time(visit.starts_at, 'subject')}"
 
 
 def _patient_visit(notification: Notification, entry: KindEntry, now: datetime) -> Draft:
@@ -111,7 +111,7 @@ def _course(notification: Notification, entry: KindEntry, now: datetime) -> Draf
                                   "changeable": {visit.id for visit in visits if can_change(visit, now=now)}}
     if entry.names_therapies:
         context["disciplines"] = _disciplines(visits)
-    when = local_time(visits[0].starts_at, SUBJECT_TIME)
+    when = local_time(visits[0].starts_at, "subject")
     subject = f"{entry.subject} – {when if len(visits) == 1 else f'from {when}'}"
     return Draft(_patient_address(first), subject, context, calendar=links)
 

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, jsonify, redirect, render_template, url_for
+from flask import flash, jsonify, redirect, render_template, url_for
 from werkzeug.wrappers import Response
 
 from booking.database import database_answers
 from booking.extensions import limiter
 from booking.forms import required
+from booking.public import bp
 from booking.public.forms import ContactForm
 from booking.security import contact_limit
 from booking.services.contact import save_message
 from booking.templating import opening_hours_shown
-
-bp = Blueprint("public", __name__)
 
 
 @bp.route("/", methods=["GET", "POST"])

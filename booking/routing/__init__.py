@@ -5,7 +5,7 @@ Not URL routing: the name is the screening contract's (`../shared/screening/CONT
 """
 
 from .answers import Answers
-from .codes import PATHWAYS, PREFERENCE_CODES, THERAPY_TYPES, URGENCIES
+from .codes import PATHWAY_LABELS, PATHWAYS, PREFERENCE_CODES, THERAPY_LABELS, THERAPY_TYPES, URGENCIES
 from .concerns import CONCERN_CODES, MASSAGE_CONCERNS, PHYSIOTHERAPY_CONCERNS
 from .precautions import CAUTION_CODES, CONTRAINDICATIONS, MASSAGE_CAUTIONS, PRECAUTION_CODES, RECENT_SURGERY_CODE
 from .questions import QUESTIONS
@@ -29,6 +29,7 @@ __all__ = [
     "EMERGENCY_FLAGS",
     "MASSAGE_CAUTIONS",
     "MASSAGE_CONCERNS",
+    "PATHWAY_LABELS",
     "PATHWAYS",
     "PHYSIOTHERAPY_CONCERNS",
     "PRECAUTION_CODES",
@@ -37,6 +38,7 @@ __all__ = [
     "RECENT_SURGERY_CODE",
     "RED_FLAG_CODES",
     "RULES_VERSION",
+    "THERAPY_LABELS",
     "THERAPY_TYPES",
     "URGENCIES",
     "Answers",

@@ -4,7 +4,9 @@ The codes themselves, with their patient-facing wording, are in ``concerns``, ``
 and ``precautions``; ``explanations`` holds every code's wording and order in one lookup.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Literal
 
 Group = Literal["physiotherapy", "massage", "both"]
@@ -50,13 +52,22 @@ class Preference:
     text: str
 
 
+# How each therapy type is named in a sentence ("does not give massage therapy"; capitalised to start one), and each
+# pathway on staff pages: the one home of these words, for pages, emails and the preference question alike.
+THERAPY_LABELS: Mapping[str, str] = MappingProxyType({"physiotherapy": "physiotherapy", "massage": "massage therapy"})
+PATHWAY_LABELS: Mapping[str, str] = MappingProxyType({
+    "physiotherapy": "Physiotherapy",
+    "massage": "Massage therapy",
+    "combined": "Combined care (physiotherapy and massage therapy)",
+    "refer_out": "Referred out (see a doctor first)",
+})
+
 PREFERENCES: tuple[Preference, ...] = (
     Preference("no_preference", "No preference: recommend what suits me"),
-    Preference("physiotherapy", "Physiotherapy"),
-    Preference("massage", "Massage therapy"),
+    *(Preference(kind, label.capitalize()) for kind, label in THERAPY_LABELS.items()),
 )
 
 PREFERENCE_CODES: tuple[str, ...] = tuple(p.code for p in PREFERENCES)
-PATHWAYS: tuple[str, ...] = ("physiotherapy", "massage", "combined", "refer_out")
+PATHWAYS: tuple[str, ...] = tuple(PATHWAY_LABELS)
 URGENCIES: tuple[str, ...] = ("emergency", "urgent", "routine")
-THERAPY_TYPES: tuple[str, ...] = ("physiotherapy", "massage")
+THERAPY_TYPES: tuple[str, ...] = tuple(THERAPY_LABELS)

@@ -23,7 +23,7 @@ from booking import scheduling
 from booking.clinic.clock import moment
 from booking.clinic.limits import CLOSURE_LABEL_LENGTH
 from booking.clinic.settings import clinic_settings, closed_days, forget
-from booking.clinic.times import LAST_DAY, clinic_zone
+from booking.clinic.times import LAST_DAY, clinic_zone, written
 from booking.database import get_or_none
 from booking.extensions import db
 from booking.models import ClinicClosure, ClinicSettings, Therapist
@@ -122,7 +122,7 @@ def upcoming_closures(now: datetime | None = None) -> list[ClinicClosure]:
 
 def describe(day: date, label: str) -> str:
     """A closed day in words, for the audit log and messages."""
-    return f"{day:%A %B} {day.day}, {day.year}" + (f" ({label})" if label else "")
+    return written(day, "day") + (f" ({label})" if label else "")
 
 
 def add_closure(day: date, label: str = "", *, now: datetime | None = None) -> ClinicClosure:

@@ -86,7 +86,7 @@ def login() -> str | Response:
             error = exc.message
         else:
             return _after_password(user, safe_next(form.next.data))
-    return render_template("staff/auth/login.html", form=form, error=error)
+    return render_template("staff/login.html", form=form, error=error)
 
 
 @bp.route("/second-factor", methods=["GET", "POST"])
@@ -111,7 +111,7 @@ def second_factor() -> str | Response:
             mark_verified(g.staff_session)
             accounts.signed_in(user, _address(), how)
             return _continue(user)
-    return render_template("staff/auth/second_factor.html", form=form)
+    return render_template("staff/second_factor.html", form=form)
 
 
 @bp.route("/two-factor", methods=["GET", "POST"])
@@ -134,9 +134,9 @@ def enrol_totp() -> str | Response:
         except AccountError as exc:
             form.code.errors = [*form.code.errors, exc.message]
         else:
-            return render_template("staff/auth/recovery_codes.html", codes=codes,
+            return render_template("staff/recovery_codes.html", codes=codes,
                                    next_url=session.pop(NEXT_KEY, None) or home_for(user))
-    return render_template("staff/auth/enrol_totp.html", form=form, secret=secret,
+    return render_template("staff/enrol_totp.html", form=form, secret=secret,
                            qr_code=two_factor.qr_code(two_factor.provisioning_uri(user, secret)))
 
 
@@ -144,7 +144,7 @@ def _account_page(password_form: PasswordChangeForm | None = None,
                   remove_form: PasswordConfirmForm | None = None) -> str:
     """My account, with the forms as given (re-shown with their errors) or fresh."""
     user: StaffUser = current_user
-    return render_template("staff/auth/account.html", user=user,
+    return render_template("staff/account.html", user=user,
                            password_form=password_form or PasswordChangeForm(formdata=None),
                            remove_form=remove_form or PasswordConfirmForm(formdata=None),
                            codes_left=two_factor.recovery_codes_left(user) if user.totp_secret else 0)
@@ -216,7 +216,7 @@ def forgot_password() -> str | Response:
         flash("If a staff login has that email address, we have sent it a link to choose a new password. "
               "The link works once, for 30 minutes.")
         return redirect(url_for("staff.forgot_password"))
-    return render_template("staff/auth/forgot_password.html", form=form)
+    return render_template("staff/forgot_password.html", form=form)
 
 
 @bp.route("/reset-password/<token>", methods=["GET", "POST"])
@@ -226,7 +226,7 @@ def reset_password(token: str) -> str | Response | tuple[str, int]:
     try:
         password_resets.find_reset(token)
     except AccountError as exc:
-        return render_template("staff/auth/reset_refused.html", message=exc.message), 410
+        return render_template("staff/reset_refused.html", message=exc.message), 410
     form = ResetPasswordForm()
     if form.validate_on_submit():
         try:
@@ -237,4 +237,4 @@ def reset_password(token: str) -> str | Response | tuple[str, int]:
             session.clear()
             flash("Your password was changed and every session of yours was signed out. Sign in with it now.")
             return redirect(url_for("staff.login"))
-    return render_template("staff/auth/reset_password.html", form=form, token=token)
+    return render_template("staff/reset_password.html", form=form, token=token)

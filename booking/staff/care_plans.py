@@ -23,7 +23,6 @@ from booking.models import Appointment, AppointmentStatus, CarePlan
 from booking.services import audit
 from booking.services.care_plans import work as plan_work
 from booking.services.care_plans.notes import HANDOFF, NOTE_LENGTH, NoteError, write_note
-from booking.services.visits.schedule import STATUS_LABELS
 from booking.staff import bp
 from booking.staff.access import staff_required
 from booking.staff.pain_chart import pain_chart
@@ -66,8 +65,8 @@ def _page(plan: CarePlan, form: HandoffForm | None = None, status: int = 200) ->
     shares = policy.may_hand_off(current_user, plan)
     form = form or HandoffForm(formdata=None)
     page = render_template(
-        "staff/care_plans/plan.html", plan=plan, sessions=plan_work.sessions_of(visits),
-        timeline=plan_work.timeline(plan, visits), outcomes=outcomes, status_labels=STATUS_LABELS,
+        "staff/care_plan.html", plan=plan, sessions=plan_work.sessions_of(visits),
+        timeline=plan_work.timeline(plan, visits), outcomes=outcomes,
         chart=pain_chart([(point.visit.starts_at.astimezone(clinic_zone()).date(), point.visit.service.therapy_type, point.pain)
                           for point in outcomes]),
         form=form.offer(visits) if shares else None,
@@ -81,7 +80,7 @@ def _page(plan: CarePlan, form: HandoffForm | None = None, status: int = 200) ->
 @staff_required("therapist")
 def care_plans() -> str:
     """The plans the signed-in therapist shares with another therapist."""
-    return render_template("staff/care_plans/list.html", plans=plan_work.plans_of(current_user))
+    return render_template("staff/care_plans.html", plans=plan_work.plans_of(current_user))
 
 
 @bp.route("/care-plans/<int:id>")

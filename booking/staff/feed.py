@@ -36,7 +36,7 @@ class NamesForm(ClinicForm):
 def calendar_feed() -> str:
     """The secret link to subscribe to, the choice of names or initials, and the button that replaces the link."""
     therapist = _own_therapist()
-    return render_template("staff/schedule/feed.html", feed_url=feeds.feed_url(therapist),
+    return render_template("staff/feed.html", feed_url=feeds.feed_url(therapist),
                            form=ClinicForm(formdata=None),
                            names_form=NamesForm(formdata=None, full_names=therapist.feed_full_names))
 

@@ -106,7 +106,7 @@ def _page(*, shift_form: ShiftForm | None = None, time_off_form: TimeOffForm | N
     """The hours page: shifts, time off, visits outside the hours, the two forms (and a refused change)."""
     therapist_id = _therapist_id()
     return render_template(
-        "staff/hours/hours.html", weekdays=WEEKDAYS, shifts=working_hours.shifts_of(therapist_id),
+        "staff/hours.html", weekdays=WEEKDAYS, shifts=working_hours.shifts_of(therapist_id),
         time_off=working_hours.time_off_of(therapist_id), outside=working_hours.outside_hours(therapist_id),
         shift_form=shift_form or ShiftForm(formdata=None), time_off_form=time_off_form or TimeOffForm(formdata=None),
         remove_form=RebookForm(formdata=None), conflicts=conflicts, conflict_action=conflict_action,
@@ -172,7 +172,7 @@ def edit_shift(shift_id: int) -> Response | str | tuple[str, int]:
                 status, conflicts = 409, conflict.visits
             else:
                 return _saved("The shift is changed.", kept)
-    return render_template("staff/hours/shift.html", form=form, shift=stored, conflicts=conflicts,
+    return render_template("staff/shift.html", form=form, shift=stored, conflicts=conflicts,
                            rebook_label=REBOOK_LABEL), status
 
 

@@ -26,7 +26,7 @@ def schedule() -> str:
     except ScheduleError as error:
         abort(400, str(error))
     shown = schedule_for(current_user.therapist_id, day, view)
-    page = render_template("staff/schedule/schedule.html", schedule=shown, day=day, today=today)
+    page = render_template("staff/schedule.html", schedule=shown, day=day, today=today)
     if shown.visit_count:
         audit.viewed("schedule", current_user.therapist_id, f"{view} {shown.first_day.isoformat()}")
     return page

@@ -39,7 +39,7 @@ from booking.services.care_plans.notes import (
 from booking.services.screenings import staff_recommendation
 from booking.services.visits import BookingError
 from booking.services.visits.outcomes import OUTCOMES, record_outcome
-from booking.services.visits.schedule import PATHWAY_LABELS, STATUS_LABELS, answers_in_words, visit_for
+from booking.services.visits.schedule import answers_in_words, visit_for
 from booking.staff import bp
 from booking.staff.access import staff_required
 
@@ -96,9 +96,7 @@ def _page(appointment: Appointment, note_form: NoteForm, *, problem: str | None 
         pain_form = PainForm(formdata=None, pain=str(outcome.pain) if outcome else "",
                              function_note=outcome.function_note if outcome else None)
     page = render_template(
-        "staff/schedule/visit.html", visit=appointment, recommendation=staff_recommendation(appointment.screening),
-        pathway=PATHWAY_LABELS.get(appointment.screening.pathway, appointment.screening.pathway),
-        status_label=STATUS_LABELS.get(appointment.status, appointment.status),
+        "staff/visit.html", visit=appointment, recommendation=staff_recommendation(appointment.screening),
         answers=answers_in_words(appointment.screening), notes=notes_of(appointment), note_form=note_form,
         can_mark=appointment.status == AppointmentStatus.BOOKED and started, started=started,
         can_write=own and appointment.status != AppointmentStatus.CANCELLED,

@@ -240,7 +240,7 @@ def _status_problem(plan: CarePlan, status: str) -> str | None:
     if status == plan.status:
         return None
     if status not in CarePlanStatus(plan.status).next:
-        return f"This plan is {plan.status}, which is final: its status can no longer change."
+        return f"This plan is {plan.status.label.lower()}, which is final: its status can no longer change."
     return None
 
 
@@ -271,7 +271,7 @@ def change_plan(plan: CarePlan, details: PlanDetails, status: str, by: StaffUser
     for name, value in _values(_tidied(details)).items():
         setattr(plan, name, value)
     detail = f"status {plan.status} to {status}" if status != plan.status else "terms"
-    plan.status = status
+    plan.status = CarePlanStatus(status)
     cause = audit.record("changed", "care_plan", plan.id, detail, actor=by, at=now)
     notices = tell_therapists(plan, CarePlanEvent.PLAN_CHANGED, cause)
     upcoming = upcoming_visits(plan, now) if status == CarePlanStatus.CANCELLED else []

@@ -21,9 +21,6 @@ from booking.services.visits.errors import BookingError, ChangeNotAllowed, Inval
 from booking.services.visits.requests import check_start, therapist_problem
 from booking.services.visits.reservation import commit, conflict, reserve
 
-STATUS_LABELS: dict[str, str] = {AppointmentStatus.CANCELLED: "was cancelled",
-                                  AppointmentStatus.COMPLETED: "has taken place",
-                                  AppointmentStatus.NO_SHOW: "was missed"}
 NO_PARTNER = ("No other visit is booked right before or after this one any more. "
               "You can cancel this visit on its own.")
 
@@ -60,8 +57,7 @@ def _lock_for_change(appointment: Appointment, now: datetime, by_staff: StaffUse
         require_change_any_booking(by_staff)
     lock(appointment)
     if appointment.status != AppointmentStatus.BOOKED:
-        label = STATUS_LABELS.get(appointment.status, "is not booked")
-        raise ChangeNotAllowed(f"{subject} {label}, so it cannot be changed online. "
+        raise ChangeNotAllowed(f"{subject} {appointment.status.phrase}, so it cannot be changed online. "
                                f"Please call the clinic at {clinic_settings().phone}.")
     if by_staff is None and not can_change(appointment, now=now):
         hours = clinic_settings().cancel_cutoff_hours

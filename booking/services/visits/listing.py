@@ -18,7 +18,7 @@ from sqlalchemy import Select, select
 
 from booking.clinic.times import local_midnight
 from booking.extensions import db
-from booking.models import Appointment, Patient, Service, Therapist
+from booking.models import Appointment, AppointmentStatus, Patient, Service, Therapist
 
 PAGE_SIZE = 50
 
@@ -40,7 +40,7 @@ class AppointmentRow:
 
     id: uuid.UUID
     starts_at: datetime
-    status: str
+    status: AppointmentStatus
     patient_id: int
     patient_name: str
     therapist_name: str

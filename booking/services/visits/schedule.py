@@ -31,11 +31,6 @@ from booking.routing import QUESTIONS, Recommendation
 from booking.services.screenings import staff_recommendation
 
 VIEWS = ("day", "week")
-PATHWAY_LABELS = {"physiotherapy": "Physiotherapy", "massage": "Massage therapy",
-                  "combined": "Combined care (physiotherapy and massage therapy)",
-                  "refer_out": "Referred out (see a doctor first)"}
-STATUS_LABELS: dict[str, str] = {AppointmentStatus.BOOKED: "Booked", AppointmentStatus.COMPLETED: "Completed",
-                                 AppointmentStatus.NO_SHOW: "No-show", AppointmentStatus.CANCELLED: "Cancelled"}
 
 
 class ScheduleError(ValueError):
@@ -48,16 +43,6 @@ class ScheduledVisit:
 
     appointment: Appointment
     recommendation: Recommendation
-
-    @property
-    def pathway(self) -> str:
-        """The screening's pathway in words."""
-        return PATHWAY_LABELS.get(self.recommendation.pathway, self.recommendation.pathway)
-
-    @property
-    def status(self) -> str:
-        """Where the visit stands, in words."""
-        return STATUS_LABELS.get(self.appointment.status, self.appointment.status)
 
 
 @dataclass(frozen=True)
