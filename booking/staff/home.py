@@ -6,6 +6,7 @@ from flask import redirect
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from booking import policy
 from booking.admin import bp as admin_bp
 from booking.staff import bp
 from booking.staff.access import staff_required
@@ -14,7 +15,7 @@ from booking.staff.auth import home_for
 
 @bp.route("/")
 @admin_bp.route("/", endpoint="home")
-@staff_required()
+@staff_required(policy.may_use_staff_pages)
 def home() -> Response:
     """Whoever is signed in goes to their own first page: a therapist's schedule, an admin's appointments."""
     return redirect(home_for(current_user))  # type: ignore[arg-type]
