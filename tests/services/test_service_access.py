@@ -75,13 +75,13 @@ class World:
         self.former_admin = StaffUserFactory(admin=True, active=False)
 
     def person(self, who: str) -> StaffUser:
-        """The person a case is called as: "therapist_a", "therapist_b", "admin", or one of them "deactivated"."""
-        name, _, deactivated = who.partition(", ")
-        user: StaffUser = self.former_admin if who == "admin, deactivated" else getattr(self, name)
-        if deactivated and user.active:
-            user.active = False
+        """The person a case is called as: "therapist_a", "therapist_b", "admin", "former_admin" (a deactivated
+        admin's login), or "therapist_a, deactivated" (A's login, deactivated now)."""
+        if who == "therapist_a, deactivated":
+            self.therapist_a.active = False
             db.session.commit()
-        return user
+            return self.therapist_a
+        return getattr(self, who)  # type: ignore[no-any-return]
 
     @cached_property
     def visit(self) -> Appointment:
@@ -134,7 +134,7 @@ class World:
         return PatientFactory(name="Morgan Fraser"), PatientFactory(name="Morgan Fraser", email=None)
 
     def settings(self) -> dict[str, Any]:
-        """The clinic's settings as they stand, as the settings page sends them."""
+        """The clinic's settings with another name, as the settings page would send them."""
         now = clinic_settings()
         return {"name": "Another name", "phone": now.phone, "address": now.address,
                 "opening_hours": now.opening_hours, "cancel_cutoff_hours": now.cancel_cutoff_hours,
@@ -143,7 +143,7 @@ class World:
 
 Call = Callable[[World, StaffUser], Callable[[], object]]
 B_AND_ADMIN, B_ADMIN_AND_A_DEACTIVATED = ("therapist_b", "admin"), ("therapist_b", "admin", "therapist_a, deactivated")
-A_AND_FORMER_ADMIN = ("therapist_a", "admin, deactivated")
+A_AND_FORMER_ADMIN = ("therapist_a", "former_admin")
 
 # What each service does, its call (w: the world, p: the person), and who is refused.
 REFUSED: list[tuple[str, Call, tuple[str, ...]]] = [
@@ -215,15 +215,10 @@ REFUSED: list[tuple[str, Call, tuple[str, ...]]] = [
 
 
 @pytest.fixture
-def clock(app: Flask) -> Iterator[time_machine.Coordinates]:
-    """The clock at Monday 2026-11-30 12:00 in Calgary."""
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
-
-
-@pytest.fixture
-def world(clock: time_machine.Coordinates) -> World:
-    return World(small_clinic())
+def world(app: Flask) -> Iterator[World]:
+    """The world, the clock standing at NOW."""
+    with time_machine.travel(NOW, tick=False):
+        yield World(small_clinic())
 
 
 def everything() -> dict[str, list[tuple[object, ...]]]:
