@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from flask import render_template, request
+from flask_login import current_user
 from sqlalchemy import select
 from wtforms import Field, Form, IntegerField, SelectField, ValidationError
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import NumberRange, Optional
 
+from booking import policy
 from booking.admin import bp
 from booking.admin.forms import THERAPY_CHOICES
 from booking.clinic.times import FIRST_DAY, LAST_DAY, accepted_day, written
@@ -67,12 +69,12 @@ class AppointmentFilterForm(QueryForm):
 
 
 @bp.route("/appointments")
-@staff_required("admin")
+@staff_required(policy.may_see_patients)
 def appointments() -> str:
     """Every visit, newest first, narrowed by the filters; a bad filter is explained, nothing is listed."""
     form = AppointmentFilterForm(formdata=request.args)
     therapists = db.session.scalars(select(Therapist).order_by(Therapist.name, Therapist.id))
     form.therapist.choices = [SelectChoice(ANY, "Any therapist"), *(SelectChoice(str(t.id), t.name) for t in therapists)]
-    page = appointment_page(form.chosen(), form.page.data or 1) if form.validate() else None
+    page = appointment_page(form.chosen(), current_user, form.page.data or 1) if form.validate() else None
     links = {name: request.args[name] for name in FILTERS if request.args.get(name)}
     return render_template("admin/appointments.html", form=form, page=page, links=links)

@@ -8,6 +8,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from booking import policy
 from booking.admin import bp
 from booking.admin.care_plan_forms import NEW_PLAN, BookCourseForm, ChangePlanForm, DismissForm, PlanForm
 from booking.forms import required
@@ -86,16 +87,16 @@ def _plan_page(plan: CarePlan, form: ChangePlanForm | None = None, book_form: Bo
 
 
 @bp.route("/care-plans", endpoint="care_plans")
-@staff_required("admin")
+@staff_required(policy.may_run_care_plans)
 def care_plans_queue() -> str:
     """The combined screenings that need a care plan, and the plans made."""
-    waiting = plan_queue.queue()
+    waiting = plan_queue.queue(current_user)
     audit.viewed("care_plan_queue", None, f"{len(waiting)} screenings waiting")
     return render_template("admin/care_plans.html", waiting=waiting, plans=plan_work.plans_of(current_user))
 
 
 @bp.route("/care-plans/new/<uuid:screening_id>", methods=["GET", "POST"])
-@staff_required("admin")
+@staff_required(policy.may_run_care_plans)
 def new_care_plan(screening_id: object) -> str | Response:
     """Make a plan for a queued combined screening."""
     screening = _queued(screening_id)
@@ -112,7 +113,7 @@ def new_care_plan(screening_id: object) -> str | Response:
 
 
 @bp.route("/care-plans/new/<uuid:screening_id>/dismiss", methods=["POST"])
-@staff_required("admin")
+@staff_required(policy.may_run_care_plans)
 def dismiss_care_plan(screening_id: object) -> str | Response:
     """Take a queued screening off the queue with a reason."""
     screening = _queued(screening_id)
@@ -129,7 +130,7 @@ def dismiss_care_plan(screening_id: object) -> str | Response:
 
 
 @bp.route("/care-plans/<int:id>", methods=["GET", "POST"])
-@staff_required("admin")
+@staff_required(policy.may_run_care_plans)
 def care_plan(id: int) -> str | Response:  # noqa: A002 (the access test's name for a record's id)
     """A plan: change its terms and status; see its proposed course or its visits."""
     plan = _plan(id)
@@ -148,7 +149,7 @@ def care_plan(id: int) -> str | Response:  # noqa: A002 (the access test's name 
 
 
 @bp.route("/care-plans/<int:id>/book", methods=["POST"])
-@staff_required("admin")
+@staff_required(policy.may_run_care_plans)
 def book_care_plan(id: int) -> str | Response:  # noqa: A002
     """Book the whole proposed course at once: every visit or none."""
     plan = _plan(id)

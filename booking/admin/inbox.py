@@ -7,6 +7,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
+from booking import policy
 from booking.admin import bp
 from booking.database import get_or_none
 from booking.extensions import db
@@ -35,7 +36,7 @@ def _message_or_404(message_id: int) -> ContactMessage:
 
 
 @bp.route("/inbox")
-@staff_required("admin")
+@staff_required(policy.may_see_patients)
 def inbox() -> str:
     """The messages, those not handled first, each group newest first, a page at a time."""
     number = _page_number()
@@ -48,7 +49,7 @@ def inbox() -> str:
 
 
 @bp.route("/inbox/<int:message_id>")
-@staff_required("admin")
+@staff_required(policy.may_see_patients)
 def inbox_message(message_id: int) -> str:
     """One message in full, with the button to mark it handled; audited, as it may speak of someone's health."""
     message = _message_or_404(message_id)
@@ -57,7 +58,7 @@ def inbox_message(message_id: int) -> str:
 
 
 @bp.route("/inbox/<int:message_id>/handled", methods=["POST"])
-@staff_required("admin")
+@staff_required(policy.may_see_patients)
 def mark_handled(message_id: int) -> Response:
     """Mark the message handled by the signed-in admin (once: the first who handled it stays)."""
     message = _message_or_404(message_id)

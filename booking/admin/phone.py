@@ -26,6 +26,7 @@ from werkzeug.wrappers import Response
 from wtforms import BooleanField, EmailField, StringField, TelField
 from wtforms.validators import DataRequired, Length, Optional
 
+from booking import policy
 from booking.admin import bp
 from booking.clinic.limits import EMAIL_LENGTH, NAME_LENGTH, PHONE_LENGTH
 from booking.clinic.validators import email_address, phone_number
@@ -82,7 +83,7 @@ CALLER = Flow(session_key="caller_screening_draft", url=_step_url, layout="staff
 
 
 @bp.route("/book", methods=["GET", "POST"])
-@staff_required("admin")
+@staff_required(policy.may_book_for_callers)
 def book_for_caller() -> str | Response:
     """Step 1 of the caller's screening: why they are coming; ``?patient=<id>`` starts it for a known record."""
     if request.method == "GET" and "patient" in request.args:
@@ -109,7 +110,7 @@ def _known_patient(screening: Screening) -> Patient | None:
     return current_record(known["patient"])
 
 
-@staff_required("admin")
+@staff_required(policy.may_book_for_callers)
 def caller_step(slug: str) -> str | Response:
     """Steps 2 to 4 of the caller's screening."""
     return show_step(CALLER, STEP_BY_SLUG[slug])
@@ -133,7 +134,7 @@ def _advice(screening: Screening, advice: str | None = None) -> str:
 
 
 @bp.route("/book/<uuid:screening_id>")
-@staff_required("admin")
+@staff_required(policy.may_book_for_callers)
 def caller_visit(screening_id: uuid.UUID) -> str | Response:
     """A service, then a therapist (or first available), a day and one of its open times.
 
@@ -173,7 +174,7 @@ def _offer_another_day(training: str) -> str:
 
 
 @bp.route("/book/<uuid:screening_id>/details", methods=["GET", "POST"])
-@staff_required("admin")
+@staff_required(policy.may_book_for_callers)
 def caller_details(screening_id: uuid.UUID) -> str | tuple[str, int] | Response:
     """The caller's name, email and phone, then book through the same service as patients; 409 with nearby times
     when the time was just taken."""

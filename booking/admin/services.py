@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
+from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from booking import policy
 from booking.admin import bp
 from booking.admin.forms import ActionForm, ServiceForm, cents
 from booking.forms import required
@@ -38,20 +40,20 @@ def _code_taken(form: ServiceForm) -> None:
 
 
 @bp.route("/services")
-@staff_required("admin")
+@staff_required(policy.may_run_the_clinic)
 def services() -> str:
     """Every service, active and not."""
     return render_template("admin/services.html", services=catalog.all_services())
 
 
 @bp.route("/services/new", methods=["GET", "POST"])
-@staff_required("admin")
+@staff_required(policy.may_run_the_clinic)
 def new_service() -> str | Response:
     """Add a service."""
     form = ServiceForm()
     if form.validate_on_submit():
         try:
-            service = catalog.create_service(_details(form))
+            service = catalog.create_service(_details(form), current_user)
         except CodeTaken:
             _code_taken(form)
         else:
@@ -61,14 +63,14 @@ def new_service() -> str | Response:
 
 
 @bp.route("/services/<int:service_id>", methods=["GET", "POST"])
-@staff_required("admin")
+@staff_required(policy.may_run_the_clinic)
 def edit_service(service_id: int) -> str | Response:
     """Edit a service."""
     service = _service(service_id)
     form = ServiceForm(data={"price": f"{service.price_cents / 100:.2f}"}, obj=service)
     if form.validate_on_submit():
         try:
-            changed = catalog.update_service(service, _details(form))
+            changed = catalog.update_service(service, _details(form), current_user)
         except CodeTaken:
             _code_taken(form)
         except ServiceInUse as in_use:
@@ -83,22 +85,22 @@ def edit_service(service_id: int) -> str | Response:
 
 
 @bp.post("/services/<int:service_id>/deactivate")
-@staff_required("admin")
+@staff_required(policy.may_run_the_clinic)
 def deactivate_service(service_id: int) -> Response:
     """Stop offering the service for booking; visits booked with it stay."""
     service = _service(service_id)
     if ActionForm().validate_on_submit():
-        catalog.set_service_active(service, False)
+        catalog.set_service_active(service, False, current_user)
         flash(f"{service.name} is no longer offered for booking. Visits already booked stay.")
     return redirect(url_for(".edit_service", service_id=service.id), code=303)
 
 
 @bp.post("/services/<int:service_id>/reactivate")
-@staff_required("admin")
+@staff_required(policy.may_run_the_clinic)
 def reactivate_service(service_id: int) -> Response:
     """Offer the service for booking again."""
     service = _service(service_id)
     if ActionForm().validate_on_submit():
-        catalog.set_service_active(service, True)
+        catalog.set_service_active(service, True, current_user)
         flash(f"{service.name} is offered for booking again.")
     return redirect(url_for(".edit_service", service_id=service.id), code=303)

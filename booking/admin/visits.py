@@ -13,20 +13,21 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from booking import policy
 from booking.admin import bp
-from booking.extensions import db
 from booking.flows.reschedule import ReschedulePage, reschedule_page
 from booking.forms.visits import CancelForm
 from booking.models import Appointment, AppointmentStatus
 from booking.services import audit
 from booking.services.screenings import staff_recommendation
 from booking.services.visits import BookingError, cancel
+from booking.services.visits.schedule import visit_for
 from booking.staff.access import staff_required
 
 
 def _visit_or_404(appointment_id: uuid.UUID) -> Appointment:
-    """The visit with this id, or a 404 page."""
-    return db.session.get(Appointment, appointment_id) or abort(404)
+    """The visit with this id if the policy lets the signed-in admin open it, or a 404 page."""
+    return visit_for(current_user, appointment_id) or abort(404)
 
 
 def _visit_page(appointment: Appointment, form: CancelForm) -> str:
@@ -45,14 +46,14 @@ def _told(appointment: Appointment) -> str:
 
 
 @bp.route("/appointments/<uuid:appointment_id>")
-@staff_required("admin")
+@staff_required(policy.may_see_patients)
 def visit(appointment_id: uuid.UUID) -> str:
     """A visit: when, who, what, its status, the screening behind it, and the changes an admin can make."""
     return _visit_page(_visit_or_404(appointment_id), CancelForm())
 
 
 @bp.route("/appointments/<uuid:appointment_id>/cancel", methods=["POST"])
-@staff_required("admin")
+@staff_required(policy.may_change_any_booking)
 def cancel_visit(appointment_id: uuid.UUID) -> str | Response:
     """Cancel the visit for the patient (they are told by email), whatever the cut-off."""
     appointment = _visit_or_404(appointment_id)
@@ -69,7 +70,7 @@ def cancel_visit(appointment_id: uuid.UUID) -> str | Response:
 
 
 @bp.route("/appointments/<uuid:appointment_id>/reschedule", methods=["GET", "POST"])
-@staff_required("admin")
+@staff_required(policy.may_change_any_booking)
 def reschedule_visit(appointment_id: uuid.UUID) -> tuple[str, int] | Response:
     """Pick a new day and time with the same therapist, confirm, then move the visit (any time before it);
     409 with nearby times when the time was just taken."""

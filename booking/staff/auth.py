@@ -13,9 +13,10 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from booking import policy
 from booking.extensions import limiter
 from booking.forms import required
-from booking.models import StaffRole, StaffUser
+from booking.models import StaffUser
 from booking.security import login_limit
 from booking.services.staff_accounts import accounts, password_resets, two_factor
 from booking.services.staff_accounts.accounts import AccountError, Locked, WrongPassword
@@ -33,7 +34,6 @@ from booking.staff.forms import (
 
 # Where to go once the sign-in is complete, kept in the (fresh) session between its steps.
 NEXT_KEY = "staff_next"
-HOME = {StaffRole.ADMIN: "admin.appointments", StaffRole.THERAPIST: "staff.schedule"}
 
 
 def _address() -> str:
@@ -42,12 +42,12 @@ def _address() -> str:
 
 
 def home_for(user: StaffUser) -> str:
-    """The person's first page: the schedule for therapists, the appointments for admins."""
-    return url_for(HOME[StaffRole(user.role)])
+    """The person's first page, the first entry of their navigation: a therapist's schedule, an admin's appointments."""
+    return url_for(policy.navigation_for(user)[0].endpoint)
 
 
 @bp.route("/")
-@staff_required()
+@staff_required(policy.may_use_staff_pages)
 def home() -> Response:
     """/staff/ (and /admin/, booking.admin.home): whoever is signed in goes to their own first page, never a 404;
     signed out, to the sign-in page."""
@@ -68,7 +68,7 @@ def _after_password(user: StaffUser, target: str | None) -> Response:
     if has_totp:
         return redirect(url_for("staff.second_factor"))
     accounts.signed_in(user, _address(), "password")
-    if user.is_admin:
+    if policy.must_use_second_factor(user):
         return redirect(url_for("staff.enrol_totp"))
     return _continue(user)
 
@@ -91,7 +91,7 @@ def login() -> str | Response:
 
 @bp.route("/second-factor", methods=["GET", "POST"])
 @limiter.limit(login_limit, methods=["POST"])
-@staff_required()
+@staff_required(policy.may_use_staff_pages)
 def second_factor() -> str | Response:
     """The code from the authenticator app (or a recovery code), after the password."""
     user: StaffUser = current_user
@@ -116,7 +116,7 @@ def second_factor() -> str | Response:
 
 @bp.route("/two-factor", methods=["GET", "POST"])
 @limiter.limit(login_limit, methods=["POST"])
-@staff_required()
+@staff_required(policy.may_use_staff_pages)
 def enrol_totp() -> str | Response:
     """Turn on two-factor sign-in: scan the QR code (or type the key), confirm with a first code."""
     user: StaffUser = current_user
@@ -151,7 +151,7 @@ def _account_page(password_form: PasswordChangeForm | None = None,
 
 
 @bp.route("/account")
-@staff_required()
+@staff_required(policy.may_use_staff_pages)
 def account() -> str:
     """My account: change my password; turn two-factor sign-in on or off (therapists)."""
     return _account_page()
@@ -159,7 +159,7 @@ def account() -> str:
 
 @bp.route("/account/password", methods=["POST"])
 @limiter.limit(login_limit)
-@staff_required()
+@staff_required(policy.may_use_staff_pages)
 def change_password() -> str | Response:
     """Change my password; every other session of mine ends."""
     user: StaffUser = current_user
@@ -180,7 +180,7 @@ def change_password() -> str | Response:
 
 @bp.route("/account/two-factor/remove", methods=["POST"])
 @limiter.limit(login_limit)
-@staff_required(StaffRole.THERAPIST)
+@staff_required(policy.may_turn_off_second_factor)
 def remove_totp() -> str | Response:
     """Turn two-factor sign-in off (therapists only; the password is asked again)."""
     user: StaffUser = current_user

@@ -77,21 +77,21 @@ def _page(plan: CarePlan, form: HandoffForm | None = None, status: int = 200) ->
 
 
 @bp.route("/care-plans")
-@staff_required("therapist")
+@staff_required(policy.is_therapist)
 def care_plans() -> str:
     """The plans the signed-in therapist shares with another therapist."""
     return render_template("staff/care_plans.html", plans=plan_work.plans_of(current_user))
 
 
 @bp.route("/care-plans/<int:id>")
-@staff_required()
+@staff_required(policy.may_use_staff_pages)
 def care_plan(id: int) -> tuple[str, int]:  # noqa: A002 (the access test's name for a record's id)
     """A plan's sessions, timeline and outcomes."""
     return _page(_plan_or_404(id))
 
 
 @bp.route("/care-plans/<int:id>/handoff", methods=["POST"])
-@staff_required("therapist")
+@staff_required(policy.is_therapist)
 def handoff(id: int) -> Response | tuple[str, int]:  # noqa: A002
     """Write a handoff note for the plan's other therapist; what was typed is kept on an error."""
     plan = _plan_or_404(id)

@@ -11,6 +11,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 from wtforms import BooleanField
 
+from booking import policy
 from booking.extensions import db, limiter
 from booking.forms import ClinicForm
 from booking.models import Therapist
@@ -32,7 +33,7 @@ class NamesForm(ClinicForm):
 
 
 @bp.route("/calendar-feed")
-@staff_required("therapist")
+@staff_required(policy.is_therapist)
 def calendar_feed() -> str:
     """The secret link to subscribe to, the choice of names or initials, and the button that replaces the link."""
     therapist = _own_therapist()
@@ -42,7 +43,7 @@ def calendar_feed() -> str:
 
 
 @bp.route("/calendar-feed/names", methods=["POST"])
-@staff_required("therapist")
+@staff_required(policy.is_therapist)
 def feed_names() -> Response:
     """Save the choice of full names or initials in the feed."""
     form = NamesForm()
@@ -57,7 +58,7 @@ def feed_names() -> Response:
 
 
 @bp.route("/calendar-feed/revoke", methods=["POST"])
-@staff_required("therapist")
+@staff_required(policy.is_therapist)
 def revoke_feed() -> Response:
     """Revoke the current link and make a new one."""
     if not ClinicForm().validate():

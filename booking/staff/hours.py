@@ -16,6 +16,7 @@ from wtforms import BooleanField, SelectField, StringField, TimeField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
+from booking import policy
 from booking.clinic.limits import TIME_OFF_REASON_LENGTH
 from booking.clinic.settings import WEEKDAYS
 from booking.clinic.times import FIRST_DAY, LAST_DAY, accepted_day, clinic_zone, local_midnight
@@ -129,20 +130,20 @@ def _field_errors(form: ClinicForm, error: HoursError) -> None:
 
 
 @bp.route("/hours")
-@staff_required("therapist")
+@staff_required(policy.is_therapist)
 def hours() -> tuple[str, int]:
     """The therapist's weekly shifts and time off."""
     return _page()
 
 
 @bp.route("/hours/shifts", methods=["POST"])
-@staff_required("therapist")
+@staff_required(policy.is_therapist)
 def add_shift() -> Response | tuple[str, int]:
     """Add a weekly shift."""
     form = ShiftForm()
     if form.validate():
         try:
-            working_hours.add_shift(_therapist_id(), form.shift())
+            working_hours.add_shift(_therapist_id(), form.shift(), current_user)
         except HoursError as error:
             _field_errors(form, error)
         else:
@@ -151,7 +152,7 @@ def add_shift() -> Response | tuple[str, int]:
 
 
 @bp.route("/hours/shifts/<int:shift_id>", methods=["GET", "POST"])
-@staff_required("therapist")
+@staff_required(policy.is_therapist)
 def edit_shift(shift_id: int) -> Response | str | tuple[str, int]:
     """Change a shift (its day, times or dates)."""
     stored = next((shift for shift in working_hours.shifts_of(_therapist_id()) if shift.id == shift_id), None)
@@ -164,7 +165,7 @@ def edit_shift(shift_id: int) -> Response | str | tuple[str, int]:
         status = 400
         if form.validate():
             try:
-                kept = working_hours.change_shift(_therapist_id(), shift_id, form.shift(),
+                kept = working_hours.change_shift(_therapist_id(), shift_id, form.shift(), current_user,
                                           rebook_myself=form.rebook_myself.data)
             except HoursError as error:
                 _field_errors(form, error)
@@ -177,14 +178,15 @@ def edit_shift(shift_id: int) -> Response | str | tuple[str, int]:
 
 
 @bp.route("/hours/shifts/<int:shift_id>/remove", methods=["POST"])
-@staff_required("therapist")
+@staff_required(policy.is_therapist)
 def remove_shift(shift_id: int) -> Response | tuple[str, int]:
     """Remove a shift (refused while it holds booked visits, unless the therapist will rebook them)."""
     form = RebookForm()
     if not form.validate():
         abort(400)
     try:
-        kept = working_hours.remove_shift(_therapist_id(), shift_id, rebook_myself=form.rebook_myself.data)
+        kept = working_hours.remove_shift(_therapist_id(), shift_id, current_user,
+                                          rebook_myself=form.rebook_myself.data)
     except LookupError:
         abort(404)
     except HoursConflict as conflict:
@@ -194,14 +196,14 @@ def remove_shift(shift_id: int) -> Response | tuple[str, int]:
 
 
 @bp.route("/hours/time-off", methods=["POST"])
-@staff_required("therapist")
+@staff_required(policy.is_therapist)
 def add_time_off() -> Response | tuple[str, int]:
     """Add time off (refused over booked visits, unless the therapist will rebook them)."""
     form = TimeOffForm()
     if form.validate():
         starts_at, ends_at = form.span()
         try:
-            kept = working_hours.add_time_off(_therapist_id(), starts_at, ends_at, form.reason.data or "",
+            kept = working_hours.add_time_off(_therapist_id(), starts_at, ends_at, form.reason.data or "", current_user,
                                       rebook_myself=form.rebook_myself.data)
         except HoursError as error:
             _field_errors(form, error)
@@ -213,13 +215,13 @@ def add_time_off() -> Response | tuple[str, int]:
 
 
 @bp.route("/hours/time-off/<int:time_off_id>/remove", methods=["POST"])
-@staff_required("therapist")
+@staff_required(policy.is_therapist)
 def remove_time_off(time_off_id: int) -> Response:
     """Remove time off."""
     if not RebookForm().validate():
         abort(400)
     try:
-        working_hours.remove_time_off(_therapist_id(), time_off_id)
+        working_hours.remove_time_off(_therapist_id(), time_off_id, current_user)
     except LookupError:
         abort(404)
     return _saved("The time off is removed.", [])

@@ -109,14 +109,14 @@ def _page(appointment: Appointment, note_form: NoteForm, *, problem: str | None 
 
 
 @bp.route("/visits/<uuid:visit_id>")
-@staff_required()
+@staff_required(policy.may_use_staff_pages)
 def visit(visit_id: uuid.UUID) -> tuple[str, int]:
     """One visit with its screening and notes."""
     return _page(_visit_or_404(visit_id), NoteForm(formdata=None))
 
 
 @bp.route("/visits/<uuid:visit_id>/outcome", methods=["POST"])
-@staff_required()
+@staff_required(policy.may_use_staff_pages)
 def mark_visit(visit_id: uuid.UUID) -> Response | tuple[str, int]:
     """Mark the visit completed or a no-show (only a booked visit whose start has passed)."""
     appointment = _visit_or_404(visit_id)
@@ -132,7 +132,7 @@ def mark_visit(visit_id: uuid.UUID) -> Response | tuple[str, int]:
 
 
 @bp.route("/visits/<uuid:visit_id>/notes", methods=["POST"])
-@staff_required("therapist")
+@staff_required(policy.is_therapist)
 def add_note(visit_id: uuid.UUID) -> Response | tuple[str, int]:
     """Write a session note on one of the therapist's own visits; what was typed is kept on an error."""
     appointment = _own_visit_or_404(visit_id)
@@ -150,7 +150,7 @@ def add_note(visit_id: uuid.UUID) -> Response | tuple[str, int]:
 
 
 @bp.route("/visits/<uuid:visit_id>/pain", methods=["POST"])
-@staff_required("therapist")
+@staff_required(policy.is_therapist)
 def record_outcome_at_visit(visit_id: uuid.UUID) -> Response | tuple[str, int]:
     """Record (or correct) pain now and the function note at one of the therapist's own sessions."""
     appointment = _own_visit_or_404(visit_id)

@@ -194,7 +194,7 @@ def test_retrying_a_notification_while_a_worker_is_sending_it_does_not_send_it_t
     # Retried here, as `flask notifications retry` does (its wording: tests/notifications/test_admin.py): a
     # command's start-up on a loaded machine can outlast the tests' 3-second lease, after which a retry is right.
     with pytest.raises(admin.NotRetryable):
-        admin.retry(notification_id)
+        admin.retry(notification_id, by_staff=None)
     sink.stall.clear()
     eventually(lambda: sink.messages, 30, "the message")
     time.sleep(1.5)

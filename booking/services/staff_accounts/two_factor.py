@@ -25,6 +25,7 @@ from booking.clinic.settings import clinic_settings
 from booking.database import changed_rows
 from booking.extensions import db
 from booking.models import RecoveryCode, StaffSession, StaffUser
+from booking.policy import may_turn_off_second_factor
 from booking.services import audit
 from booking.services.staff_accounts.accounts import AccountError, WrongPassword, accepted, claim_attempt, refuse
 from booking.services.staff_accounts.passwords import verify_password
@@ -106,8 +107,8 @@ def confirm_enrolment(user: StaffUser, secret: str, code: str, *, signed_in: Sta
 
 
 def remove(user: StaffUser, password: str) -> None:
-    """Remove the user's TOTP and recovery codes (therapists only; the password is asked again)."""
-    if user.is_admin:
+    """Remove the user's TOTP and recovery codes (those the policy lets turn it off; the password is asked again)."""
+    if not may_turn_off_second_factor(user):
         raise AccountError("Admins must keep two-factor sign-in.")
     if not verify_password(user.password_hash, password):
         raise WrongPassword()
