@@ -109,7 +109,7 @@ def read_choice(screening: Screening, values: dict[str, str]) -> tuple[PairForm,
     return form, choice
 
 
-PAIR_DAYS = "Choose a day from {first:%B %-d} to {last:%B %-d, %Y}."
+PAIR_DAYS = "Choose a day from {first} to {last}."
 PAIRS = PickerWords(too_early=PAIR_DAYS, too_late=PAIR_DAYS, nearest_first=True)
 
 

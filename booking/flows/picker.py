@@ -20,7 +20,7 @@ from typing import Any, Protocol
 from flask import request, url_for
 
 from booking.clinic.clock import moment
-from booking.clinic.times import clinic_zone, local_time
+from booking.clinic.times import clinic_zone, local_time, written
 from booking.forms.visits import DayForm, format_start
 from booking.models import Service
 from booking.scheduling import SlotRules, SlotSearchError
@@ -36,8 +36,8 @@ NEARBY = 6  # times offered after a clash, from the day of the time taken and th
 
 @dataclass(frozen=True)
 class PickerWords:
-    """What a picker says where pickers differ: a day asked for before ``{first}`` or after ``{last}`` (``{days}``
-    ahead), and whether the times offered after a clash are nearest first or in time order."""
+    """What a picker says where pickers differ: a day asked for before ``{first}`` ("December 2") or after
+    ``{last}`` ("December 9, 2026"; ``{days}`` ahead), and whether the times offered after a clash are nearest first or in time order."""
 
     too_early: str
     too_late: str
@@ -46,7 +46,8 @@ class PickerWords:
     def out_of_range(self, requested: date, first: date, last: date) -> str:
         """Why a day outside the bookable days is not shown."""
         words = self.too_early if requested < first else self.too_late
-        return words.format(first=first, last=last, days=(last - first).days)
+        return words.format(first=written(first, "date_no_year"), last=written(last, "date"),
+                            days=(last - first).days)
 
 
 class SlotSource(Protocol):
