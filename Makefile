@@ -40,6 +40,7 @@ PYTEST_ARGS ?= -n 2
 
 test: install-dev
 	$(BIN)/ruff check booking worker tests benchmarks migrations
+	$(BIN)/mypy
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # The benchmarks (PostgreSQL and Redis on this machine; see benchmarks/README.md).

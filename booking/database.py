@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from flask import Flask
-from sqlalchemy import event, text
+from sqlalchemy import CursorResult, Executable, event, text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -55,6 +55,11 @@ def get_or_none(model: type[Row], row_id: int, **options: Any) -> Row | None:
     """The row of ``model`` with this id, or None, also for an id no row can have (which the database
     would refuse with an error rather than answer "none"). ``options`` go to ``Session.get``."""
     return db.session.get(model, row_id, **options) if storable_id(row_id) else None
+
+
+def changed_rows(statement: Executable) -> int:
+    """Run an UPDATE or DELETE in the session's transaction; how many rows it changed."""
+    return cast(CursorResult[Any], db.session.execute(statement)).rowcount  # DML answers with a cursor's result
 
 
 def lock(row: Any) -> None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, Response, jsonify, render_template, request
+from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
@@ -38,7 +39,7 @@ def wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
-def _render(status: int, message: str):  # type: ignore[no-untyped-def]
+def _render(status: int, message: str) -> tuple[Response | str, int]:
     """Answer with JSON for the API and with a page otherwise."""
     if wants_json():
         return jsonify(error=message), status
@@ -56,17 +57,17 @@ def register(app: Flask) -> None:
     """Install the handlers."""
 
     @app.errorhandler(CSRFError)
-    def _csrf(error: CSRFError):  # type: ignore[no-untyped-def]
+    def _csrf(error: CSRFError) -> ResponseReturnValue:
         return _render(400, "This form has expired. Please go back, reload the page and try again.")
 
     @app.errorhandler(HTTPException)
-    def _http(error: HTTPException):  # type: ignore[no-untyped-def]
+    def _http(error: HTTPException) -> ResponseReturnValue:
         status = error.code or 500
         body, status = _render(status, _message(error, status))
         headers = [(name, value) for name, value in error.get_headers() if name.lower() != "content-type"]
         return body, status, headers
 
-    def _unavailable(error: Exception):  # type: ignore[no-untyped-def]
+    def _unavailable(error: Exception) -> ResponseReturnValue:
         """The database cannot be reached: 503 with Retry-After and the clinic's phone number."""
         db.session.rollback()
         rule = request.url_rule.rule if request.url_rule else "an unknown route"
@@ -81,7 +82,7 @@ def register(app: Flask) -> None:
         app.register_error_handler(unavailable, _unavailable)
 
     @app.errorhandler(InternalServerError)
-    def _internal(error: InternalServerError):  # type: ignore[no-untyped-def]
+    def _internal(error: InternalServerError) -> ResponseReturnValue:
         db.session.rollback()
         logger.error("unhandled error on %s %s", request.method, request.path,
                      exc_info=error.original_exception)

@@ -129,7 +129,7 @@ def _redacting(make_record: Callable[..., logging.LogRecord]) -> Callable[..., l
             record.stack_info = redact(record.stack_info)
         return record
 
-    make.redacts_secrets = True  # type: ignore[attr-defined]
+    make.redacts_secrets = True  # type: ignore[attr-defined]  # mypy knows no attribute set on a function
     return make
 
 

@@ -1,14 +1,22 @@
 """Who on the staff may open and do what: the one home of every access rule, in small named rules.
 
-Each rule is a predicate over (staff member, thing), ``may_*``, with a
-``require_*`` twin that raises ``Refused``. The services call ``require_*``
-before they write (a note, an outcome, a visit booked, marked or changed, a
-care plan, a calendar feed), so no caller can write
-in someone else's name; the pages call the same predicates (and
-``staff_required`` the role rule) and answer a refusal with 404, as for
-something that does not exist (``booking.staff.access`` also turns a
-``Refused`` that reaches a page into that 404). The staff navigation is the
-``NAVIGATION`` table below, shown to a person by the same role rule.
+Each rule is a predicate, ``may_*`` (or ``is_*``), over the staff member and, for
+a record, that record; a deactivated login passes none of them. A rule a
+service enforces has a ``require_*`` twin that raises ``Refused``. They are
+used in three places, always by name:
+
+- the services call ``require_*`` with the person they act for before they
+  write anything (a note, an outcome, a visit, a care plan, a service, a
+  therapist, a login, the settings, hours, a calendar feed) or hand out
+  patients' records or the audit log, so no caller, page or script, acts in
+  someone else's name or past their role;
+- every staff page names the rule that guards it,
+  ``@staff_required(policy.may_run_the_clinic)`` (``booking.staff.access``),
+  and pages and templates call the record rules to choose what to show; a
+  refusal is answered with 404, as for something that does not exist;
+- the staff navigation, ``NAVIGATION``, pairs each page with the rule that
+  guards it, so a person sees exactly the pages that open for them; the first
+  one they see is their home page.
 
 This module sits just above the models: services, pages and templates may all
 import it, and it imports nothing of theirs.
@@ -16,16 +24,12 @@ import it, and it imports nothing of theirs.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, or_, true
+from sqlalchemy import ColumnElement, false, or_, true
 
-from booking.models import Appointment, CarePlan, StaffRole, StaffUser, Therapist
-
-ADMINS: tuple[str, ...] = (StaffRole.ADMIN,)
-THERAPISTS: tuple[str, ...] = (StaffRole.THERAPIST,)
-ANY_STAFF: tuple[str, ...] = ()
+from booking.models import Appointment, CarePlan, StaffRole, StaffUser
 
 
 class Refused(Exception):
@@ -38,19 +42,62 @@ def _require(allowed: bool, what: str) -> None:
         raise Refused(what)
 
 
-def has_role(user: StaffUser, roles: Collection[str]) -> bool:
-    """Whether the staff member holds one of ``roles`` (any staff member, when none are named)."""
-    return not roles or user.role in roles
+# The people: every rule below is one of these, or built on them.
 
+def may_use_staff_pages(user: StaffUser) -> bool:
+    """The pages every staff member has (their account, the sign-in steps, the pages of a record): an active login."""
+    return user.active
+
+
+def is_admin(user: StaffUser) -> bool:
+    """An active admin's login: they run the clinic."""
+    return user.active and user.role == StaffRole.ADMIN
+
+
+def is_therapist(user: StaffUser) -> bool:
+    """An active therapist's login: their own schedule, hours, calendar feed, visits and shared care plans."""
+    return user.active and user.role == StaffRole.THERAPIST
+
+
+def signs_in_as(user: StaffUser, therapist_id: int | None) -> bool:
+    """Whether this is the active login of that therapist."""
+    return is_therapist(user) and therapist_id is not None and user.therapist_id == therapist_id
+
+
+# Signing in: admins must use a second factor; therapists choose.
+
+def must_use_second_factor(user: StaffUser) -> bool:
+    """Whether the login must sign in with a code from an authenticator app too (and may not turn it off)."""
+    return user.role == StaffRole.ADMIN
+
+
+def may_turn_off_second_factor(user: StaffUser) -> bool:
+    """Turn two-factor sign-in off: an active login that is not bound to keep it (a therapist's)."""
+    return user.active and not must_use_second_factor(user)
+
+
+# A therapist's own diary.
+
+def may_keep_diary(user: StaffUser, therapist_id: int) -> bool:
+    """Read a therapist's schedule, change their weekly hours, time off or calendar feed: that therapist's login."""
+    return signs_in_as(user, therapist_id)
+
+
+def require_keep_diary(user: StaffUser, therapist_id: int) -> None:
+    """Raise Refused unless the diary is the staff member's own."""
+    _require(may_keep_diary(user, therapist_id), "Only the therapist can see or change their own diary.")
+
+
+# Visits.
 
 def is_own_visit(user: StaffUser, visit: Appointment) -> bool:
     """Whether the visit is with the therapist this staff member signs in as."""
-    return user.role == StaffRole.THERAPIST and visit.therapist_id == user.therapist_id
+    return signs_in_as(user, visit.therapist_id)
 
 
 def may_open_visit(user: StaffUser, visit: Appointment) -> bool:
     """Open a visit (its screening and notes): an admin, or the visit's own therapist."""
-    return user.is_admin or is_own_visit(user, visit)
+    return is_admin(user) or is_own_visit(user, visit)
 
 
 def may_mark_visit(user: StaffUser, visit: Appointment) -> bool:
@@ -75,7 +122,7 @@ def require_write_on_visit(user: StaffUser, visit: Appointment) -> None:
 
 def may_change_any_booking(user: StaffUser) -> bool:
     """Cancel or move any booked visit, past the patients' cut-off: an admin (the front desk)."""
-    return user.is_admin
+    return is_admin(user)
 
 
 def require_change_any_booking(user: StaffUser) -> None:
@@ -85,7 +132,7 @@ def require_change_any_booking(user: StaffUser) -> None:
 
 def may_book_for_callers(user: StaffUser) -> bool:
     """Book visits for a caller (the patient not on the site): an admin (the front desk)."""
-    return user.is_admin
+    return is_admin(user)
 
 
 def require_book_for_callers(user: StaffUser) -> None:
@@ -93,9 +140,45 @@ def require_book_for_callers(user: StaffUser) -> None:
     _require(may_book_for_callers(user), "Only an admin can book for a caller.")
 
 
+# Patients, the clinic, the audit log.
+
+def may_see_patients(user: StaffUser) -> bool:
+    """Find patients, read any record with its visits and screenings, join two records of one person, read and
+    handle the messages sent to the clinic: an admin."""
+    return is_admin(user)
+
+
+def require_see_patients(user: StaffUser) -> None:
+    """Raise Refused unless the staff member may see patients' records."""
+    _require(may_see_patients(user), "Only an admin can find, read or join patients' records and messages.")
+
+
+def may_run_the_clinic(user: StaffUser) -> bool:
+    """Change the clinic's services, therapists, staff logins, settings and closed days, and retry its
+    notifications: an admin."""
+    return is_admin(user)
+
+
+def require_run_the_clinic(user: StaffUser) -> None:
+    """Raise Refused unless the staff member may change how the clinic is set up."""
+    _require(may_run_the_clinic(user), "Only an admin can change the clinic's set-up.")
+
+
+def may_read_audit_log(user: StaffUser) -> bool:
+    """Read the audit log (who viewed or changed what): an admin."""
+    return is_admin(user)
+
+
+def require_read_audit_log(user: StaffUser) -> None:
+    """Raise Refused unless the staff member may read the audit log."""
+    _require(may_read_audit_log(user), "Only an admin can read the audit log.")
+
+
+# Care plans.
+
 def may_run_care_plans(user: StaffUser) -> bool:
     """Make, change, dismiss or book care plans: an admin."""
-    return user.is_admin
+    return is_admin(user)
 
 
 def require_run_care_plans(user: StaffUser) -> None:
@@ -103,72 +186,69 @@ def require_run_care_plans(user: StaffUser) -> None:
     _require(may_run_care_plans(user), "Only an admin can make, change or book a care plan.")
 
 
-def may_manage_feed(user: StaffUser, therapist: Therapist) -> bool:
-    """Revoke or set up a therapist's calendar feed: that therapist's own login."""
-    return user.role == StaffRole.THERAPIST and user.therapist_id == therapist.id
-
-
-def require_manage_feed(user: StaffUser, therapist: Therapist) -> None:
-    """Raise Refused unless the calendar feed is the staff member's own."""
-    _require(may_manage_feed(user, therapist), "Only the therapist can change their own calendar feed.")
-
-
 def shares_plan(user: StaffUser, plan: CarePlan) -> bool:
     """Whether the staff member is one of the plan's two therapists."""
-    return user.therapist_id is not None and user.therapist_id in plan.therapist_ids
+    return is_therapist(user) and user.therapist_id in plan.therapist_ids
 
 
 def may_open_plan(user: StaffUser, plan: CarePlan) -> bool:
     """Open a care plan's page: an admin, or one of its two therapists."""
-    return user.is_admin or shares_plan(user, plan)
+    return is_admin(user) or shares_plan(user, plan)
 
 
 def may_hand_off(user: StaffUser, plan: CarePlan) -> bool:
     """Write handoff notes from the plan's page: one of its two therapists."""
-    return user.role == StaffRole.THERAPIST and shares_plan(user, plan)
+    return shares_plan(user, plan)
 
 
 def plans_visible_to(user: StaffUser) -> ColumnElement[bool]:
     """``may_open_plan`` as a query condition on CarePlan rows: every plan for an admin, shared ones otherwise."""
-    if user.is_admin:
+    if is_admin(user):
         return true()
+    if not is_therapist(user):
+        return false()
     return or_(CarePlan.physiotherapist_id == user.therapist_id, CarePlan.massage_therapist_id == user.therapist_id)
+
+
+# The staff navigation.
+
+Rule = Callable[[StaffUser], bool]
 
 
 @dataclass(frozen=True)
 class Page:
-    """A staff page offered in the navigation: its endpoint, its label, and the roles it is for (any if none)."""
+    """A staff page offered in the navigation: its endpoint, its label, and the rule that guards it."""
 
     endpoint: str
     label: str
-    roles: tuple[str, ...] = ANY_STAFF
+    rule: Rule
 
     def shown_to(self, user: StaffUser) -> bool:
-        """Whether this person sees the entry: the same role rule ``staff_required`` applies to the page."""
-        return has_role(user, self.roles)
+        """Whether this person sees the entry: whether the page's own rule lets them open it."""
+        return self.rule(user)
 
 
 NAVIGATION = (
-    Page("staff.schedule", "My schedule", THERAPISTS),
-    Page("staff.hours", "My hours and time off", THERAPISTS),
-    Page("staff.care_plans", "Care plans", THERAPISTS),
-    Page("staff.calendar_feed", "Calendar feed", THERAPISTS),
-    Page("admin.appointments", "Appointments", ADMINS),
-    Page("admin.book_for_caller", "Book for a caller", ADMINS),
-    Page("admin.care_plans", "Care plans", ADMINS),
-    Page("admin.therapists", "Therapists", ADMINS),
-    Page("admin.staff_logins", "Staff logins", ADMINS),
-    Page("admin.services", "Services", ADMINS),
-    Page("admin.settings", "Clinic settings", ADMINS),
-    Page("admin.inbox", "Inbox", ADMINS),
-    Page("admin.notifications", "Notifications", ADMINS),
-    Page("admin.audit", "Audit log", ADMINS),
-    Page("staff.account", "My account"),
+    Page("staff.schedule", "My schedule", is_therapist),
+    Page("staff.hours", "My hours and time off", is_therapist),
+    Page("staff.care_plans", "Care plans", is_therapist),
+    Page("staff.calendar_feed", "Calendar feed", is_therapist),
+    Page("admin.appointments", "Appointments", may_see_patients),
+    Page("admin.book_for_caller", "Book for a caller", may_book_for_callers),
+    Page("admin.care_plans", "Care plans", may_run_care_plans),
+    Page("admin.therapists", "Therapists", may_run_the_clinic),
+    Page("admin.staff_logins", "Staff logins", may_run_the_clinic),
+    Page("admin.services", "Services", may_run_the_clinic),
+    Page("admin.settings", "Clinic settings", may_run_the_clinic),
+    Page("admin.inbox", "Inbox", may_see_patients),
+    Page("admin.notifications", "Notifications", may_run_the_clinic),
+    Page("admin.audit", "Audit log", may_read_audit_log),
+    Page("staff.account", "My account", may_use_staff_pages),
 )
 # The patient search box at the top of every staff page.
-PATIENT_SEARCH = Page("admin.patients", "Find a patient", ADMINS)
+PATIENT_SEARCH = Page("admin.patients", "Find a patient", may_see_patients)
 
 
 def navigation_for(user: StaffUser) -> list[Page]:
-    """The navigation entries this staff member sees, in the menu's order."""
+    """The navigation entries this staff member sees, in the menu's order (the first is their home page)."""
     return [page for page in NAVIGATION if page.shown_to(user)]

@@ -50,7 +50,7 @@ def describe_broker(url: str) -> str:
     return urlunsplit(parts)
 
 
-def celery_init_app(app: Flask) -> Celery:
+def celery_init_app(app: Flask) -> Celery[Any]:
     """A Celery app whose tasks run in this Flask app's context; kept in app.extensions["celery"]."""
 
     class FlaskTask(Task):

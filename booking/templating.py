@@ -1,4 +1,5 @@
-"""Template filters: phone links, times in the clinic's zone (Canadian style: "9:30 a.m."), prices, services."""
+"""Template filters: phone links, days and times in the named formats (booking.clinic.times.DATE_FORMATS), prices,
+services, the words of the screening's codes."""
 
 from __future__ import annotations
 
@@ -9,9 +10,10 @@ from werkzeug.local import LocalProxy
 
 from booking.clinic.settings import WEEKDAYS, clinic_settings, opening_hours
 from booking.clinic.settings import forget as forget_settings
-from booking.clinic.times import local_time, wall_time
+from booking.clinic.times import local_time, written
 from booking.clinic.validators import normalise_phone
 from booking.models import Service
+from booking.routing import PATHWAY_LABELS, THERAPY_LABELS
 
 
 def tel(phone: str) -> str:
@@ -24,7 +26,7 @@ def tel(phone: str) -> str:
 
 def opening_hours_shown() -> list[tuple[str, str]]:
     """(weekday, "7:00 a.m. – 8:00 p.m." or "Closed"), Monday first, from the clinic's settings."""
-    return [(day, "Closed" if hours is None else f"{wall_time(hours[0])} – {wall_time(hours[1])}")
+    return [(day, "Closed" if hours is None else f"{written(hours[0], 'clock')} – {written(hours[1], 'clock')}")
             for day, hours in zip(WEEKDAYS, opening_hours(), strict=True)]
 
 
@@ -45,7 +47,9 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["local_time"] = local_time
     app.jinja_env.filters["price"] = price
     app.jinja_env.filters["service_title"] = service_title
-    app.jinja_env.filters["wall_time"] = wall_time
+    app.jinja_env.filters["written"] = written
+    app.jinja_env.filters["therapy_label"] = THERAPY_LABELS.__getitem__  # "massage" | therapy_label: massage therapy
+    app.jinja_env.filters["pathway_label"] = PATHWAY_LABELS.__getitem__
     # A global, not a context variable, so that imported macros see it too; read when used.
     app.jinja_env.globals["clinic"] = LocalProxy(clinic_settings)
     app.teardown_request(lambda _error: forget_settings())

@@ -97,7 +97,7 @@ def test_the_demo_has_a_care_plan_under_way_for_its_therapists_to_work(runner: F
 def test_the_demo_leaves_morgan_frasers_booked_combined_screening_in_the_care_plan_queue(
         runner: FlaskCliRunner) -> None:
     runner.invoke(args=["seed-demo"])
-    waiting = plan_queue.queue()
+    waiting = plan_queue.queue(db.session.scalars(select(StaffUser).where(StaffUser.email == DEMO_ADMIN_EMAIL)).one())
     assert [entry.patient.name for entry in waiting if entry.patient] == ["Morgan Fraser"]
     assert waiting[0].booked_for is not None
 

@@ -1,4 +1,5 @@
-"""Imports run one way: down the floors below, never up; booking never imports worker; pages never commit.
+"""Imports run one way: down the floors below, never up; a blueprint never into another (but admin into staff's sign-in);
+booking never imports worker; pages never commit.
 
 A module stands on the floor of the longest prefix below that names it, and may import only from its own floor
 or lower ones. docs/architecture.md says what each floor is for and where a new feature goes.
@@ -29,7 +30,7 @@ FLOORS: tuple[tuple[str, ...], ...] = (
     # 5. Notifications, the sending side: what each one says, and its delivery (called by the worker).
     ("booking.notifications",),
     # 6. Pages and commands: blueprints, forms, templates' filters, errors, headers, the CLI and the demo.
-    ("booking.forms", "booking.templating", "booking.errors", "booking.security",
+    ("booking.forms", "booking.flows", "booking.templating", "booking.errors", "booking.security",
      "booking.queue", "booking.cli", "booking.public", "booking.screening", "booking.appointments",
      "booking.api", "booking.staff", "booking.admin"),
     # 7. The application factory, which wires everything.
@@ -106,6 +107,50 @@ def test_the_access_policy_imports_only_models() -> None:
         assert module.startswith(("__future__", "collections", "dataclasses", "sqlalchemy", "booking.models")), module
 
 
+# The blueprints, and what each may import of another: nothing, but the admin section of the staff pages may use
+# the staff's sign-in and its guard. What several blueprints share is in booking.forms and booking.flows.
+PATIENT_BLUEPRINTS = ("appointments", "screening", "public", "api")
+BLUEPRINTS = (*PATIENT_BLUEPRINTS, "staff", "admin")
+MAY_IMPORT_OF_ANOTHER_BLUEPRINT = {"admin": ("booking.staff.access", "booking.staff.auth")}
+
+
+def blueprint(module: str) -> str | None:
+    """The blueprint a booking module belongs to, if any."""
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 and parts[1] in BLUEPRINTS else None
+
+
+def crossing(module: str, imported: str) -> bool:
+    """Whether an import of ``module`` reaches into another blueprint than the ones it may."""
+    own, other = blueprint(module), blueprint(imported)
+    return (own is not None and other is not None and other != own
+            and imported not in MAY_IMPORT_OF_ANOTHER_BLUEPRINT.get(own, ()))
+
+
+@pytest.mark.parametrize("path", [path for path in SOURCES if blueprint(module_name(path))],
+                         ids=lambda path: module_name(path))
+def test_blueprint_imports_run_one_way(path: Path) -> None:
+    """Patients' pages never import the staff's or the admins'; staff never the admins'; admin only staff's sign-in."""
+    for imported in booking_imports(path):
+        assert not crossing(module_name(path), imported), (
+            f"{module_name(path)} imports {imported}, of another blueprint: move what they share to booking.forms "
+            "or booking.flows")
+
+
+def test_the_blueprint_rule_rejects_an_import_that_crosses() -> None:
+    """The check itself: each crossing the rule forbids is caught, the one it allows is not."""
+    assert crossing("booking.appointments.views", "booking.admin.forms")
+    assert crossing("booking.api.appointments", "booking.staff.access")
+    assert crossing("booking.staff.visits", "booking.admin.forms")
+    assert crossing("booking.staff.home", "booking.admin")
+    assert crossing("booking.admin.phone", "booking.appointments.views")
+    assert crossing("booking.admin.phone", "booking.screening.views")
+    assert crossing("booking.admin.visits", "booking.staff.schedule")
+    assert not crossing("booking.admin.visits", "booking.staff.access")
+    assert not crossing("booking.admin.visits", "booking.flows.picker")
+    assert not crossing("booking.staff.visits", "booking.staff.access")
+
+
 def commits(path: Path) -> list[int]:
     """The lines of a source file that call something's ``commit()``."""
     return [node.lineno for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path)))
@@ -113,7 +158,7 @@ def commits(path: Path) -> list[int]:
 
 
 PAGES = [path for path in SOURCES if floor(module_name(path)) == len(FLOORS) - 2
-         and module_name(path).split(".")[1] in ("admin", "staff", "appointments", "screening", "public", "api")]
+         and module_name(path).split(".")[1] in (*BLUEPRINTS, "flows")]
 
 
 @pytest.mark.parametrize("path", PAGES, ids=lambda path: module_name(path))

@@ -7,7 +7,7 @@ from datetime import time
 from pathlib import Path
 
 from booking.clinic.settings import DEFAULT_OPENING_HOURS, WEEKDAYS
-from booking.clinic.times import wall_time
+from booking.clinic.times import written
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text()
@@ -34,7 +34,7 @@ def documented_hours(cell: str) -> list[str]:
 def test_the_documented_opening_hours_are_the_default_ones() -> None:
     (line,) = [line for line in README.splitlines() if line.startswith("Opening hours at first: ")]
     shown = ["Closed" if hours is None else
-             f"{wall_time(time.fromisoformat(hours[0]))} – {wall_time(time.fromisoformat(hours[1]))}"
+             f"{written(time.fromisoformat(hours[0]), 'clock')} – {written(time.fromisoformat(hours[1]), 'clock')}"
              for hours in DEFAULT_OPENING_HOURS]
     assert documented_hours(line.removeprefix("Opening hours at first: ").rstrip(".")) == shown
 

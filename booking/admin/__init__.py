@@ -1,20 +1,26 @@
 """The admins' pages, under /admin: therapists, staff logins, services, settings, appointments, inbox,
-notifications, audit."""
+notifications, audit.
+
+Wired as every blueprint package is: ``bp`` is made here, each module listed below adds its pages to it (importing
+them is what mounts them), and ``booking.register_blueprints`` registers ``bp``.
+"""
 
 from flask import Blueprint
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
-from booking.admin import appointments as appointments  # noqa: E402
-from booking.admin import audit as audit  # noqa: E402
-from booking.admin import care_plans as care_plans  # noqa: E402
-from booking.admin import closures as closures  # noqa: E402
-from booking.admin import inbox as inbox  # noqa: E402
-from booking.admin import notifications as notifications  # noqa: E402
-from booking.admin import patients as patients  # noqa: E402
-from booking.admin import phone as phone  # noqa: E402
-from booking.admin import services as services  # noqa: E402
-from booking.admin import settings as settings  # noqa: E402
-from booking.admin import staff_logins as staff_logins  # noqa: E402
-from booking.admin import therapists as therapists  # noqa: E402
-from booking.admin import visits as visits  # noqa: E402
+# After bp, which each of them uses.
+from booking.admin import appointments as appointments
+from booking.admin import audit as audit
+from booking.admin import care_plans as care_plans
+from booking.admin import closures as closures
+from booking.admin import home as home
+from booking.admin import inbox as inbox
+from booking.admin import notifications as notifications
+from booking.admin import patients as patients
+from booking.admin import phone as phone
+from booking.admin import services as services
+from booking.admin import settings as settings
+from booking.admin import staff_logins as staff_logins
+from booking.admin import therapists as therapists
+from booking.admin import visits as visits

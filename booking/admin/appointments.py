@@ -3,22 +3,24 @@
 from __future__ import annotations
 
 from flask import render_template, request
+from flask_login import current_user
 from sqlalchemy import select
 from wtforms import Field, Form, IntegerField, SelectField, ValidationError
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import NumberRange, Optional
 
+from booking import policy
 from booking.admin import bp
-from booking.appointments.forms import DayField, QueryForm
-from booking.clinic.times import FIRST_DAY, LAST_DAY, accepted_day
+from booking.admin.forms import THERAPY_CHOICES
+from booking.clinic.times import FIRST_DAY, LAST_DAY, accepted_day, written
 from booking.extensions import db
-from booking.models import THERAPY_LABELS, AppointmentStatus, Therapist
+from booking.forms import QueryForm
+from booking.forms.fields import DayField
+from booking.models import AppointmentStatus, Therapist
 from booking.services.visits.listing import AppointmentFilter, appointment_page
 from booking.staff.access import staff_required
 
 ANY = ""
-STATUS_LABELS = {AppointmentStatus.BOOKED: "Booked", AppointmentStatus.COMPLETED: "Completed",
-                 AppointmentStatus.NO_SHOW: "No-show", AppointmentStatus.CANCELLED: "Cancelled"}
 LAST_PAGE = 10_000
 FILTERS = ("day", "from_day", "to_day", "therapist", "status", "therapy_type")
 
@@ -26,7 +28,7 @@ FILTERS = ("day", "from_day", "to_day", "therapist", "status", "therapy_type")
 def within_days(form: Form, field: Field) -> None:
     """WTForms validator: a day the clinic's records could hold (far dates cannot even be converted)."""
     if field.data and not accepted_day(field.data):
-        raise ValidationError(f"Enter a date from {FIRST_DAY:%B %-d, %Y} to {LAST_DAY:%B %-d, %Y}.")
+        raise ValidationError(f"Enter a date from {written(FIRST_DAY, 'date')} to {written(LAST_DAY, 'date')}.")
 
 
 class AppointmentFilterForm(QueryForm):
@@ -39,11 +41,10 @@ class AppointmentFilterForm(QueryForm):
                             invalid_choice_message="Choose one of the therapists listed, or any therapist.")
     status = SelectField("Status", default=ANY,
                          choices=[SelectChoice(ANY, "Any status"),
-                                  *(SelectChoice(str(k), v) for k, v in STATUS_LABELS.items())],
+                                  *(SelectChoice(status.value, status.label) for status in AppointmentStatus)],
                          invalid_choice_message="Choose one of the statuses listed, or any status.")
     therapy_type = SelectField("Therapy", default=ANY,
-                               choices=[SelectChoice(ANY, "Any therapy"),
-                                        *(SelectChoice(k, v.capitalize()) for k, v in THERAPY_LABELS.items())],
+                               choices=[SelectChoice(ANY, "Any therapy"), *THERAPY_CHOICES],
                                invalid_choice_message="Choose physiotherapy, massage therapy, or any therapy.")
     page = IntegerField("Page", default=1, validators=[
         Optional(), NumberRange(min=1, max=LAST_PAGE, message=f"Choose a page from 1 to {LAST_PAGE}.")])
@@ -68,13 +69,12 @@ class AppointmentFilterForm(QueryForm):
 
 
 @bp.route("/appointments")
-@staff_required("admin")
+@staff_required(policy.may_see_patients)
 def appointments() -> str:
     """Every visit, newest first, narrowed by the filters; a bad filter is explained, nothing is listed."""
     form = AppointmentFilterForm(formdata=request.args)
     therapists = db.session.scalars(select(Therapist).order_by(Therapist.name, Therapist.id))
     form.therapist.choices = [SelectChoice(ANY, "Any therapist"), *(SelectChoice(str(t.id), t.name) for t in therapists)]
-    page = appointment_page(form.chosen(), form.page.data or 1) if form.validate() else None
+    page = appointment_page(form.chosen(), current_user, form.page.data or 1) if form.validate() else None
     links = {name: request.args[name] for name in FILTERS if request.args.get(name)}
-    return render_template("staff/admin/appointments.html", form=form, page=page, links=links,
-                           statuses=STATUS_LABELS, therapy_labels=THERAPY_LABELS)
+    return render_template("admin/appointments.html", form=form, page=page, links=links)

@@ -6,22 +6,22 @@ UPDATE (and, on PostgreSQL, DELETE) of ``audit_events`` by a trigger.
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from flask import render_template, request
+from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 from wtforms import IntegerField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, NumberRange, Optional
 
+from booking import policy
 from booking.admin import bp
 from booking.admin.appointments import within_days
-from booking.appointments.forms import DayField, QueryForm
 from booking.clinic.limits import AUDIT_WORD_LENGTH
-from booking.clinic.times import local_midnight
 from booking.extensions import db
+from booking.forms import QueryForm
+from booking.forms.fields import DayField
 from booking.models import AuditEvent, StaffUser
+from booking.services.audit import AuditFilter, log_page
 from booking.staff.access import staff_required
 
 ANY = ""
@@ -56,24 +56,13 @@ class AuditFilterForm(QueryForm):
 
 def _events(form: AuditFilterForm) -> list[AuditEvent]:
     """One page (and one row more) of the events the filters keep, newest first, with their actors."""
-    query = select(AuditEvent).options(selectinload(AuditEvent.actor)).order_by(AuditEvent.at.desc(),
-                                                                              AuditEvent.id.desc())
-    if form.actor.data:
-        query = query.where(AuditEvent.actor_id == int(form.actor.data))
-    if form.action.data:
-        query = query.where(AuditEvent.action == form.action.data.strip().lower())
-    if form.subject_type.data:
-        query = query.where(AuditEvent.subject_type == form.subject_type.data.strip().lower())
-    if form.from_day.data:
-        query = query.where(AuditEvent.at >= local_midnight(form.from_day.data))
-    if form.to_day.data:
-        query = query.where(AuditEvent.at < local_midnight(form.to_day.data + timedelta(days=1)))
-    number = form.page.data or 1
-    return list(db.session.scalars(query.limit(PAGE_SIZE + 1).offset((number - 1) * PAGE_SIZE)))
+    chosen = AuditFilter(actor_id=int(form.actor.data) if form.actor.data else None, action=form.action.data,
+                         subject_type=form.subject_type.data, first_day=form.from_day.data, last_day=form.to_day.data)
+    return log_page(chosen, current_user, form.page.data or 1, PAGE_SIZE)
 
 
 @bp.route("/audit")
-@staff_required("admin")
+@staff_required(policy.may_read_audit_log)
 def audit() -> str:
     """The audit log, newest first, narrowed by the filters; a bad filter is explained, nothing is listed."""
     form = AuditFilterForm(formdata=request.args)
@@ -81,6 +70,6 @@ def audit() -> str:
     form.actor.choices = [SelectChoice(ANY, "Anyone"), *(SelectChoice(str(user.id), user.email) for user in staff)]
     events = _events(form) if form.validate() else None
     links = {name: request.args[name] for name in FILTERS if request.args.get(name)}
-    return render_template("staff/admin/audit.html", form=form, events=None if events is None else events[:PAGE_SIZE],
+    return render_template("admin/audit.html", form=form, events=None if events is None else events[:PAGE_SIZE],
                            has_next=events is not None and len(events) > PAGE_SIZE, number=form.page.data or 1,
                            links=links)

@@ -9,7 +9,6 @@ from wtforms import (
     BooleanField,
     DateField,
     EmailField,
-    Field,
     HiddenField,
     SelectField,
     StringField,
@@ -19,7 +18,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, Length, ValidationError
 
-from booking.admin.forms import InputGiven, WholeNumberField, listed_choice
+from booking.admin.forms import InputGiven, WholeNumberField
 from booking.clinic.limits import (
     DISMISSAL_REASON_LENGTH,
     EMAIL_LENGTH,
@@ -29,7 +28,8 @@ from booking.clinic.limits import (
     PHONE_LENGTH,
 )
 from booking.clinic.validators import stripped
-from booking.forms import ClinicForm
+from booking.forms import ClinicForm, required
+from booking.forms.fields import listed_choice
 from booking.models import CarePlan, CarePlanStatus, Service, Therapist
 from booking.scheduling import qualifications
 from booking.scheduling.plans import MASSAGE, PHYSIOTHERAPY
@@ -39,7 +39,7 @@ from booking.services.catalog import active_services, active_therapists
 
 # A new plan's form starts with massage right before physiotherapy and a day's tolerance.
 NEW_PLAN = {"back_to_back": True, "tolerance_days": 1}
-STATUS_CHOICES = [SelectChoice(status.value, status.value.capitalize()) for status in CarePlanStatus]
+STATUS_CHOICES = [SelectChoice(status.value, status.label) for status in CarePlanStatus]
 
 
 def _choices(offered: Sequence[Therapist | Service], current: Therapist | Service | None) -> list[SelectChoice]:
@@ -65,7 +65,7 @@ def _offered_therapist(therapy_type: str) -> Any:
     """WTForms validator: one of the therapists offered; else why not, by the plan's own rule
     (``care_plans.therapist_problem``: an untrained massage therapist for a pregnant patient, say)."""
 
-    def check(form: PlanForm, field: Field) -> None:
+    def check(form: PlanForm, field: SelectField) -> None:
         if field.data in {choice.value for choice in field.choices}:
             return
         text = field.data or ""
@@ -117,11 +117,11 @@ class PlanForm(ClinicForm):
             offered = active_therapists(kind, cautions=cautions)
             field.choices = _choices(offered, current)
             self.hints[field.name] = _training_hint(kind, cautions, offered)
-        for field, kind, current in (
+        for field, kind, plan_service in (
                 (self.physio_service_id, PHYSIOTHERAPY, plan.physio_service if plan else None),
                 (self.massage_service_id, MASSAGE, plan.massage_service if plan else None)):
             field.choices = _choices([service for service in active_services() if service.therapy_type == kind],
-                                     current)
+                                     plan_service)
         return self
 
     def details(self, plan: CarePlan | None = None) -> PlanDetails:
@@ -133,7 +133,7 @@ class PlanForm(ClinicForm):
         return PlanDetails(**{name: int(term(name)) for name in (
             "physiotherapist_id", "massage_therapist_id", "physio_service_id", "massage_service_id",
             *care_plans.NUMBERS)},
-            goals=self.goals.data, back_to_back=term("back_to_back"), starts_on=term("starts_on"))
+            goals=required(self.goals.data), back_to_back=term("back_to_back"), starts_on=term("starts_on"))
 
     def refused(self, refusal: InvalidPlan) -> None:
         """Show the service's refusal on the fields it names."""

@@ -8,8 +8,10 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from booking import policy
 from booking.admin import bp
 from booking.admin.care_plan_forms import NEW_PLAN, BookCourseForm, ChangePlanForm, DismissForm, PlanForm
+from booking.forms import required
 from booking.models import CarePlan, CarePlanStatus, Screening
 from booking.services import audit
 from booking.services.care_plans import course as plan_course
@@ -51,7 +53,7 @@ def _plan(plan_id: int) -> CarePlan:
 def _new_page(screening: Screening, form: PlanForm | None = None, dismiss_form: DismissForm | None = None) -> str:
     """The "make a plan" page of a queued screening, with its dismiss form."""
     audit.viewed("screening", screening.id, "queued for a care plan")
-    return render_template("staff/admin/care_plans_new.html", screening=screening,
+    return render_template("admin/care_plans_new.html", screening=screening,
                            form=form or PlanForm(formdata=None, **NEW_PLAN).offer(screening.caution_codes),
                            dismiss_form=dismiss_form or DismissForm(formdata=None),
                            patient=plan_queue.screening_patient(screening))
@@ -77,7 +79,7 @@ def _plan_page(plan: CarePlan, form: ChangePlanForm | None = None, book_form: Bo
         book_form.course.data = plan_course.course_digest(proposal)
         book_form.idempotency_key.data = book_form.idempotency_key.data or uuid.uuid4().hex
     audit.viewed("care_plan", plan.id)
-    return render_template("staff/admin/care_plans_plan.html", plan=plan, visits=visits, proposal=proposal,
+    return render_template("admin/care_plans_plan.html", plan=plan, visits=visits, proposal=proposal,
                            form=form or _change_form(plan, bool(visits), sent=False), book_form=book_form,
                            patient=care_plans.earlier_patient(plan), problem=problem,
                            upcoming=len(plan_work.sessions_of(visits).upcoming),
@@ -85,16 +87,16 @@ def _plan_page(plan: CarePlan, form: ChangePlanForm | None = None, book_form: Bo
 
 
 @bp.route("/care-plans", endpoint="care_plans")
-@staff_required("admin")
+@staff_required(policy.may_run_care_plans)
 def care_plans_queue() -> str:
     """The combined screenings that need a care plan, and the plans made."""
-    waiting = plan_queue.queue()
+    waiting = plan_queue.queue(current_user)
     audit.viewed("care_plan_queue", None, f"{len(waiting)} screenings waiting")
-    return render_template("staff/admin/care_plans.html", waiting=waiting, plans=plan_work.plans_of(current_user))
+    return render_template("admin/care_plans.html", waiting=waiting, plans=plan_work.plans_of(current_user))
 
 
 @bp.route("/care-plans/new/<uuid:screening_id>", methods=["GET", "POST"])
-@staff_required("admin")
+@staff_required(policy.may_run_care_plans)
 def new_care_plan(screening_id: object) -> str | Response:
     """Make a plan for a queued combined screening."""
     screening = _queued(screening_id)
@@ -111,14 +113,14 @@ def new_care_plan(screening_id: object) -> str | Response:
 
 
 @bp.route("/care-plans/new/<uuid:screening_id>/dismiss", methods=["POST"])
-@staff_required("admin")
+@staff_required(policy.may_run_care_plans)
 def dismiss_care_plan(screening_id: object) -> str | Response:
     """Take a queued screening off the queue with a reason."""
     screening = _queued(screening_id)
     form = DismissForm()
     if form.validate_on_submit():
         try:
-            care_plans.dismiss(screening, form.reason.data, current_user)
+            care_plans.dismiss(screening, required(form.reason.data), current_user)
         except InvalidPlan as refusal:
             form.reason.errors = [refusal.errors["reason"]]
         else:
@@ -128,7 +130,7 @@ def dismiss_care_plan(screening_id: object) -> str | Response:
 
 
 @bp.route("/care-plans/<int:id>", methods=["GET", "POST"])
-@staff_required("admin")
+@staff_required(policy.may_run_care_plans)
 def care_plan(id: int) -> str | Response:  # noqa: A002 (the access test's name for a record's id)
     """A plan: change its terms and status; see its proposed course or its visits."""
     plan = _plan(id)
@@ -147,7 +149,7 @@ def care_plan(id: int) -> str | Response:  # noqa: A002 (the access test's name 
 
 
 @bp.route("/care-plans/<int:id>/book", methods=["POST"])
-@staff_required("admin")
+@staff_required(policy.may_run_care_plans)
 def book_care_plan(id: int) -> str | Response:  # noqa: A002
     """Book the whole proposed course at once: every visit or none."""
     plan = _plan(id)

@@ -7,14 +7,16 @@ with booked visits is refused (409) with those visits listed, so that the patien
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
+from flask_login import current_user
 from werkzeug.wrappers import Response
 from wtforms import StringField
 from wtforms.validators import InputRequired, Length
 
+from booking import policy
 from booking.admin import bp
-from booking.appointments.forms import DayField
 from booking.clinic.limits import CLOSURE_LABEL_LENGTH
-from booking.forms import ClinicForm
+from booking.forms import ClinicForm, required
+from booking.forms.fields import DayField
 from booking.models import Appointment
 from booking.services import clinic_hours
 from booking.services.clinic_hours import describe
@@ -36,19 +38,19 @@ class RemoveForm(ClinicForm):
 
 def _page(form: ClosureForm, *, stranded: list[Appointment] | None = None, status: int = 200) -> tuple[str, int]:
     """The closed days to come, the form to add one, and any visits that stopped it."""
-    return render_template("staff/admin/closures.html", form=form, closures=clinic_hours.upcoming_closures(),
+    return render_template("admin/closures.html", form=form, closures=clinic_hours.upcoming_closures(),
                            stranded=stranded), status
 
 
 @bp.route("/closures", methods=["GET", "POST"])
-@staff_required("admin")
+@staff_required(policy.may_run_the_clinic)
 def closures() -> tuple[str, int] | Response:
     """List the closed days to come; add one (refused over booked visits)."""
     form = ClosureForm()
     if not form.validate_on_submit():
         return _page(form)
     try:
-        closure = clinic_hours.add_closure(form.day.data, form.label.data or "")
+        closure = clinic_hours.add_closure(required(form.day.data), form.label.data or "", current_user)
     except HoursError as refused:
         for field, message in refused.errors.items():
             form[field].errors.append(message)
@@ -60,13 +62,13 @@ def closures() -> tuple[str, int] | Response:
 
 
 @bp.route("/closures/<int:closure_id>/remove", methods=["POST"])
-@staff_required("admin")
+@staff_required(policy.may_run_the_clinic)
 def remove_closure(closure_id: int) -> Response:
     """Open the clinic again on a closed day."""
     if not RemoveForm().validate_on_submit():
         abort(400)
     try:
-        day = clinic_hours.remove_closure(closure_id)
+        day = clinic_hours.remove_closure(closure_id, current_user)
     except LookupError:
         abort(404)
     flash(f"The clinic is open again on {day}, in its usual hours.")

@@ -1,5 +1,6 @@
 """Forms of the admins' pages for therapists and services, and the fields and checks they share
-(the clinic's settings form is in booking.admin.settings_form).
+(the clinic's settings form is in booking.admin.settings_form; a choice from a list, which the staff
+pages check too, is in booking.forms.fields).
 
 Every field keeps what was typed when the form is shown again with errors;
 numbers, prices and times are read here, with a message that says what to type.
@@ -34,33 +35,13 @@ from booking.clinic.limits import (
 )
 from booking.clinic.validators import email_address, stripped
 from booking.forms import ClinicForm
-from booking.models import THERAPY_LABELS, THERAPY_TYPES
+from booking.forms.fields import MultiCheckboxField, listed_choice, listed_choices
+from booking.routing import THERAPY_LABELS
 from booking.scheduling.qualifications import QUALIFICATIONS
-from booking.screening.forms import MultiCheckboxField
 
 LARGEST_PRICE_CENTS = 10_000_000
-THERAPY_CHOICES = [SelectChoice(kind, THERAPY_LABELS[kind].capitalize()) for kind in THERAPY_TYPES]
+THERAPY_CHOICES = [SelectChoice(kind, label.capitalize()) for kind, label in THERAPY_LABELS.items()]
 QUALIFICATION_CHOICES = [SelectChoice(code, label) for code, label in QUALIFICATIONS.items()]
-
-
-def listed_choice(message: str) -> Any:
-    """WTForms validator: the value is one of the field's choices (else ``message``)."""
-
-    def check(form: Form, field: Field) -> None:
-        if field.data not in {choice.value for choice in field.choices}:
-            raise ValidationError(message)
-
-    return check
-
-
-def listed_choices(message: str) -> Any:
-    """WTForms validator: every value ticked is one of the field's choices (else ``message``)."""
-
-    def check(form: Form, field: Field) -> None:
-        if not set(field.data or ()) <= {choice.value for choice in field.choices}:
-            raise ValidationError(message)
-
-    return check
 
 
 class WholeNumberField(IntegerField):

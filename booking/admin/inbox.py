@@ -7,6 +7,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
+from booking import policy
 from booking.admin import bp
 from booking.database import get_or_none
 from booking.extensions import db
@@ -35,7 +36,7 @@ def _message_or_404(message_id: int) -> ContactMessage:
 
 
 @bp.route("/inbox")
-@staff_required("admin")
+@staff_required(policy.may_see_patients)
 def inbox() -> str:
     """The messages, those not handled first, each group newest first, a page at a time."""
     number = _page_number()
@@ -43,21 +44,21 @@ def inbox() -> str:
         select(ContactMessage)
         .order_by(ContactMessage.handled_at.is_not(None), ContactMessage.created_at.desc(), ContactMessage.id.desc())
         .limit(PAGE_SIZE + 1).offset((number - 1) * PAGE_SIZE)))
-    return render_template("staff/admin/inbox.html", messages=rows[:PAGE_SIZE], number=number,
+    return render_template("admin/inbox.html", messages=rows[:PAGE_SIZE], number=number,
                            has_next=len(rows) > PAGE_SIZE)
 
 
 @bp.route("/inbox/<int:message_id>")
-@staff_required("admin")
+@staff_required(policy.may_see_patients)
 def inbox_message(message_id: int) -> str:
     """One message in full, with the button to mark it handled; audited, as it may speak of someone's health."""
     message = _message_or_404(message_id)
     audit.viewed("contact_message", message.id)
-    return render_template("staff/admin/inbox_message.html", message=message, form=HandledForm())
+    return render_template("admin/inbox_message.html", message=message, form=HandledForm())
 
 
 @bp.route("/inbox/<int:message_id>/handled", methods=["POST"])
-@staff_required("admin")
+@staff_required(policy.may_see_patients)
 def mark_handled(message_id: int) -> Response:
     """Mark the message handled by the signed-in admin (once: the first who handled it stays)."""
     message = _message_or_404(message_id)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
+from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from booking import policy
 from booking.admin import bp
 from booking.forms import ClinicForm
 from booking.outbox.retries import NotRetryable, retry, retryable, unfinished
@@ -16,20 +18,20 @@ class RetryForm(ClinicForm):
 
 
 @bp.route("/notifications")
-@staff_required("admin")
+@staff_required(policy.may_run_the_clinic)
 def notifications() -> str:
     """Failed notifications first, then those pending or being sent, by due time."""
-    return render_template("staff/admin/notifications.html", notifications=unfinished(), form=RetryForm(),
+    return render_template("admin/notifications.html", notifications=unfinished(), form=RetryForm(),
                            retryable=retryable)
 
 
 @bp.route("/notifications/<int:notification_id>/retry", methods=["POST"])
-@staff_required("admin")
+@staff_required(policy.may_run_the_clinic)
 def retry_notification(notification_id: int) -> Response:
     """Make a failed notification due again with a fresh count of attempts; refuse any other."""
     if RetryForm().validate_on_submit():
         try:
-            retry(notification_id)
+            retry(notification_id, by_staff=current_user)
             flash(f"Notification {notification_id} will be sent again now.")
         except NotRetryable as refusal:
             flash(str(refusal))

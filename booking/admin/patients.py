@@ -16,13 +16,13 @@ from werkzeug.wrappers import Response
 from wtforms import SearchField
 from wtforms.validators import InputRequired, Length
 
+from booking import policy
 from booking.admin import bp
-from booking.admin.appointments import STATUS_LABELS
-from booking.appointments.forms import QueryForm
 from booking.clinic.limits import EMAIL_LENGTH
+from booking.clinic.times import local_time
 from booking.clinic.validators import stripped
 from booking.database import get_or_none
-from booking.forms import ClinicForm
+from booking.forms import ClinicForm, QueryForm, required
 from booking.models import Patient
 from booking.services import audit, patient_records
 from booking.services.screenings import staff_recommendation
@@ -40,7 +40,8 @@ def _record_or_404(patient_id: int) -> Patient:
 
 def _joined(record: Patient) -> Response:
     """A record joined into another one: go to the kept record, saying so."""
-    flash(f"That record was joined into this one on {record.merged_at:%B %-d, %Y}.")
+    joined = f" on {local_time(record.merged_at, 'date')}" if record.merged_at else ""
+    flash(f"That record was joined into this one{joined}.")
     return redirect(url_for(".patient", id=record.merged_into_id), code=303)
 
 
@@ -53,33 +54,32 @@ class PatientSearchForm(QueryForm):
 
 
 @bp.route("/patients")
-@staff_required("admin")
+@staff_required(policy.may_see_patients)
 def patients() -> str:
     """Find a patient by name, phone or email: the records found, each with its visits to come and past."""
     form = PatientSearchForm(formdata=request.args)
-    found = patient_records.search(form.q.data) if "q" in request.args and form.validate() else None
+    found = patient_records.search(required(form.q.data), current_user) if "q" in request.args and form.validate() else None
     if found is not None:  # a view of personal details: audited, without the terms typed
         audit.viewed("patient_search", None, f"{len(found)} records found")
-    return render_template("staff/admin/patients.html", form=form, found=found, statuses=STATUS_LABELS,
-                           most=patient_records.MOST_FOUND)
+    return render_template("admin/patients.html", form=form, found=found, most=patient_records.MOST_FOUND)
 
 
 @bp.route("/patients/<int:id>")
-@staff_required("admin")
+@staff_required(policy.may_see_patients)
 def patient(id: int) -> str | Response:  # noqa: A002  (the endpoint's argument, as the staff navigation names it)
     """One patient record: its details, its own visits with their screenings, and look-alike records apart."""
     record = _record_or_404(id)
     if record.merged_into_id is not None:
         return _joined(record)
-    visits = patient_records.visits_of(record)
+    visits = patient_records.visits_of(record, current_user)
     audit.viewed_each("screening", (visit.screening_id for visit in [*visits.upcoming, *visits.past]),
                       f"history of patient {record.id}")
-    return render_template("staff/admin/patient.html", patient=record, visits=visits, same=look_alikes(record),
-                           statuses=STATUS_LABELS, recommendation_of=staff_recommendation)
+    return render_template("admin/patient.html", patient=record, visits=visits, same=look_alikes(record),
+                           recommendation_of=staff_recommendation)
 
 
 @bp.route("/patients/<int:id>/join/<int:other_id>", methods=["GET", "POST"])
-@staff_required("admin")
+@staff_required(policy.may_see_patients)
 def join_patients(id: int, other_id: int) -> str | Response:  # noqa: A002
     """Both records side by side; confirming joins the other one into this one (kept)."""
     kept, other = _record_or_404(id), _record_or_404(other_id)
@@ -97,7 +97,6 @@ def join_patients(id: int, other_id: int) -> str | Response:  # noqa: A002
         else:
             flash(f"The records are joined: {moved} visit{'' if moved == 1 else 's'} moved to this record.")
         return redirect(url_for(".patient", id=kept.id), code=303)
-    records = [(record, patient_records.visits_of(record), patient_records.care_plans_of(record))
+    records = [(record, patient_records.visits_of(record, current_user), patient_records.care_plans_of(record))
                for record in (kept, other)]
-    return render_template("staff/admin/patients_join.html", kept=kept, other=other, records=records, form=form,
-                           statuses=STATUS_LABELS)
+    return render_template("admin/patients_join.html", kept=kept, other=other, records=records, form=form)

@@ -1,6 +1,6 @@
 """Booking for a phone caller: the patients' own screening, asked by an admin, then the same booking path.
 
-The screening is the patients' flow (booking.screening.flow) in the staff layout,
+The screening is the patients' flow (booking.flows.screening) in the staff layout,
 with a draft of its own in the admin's session; a red flag ends it with the
 advice to read to the caller, and nothing can be booked. Otherwise the admin
 picks a service, a therapist and a time with the patients' slot picker, types
@@ -18,7 +18,7 @@ details and books onto it.
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
@@ -26,20 +26,20 @@ from werkzeug.wrappers import Response
 from wtforms import BooleanField, EmailField, StringField, TelField
 from wtforms.validators import DataRequired, Length, Optional
 
+from booking import policy
 from booking.admin import bp
-from booking.appointments.forms import DetailsForm, ServiceForm, parse_start
-from booking.appointments.picker import day_view
-from booking.appointments.steps import chosen_service, day_form, details_step, none_trained
 from booking.clinic.limits import EMAIL_LENGTH, NAME_LENGTH, PHONE_LENGTH
 from booking.clinic.validators import email_address, phone_number
+from booking.flows.picker import TherapistSlots, pick_day
+from booking.flows.screening import Flow, show_step
+from booking.flows.steps import chosen_service, day_form, details_step, none_trained
+from booking.forms.screening import STEP_BY_SLUG, STEPS, Step
+from booking.forms.visits import DetailsForm, ServiceForm, parse_start
 from booking.models import Patient, Screening
-from booking.screening.flow import Flow, show_step
-from booking.screening.forms import STEP_BY_SLUG, STEPS, Step
 from booking.services import audit
 from booking.services.catalog import services_for
 from booking.services.screenings import get_screening, staff_recommendation
 from booking.services.visits.patients import current_record
-from booking.services.visits.schedule import PATHWAY_LABELS
 from booking.staff.access import staff_required
 from booking.templating import price, service_title
 
@@ -79,11 +79,11 @@ def _screened(screening: Screening) -> Response:
     return redirect(url_for("admin.caller_visit", screening_id=screening.id), code=303)
 
 
-CALLER = Flow(session_key="caller_screening_draft", url=_step_url, layout="staff/base.html", finished=_screened)
+CALLER = Flow(session_key="caller_screening_draft", url=_step_url, layout="staff_base.html", finished=_screened)
 
 
 @bp.route("/book", methods=["GET", "POST"])
-@staff_required("admin")
+@staff_required(policy.may_book_for_callers)
 def book_for_caller() -> str | Response:
     """Step 1 of the caller's screening: why they are coming; ``?patient=<id>`` starts it for a known record."""
     if request.method == "GET" and "patient" in request.args:
@@ -110,7 +110,7 @@ def _known_patient(screening: Screening) -> Patient | None:
     return current_record(known["patient"])
 
 
-@staff_required("admin")
+@staff_required(policy.may_book_for_callers)
 def caller_step(slug: str) -> str | Response:
     """Steps 2 to 4 of the caller's screening."""
     return show_step(CALLER, STEP_BY_SLUG[slug])
@@ -129,12 +129,12 @@ def _screening_or_404(screening_id: uuid.UUID) -> Screening:
 def _advice(screening: Screening, advice: str | None = None) -> str:
     """The advice to read to a caller whom the screening sends elsewhere first (a view of health information)."""
     audit.viewed("screening", screening.id, "advice read to a caller")
-    return render_template("staff/admin/caller_advice.html", screening=screening,
+    return render_template("admin/caller_advice.html", screening=screening,
                            recommendation=staff_recommendation(screening), advice=advice)
 
 
 @bp.route("/book/<uuid:screening_id>")
-@staff_required("admin")
+@staff_required(policy.may_book_for_callers)
 def caller_visit(screening_id: uuid.UUID) -> str | Response:
     """A service, then a therapist (or first available), a day and one of its open times.
 
@@ -152,27 +152,18 @@ def caller_visit(screening_id: uuid.UUID) -> str | Response:
     if service is None:
         if "service" in request.args:
             service_form.validate()
-        return render_template("staff/admin/caller_service.html", screening=screening, form=service_form,
-                               services=services, recommendation=staff_recommendation(screening),
-                               pathway=PATHWAY_LABELS.get(screening.pathway, screening.pathway))
+        return render_template("admin/caller_service.html", screening=screening, form=service_form,
+                               services=services, recommendation=staff_recommendation(screening))
     form, therapist_id = day_form(service, screening)
-
-    def link(day: date) -> str:
-        return url_for(".caller_visit", screening_id=screening_id, service=service.code,
-                       therapist=form.therapist.data, date=day.isoformat())
-
-    view = day_view(service, form.date.data, therapist_id=therapist_id, link=link, cautions=screening.caution_codes)
-    if view.error:
-        form.date.errors = [*form.date.errors, view.error]
-    if not form.date.errors:
-        form.date.data = view.day
+    view = pick_day(form, TherapistSlots(service, therapist_id, cautions=screening.caution_codes),
+                    service=service.code, therapist=form.therapist.data)
     start = parse_start(request.args.get("start"))
-    if start is not None and view.offers(start):
+    if start and view.offers(start):
         return redirect(url_for(".caller_details", screening_id=screening_id, service=service.code,
                                 therapist=form.therapist.data, start=request.args["start"]))
     notice = ("That time is no longer open. Choose one of the open times below." if start
               else none_trained(screening, service, therapist_id, view, _offer_another_day))
-    return render_template("staff/admin/caller_times.html", screening=screening, service=service, form=form,
+    return render_template("admin/caller_times.html", screening=screening, service=service, form=form,
                            view=view, notice=notice)
 
 
@@ -183,7 +174,7 @@ def _offer_another_day(training: str) -> str:
 
 
 @bp.route("/book/<uuid:screening_id>/details", methods=["GET", "POST"])
-@staff_required("admin")
+@staff_required(policy.may_book_for_callers)
 def caller_details(screening_id: uuid.UUID) -> str | tuple[str, int] | Response:
     """The caller's name, email and phone, then book through the same service as patients; 409 with nearby times
     when the time was just taken."""
@@ -192,8 +183,8 @@ def caller_details(screening_id: uuid.UUID) -> str | tuple[str, int] | Response:
         return _advice(screening)
     if request.args.get("someone_else"):  # not the known record's person: book a new one
         session.pop(KNOWN_FOR_SCREENING, None)
-        return redirect(url_for(".caller_details", screening_id=screening_id,
-                                **{k: v for k, v in request.args.items() if k != "someone_else"}), code=303)
+        kept: dict[str, Any] = {k: v for k, v in request.args.items() if k != "someone_else"}
+        return redirect(url_for(".caller_details", screening_id=screening_id, **kept), code=303)
     known = _known_patient(screening)
     step = details_step(screening, CallerDetailsForm, untrained=_offer_another_day, booked_by=current_user,
                         patient=known)
@@ -207,6 +198,6 @@ def caller_details(screening_id: uuid.UUID) -> str | tuple[str, int] | Response:
                                                "Nothing is emailed to them (no email address): tell them the "
                                                "day and time on the phone now."))
         return redirect(url_for(".visit", appointment_id=step.booked.appointment.id), code=303)
-    return render_template("staff/admin/caller_details.html", screening=screening, service=step.service,
+    return render_template("admin/caller_details.html", screening=screening, service=step.service,
                            therapist=step.therapist, form=step.form, problem=step.problem, starts_at=step.starts_at,
                            known=known), step.status

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
+from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from booking import policy
 from booking.admin import bp
 from booking.admin.forms import ActionForm, ServiceForm, cents
-from booking.models import THERAPY_LABELS, Service
+from booking.forms import required
+from booking.models import Service
 from booking.services import catalog
 from booking.services.catalog import CodeTaken, ServiceDetails, ServiceInUse
 from booking.staff.access import staff_required
@@ -15,9 +18,11 @@ from booking.staff.access import staff_required
 
 def _details(form: ServiceForm) -> ServiceDetails:
     """What the form holds, as the service layer takes it (the price in cents)."""
-    return ServiceDetails(code=form.code.data, name=form.name.data, description=form.description.data or "",
-                          therapy_type=form.therapy_type.data, duration_minutes=form.duration_minutes.data,
-                          buffer_minutes=form.buffer_minutes.data, price_cents=cents(form.price.data))
+    return ServiceDetails(code=required(form.code.data), name=required(form.name.data),
+                          description=form.description.data or "", therapy_type=form.therapy_type.data,
+                          duration_minutes=required(form.duration_minutes.data),
+                          buffer_minutes=required(form.buffer_minutes.data),
+                          price_cents=cents(required(form.price.data)))
 
 
 def _service(service_id: int) -> Service:
@@ -30,42 +35,42 @@ def _service(service_id: int) -> Service:
 
 def _code_taken(form: ServiceForm) -> None:
     """Explain on the code field that another service has it."""
-    form.code.errors.append(f"Another service already has the code {form.code.data}. Choose a different code.")
+    form.code.errors = [*form.code.errors,
+                        f"Another service already has the code {form.code.data}. Choose a different code."]
 
 
 @bp.route("/services")
-@staff_required("admin")
+@staff_required(policy.may_run_the_clinic)
 def services() -> str:
     """Every service, active and not."""
-    return render_template("staff/admin/services.html", services=catalog.all_services(),
-                           therapy_labels=THERAPY_LABELS)
+    return render_template("admin/services.html", services=catalog.all_services())
 
 
 @bp.route("/services/new", methods=["GET", "POST"])
-@staff_required("admin")
+@staff_required(policy.may_run_the_clinic)
 def new_service() -> str | Response:
     """Add a service."""
     form = ServiceForm()
     if form.validate_on_submit():
         try:
-            service = catalog.create_service(_details(form))
+            service = catalog.create_service(_details(form), current_user)
         except CodeTaken:
             _code_taken(form)
         else:
             flash(f"{service.name} was added and can be booked.")
             return redirect(url_for(".services"), code=303)
-    return render_template("staff/admin/services_form.html", form=form, service=None)
+    return render_template("admin/services_form.html", form=form, service=None)
 
 
 @bp.route("/services/<int:service_id>", methods=["GET", "POST"])
-@staff_required("admin")
+@staff_required(policy.may_run_the_clinic)
 def edit_service(service_id: int) -> str | Response:
     """Edit a service."""
     service = _service(service_id)
     form = ServiceForm(data={"price": f"{service.price_cents / 100:.2f}"}, obj=service)
     if form.validate_on_submit():
         try:
-            changed = catalog.update_service(service, _details(form))
+            changed = catalog.update_service(service, _details(form), current_user)
         except CodeTaken:
             _code_taken(form)
         except ServiceInUse as in_use:
@@ -75,27 +80,27 @@ def edit_service(service_id: int) -> str | Response:
         else:
             flash(f"Saved: {', '.join(changed)}." if changed else "Nothing was changed.")
             return redirect(url_for(".edit_service", service_id=service.id), code=303)
-    return render_template("staff/admin/services_form.html", form=form, service=service,
+    return render_template("admin/services_form.html", form=form, service=service,
                            action_form=ActionForm(formdata=None))
 
 
 @bp.post("/services/<int:service_id>/deactivate")
-@staff_required("admin")
+@staff_required(policy.may_run_the_clinic)
 def deactivate_service(service_id: int) -> Response:
     """Stop offering the service for booking; visits booked with it stay."""
     service = _service(service_id)
     if ActionForm().validate_on_submit():
-        catalog.set_service_active(service, False)
+        catalog.set_service_active(service, False, current_user)
         flash(f"{service.name} is no longer offered for booking. Visits already booked stay.")
     return redirect(url_for(".edit_service", service_id=service.id), code=303)
 
 
 @bp.post("/services/<int:service_id>/reactivate")
-@staff_required("admin")
+@staff_required(policy.may_run_the_clinic)
 def reactivate_service(service_id: int) -> Response:
     """Offer the service for booking again."""
     service = _service(service_id)
     if ActionForm().validate_on_submit():
-        catalog.set_service_active(service, True)
+        catalog.set_service_active(service, True, current_user)
         flash(f"{service.name} is offered for booking again.")
     return redirect(url_for(".edit_service", service_id=service.id), code=303)

@@ -7,32 +7,35 @@ listed, so that the patients are called first; nothing is changed.
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from booking import policy
 from booking.admin import bp
 from booking.admin.settings_form import SettingsForm, reminder_minutes
 from booking.clinic.settings import WEEKDAYS, clinic_settings
+from booking.forms import required
 from booking.services.clinic_hours import save_settings
 from booking.services.therapists.hours import HoursConflict
 from booking.staff.access import staff_required
 
 
 @bp.route("/settings", methods=["GET", "POST"])
-@staff_required("admin")
+@staff_required(policy.may_run_the_clinic)
 def settings() -> str | Response | tuple[str, int]:
     """Show and save the clinic's settings; the home page and the slots offered follow at once."""
     form = SettingsForm(data=SettingsForm.initial(clinic_settings())) if request.method == "GET" else SettingsForm()
     if form.validate_on_submit():
         try:
             changed = save_settings(
-                name=form.name.data, phone=form.phone.data, address=form.address.data,
+                current_user, name=form.name.data, phone=form.phone.data, address=form.address.data,
                 opening_hours=form.opening_hours(), cancel_cutoff_hours=form.cancel_cutoff_hours.data,
                 min_notice_minutes=form.min_notice_minutes.data,
-                reminder_offsets_minutes=reminder_minutes(form.reminder_offsets.data),
+                reminder_offsets_minutes=reminder_minutes(required(form.reminder_offsets.data)),
                 visit_instructions=form.visit_instructions.data or "")
         except HoursConflict as conflict:
-            return render_template("staff/admin/settings.html", form=form, weekdays=WEEKDAYS,
+            return render_template("admin/settings.html", form=form, weekdays=WEEKDAYS,
                                    stranded=conflict.visits), 409
         flash(f"Saved: {', '.join(changed)}." if changed else "Nothing was changed.")
         return redirect(url_for(".settings"), code=303)
-    return render_template("staff/admin/settings.html", form=form, weekdays=WEEKDAYS)
+    return render_template("admin/settings.html", form=form, weekdays=WEEKDAYS)

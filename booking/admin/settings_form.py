@@ -80,11 +80,11 @@ class SettingsForm(ClinicForm):
             if not is_open.data:
                 continue
             day = WEEKDAYS[weekday]
-            times = [_check_time(field, f"{day} {which}") for field, which in ((opens, "opens"), (closes, "closes"))]
-            if None in times:
+            opening, closing = _check_time(opens, f"{day} opens"), _check_time(closes, f"{day} closes")
+            if opening is None or closing is None:
                 valid = False
-            elif times[1] <= times[0]:
-                closes.errors.append(f"{day} must close after it opens.")
+            elif closing <= opening:
+                closes.errors = [*closes.errors, f"{day} must close after it opens."]
                 valid = False
         return valid
 
@@ -114,14 +114,14 @@ class SettingsForm(ClinicForm):
 def _check_time(field: Field, what: str) -> time | None:
     """The time in the field, or None with an error on it."""
     if not field.data:
-        field.errors.append(f"Enter the time {what}, like 09:00.")
+        field.errors = [*field.errors, f"Enter the time {what}, like 09:00."]
         return None
     moment = clock_time(field.data)
     if moment is None:
-        field.errors.append(f"Enter the time {what} as hours and minutes, like 09:00.")
+        field.errors = [*field.errors, f"Enter the time {what} as hours and minutes, like 09:00."]
         return None
     if moment.minute % TIME_STEP_MINUTES:
-        field.errors.append(f"Enter the time {what} on the quarter hour (:00, :15, :30 or :45).")
+        field.errors = [*field.errors, f"Enter the time {what} on the quarter hour (:00, :15, :30 or :45)."]
         return None
     return moment
 

@@ -7,10 +7,12 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
+from booking import policy
 from booking.admin import bp
 from booking.admin.forms import ActionForm, DeactivateTherapistForm, LinkUserForm, TherapistForm
 from booking.clinic.validators import normalise_email
-from booking.models import THERAPY_LABELS, Appointment, StaffUser, Therapist
+from booking.forms import required
+from booking.models import Appointment, StaffUser, Therapist
 from booking.services.staff_accounts import logins as staff_logins
 from booking.services.therapists import profiles as service
 from booking.services.therapists.profiles import TherapistDetails, TherapyTypeLocked
@@ -20,7 +22,7 @@ from booking.staff.access import staff_required
 def _details(form: TherapistForm) -> TherapistDetails:
     """What the form holds, as the service takes it (the email in its normal form)."""
     email = normalise_email(form.email.data) if form.email.data else None
-    return TherapistDetails(name=form.name.data, therapy_type=form.therapy_type.data, email=email,
+    return TherapistDetails(name=required(form.name.data), therapy_type=form.therapy_type.data, email=email,
                             bio=form.bio.data or "", qualifications=frozenset(form.qualifications.data or ()))
 
 
@@ -33,23 +35,22 @@ def _therapist(therapist_id: int) -> Therapist:
 
 
 @bp.route("/therapists")
-@staff_required("admin")
+@staff_required(policy.may_run_the_clinic)
 def therapists() -> str:
     """Every therapist, active and not, with a link to each."""
-    return render_template("staff/admin/therapists.html", therapists=service.all_therapists(),
-                           therapy_labels=THERAPY_LABELS)
+    return render_template("admin/therapists.html", therapists=service.all_therapists())
 
 
 @bp.route("/therapists/new", methods=["GET", "POST"])
-@staff_required("admin")
+@staff_required(policy.may_run_the_clinic)
 def new_therapist() -> str | Response:
     """Add a therapist."""
     form = TherapistForm()
     if form.validate_on_submit():
-        therapist = service.create_therapist(_details(form))
+        therapist = service.create_therapist(_details(form), current_user)
         flash(f"{therapist.name} was added. Add their working hours before they can be booked.")
         return redirect(url_for(".edit_therapist", therapist_id=therapist.id), code=303)
-    return render_template("staff/admin/therapists_new.html", form=form)
+    return render_template("admin/therapists_new.html", form=form)
 
 
 def _link_form(formdata: bool = True) -> LinkUserForm:
@@ -62,7 +63,7 @@ def _link_form(formdata: bool = True) -> LinkUserForm:
 def _edit_page(therapist: Therapist, form: TherapistForm | None = None, link_form: LinkUserForm | None = None,
                locked_visits: list[Appointment] | None = None) -> str:
     """The therapist's page: the form, their status and visits to come, their login."""
-    return render_template("staff/admin/therapists_edit.html", therapist=therapist,
+    return render_template("admin/therapists_edit.html", therapist=therapist,
                            form=form or TherapistForm(formdata=None, obj=therapist),
                            visits=service.visits_to_come(therapist), locked_visits=locked_visits,
                            linked=service.linked_user(therapist), link_form=link_form or _link_form(formdata=False),
@@ -71,14 +72,14 @@ def _edit_page(therapist: Therapist, form: TherapistForm | None = None, link_for
 
 
 @bp.route("/therapists/<int:therapist_id>", methods=["GET", "POST"])
-@staff_required("admin")
+@staff_required(policy.may_run_the_clinic)
 def edit_therapist(therapist_id: int) -> str | Response:
     """Edit a therapist's name, therapy type (not while visits are booked with them), email and bio."""
     therapist = _therapist(therapist_id)
     form = TherapistForm(obj=therapist)
     if form.validate_on_submit():
         try:
-            changed = service.update_therapist(therapist, _details(form))
+            changed = service.update_therapist(therapist, _details(form), current_user)
         except TherapyTypeLocked as locked:
             form.therapy_type.errors.append(
                 f"The therapy type cannot change while {therapist.name} has booked visits to come "
@@ -90,16 +91,16 @@ def edit_therapist(therapist_id: int) -> str | Response:
 
 
 @bp.post("/therapists/<int:therapist_id>/deactivate")
-@staff_required("admin")
+@staff_required(policy.may_run_the_clinic)
 def deactivate_therapist(therapist_id: int) -> Response:
     """Stop offering the therapist for booking (their booked visits stay, listed on their page) and, when
     asked (the default), end their login's access too."""
     therapist = _therapist(therapist_id)
     form = DeactivateTherapistForm()
     if form.validate_on_submit():
-        service.set_active(therapist, False)
+        service.set_active(therapist, False, current_user)
         login = service.linked_user(therapist) if form.end_sign_in.data else None
-        admin: StaffUser = current_user  # type: ignore[assignment]
+        admin: StaffUser = current_user
         if login is not None and staff_logins.deactivate(login, admin):
             flash(f"{therapist.name} is no longer offered for booking, and {login.email} can no longer sign in.")
         else:
@@ -108,25 +109,25 @@ def deactivate_therapist(therapist_id: int) -> Response:
 
 
 @bp.post("/therapists/<int:therapist_id>/reactivate")
-@staff_required("admin")
+@staff_required(policy.may_run_the_clinic)
 def reactivate_therapist(therapist_id: int) -> Response:
     """Offer the therapist for booking again (a deactivated login is reactivated on the staff logins page)."""
     therapist = _therapist(therapist_id)
     if ActionForm().validate_on_submit():
-        service.set_active(therapist, True)
+        service.set_active(therapist, True, current_user)
         flash(f"{therapist.name} is offered for booking again.")
     return redirect(url_for(".edit_therapist", therapist_id=therapist.id), code=303)
 
 
 @bp.post("/therapists/<int:therapist_id>/login")
-@staff_required("admin")
+@staff_required(policy.may_run_the_clinic)
 def link_therapist_user(therapist_id: int) -> str | Response:
     """Link a free therapist login to the therapist."""
     therapist = _therapist(therapist_id)
     form = _link_form()
     if form.validate_on_submit():
         try:
-            user = service.link_user(therapist, int(form.user.data))
+            user = service.link_user(therapist, int(form.user.data), current_user)
         except ValueError as exc:
             form.user.errors.append(str(exc))
         else:

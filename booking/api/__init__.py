@@ -1,21 +1,17 @@
-"""The JSON API, version 1: one blueprint per area under /api/v1."""
+"""The JSON API, version 1, under /api/v1.
 
-from flask import Blueprint, Response, jsonify
+Wired as every blueprint package is: ``bp`` is made here, each module listed below adds its endpoints (and the
+error handlers of what it raises) to it (importing them is what mounts them), and ``booking.register_blueprints``
+registers ``bp``.
+"""
 
-from booking.api.appointments import bp as appointments_bp
-from booking.api.body import TextRefused
-from booking.api.catalog import bp as catalog_bp
-from booking.api.openapi import bp as openapi_bp
-from booking.api.screenings import bp as screenings_bp
+from flask import Blueprint
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
-for child in (screenings_bp, catalog_bp, appointments_bp, openapi_bp):
-    bp.register_blueprint(child)
 
-
-@bp.errorhandler(TextRefused)
-def _text_refused(error: TextRefused) -> tuple[Response, int]:
-    """A text with a line break or a control character where none belongs: 422 naming each field."""
-    return jsonify(errors=error.errors), 422
-
-__all__ = ["bp"]
+# After bp, which each of them uses.
+from booking.api import appointments as appointments
+from booking.api import body as body
+from booking.api import catalog as catalog
+from booking.api import openapi as openapi
+from booking.api import screenings as screenings

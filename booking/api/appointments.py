@@ -5,15 +5,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from flask import Blueprint, Response, abort, jsonify, request, url_for
+from flask import Response, abort, jsonify, request, url_for
 
+from booking.api import bp
 from booking.api.body import json_object
 from booking.api.catalog import MAX_ID, SERVICE_CODE, local_iso, unprocessable
 from booking.api.schemas import error_responses, json_content, ref
 from booking.clinic.limits import CANCELLATION_REASON_LENGTH, EMAIL_LENGTH, KEY_LENGTH, NAME_LENGTH, PHONE_LENGTH
 from booking.clinic.validators import parse_instant
 from booking.extensions import limiter
-from booking.models import Appointment
+from booking.models import Appointment, AppointmentStatus
 from booking.security import booking_limit, read_limit
 from booking.services.visits import (
     BookingError,
@@ -26,8 +27,6 @@ from booking.services.visits import (
     find_for_manage,
     reschedule,
 )
-
-bp = Blueprint("appointments_api", __name__)
 
 REQUIRED = "This field is required."
 INSTANT_EXAMPLE = "2026-12-01T09:00:00-07:00"
@@ -113,7 +112,7 @@ def _managed(appointment_id: str) -> Appointment:
 
 @bp.post("/appointments")
 @limiter.limit(booking_limit)
-def create() -> tuple[Response, int, dict[str, str]]:
+def book_visit() -> tuple[Response, int, dict[str, str]]:
     """Book a visit; a retry with the same Idempotency-Key answers the same booking."""
     booked = book(_booking_request(json_object(OPENAPI_SCHEMAS["BookingRequest"])))
     body = {**appointment_json(booked.appointment), "manage_token": booked.manage_token}
@@ -204,7 +203,7 @@ def _typed(max_length: int, **extra: Any) -> dict[str, Any]:
 
 APPOINTMENT_PROPERTIES: dict[str, Any] = {
     "id": {"type": "string", "format": "uuid"},
-    "status": {"type": "string", "enum": ["booked", "cancelled", "completed", "no_show"]},
+    "status": {"type": "string", "enum": [status.value for status in AppointmentStatus]},
     "service": {"type": "object", "required": ["code", "name"],
                 "properties": {"code": {"type": "string"}, "name": {"type": "string"}}},
     "therapist": {"type": "object", "required": ["id", "name"],

@@ -11,8 +11,9 @@ import json
 from collections.abc import Mapping
 from typing import Any, NoReturn
 
-from flask import abort, request
+from flask import Response, abort, jsonify, request
 
+from booking.api import bp
 from booking.clinic.validators import one_line, plain_text
 
 NOT_AN_OBJECT = 'Send a JSON object (like {"key": "value"}) as the body.'
@@ -21,11 +22,17 @@ NOT_AN_OBJECT = 'Send a JSON object (like {"key": "value"}) as the body.'
 class TextRefused(ValueError):
     """Texts of the body with a line break or a control character where none belongs; ``errors`` names each field.
 
-    Answered 422 with {"errors": {field: message}} by the API blueprint."""
+    Answered 422 with {"errors": {field: message}} (below)."""
 
     def __init__(self, errors: dict[str, str]) -> None:
         super().__init__("; ".join(f"{field}: {message}" for field, message in errors.items()))
         self.errors = errors
+
+
+@bp.errorhandler(TextRefused)
+def _text_refused(error: TextRefused) -> tuple[Response, int]:
+    """A text with a line break or a control character where none belongs: 422 naming each field."""
+    return jsonify(errors=error.errors), 422
 
 
 class _Refused(ValueError):

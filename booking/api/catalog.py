@@ -7,8 +7,9 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, Response, jsonify, request
+from flask import Response, jsonify, request
 
+from booking.api import bp
 from booking.api.schemas import error_responses, json_content, ref
 from booking.clinic.limits import SERVICE_CODE_LENGTH
 from booking.clinic.times import clinic_zone
@@ -21,7 +22,6 @@ from booking.services.screenings import get_screening
 from booking.services.therapists.training import none_trained_free
 from booking.services.visits.availability import search_slots
 
-bp = Blueprint("catalog", __name__)
 WHOLE_NUMBER_DIGITS = 18  # every id fits in a 64-bit integer
 MAX_ID = 10**WHOLE_NUMBER_DIGITS - 1
 SERVICE_CODE = {"type": "string", "minLength": 1, "maxLength": SERVICE_CODE_LENGTH, "pattern": "^[A-Za-z0-9_-]+$"}

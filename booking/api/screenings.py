@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, jsonify, url_for
+from flask import Response, jsonify, url_for
 
+from booking.api import bp
 from booking.api.body import json_body
 from booking.api.schemas import error_responses, json_content, ref
 from booking.extensions import limiter
@@ -26,12 +27,10 @@ from booking.routing import (
 from booking.security import read_limit, screening_limit
 from booking.services.screenings import create_screening
 
-bp = Blueprint("screenings", __name__)
-
 
 @bp.post("/screenings")
 @limiter.limit(screening_limit)
-def create() -> tuple[Response, int, dict[str, str]] | tuple[Response, int]:
+def screen() -> tuple[Response, int, dict[str, str]] | tuple[Response, int]:
     """Screen the answers: 201 with the stored recommendation and its id, 422 if they are invalid."""
     try:
         screening = create_screening(json_body())
@@ -76,7 +75,7 @@ def _answers_schema() -> dict[str, Any]:
                 **_unless_given(question)},
          "then": {"required": [question["key"]]}}
         for question in QUESTIONS if question["required"] is True
-        for answer, code in question.get("asked_when", {}).items()  # type: ignore[attr-defined]
+        for answer, code in question.get("asked_when", {}).items()
     ]
     return {
         "type": "object",

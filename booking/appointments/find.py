@@ -4,12 +4,23 @@ from __future__ import annotations
 
 from flask import redirect, render_template, url_for
 from werkzeug.wrappers import Response
+from wtforms import EmailField
+from wtforms.validators import DataRequired, Length
 
-from booking.appointments.forms import FindBookingForm
-from booking.appointments.views import bp
+from booking.appointments import bp
+from booking.clinic.limits import EMAIL_LENGTH
+from booking.clinic.validators import email_address
 from booking.extensions import limiter
+from booking.forms import ClinicForm, required
 from booking.security import contact_limit
 from booking.services.visits.manage_links import send_manage_links
+
+
+class FindBookingForm(ClinicForm):
+    """"Manage my booking": the email address the visits were booked with."""
+
+    email = EmailField("Email address", validators=[
+        DataRequired("Enter the email address you booked with."), Length(max=EMAIL_LENGTH), email_address])
 
 
 @bp.route("/find", methods=["GET", "POST"])
@@ -21,7 +32,7 @@ def find_booking() -> str | Response:
     """
     form = FindBookingForm()
     if form.validate_on_submit():
-        send_manage_links(form.email.data)
+        send_manage_links(required(form.email.data))
         return redirect(url_for(".find_booking_sent"), code=303)
     return render_template("appointments/find.html", form=form)
 

@@ -11,25 +11,25 @@ These are the pages; the pair's choice, forms and times are in ``booking.appoint
 from __future__ import annotations
 
 import uuid
-from datetime import date
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
 
-from booking.appointments.forms import DayForm, format_start, parse_start, show_booking_errors
+from booking.appointments import bp
 from booking.appointments.pair_choice import (
     MASSAGE,
     PairChoice,
     PairDetailsForm,
-    nearby_pairs,
-    pair_day_view,
+    PairSlots,
     read_choice,
 )
-from booking.appointments.picker import DAY_AND_TIME_LABEL
-from booking.appointments.views import bp
 from booking.clinic.calendar import ics_for
 from booking.clinic.links import absolute_url
 from booking.clinic.times import local_time
 from booking.extensions import limiter
+from booking.flows.picker import DAY_AND_TIME_LABEL, nearby_choices, pick_day
+from booking.forms import required
+from booking.forms.visits import DayForm, format_start, parse_start, show_booking_errors
 from booking.models import Appointment, AppointmentStatus, Screening
 from booking.security import booking_limit, read_limit
 from booking.services.screenings import get_screening
@@ -82,17 +82,9 @@ def pair_times(screening_id: uuid.UUID) -> str | Response:
         return _not_combined(screening_id)
     form = DayForm(formdata=request.args)
     form.validate()
-
-    def link(day: date) -> str:
-        return url_for(".pair_times", screening_id=screening_id, **choice.query(), date=day.isoformat())
-
-    view = pair_day_view(choice, form.date.data, link)
-    if view.error:
-        form.date.errors = [*form.date.errors, view.error]
-    if not form.date.errors:
-        form.date.data = view.day
+    view = pick_day(form, PairSlots(choice), **choice.query())
     start = parse_start(request.args.get("start"))
-    if start is not None and view.offers(start):
+    if start and view.offers(start):
         return redirect(url_for(".pair_details", screening_id=screening_id, **choice.query(),
                                 start=format_start(start)))
     notice = None
@@ -152,12 +144,12 @@ def _book_pair(screening: Screening, choice: PairChoice,
     (409 with other pair times when one of the two was just taken)."""
     try:
         booked = book_course(CourseRequest(
-            screening_id=str(screening.id), visits=choice.visits(parse_start(form.starts_at.data)),
-            patient=PatientDetails(name=form.name.data.strip(), email=form.email.data.strip(),
-                                   phone=form.phone.data.strip()),
+            screening_id=str(screening.id), visits=choice.visits(required(parse_start(form.starts_at.data))),
+            patient=PatientDetails(name=required(form.name.data).strip(), email=required(form.email.data).strip(),
+                                   phone=required(form.phone.data).strip()),
             idempotency_key=form.idempotency_key.data or None))
     except SlotTaken as exc:
-        form.starts_at.choices = nearby_pairs(choice, parse_start(form.starts_at.data))
+        form.starts_at.choices = nearby_choices(PairSlots(choice), required(parse_start(form.starts_at.data)))
         return None, ("One of the two visits at that time was just taken, so neither is booked. "
                       if exc.visit is not None else f"{exc.message} ") + "Choose another pair of times.", 409
     except InvalidBooking as exc:

@@ -4,26 +4,28 @@ from __future__ import annotations
 
 import logging
 import uuid
-from datetime import date, datetime
+from datetime import datetime
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
 
-from booking.appointments.forms import (
-    CANCEL_BOTH,
-    CancelForm,
-    DayForm,
-    DetailsForm,
-    ServiceForm,
-    format_start,
-    parse_start,
-)
-from booking.appointments.picker import DAY_LABEL, TIME_LABEL, day_view
-from booking.appointments.steps import chosen_service, day_form, details_step, move_step, none_trained
+from booking.appointments import bp
 from booking.clinic.calendar import ics_for
 from booking.clinic.links import absolute_url
 from booking.clinic.settings import clinic_settings
 from booking.clinic.times import local_time
 from booking.extensions import db, limiter
+from booking.flows.picker import DAY_LABEL, TIME_LABEL, TherapistSlots, pick_day
+from booking.flows.reschedule import ReschedulePage, reschedule_page
+from booking.flows.steps import chosen_service, day_form, details_step, none_trained
+from booking.forms.visits import (
+    CANCEL_BOTH,
+    CancelForm,
+    DetailsForm,
+    ServiceForm,
+    format_start,
+    parse_start,
+)
 from booking.models import Appointment, AppointmentStatus, Screening, Therapist
 from booking.security import booking_limit, read_limit
 from booking.services.catalog import single_visit_services
@@ -44,9 +46,6 @@ from booking.services.visits import (
 from booking.templating import price, service_title
 
 logger = logging.getLogger(__name__)
-
-bp = Blueprint("appointments", __name__, url_prefix="/book")
-
 
 
 # Lookups -------------------------------------------------------------------------------------
@@ -93,17 +92,12 @@ def times(screening_id: uuid.UUID) -> str | Response:
         flash("Choose a service first.")
         return redirect(url_for(".start", screening_id=screening_id))
     form, therapist_id = day_form(service, screening)
-
-    def link(day: date) -> str:
-        return url_for(".times", screening_id=screening_id, service=service.code,
-                       therapist=form.therapist.data, date=day.isoformat())
-
-    view = day_view(service, form.date.data, therapist_id=therapist_id, link=link, cautions=screening.caution_codes)
-    _show_day(form, view.day, view.error)
+    view = pick_day(form, TherapistSlots(service, therapist_id, cautions=screening.caution_codes),
+                    service=service.code, therapist=form.therapist.data)
     # A time tapped goes on only if the therapist and day chosen now offer it: the form that
     # holds the time buttons also holds the choice, which may have changed since the times were shown.
     start = parse_start(request.args.get("start"))
-    if start is not None and view.offers(start):
+    if start and view.offers(start):
         return redirect(url_for(".details", screening_id=screening_id, service=service.code,
                                 therapist=form.therapist.data, start=format_start(start)))
     therapist = db.session.get(Therapist, therapist_id) if therapist_id else None
@@ -119,14 +113,6 @@ def _not_offered(start: datetime, therapist: Therapist | None) -> str:
     if therapist is None:
         return f"There is no open time at {when} any more. Choose one of the open times below."
     return f"{therapist.name} has no open time at {when}. Here are {therapist.name}'s open times: choose one to continue."
-
-
-def _show_day(form: DayForm, day: date, error: str | None) -> None:
-    """Put the day shown into the date field, with the picker's complaint if any."""
-    if error:
-        form.date.errors = [*form.date.errors, error]
-    if not form.date.errors:
-        form.date.data = day
 
 
 @bp.route("/<uuid:screening_id>/details", methods=["GET", "POST"])
@@ -188,10 +174,10 @@ def _changeable(appointment: Appointment) -> bool:
     return appointment.status == AppointmentStatus.BOOKED and can_change(appointment)
 
 
-def _call_us() -> Response:
+def _call_us(token: str) -> Response:
     """Back to the visit, saying that changes now go through the phone."""
     flash(f"To change this visit, please call us at {clinic_settings().phone}.")
-    return redirect(url_for(".manage", token=request.view_args["token"]), code=303)
+    return redirect(url_for(".manage", token=token), code=303)
 
 
 @bp.route("/manage/<token>/calendar.ics")
@@ -211,7 +197,7 @@ def cancel_visit(token: str) -> str | Response:
     """Ask to confirm, then cancel (the service refuses after the cut-off); a pair's partner too if asked."""
     appointment = _appointment_or_404(token)
     if request.method == "GET" and not _changeable(appointment):
-        return _call_us()
+        return _call_us(token)
     form = CancelForm()
     problem = None
     if form.validate_on_submit():
@@ -240,29 +226,7 @@ def reschedule_visit(token: str) -> tuple[str, int] | Response:
     the time was just taken."""
     appointment = _appointment_or_404(token)
     if request.method == "GET" and not _changeable(appointment):
-        return _call_us()
-    try:
-        step = move_step(appointment)
-    except BookingError as exc:  # ChangeNotAllowed: after the cut-off, or not booked
-        flash(exc.message)
-        return redirect(url_for(".manage", token=token), code=303)
-    if step.moved:
-        flash(f"Your visit is moved to {local_time(appointment.starts_at)}.")
-        return redirect(url_for(".manage", token=token), code=303)
-    form = step.form
-    chosen = parse_start(request.args.get("start")) if request.method == "GET" else None
-    if chosen:
-        form.starts_at.data = format_start(chosen)
-    day_form = DayForm(formdata=request.args)
-    day_form.validate()
-
-    def link(day: date) -> str:
-        return url_for(".reschedule_visit", token=token, date=day.isoformat())
-
-    view = day_view(appointment.service, day_form.date.data, therapist_id=appointment.therapist_id,
-                    link=link, exclude=appointment.id)
-    _show_day(day_form, view.day, view.error)
-    return render_template("appointments/reschedule.html", appointment=appointment, token=token,
-                           form=form, day_form=day_form, view=view, chosen=chosen, problem=step.problem,
-                           partner=partner(appointment)), step.status
-
+        return _call_us(token)
+    return reschedule_page(appointment, ReschedulePage(
+        template="appointments/reschedule.html", back=url_for(".manage", token=token),
+        moved="Your visit is moved to {when}."), token=token)

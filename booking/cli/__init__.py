@@ -87,7 +87,7 @@ def notifications(context: click.Context) -> None:
 def retry_notification(notification_id: int) -> None:
     """Send a failed notification again, now, with a fresh count of attempts."""
     try:
-        admin.retry(notification_id)
+        admin.retry(notification_id, by_staff=None)
     except admin.NotRetryable as refusal:
         raise click.ClickException(str(refusal)) from refusal
     click.echo(f"Notification {notification_id} is due now and handed to the worker.")

@@ -257,7 +257,7 @@ def _create_logins(report: SeedReport) -> None:
     """Create the demo admin and a login per demo therapist, where missing; their passwords go in the report."""
     wanted: list[tuple[str, str, int | None]] = [(StaffRole.ADMIN, DEMO_ADMIN_EMAIL, None)]
     for demo in THERAPISTS:
-        therapist = db.session.scalar(select(Therapist).where(Therapist.name == demo.name))
+        therapist = db.session.execute(select(Therapist).where(Therapist.name == demo.name)).scalar_one()
         linked = db.session.scalar(select(StaffUser.id).where(StaffUser.therapist_id == therapist.id))
         if linked is None:
             wanted.append((StaffRole.THERAPIST, demo.email, therapist.id))

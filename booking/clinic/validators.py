@@ -148,8 +148,8 @@ def parse_instant(value: object) -> datetime | None:
     if not isinstance(value, str):
         return None
     try:
-        moment = datetime.fromisoformat(value.strip())
-        moment = moment.astimezone(UTC) if moment.utcoffset() is not None else None
+        parsed = datetime.fromisoformat(value.strip())
+        moment = parsed.astimezone(UTC) if parsed.utcoffset() is not None else None
     except (ValueError, OverflowError):
         return None
     return moment if moment and INSTANT_RANGE[0] <= moment <= INSTANT_RANGE[1] else None

@@ -4,22 +4,22 @@ from booking.models.accounts import LoginThrottle, PasswordReset, RecoveryCode, 
 from booking.models.appointment import Appointment, AppointmentStatus
 from booking.models.audit import AuditEvent
 from booking.models.care_plans import CarePlan, CarePlanDismissal, CarePlanStatus
-from booking.models.catalog import THERAPY_LABELS, THERAPY_TYPES, Service
+from booking.models.catalog import THERAPY_TYPES, Service
 from booking.models.clinic import ContactMessage
 from booking.models.notes import VisitNote, VisitOutcome
-from booking.models.outbox import Notification, NotificationStatus
+from booking.models.outbox import CarePlanEvent, Notification, NotificationKind, NotificationStatus
 from booking.models.patient import Patient
 from booking.models.screening import Screening, ScreeningDraft
 from booking.models.settings import ClinicClosure, ClinicSettings
 from booking.models.staff import Therapist, TherapistQualification, TimeOff, WorkingHours
 
 __all__ = [
-    "THERAPY_LABELS",
     "THERAPY_TYPES",
     "Appointment",
     "AuditEvent",
     "CarePlan",
     "CarePlanDismissal",
+    "CarePlanEvent",
     "CarePlanStatus",
     "ClinicClosure",
     "ClinicSettings",
@@ -34,6 +34,7 @@ __all__ = [
     "AppointmentStatus",
     "ContactMessage",
     "Notification",
+    "NotificationKind",
     "NotificationStatus",
     "Patient",
     "Screening",

@@ -13,10 +13,10 @@ from datetime import datetime
 
 from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, ForeignKey, String, Uuid
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from booking.clinic.limits import EMAIL_LENGTH
-from booking.models.base import Base, UTCDateTime, utcnow
+from booking.models.base import Base, StoredEnum, UTCDateTime, utcnow
 from booking.models.staff import Therapist
 
 
@@ -25,6 +25,11 @@ class StaffRole(enum.StrEnum):
 
     ADMIN = "admin"
     THERAPIST = "therapist"
+
+    @property
+    def label(self) -> str:
+        """The role as staff pages show it: "Admin"."""
+        return {StaffRole.ADMIN: "Admin", StaffRole.THERAPIST: "Therapist"}[self]
 
 
 class StaffUser(UserMixin, Base):
@@ -39,7 +44,7 @@ class StaffUser(UserMixin, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(EMAIL_LENGTH), unique=True)
     password_hash: Mapped[str] = mapped_column(String(200))
-    role: Mapped[str] = mapped_column(String(16))
+    role: Mapped[StaffRole] = mapped_column(StoredEnum(StaffRole))
     therapist_id: Mapped[int | None] = mapped_column(ForeignKey("therapists.id"), unique=True)
     active: Mapped[bool] = mapped_column(default=True)
     # The TOTP secret (base32) once enrolled; admins must enrol, therapists may.
@@ -51,8 +56,13 @@ class StaffUser(UserMixin, Base):
 
     therapist: Mapped[Therapist | None] = relationship()
 
+    @validates("role")
+    def _role_member(self, _key: str, value: str) -> StaffRole:
+        """A role set as text becomes its member, as one read from the database is."""
+        return StaffRole(value)
+
     @property
-    def is_active(self) -> bool:  # type: ignore[override]  (Flask-Login's: a deactivated account signs nobody in)
+    def is_active(self) -> bool:  # Flask-Login's: a deactivated account signs nobody in
         """Whether the account may sign in."""
         return self.active
 

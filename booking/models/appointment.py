@@ -8,10 +8,10 @@ from datetime import datetime
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Uuid, func, text
 from sqlalchemy.dialects.postgresql import ExcludeConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from booking.clinic.limits import CANCELLATION_REASON_LENGTH, KEY_LENGTH
-from booking.models.base import Base, UTCDateTime, utcnow
+from booking.models.base import Base, StoredEnum, UTCDateTime, utcnow
 from booking.models.catalog import Service
 from booking.models.patient import Patient
 from booking.models.screening import Screening
@@ -19,12 +19,29 @@ from booking.models.staff import Therapist
 
 
 class AppointmentStatus(enum.StrEnum):
-    """Where an appointment stands."""
+    """Where an appointment stands, in the order lists offer them."""
 
     BOOKED = "booked"
-    CANCELLED = "cancelled"
     COMPLETED = "completed"
     NO_SHOW = "no_show"
+    CANCELLED = "cancelled"
+
+    @property
+    def label(self) -> str:
+        """The status as pages, emails and lists show it: "Booked", "No-show"."""
+        return {AppointmentStatus.BOOKED: "Booked", AppointmentStatus.COMPLETED: "Completed",
+                AppointmentStatus.NO_SHOW: "No-show", AppointmentStatus.CANCELLED: "Cancelled"}[self]
+
+    @property
+    def patient_label(self) -> str:
+        """The status as the patient's own page shows it: as ``label``, but a no-show is "Missed"."""
+        return "Missed" if self is AppointmentStatus.NO_SHOW else self.label
+
+    @property
+    def phrase(self) -> str:
+        """The status after the visit's name in a sentence: "This visit was cancelled"."""
+        return {AppointmentStatus.BOOKED: "is booked", AppointmentStatus.COMPLETED: "has taken place",
+                AppointmentStatus.NO_SHOW: "was missed", AppointmentStatus.CANCELLED: "was cancelled"}[self]
 
 
 class Appointment(Base):
@@ -67,7 +84,7 @@ class Appointment(Base):
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime())
     blocked_until: Mapped[datetime] = mapped_column(UTCDateTime())
-    status: Mapped[str] = mapped_column(String(16), default=AppointmentStatus.BOOKED)
+    status: Mapped[AppointmentStatus] = mapped_column(StoredEnum(AppointmentStatus), default=AppointmentStatus.BOOKED)
     # Rises with each change (reschedule, cancel): the calendar's SEQUENCE and the notices' version.
     sequence: Mapped[int] = mapped_column(default=0)
     manage_token_hash: Mapped[str] = mapped_column(String(64), unique=True)
@@ -82,3 +99,8 @@ class Appointment(Base):
     therapist: Mapped[Therapist] = relationship()
     service: Mapped[Service] = relationship()
     screening: Mapped[Screening] = relationship()
+
+    @validates("status")
+    def _status_member(self, _key: str, value: str) -> AppointmentStatus:
+        """A status set as text becomes its member, as one read from the database is."""
+        return AppointmentStatus(value)

@@ -1,11 +1,12 @@
-"""The declarative base, naming conventions and the UTC timestamp type."""
+"""The declarative base, naming conventions, the UTC timestamp type and the stored enum type."""
 
 from __future__ import annotations
 
+import enum
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import DateTime, MetaData
+from sqlalchemy import DateTime, MetaData, String
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
@@ -46,6 +47,23 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value.tzinfo is None:
             return value.replace(tzinfo=timezone.utc)
         return value.astimezone(timezone.utc)
+
+
+class StoredEnum(TypeDecorator[enum.StrEnum]):
+    """A StrEnum column: its value stored as text (VARCHAR(length)), read back as its member, so that what a row
+    holds has the member's properties (a status's ``label``); the model's validator of the column turns a value set as
+    text into its member too."""
+
+    impl = String
+    cache_ok = True
+
+    def __init__(self, enum_type: type[enum.StrEnum], length: int = 16) -> None:
+        super().__init__(length)
+        self.enum_type = enum_type
+
+    def process_result_value(self, value: str | None, dialect: Dialect) -> enum.StrEnum | None:
+        """The member whose value the column holds."""
+        return None if value is None else self.enum_type(value)
 
 
 class Base(DeclarativeBase):

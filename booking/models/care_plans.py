@@ -7,11 +7,11 @@ import uuid
 from datetime import date, datetime
 
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, Uuid
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from booking.clinic.limits import DISMISSAL_REASON_LENGTH
 from booking.models.accounts import StaffUser
-from booking.models.base import Base, UTCDateTime, utcnow
+from booking.models.base import Base, StoredEnum, UTCDateTime, utcnow
 from booking.models.catalog import Service
 from booking.models.patient import Patient
 from booking.models.screening import Screening
@@ -33,6 +33,12 @@ class CarePlanStatus(enum.StrEnum):
         if self in (CarePlanStatus.COMPLETED, CarePlanStatus.CANCELLED):
             return ()
         return tuple(status for status in CarePlanStatus if status != self)
+
+    @property
+    def label(self) -> str:
+        """The status as pages and lists show it: "Active"."""
+        return {CarePlanStatus.ACTIVE: "Active", CarePlanStatus.PAUSED: "Paused",
+                CarePlanStatus.COMPLETED: "Completed", CarePlanStatus.CANCELLED: "Cancelled"}[self]
 
 
 class CarePlan(Base):
@@ -65,7 +71,7 @@ class CarePlan(Base):
     tolerance_days: Mapped[int]
     back_to_back: Mapped[bool]
     starts_on: Mapped[date]
-    status: Mapped[str] = mapped_column(String(16), default=CarePlanStatus.ACTIVE)
+    status: Mapped[CarePlanStatus] = mapped_column(StoredEnum(CarePlanStatus), default=CarePlanStatus.ACTIVE)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("staff_users.id"))
 
@@ -76,6 +82,11 @@ class CarePlan(Base):
     physio_service: Mapped[Service] = relationship(foreign_keys=[physio_service_id])
     massage_service: Mapped[Service] = relationship(foreign_keys=[massage_service_id])
     created_by: Mapped[StaffUser] = relationship()
+
+    @validates("status")
+    def _status_member(self, _key: str, value: str) -> CarePlanStatus:
+        """A status set as text becomes its member, as one read from the database is."""
+        return CarePlanStatus(value)
 
     @property
     def therapist_ids(self) -> list[int]:

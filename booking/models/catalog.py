@@ -11,9 +11,6 @@ from booking.clinic.limits import NAME_LENGTH, SERVICE_CODE_LENGTH
 from booking.models.base import Base
 from booking.routing import THERAPY_TYPES as THERAPY_TYPES  # the contract's, re-exported for the models
 
-# How each therapy type is named in a sentence ("does not give massage therapy").
-THERAPY_LABELS = {"physiotherapy": "physiotherapy", "massage": "massage therapy"}
-
 
 class Service(Base):
     """A bookable service: what it is, how long it takes and what it costs."""

@@ -32,6 +32,41 @@ class NotificationStatus(enum.StrEnum):
     SKIPPED = "skipped"
 
 
+class NotificationKind(enum.StrEnum):
+    """What a notification is, stored by its value in ``Notification.kind``.
+
+    Each kind has its entry in ``booking.notifications.kinds`` (whom it goes to, its
+    subject, its calendar file) and its two templates, ``templates/email/<value>.txt``
+    and ``.html``; ``booking.outbox`` writes its rows.
+    """
+
+    CONFIRMATION = "confirmation"
+    RESCHEDULED = "rescheduled"
+    CANCELLED = "cancelled"
+    REMINDER = "reminder"
+    COURSE_CONFIRMATION = "course_confirmation"
+    COURSE_CANCELLED = "course_cancelled"
+    PLAN_SCHEDULE = "plan_schedule"
+    MANAGE_LINKS = "manage_links"
+    THERAPIST_BOOKED = "therapist_booked"
+    THERAPIST_RESCHEDULED = "therapist_rescheduled"
+    THERAPIST_CANCELLED = "therapist_cancelled"
+    CONTACT_MESSAGE = "contact_message"
+    CARE_PLAN = "care_plan"
+    PASSWORD_RESET = "password_reset"
+
+
+class CarePlanEvent(enum.StrEnum):
+    """What happened on a shared care plan, stored in ``Notification.event`` of a "care_plan" notice."""
+
+    PLAN_CREATED = "plan_created"
+    PLAN_CHANGED = "plan_changed"
+    SESSION_COMPLETED = "session_completed"
+    SESSION_CANCELLED = "session_cancelled"
+    SESSION_MISSED = "session_missed"
+    HANDOFF_NOTE = "handoff_note"
+
+
 class Notification(Base):
     """One message owed to one recipient, sent at most once (``key`` is unique).
 
@@ -48,13 +83,13 @@ class Notification(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(200), unique=True)
-    kind: Mapped[str] = mapped_column(String(40))
+    kind: Mapped[str] = mapped_column(String(40))  # a NotificationKind
     appointment_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("appointments.id"), index=True)
     therapist_id: Mapped[int | None] = mapped_column(ForeignKey("therapists.id"))
     contact_message_id: Mapped[int | None] = mapped_column(ForeignKey("contact_messages.id"))
     # The care plan a collaborative-care notice is about; its foreign key comes with the care-plan tables.
     care_plan_id: Mapped[int | None]
-    event: Mapped[str | None] = mapped_column(String(40))
+    event: Mapped[str | None] = mapped_column(String(40))  # a CarePlanEvent
     recipient: Mapped[str | None] = mapped_column(String(EMAIL_LENGTH))
     # A staff member's password reset (the email carries the reset link, derived from its id).
     password_reset_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("password_resets.id"))

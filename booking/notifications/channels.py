@@ -4,9 +4,10 @@ A channel takes an ``Outgoing`` message and either delivers it or raises
 ``DeliveryError``, saying whether trying again later may help. To add SMS,
 write a class with the same ``send`` (an SMS provider's client turns
 ``Outgoing.text`` into a text message for ``Outgoing.to``), give the
-notification kinds that should use it a phone number as recipient in
-``booking.notifications.messages``, and return it from ``channel_for`` for
-them; nothing else changes (see docs/notifications.md).
+notification kinds that should use it a phone number as recipient (their
+entries in ``booking.notifications.kinds``, their makers in ``drafts``), and
+return it from ``channel_for`` for them; nothing else changes (see
+docs/notifications.md).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import formatdate
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from flask import current_app
 
@@ -120,7 +121,7 @@ class SmtpChannel:
     SMTP_MESSAGES_PER_CONNECTION messages, and dropped after any error.
     """
 
-    def __init__(self, config: dict[str, object]) -> None:
+    def __init__(self, config: dict[str, Any]) -> None:
         self.config = config
 
     def send(self, message: Outgoing) -> None:

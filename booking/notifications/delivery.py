@@ -45,6 +45,7 @@ from booking.extensions import db
 from booking.models import Appointment, Notification, NotificationStatus
 from booking.notifications import messages
 from booking.notifications.channels import DeliveryError, channel_for
+from booking.notifications.drafts import NotOwed
 
 logger = logging.getLogger(__name__)
 
@@ -147,7 +148,7 @@ def _deliver(notification_id: int, when: datetime) -> str:
         return "not claimed"
     try:
         outgoing = messages.render(notification, when)
-    except messages.NotOwed as reason:
+    except NotOwed as reason:
         _finish(notification, NotificationStatus.SKIPPED, error=str(reason))
         logger.info("notification %s (%s) skipped: %s", notification.id, notification.kind, reason)
         return NotificationStatus.SKIPPED

@@ -19,21 +19,28 @@ from sqlalchemy import update
 from booking.clinic.settings import clinic_settings
 from booking.clinic.times import clinic_zone
 from booking.extensions import db
-from booking.models import Appointment, ContactMessage, Notification, NotificationStatus
+from booking.models import (
+    Appointment,
+    CarePlanEvent,
+    ContactMessage,
+    Notification,
+    NotificationKind,
+    NotificationStatus,
+)
 from booking.scheduling.reminders import reminders_to_send
 
-PATIENT_NOTICE = {"booked": "confirmation", "rescheduled": "rescheduled", "cancelled": "cancelled"}
-THERAPIST_NOTICE = {"booked": "therapist_booked", "rescheduled": "therapist_rescheduled",
-                    "cancelled": "therapist_cancelled"}
-CARE_PLAN_EVENTS = ("plan_created", "plan_changed", "session_completed", "session_cancelled", "session_missed",
-                    "handoff_note")
+# The notice of each change of a visit: to its patient, and to its therapist.
+PATIENT_NOTICE = {"booked": NotificationKind.CONFIRMATION, "rescheduled": NotificationKind.RESCHEDULED,
+                  "cancelled": NotificationKind.CANCELLED}
+THERAPIST_NOTICE = {"booked": NotificationKind.THERAPIST_BOOKED, "rescheduled": NotificationKind.THERAPIST_RESCHEDULED,
+                    "cancelled": NotificationKind.THERAPIST_CANCELLED}
 # A course's one patient notice, of every visit booked with it: a care plan's schedule, or else a confirmation;
 # and the one notice of several visits cancelled together (a pair's "Cancel both visits").
-PLAN_SCHEDULE, COURSE_CONFIRMATION, COURSE_CANCELLED = "plan_schedule", "course_confirmation", "course_cancelled"
-COURSE_NOTICES = (PLAN_SCHEDULE, COURSE_CONFIRMATION, COURSE_CANCELLED)
+COURSE_NOTICES = (NotificationKind.PLAN_SCHEDULE, NotificationKind.COURSE_CONFIRMATION,
+                  NotificationKind.COURSE_CANCELLED)
 
 
-def _add(kind: str, key: str, due_at: datetime, now: datetime, **fields: object) -> Notification:
+def _add(kind: NotificationKind, key: str, due_at: datetime, now: datetime, **fields: object) -> Notification:
     """Add one notification row to the session; one due at once is stamped as handed over (see relay)."""
     handed_over = now if due_at <= now else None
     notification = Notification(kind=kind, key=key, due_at=due_at, status=NotificationStatus.PENDING,
@@ -65,7 +72,7 @@ def for_visit_change(appointment: Appointment, change: str, *, now: datetime,
     prefix = f"appointment:{appointment.id}:v{version}"
     visit = {"appointment_id": appointment.id, "version": version}
     handed_over = previous_therapist_id not in (None, appointment.therapist_id)
-    therapist_kind = "therapist_booked" if handed_over else THERAPIST_NOTICE[change]
+    therapist_kind = NotificationKind.THERAPIST_BOOKED if handed_over else THERAPIST_NOTICE[change]
     rows: list[Notification] = []
     emailed = appointment.patient.email is not None
     if tell_patient and emailed:
@@ -74,8 +81,8 @@ def for_visit_change(appointment: Appointment, change: str, *, now: datetime,
         rows.append(_add(therapist_kind, f"{prefix}:{therapist_kind}", now, now,
                          therapist_id=appointment.therapist_id, **visit))
     if handed_over:
-        rows.append(_add("therapist_cancelled", f"{prefix}:therapist_cancelled", now, now,
-                         therapist_id=previous_therapist_id, **visit))
+        left = NotificationKind.THERAPIST_CANCELLED  # the previous therapist's notice
+        rows.append(_add(left, f"{prefix}:{left}", now, now, therapist_id=previous_therapist_id, **visit))
     if change != "cancelled":
         rows += reminders(appointment, now=now)
     return rows
@@ -92,7 +99,8 @@ def reminders(appointment: Appointment, *, now: datetime) -> list[Notification]:
     visit = {"appointment_id": appointment.id, "version": appointment.sequence}
     prefix = f"appointment:{appointment.id}:v{appointment.sequence}"
     offsets = clinic_settings().reminder_offsets_minutes
-    return [_add("reminder", f"{prefix}:reminder:{offset}", due_at, now, offset_minutes=offset, **visit)
+    return [_add(NotificationKind.REMINDER, f"{prefix}:{NotificationKind.REMINDER}:{offset}", due_at, now,
+                 offset_minutes=offset, **visit)
             for offset, due_at in reminders_to_send(appointment.starts_at, offsets, clinic_zone(), now)]
 
 
@@ -107,7 +115,7 @@ def for_booking(appointments: Sequence[Appointment], *, now: datetime) -> list[N
     if len(appointments) == 1 and plan_id is None:
         return for_visit_change(appointments[0], "booked", now=now)
     first = min(appointments, key=lambda visit: visit.starts_at)
-    kind = PLAN_SCHEDULE if plan_id is not None else COURSE_CONFIRMATION
+    kind = NotificationKind.PLAN_SCHEDULE if plan_id is not None else NotificationKind.COURSE_CONFIRMATION
     rows = [row for visit in appointments for row in for_visit_change(visit, "booked", now=now, tell_patient=False)]
     if first.patient.email is None:
         return rows
@@ -129,31 +137,31 @@ def for_change(appointments: Sequence[Appointment], change: str, *, now: datetim
                                         tell_patient=not together)]
     if together and appointments[0].patient.email is not None:
         first = min(appointments, key=lambda visit: visit.starts_at)
-        rows.insert(0, _add(COURSE_CANCELLED, f"course:{first.id}:{COURSE_CANCELLED}", now, now,
+        kind = NotificationKind.COURSE_CANCELLED
+        rows.insert(0, _add(kind, f"course:{first.id}:{kind}", now, now,
                             appointment_id=first.id, version=first.sequence))
     return rows
 
 
 def for_contact_message(message: ContactMessage, *, now: datetime) -> Notification:
     """The clinic's copy of a contact-form message."""
-    return _add("contact_message", f"contact:{message.id}", now, now, contact_message_id=message.id)
+    return _add(NotificationKind.CONTACT_MESSAGE, f"contact:{message.id}", now, now, contact_message_id=message.id)
 
 
 def for_manage_links(email: str, *, now: datetime) -> Notification:
     """The "Manage my booking" email: the links of that address's upcoming visits, sent only to it."""
-    return _add("manage_links", f"manage-links:{uuid.uuid4()}", now, now, recipient=email)
+    return _add(NotificationKind.MANAGE_LINKS, f"manage-links:{uuid.uuid4()}", now, now, recipient=email)
 
 
-def for_care_plan(care_plan_id: int, event: str, occurrence: str, therapist_ids: list[int], *,
+def for_care_plan(care_plan_id: int, event: CarePlanEvent, occurrence: str, therapist_ids: list[int], *,
                   now: datetime) -> list[Notification]:
     """A collaborative-care notice to each therapist of a shared plan (no health details: the plan says them)."""
-    if event not in CARE_PLAN_EVENTS:
-        raise ValueError(f"unknown care-plan event {event!r}")
-    return [_add("care_plan", f"care-plan:{care_plan_id}:{event}:{occurrence}:{therapist_id}", now, now,
-                 care_plan_id=care_plan_id, event=event, therapist_id=therapist_id)
+    event = CarePlanEvent(event)  # a ValueError for an event no notice tells of
+    return [_add(NotificationKind.CARE_PLAN, f"care-plan:{care_plan_id}:{event}:{occurrence}:{therapist_id}",
+                 now, now, care_plan_id=care_plan_id, event=event, therapist_id=therapist_id)
             for therapist_id in therapist_ids]
 
 
 def for_password_reset_request(email: str, *, now: datetime) -> Notification:
     """A password reset link asked for this address; whether one is owed is decided when it is sent."""
-    return _add("password_reset", f"password-reset:{uuid.uuid4()}", now, now, recipient=email)
+    return _add(NotificationKind.PASSWORD_RESET, f"password-reset:{uuid.uuid4()}", now, now, recipient=email)

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import ColumnElement, and_, or_, select, update
 
 from booking.clinic.clock import moment
 from booking.extensions import db
@@ -32,7 +32,7 @@ DELIVER_TASK = "notifications.deliver"
 BATCH = 500
 
 
-def _due(now: datetime) -> object:
+def _due(now: datetime) -> ColumnElement[bool]:
     """The condition of a row that should be handed over now."""
     lease = timedelta(seconds=current_app.config["NOTIFY_LEASE_SECONDS"])
     waiting = and_(Notification.status == NotificationStatus.PENDING, Notification.due_at <= now)

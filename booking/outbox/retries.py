@@ -1,7 +1,8 @@
 """Looking after the outbox: the notifications still owed or failed, and retrying a failed one.
 
 Only a failed notification can be retried. One still waiting is sent when it is due (a reminder a
-day before its visit, not when someone presses a button), and one being sent is the worker's.
+day before its visit, not when someone presses a button), and one being sent is the worker's. A retry is made
+for an admin the policy lets run the clinic (``booking.policy``), or for the clinic's command line.
 """
 
 from __future__ import annotations
@@ -11,8 +12,9 @@ from sqlalchemy import select
 from booking.clinic.clock import moment
 from booking.database import get_or_none
 from booking.extensions import db
-from booking.models import Notification, NotificationStatus
+from booking.models import Notification, NotificationStatus, StaffUser
 from booking.outbox import relay
+from booking.policy import require_run_the_clinic
 
 UNFINISHED = (NotificationStatus.PENDING, NotificationStatus.SENDING, NotificationStatus.FAILED)
 
@@ -43,11 +45,15 @@ def _refusal(notification_id: int, notification: Notification | None) -> str:
     return f"Notification {notification_id} was already {notification.status}: there is nothing to retry."
 
 
-def retry(notification_id: int) -> Notification:
+def retry(notification_id: int, *, by_staff: StaffUser | None) -> Notification:
     """Send a failed notification again with a fresh count of attempts; raises NotRetryable for any other.
 
     It is due again at once, or at its own due time if that is still to come: nothing is sent early.
+    ``by_staff`` is the admin who asked (None: the command line); Refused when the policy does not let them
+    run the clinic.
     """
+    if by_staff is not None:
+        require_run_the_clinic(by_staff)
     now = moment()
     notification = get_or_none(Notification, notification_id, with_for_update=True)
     if notification is None or not retryable(notification):

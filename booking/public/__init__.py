@@ -1,5 +1,12 @@
-"""The clinic's public pages: home, contact, health check."""
+"""The clinic's public pages: home, contact, health check.
 
-from booking.public.views import bp
+Wired as every blueprint package is: ``bp`` is made here, each module listed below adds its pages to it (importing
+them is what mounts them), and ``booking.register_blueprints`` registers ``bp``.
+"""
 
-__all__ = ["bp"]
+from flask import Blueprint
+
+bp = Blueprint("public", __name__)
+
+# After bp, which each of them uses.
+from booking.public import views as views

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, jsonify, redirect, render_template, url_for
+from flask import flash, jsonify, redirect, render_template, url_for
 from werkzeug.wrappers import Response
 
 from booking.database import database_answers
 from booking.extensions import limiter
+from booking.forms import required
+from booking.public import bp
 from booking.public.forms import ContactForm
 from booking.security import contact_limit
 from booking.services.contact import save_message
 from booking.templating import opening_hours_shown
-
-bp = Blueprint("public", __name__)
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -21,8 +21,8 @@ def home() -> str | Response:
     """The clinic's home page, with its contact form."""
     form = ContactForm()
     if form.validate_on_submit():
-        save_message(name=form.name.data, email=form.email.data, phone=form.phone.data,
-                     message=form.message.data)
+        save_message(name=required(form.name.data), email=required(form.email.data), phone=form.phone.data,
+                     message=required(form.message.data))
         flash("Thank you, your message was sent. We reply within one business day.")
         # To the thank-you itself (the notice at the top of the page), not back down to the form.
         return redirect(url_for("public.home", _anchor="notice"))

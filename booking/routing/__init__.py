@@ -5,22 +5,9 @@ Not URL routing: the name is the screening contract's (`../shared/screening/CONT
 """
 
 from .answers import Answers
-from .codes import (
-    CAUTION_CODES,
-    CONCERN_CODES,
-    CONTRAINDICATIONS,
-    EMERGENCY_FLAGS,
-    MASSAGE_CAUTIONS,
-    MASSAGE_CONCERNS,
-    PATHWAYS,
-    PHYSIOTHERAPY_CONCERNS,
-    PRECAUTION_CODES,
-    PREFERENCE_CODES,
-    RECENT_SURGERY_CODE,
-    RED_FLAG_CODES,
-    THERAPY_TYPES,
-    URGENCIES,
-)
+from .codes import PATHWAY_LABELS, PATHWAYS, PREFERENCE_CODES, THERAPY_LABELS, THERAPY_TYPES, URGENCIES
+from .concerns import CONCERN_CODES, MASSAGE_CONCERNS, PHYSIOTHERAPY_CONCERNS
+from .precautions import CAUTION_CODES, CONTRAINDICATIONS, MASSAGE_CAUTIONS, PRECAUTION_CODES, RECENT_SURGERY_CODE
 from .questions import QUESTIONS
 from .recommendation import (
     Caution,
@@ -30,6 +17,7 @@ from .recommendation import (
     RecommendationDict,
     recommend,
 )
+from .red_flags import EMERGENCY_FLAGS, RED_FLAG_CODES
 from .rules import RULES_VERSION, refer_out_certain
 from .validation import ANSWER_KEYS, ScreeningError, normalise_answers, validate_answers
 
@@ -41,6 +29,7 @@ __all__ = [
     "EMERGENCY_FLAGS",
     "MASSAGE_CAUTIONS",
     "MASSAGE_CONCERNS",
+    "PATHWAY_LABELS",
     "PATHWAYS",
     "PHYSIOTHERAPY_CONCERNS",
     "PRECAUTION_CODES",
@@ -49,6 +38,7 @@ __all__ = [
     "RECENT_SURGERY_CODE",
     "RED_FLAG_CODES",
     "RULES_VERSION",
+    "THERAPY_LABELS",
     "THERAPY_TYPES",
     "URGENCIES",
     "Answers",

@@ -1,8 +1,8 @@
-"""Each caution's wording for the therapist and the front desk, in clinical words (the patient's is in codes.py).
+"""Each caution's wording for the therapist and the front desk, in clinical words (the patient's is in explanations.py).
 
 Staff pages show a screening's cautions through ``for_staff``; the patient's own
-pages keep the plain wording of ``codes.EXPLANATIONS``. Every caution code of the
-contract (``codes.CAUTION_CODES``) has a line here.
+pages keep the plain wording of ``explanations.EXPLANATIONS``. Every caution code of the
+contract (``precautions.CAUTION_CODES``) has a line here.
 """
 
 from collections.abc import Mapping

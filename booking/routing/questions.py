@@ -4,13 +4,18 @@ A question may carry "asked_when" ({answer key: code}: asked only when that answ
 the code) and "required_unless" (an answer key: not required once that answer is not empty).
 """
 
-from .codes import CONCERNS, PRECAUTIONS, PREFERENCES, RED_FLAGS
+from typing import Any
+
+from .codes import PREFERENCES
+from .concerns import CONCERNS
+from .precautions import PRECAUTIONS
+from .red_flags import RED_FLAGS
 from .validation import INTEGER_RANGES
 
 
 def _integer_question(
     key: str, text: str, hint: str, extra: dict[str, object]
-) -> dict[str, object]:
+) -> dict[str, Any]:
     """Describe an optional whole-number question whose range comes from validation."""
     _, low, high = INTEGER_RANGES[key]
     return {
@@ -25,7 +30,7 @@ def _integer_question(
     }
 
 
-QUESTIONS: list[dict[str, object]] = [
+QUESTIONS: list[dict[str, Any]] = [
     {
         "key": "concerns",
         "kind": "multi",

@@ -4,7 +4,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TypedDict
 
-from .codes import CODE_ORDER, EXPLANATIONS
+from .explanations import CODE_ORDER, EXPLANATIONS
 from .rules import RULES_VERSION, decide
 from .validation import validate_answers
 

@@ -3,14 +3,9 @@
 from dataclasses import dataclass, replace
 
 from .answers import Answers
-from .codes import (
-    CONTRAINDICATIONS,
-    EMERGENCY_FLAGS,
-    MASSAGE_CAUTIONS,
-    MASSAGE_CONCERNS,
-    PHYSIOTHERAPY_CONCERNS,
-    RECENT_SURGERY_CODE,
-)
+from .concerns import MASSAGE_CONCERNS, PHYSIOTHERAPY_CONCERNS
+from .precautions import CONTRAINDICATIONS, MASSAGE_CAUTIONS, RECENT_SURGERY_CODE
+from .red_flags import EMERGENCY_FLAGS
 
 # The version of the rules that decided a screening; it is stored with every screening.
 # It MUST change whenever any rule, code or code meaning in this package changes, so that

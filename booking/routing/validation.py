@@ -3,12 +3,10 @@
 from collections.abc import Mapping
 
 from .answers import Answers
-from .codes import (
-    CONCERN_CODES,
-    PRECAUTION_CODES,
-    PREFERENCE_CODES,
-    RED_FLAG_CODES,
-)
+from .codes import PREFERENCE_CODES
+from .concerns import CONCERN_CODES
+from .precautions import PRECAUTION_CODES
+from .red_flags import RED_FLAG_CODES
 from .rules import refer_out_certain
 
 ANSWER_KEYS: tuple[str, ...] = (

@@ -1,4 +1,4 @@
-"""The screening in the patient flow: four short steps (booking.screening.flow), then the recommendation page.
+"""The screening in the patient flow: four short steps (booking.flows.screening), then the recommendation page.
 
 As soon as the answers given make the outcome refer_out certain (a red flag), the
 screening is stored and its advice shown: nothing more is asked.
@@ -8,18 +8,17 @@ from __future__ import annotations
 
 import uuid
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, url_for
 from werkzeug.wrappers import Response
 
 from booking.extensions import limiter
+from booking.flows.screening import Flow, show_step
+from booking.forms.screening import QUESTION, STEP_BY_SLUG, STEPS, Step
 from booking.models import Screening
-from booking.screening.flow import Flow, show_step
-from booking.screening.forms import QUESTION, STEP_BY_SLUG, STEPS, Step
+from booking.screening import bp
 from booking.security import screening_limit
 from booking.services.care_plans.queue import ask_for_plan
 from booking.services.screenings import get_screening, recommendation_of
-
-bp = Blueprint("screening", __name__, url_prefix="/screening")
 
 SESSION_KEY = "screening_draft"
 PREFERENCES = {option["code"]: option["text"] for option in QUESTION["preference"]["options"]}

@@ -1,4 +1,5 @@
-"""What the clinic offers: its active services and therapists; admins' changes to the services (audited)."""
+"""What the clinic offers: its active services and therapists; admins' changes to the services (audited; refused to
+anyone ``booking.policy`` does not let run the clinic)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from sqlalchemy.exc import IntegrityError
 from booking.clinic.clock import moment
 from booking.database import get_or_none
 from booking.extensions import db
-from booking.models import THERAPY_TYPES, Appointment, AppointmentStatus, Screening, Service, Therapist
+from booking.models import THERAPY_TYPES, Appointment, AppointmentStatus, Screening, Service, StaffUser, Therapist
+from booking.policy import require_run_the_clinic
 from booking.scheduling import qualifications
 from booking.services import audit
 from booking.services.visits.availability import trained_in
@@ -90,8 +92,9 @@ def _check_code(code: str, service: Service | None = None) -> None:
         raise CodeTaken(code)
 
 
-def create_service(details: ServiceDetails) -> Service:
-    """Add an active service and commit; raise CodeTaken when its code is another's."""
+def create_service(details: ServiceDetails, by: StaffUser) -> Service:
+    """Add an active service and commit; raise CodeTaken when its code is another's, Refused for a non-admin."""
+    require_run_the_clinic(by)
     _check_code(details.code)
     service = Service(**asdict(details), active=True)
     db.session.add(service)
@@ -100,16 +103,17 @@ def create_service(details: ServiceDetails) -> Service:
     except IntegrityError as exc:  # another admin took the code meanwhile
         db.session.rollback()
         raise CodeTaken(details.code) from exc
-    audit.record("created", "service", service.id)
+    audit.record("created", "service", service.id, actor=by)
     db.session.commit()
     return service
 
 
-def update_service(service: Service, details: ServiceDetails) -> list[str]:
+def update_service(service: Service, details: ServiceDetails, by: StaffUser) -> list[str]:
     """Save the details and commit; return the names of the fields changed.
 
-    Raises CodeTaken, or ServiceInUse when the therapy type would change under booked visits.
+    Raises CodeTaken, ServiceInUse when the therapy type would change under booked visits, Refused for a non-admin.
     """
+    require_run_the_clinic(by)
     changed = [field for field in SERVICE_FIELDS if getattr(details, field) != getattr(service, field)]
     if not changed:
         return []
@@ -122,7 +126,7 @@ def update_service(service: Service, details: ServiceDetails) -> list[str]:
             raise ServiceInUse(booked)
     for field in changed:
         setattr(service, field, getattr(details, field))
-    audit.record("changed", "service", service.id, ", ".join(SERVICE_FIELDS[field] for field in changed))
+    audit.record("changed", "service", service.id, ", ".join(SERVICE_FIELDS[field] for field in changed), actor=by)
     try:
         db.session.commit()
     except IntegrityError as exc:
@@ -131,12 +135,14 @@ def update_service(service: Service, details: ServiceDetails) -> list[str]:
     return [SERVICE_FIELDS[field] for field in changed]
 
 
-def set_service_active(service: Service, active: bool) -> None:
-    """Offer the service for booking again, or no longer (booked visits keep it), and commit."""
+def set_service_active(service: Service, active: bool, by: StaffUser) -> None:
+    """Offer the service for booking again, or no longer (booked visits keep it), and commit; Refused for a
+    non-admin."""
+    require_run_the_clinic(by)
     if service.active == active:
         return
     service.active = active
-    audit.record("changed", "service", service.id, "reactivated" if active else "deactivated")
+    audit.record("changed", "service", service.id, "reactivated" if active else "deactivated", actor=by)
     db.session.commit()
 
 

@@ -6,6 +6,7 @@ can be called and their visits moved first. Which visits a change leaves outside
 therapist's own hours are changed by (``hours.newly_outside``): the opening hours are the weekly
 hours, the closed days the time away. Every therapist's row is locked for the change, as a booking
 locks its therapist's, so that a visit booked meanwhile is either seen by the check or made after.
+Each change is an admin's (``booking.policy``): anyone else is refused before anything is read or changed.
 """
 
 from __future__ import annotations
@@ -23,10 +24,11 @@ from booking import scheduling
 from booking.clinic.clock import moment
 from booking.clinic.limits import CLOSURE_LABEL_LENGTH
 from booking.clinic.settings import clinic_settings, closed_days, forget
-from booking.clinic.times import LAST_DAY, clinic_zone
+from booking.clinic.times import LAST_DAY, clinic_zone, written
 from booking.database import get_or_none
 from booking.extensions import db
-from booking.models import ClinicClosure, ClinicSettings, Therapist
+from booking.models import ClinicClosure, ClinicSettings, StaffUser, Therapist
+from booking.policy import require_run_the_clinic
 from booking.scheduling import Interval
 from booking.scheduling.localday import local_day
 from booking.services import audit
@@ -49,8 +51,8 @@ def _first_row(values: dict[str, Any]) -> ClinicSettings:
         return db.session.get_one(ClinicSettings, 1)
 
 
-def update_settings(*, name: str, phone: str, address: str, opening_hours: list[Any], cancel_cutoff_hours: int,
-                    min_notice_minutes: int, reminder_offsets_minutes: list[int],
+def _store_settings(by: StaffUser, *, name: str, phone: str, address: str, opening_hours: list[Any],
+                    cancel_cutoff_hours: int, min_notice_minutes: int, reminder_offsets_minutes: list[int],
                     visit_instructions: str | None = None) -> list[str]:
     """Store the clinic's settings (the row is created on the first save), audit and commit.
 
@@ -71,7 +73,7 @@ def update_settings(*, name: str, phone: str, address: str, opening_hours: list[
     row = db.session.get(ClinicSettings, 1) or _first_row(values)
     for key, value in values.items():
         setattr(row, key, value)
-    audit.record("changed", "settings", 1, ", ".join(SETTING_NAMES[key] for key in changed))
+    audit.record("changed", "settings", 1, ", ".join(SETTING_NAMES[key] for key in changed), actor=by)
     db.session.commit()
     forget()
     return [SETTING_NAMES[key] for key in changed]
@@ -106,12 +108,13 @@ def _check(after: Callable[[Hours], Hours], now: datetime) -> None:
         raise HoursConflict(stranded)
 
 
-def save_settings(*, opening_hours: list[Any], now: datetime | None = None, **values: Any) -> list[str]:
-    """Store the clinic's settings (``update_settings``), unless the new opening hours would leave booked
-    visits outside them: HoursConflict lists those visits and nothing is changed."""
+def save_settings(by: StaffUser, *, opening_hours: list[Any], now: datetime | None = None, **values: Any) -> list[str]:
+    """Store the clinic's settings (``_store_settings``), unless the new opening hours would leave booked
+    visits outside them: HoursConflict lists those visits and nothing is changed. Refused for a non-admin."""
+    require_run_the_clinic(by)
     new_shifts = _clinic_hours(opening_hours, ()).shifts
     _check(lambda before: replace(before, shifts=new_shifts), moment(now))
-    return update_settings(opening_hours=opening_hours, **values)
+    return _store_settings(by, opening_hours=opening_hours, **values)
 
 
 def upcoming_closures(now: datetime | None = None) -> list[ClinicClosure]:
@@ -122,15 +125,16 @@ def upcoming_closures(now: datetime | None = None) -> list[ClinicClosure]:
 
 def describe(day: date, label: str) -> str:
     """A closed day in words, for the audit log and messages."""
-    return f"{day:%A %B} {day.day}, {day.year}" + (f" ({label})" if label else "")
+    return written(day, "day") + (f" ({label})" if label else "")
 
 
-def add_closure(day: date, label: str = "", *, now: datetime | None = None) -> ClinicClosure:
+def add_closure(day: date, label: str, by: StaffUser, *, now: datetime | None = None) -> ClinicClosure:
     """Close the clinic on a local date (today or later), with an optional label; audited.
 
     Raises HoursError naming the field for a past date, a long label or a day already closed,
-    and HoursConflict listing the booked visits on that day (nothing is changed).
+    HoursConflict listing the booked visits on that day (nothing is changed), and Refused for a non-admin.
     """
+    require_run_the_clinic(by)
     when, label = moment(now), (label or "").strip()
     errors: dict[str, str] = {}
     if not _today(when) <= day <= LAST_DAY:
@@ -149,19 +153,20 @@ def add_closure(day: date, label: str = "", *, now: datetime | None = None) -> C
     except IntegrityError:  # another admin closed the same day meanwhile
         db.session.rollback()
         raise HoursError({"day": f"The clinic is already closed on {describe(day, '')}."}) from None
-    audit.record("changed", "settings", 1, f"closed day added: {describe(day, label)}", at=when)
+    audit.record("changed", "settings", 1, f"closed day added: {describe(day, label)}", actor=by, at=when)
     db.session.commit()
     return closure
 
 
-def remove_closure(closure_id: int) -> str:
+def remove_closure(closure_id: int, by: StaffUser) -> str:
     """Open the clinic again on a closed day (more hours strand no visit); audited; the day in words.
-    LookupError if there is no such closed day."""
+    LookupError if there is no such closed day, Refused for a non-admin."""
+    require_run_the_clinic(by)
     closure = get_or_none(ClinicClosure, closure_id)
     if closure is None:
         raise LookupError(closure_id)
     day = describe(closure.day, closure.label)
     db.session.delete(closure)
-    audit.record("changed", "settings", 1, f"closed day removed: {day}")
+    audit.record("changed", "settings", 1, f"closed day removed: {day}", actor=by)
     db.session.commit()
     return day

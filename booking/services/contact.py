@@ -1,4 +1,5 @@
-"""Storing messages sent to the clinic, with the clinic's copy owed in the same transaction."""
+"""Storing messages sent to the clinic, with the clinic's copy owed in the same transaction; marking one handled
+(an admin's, as ``booking.policy`` says)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from booking.clinic.validators import normalise_email, normalise_phone
 from booking.extensions import db
 from booking.models import ContactMessage, StaffUser
 from booking.outbox import relay
+from booking.policy import require_see_patients
 from booking.services import audit
 
 
@@ -24,7 +26,9 @@ def save_message(*, name: str, email: str, phone: str | None, message: str) -> C
 
 
 def mark_handled(message: ContactMessage, by: StaffUser) -> bool:
-    """Mark the message handled by this admin, audited, unless it was handled already (the first stays)."""
+    """Mark the message handled by this admin, audited, unless it was handled already (the first stays); Refused for
+    anyone the policy does not let see patients' messages."""
+    require_see_patients(by)
     if message.handled_at is not None:
         return False
     message.handled_at, message.handled_by_id = moment(), by.id

@@ -7,6 +7,7 @@ visit and care plan of the record joined moves to the one kept, an email missing
 from the kept record is taken from the other, and the other stays only as a pointer
 to the kept one (``merged_into_id``), all in one audited transaction. The kept record's
 upcoming visits booked without an email get their reminders once the join gives it one.
+Finding, reading and joining records are an admin's (``booking.policy``): anyone else is refused.
 """
 
 from __future__ import annotations
@@ -20,9 +21,10 @@ from sqlalchemy.orm import selectinload
 
 from booking import outbox
 from booking.clinic.clock import moment
-from booking.database import lock
+from booking.database import changed_rows, lock
 from booking.extensions import db
 from booking.models import Appointment, AppointmentStatus, CarePlan, Patient, StaffUser
+from booking.policy import require_see_patients
 from booking.services import audit
 
 MOST_FOUND = 50
@@ -54,8 +56,10 @@ class Found:
     visits: Visits
 
 
-def search(terms: str, *, now: datetime | None = None) -> list[Found]:
-    """The current records whose name or email holds the terms, or whose phone holds their digits, by name."""
+def search(terms: str, by: StaffUser, *, now: datetime | None = None) -> list[Found]:
+    """The current records whose name or email holds the terms, or whose phone holds their digits, by name;
+    Refused for anyone the policy does not let see patients."""
+    require_see_patients(by)
     text = " ".join(terms.lower().split())
     matches = [func.lower(Patient.name).contains(text, autoescape=True),
                func.lower(Patient.email).contains(text, autoescape=True)]
@@ -64,11 +68,13 @@ def search(terms: str, *, now: datetime | None = None) -> list[Found]:
         matches.append(Patient.phone.contains(digits.removeprefix("1") if len(digits) == 11 else digits))
     patients = list(db.session.scalars(select(Patient).where(or_(*matches), Patient.merged_into_id.is_(None))
                                        .order_by(Patient.name, Patient.id).limit(MOST_FOUND)))
-    return [Found(patient, visits_of(patient, now=now)) for patient in patients]
+    return [Found(patient, visits_of(patient, by, now=now)) for patient in patients]
 
 
-def visits_of(patient: Patient, *, now: datetime | None = None) -> Visits:
-    """The record's own visits: booked ones still to come, then the rest."""
+def visits_of(patient: Patient, by: StaffUser, *, now: datetime | None = None) -> Visits:
+    """The record's own visits: booked ones still to come, then the rest; Refused for anyone the policy does not
+    let see patients."""
+    require_see_patients(by)
     visits = Visits()
     for visit in db.session.scalars(
             select(Appointment).where(Appointment.patient_id == patient.id)
@@ -102,8 +108,10 @@ def _owed_reminders(kept: Patient, other: Patient, now: datetime) -> list[Appoin
 def join(kept: Patient, other: Patient, by: StaffUser, *, now: datetime | None = None) -> int:
     """Join ``other`` into ``kept`` (the admin confirmed they are one person); returns the visits moved.
 
-    Raises JoinRefused for a record joined with itself, or one already joined into another.
+    Raises JoinRefused for a record joined with itself, or one already joined into another, and Refused for
+    anyone the policy does not let see patients.
     """
+    require_see_patients(by)
     now = moment(now)
     if kept.id == other.id:
         raise JoinRefused("A record cannot be joined with itself.")
@@ -114,8 +122,7 @@ def join(kept: Patient, other: Patient, by: StaffUser, *, now: datetime | None =
         raise JoinRefused("One of these records was joined into another one meanwhile: search for the patient "
                           "again.")
     owed = _owed_reminders(kept, other, now)
-    moved = db.session.execute(update(Appointment).where(Appointment.patient_id == other.id)
-                               .values(patient_id=kept.id)).rowcount
+    moved = changed_rows(update(Appointment).where(Appointment.patient_id == other.id).values(patient_id=kept.id))
     db.session.execute(update(CarePlan).where(CarePlan.patient_id == other.id).values(patient_id=kept.id))
     db.session.execute(update(Patient).where(Patient.merged_into_id == other.id).values(merged_into_id=kept.id))
     if kept.email is None:

@@ -3,9 +3,10 @@
 Flask-Login's ``current_user`` is the staff member of the request's live
 server-side session (``booking.services.staff_accounts.sessions``); the cookie carries only
 that session's random token. ``staff_required`` guards every staff and admin
-view: no session sends the visitor to sign in; a session whose second factor
-is still to come goes to that step; an admin without TOTP goes to enrol it;
-a role the policy refuses answers 404, as does any ``Refused`` a page lets
+view and names the ``booking.policy`` rule the page needs: no session sends the
+visitor to sign in; a session whose second factor is still to come goes to that
+step; a login that must use a second factor and has none goes to enrol it; a
+person the rule refuses is answered 404, as is any ``Refused`` a page lets
 through (another therapist's record, say). Templates reach the policy as
 ``policy`` (the staff navigation is drawn from it).
 """
@@ -14,12 +15,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 from urllib.parse import urlsplit
 
 from flask import Flask, Request, abort, g, redirect, request, session, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
-from werkzeug.exceptions import NotFound
+from werkzeug.exceptions import HTTPException, NotFound
 
 from booking import policy
 from booking.extensions import login_manager
@@ -50,7 +52,7 @@ def register(app: Flask) -> None:
     app.jinja_env.globals["policy"] = policy
 
     @app.errorhandler(policy.Refused)
-    def _refused(_error: policy.Refused):  # type: ignore[no-untyped-def]
+    def _refused(_error: policy.Refused) -> HTTPException | ResponseReturnValue:
         """Something the policy refuses is answered as if it did not exist."""
         return app.handle_http_exception(NotFound())
 
@@ -80,24 +82,26 @@ def safe_next(target: str | None) -> str | None:
     return target
 
 
-def staff_required(*roles: str) -> Callable[[View], View]:
-    """Guard a view: signed in, second factor done (TOTP enrolled for admins), and one of ``roles`` (any if none)."""
+def staff_required(rule: policy.Rule) -> Callable[[View], View]:
+    """Guard a view: signed in, second factor done (and enrolled, for whom the policy binds to it), and let in by
+    the policy's ``rule`` (kept on the view as ``access_rule``, which the navigation's test compares with its own)."""
 
     def decorate(view: View) -> View:
         @wraps(view)
         def guarded(*args: Any, **kwargs: Any) -> Any:
             if not current_user.is_authenticated:
                 return redirect(url_for("staff.login", next=request.full_path.rstrip("?")))
-            user: StaffUser = current_user  # type: ignore[assignment]
+            user: StaffUser = current_user
             if request.endpoint not in SECOND_FACTOR_ENDPOINTS:
                 if g.staff_session.verified_at is None:
                     return redirect(url_for("staff.second_factor"))
-                if user.is_admin and not user.totp_secret:
+                if policy.must_use_second_factor(user) and not user.totp_secret:
                     return redirect(url_for("staff.enrol_totp"))
-            if not policy.has_role(user, roles):
+            if not rule(user):
                 abort(404)
             return view(*args, **kwargs)
 
-        return guarded  # type: ignore[return-value]
+        guarded.access_rule = rule  # type: ignore[attr-defined]
+        return cast(View, guarded)
 
     return decorate

@@ -15,15 +15,14 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
 from booking import policy
-from booking.admin.forms import listed_choice
 from booking.clinic.clock import moment
 from booking.clinic.times import clinic_zone, local_time
-from booking.forms import ClinicForm
+from booking.forms import ClinicForm, required
+from booking.forms.fields import listed_choice
 from booking.models import Appointment, AppointmentStatus, CarePlan
 from booking.services import audit
 from booking.services.care_plans import work as plan_work
 from booking.services.care_plans.notes import HANDOFF, NOTE_LENGTH, NoteError, write_note
-from booking.services.visits.schedule import STATUS_LABELS
 from booking.staff import bp
 from booking.staff.access import staff_required
 from booking.staff.pain_chart import pain_chart
@@ -40,7 +39,7 @@ class HandoffForm(ClinicForm):
 
     def offer(self, visits: list[Appointment]) -> HandoffForm:
         """Offer the signed-in therapist's sessions that took or will take place; the latest begun one first."""
-        own = [visit for visit in visits if policy.may_write_on_visit(current_user, visit)  # type: ignore[arg-type]
+        own = [visit for visit in visits if policy.may_write_on_visit(current_user, visit)
                and visit.status != AppointmentStatus.CANCELLED]
         self.visit.choices = [SelectChoice(str(visit.id), f"{visit.service.name}, {local_time(visit.starts_at)}")
                               for visit in sorted(own, key=_latest_begun_first)]
@@ -56,18 +55,18 @@ def _latest_begun_first(visit: Appointment) -> tuple[bool, float]:
 
 def _plan_or_404(plan_id: int) -> CarePlan:
     """The plan if the signed-in staff member may open it, or a 404 page."""
-    return plan_work.plan_for(current_user, plan_id) or abort(404)  # type: ignore[arg-type]
+    return plan_work.plan_for(current_user, plan_id) or abort(404)
 
 
 def _page(plan: CarePlan, form: HandoffForm | None = None, status: int = 200) -> tuple[str, int]:
     """The plan page, then its audit row."""
     visits = plan_work.visits_of(plan)
     outcomes = plan_work.pain_over_time(visits)
-    shares = policy.may_hand_off(current_user, plan)  # type: ignore[arg-type]
+    shares = policy.may_hand_off(current_user, plan)
     form = form or HandoffForm(formdata=None)
     page = render_template(
-        "staff/care_plans/plan.html", plan=plan, sessions=plan_work.sessions_of(visits),
-        timeline=plan_work.timeline(plan, visits), outcomes=outcomes, status_labels=STATUS_LABELS,
+        "staff/care_plan.html", plan=plan, sessions=plan_work.sessions_of(visits),
+        timeline=plan_work.timeline(plan, visits), outcomes=outcomes,
         chart=pain_chart([(point.visit.starts_at.astimezone(clinic_zone()).date(), point.visit.service.therapy_type, point.pain)
                           for point in outcomes]),
         form=form.offer(visits) if shares else None,
@@ -78,32 +77,32 @@ def _page(plan: CarePlan, form: HandoffForm | None = None, status: int = 200) ->
 
 
 @bp.route("/care-plans")
-@staff_required("therapist")
+@staff_required(policy.is_therapist)
 def care_plans() -> str:
     """The plans the signed-in therapist shares with another therapist."""
-    return render_template("staff/care_plans/list.html", plans=plan_work.plans_of(current_user))
+    return render_template("staff/care_plans.html", plans=plan_work.plans_of(current_user))
 
 
 @bp.route("/care-plans/<int:id>")
-@staff_required()
+@staff_required(policy.may_use_staff_pages)
 def care_plan(id: int) -> tuple[str, int]:  # noqa: A002 (the access test's name for a record's id)
     """A plan's sessions, timeline and outcomes."""
     return _page(_plan_or_404(id))
 
 
 @bp.route("/care-plans/<int:id>/handoff", methods=["POST"])
-@staff_required("therapist")
+@staff_required(policy.is_therapist)
 def handoff(id: int) -> Response | tuple[str, int]:  # noqa: A002
     """Write a handoff note for the plan's other therapist; what was typed is kept on an error."""
     plan = _plan_or_404(id)
-    if not policy.may_hand_off(current_user, plan):  # type: ignore[arg-type]
+    if not policy.may_hand_off(current_user, plan):
         abort(404)
     visits = plan_work.visits_of(plan)
     form = HandoffForm().offer(visits)
     if form.validate():
         visit = next(visit for visit in visits if str(visit.id) == form.visit.data)
         try:
-            write_note(visit, current_user, form.body.data, kind=HANDOFF)  # type: ignore[arg-type]
+            write_note(visit, current_user, required(form.body.data), kind=HANDOFF)
         except NoteError as error:
             form.body.errors = [str(error)]
         else:

@@ -6,10 +6,12 @@ the key, and a wrong or revoked one answers 404 like an unknown page.
 
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
+from werkzeug.wrappers import Response
 from wtforms import BooleanField
 
+from booking import policy
 from booking.extensions import db, limiter
 from booking.forms import ClinicForm
 from booking.models import Therapist
@@ -31,23 +33,23 @@ class NamesForm(ClinicForm):
 
 
 @bp.route("/calendar-feed")
-@staff_required("therapist")
+@staff_required(policy.is_therapist)
 def calendar_feed() -> str:
     """The secret link to subscribe to, the choice of names or initials, and the button that replaces the link."""
     therapist = _own_therapist()
-    return render_template("staff/schedule/feed.html", feed_url=feeds.feed_url(therapist),
+    return render_template("staff/feed.html", feed_url=feeds.feed_url(therapist),
                            form=ClinicForm(formdata=None),
                            names_form=NamesForm(formdata=None, full_names=therapist.feed_full_names))
 
 
 @bp.route("/calendar-feed/names", methods=["POST"])
-@staff_required("therapist")
+@staff_required(policy.is_therapist)
 def feed_names() -> Response:
     """Save the choice of full names or initials in the feed."""
     form = NamesForm()
     if not form.validate():
         abort(400)
-    if feeds.show_full_names(_own_therapist(), form.full_names.data, current_user):  # type: ignore[arg-type]
+    if feeds.show_full_names(_own_therapist(), form.full_names.data, current_user):
         flash("Your calendar now shows patients' full names." if form.full_names.data
               else "Your calendar now shows patients' initials only.")
     else:
@@ -56,12 +58,12 @@ def feed_names() -> Response:
 
 
 @bp.route("/calendar-feed/revoke", methods=["POST"])
-@staff_required("therapist")
+@staff_required(policy.is_therapist)
 def revoke_feed() -> Response:
     """Revoke the current link and make a new one."""
     if not ClinicForm().validate():
         abort(400)
-    feeds.revoke(_own_therapist(), current_user)  # type: ignore[arg-type]
+    feeds.revoke(_own_therapist(), current_user)
     flash("The old link no longer works. Subscribe your calendar to the new link below.")
     return redirect(url_for("staff.calendar_feed"), 303)
 

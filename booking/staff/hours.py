@@ -16,11 +16,12 @@ from wtforms import BooleanField, SelectField, StringField, TimeField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
-from booking.appointments.forms import DayField
+from booking import policy
 from booking.clinic.limits import TIME_OFF_REASON_LENGTH
 from booking.clinic.settings import WEEKDAYS
 from booking.clinic.times import FIRST_DAY, LAST_DAY, accepted_day, clinic_zone, local_midnight
-from booking.forms import ClinicForm
+from booking.forms import ClinicForm, required
+from booking.forms.fields import DayField
 from booking.models import Appointment
 from booking.services.therapists import hours as working_hours
 from booking.services.therapists.hours import HoursConflict, HoursError, Shift
@@ -65,7 +66,8 @@ class ShiftForm(RebookForm):
 
     def shift(self) -> Shift:
         """The shift typed."""
-        return Shift(self.weekday.data, self.start.data, self.end.data, self.valid_from.data, self.valid_to.data)
+        return Shift(self.weekday.data, required(self.start.data), required(self.end.data), self.valid_from.data,
+                     self.valid_to.data)
 
 
 class TimeOffForm(RebookForm):
@@ -84,18 +86,19 @@ class TimeOffForm(RebookForm):
         """The period in UTC: from the start of the first day (or the time given) until the end of the
         last day (or the time given)."""
         zone = clinic_zone()
-        start = (datetime.combine(self.from_day.data, self.from_time.data, tzinfo=zone).astimezone(UTC)
-                 if self.from_time.data else local_midnight(self.from_day.data))
+        first, last = required(self.from_day.data), required(self.until_day.data)
+        start = (datetime.combine(first, self.from_time.data, tzinfo=zone).astimezone(UTC)
+                 if self.from_time.data else local_midnight(first))
         if self.until_time.data:
-            end = datetime.combine(self.until_day.data, self.until_time.data, tzinfo=zone).astimezone(UTC)
+            end = datetime.combine(last, self.until_time.data, tzinfo=zone).astimezone(UTC)
         else:
-            end = local_midnight(self.until_day.data + timedelta(days=1))
+            end = local_midnight(last + timedelta(days=1))
         return start, end
 
 
 def _therapist_id() -> int:
     """The signed-in therapist's record."""
-    return current_user.therapist_id  # type: ignore[no-any-return]
+    return current_user.therapist_id
 
 
 def _page(*, shift_form: ShiftForm | None = None, time_off_form: TimeOffForm | None = None,
@@ -104,7 +107,7 @@ def _page(*, shift_form: ShiftForm | None = None, time_off_form: TimeOffForm | N
     """The hours page: shifts, time off, visits outside the hours, the two forms (and a refused change)."""
     therapist_id = _therapist_id()
     return render_template(
-        "staff/hours/hours.html", weekdays=WEEKDAYS, shifts=working_hours.shifts_of(therapist_id),
+        "staff/hours.html", weekdays=WEEKDAYS, shifts=working_hours.shifts_of(therapist_id),
         time_off=working_hours.time_off_of(therapist_id), outside=working_hours.outside_hours(therapist_id),
         shift_form=shift_form or ShiftForm(formdata=None), time_off_form=time_off_form or TimeOffForm(formdata=None),
         remove_form=RebookForm(formdata=None), conflicts=conflicts, conflict_action=conflict_action,
@@ -127,20 +130,20 @@ def _field_errors(form: ClinicForm, error: HoursError) -> None:
 
 
 @bp.route("/hours")
-@staff_required("therapist")
+@staff_required(policy.is_therapist)
 def hours() -> tuple[str, int]:
     """The therapist's weekly shifts and time off."""
     return _page()
 
 
 @bp.route("/hours/shifts", methods=["POST"])
-@staff_required("therapist")
+@staff_required(policy.is_therapist)
 def add_shift() -> Response | tuple[str, int]:
     """Add a weekly shift."""
     form = ShiftForm()
     if form.validate():
         try:
-            working_hours.add_shift(_therapist_id(), form.shift())
+            working_hours.add_shift(_therapist_id(), form.shift(), current_user)
         except HoursError as error:
             _field_errors(form, error)
         else:
@@ -149,7 +152,7 @@ def add_shift() -> Response | tuple[str, int]:
 
 
 @bp.route("/hours/shifts/<int:shift_id>", methods=["GET", "POST"])
-@staff_required("therapist")
+@staff_required(policy.is_therapist)
 def edit_shift(shift_id: int) -> Response | str | tuple[str, int]:
     """Change a shift (its day, times or dates)."""
     stored = next((shift for shift in working_hours.shifts_of(_therapist_id()) if shift.id == shift_id), None)
@@ -162,7 +165,7 @@ def edit_shift(shift_id: int) -> Response | str | tuple[str, int]:
         status = 400
         if form.validate():
             try:
-                kept = working_hours.change_shift(_therapist_id(), shift_id, form.shift(),
+                kept = working_hours.change_shift(_therapist_id(), shift_id, form.shift(), current_user,
                                           rebook_myself=form.rebook_myself.data)
             except HoursError as error:
                 _field_errors(form, error)
@@ -170,19 +173,20 @@ def edit_shift(shift_id: int) -> Response | str | tuple[str, int]:
                 status, conflicts = 409, conflict.visits
             else:
                 return _saved("The shift is changed.", kept)
-    return render_template("staff/hours/shift.html", form=form, shift=stored, conflicts=conflicts,
+    return render_template("staff/shift.html", form=form, shift=stored, conflicts=conflicts,
                            rebook_label=REBOOK_LABEL), status
 
 
 @bp.route("/hours/shifts/<int:shift_id>/remove", methods=["POST"])
-@staff_required("therapist")
+@staff_required(policy.is_therapist)
 def remove_shift(shift_id: int) -> Response | tuple[str, int]:
     """Remove a shift (refused while it holds booked visits, unless the therapist will rebook them)."""
     form = RebookForm()
     if not form.validate():
         abort(400)
     try:
-        kept = working_hours.remove_shift(_therapist_id(), shift_id, rebook_myself=form.rebook_myself.data)
+        kept = working_hours.remove_shift(_therapist_id(), shift_id, current_user,
+                                          rebook_myself=form.rebook_myself.data)
     except LookupError:
         abort(404)
     except HoursConflict as conflict:
@@ -192,14 +196,14 @@ def remove_shift(shift_id: int) -> Response | tuple[str, int]:
 
 
 @bp.route("/hours/time-off", methods=["POST"])
-@staff_required("therapist")
+@staff_required(policy.is_therapist)
 def add_time_off() -> Response | tuple[str, int]:
     """Add time off (refused over booked visits, unless the therapist will rebook them)."""
     form = TimeOffForm()
     if form.validate():
         starts_at, ends_at = form.span()
         try:
-            kept = working_hours.add_time_off(_therapist_id(), starts_at, ends_at, form.reason.data or "",
+            kept = working_hours.add_time_off(_therapist_id(), starts_at, ends_at, form.reason.data or "", current_user,
                                       rebook_myself=form.rebook_myself.data)
         except HoursError as error:
             _field_errors(form, error)
@@ -211,13 +215,13 @@ def add_time_off() -> Response | tuple[str, int]:
 
 
 @bp.route("/hours/time-off/<int:time_off_id>/remove", methods=["POST"])
-@staff_required("therapist")
+@staff_required(policy.is_therapist)
 def remove_time_off(time_off_id: int) -> Response:
     """Remove time off."""
     if not RebookForm().validate():
         abort(400)
     try:
-        working_hours.remove_time_off(_therapist_id(), time_off_id)
+        working_hours.remove_time_off(_therapist_id(), time_off_id, current_user)
     except LookupError:
         abort(404)
     return _saved("The time off is removed.", [])

@@ -10,11 +10,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from booking.clinic.times import written
+from booking.routing import THERAPY_LABELS
+
 WIDTH, HEIGHT = 480, 240
+# Each discipline (therapy type) and how the chart names it: "Massage therapy".
+DISCIPLINES = {kind: label.capitalize() for kind, label in THERAPY_LABELS.items()}
 MAX_X_TICKS = 6
 INSET = 12  # the first and last sessions are drawn this far inside the grid, clear of the axis labels
 LEFT, RIGHT, TOP, BOTTOM = 36, 28, 12, 36
-DISCIPLINES = {"physiotherapy": "Physiotherapy", "massage": "Massage therapy"}
 
 
 @dataclass(frozen=True)
@@ -96,9 +100,9 @@ def pain_chart(outcomes: list[tuple[date, str, int]]) -> Chart:
     def x(day: date) -> float:
         return LEFT + INSET + (plot * (day - first).days / span if len(set(days)) > 1 else plot / 2)
 
-    series = [Series(discipline, name, [Mark(x(day), _y(pain), f"{name}, {day:%b} {day.day}: pain {pain}")
+    series = [Series(discipline, name, [Mark(x(day), _y(pain), f"{name}, {written(day, 'date_short_no_year')}: pain {pain}")
                                         for day, kind, pain in outcomes if kind == discipline])
               for discipline, name in DISCIPLINES.items()]
-    x_ticks = [(x(day), f"{day:%b} {day.day}") for day in _labelled(sorted(set(days)))]
+    x_ticks = [(x(day), written(day, "date_short_no_year")) for day in _labelled(sorted(set(days)))]
     return Chart(WIDTH, HEIGHT, LEFT, WIDTH - RIGHT, [line for line in series if line.marks],
                  [(_y(pain), str(pain)) for pain in (0, 2, 4, 6, 8, 10)], x_ticks, _summary(outcomes))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import abort, render_template, request
 from flask_login import current_user
 
+from booking import policy
 from booking.services import audit
 from booking.services.visits.schedule import ScheduleError, clinic_today, parse_day, parse_view, schedule_for
 from booking.staff import bp
@@ -12,7 +13,7 @@ from booking.staff.access import staff_required
 
 
 @bp.route("/schedule")
-@staff_required("therapist")
+@staff_required(policy.is_therapist)
 def schedule() -> str:
     """The signed-in therapist's schedule: ``?day=YYYY-MM-DD`` (today by default), ``&view=day|week``.
 
@@ -25,8 +26,8 @@ def schedule() -> str:
         day = parse_day(request.args.get("day"), today)
     except ScheduleError as error:
         abort(400, str(error))
-    shown = schedule_for(current_user.therapist_id, day, view)
-    page = render_template("staff/schedule/schedule.html", schedule=shown, day=day, today=today)
+    shown = schedule_for(current_user.therapist_id, day, view, current_user)
+    page = render_template("staff/schedule.html", schedule=shown, day=day, today=today)
     if shown.visit_count:
         audit.viewed("schedule", current_user.therapist_id, f"{view} {shown.first_day.isoformat()}")
     return page

@@ -18,11 +18,11 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, Length
 
 from booking import policy
-from booking.admin.forms import listed_choice
 from booking.clinic.clock import moment
 from booking.clinic.validators import stripped
 from booking.extensions import db
-from booking.forms import ClinicForm
+from booking.forms import ClinicForm, required
+from booking.forms.fields import listed_choice
 from booking.models import Appointment, AppointmentStatus, CarePlan
 from booking.services import audit
 from booking.services.care_plans.notes import (
@@ -39,7 +39,7 @@ from booking.services.care_plans.notes import (
 from booking.services.screenings import staff_recommendation
 from booking.services.visits import BookingError
 from booking.services.visits.outcomes import OUTCOMES, record_outcome
-from booking.services.visits.schedule import PATHWAY_LABELS, STATUS_LABELS, answers_in_words, visit_for
+from booking.services.visits.schedule import answers_in_words, visit_for
 from booking.staff import bp
 from booking.staff.access import staff_required
 
@@ -75,13 +75,13 @@ class PainForm(ClinicForm):
 
 def _visit_or_404(visit_id: uuid.UUID) -> Appointment:
     """The visit if the signed-in staff member may open it, or a 404 page (also for another therapist's)."""
-    return visit_for(current_user, visit_id) or abort(404)  # type: ignore[arg-type]
+    return visit_for(current_user, visit_id) or abort(404)
 
 
 def _own_visit_or_404(visit_id: uuid.UUID) -> Appointment:
     """The visit if the signed-in staff member may write on it (its own therapist), or a 404 page."""
     appointment = _visit_or_404(visit_id)
-    if not policy.may_write_on_visit(current_user, appointment):  # type: ignore[arg-type]
+    if not policy.may_write_on_visit(current_user, appointment):
         abort(404)
     return appointment
 
@@ -90,15 +90,13 @@ def _page(appointment: Appointment, note_form: NoteForm, *, problem: str | None 
           pain_form: PainForm | None = None) -> tuple[str, int]:
     """The visit page (screening, notes, outcome, actions), then its audit row."""
     started = appointment.starts_at <= moment()
-    own = policy.may_write_on_visit(current_user, appointment)  # type: ignore[arg-type]
+    own = policy.may_write_on_visit(current_user, appointment)
     outcome = outcome_of(appointment)
     if pain_form is None:
         pain_form = PainForm(formdata=None, pain=str(outcome.pain) if outcome else "",
                              function_note=outcome.function_note if outcome else None)
     page = render_template(
-        "staff/schedule/visit.html", visit=appointment, recommendation=staff_recommendation(appointment.screening),
-        pathway=PATHWAY_LABELS.get(appointment.screening.pathway, appointment.screening.pathway),
-        status_label=STATUS_LABELS.get(appointment.status, appointment.status),
+        "staff/visit.html", visit=appointment, recommendation=staff_recommendation(appointment.screening),
         answers=answers_in_words(appointment.screening), notes=notes_of(appointment), note_form=note_form,
         can_mark=appointment.status == AppointmentStatus.BOOKED and started, started=started,
         can_write=own and appointment.status != AppointmentStatus.CANCELLED,
@@ -111,14 +109,14 @@ def _page(appointment: Appointment, note_form: NoteForm, *, problem: str | None 
 
 
 @bp.route("/visits/<uuid:visit_id>")
-@staff_required()
+@staff_required(policy.may_use_staff_pages)
 def visit(visit_id: uuid.UUID) -> tuple[str, int]:
     """One visit with its screening and notes."""
     return _page(_visit_or_404(visit_id), NoteForm(formdata=None))
 
 
 @bp.route("/visits/<uuid:visit_id>/outcome", methods=["POST"])
-@staff_required()
+@staff_required(policy.may_use_staff_pages)
 def mark_visit(visit_id: uuid.UUID) -> Response | tuple[str, int]:
     """Mark the visit completed or a no-show (only a booked visit whose start has passed)."""
     appointment = _visit_or_404(visit_id)
@@ -126,7 +124,7 @@ def mark_visit(visit_id: uuid.UUID) -> Response | tuple[str, int]:
     if not form.validate():
         return _page(appointment, NoteForm(formdata=None), problem=form.outcome.errors[0], status=400)
     try:
-        record_outcome(appointment, form.outcome.data, by_staff=current_user)  # type: ignore[arg-type]
+        record_outcome(appointment, required(form.outcome.data), by_staff=current_user)
     except BookingError as error:
         return _page(appointment, NoteForm(formdata=None), problem=error.message, status=409)
     flash("The visit is marked completed." if form.outcome.data == "completed" else "The visit is marked a no-show.")
@@ -134,14 +132,14 @@ def mark_visit(visit_id: uuid.UUID) -> Response | tuple[str, int]:
 
 
 @bp.route("/visits/<uuid:visit_id>/notes", methods=["POST"])
-@staff_required("therapist")
+@staff_required(policy.is_therapist)
 def add_note(visit_id: uuid.UUID) -> Response | tuple[str, int]:
     """Write a session note on one of the therapist's own visits; what was typed is kept on an error."""
     appointment = _own_visit_or_404(visit_id)
     form = NoteForm()
     if form.validate():
         try:
-            write_note(appointment, current_user, form.body.data, kind=form.kind.data)  # type: ignore[arg-type]
+            write_note(appointment, current_user, required(form.body.data), kind=form.kind.data)
         except NoteError as error:
             form.body.errors = [str(error)]
         else:
@@ -152,14 +150,14 @@ def add_note(visit_id: uuid.UUID) -> Response | tuple[str, int]:
 
 
 @bp.route("/visits/<uuid:visit_id>/pain", methods=["POST"])
-@staff_required("therapist")
+@staff_required(policy.is_therapist)
 def record_outcome_at_visit(visit_id: uuid.UUID) -> Response | tuple[str, int]:
     """Record (or correct) pain now and the function note at one of the therapist's own sessions."""
     appointment = _own_visit_or_404(visit_id)
     form = PainForm()
     if form.validate():
         try:
-            record_pain(appointment, current_user, int(form.pain.data), form.function_note.data)  # type: ignore[arg-type]
+            record_pain(appointment, current_user, int(form.pain.data), form.function_note.data)
         except NoteError as error:
             return _page(appointment, NoteForm(formdata=None), pain_form=form, problem=str(error), status=400)
         flash("The outcome is saved.")

@@ -12,9 +12,9 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from booking.extensions import db
+from booking.forms.screening import QUESTION
 from booking.models import Appointment, AuditEvent, Notification, Screening, StaffUser
 from booking.outbox import PATIENT_NOTICE
-from booking.screening.forms import QUESTION
 from booking.services.visits import BookingRequest, ChangeNotAllowed, PatientDetails, SlotTaken, book, cancel
 from tests.factories import AppointmentFactory, Clinic, StaffUserFactory, local
 from tests.staff_fixtures import clinic_with_admin, signed_in

@@ -93,8 +93,9 @@ def redis_limits() -> Iterator[None]:
     store = redis.Redis.from_url(TEST_REDIS_URL)
 
     def flush() -> None:
-        for key in store.scan_iter("*api.catalog.*"):
-            store.delete(key)
+        for endpoint in ("api.services", "api.therapists"):
+            for key in store.scan_iter(f"*/{endpoint}/*"):
+                store.delete(key)
 
     flush()
     yield

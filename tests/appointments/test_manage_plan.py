@@ -87,7 +87,7 @@ def test_the_plan_s_other_sessions_are_listed_each_with_its_own_links(client: Fl
         assert local_time(visit.starts_at) in page
     assert GOALS not in page
     last = client.get(url(others[-1])).get_data(as_text=True)
-    assert local_time(others[-1].starts_at, "%A %B %-d, %Y") in last and url(first) in links(last)
+    assert local_time(others[-1].starts_at, "day") in last and url(first) in links(last)
     cancel_page = client.get(url(others[-1], "cancel")).get_data(as_text=True)
     assert "Cancel both visits" in cancel_page
     assert f"Massage therapy (60 minutes) on {local_time(others[-2].starts_at)}" in cancel_page

@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from booking.extensions import db
-from booking.models import Appointment
+from booking.models import Appointment, TimeOff
 from booking.services.visits import cancel, derive_manage_token, reschedule
 from tests.appointments.conftest import input_value, radio_options, slot_buttons
 from tests.factories import AppointmentFactory, Clinic, local
@@ -220,3 +220,20 @@ def test_first_available_for_both_books_a_free_therapist_of_each_kind(client: Fl
     massage, physio = (visit for visit in appointments() if visit.patient.name == PATIENT["name"])
     assert physio.therapist_id == clinic.physiotherapists[1].id
     assert physio.starts_at == massage.ends_at
+
+
+def test_the_pair_times_open_on_the_first_day_with_a_pair_even_weeks_ahead(client: FlaskClient, clinic: Clinic) -> None:
+    away = clinic.massage_therapists[0]
+    db.session.add(TimeOff(therapist_id=away.id, starts_at=local(2026, 10, 29, 0), ends_at=local(2026, 11, 7, 0)))
+    db.session.commit()
+    page = client.get(pair_url(clinic, "/times"), query_string=choice(clinic)).get_data(as_text=True)
+    assert "Open times on Saturday November 7, 2026" in page
+    assert slot_buttons(page)[0] == (utc(local(2026, 11, 7, 8)),
+                                     "8:00 a.m. MST massage, then 9:00 a.m. physiotherapy")
+    earlier = client.get(pair_url(clinic, "/times"),
+                         query_string={**choice(clinic), "date": "2026-10-30"}).get_data(as_text=True)
+    assert slot_buttons(earlier) == []
+    assert "Next day with open times: Saturday November 7" in earlier
+    outside = client.get(pair_url(clinic, "/times"),
+                         query_string={**choice(clinic), "date": "2026-10-01"}).get_data(as_text=True)
+    assert "Choose a day from October 29 to January 27, 2027." in outside

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from booking.routing import CAUTION_CODES, recommend
 from booking.routing.clinical import STAFF_CAUTIONS, for_staff
-from booking.routing.codes import EXPLANATIONS
+from booking.routing.explanations import EXPLANATIONS
 
 
 def test_every_caution_code_has_a_staff_wording_unlike_the_patients() -> None:

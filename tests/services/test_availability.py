@@ -14,7 +14,7 @@ from booking.clinic.settings import forget
 from booking.extensions import db
 from booking.models import ClinicSettings, TimeOff
 from booking.scheduling import Slot, SlotSearchError
-from booking.services.visits.availability import calendars_on_day, nearby_slots, search_slots
+from booking.services.visits.availability import calendars_on_day, search_slots
 from tests.factories import CLINIC_ZONE, AppointmentFactory, Clinic, TherapistFactory, local
 
 NOW = local(2026, 11, 30, 8)
@@ -98,23 +98,6 @@ def test_a_search_issues_the_same_few_queries_however_many_appointments(clinic: 
                 AppointmentFactory(therapist=therapist, service=clinic.physio,
                                    starts_at=local(2026, 12, 2, hour) + timedelta(days=day))
     assert search() == empty <= 7  # the settings, the closed days, the calendars in two: a few, whatever the count
-
-
-def test_nearby_slots_are_the_same_day_nearest_first_then_the_following_days(clinic: Clinic) -> None:
-    therapist = clinic.physiotherapists[0]
-    for hour in range(8, 19):
-        if hour != 12:
-            AppointmentFactory(therapist=therapist, service=clinic.physio, starts_at=local(2026, 12, 2, hour))
-    taken = local(2026, 12, 2, 10)
-    found = nearby_slots(clinic.physio, taken, therapist_id=therapist.id, now=NOW)
-    assert [slot.starts_at for slot in found[:2]] == [local(2026, 12, 2, 12), local(2026, 12, 2, 19)]
-    assert [slot.starts_at for slot in found[2:]] == [local(2026, 12, 3, 8, m) for m in (0, 15, 30, 45)]
-
-
-def test_nearby_slots_of_a_time_outside_the_booking_window(clinic: Clinic) -> None:
-    far = nearby_slots(clinic.physio, local(2027, 6, 1, 10), therapist_id=None, now=NOW)
-    past = nearby_slots(clinic.physio, local(2026, 11, 1, 10), therapist_id=None, now=NOW)
-    assert far == [] and past[0].starts_at == local(2026, 11, 30, 10)
 
 
 def test_back_to_back_bookings_block_their_time_as_one_span(clinic: Clinic) -> None:

@@ -52,9 +52,9 @@ def audits(action: str) -> list[AuditEvent]:
     return list(db.session.scalars(select(AuditEvent).where(AuditEvent.action == action)))
 
 
-def queued() -> list[object]:
-    """The screenings in the queue, in its order."""
-    return [entry.screening for entry in plan_queue.queue()]
+def queued(admin: StaffUser) -> list[object]:
+    """The screenings in the queue, in its order, as the admin sees it."""
+    return [entry.screening for entry in plan_queue.queue(admin)]
 
 
 def test_the_queue_holds_combined_screenings_until_planned_or_dismissed(clinic: Clinic, admin: StaffUser) -> None:
@@ -62,10 +62,10 @@ def test_the_queue_holds_combined_screenings_until_planned_or_dismissed(clinic: 
     other = ScreeningFactory(kind="combined")
     for screening in (combined, other):
         plan_queue.ask_for_plan(screening.id)
-    assert set(queued()) == {combined, other}
+    assert set(queued(admin)) == {combined, other}
     care_plans.dismiss(other, "  Patient chose physiotherapy only ", admin)
     care_plans.create_plan(combined, details(clinic), admin)
-    assert queued() == []
+    assert queued(admin) == []
     with pytest.raises(plan_queue.NoLongerQueued):
         plan_queue.queued_screening(other.id)
     with pytest.raises(plan_queue.NoLongerQueued):
@@ -73,13 +73,14 @@ def test_the_queue_holds_combined_screenings_until_planned_or_dismissed(clinic: 
     assert [event.detail for event in audits("dismissed")] == ["taken off the care-plan queue"]
 
 
-def test_a_combined_screening_enters_the_queue_only_once_its_patient_asks_or_books(clinic: Clinic) -> None:
+def test_a_combined_screening_enters_the_queue_only_once_its_patient_asks_or_books(clinic: Clinic,
+                                                                                   admin: StaffUser) -> None:
     made, asked, booked = (ScreeningFactory(kind="combined") for _ in range(3))
-    assert queued() == []
+    assert queued(admin) == []
     assert plan_queue.ask_for_plan(asked.id) == asked
     visit = AppointmentFactory(screening=booked, starts_at=local(2026, 12, 3, 10))
     assert plan_queue.ask_for_plan(clinic.screenings["physiotherapy"].id) is None
-    entries = {entry.screening: entry for entry in plan_queue.queue()}
+    entries = {entry.screening: entry for entry in plan_queue.queue(admin)}
     assert set(entries) == {asked, booked}
     assert entries[asked].asked_at == local(2026, 11, 30, 8) and entries[asked].booked_for is None
     assert entries[booked].booked_for == visit.starts_at and entries[booked].asked_at is None
@@ -91,7 +92,7 @@ def test_a_dismissal_needs_a_reason(clinic: Clinic, admin: StaffUser) -> None:
     with pytest.raises(InvalidPlan) as refused:
         care_plans.dismiss(clinic.screenings["combined"], "   ", admin)
     assert refused.value.errors == {"reason": "Say why this screening needs no care plan."}
-    assert queued() == [clinic.screenings["combined"]]
+    assert queued(admin) == [clinic.screenings["combined"]]
 
 
 def test_making_and_changing_a_plan_is_audited_without_its_goals(clinic: Clinic, admin: StaffUser) -> None:

@@ -11,7 +11,8 @@ from icalendar import Calendar
 from booking.extensions import db
 from booking.logs import redact
 from booking.models import AuditEvent, StaffUser, Therapist
-from booking.routing.codes import EXPLANATIONS, PRECAUTIONS
+from booking.routing.explanations import EXPLANATIONS
+from booking.routing.precautions import PRECAUTIONS
 from booking.services.therapists.feed import feed_token
 from tests.factories import local
 from tests.staff.therapist_pages import massage_therapist, visit

@@ -16,7 +16,7 @@ from booking.clinic.clock import moment
 from booking.clinic.times import clinic_zone
 from booking.database import lock
 from booking.extensions import db
-from booking.models import Appointment, CarePlan, CarePlanStatus, Notification, Service, StaffUser
+from booking.models import Appointment, CarePlan, CarePlanEvent, CarePlanStatus, Notification, Service, StaffUser
 from booking.policy import require_run_care_plans
 from booking.scheduling.plans import MASSAGE, PHYSIOTHERAPY, Course, PlanProposal, PlanRequest, propose_plan
 from booking.services import audit
@@ -111,7 +111,7 @@ def book_plan(plan: CarePlan, proposal: PlanProposal, patient: PatientDetails, b
     def tell_therapists(visits: list[Appointment]) -> list[Notification]:
         """The plan's audit row and notices, written in the booking's transaction (again on a retry)."""
         cause = audit.record("booked", "care_plan", plan.id, f"{len(visits)} visits", actor=by, at=now)
-        return care_plans.tell_therapists(plan, "plan_created", cause)
+        return care_plans.tell_therapists(plan, CarePlanEvent.PLAN_CREATED, cause)
 
     request = CourseRequest(screening_id=str(plan.screening_id), patient=patient, booked_by=by,
                             visits=tuple(VisitRequest(codes[visit.discipline], visit.therapist_id, visit.starts_at)

@@ -22,7 +22,7 @@ from booking.clinic.limits import FUNCTION_NOTE_LENGTH, NOTE_LENGTH
 from booking.clinic.validators import plain_text
 from booking.database import lock
 from booking.extensions import db
-from booking.models import Appointment, AppointmentStatus, CarePlan, StaffUser, VisitNote, VisitOutcome
+from booking.models import Appointment, AppointmentStatus, CarePlan, CarePlanEvent, StaffUser, VisitNote, VisitOutcome
 from booking.outbox import relay
 from booking.policy import require_write_on_visit
 from booking.services import audit
@@ -99,7 +99,7 @@ def write_note(appointment: Appointment, author: StaffUser, body: str, *, kind: 
     audit.record("changed", "note", note.id, f"{kind} note written on visit {appointment.id}", actor=author,
                  at=when)
     notices = [] if plan is None or kind != HANDOFF else outbox.for_care_plan(
-        plan.id, "handoff_note", f"note-{note.id}",
+        plan.id, CarePlanEvent.HANDOFF_NOTE, f"note-{note.id}",
         plan.handoff_recipients(appointment.service.therapy_type, author.therapist_id), now=when)
     db.session.commit()
     relay.hand_over(notices)

@@ -23,6 +23,7 @@ from booking.models import (
     AuditEvent,
     CarePlan,
     CarePlanDismissal,
+    CarePlanEvent,
     CarePlanStatus,
     Notification,
     Patient,
@@ -220,10 +221,10 @@ def create_plan(screening: Screening, details: PlanDetails, by: StaffUser, *,
     return plan
 
 
-def tell_therapists(plan: CarePlan, event_name: str, cause: AuditEvent) -> list[Notification]:
+def tell_therapists(plan: CarePlan, event: CarePlanEvent, cause: AuditEvent) -> list[Notification]:
     """Notices of the plan's event to both its therapists, one occurrence per audited change."""
     db.session.flush()
-    return outbox.for_care_plan(plan.id, event_name, f"audit-{cause.id}",
+    return outbox.for_care_plan(plan.id, event, f"audit-{cause.id}",
                                 plan.therapist_ids, now=cause.at)
 
 
@@ -239,7 +240,7 @@ def _status_problem(plan: CarePlan, status: str) -> str | None:
     if status == plan.status:
         return None
     if status not in CarePlanStatus(plan.status).next:
-        return f"This plan is {plan.status}, which is final: its status can no longer change."
+        return f"This plan is {plan.status.label.lower()}, which is final: its status can no longer change."
     return None
 
 
@@ -270,9 +271,9 @@ def change_plan(plan: CarePlan, details: PlanDetails, status: str, by: StaffUser
     for name, value in _values(_tidied(details)).items():
         setattr(plan, name, value)
     detail = f"status {plan.status} to {status}" if status != plan.status else "terms"
-    plan.status = status
+    plan.status = CarePlanStatus(status)
     cause = audit.record("changed", "care_plan", plan.id, detail, actor=by, at=now)
-    notices = tell_therapists(plan, "plan_changed", cause)
+    notices = tell_therapists(plan, CarePlanEvent.PLAN_CHANGED, cause)
     upcoming = upcoming_visits(plan, now) if status == CarePlanStatus.CANCELLED else []
     if not upcoming:
         db.session.commit()

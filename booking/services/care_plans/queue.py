@@ -3,6 +3,7 @@
 A combined screening enters the queue only when its patient asks the clinic for a plan
 (on the result page) or books a visit with it; making a screening (on the web or through
 the API) is not enough. It leaves the queue when a plan is made for it or it is dismissed.
+The queue is read by the admins who run care plans (``booking.policy``).
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from sqlalchemy.orm import joinedload
 
 from booking.clinic.clock import moment
 from booking.extensions import db
-from booking.models import Appointment, CarePlan, CarePlanDismissal, Patient, Screening
+from booking.models import Appointment, CarePlan, CarePlanDismissal, Patient, Screening, StaffUser
+from booking.policy import require_run_care_plans
 from booking.services.screenings import get_screening
 from booking.services.visits import PatientDetails
 
@@ -54,9 +56,10 @@ def _first_visits(screening_ids: Sequence[UUID]) -> dict[UUID, Appointment]:
     return {visit.screening_id: visit for visit in visits}  # the earliest made comes last, and stays
 
 
-def queue() -> list[QueueEntry]:
+def queue(by: StaffUser) -> list[QueueEntry]:
     """Every combined screening whose patient asked for a plan or booked with it, without a plan or a dismissal;
-    oldest first."""
+    oldest first. Refused for anyone the policy does not let run care plans."""
+    require_run_care_plans(by)
     screenings = list(db.session.scalars(select(Screening).where(
         Screening.pathway == COMBINED,
         Screening.id.not_in(select(CarePlan.screening_id)),

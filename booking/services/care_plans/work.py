@@ -7,6 +7,7 @@ the notes service's (notes, handoff notes, outcomes) and the booking's.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -55,7 +56,7 @@ class PainPoint:
     function_note: str
 
 
-def plan_for(user: StaffUser, plan_id: object) -> CarePlan | None:
+def plan_for(user: StaffUser, plan_id: int) -> CarePlan | None:
     """The plan if the policy lets ``user`` open it; None otherwise (also for an unknown id)."""
     plan = get_or_none(CarePlan, plan_id)
     return plan if plan is not None and may_open_plan(user, plan) else None
@@ -104,8 +105,9 @@ def _events(plan: CarePlan, visits: list[Appointment]) -> list[Entry]:
 def timeline(plan: CarePlan, visits: list[Appointment]) -> list[Entry]:
     """Everything that happened on the plan, newest first: both therapists' notes, handoffs, changes, cancellations."""
     ids = [visit.id for visit in visits]
-    notes = db.session.scalars(select(VisitNote).options(joinedload(VisitNote.author).joinedload(StaffUser.therapist))
-                               .where(VisitNote.appointment_id.in_(ids))) if ids else []
+    notes: Iterable[VisitNote] = db.session.scalars(
+        select(VisitNote).options(joinedload(VisitNote.author).joinedload(StaffUser.therapist))
+        .where(VisitNote.appointment_id.in_(ids))) if ids else []
     by_id = {visit.id: visit for visit in visits}
     entries = [Entry(note.created_at, "Handoff note" if note.kind == "handoff" else "Session note",
                      _who(note.author), note.body, by_id[note.appointment_id], note.kind == "handoff")
@@ -119,7 +121,8 @@ def timeline(plan: CarePlan, visits: list[Appointment]) -> list[Entry]:
 def pain_over_time(visits: list[Appointment]) -> list[PainPoint]:
     """The outcomes recorded at the plan's sessions, in order of the sessions."""
     by_id = {visit.id: visit for visit in visits}
-    outcomes = db.session.scalars(select(VisitOutcome).where(VisitOutcome.appointment_id.in_(by_id))) if by_id else []
+    outcomes: Iterable[VisitOutcome] = db.session.scalars(
+        select(VisitOutcome).where(VisitOutcome.appointment_id.in_(by_id))) if by_id else []
     points = [PainPoint(by_id[outcome.appointment_id], outcome.pain, outcome.function_note) for outcome in outcomes]
     return sorted(points, key=lambda point: point.visit.starts_at)
 

@@ -5,7 +5,9 @@ out), revokes its calendar feed (the link answers 404, and stays revoked if the
 login comes back), spends its unused password resets, and from then on it can
 neither sign in nor be sent a reset (answered as for an unknown address). An
 admin cannot deactivate their own login, nor the last active admin: the clinic
-would have nobody to run it. Every change is audited.
+would have nobody to run it. Every change is audited, and made for an admin the
+policy lets run the clinic (``booking.policy``) or for the clinic's command line
+(``by_staff`` None: someone with the server's shell).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from booking.clinic.clock import moment
 from booking.database import get_or_none, lock
 from booking.extensions import db
 from booking.models import PasswordReset, StaffRole, StaffUser
+from booking.policy import require_run_the_clinic
 from booking.services import audit
 from booking.services.staff_accounts import sessions
 from booking.services.staff_accounts.accounts import AccountError
@@ -46,8 +49,11 @@ def _other_active_admins(user: StaffUser) -> int:
 def deactivate(user: StaffUser, by_staff: StaffUser | None, *, now: datetime | None = None) -> bool:
     """End the login's access (see the module docstring) and commit; False when it was already inactive.
 
-    Raises AccountError when ``by_staff`` is the login itself, or it is the last active admin.
+    Raises AccountError when ``by_staff`` is the login itself, or it is the last active admin; Refused when
+    ``by_staff`` may not run the clinic.
     """
+    if by_staff is not None:
+        require_run_the_clinic(by_staff)
     when = moment(now)
     if by_staff is not None and by_staff.id == user.id:
         raise AccountError("You cannot deactivate your own login. Ask another admin to do it.")
@@ -75,8 +81,10 @@ def deactivate(user: StaffUser, by_staff: StaffUser | None, *, now: datetime | N
 def reactivate(user: StaffUser, by_staff: StaffUser | None, *, now: datetime | None = None) -> bool:
     """Let the login sign in again (with its password; its calendar feed has a new link) and commit.
 
-    False when it was already active.
+    False when it was already active; Refused when ``by_staff`` may not run the clinic.
     """
+    if by_staff is not None:
+        require_run_the_clinic(by_staff)
     if user.active:
         return False
     user.active = True

@@ -64,8 +64,8 @@ def _issue(user: StaffUser, asked_at: datetime, now: datetime) -> PasswordReset 
     """A new reset (working until LIFETIME after it was asked for) for this active login,
     unless it had PER_HOUR in the last hour."""
     lock(user)  # one decision at a time per login
-    recent = db.session.scalar(select(func.count(PasswordReset.id)).where(
-        PasswordReset.user_id == user.id, PasswordReset.created_at > now - timedelta(hours=1)))
+    recent = db.session.execute(select(func.count(PasswordReset.id)).where(
+        PasswordReset.user_id == user.id, PasswordReset.created_at > now - timedelta(hours=1))).scalar_one()
     if recent >= PER_HOUR:
         return None
     reset = PasswordReset(id=uuid.uuid4(), user_id=user.id, created_at=now, expires_at=asked_at + LIFETIME)

@@ -22,8 +22,10 @@ from sqlalchemy import delete, or_, select, update
 
 from booking.clinic.clock import moment
 from booking.clinic.settings import clinic_settings
+from booking.database import changed_rows
 from booking.extensions import db
 from booking.models import RecoveryCode, StaffSession, StaffUser
+from booking.policy import may_turn_off_second_factor
 from booking.services import audit
 from booking.services.staff_accounts.accounts import AccountError, WrongPassword, accepted, claim_attempt, refuse
 from booking.services.staff_accounts.passwords import verify_password
@@ -105,8 +107,8 @@ def confirm_enrolment(user: StaffUser, secret: str, code: str, *, signed_in: Sta
 
 
 def remove(user: StaffUser, password: str) -> None:
-    """Remove the user's TOTP and recovery codes (therapists only; the password is asked again)."""
-    if user.is_admin:
+    """Remove the user's TOTP and recovery codes (those the policy lets turn it off; the password is asked again)."""
+    if not may_turn_off_second_factor(user):
         raise AccountError("Admins must keep two-factor sign-in.")
     if not verify_password(user.password_hash, password):
         raise WrongPassword()
@@ -124,10 +126,9 @@ def recovery_codes_left(user: StaffUser) -> int:
 
 def _claim_step(user: StaffUser, step: int) -> bool:
     """Record the TOTP step as used, unless a step as late was used already (by a request at the same moment)."""
-    claimed = db.session.execute(update(StaffUser).where(
+    return changed_rows(update(StaffUser).where(
         StaffUser.id == user.id, or_(StaffUser.totp_last_step.is_(None), StaffUser.totp_last_step < step))
-        .values(totp_last_step=step).execution_options(synchronize_session=False))
-    return claimed.rowcount == 1
+        .values(totp_last_step=step).execution_options(synchronize_session=False)) == 1
 
 
 def _use_recovery_code(user: StaffUser, code: str, now: datetime) -> bool:
@@ -137,9 +138,8 @@ def _use_recovery_code(user: StaffUser, code: str, now: datetime) -> bool:
         .limit(1))
     if found is None:
         return False
-    spent = db.session.execute(update(RecoveryCode).where(RecoveryCode.id == found, RecoveryCode.used_at.is_(None))
-                               .values(used_at=now).execution_options(synchronize_session=False))
-    return spent.rowcount == 1
+    return changed_rows(update(RecoveryCode).where(RecoveryCode.id == found, RecoveryCode.used_at.is_(None))
+                        .values(used_at=now).execution_options(synchronize_session=False)) == 1
 
 
 def verify(user: StaffUser, code: str, address: str, *, now: datetime | None = None) -> str:

@@ -27,7 +27,7 @@ from booking.clinic.settings import clinic_settings
 from booking.database import get_or_none
 from booking.extensions import db
 from booking.models import Appointment, AppointmentStatus, StaffUser, Therapist
-from booking.policy import require_manage_feed
+from booking.policy import require_keep_diary
 from booking.services import audit
 
 PAST, AHEAD = timedelta(days=30), timedelta(days=90)
@@ -66,7 +66,7 @@ def _login(therapist: Therapist) -> StaffUser | None:
 
 def revoke(therapist: Therapist, by_staff: StaffUser) -> None:
     """Stop the current link working (a new one replaces it), audited; Refused unless the feed is ``by_staff``'s."""
-    require_manage_feed(by_staff, therapist)
+    require_keep_diary(by_staff, therapist.id)
     therapist.feed_version += 1
     audit.record("changed", "calendar feed", therapist.id, "link revoked and replaced", actor=by_staff)
     db.session.commit()
@@ -77,7 +77,7 @@ def show_full_names(therapist: Therapist, full_names: bool, by_staff: StaffUser)
 
     Raises Refused unless the feed is ``by_staff``'s own.
     """
-    require_manage_feed(by_staff, therapist)
+    require_keep_diary(by_staff, therapist.id)
     if therapist.feed_full_names == full_names:
         return False
     therapist.feed_full_names = full_names

@@ -16,6 +16,9 @@ time (the rule the slot search books by) and no time off overlaps it (its
 buffer included). Only visits the change itself would leave outside count as
 its conflicts. The therapist's row is locked for the change, so that a booking
 made meanwhile is either seen by the check or made after the change.
+
+Only the therapist's own login changes their hours (``booking.policy``): anyone
+else is refused before anything is read or changed.
 """
 
 from __future__ import annotations
@@ -34,7 +37,8 @@ from booking.clinic.settings import WEEKDAYS
 from booking.clinic.times import FIRST_DAY, LAST_DAY, accepted_day, clinic_zone
 from booking.database import storable_id
 from booking.extensions import db
-from booking.models import Appointment, AppointmentStatus, Therapist, TimeOff, WorkingHours
+from booking.models import Appointment, AppointmentStatus, StaffUser, Therapist, TimeOff, WorkingHours
+from booking.policy import require_keep_diary
 from booking.scheduling import Interval
 from booking.scheduling.localday import local_day
 from booking.services import audit
@@ -163,7 +167,7 @@ def _current(therapist_id: int, now: datetime) -> Hours:
                  [Interval(gap.starts_at, gap.ends_at) for gap in time_off_of(therapist_id, now=now)])
 
 
-def _apply(therapist_id: int, before: Hours, after: Hours, *, rebook_myself: bool, now: datetime,
+def _apply(therapist_id: int, before: Hours, after: Hours, by: StaffUser, *, rebook_myself: bool, now: datetime,
            change: str) -> list[Appointment]:
     """Check a change against the booked visits, raise HoursConflict unless confirmed, audit and commit.
 
@@ -175,7 +179,7 @@ def _apply(therapist_id: int, before: Hours, after: Hours, *, rebook_myself: boo
         db.session.rollback()
         raise HoursConflict(left_out)
     detail = f"{change}; {len(left_out)} booked visit(s) kept outside the hours" if left_out else change
-    audit.record("changed", "working hours", therapist_id, detail)
+    audit.record("changed", "working hours", therapist_id, detail, actor=by)
     db.session.commit()
     return left_out
 
@@ -185,21 +189,25 @@ def _lock(therapist_id: int) -> None:
     db.session.execute(select(Therapist.id).where(Therapist.id == therapist_id).with_for_update(key_share=True))
 
 
-def add_shift(therapist_id: int, shift: Shift) -> WorkingHours:
-    """Add a weekly shift (more hours leave no visit out); raises HoursError."""
+def add_shift(therapist_id: int, shift: Shift, by: StaffUser) -> WorkingHours:
+    """Add a weekly shift (more hours leave no visit out); raises HoursError, or Refused unless ``by`` is the
+    therapist's login."""
+    require_keep_diary(by, therapist_id)
     check_shift(shift)
     stored = WorkingHours(therapist_id=therapist_id, weekday=shift.weekday, start_time=shift.start,
                           end_time=shift.end, valid_from=shift.valid_from, valid_to=shift.valid_to)
     db.session.add(stored)
-    audit.record("changed", "working hours", therapist_id, f"shift added: {describe(shift)}")
+    audit.record("changed", "working hours", therapist_id, f"shift added: {describe(shift)}", actor=by)
     db.session.commit()
     return stored
 
 
-def change_shift(therapist_id: int, shift_id: int, shift: Shift, *, rebook_myself: bool = False,
+def change_shift(therapist_id: int, shift_id: int, shift: Shift, by: StaffUser, *, rebook_myself: bool = False,
                  now: datetime | None = None) -> list[Appointment]:
     """Change one of the therapist's shifts (shorten, move, limit its dates); raises HoursError, HoursConflict,
-    LookupError for a shift that is not theirs. Returns the booked visits it leaves outside the hours."""
+    LookupError for a shift that is not theirs, Refused unless ``by`` is the therapist's login. Returns the booked
+    visits it leaves outside the hours."""
+    require_keep_diary(by, therapist_id)
     check_shift(shift)
     when = moment(now)
     _lock(therapist_id)
@@ -209,13 +217,14 @@ def change_shift(therapist_id: int, shift_id: int, shift: Shift, *, rebook_mysel
     stored.weekday, stored.start_time, stored.end_time = shift.weekday, shift.start, shift.end
     stored.valid_from, stored.valid_to = shift.valid_from, shift.valid_to
     after = replace(before, shifts=[_as_scheduling(kept) for kept in shifts_of(therapist_id)])
-    return _apply(therapist_id, before, after, rebook_myself=rebook_myself, now=when,
+    return _apply(therapist_id, before, after, by, rebook_myself=rebook_myself, now=when,
                   change=f"shift changed: {old} to {describe(shift)}")
 
 
-def remove_shift(therapist_id: int, shift_id: int, *, rebook_myself: bool = False,
+def remove_shift(therapist_id: int, shift_id: int, by: StaffUser, *, rebook_myself: bool = False,
                  now: datetime | None = None) -> list[Appointment]:
-    """Remove one of the therapist's shifts; raises HoursConflict or LookupError (see ``change_shift``)."""
+    """Remove one of the therapist's shifts; raises HoursConflict, LookupError or Refused (see ``change_shift``)."""
+    require_keep_diary(by, therapist_id)
     when = moment(now)
     _lock(therapist_id)
     stored = _own_shift(therapist_id, shift_id)
@@ -223,7 +232,8 @@ def remove_shift(therapist_id: int, shift_id: int, *, rebook_myself: bool = Fals
     after = replace(before, shifts=[_as_scheduling(kept) for kept in shifts_of(therapist_id) if kept.id != shift_id])
     old = describe(stored)
     db.session.delete(stored)
-    return _apply(therapist_id, before, after, rebook_myself=rebook_myself, now=when, change=f"shift removed: {old}")
+    return _apply(therapist_id, before, after, by, rebook_myself=rebook_myself, now=when,
+                  change=f"shift removed: {old}")
 
 
 def _own_shift(therapist_id: int, shift_id: int) -> WorkingHours:
@@ -235,10 +245,12 @@ def _own_shift(therapist_id: int, shift_id: int) -> WorkingHours:
     return stored
 
 
-def add_time_off(therapist_id: int, starts_at: datetime, ends_at: datetime, reason: str, *,
+def add_time_off(therapist_id: int, starts_at: datetime, ends_at: datetime, reason: str, by: StaffUser, *,
                  rebook_myself: bool = False, now: datetime | None = None) -> list[Appointment]:
-    """Add time off [starts_at, ends_at) with its reason; raises HoursError or HoursConflict (the booked
-    visits it would overlap). Returns the visits kept inside it when ``rebook_myself``."""
+    """Add time off [starts_at, ends_at) with its reason; raises HoursError, HoursConflict (the booked
+    visits it would overlap), or Refused unless ``by`` is the therapist's login. Returns the visits kept inside it
+    when ``rebook_myself``."""
+    require_keep_diary(by, therapist_id)
     reason = " ".join((reason or "").split())
     errors: dict[str, str] = {}
     if ends_at <= starts_at:
@@ -252,17 +264,20 @@ def add_time_off(therapist_id: int, starts_at: datetime, ends_at: datetime, reas
     before = _current(therapist_id, when)
     db.session.add(TimeOff(therapist_id=therapist_id, starts_at=starts_at, ends_at=ends_at, reason=reason))
     after = replace(before, away=[*before.away, Interval(starts_at, ends_at)])
-    return _apply(therapist_id, before, after, rebook_myself=rebook_myself, now=when,
+    return _apply(therapist_id, before, after, by, rebook_myself=rebook_myself, now=when,
                   change=f"time off added: {starts_at:%Y-%m-%d %H:%M} to {ends_at:%Y-%m-%d %H:%M} UTC")
 
 
-def remove_time_off(therapist_id: int, time_off_id: int) -> None:
-    """Remove one of the therapist's time off (fewer absences leave no visit out); LookupError if not theirs."""
+def remove_time_off(therapist_id: int, time_off_id: int, by: StaffUser) -> None:
+    """Remove one of the therapist's time off (fewer absences leave no visit out); LookupError if not theirs,
+    Refused unless ``by`` is the therapist's login."""
+    require_keep_diary(by, therapist_id)
     query = select(TimeOff).where(TimeOff.id == time_off_id, TimeOff.therapist_id == therapist_id)
     stored = db.session.scalars(query).first() if storable_id(time_off_id) else None
     if stored is None:
         raise LookupError(time_off_id)
     db.session.delete(stored)
     audit.record("changed", "working hours", therapist_id,
-                 f"time off removed: {stored.starts_at:%Y-%m-%d %H:%M} to {stored.ends_at:%Y-%m-%d %H:%M} UTC")
+                 f"time off removed: {stored.starts_at:%Y-%m-%d %H:%M} to {stored.ends_at:%Y-%m-%d %H:%M} UTC",
+                 actor=by)
     db.session.commit()

@@ -3,7 +3,8 @@
 Each change is audited (what was changed, never any health information). A
 therapist with booked visits to come keeps them: deactivating only stops new
 bookings, and the visits are listed so that an admin can move them; the
-therapy type cannot change under them.
+therapy type cannot change under them. Every change is an admin's (``booking.policy``): anyone else is
+refused before anything is changed.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from booking.clinic.clock import moment
 from booking.database import get_or_none
 from booking.extensions import db
 from booking.models import Appointment, AppointmentStatus, StaffRole, StaffUser, Therapist, TherapistQualification
+from booking.policy import require_run_the_clinic
 from booking.scheduling import qualifications
 from booking.services import audit
 from booking.services.staff_accounts import sessions
@@ -66,23 +68,26 @@ def visits_to_come(therapist: Therapist) -> list[Appointment]:
         .order_by(Appointment.starts_at)))
 
 
-def create_therapist(details: TherapistDetails) -> Therapist:
-    """Add an active therapist (with no working hours yet) and commit."""
+def create_therapist(details: TherapistDetails, by: StaffUser) -> Therapist:
+    """Add an active therapist (with no working hours yet) and commit; Refused for a non-admin."""
+    require_run_the_clinic(by)
     therapist = Therapist(name=details.name, therapy_type=details.therapy_type, email=details.email,
                           bio=details.bio, active=True,
                           trained=[TherapistQualification(code=code) for code in sorted(details.qualifications)])
     db.session.add(therapist)
     db.session.flush()
-    audit.record("created", "therapist", therapist.id)
+    audit.record("created", "therapist", therapist.id, actor=by)
     db.session.commit()
     return therapist
 
 
-def update_therapist(therapist: Therapist, details: TherapistDetails) -> list[str]:
+def update_therapist(therapist: Therapist, details: TherapistDetails, by: StaffUser) -> list[str]:
     """Save the details and commit; return the names of the fields changed (none: nothing is written).
 
-    Raises TherapyTypeLocked, with the visits, when the type would change while visits are booked.
+    Raises TherapyTypeLocked, with the visits, when the type would change while visits are booked, and Refused
+    for a non-admin.
     """
+    require_run_the_clinic(by)
     changed = [field for field in FIELD_NAMES if getattr(details, field) != getattr(therapist, field)]
     if "therapy_type" in changed:
         visits = visits_to_come(therapist)
@@ -93,7 +98,7 @@ def update_therapist(therapist: Therapist, details: TherapistDetails) -> list[st
         return []
     for field in changed:
         setattr(therapist, field, getattr(details, field))
-    audit.record("changed", "therapist", therapist.id, ", ".join(names))
+    audit.record("changed", "therapist", therapist.id, ", ".join(names), actor=by)
     db.session.commit()
     return names
 
@@ -107,12 +112,14 @@ def _retrain(therapist: Therapist, codes: frozenset[str]) -> list[str]:
             + [f"{label.lower()} removed" for label in qualifications.labels(held - codes)])
 
 
-def set_active(therapist: Therapist, active: bool) -> None:
-    """Offer the therapist for booking again, or no longer (their booked visits stay), and commit."""
+def set_active(therapist: Therapist, active: bool, by: StaffUser) -> None:
+    """Offer the therapist for booking again, or no longer (their booked visits stay), and commit; Refused for a
+    non-admin."""
+    require_run_the_clinic(by)
     if therapist.active == active:
         return
     therapist.active = active
-    audit.record("changed", "therapist", therapist.id, "reactivated" if active else "deactivated")
+    audit.record("changed", "therapist", therapist.id, "reactivated" if active else "deactivated", actor=by)
     db.session.commit()
 
 
@@ -135,11 +142,13 @@ def linkable_users() -> list[StaffUser]:
         .order_by(StaffUser.email)))
 
 
-def link_user(therapist: Therapist, user_id: int) -> StaffUser:
+def link_user(therapist: Therapist, user_id: int, by: StaffUser) -> StaffUser:
     """Make the free login ``user_id`` the therapist's and commit; its sessions end, as it now opens other visits.
 
-    Raises ValueError when the therapist already has a login or the user is not free to link.
+    Raises ValueError when the therapist already has a login or the user is not free to link, and Refused for a
+    non-admin.
     """
+    require_run_the_clinic(by)
     if linked_user(therapist) is not None:
         raise ValueError(f"{therapist.name} already has a login.")
     user = next((user for user in linkable_users() if user.id == user_id), None)
@@ -147,6 +156,6 @@ def link_user(therapist: Therapist, user_id: int) -> StaffUser:
         raise ValueError("Choose a therapist login that is not linked to an active therapist.")
     user.therapist_id = therapist.id
     sessions.end_all_sessions(user)
-    audit.record("changed", "therapist", therapist.id, f"staff user {user.id} linked")
+    audit.record("changed", "therapist", therapist.id, f"staff user {user.id} linked", actor=by)
     db.session.commit()
     return user

@@ -56,7 +56,6 @@ from booking.services.therapists.training import training_needed
 # a search cannot reach into it, which lets the (therapist_id, starts_at) index
 # bound the scan of past appointments from below.
 LONGEST_BLOCK = timedelta(days=1)
-NEARBY_DAYS = 7
 NOBODY = uuid.UUID(int=0)  # the appointment id excluded when none is (uuid4 never makes it)
 
 
@@ -132,7 +131,7 @@ def load_calendars(therapy_type: str, span: Window, *, therapist_id: int | None 
 
 
 @cache
-def _hours_query(one_therapist: bool, trained: bool) -> Select[Any]:
+def _hours_query(one_therapist: bool, trained: bool) -> Select[*tuple[Any, ...]]:
     """The active therapists of a type (or the one asked for), each with its shifts valid on the days.
 
     ``trained``: only those trained in every qualification of the ``needs`` parameter.
@@ -160,7 +159,7 @@ def _blocked_query() -> CompoundSelect:
     come back as one span, as the scheduler would merge them anyway, which saves
     building one interval per appointment.
     """
-    ids = bindparam("ids", expanding=True)
+    ids: BindParameter[Any] = bindparam("ids", expanding=True)
     live = (select(Appointment.therapist_id, Appointment.starts_at, Appointment.blocked_until,
                    func.lag(Appointment.blocked_until).over(partition_by=Appointment.therapist_id,
                                                             order_by=Appointment.starts_at).label("previous_end"))
@@ -207,7 +206,7 @@ def search_slots(service: Service, date_from: date, date_to: date, *, therapist_
     first, last = bookable_days(timing["now"])
     if date_from > last or date_to < first:
         raise SlotSearchError({"from": f"Choose dates from {first} to {last}."})
-    days = {"date_from": date_from, "date_to": date_to}
+    days: dict[str, Any] = {"date_from": date_from, "date_to": date_to}
     scheduling.first_available([], **days, **timing)  # the range is refused before any query
     calendars = load_calendars(service.therapy_type, window(service, date_from, date_to),
                                therapist_id=therapist_id, exclude=exclude, cautions=cautions)
@@ -259,24 +258,6 @@ def choose_therapist(calendars: list[TherapistCalendar], service: Service, start
         return next((slot.therapist_id for slot in slots if slot.starts_at == starts_at), None)
     return next((calendar.therapist_id for calendar in calendars
                  if scheduling.is_bookable(calendar, starts_at, **timing)), None)
-
-
-def nearby_slots(service: Service, starts_at: datetime, *, therapist_id: int | None, limit: int = 6,
-                 now: datetime | None = None, exclude: uuid.UUID | None = None,
-                 cautions: Collection[str] = ()) -> list[Slot]:
-    """Open times close to ``starts_at``: the same local day, nearest first, then the following days."""
-    zone = clinic_zone()
-    day = starts_at.astimezone(zone).date()
-    first, last = bookable_days(moment(now))
-    start = max(day, first)
-    if start > last:
-        return []
-    slots = search_slots(service, start, min(start + timedelta(days=NEARBY_DAYS - 1), last),
-                         therapist_id=therapist_id, now=now, exclude=exclude, cautions=cautions)
-    same_day = sorted((slot for slot in slots if slot.starts_at.astimezone(zone).date() == day),
-                      key=lambda slot: abs(slot.starts_at - starts_at))
-    later = [slot for slot in slots if slot.starts_at.astimezone(zone).date() > day]
-    return (same_day + later)[:limit]
 
 
 def search_pairs(first: Service, second: Service, date_from: date, date_to: date, *,

@@ -14,15 +14,13 @@ from booking.clinic.settings import clinic_settings
 from booking.clinic.times import local_time
 from booking.database import lock
 from booking.extensions import db
-from booking.models import Appointment, AppointmentStatus, CarePlan, Notification, StaffUser
+from booking.models import Appointment, AppointmentStatus, CarePlan, CarePlanEvent, Notification, StaffUser
 from booking.policy import require_change_any_booking
 from booking.services.visits import availability, course
 from booking.services.visits.errors import BookingError, ChangeNotAllowed, InvalidBooking, SlotTaken
 from booking.services.visits.requests import check_start, therapist_problem
 from booking.services.visits.reservation import commit, conflict, reserve
 
-STATUS_LABELS = {AppointmentStatus.CANCELLED: "was cancelled", AppointmentStatus.COMPLETED: "has taken place",
-                 AppointmentStatus.NO_SHOW: "was missed"}
 NO_PARTNER = ("No other visit is booked right before or after this one any more. "
               "You can cancel this visit on its own.")
 
@@ -59,8 +57,7 @@ def _lock_for_change(appointment: Appointment, now: datetime, by_staff: StaffUse
         require_change_any_booking(by_staff)
     lock(appointment)
     if appointment.status != AppointmentStatus.BOOKED:
-        label = STATUS_LABELS.get(appointment.status, "is not booked")
-        raise ChangeNotAllowed(f"{subject} {label}, so it cannot be changed online. "
+        raise ChangeNotAllowed(f"{subject} {appointment.status.phrase}, so it cannot be changed online. "
                                f"Please call the clinic at {clinic_settings().phone}.")
     if by_staff is None and not can_change(appointment, now=now):
         hours = clinic_settings().cancel_cutoff_hours
@@ -92,7 +89,7 @@ def _tell_plan_therapists(visits: list[Appointment], now: datetime) -> list[Noti
     for visit in visits:
         plan = db.session.get(CarePlan, visit.care_plan_id) if visit.care_plan_id is not None else None
         if plan is not None:
-            notices += outbox.for_care_plan(plan.id, "session_cancelled", str(visit.id),
+            notices += outbox.for_care_plan(plan.id, CarePlanEvent.SESSION_CANCELLED, str(visit.id),
                                             [plan.physiotherapist_id, plan.massage_therapist_id], now=now)
     return notices
 

@@ -4,7 +4,7 @@ The list selects only the columns a row shows (no ORM objects), joined to the
 patient, therapist and service, newest start first, and reads one row more than
 a page holds to know whether another page follows (no count query). A filter on
 a therapist uses the (therapist_id, starts_at) index; a day or date range bounds
-``starts_at`` from both sides.
+``starts_at`` from both sides. The list is for whom ``booking.policy`` lets see patients (admins).
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ from sqlalchemy import Select, select
 
 from booking.clinic.times import local_midnight
 from booking.extensions import db
-from booking.models import Appointment, Patient, Service, Therapist
+from booking.models import Appointment, AppointmentStatus, Patient, Service, StaffUser, Therapist
+from booking.policy import require_see_patients
 
 PAGE_SIZE = 50
 
@@ -40,7 +41,7 @@ class AppointmentRow:
 
     id: uuid.UUID
     starts_at: datetime
-    status: str
+    status: AppointmentStatus
     patient_id: int
     patient_name: str
     therapist_name: str
@@ -62,7 +63,7 @@ class AppointmentPage:
         return self.number > 1
 
 
-def _query(chosen: AppointmentFilter) -> Select[Any]:
+def _query(chosen: AppointmentFilter) -> Select[*tuple[Any, ...]]:
     """The list's query, filtered, newest start first."""
     query = (select(Appointment.id, Appointment.starts_at, Appointment.status, Appointment.patient_id,
                     Patient.name.label("patient_name"), Therapist.name.label("therapist_name"),
@@ -84,8 +85,10 @@ def _query(chosen: AppointmentFilter) -> Select[Any]:
     return query
 
 
-def appointment_page(chosen: AppointmentFilter, number: int = 1, size: int = PAGE_SIZE) -> AppointmentPage:
-    """Page ``number`` (from 1) of the visits the filter keeps, in one query."""
+def appointment_page(chosen: AppointmentFilter, by: StaffUser, number: int = 1, size: int = PAGE_SIZE) -> AppointmentPage:
+    """Page ``number`` (from 1) of the visits the filter keeps, in one query; Refused for anyone the policy does not
+    let see patients."""
+    require_see_patients(by)
     query = _query(chosen).limit(size + 1).offset((number - 1) * size)
     rows = [AppointmentRow(**row._asdict()) for row in db.session.execute(query)]
     return AppointmentPage(rows=rows[:size], number=number, has_next=len(rows) > size)

@@ -16,16 +16,15 @@ from booking import outbox
 from booking.clinic.clock import moment
 from booking.database import lock
 from booking.extensions import db
-from booking.models import Appointment, AppointmentStatus, CarePlan, StaffUser
+from booking.models import Appointment, AppointmentStatus, CarePlan, CarePlanEvent, StaffUser
 from booking.outbox import relay
 from booking.policy import require_mark_visit
 from booking.services import audit
-from booking.services.visits.change import STATUS_LABELS
 from booking.services.visits.errors import BookingError, ChangeNotAllowed, InvalidBooking
 
 OUTCOMES = {"completed": AppointmentStatus.COMPLETED, "no_show": AppointmentStatus.NO_SHOW}
 OUTCOME_WORDS = {"completed": "completed", "no_show": "a no-show"}
-PLAN_EVENTS = {"completed": "session_completed", "no_show": "session_missed"}
+PLAN_EVENTS = {"completed": CarePlanEvent.SESSION_COMPLETED, "no_show": CarePlanEvent.SESSION_MISSED}
 
 
 def record_outcome(appointment: Appointment, outcome: str, *, by_staff: StaffUser,
@@ -43,8 +42,8 @@ def record_outcome(appointment: Appointment, outcome: str, *, by_staff: StaffUse
             raise InvalidBooking({"outcome": "Choose whether the visit was completed or a no-show."})
         lock(appointment)
         if appointment.status != AppointmentStatus.BOOKED:
-            label = STATUS_LABELS.get(appointment.status, "is not booked")
-            raise ChangeNotAllowed(f"This visit {label}, so it cannot be marked {OUTCOME_WORDS[outcome]}.")
+            raise ChangeNotAllowed(f"This visit {appointment.status.phrase}, so it cannot be marked "
+                                   f"{OUTCOME_WORDS[outcome]}.")
         if appointment.starts_at > when:
             raise ChangeNotAllowed(f"This visit has not started yet, so it cannot be marked "
                                    f"{OUTCOME_WORDS[outcome]}. You can do so once it has begun.")

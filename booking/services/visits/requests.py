@@ -11,7 +11,8 @@ from datetime import UTC, datetime
 
 from booking.clinic.limits import KEY_LENGTH
 from booking.database import get_or_none
-from booking.models import THERAPY_LABELS, Appointment, Notification, Screening, Service, StaffUser, Therapist
+from booking.models import Appointment, Notification, Screening, Service, StaffUser, Therapist
+from booking.routing import THERAPY_LABELS
 from booking.scheduling import qualifications
 from booking.services.catalog import active_service
 from booking.services.screenings import get_screening, recommendation_of

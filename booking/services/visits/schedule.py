@@ -7,9 +7,10 @@ recommendation gives the pathway, the reasons and the cautions, these in the
 staff's clinical words (``booking.services.screenings.staff_recommendation``). Cancelled visits
 are not on a schedule: the time is free again.
 
-One visit is found for a staff member (``visit_for``) only when
-``booking.policy`` lets them open it (its own therapist, or an admin); anyone
-else is told it does not exist.
+A schedule is read only by the therapist's own login, and one visit is found
+for a staff member (``visit_for``) only when ``booking.policy`` lets them open
+it (its own therapist, or an admin); anyone else is refused, or told it does
+not exist.
 """
 
 from __future__ import annotations
@@ -26,16 +27,11 @@ from booking.clinic.times import FIRST_DAY, LAST_DAY, accepted_day, clinic_zone,
 from booking.clinic.validators import parse_uuid
 from booking.extensions import db
 from booking.models import Appointment, AppointmentStatus, Screening, StaffUser
-from booking.policy import may_open_visit
+from booking.policy import may_open_visit, require_keep_diary
 from booking.routing import QUESTIONS, Recommendation
 from booking.services.screenings import staff_recommendation
 
 VIEWS = ("day", "week")
-PATHWAY_LABELS = {"physiotherapy": "Physiotherapy", "massage": "Massage therapy",
-                  "combined": "Combined care (physiotherapy and massage therapy)",
-                  "refer_out": "Referred out (see a doctor first)"}
-STATUS_LABELS = {AppointmentStatus.BOOKED: "Booked", AppointmentStatus.COMPLETED: "Completed",
-                 AppointmentStatus.NO_SHOW: "No-show", AppointmentStatus.CANCELLED: "Cancelled"}
 
 
 class ScheduleError(ValueError):
@@ -48,16 +44,6 @@ class ScheduledVisit:
 
     appointment: Appointment
     recommendation: Recommendation
-
-    @property
-    def pathway(self) -> str:
-        """The screening's pathway in words."""
-        return PATHWAY_LABELS.get(self.recommendation.pathway, self.recommendation.pathway)
-
-    @property
-    def status(self) -> str:
-        """Where the visit stands, in words."""
-        return STATUS_LABELS.get(self.appointment.status, self.appointment.status)
 
 
 @dataclass(frozen=True)
@@ -138,8 +124,10 @@ def visits_between(therapist_id: int, start: datetime, end: datetime) -> list[Ap
     return list(db.session.scalars(query))
 
 
-def schedule_for(therapist_id: int, day: date, view: str) -> Schedule:
-    """The therapist's schedule of the day, or of the week (Monday to Sunday) holding it; one query."""
+def schedule_for(therapist_id: int, day: date, view: str, by: StaffUser) -> Schedule:
+    """The therapist's schedule of the day, or of the week (Monday to Sunday) holding it, in one query; Refused
+    unless ``by`` is the therapist's own login."""
+    require_keep_diary(by, therapist_id)
     first = day if view == "day" else week_of(day)
     length = 1 if view == "day" else 7
     days = [first + timedelta(days=offset) for offset in range(length)]
