@@ -355,7 +355,8 @@ def test_every_step_labels_every_input_and_has_no_inline_style_or_script(
             client.post(url, data=answers[index])
 
 
-def test_csrf_protects_the_steps_in_real_use(database: str) -> None:
+@pytest.mark.commits  # the app of its own stores a draft
+def test_csrf_protects_the_steps_in_real_use(database: str, app: Flask) -> None:
     client = create_app(test_settings(database, WTF_CSRF_ENABLED=True), environ={}).test_client()
     page = client.get("/screening/").get_data(as_text=True)
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
