@@ -218,12 +218,15 @@ class SharedApp:
 
     app: Flask
     config: dict[str, Any]
+    views: dict[str, Any]
 
     def reset(self) -> None:
         """Undo what an earlier test changed: the configuration, the rate limiter and the default Celery app
         (global objects another test's own app reconfigures), and the mail and broker files written."""
         self.app.config.clear()
         self.app.config.update(copy.deepcopy(self.config))
+        self.app.view_functions.clear()
+        self.app.view_functions.update(self.views)
         limiter.init_app(self.app)
         self.app.extensions["celery"].set_default()
         shutil.rmtree(Path(self.app.instance_path) / "mail", ignore_errors=True)
@@ -238,7 +241,7 @@ def shared_app(url: str) -> SharedApp:
     """The process's app on this database, made by the first test that needs it."""
     if url not in SHARED_APPS:
         app = make_app(url)
-        SHARED_APPS[url] = SharedApp(app, copy.deepcopy(dict(app.config)))
+        SHARED_APPS[url] = SharedApp(app, copy.deepcopy(dict(app.config)), dict(app.view_functions))
     return SHARED_APPS[url]
 
 
@@ -279,6 +282,8 @@ def app(request: pytest.FixtureRequest, database: str) -> Iterator[Flask]:
     shared.reset()
     with shared.app.app_context(), rolled_back():
         yield shared.app
+    if shared.app.view_functions != shared.views:
+        pytest.fail("The test changed the shared app's views: give it the fresh_app fixture", pytrace=False)
 
 
 @pytest.fixture
