@@ -17,22 +17,25 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 import psycopg
 import pytest
 import redis
+from argon2 import PasswordHasher
 from flask import Flask, g, has_app_context
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from flask_sqlalchemy.session import Session
-from sqlalchemy import Connection, exists, literal, select, text, union_all
+from sqlalchemy import CompoundSelect, Connection, exists, literal, select, text, union_all
 from werkzeug.test import TestResponse
 
 from booking import create_app
 from booking.config import database_url
 from booking.extensions import db, limiter
+from booking.services.staff_accounts import passwords
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
@@ -61,6 +64,17 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 def pytest_sessionfinish(session: pytest.Session) -> None:
     """Remove the run's instance folder."""
     shutil.rmtree(TEST_INSTANCE, ignore_errors=True)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cheap_password_hashes() -> Iterator[None]:
+    """Staff passwords hashed and checked with argon2's cheapest parameters in this process: the real ones
+    cost a tenth of a second and four threads each time, and no test is about that cost (a hash is
+    checked, refused and replaced the same way)."""
+    real = passwords._hasher
+    passwords._hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    yield
+    passwords._hasher = real
 
 
 def test_settings(url: str, **extra: object) -> dict[str, object]:
@@ -174,12 +188,17 @@ def empty_tables() -> None:
     db.session.commit()
 
 
+@cache
+def _holding_rows() -> CompoundSelect:
+    """The names of the tables that hold a row, in one query."""
+    return union_all(*(select(literal(table.name)).where(exists(table.select()))
+                       for table in db.metadata.sorted_tables))
+
+
 def tables_with_rows() -> list[str]:
     """The tables that hold a row, read on a connection of its own."""
-    holding = union_all(*(select(literal(table.name)).where(exists(table.select()))
-                          for table in db.metadata.sorted_tables))
     with db.engine.connect() as connection:
-        return list(connection.scalars(holding))
+        return list(connection.scalars(_holding_rows()))
 
 
 class BoundSession(Session):
