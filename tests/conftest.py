@@ -1,26 +1,41 @@
-"""Fixtures: app -> db -> client, on PostgreSQL and on SQLite."""
+"""Fixtures: app -> db -> client, on PostgreSQL and on SQLite.
+
+Each test process makes one app per database and every test shares it, with what a test may have
+changed put back before the next one (``SharedApp.reset``) and an app context of its own. A test's
+database work happens in a transaction that is rolled back at its end (``rolled_back``); a test whose
+rows other connections must see is marked ``commits`` and gets an app of its own instead, with the
+tables emptied after it (``app``). After every test on the database, the tables must be empty
+(``tables_left_empty``).
+"""
 
 from __future__ import annotations
 
+import copy
 import os
 import shutil
 import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 import psycopg
 import pytest
 import redis
+from argon2 import PasswordHasher
 from flask import Flask, g, has_app_context
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
-from sqlalchemy import text
+from flask_sqlalchemy.session import Session
+from sqlalchemy import CompoundSelect, Connection, exists, literal, select, text, union_all
 from werkzeug.test import TestResponse
 
 from booking import create_app
 from booking.config import database_url
-from booking.extensions import db
+from booking.extensions import db, limiter
+from booking.services.staff_accounts import passwords
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
@@ -49,6 +64,17 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 def pytest_sessionfinish(session: pytest.Session) -> None:
     """Remove the run's instance folder."""
     shutil.rmtree(TEST_INSTANCE, ignore_errors=True)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cheap_password_hashes() -> Iterator[None]:
+    """Staff passwords hashed and checked with argon2's cheapest parameters in this process: the real ones
+    cost a tenth of a second and four threads each time, and no test is about that cost (a hash is
+    checked, refused and replaced the same way)."""
+    real = passwords._hasher
+    passwords._hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    yield
+    passwords._hasher = real
 
 
 def test_settings(url: str, **extra: object) -> dict[str, object]:
@@ -126,15 +152,23 @@ def migrate(url: str) -> None:
         db.engine.dispose()
 
 
+MIGRATED: dict[str, str] = {}  # the URL of each kind of database, once migrated
+
+
 @pytest.fixture(scope="session", params=["postgresql", "sqlite"])
 def database(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
-    """A migrated, empty database; every test using the app runs on both kinds."""
-    if request.param == "postgresql":
-        url = request.getfixturevalue("postgres_schema")
-    else:
-        url = f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'test.sqlite3'}"
-    migrate(url)
-    return url
+    """A migrated, empty database; every test using the app runs on both kinds.
+
+    Each kind is made and migrated once per process, even when the tests of the two kinds take turns.
+    """
+    if request.param not in MIGRATED:
+        if request.param == "postgresql":
+            url = request.getfixturevalue("postgres_schema")
+        else:
+            url = f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'test.sqlite3'}"
+        migrate(url)
+        MIGRATED[request.param] = url
+    return MIGRATED[request.param]
 
 
 def empty_tables() -> None:
@@ -154,14 +188,131 @@ def empty_tables() -> None:
     db.session.commit()
 
 
+@cache
+def _holding_rows() -> CompoundSelect:
+    """The names of the tables that hold a row, in one query."""
+    return union_all(*(select(literal(table.name)).where(exists(table.select()))
+                       for table in db.metadata.sorted_tables))
+
+
+def tables_with_rows() -> list[str]:
+    """The tables that hold a row, read on a connection of its own."""
+    with db.engine.connect() as connection:
+        return list(connection.scalars(_holding_rows()))
+
+
+class BoundSession(Session):
+    """A session on the one connection it is given (Flask-SQLAlchemy's own always takes the app's engine)."""
+
+    def get_bind(self, *args: Any, **kwargs: Any) -> Connection:
+        return self.bind
+
+
+@contextmanager
+def rolled_back() -> Iterator[None]:
+    """``db.session`` on one connection whose transaction is rolled back at the end, leaving the tables empty.
+
+    The sessions (one per app context, as in production) join that transaction through savepoints:
+    a service's ``commit()`` releases one and its ``rollback()`` returns to it, so that what the code
+    under test does with its transaction behaves as with a real one, while nothing is ever committed.
+    Only this connection sees the test's rows: a test whose rows other connections must see (threads,
+    other processes, another app) is marked ``commits`` (see ``app``).
+    """
+    original = db.session
+    with db.engine.connect() as connection:
+        transaction = connection.begin()
+        db.session = db._make_scoped_session(  # Flask-SQLAlchemy's own scoping, on our connection
+            {"class_": BoundSession, "bind": connection, "join_transaction_mode": "create_savepoint"})
+        try:
+            yield
+        finally:
+            db.session.remove()
+            db.session = original
+            transaction.rollback()
+
+
+@dataclass
+class SharedApp:
+    """The app of one database that every test of a process shares, and its configuration as it was made."""
+
+    app: Flask
+    config: dict[str, Any]
+    views: dict[str, Any]
+
+    def reset(self) -> None:
+        """Undo what an earlier test changed: the configuration, the rate limiter and the default Celery app
+        (global objects another test's own app reconfigures), and the mail and broker files written."""
+        self.app.config.clear()
+        self.app.config.update(copy.deepcopy(self.config))
+        self.app.view_functions.clear()
+        self.app.view_functions.update(self.views)
+        limiter.init_app(self.app)
+        self.app.extensions["celery"].set_default()
+        shutil.rmtree(Path(self.app.instance_path) / "mail", ignore_errors=True)
+        for message in (Path(self.app.instance_path) / "broker").glob("*/*"):
+            message.unlink()
+
+
+SHARED_APPS: dict[str, SharedApp] = {}  # by database URL
+
+
+def shared_app(url: str) -> SharedApp:
+    """The process's app on this database, made by the first test that needs it."""
+    if url not in SHARED_APPS:
+        app = make_app(url)
+        SHARED_APPS[url] = SharedApp(app, copy.deepcopy(dict(app.config)), dict(app.view_functions))
+    return SHARED_APPS[url]
+
+
+@pytest.fixture(autouse=True)
+def tables_left_empty(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Fail a test on the database that leaves a row behind (after emptying the tables): the next one counts
+    on empty tables. Rows committed on another connection outlive the rollback: such a test is marked
+    ``commits``, so that the ``app`` fixture empties the tables after it."""
+    yield
+    if "database" not in request.fixturenames:
+        return
+    with shared_app(request.getfixturevalue("database")).app.app_context():
+        if leftover := tables_with_rows():
+            empty_tables()
+            pytest.fail(f"The test left rows in {', '.join(leftover)}: mark it with @pytest.mark.commits "
+                        "and give it the app fixture", pytrace=False)
+
+
 @pytest.fixture
-def app(database: str) -> Iterator[Flask]:
-    """A fresh app on an empty database."""
-    app = make_app(database)
-    with app.app_context():
-        yield app
-        db.session.remove()
-        empty_tables()
+def app(request: pytest.FixtureRequest, database: str) -> Iterator[Flask]:
+    """The app on an empty database, in an app context of the test's own (so a fresh ``g``).
+
+    The app is made once per process and database; the test's database work is rolled back
+    (``rolled_back``). A test marked ``commits`` gets what every test once had instead: an app made
+    for it alone, real commits, and every table emptied afterwards. That is for the tests whose rows
+    other connections must see: requests served from other threads (the race tests, a live server),
+    other processes (gunicorn, Celery workers) or another app of the test's own on the same database.
+    """
+    if request.node.get_closest_marker("commits"):
+        own = make_app(database)
+        with own.app_context():
+            yield own
+            db.session.remove()
+            empty_tables()
+            db.engine.dispose()
+        return
+    shared = shared_app(database)
+    shared.reset()
+    with shared.app.app_context(), rolled_back():
+        yield shared.app
+    if shared.app.view_functions != shared.views:
+        pytest.fail("The test changed the shared app's views: give it the fresh_app fixture", pytrace=False)
+
+
+@pytest.fixture
+def fresh_app(database: str) -> Iterator[Flask]:
+    """An app made for this test alone, for a test that changes the app itself (adds a route), which the
+    shared app refuses once it has served a request; its database work is rolled back as the shared app's."""
+    fresh = make_app(database)
+    with fresh.app_context():
+        with rolled_back():
+            yield fresh
         db.engine.dispose()
 
 

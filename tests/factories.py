@@ -1,4 +1,4 @@
-"""factory_boy factories on db.session, committed so that other connections (test threads) see the rows."""
+"""factory_boy factories on db.session, committed (within the test's transaction unless it is marked ``commits``)."""
 
 from __future__ import annotations
 
@@ -42,7 +42,7 @@ class BaseFactory(SQLAlchemyModelFactory):
 
     class Meta:
         abstract = True
-        sqlalchemy_session = db.session
+        sqlalchemy_session_factory = lambda: db.session  # the session of the moment (see conftest)
         sqlalchemy_session_persistence = "commit"
 
 

@@ -190,6 +190,7 @@ def dev_server(app: Flask) -> Iterator[str]:
         thread.join()
 
 
+@pytest.mark.commits  # the server's threads read the clinic
 def test_the_dev_server_logs_of_a_whole_journey_hold_no_secret(dev_server: str, clinic: tuple[str, int],
                                                                caplog: pytest.LogCaptureFixture) -> None:
     with refusing(REFUSED["name"]):
@@ -259,6 +260,7 @@ def call_or_none(url: str) -> int | None:
         return None
 
 
+@pytest.mark.commits  # gunicorn's processes read the clinic
 def test_gunicorn_logs_each_request_without_secrets(database: str, clinic: tuple[str, int], tmp_path: Path) -> None:
     with refusing(REFUSED["name"]), gunicorn(database, tmp_path) as (base, process):
         found = journey(base, *clinic, view_error=False)
@@ -289,15 +291,15 @@ def no_forged_line(logged: str) -> bool:
     return not any(line.startswith(("forged", "again", "[2J")) for line in logged.splitlines())
 
 
-def test_a_path_with_line_breaks_stays_on_one_line_of_the_apps_log(app: Flask,
+def test_a_path_with_line_breaks_stays_on_one_line_of_the_apps_log(fresh_app: Flask,
                                                                     caplog: pytest.LogCaptureFixture) -> None:
     def explode(rest: str) -> str:
         raise RuntimeError(f"no luck at {request.path}")
 
-    app.add_url_rule("/nowhere/<rest>", "nowhere", explode)
-    app.config["PROPAGATE_EXCEPTIONS"] = False  # as outside tests: a 500 page, and the error logged
+    fresh_app.add_url_rule("/nowhere/<rest>", "nowhere", explode)
+    fresh_app.config["PROPAGATE_EXCEPTIONS"] = False  # as outside tests: a 500 page, and the error logged
     log_everything(caplog)
-    assert app.test_client().get(FORGED_PATH).status_code == 500
+    assert fresh_app.test_client().get(FORGED_PATH).status_code == 500
 
     lines = caplog.text.splitlines()
     (line,) = [line for line in lines if "unhandled error on GET" in line]

@@ -65,12 +65,12 @@ def test_every_navigation_entry_a_person_sees_opens_for_them(client: FlaskClient
     assert client.get(paths[PATIENT_SEARCH.endpoint]).status_code == (200 if PATIENT_SEARCH.shown_to(user) else 404)
 
 
-def test_a_refusal_that_reaches_a_page_answers_404(app: Flask, client: FlaskClient) -> None:
+def test_a_refusal_that_reaches_a_page_answers_404(fresh_app: Flask) -> None:
     def careless_page() -> str:
         raise Refused("This page is not for your role.")
 
-    app.add_url_rule("/careless-page", view_func=careless_page)
-    answer = client.get("/careless-page")
+    fresh_app.add_url_rule("/careless-page", view_func=careless_page)
+    answer = fresh_app.test_client().get("/careless-page")
     assert answer.status_code == 404
     assert "not for your role" not in answer.get_data(as_text=True)
 

@@ -135,15 +135,22 @@ def update_service(service: Service, details: ServiceDetails, by: StaffUser) -> 
     return [SERVICE_FIELDS[field] for field in changed]
 
 
+def set_offered(record: Service | Therapist, active: bool, by: StaffUser) -> None:
+    """Offer a service or a therapist for booking again, or no longer (their booked visits stay), audited, and
+    commit; Refused for a non-admin."""
+    require_run_the_clinic(by)
+    if record.active == active:
+        return
+    record.active = active
+    subject = "service" if isinstance(record, Service) else "therapist"
+    audit.record("changed", subject, record.id, "reactivated" if active else "deactivated", actor=by)
+    db.session.commit()
+
+
 def set_service_active(service: Service, active: bool, by: StaffUser) -> None:
     """Offer the service for booking again, or no longer (booked visits keep it), and commit; Refused for a
     non-admin."""
-    require_run_the_clinic(by)
-    if service.active == active:
-        return
-    service.active = active
-    audit.record("changed", "service", service.id, "reactivated" if active else "deactivated", actor=by)
-    db.session.commit()
+    set_offered(service, active, by)
 
 
 def services_for(screening: Screening) -> list[Service]:

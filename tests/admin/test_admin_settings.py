@@ -119,6 +119,7 @@ def test_the_first_save_creates_the_settings_row(client: FlaskClient, app: Flask
     assert "Prairie Physio" in home and 'href="tel:+17805550100"' in home
 
 
+@pytest.mark.commits
 def test_admins_saving_the_first_settings_at_once_are_all_saved_and_none_sees_an_error(app: Flask) -> None:
     assert db.session.get(ClinicSettings, 1) is None
     admins = [signed_in(app.test_client(), StaffUserFactory(admin=True)) for _ in range(6)]

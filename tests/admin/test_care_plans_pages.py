@@ -94,6 +94,7 @@ def test_dismissing_needs_a_reason_and_takes_the_screening_off_the_queue(admin: 
     assert "This screening already has its plan or was taken off the queue" in again.get_data(as_text=True)
 
 
+@pytest.mark.commits
 @pytest.mark.parametrize("second", ["plan", "dismiss"])
 def test_two_admins_deciding_one_screening_at_once_make_one_decision_and_the_other_is_told(
         app: Flask, clinic: Clinic, second: str) -> None:

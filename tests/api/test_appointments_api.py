@@ -98,6 +98,7 @@ def _together(app: Flask, bodies: list[dict[str, Any]], headers: dict[str, str])
                     for client, body in zip(clients, bodies, strict=True)])
 
 
+@pytest.mark.commits
 def test_twenty_five_patients_racing_for_one_slot_get_one_booking(app: Flask, clinic: Clinic) -> None:
     bodies = [booking(clinic, email=f"racer{n}@example.com") for n in range(25)]
     responses = _together(app, bodies, {})
@@ -107,12 +108,14 @@ def test_twenty_five_patients_racing_for_one_slot_get_one_booking(app: Flask, cl
     assert appointments() == 1
 
 
+@pytest.mark.commits
 def test_racing_for_the_first_available_fills_each_therapist_once(app: Flask, clinic: Clinic) -> None:
     bodies = [booking(clinic, email=f"racer{n}@example.com", therapist=None) for n in range(6)]
     statuses = sorted(response.status_code for response in _together(app, bodies, {}))
     assert statuses == [201, 201, 409, 409, 409, 409]
 
 
+@pytest.mark.commits
 def test_concurrent_requests_with_one_key_make_one_booking(app: Flask, clinic: Clinic) -> None:
     responses = _together(app, [booking(clinic)] * 8, {"Idempotency-Key": "same-click"})
     assert {response.status_code for response in responses} == {201}

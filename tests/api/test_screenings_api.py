@@ -129,6 +129,7 @@ def test_questions_list_every_code_of_the_contract(client: FlaskClient) -> None:
     assert (questions["pain_level"]["min"], questions["pain_level"]["max"]) == (0, 10)
 
 
+@pytest.mark.commits  # the limited app's rows
 def test_screening_is_rate_limited_with_a_json_429(app: Flask) -> None:
     limited = create_app(test_settings(app.config["SQLALCHEMY_DATABASE_URI"], RATELIMIT_ENABLED=True,
                                        RATELIMIT_SCREENING="2 per hour"), environ={})

@@ -159,6 +159,7 @@ def test_a_physiotherapy_time_taken_meanwhile_answers_409_books_neither_and_show
     assert len(appointments()) == 3
 
 
+@pytest.mark.commits
 def test_two_patients_racing_for_one_pair_get_one_booking_and_the_other_a_409_with_other_pairs(
         app: Flask, clinic: Clinic) -> None:
     start = local(2026, 10, 30, 11)

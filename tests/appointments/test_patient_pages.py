@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
@@ -124,9 +125,11 @@ def test_manage_my_booking_explains_a_bad_address_and_keeps_it(client: FlaskClie
     assert "Enter the email address you booked with." in empty
 
 
-def test_manage_my_booking_is_rate_limited_like_the_contact_form(database: str) -> None:
-    app = create_app(test_settings(database, RATELIMIT_ENABLED=True, RATELIMIT_CONTACT="2 per hour"), environ={})
-    client = app.test_client()
+@pytest.mark.commits  # the limited app's rows
+def test_manage_my_booking_is_rate_limited_like_the_contact_form(database: str, app: Flask) -> None:
+    limited = create_app(test_settings(database, RATELIMIT_ENABLED=True, RATELIMIT_CONTACT="2 per hour"),
+                         environ={})
+    client = limited.test_client()
     statuses = [client.post("/book/find", data={"email": "avery@example.com"}).status_code for _ in range(3)]
     assert statuses == [303, 303, 429]
     assert client.get("/book/find").status_code == 200

@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 from booking import create_app
 from booking.extensions import db
 from booking.models import ClinicSettings, ContactMessage
-from tests.conftest import empty_tables, test_settings
+from tests.conftest import test_settings
 
 GOOD_MESSAGE = {"name": "Avery Singh", "email": "Avery@Example.com", "phone": "403 555 0199",
                 "message": "Do you direct-bill Alberta Blue Cross?"}
@@ -83,15 +83,15 @@ def test_contact_errors_are_shown_next_to_the_field_and_input_is_kept(
     assert db.session.scalars(db.select(ContactMessage)).first() is None
 
 
-def test_contact_form_is_rate_limited(database: str) -> None:
-    app = create_app(test_settings(database, RATELIMIT_ENABLED=True, RATELIMIT_CONTACT="2 per hour"), environ={})
-    client = app.test_client()
+@pytest.mark.commits  # the limited app's rows
+def test_contact_form_is_rate_limited(database: str, app: Flask) -> None:
+    limited = create_app(test_settings(database, RATELIMIT_ENABLED=True, RATELIMIT_CONTACT="2 per hour"),
+                         environ={})
+    client = limited.test_client()
     statuses = [client.post("/", data=GOOD_MESSAGE).status_code for _ in range(3)]
     assert statuses == [302, 302, 429]
     assert "Too many requests" in client.post("/", data=GOOD_MESSAGE).get_data(as_text=True)
     assert client.get("/").status_code == 200
-    with app.app_context():
-        empty_tables()
 
 
 def test_every_form_requires_a_csrf_token(app: Flask) -> None:

@@ -9,6 +9,7 @@ import re
 import zlib
 from datetime import timedelta
 
+import pytest
 from flask import Flask
 from flask.sessions import SecureCookieSessionInterface
 from flask.testing import FlaskClient
@@ -122,6 +123,7 @@ def test_every_step_keeps_the_draft_alive_and_expired_drafts_are_purged(app: Fla
     assert load_draft("not-a-token") is None
 
 
+@pytest.mark.commits  # the limited app's rows
 def test_starting_screenings_on_the_web_is_rate_limited(app: Flask) -> None:
     limited = create_app(test_settings(app.config["SQLALCHEMY_DATABASE_URI"], RATELIMIT_ENABLED=True,
                                        RATELIMIT_SCREENING="2 per hour"))

@@ -171,6 +171,7 @@ def _together(app: Flask, requests: list[CourseRequest]) -> list[list[Booked] | 
     return at_once([lambda request=request: send(request) for request in requests])
 
 
+@pytest.mark.commits
 def test_two_overlapping_courses_booked_at_once_give_one_without_a_deadlock(app: Flask, clinic: Clinic) -> None:
     rounds = 10 if db.engine.dialect.name == "postgresql" else 3
     for day in range(rounds):

@@ -53,7 +53,7 @@ PEOPLE = ("anonymous", "patient", "therapist_a", "therapist_b", "admin")
 
 # The answers, by person: (anonymous, patient, therapist A, therapist B, admin).
 # LOGIN: a redirect to /staff/login; an int: that status; "→/path": a redirect there (ids and tokens
-# shown as <id> and <token>, no query string).
+# shown as <id> and <token>, no query string; {patient}, {service} and {therapist}: those of A's visit).
 LOGIN = "login"
 ROUTES: dict[tuple[str, str], tuple[Any, Any, Any, Any, Any]] = {
     # Public pages.
@@ -99,13 +99,13 @@ ROUTES: dict[tuple[str, str], tuple[Any, Any, Any, Any, Any]] = {
     ('GET', '/admin/patients'): (LOGIN, LOGIN, 404, 404, 200),
     ('GET', '/admin/patients/<int:id>'): (LOGIN, LOGIN, 404, 404, 200),
     # Joining a record with itself is refused: back to the record.
-    ('GET', '/admin/patients/<int:id>/join/<int:other_id>'): (LOGIN, LOGIN, 404, 404, '→/admin/patients/1'),
-    ('POST', '/admin/patients/<int:id>/join/<int:other_id>'): (LOGIN, LOGIN, 404, 404, '→/admin/patients/1'),
+    ('GET', '/admin/patients/<int:id>/join/<int:other_id>'): (LOGIN, LOGIN, 404, 404, '→/admin/patients/{patient}'),
+    ('POST', '/admin/patients/<int:id>/join/<int:other_id>'): (LOGIN, LOGIN, 404, 404, '→/admin/patients/{patient}'),
     ('GET', '/admin/services'): (LOGIN, LOGIN, 404, 404, 200),
     ('GET', '/admin/services/<int:service_id>'): (LOGIN, LOGIN, 404, 404, 200),
-    ('POST', '/admin/services/<int:service_id>'): (LOGIN, LOGIN, 404, 404, '→/admin/services/1'),
-    ('POST', '/admin/services/<int:service_id>/deactivate'): (LOGIN, LOGIN, 404, 404, '→/admin/services/1'),
-    ('POST', '/admin/services/<int:service_id>/reactivate'): (LOGIN, LOGIN, 404, 404, '→/admin/services/1'),
+    ('POST', '/admin/services/<int:service_id>'): (LOGIN, LOGIN, 404, 404, '→/admin/services/{service}'),
+    ('POST', '/admin/services/<int:service_id>/deactivate'): (LOGIN, LOGIN, 404, 404, '→/admin/services/{service}'),
+    ('POST', '/admin/services/<int:service_id>/reactivate'): (LOGIN, LOGIN, 404, 404, '→/admin/services/{service}'),
     ('GET', '/admin/services/new'): (LOGIN, LOGIN, 404, 404, 200),
     ('POST', '/admin/services/new'): (LOGIN, LOGIN, 404, 404, 200),
     ('GET', '/admin/settings'): (LOGIN, LOGIN, 404, 404, 200),
@@ -116,10 +116,10 @@ ROUTES: dict[tuple[str, str], tuple[Any, Any, Any, Any, Any]] = {
     ('POST', '/admin/staff-logins/<int:user_id>/reactivate'): (LOGIN, LOGIN, 404, 404, '→/admin/staff-logins'),
     ('GET', '/admin/therapists'): (LOGIN, LOGIN, 404, 404, 200),
     ('GET', '/admin/therapists/<int:therapist_id>'): (LOGIN, LOGIN, 404, 404, 200),
-    ('POST', '/admin/therapists/<int:therapist_id>'): (LOGIN, LOGIN, 404, 404, '→/admin/therapists/1'),
-    ('POST', '/admin/therapists/<int:therapist_id>/deactivate'): (LOGIN, LOGIN, 404, 404, '→/admin/therapists/1'),
+    ('POST', '/admin/therapists/<int:therapist_id>'): (LOGIN, LOGIN, 404, 404, '→/admin/therapists/{therapist}'),
+    ('POST', '/admin/therapists/<int:therapist_id>/deactivate'): (LOGIN, LOGIN, 404, 404, '→/admin/therapists/{therapist}'),
     ('POST', '/admin/therapists/<int:therapist_id>/login'): (LOGIN, LOGIN, 404, 404, 200),
-    ('POST', '/admin/therapists/<int:therapist_id>/reactivate'): (LOGIN, LOGIN, 404, 404, '→/admin/therapists/1'),
+    ('POST', '/admin/therapists/<int:therapist_id>/reactivate'): (LOGIN, LOGIN, 404, 404, '→/admin/therapists/{therapist}'),
     ('GET', '/admin/therapists/new'): (LOGIN, LOGIN, 404, 404, 200),
     ('POST', '/admin/therapists/new'): (LOGIN, LOGIN, 404, 404, 200),
     # The API: the manage token in a Bearer header opens a visit; a staff cookie opens nothing.
@@ -349,6 +349,8 @@ def test_every_route_answers_each_person_as_the_table_says(app: Flask, person: s
         world = build_world()
         client = app.test_client()
         column = PEOPLE.index(person)
+        ids = {"patient": world.visit.patient_id, "service": world.visit.service_id,
+               "therapist": world.therapist_a.therapist_id}
         problems, missing, shown = [], [], set()
         for method, rule in walked_rules(app):
             before = audit_count()
@@ -358,6 +360,8 @@ def test_every_route_answers_each_person_as_the_table_says(app: Flask, person: s
                 missing.append(f"({method!r}, {rule.rule!r}): {person} got {got!r}")
                 continue
             expected = ROUTES[(method, rule.rule)][column]
+            if isinstance(expected, str):
+                expected = expected.format(**ids)
             if got != expected:
                 problems.append(f"{method} {rule.rule}: expected {expected!r}, got {got!r}")
             if rule.rule.startswith(("/staff/", "/admin/")) and rule.endpoint != "staff.feed":

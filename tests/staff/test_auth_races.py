@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pyotp
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -13,6 +14,8 @@ from tests.together import at_once
 
 LOCKED = "locked for 15 minutes"
 WRONG_CODE = "That code is not right"
+
+pytestmark = pytest.mark.commits  # each sign-in step is a request from a thread of its own
 
 
 def browsers(app: Flask, count: int) -> list[FlaskClient]:

@@ -97,6 +97,7 @@ def test_a_handoff_note_reaches_the_timeline_and_tells_only_the_other_therapist(
             "visit": str(world.first(world.massage).id), "body": "x"}).status_code == 404
 
 
+@pytest.mark.commits
 def test_a_handoff_note_sent_twice_is_stored_once_and_told_once(world: World, app: Flask) -> None:
     url = f"/staff/care-plans/{world.plan.id}/handoff"
     form = {"visit": str(world.first(world.massage).id), "body": "Calves tight; kept the pressure light"}
@@ -160,6 +161,7 @@ def test_outcomes_draw_pain_over_the_course_as_a_chart_and_a_table(world: World,
     assert "Stairs with the rail" in text and '<td data-label="Pain (0–10)">6</td>' in text
 
 
+@pytest.mark.commits
 def test_an_outcome_sent_twice_at_once_is_stored_once(world: World, app: Flask) -> None:
     url = f"/staff/visits/{world.first(world.physio).id}/pain"
     with time_machine.travel(AFTER_FIRST_PAIR, tick=False):

@@ -20,7 +20,7 @@ from booking.extensions import db
 from booking.models import Appointment, AppointmentStatus, StaffRole, StaffUser, Therapist, TherapistQualification
 from booking.policy import require_run_the_clinic
 from booking.scheduling import qualifications
-from booking.services import audit
+from booking.services import audit, catalog
 from booking.services.staff_accounts import sessions
 
 # The audit log's names of the fields an admin edits.
@@ -115,12 +115,7 @@ def _retrain(therapist: Therapist, codes: frozenset[str]) -> list[str]:
 def set_active(therapist: Therapist, active: bool, by: StaffUser) -> None:
     """Offer the therapist for booking again, or no longer (their booked visits stay), and commit; Refused for a
     non-admin."""
-    require_run_the_clinic(by)
-    if therapist.active == active:
-        return
-    therapist.active = active
-    audit.record("changed", "therapist", therapist.id, "reactivated" if active else "deactivated", actor=by)
-    db.session.commit()
+    catalog.set_offered(therapist, active, by)
 
 
 def linked_user(therapist: Therapist) -> StaffUser | None:
