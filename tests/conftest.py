@@ -40,6 +40,7 @@ from booking.services.staff_accounts import passwords
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+WORKER_TESTS = Path(__file__).resolve().parent / "worker"
 # The run's own instance folder (mail files, the embedded broker), never the developer's.
 TEST_INSTANCE = Path(tempfile.mkdtemp(prefix="booking-tests-"))
 
@@ -59,6 +60,13 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         missing.append(f"the shared screening material at {SHARED}")
     if missing:
         pytest.exit("Required for the tests but not answering: " + "; ".join(missing), returncode=3)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run the worker tests first: they mostly wait on real processes, and one test process waiting there
+    while the other works (xdist hands out the first tests in a block to each) beats both waiting at the end."""
+    items.sort(key=lambda item: WORKER_TESTS not in item.path.parents)
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
