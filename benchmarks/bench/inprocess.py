@@ -26,8 +26,7 @@ def in_process(url: str, seeded: Seeded, profile_dir: Path | None, profile_reque
     from booking.extensions import db
 
     settings = {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": SECRET_KEY, "RATELIMIT_ENABLED": False,
-                "REDIS_URL": BROKER_URL, "CELERY_QUEUE": BROKER_QUEUE, "CELERY_BROKER_URL": None,
-                "SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": 2, "pool_pre_ping": False}}
+                "REDIS_URL": BROKER_URL, "CELERY_QUEUE": BROKER_QUEUE, "CELERY_BROKER_URL": None}
     # Does the JSON API take a POST without a CSRF token, as an API client sends it?
     probe_app = create_app(settings)
     probe = probe_app.test_client().post(f"{API}/screenings", json={"concerns": ["chronic_pain"]})
