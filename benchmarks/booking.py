@@ -64,7 +64,7 @@ sys.path[:0] = [str(HERE.parent), str(HERE)]
 from bench.ceiling_app import create_table  # noqa: E402
 from bench.celery_worker import Queue  # noqa: E402
 from bench.client import fetch_json  # noqa: E402
-from bench.common import ADMIN_URL, API, BROKER_QUEUE, BROKER_URL, DB_NAME, log  # noqa: E402
+from bench.common import ADMIN_URL, API, BROKER_URL, DB_NAME, broker_queue, log  # noqa: E402
 from bench.database import (  # noqa: E402
     app_environment,
     db_url,
@@ -84,7 +84,7 @@ from bench.seeding import Seeded, seed  # noqa: E402
 from bench.server import Server  # noqa: E402
 
 # --quick: a run of a minute or so that exercises every phase, for CI.
-QUICK = {"appointments": 2000, "seconds": 2.0, "booking_seconds": 2.0, "contention_rounds": 3}
+QUICK = {"appointments": 1000, "weeks": 3, "seconds": 1.0, "booking_seconds": 1.0, "contention_rounds": 3}
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -183,7 +183,7 @@ def clean_up(args: argparse.Namespace, url: str, servers: list[Server], lock: ps
     keep the logs unless all went well."""
     for server in servers:
         server.stop()
-    broker = Queue(BROKER_URL, BROKER_QUEUE)
+    broker = Queue(BROKER_URL, broker_queue(url))
     log(f"{broker.waiting()} notification tasks were published (no worker ran); deleting them")
     broker.clear()
     if not args.keep:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import signal
 import subprocess
 import time
@@ -13,6 +14,10 @@ from typing import Any
 import redis
 
 from bench.common import ROOT, VENV_BIN
+
+# The Redis transport's bookkeeping of the messages taken and not yet acknowledged, shared by every
+# queue of a Redis database: a hash (delivery tag: message, exchange, routing key) and its index.
+UNACKED, UNACKED_INDEX = "unacked", "unacked_index"
 
 
 class Worker:
@@ -87,9 +92,12 @@ class Queue:
         """Messages in the queue not yet taken by a worker."""
         return int(self.client.llen(self.name))
 
-    def unacked(self) -> int:
-        """Messages a worker has taken but not yet acknowledged (the Redis transport's bookkeeping)."""
-        return int(self.client.hlen("unacked"))
+    def unacked(self) -> list[bytes]:
+        """The delivery tags of this queue's messages a worker has taken but not yet acknowledged.
+
+        The Redis transport keeps them in one hash for every queue of the database, which another
+        benchmark's worker may be using meanwhile: each entry names its routing key, the queue's name."""
+        return [tag for tag, entry in self.client.hgetall(UNACKED).items() if json.loads(entry)[2] == self.name]
 
     def first_taken(self, total: int, timeout: float, alive: Callable[[], None], poll: float = 0.005) -> float:
         """Wait until a worker takes the first of the ``total`` messages in the queue; when (time.time()).
@@ -106,13 +114,16 @@ class Queue:
         """Wait until the queue is empty and every message taken is acknowledged; when (time.time())."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if self.waiting() == 0 and self.unacked() == 0:
+            if self.waiting() == 0 and not self.unacked():
                 return time.time()
             time.sleep(poll)
         raise RuntimeError(f"the queue did not drain in {timeout:.0f} s ({self.waiting()} still waiting)")
 
     def clear(self) -> None:
-        """Remove the queue and the transport's keys from the benchmark's Redis database."""
-        keys = [self.name, "unacked", "unacked_index", "unacked_mutex", "_kombu.binding_deadlines",
-                *self.client.scan_iter(match=f"_kombu.binding*{self.name}*")]
-        self.client.delete(*keys)
+        """Remove the queue, its bindings and its unacknowledged messages from the Redis database (and
+        nothing of another queue's: another benchmark may be running)."""
+        tags = self.unacked()
+        if tags:
+            self.client.hdel(UNACKED, *tags)
+            self.client.zrem(UNACKED_INDEX, *tags)
+        self.client.delete(self.name, *self.client.scan_iter(match=f"_kombu.binding*{self.name}*"))

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 import psycopg
 
-from bench.common import BROKER_QUEUE, BROKER_URL, ROOT, SECRET_KEY, VENV_BIN, log
+from bench.common import BROKER_URL, ROOT, SECRET_KEY, VENV_BIN, broker_queue, log
 
 
 def db_url(admin_url: str, name: str) -> str:
@@ -56,7 +56,7 @@ def app_environment(url: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("SQLALCHEMY_", "RATELIMIT_", "FLASK_", "WTF_", "CELERY_"))}
     env.update(DATABASE_URL=url, SECRET_KEY=SECRET_KEY, RATELIMIT_ENABLED="false", REDIS_URL=BROKER_URL,
-               CELERY_QUEUE=BROKER_QUEUE)
+               CELERY_QUEUE=broker_queue(url))
     env.pop("BOOKING_ENV", None)
     return env
 
