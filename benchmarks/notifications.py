@@ -88,7 +88,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--worker-option", action="append", default=[], metavar="OPTION",
                         help="one more option for the worker's command line (repeatable), e.g. "
                              "--worker-option=--prefetch-multiplier=16")
-    parser.add_argument("--timeout", type=float, default=300.0, help="seconds a phase may take at most")
+    parser.add_argument("--timeout", type=float, default=900.0,
+                        help="seconds a phase may take at most (default %(default)s: a busy shared machine is slow)")
     parser.add_argument("--wait-quiet", type=float, default=0.0, metavar="SECONDS",
                         help="before each measured phase wait up to SECONDS for other processes to use under "
                              "0.35 cores (the machine is shared); default: do not wait")

@@ -54,8 +54,7 @@ def print_report(report: dict[str, Any]) -> None:
 def _print_targets(report: dict[str, Any]) -> None:
     """Issue 15's row, the checks with PASS/FAIL, and a note when the machine was busy."""
     ceiling, delivery, messages, latency = (report[k] for k in ("ceiling", "delivery", "messages", "latency"))
-    report["issue_15"] = print_rows([delivery_row(delivery["per_second"], ceiling["per_second"],
-                                                  report["concurrency"])])
+    report["issue_15"] = print_rows([delivery_row(delivery, ceiling, report["concurrency"])])
     rows = [
         ("duplicates = 0 (by Message-ID)", f"{messages['duplicates'] + latency['duplicates']}",
          messages["duplicates"] + latency["duplicates"] == 0),
