@@ -115,8 +115,7 @@ def measure(url: str, args: argparse.Namespace) -> dict[str, Any]:
     from booking.services.visits.schedule import clinic_today
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": SECRET_KEY, "RATELIMIT_ENABLED": False,
-                      "REDIS_URL": BROKER_URL, "CELERY_QUEUE": QUEUE, "CELERY_BROKER_URL": None,
-                      "SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": 2}}, environ={})
+                      "REDIS_URL": BROKER_URL, "CELERY_QUEUE": QUEUE, "CELERY_BROKER_URL": None}, environ={})
     with app.app_context():
         seeded = seed()
         requests = courses(seeded, clinic_today() + timedelta(days=1), WARM_UP + args.courses)

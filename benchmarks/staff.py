@@ -150,7 +150,7 @@ def measure(url: str, args: argparse.Namespace) -> dict[str, Any]:
     from booking.staff.access import SESSION_KEY
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": SECRET_KEY, "RATELIMIT_ENABLED": False,
-                      "CELERY_BROKER_URL": None, "SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": 2}}, environ={})
+                      "CELERY_BROKER_URL": None}, environ={})
     with app.app_context():
         today = clinic_today()
         monday = today - timedelta(days=today.weekday())
@@ -166,12 +166,15 @@ def measure(url: str, args: argparse.Namespace) -> dict[str, Any]:
                 cookie[SESSION_KEY] = sessions.start_session(user, verified=True)
             clients[user.role] = client
         db.session.remove()
-        week = f"/staff/schedule?view=week&day={monday.isoformat()}"
-        listing = f"/admin/appointments?therapist={seeded['therapist_id']}&status=booked"
-        log(f"timing {week}")
-        results = {"week": timed(clients["therapist"], week, args.requests, 'class="schedule-visit', seeded["week_visits"])}
-        log(f"timing {listing}")
-        results["list"] = timed(clients["admin"], listing, args.requests, 'href="/admin/appointments/', 50)
+    # Outside the app context above: each request then has its own, with its own ``g``, as under a server
+    # (inside it, every request would share one ``g``, and with it the first request's signed-in user).
+    week = f"/staff/schedule?view=week&day={monday.isoformat()}"
+    listing = f"/admin/appointments?therapist={seeded['therapist_id']}&status=booked"
+    log(f"timing {week}")
+    results = {"week": timed(clients["therapist"], week, args.requests, 'class="schedule-visit', seeded["week_visits"])}
+    log(f"timing {listing}")
+    results["list"] = timed(clients["admin"], listing, args.requests, 'href="/admin/appointments/', 50)
+    with app.app_context():
         db.engine.dispose()
     return {"seeded": seeded, "pages": {"week": week, "list": listing}, "results": results}
 

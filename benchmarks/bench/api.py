@@ -12,6 +12,8 @@ from urllib.parse import urlencode
 from bench.common import API
 from bench.seeding import Seeded
 
+RANGE_TYPE = "physiotherapy"  # the type of the 14-day searches: the one with 20 therapists
+
 
 def one_day_path(seeded: Seeded, rng: random.Random, days: list[date]) -> str:
     """A slot search for one random therapist, one of their services and one day."""
@@ -22,8 +24,8 @@ def one_day_path(seeded: Seeded, rng: random.Random, days: list[date]) -> str:
 
 
 def range_path(seeded: Seeded, rng: random.Random, days: list[date]) -> str:
-    """A type-wide slot search for one random service over 14 days."""
-    code = rng.choice(sorted(seeded.services))
+    """A type-wide slot search for one random physiotherapy service (20 therapists) over 14 days."""
+    code = rng.choice(seeded.services_of(RANGE_TYPE))
     first = rng.choice([day for day in days if day + timedelta(days=13) <= seeded.last_day])
     return f"{API}/slots?" + urlencode({"service": code, "from": first.isoformat(),
                                         "to": (first + timedelta(days=13)).isoformat()})

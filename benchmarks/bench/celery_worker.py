@@ -2,44 +2,60 @@
 
 from __future__ import annotations
 
+import json
 import signal
 import subprocess
 import time
+import uuid
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import redis
 
 from bench.common import ROOT, VENV_BIN
 
-READY_LINE = "worker ready; broker:"
+# The Redis transport's bookkeeping of the messages taken and not yet acknowledged, shared by every
+# queue of a Redis database: a hash (delivery tag: message, exchange, routing key) and its index.
+UNACKED, UNACKED_INDEX = "unacked", "unacked_index"
 
 
 class Worker:
-    """``celery -A worker.celery_app worker --concurrency N -I bench.noop``, its log in a file."""
+    """``celery -A worker.celery_app worker --loglevel INFO --concurrency N -I bench.noop`` (production's
+    command, with the benchmark's no-op task and a node name of its own), its log in a file."""
 
-    def __init__(self, env: dict[str, str], log_path: Path, *, concurrency: int = 2,
+    def __init__(self, env: dict[str, str], log_path: Path, control: Any, *, concurrency: int = 2,
                  extra: tuple[str, ...] = ()) -> None:
         # The benchmark's own modules (bench.noop) are importable by the worker, and only by it.
         self.env = {**env, "PYTHONPATH": f"{ROOT / 'benchmarks'}"}
-        self.command = [str(VENV_BIN / "celery"), "-A", "worker.celery_app", "worker", "--concurrency",
-                        str(concurrency), "--loglevel", "WARNING", "-I", "bench.noop", *extra]
+        self.node = f"bench-{uuid.uuid4().hex[:8]}@localhost"
+        self.control = control  # the Celery app's remote control, on the worker's broker
+        self.command = [str(VENV_BIN / "celery"), "-A", "worker.celery_app", "worker", "--loglevel", "INFO",
+                        "--concurrency", str(concurrency), "-n", self.node, "-I", "bench.noop", *extra]
         self.log_path = log_path
         self.process: subprocess.Popen[bytes] | None = None
 
-    def start(self, timeout: float = 60.0) -> None:
-        """Start the worker and wait for its startup line (it then consumes)."""
-        offset = self.log_path.stat().st_size if self.log_path.exists() else 0
+    def start(self) -> None:
+        """Start the worker (it consumes once it has started: ``wait_ready``, or a queue that drains, tells)."""
         log_file = self.log_path.open("ab")
         self.process = subprocess.Popen(self.command, cwd=ROOT, env=self.env, stdout=log_file,
                                         stderr=subprocess.STDOUT, start_new_session=True)
+
+    def wait_ready(self, timeout: float = 60.0) -> None:
+        """Wait until the worker answers a ping over the broker: it then consumes.
+
+        A ping, not a line of its log: what the worker logs, and at which level, may change."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"the worker exited ({self.process.returncode}):\n{self.log_tail()}")
-            if READY_LINE in self.log_path.read_text(errors="replace")[offset:]:
+            self.check()
+            if self.control.ping(destination=[self.node], timeout=0.2):
                 return
-            time.sleep(0.05)
-        raise RuntimeError(f"the worker did not start in {timeout:.0f} s:\n{self.log_tail()}")
+        raise RuntimeError(f"the worker did not answer a ping in {timeout:.0f} s:\n{self.log_tail()}")
+
+    def check(self) -> None:
+        """Raise if the worker has exited."""
+        if self.process is not None and self.process.poll() is not None:
+            raise RuntimeError(f"the worker exited ({self.process.returncode}):\n{self.log_tail()}")
 
     def stop(self) -> None:
         """Warm shutdown (SIGTERM: finish the tasks in hand); kill it after 30 s."""
@@ -76,27 +92,38 @@ class Queue:
         """Messages in the queue not yet taken by a worker."""
         return int(self.client.llen(self.name))
 
-    def unacked(self) -> int:
-        """Messages a worker has taken but not yet acknowledged (the Redis transport's bookkeeping)."""
-        return int(self.client.hlen("unacked"))
+    def unacked(self) -> list[bytes]:
+        """The delivery tags of this queue's messages a worker has taken but not yet acknowledged.
 
-    def drain_times(self, total: int, timeout: float, poll: float = 0.005) -> tuple[float, float]:
-        """Wait while a worker empties a queue of ``total`` messages; (first taken, all acknowledged),
-        as time.time() values. The first is when the queue first held fewer than ``total``."""
+        The Redis transport keeps them in one hash for every queue of the database, which another
+        benchmark's worker may be using meanwhile: each entry names its routing key, the queue's name."""
+        return [tag for tag, entry in self.client.hgetall(UNACKED).items() if json.loads(entry)[2] == self.name]
+
+    def first_taken(self, total: int, timeout: float, alive: Callable[[], None], poll: float = 0.005) -> float:
+        """Wait until a worker takes the first of the ``total`` messages in the queue; when (time.time()).
+        ``alive`` raises if the worker has exited."""
         deadline = time.monotonic() + timeout
-        first = 0.0
         while time.monotonic() < deadline:
-            waiting = self.waiting()
-            now = time.time()
-            if not first and waiting < total:
-                first = now
-            if first and waiting == 0 and self.unacked() == 0:
-                return first, now
+            if self.waiting() < total:
+                return time.time()
+            alive()
+            time.sleep(poll)
+        raise RuntimeError(f"no worker took a message in {timeout:.0f} s")
+
+    def drained(self, timeout: float, poll: float = 0.005) -> float:
+        """Wait until the queue is empty and every message taken is acknowledged; when (time.time())."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.waiting() == 0 and not self.unacked():
+                return time.time()
             time.sleep(poll)
         raise RuntimeError(f"the queue did not drain in {timeout:.0f} s ({self.waiting()} still waiting)")
 
     def clear(self) -> None:
-        """Remove the queue and the transport's keys from the benchmark's Redis database."""
-        keys = [self.name, "unacked", "unacked_index", "unacked_mutex", "_kombu.binding_deadlines",
-                *self.client.scan_iter(match=f"_kombu.binding*{self.name}*")]
-        self.client.delete(*keys)
+        """Remove the queue, its bindings and its unacknowledged messages from the Redis database (and
+        nothing of another queue's: another benchmark may be running)."""
+        tags = self.unacked()
+        if tags:
+            self.client.hdel(UNACKED, *tags)
+            self.client.zrem(UNACKED_INDEX, *tags)
+        self.client.delete(self.name, *self.client.scan_iter(match=f"_kombu.binding*{self.name}*"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import http.client
 import json
 from typing import Any
+from urllib.parse import urlencode
 
 # A kept-alive connection the server closed while idle (gunicorn's --keep-alive timeout) fails
 # like this when the next request is sent on it; the request never reached the app.
@@ -12,7 +13,8 @@ STALE_CONNECTION = (BrokenPipeError, ConnectionResetError, http.client.RemoteDis
 
 
 class Client:
-    """One HTTP client on loopback, keeping the connection alive when the server allows it.
+    """One HTTP client on loopback, keeping the connection alive when the server allows it, and the
+    cookies the server set (as a browser does; ``cookies.clear()`` starts a new visitor).
 
     A request that fails because a reused connection had been closed by the server while idle
     is sent once more on a new connection (``retries`` counts them), as HTTP clients do.
@@ -23,14 +25,21 @@ class Client:
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         self.reused = False  # whether the open connection already carried a response
         self.retries = 0
+        self.cookies: dict[str, str] = {}
 
-    def send(self, method: str, path: str, body: dict[str, Any] | None = None) -> tuple[int, bytes]:
-        """Send one request (as JSON when there is a body); answer its status and body."""
-        headers = {"Accept": "application/json"}
+    def send(self, method: str, path: str, body: dict[str, Any] | None = None, *,
+             form: dict[str, str] | None = None, accept: str = "application/json") -> tuple[int, bytes]:
+        """Send one request, with a JSON ``body`` or a ``form``; answer its status and body."""
+        headers = {"Accept": accept}
         payload = None
         if body is not None:
             payload = json.dumps(body).encode()
             headers["Content-Type"] = "application/json"
+        elif form is not None:
+            payload = urlencode(form).encode()
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{name}={value}" for name, value in self.cookies.items())
         for attempt in (1, 2):
             try:
                 self.conn.request(method, path, body=payload, headers=headers)
@@ -47,6 +56,9 @@ class Client:
                 self.conn.close()
                 self.reused = False
                 raise
+            for cookie in response.headers.get_all("Set-Cookie") or []:
+                name, _, value = cookie.split(";", 1)[0].partition("=")
+                self.cookies[name.strip()] = value.strip()
             if response.will_close:
                 self.conn.close()
                 self.reused = False

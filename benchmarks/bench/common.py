@@ -16,11 +16,16 @@ SECRET_KEY = "benchmark-secret-key-not-for-production"
 # The broker the app under test publishes its notification tasks to: a Redis database and a queue of
 # the benchmark's own (no worker consumes them; the benchmark deletes them at the end).
 BROKER_URL = "redis://127.0.0.1:6379/10"
-BROKER_QUEUE = "bench-booking"
 API = "/api/v1"
 GRID = timedelta(minutes=15)
 
 STARTED = time.monotonic()
+
+
+def broker_queue(url: str) -> str:
+    """The queue the app under test publishes to: named after the benchmark's database, so that two runs
+    on two databases (a developer's and CI's) never clear each other's."""
+    return f"bench-{url.rpartition('/')[2]}"
 
 
 def log(message: str) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import threading
@@ -11,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 import psycopg
 
-from bench.common import BROKER_QUEUE, BROKER_URL, ROOT, SECRET_KEY, VENV_BIN, log
+from bench.common import BROKER_URL, ROOT, SECRET_KEY, VENV_BIN, broker_queue, log
 
 
 def db_url(admin_url: str, name: str) -> str:
@@ -51,14 +50,13 @@ def drop_database(admin_url: str, name: str) -> None:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def app_environment(url: str, pool_size: int) -> dict[str, str]:
-    """The environment the app runs with in the benchmark (rate limits off; the benchmark's broker)."""
+def app_environment(url: str) -> dict[str, str]:
+    """The environment the app runs with in the benchmark: production's settings (engine options with the
+    connection check, CSRF), except rate limits, which are off, and the benchmark's database and broker."""
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("SQLALCHEMY_", "RATELIMIT_", "FLASK_", "WTF_", "CELERY_"))}
-    env.update(DATABASE_URL=url, SECRET_KEY=SECRET_KEY, RATELIMIT_ENABLED="false", WTF_CSRF_ENABLED="false",
-               REDIS_URL=BROKER_URL, CELERY_QUEUE=BROKER_QUEUE,
-               SQLALCHEMY_ENGINE_OPTIONS=json.dumps({"pool_size": pool_size, "max_overflow": 2,
-                                                     "pool_pre_ping": False}))
+    env.update(DATABASE_URL=url, SECRET_KEY=SECRET_KEY, RATELIMIT_ENABLED="false", REDIS_URL=BROKER_URL,
+               CELERY_QUEUE=broker_queue(url))
     env.pop("BOOKING_ENV", None)
     return env
 
@@ -66,7 +64,7 @@ def app_environment(url: str, pool_size: int) -> dict[str, str]:
 def migrate(url: str) -> None:
     """flask --app booking db upgrade, on the benchmark database."""
     result = subprocess.run([str(VENV_BIN / "flask"), "--app", "booking", "db", "upgrade"], cwd=ROOT,
-                            env=app_environment(url, 1), capture_output=True, text=True, timeout=120)
+                            env=app_environment(url), capture_output=True, text=True, timeout=120)
     if result.returncode:
         raise RuntimeError(f"migration failed:\n{result.stdout}\n{result.stderr}")
 

@@ -54,12 +54,28 @@ class PhaseResult:
 
 
 Work = Callable[[int, random.Random], tuple[str, str, dict[str, Any] | None] | None]
+# One unit of a phase (a request, or a flow of several) sent by a client: the status and body that
+# stand for it (a flow's last, or its first unexpected one), or None when there is no more work.
+Unit = Callable[[Client, int, random.Random], tuple[int, bytes] | None]
 
 
 def run_phase(name: str, port: int, clients: int, seconds: float, work: Work, *, expect: Iterable[int],
               server_pid: int | None, max_requests: int | None = None, seed_value: int = 0) -> PhaseResult:
     """Run ``clients`` closed-loop threads for ``seconds`` (or until ``work`` answers None or
     ``max_requests`` were sent); record each request's latency and status."""
+
+    def one_request(client: Client, index: int, rng: random.Random) -> tuple[int, bytes] | None:
+        job = work(index, rng)
+        return None if job is None else client.send(*job)
+
+    return run_units(name, port, clients, seconds, one_request, expect=expect, server_pid=server_pid,
+                     max_units=max_requests, seed_value=seed_value)
+
+
+def run_units(name: str, port: int, clients: int, seconds: float, unit: Unit, *, expect: Iterable[int],
+              server_pid: int | None, max_units: int | None = None, seed_value: int = 0) -> PhaseResult:
+    """Run ``clients`` closed-loop threads for ``seconds`` (or until ``unit`` answers None or
+    ``max_units`` were run); record each unit's latency and status."""
     result = PhaseResult(name, clients)
     expected = set(expect)
     lock = threading.Lock()
@@ -77,23 +93,22 @@ def run_phase(name: str, port: int, clients: int, seconds: float, work: Work, *,
         start_barrier.wait()
         deadline = started + seconds
         while time.perf_counter() < deadline:
-            if max_requests is not None:
+            if max_units is not None:
                 with lock:
-                    if sent[0] >= max_requests:
+                    if sent[0] >= max_units:
                         break
                     sent[0] += 1
-            job = work(index, rng)
-            if job is None:
-                break
-            method, path, body = job
             began = time.perf_counter()
             try:
-                status, data = client.send(method, path, body)
+                answer = unit(client, index, rng)
             except (http.client.HTTPException, OSError) as exc:
                 errors += 1
                 if len(samples) < 6:
                     samples.append(f"transport error: {exc!r}")
                 continue
+            if answer is None:
+                break
+            status, data = answer
             latencies.append(time.perf_counter() - began)
             statuses[status] += 1
             if status not in expected and len(samples) < 3:

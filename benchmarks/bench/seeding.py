@@ -50,6 +50,7 @@ class Seeded:
     last_day: date
     therapists: dict[int, str]           # id -> therapy type
     services: dict[str, tuple[int, str, int, int]]  # code -> (id, therapy type, minutes, buffer)
+    zone: ZoneInfo  # the clinic's
     appointments: int = 0
     cancelled: int = 0
     patients: int = 0
@@ -101,8 +102,8 @@ def seed(url: str, zone: ZoneInfo, *, appointments: int, weeks: int, seed_value:
                 for index, (code, _, kind, minutes, buffer, _, _) in enumerate(SERVICES)}
     therapists: dict[int, str] = {}
     for number in range(1, 31):
-        therapists[number] = "physiotherapy" if number <= 15 else "massage"
-    seeded = Seeded(first_day, last_day, therapists, services)
+        therapists[number] = "physiotherapy" if number <= 20 else "massage"
+    seeded = Seeded(first_day, last_day, therapists, services, zone)
     days = seeded.working_days()
 
     # Time off: a dozen therapists away for one to three days (no visits then).

@@ -1,4 +1,4 @@
-"""gunicorn serving the app under test."""
+"""gunicorn serving the app under test, or the bare app that gives the stack's ceiling."""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ from collections import Counter
 from pathlib import Path
 
 from bench.common import ROOT, VENV_BIN
-from bench.database import app_environment
 from bench.machine import proc_stat
 
 
@@ -25,23 +24,21 @@ def free_port() -> int:
 
 
 class Server:
-    """gunicorn serving booking:create_app() on a free loopback port."""
+    """gunicorn serving a WSGI target on a free loopback port, configured as production is
+    (``gunicorn.conf.py``: its access log and its log redaction; the default log level)."""
 
-    def __init__(self, url: str, *, workers: int, worker_class: str, threads: int, log_dir: Path,
-                 target: str = "booking:create_app()", pythonpath: str | None = None) -> None:
+    def __init__(self, env: dict[str, str], *, target: str, workers: int, worker_class: str, threads: int,
+                 log_path: Path, pythonpath: str | None = None) -> None:
         self.port = free_port()
-        self.worker_class = worker_class
-        self.threads = threads if worker_class == "gthread" else 1
-        self.pool_size = self.threads
-        self.command = [str(VENV_BIN / "gunicorn"), "-w", str(workers), "-b", f"127.0.0.1:{self.port}",
-                        "--log-level", "warning", "--timeout", "60"]
+        self.command = [str(VENV_BIN / "gunicorn"), "--config", str(ROOT / "gunicorn.conf.py"), "-w", str(workers),
+                        "-b", f"127.0.0.1:{self.port}", "--timeout", "60"]
         if worker_class == "gthread":
             self.command += ["-k", "gthread", "--threads", str(threads), "--keep-alive", "5"]
         if pythonpath:
             self.command += ["--pythonpath", pythonpath]
         self.command.append(target)
-        self.log_path = log_dir / "gunicorn.log"
-        self.env = app_environment(url, self.pool_size)
+        self.log_path = log_path
+        self.env = env
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self, timeout: float = 60.0) -> None:
@@ -77,6 +74,22 @@ class Server:
                 if stat and stat[1] == self.process.pid:
                     pids.append(int(entry.name))
         return pids
+
+    def worker_memory(self) -> list[dict[str, float]]:
+        """Each worker's resident memory now, at its peak, and its proportional share (RSS counts the pages
+        it shares with the master and the other workers in full; PSS divides them), in MiB."""
+        found = []
+        for pid in sorted(self.worker_pids()):
+            try:
+                lines = Path(f"/proc/{pid}/status").read_text().splitlines() + \
+                    Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()
+            except OSError:
+                continue
+            kib = {name: int(value.split()[0]) for name, _, value in (line.partition(":") for line in lines)
+                   if name in ("VmRSS", "VmHWM", "Pss")}
+            found.append({"pid": pid, "rss_mib": kib["VmRSS"] / 1024, "peak_mib": kib["VmHWM"] / 1024,
+                          "pss_mib": kib["Pss"] / 1024})
+        return found
 
     def logged_errors(self) -> dict[str, int]:
         """Exceptions the app logged, by class (the driver's, else the last one in each traceback)."""

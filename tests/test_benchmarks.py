@@ -1,0 +1,59 @@
+"""The benchmarks still run: a tiny run (``--quick``) of the booking and notifications benchmarks.
+
+Each runs against the local PostgreSQL and Redis, on a database of its own (so that it never waits
+for, nor drops, a developer's benchmark), and must exit 0 and print every row of issue 15's table,
+each with its ceiling measured in the same run. The figures of so short a run mean nothing; that
+the benchmark works is what is checked.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+from tests.conftest import TEST_DATABASE_URL
+
+ROOT = Path(__file__).resolve().parents[1]
+BOOKING_ROWS = ("one-day slot search, one therapist, c=8", "14-day search, 20 therapists, c=8", "API booking, c=4",
+                "HTML booking flow (3 requests), c=4", "peak memory per web worker (RSS at the end)")
+DELIVERY_ROWS = ("email delivery, one worker, c=2",)
+
+
+def run_quick(script: str, tmp_path: Path) -> tuple[str, dict]:
+    """Run ``benchmarks/<script> --quick`` on a database of its own; its printed report and its JSON."""
+    report = tmp_path / "report.json"
+    name = f"bench_ci_{Path(script).stem}_{uuid.uuid4().hex[:8]}"
+    result = subprocess.run([sys.executable, str(ROOT / "benchmarks" / script), "--quick", "--admin-url",
+                             TEST_DATABASE_URL, "--db-name", name, "--json", str(report)],
+                            cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, f"{script} exited {result.returncode}:\n{result.stdout}\n{result.stderr[-4000:]}"
+    return result.stdout, json.loads(report.read_text())
+
+
+def assert_rows(printed: str, report: dict, rows: tuple[str, ...]) -> None:
+    """Every row of issue 15's table is printed, in order, with a ceiling measured in this run where it has one."""
+    assert [row["work"] for row in report["issue_15"]] == list(rows)
+    for row in report["issue_15"]:
+        line = next((line for line in printed.splitlines() if line.startswith(row["work"])), None)
+        assert line is not None, f"row {row['work']!r} not printed:\n{printed}"
+        assert row["ours"] in line and row["ceiling"] in line and row["ratio"] in line
+        if row["ceiling"] != "-":
+            assert any(char in "123456789" for char in row["ceiling"]), f"no ceiling measured: {row}"
+
+
+def test_the_booking_benchmark_runs_every_phase(tmp_path: Path) -> None:
+    printed, report = run_quick("booking.py", tmp_path)
+    assert_rows(printed, report, BOOKING_ROWS)
+    for phase in report["phases"]:  # each answered, and only as expected (unexpected answers are kept as samples)
+        assert phase["requests"] > 0 and not phase["samples"] and not phase["transport_errors"], phase
+    assert report["double_bookings"] == {"after_bookings": 0, "after_contention": 0, "after_flows": 0}
+    assert len(report["memory"]["app"]) == len(report["memory"]["bare"]) == 2
+
+
+def test_the_notifications_benchmark_delivers_every_message(tmp_path: Path) -> None:
+    printed, report = run_quick("notifications.py", tmp_path)
+    assert_rows(printed, report, DELIVERY_ROWS)
+    assert report["messages"]["outbox"]["statuses"] == {"sent": report["messages"]["expected"]}
