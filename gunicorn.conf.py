@@ -14,7 +14,10 @@ access_log_format = '%(t)s "%(m)s %(U)s" %(s)s %(M)sms'
 
 
 def on_starting(server: object) -> None:
-    """Redact and escape every log line of gunicorn's, from its first (the same as the app's lines)."""
+    """Redact and escape every log line of gunicorn's, from its first (the same as the app's lines).
+
+    This imports booking.logs alone: the package imports the app only when create_app runs, in each worker.
+    """
     from booking import logs
 
     logs.install()

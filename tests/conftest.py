@@ -33,6 +33,7 @@ from sqlalchemy import CompoundSelect, Connection, exists, literal, select, text
 from werkzeug.test import TestResponse
 
 from booking import create_app
+from booking.cli import migrations
 from booking.config import database_url
 from booking.extensions import db, limiter
 from booking.services.staff_accounts import passwords
@@ -121,8 +122,12 @@ class FreshRequestClient(FlaskClient):
 
 
 def make_app(url: str, **extra: object) -> Flask:
-    """An app under test, deaf to the developer's own environment (BOOKING_ENV, REDIS_URL, ...)."""
+    """An app under test, deaf to the developer's own environment (BOOKING_ENV, REDIS_URL, ...).
+
+    Flask-Migrate is bound to it, as ``flask db`` binds it, so that a test may call ``upgrade()``.
+    """
     app = create_app(test_settings(url, **extra), environ={})
+    migrations.bind(app)
     app.test_client_class = FreshRequestClient
     return app
 

@@ -12,6 +12,7 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect
 
 from booking import create_app
+from booking.cli import migrations
 from booking.extensions import db
 from tests.conftest import private_schema, test_settings
 
@@ -27,6 +28,7 @@ def empty_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[s
 
 def test_upgrade_matches_models_and_downgrade_reaches_base(empty_database: str) -> None:
     app = create_app(test_settings(empty_database), environ={})
+    migrations.bind(app)
     with app.app_context():
         upgrade()
         with db.engine.connect() as conn:

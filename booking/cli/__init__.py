@@ -8,7 +8,7 @@ import click
 from flask import Flask
 from flask.cli import with_appcontext
 
-from booking.cli import demo
+from booking.cli import demo, migrations
 from booking.outbox import retries as admin
 from booking.services.staff_accounts import accounts
 from booking.services.staff_accounts import logins as staff_logins
@@ -95,6 +95,7 @@ def retry_notification(notification_id: int) -> None:
 
 def register(app: Flask) -> None:
     """Install the commands."""
+    app.cli.add_command(migrations.stand_in(app))
     app.cli.add_command(seed_demo)
     app.cli.add_command(create_staff)
     app.cli.add_command(deactivate_staff)

@@ -12,13 +12,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from email.utils import parseaddr
+from typing import TYPE_CHECKING
 
 from flask import current_app
-from icalendar import Calendar, Event
 
 from booking.clinic.clock import moment
 from booking.clinic.settings import clinic_settings
 from booking.models import Appointment, AppointmentStatus
+
+if TYPE_CHECKING:
+    from icalendar import Event
 
 PRODUCT_ID = "-//Clinic booking//Appointments//EN"
 
@@ -30,6 +33,8 @@ def event_uid(appointment: Appointment) -> str:
 
 def _event(appointment: Appointment, manage_url: str, now: datetime) -> Event:
     """One visit as an event (a cancelled visit comes out as cancelled)."""
+    from icalendar import Event  # here, not at the top: only a calendar file needs it (3 MiB)
+
     config = current_app.config
     settings = clinic_settings()
     event = Event()
@@ -69,6 +74,8 @@ def ics_for(visits: Iterable[tuple[Appointment, str]], *, method: str = "PUBLISH
     ``method`` is PUBLISH for a download, REQUEST for an emailed booking or change
     and CANCEL for an emailed cancellation (RFC 5546).
     """
+    from icalendar import Calendar  # here, not at the top: only a calendar file needs it (3 MiB)
+
     calendar = Calendar()
     calendar.add("prodid", PRODUCT_ID)
     calendar.add("version", "2.0")

@@ -16,7 +16,6 @@ from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from zxcvbn import zxcvbn
 
 MIN_LENGTH = 12
 MAX_LENGTH = 128
@@ -50,6 +49,8 @@ def password_problem(password: str, about: Iterable[str] = ()) -> str | None:
         return f"Choose a password of at least {MIN_LENGTH} characters."
     if len(password) > MAX_LENGTH:
         return f"Choose a password of at most {MAX_LENGTH} characters."
+    from zxcvbn import zxcvbn  # here, not at the top: its word lists are 12 MiB, in every web worker otherwise
+
     words = [word for text in about for word in _words_of(text)]
     with _estimating:
         estimate = zxcvbn(password, user_inputs=words, max_length=MAX_LENGTH)

@@ -17,7 +17,6 @@ import secrets
 from datetime import datetime
 
 import pyotp
-import segno
 from sqlalchemy import delete, or_, select, update
 
 from booking.clinic.clock import moment
@@ -47,6 +46,8 @@ def provisioning_uri(user: StaffUser, secret: str) -> str:
 
 def qr_code(uri: str) -> str:
     """The QR code of the address, as an SVG data: URI for an <img>."""
+    import segno  # here, not at the top: only enrolment draws a QR code
+
     return segno.make(uri, error="m").svg_data_uri(scale=5, border=2, light="#fff")
 
 

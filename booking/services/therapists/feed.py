@@ -14,9 +14,9 @@ import base64
 import hashlib
 import hmac
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from flask import current_app
-from icalendar import Calendar, Event
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
@@ -29,6 +29,9 @@ from booking.extensions import db
 from booking.models import Appointment, AppointmentStatus, StaffUser, Therapist
 from booking.policy import require_keep_diary
 from booking.services import audit
+
+if TYPE_CHECKING:
+    from icalendar import Event
 
 PAST, AHEAD = timedelta(days=30), timedelta(days=90)
 SHOWN = (AppointmentStatus.BOOKED, AppointmentStatus.COMPLETED)
@@ -89,6 +92,8 @@ def show_full_names(therapist: Therapist, full_names: bool, by_staff: StaffUser)
 
 def _event(visit: Appointment, address: str, now: datetime, full_names: bool) -> Event:
     """One visit as the therapist's event: the service and the patient's initials or name, nothing of their health."""
+    from icalendar import Event  # here, not at the top: only a calendar file needs it (3 MiB)
+
     event = Event()
     event.add("uid", event_uid(visit))
     event.add("sequence", visit.sequence)
@@ -111,6 +116,8 @@ def feed_ics(therapist: Therapist, *, now: datetime | None = None) -> bytes:
 
     Each fetch is audited (and committed) as a view by the therapist's login, whose link it is.
     """
+    from icalendar import Calendar  # here, not at the top: only a calendar file needs it (3 MiB)
+
     when = moment(now)
     visits = db.session.scalars(
         select(Appointment).options(joinedload(Appointment.patient), joinedload(Appointment.service))
