@@ -32,13 +32,11 @@ from tests.smtp import SmtpServer
 def owe_contact_messages(count: int, *, handed_over: bool) -> list[int]:
     """Store ``count`` contact messages with their notifications, due now; their ids. Without
     ``handed_over`` they are as a web process left them that died before publishing them, a lease ago."""
-    notices = []
-    for n in range(count):
-        message = ContactMessage(name=f"Sam Lee {n}", email=f"sam{n}@example.com", phone=None,
-                                 message="Please call me back.")
-        db.session.add(message)
-        db.session.flush()
-        notices.append(outbox.for_contact_message(message, now=moment()))
+    contacts = [ContactMessage(name=f"Sam Lee {n}", email=f"sam{n}@example.com", phone=None,
+                               message="Please call me back.") for n in range(count)]
+    db.session.add_all(contacts)
+    db.session.flush()
+    notices = [outbox.for_contact_message(contact, now=moment()) for contact in contacts]
     if not handed_over:
         for notice in notices:
             notice.relayed_at = None
