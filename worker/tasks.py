@@ -14,6 +14,12 @@ def deliver(notification_id: int) -> str:
     return delivery.deliver(notification_id)
 
 
+@shared_task(name="notifications.deliver_batch", ignore_result=True)
+def deliver_batch(notification_ids: list[int]) -> list[str]:
+    """Send each of the beat relay's notifications, each claimed and marked on its own (see the relay)."""
+    return delivery.deliver_each(notification_ids)
+
+
 @shared_task(name="notifications.relay", ignore_result=True)
 def relay_due() -> int:
     """Hand every due notification to the workers."""

@@ -141,6 +141,26 @@ def deliver(notification_id: int, *, now: datetime | None = None) -> str:
         return _deliver(notification_id, moment(now))
 
 
+def deliver_each(notification_ids: list[int]) -> list[str]:
+    """Send each notification of a relay's batch as ``deliver`` does, each claimed and marked on its own.
+
+    A fault of one (the database gone while it is sent) leaves its claim to run out,
+    as a failed task would, and the next ones are still tried. Between two, what the
+    session loaded is expired: each message is made from the records as they are then.
+    """
+    outcomes = []
+    for notification_id in notification_ids:
+        try:
+            outcomes.append(deliver(notification_id))
+        except Exception as exc:  # any fault: this attempt ends (its claim runs out), the batch goes on
+            db.session.rollback()
+            logger.warning("notification %s: the attempt stopped (%s); it is tried again after its lease",
+                           notification_id, type(exc).__name__)
+            outcomes.append(UNFINISHED)
+        db.session.expire_all()
+    return outcomes
+
+
 def _deliver(notification_id: int, when: datetime) -> str:
     """Claim, render, send and mark one notification (see the module docstring)."""
     notification = claim(notification_id, when)

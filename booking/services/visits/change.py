@@ -188,9 +188,9 @@ def reschedule(appointment: Appointment, starts_at: datetime, *, therapist_id: i
             raise InvalidBooking({"starts_at": f"That time overlaps the other visit booked with this one "
                                                f"({other.service.name}, {local_time(other.starts_at)}). Choose a "
                                                f"time that ends before it starts or starts after it ends."})
-        reserve(service, start, therapist_id=target, now=when, exclude=appointment.id)
+        therapist = reserve(service, start, therapist_id=target, now=when, exclude=appointment.id)
         previous_therapist_id = appointment.therapist_id
-        appointment.therapist_id = target
+        appointment.therapist_id, appointment.therapist = target, therapist
         appointment.starts_at = start
         appointment.ends_at = start + service.duration
         appointment.blocked_until = start + service.duration + service.buffer

@@ -11,7 +11,7 @@ from sqlalchemy.exc import DBAPIError
 
 from booking.clinic.clock import moment
 from booking.extensions import db
-from booking.models import Appointment, AppointmentStatus, Patient, Screening
+from booking.models import Appointment, AppointmentStatus, Patient, Screening, Therapist
 from booking.policy import require_book_for_callers
 from booking.services.visits.course import booked_together
 from booking.services.visits.errors import BookingError, InvalidBooking, SlotTaken
@@ -31,7 +31,10 @@ def _replay(request: CourseRequest) -> list[Booked] | None:
 
     Only the identical request is replayed; the same key with any field changed is
     refused. The key is stored on the booking's first visit; the booking's other
-    visits are found with it (see ``course.booked_together``).
+    visits are found with it (see ``course.booked_together``). It is looked up only
+    once a booking was refused: a repeated request finds its time taken (by its own
+    earlier booking) or, if it asks for another time, the key's unique constraint
+    refuses it; a new booking, the common case, pays for no lookup.
     """
     if not request.idempotency_key or not usable_key(request.idempotency_key):
         return None
@@ -45,27 +48,25 @@ def _replay(request: CourseRequest) -> list[Booked] | None:
     return [Booked(visit, manage_token(visit), replayed=True) for visit in booked_together(existing)]
 
 
-def _appointment(visit: CheckedVisit, therapist_id: int, patient: Patient, screening: Screening,
+def _appointment(visit: CheckedVisit, therapist: Therapist, patient: Patient, screening: Screening,
                  care_plan_id: int | None) -> Appointment:
-    """A new booked visit with this therapist, its manage token's hash stored."""
+    """A new booked visit with this therapist (the row locked for it), its manage token's hash stored."""
     appointment_id = uuid.uuid4()
     return Appointment(
-        id=appointment_id, patient=patient, therapist_id=therapist_id, service=visit.service, screening=screening,
+        id=appointment_id, patient=patient, therapist_id=therapist.id, therapist=therapist, service=visit.service,
+        screening=screening,
         starts_at=visit.starts_at, ends_at=visit.ends_at, blocked_until=visit.blocked_until,
         status=AppointmentStatus.BOOKED, manage_token_hash=token_hash(derive_manage_token(appointment_id)),
         sequence=0, care_plan_id=care_plan_id)
 
 
 def _book_once(request: CourseRequest, now: datetime) -> list[Booked]:
-    """One attempt: replay, check, re-check every visit's time, insert them all and commit."""
-    replayed = _replay(request)
-    if replayed:
-        return replayed
+    """One attempt: check, re-check every visit's time, insert them all and commit."""
     checked = check(request, now)
     therapists = reserve_all(checked.visits, now=now)
     patient = patient_for_booking(checked.patient, request.patient_id)
-    appointments = [_appointment(visit, therapist_id, patient, checked.screening, request.care_plan_id)
-                    for visit, therapist_id in zip(checked.visits, therapists, strict=True)]
+    appointments = [_appointment(visit, therapist, patient, checked.screening, request.care_plan_id)
+                    for visit, therapist in zip(checked.visits, therapists, strict=True)]
     if request.idempotency_key:
         appointments[0].idempotency_key = request.idempotency_key
         appointments[0].idempotency_fingerprint = request.fingerprint()
@@ -76,12 +77,13 @@ def _book_once(request: CourseRequest, now: datetime) -> list[Booked]:
 
 
 def _book_retrying(request: CourseRequest, now: datetime, attempts_left: int) -> list[Booked]:
-    """Book; when the write loses a race, replay, answer SlotTaken, or try again."""
+    """Book; when refused, replay an earlier booking with the same key; when the write loses a race, answer
+    SlotTaken or try again."""
     try:
         return _book_once(request, now)
-    except SlotTaken:
+    except BookingError:
         db.session.rollback()
-        replayed = _replay(request)  # a twin request with the same key may have taken it just now
+        replayed = _replay(request)  # the same request booked before, or by a twin just now
         if replayed:
             return replayed
         raise

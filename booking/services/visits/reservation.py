@@ -40,15 +40,20 @@ CONFLICTS = {"overlap": ("appointments_no_overlap",), "idempotency": ("idempoten
 LOST_RACE_STATES = ("40P01", "40001")
 
 
-def _lock_therapist(therapist_id: int) -> None:
-    """Lock the therapist's row until the end of the transaction (FOR NO KEY UPDATE).
+def _lock_therapist(therapist_id: int, locked: dict[int, Therapist]) -> None:
+    """Lock the therapist's row until the end of the transaction (FOR NO KEY UPDATE), kept in ``locked``.
 
     Bookings of one therapist then take turns between their re-check and their
     write, instead of deadlocking inside the exclusion constraint's check; foreign
     keys to the therapist (KEY SHARE) are not blocked. SQLite has no row locks and
-    needs none: its transactions begin IMMEDIATE, one writer at a time.
+    needs none: its transactions begin IMMEDIATE, one writer at a time. The whole
+    row comes with the lock at no extra cost, so that the answer to a booking can
+    name its therapist without a read after the commit.
     """
-    db.session.execute(select(Therapist.id).where(Therapist.id == therapist_id).with_for_update(key_share=True))
+    therapist = db.session.scalars(select(Therapist).where(Therapist.id == therapist_id)
+                                   .with_for_update(key_share=True)).one_or_none()
+    if therapist is not None:
+        locked[therapist_id] = therapist
 
 
 def _taken(visit: CheckedVisit) -> SlotTaken:
@@ -80,7 +85,8 @@ def _choose(visit: CheckedVisit, *, therapist_id: int | None, now: datetime, exc
     raise _taken(visit)
 
 
-def _take(visit: CheckedVisit, candidate: int, *, now: datetime, exclude: uuid.UUID | None) -> int:
+def _take(visit: CheckedVisit, candidate: int, locked: dict[int, Therapist], *, now: datetime,
+          exclude: uuid.UUID | None) -> Therapist:
     """The therapist who takes the visit, re-checked under the lock already held on ``candidate``.
 
     For the first available therapist, if someone took the candidate meanwhile, the
@@ -88,16 +94,17 @@ def _take(visit: CheckedVisit, candidate: int, *, now: datetime, exclude: uuid.U
     """
     for _ in range(RETRIES):
         try:
-            return _choose(visit, therapist_id=candidate, now=now, exclude=exclude)
+            return locked[_choose(visit, therapist_id=candidate, now=now, exclude=exclude)]
         except SlotTaken:
             if visit.therapist_id is not None:
                 raise
         candidate = _choose(visit, therapist_id=None, now=now, exclude=exclude)
-        _lock_therapist(candidate)
-    return _choose(visit, therapist_id=candidate, now=now, exclude=exclude)
+        _lock_therapist(candidate, locked)
+    return locked[_choose(visit, therapist_id=candidate, now=now, exclude=exclude)]
 
 
-def reserve_all(visits: Sequence[CheckedVisit], *, now: datetime, exclude: uuid.UUID | None = None) -> list[int]:
+def reserve_all(visits: Sequence[CheckedVisit], *, now: datetime,
+                exclude: uuid.UUID | None = None) -> list[Therapist]:
     """The therapist who takes each visit, every visit re-checked under a lock on its therapist's row.
 
     The therapists asked for, and a first choice for each visit of the first
@@ -109,14 +116,15 @@ def reserve_all(visits: Sequence[CheckedVisit], *, now: datetime, exclude: uuid.
     """
     candidates = [visit.therapist_id or _choose(visit, therapist_id=None, now=now, exclude=exclude)
                   for visit in visits]
+    locked: dict[int, Therapist] = {}
     for therapist_id in sorted(set(candidates)):
-        _lock_therapist(therapist_id)
-    return [_take(visit, candidate, now=now, exclude=exclude)
+        _lock_therapist(therapist_id, locked)
+    return [_take(visit, candidate, locked, now=now, exclude=exclude)
             for visit, candidate in zip(visits, candidates, strict=True)]
 
 
 def reserve(service: Service, starts_at: datetime, *, therapist_id: int | None, now: datetime,
-            exclude: uuid.UUID | None = None) -> int:
+            exclude: uuid.UUID | None = None) -> Therapist:
     """The therapist who takes one visit (``reserve_all`` of it); ``exclude`` is the visit being moved."""
     return reserve_all([CheckedVisit(None, service, starts_at, therapist_id)], now=now, exclude=exclude)[0]
 
