@@ -3,6 +3,7 @@ someone typed."""
 
 from __future__ import annotations
 
+import select
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar, cast
@@ -10,7 +11,7 @@ from typing import Any, TypeVar, cast
 from flask import Flask
 from sqlalchemy import CursorResult, Executable, event, text
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DisconnectionError, SQLAlchemyError
 from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 
 from booking.extensions import db
@@ -26,11 +27,38 @@ class WriteRefused(RuntimeError):
 
 
 def configure_engine(app: Flask) -> None:
-    """Give SQLite what PostgreSQL has by default: foreign keys, waiting for locks, one writer."""
+    """Give SQLite what PostgreSQL has by default: foreign keys, waiting for locks, one writer; on PostgreSQL,
+    hand out only connections the server has not closed."""
     with app.app_context():
         engine = db.engine
     if engine.dialect.name == "sqlite":
         _configure_sqlite(engine)
+    elif engine.dialect.name == "postgresql":
+        check_connections(engine)
+
+
+def check_connections(engine: Engine) -> None:
+    """Replace a pooled PostgreSQL connection the server has closed when the pool hands it out, without asking
+    the server.
+
+    ``pool_pre_ping`` asks the server (a SELECT 1) at every checkout: one round trip per request. An idle
+    connection's socket has nothing to read unless the server ended it (a restart, pg_terminate_backend, an
+    idle timeout: it sends an error, then closes); the driver may already know it is closed. Either way the
+    pool throws it away and opens another (DisconnectionError), so that the request never sees it. A false
+    alarm (the server sent a notice) costs one new connection. What this cannot see, a connection dropped
+    silently on the way (a firewall's idle timeout), ``pool_recycle`` bounds (booking/config.py).
+    """
+    event.listen(engine, "checkout", _still_open)
+
+
+def _still_open(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+    """Refuse a connection that is closed, or whose socket has something to read (the server's goodbye)."""
+    if dbapi_connection.closed:
+        raise DisconnectionError("The connection is closed.")
+    socket = select.poll()
+    socket.register(dbapi_connection.fileno(), select.POLLIN)
+    if socket.poll(0):
+        raise DisconnectionError("The server sent something on an idle connection: it has closed it.")
 
 
 def _configure_sqlite(engine: Engine) -> None:
