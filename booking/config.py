@@ -40,7 +40,9 @@ DEFAULTS: dict[str, Any] = {
     "MIN_NOTICE_MINUTES": 120,
     "BOOKING_HORIZON_DAYS": 90,
     "CANCEL_CUTOFF_HOURS": 24,
-    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    # No connection is older than 5 minutes, so none idles past a firewall's timeout; a connection the
+    # server closed is found without a round trip (booking/database.py, check_connections).
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_recycle": 300},
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "RATELIMIT_ENABLED": True,

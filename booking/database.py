@@ -1,26 +1,64 @@
-"""Engine settings per database, the one health probe, and reading a row by an id someone typed."""
+"""Engine settings per database, reads without a transaction, the one health probe, and reading a row by an id
+someone typed."""
 
 from __future__ import annotations
 
+import select
+from collections.abc import Callable
+from functools import wraps
 from typing import Any, TypeVar, cast
 
 from flask import Flask
 from sqlalchemy import CursorResult, Executable, event, text
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DisconnectionError, SQLAlchemyError
+from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 
 from booking.extensions import db
 
 LARGEST_ID = 2**31 - 1  # ids are PostgreSQL integers: a larger one names nobody
+READS_ONLY = "reads_only"  # a session's info key, and a connection's execution option, under ``reads_only``
 Row = TypeVar("Row")
+View = TypeVar("View", bound=Callable[..., Any])
+
+
+class WriteRefused(RuntimeError):
+    """Something tried to write while a view marked ``reads_only`` ran."""
 
 
 def configure_engine(app: Flask) -> None:
-    """Give SQLite what PostgreSQL has by default: foreign keys, waiting for locks, one writer."""
+    """Give SQLite what PostgreSQL has by default: foreign keys, waiting for locks, one writer; on PostgreSQL,
+    hand out only connections the server has not closed."""
     with app.app_context():
         engine = db.engine
     if engine.dialect.name == "sqlite":
         _configure_sqlite(engine)
+    elif engine.dialect.name == "postgresql":
+        check_connections(engine)
+
+
+def check_connections(engine: Engine) -> None:
+    """Replace a pooled PostgreSQL connection the server has closed when the pool hands it out, without asking
+    the server.
+
+    ``pool_pre_ping`` asks the server (a SELECT 1) at every checkout: one round trip per request. An idle
+    connection's socket has nothing to read unless the server ended it (a restart, pg_terminate_backend, an
+    idle timeout: it sends an error, then closes); the driver may already know it is closed. Either way the
+    pool throws it away and opens another (DisconnectionError), so that the request never sees it. A false
+    alarm (the server sent a notice) costs one new connection. What this cannot see, a connection dropped
+    silently on the way (a firewall's idle timeout), ``pool_recycle`` bounds (booking/config.py).
+    """
+    event.listen(engine, "checkout", _still_open)
+
+
+def _still_open(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+    """Refuse a connection that is closed, or whose socket has something to read (the server's goodbye)."""
+    if dbapi_connection.closed:
+        raise DisconnectionError("The connection is closed.")
+    socket = select.poll()
+    socket.register(dbapi_connection.fileno(), select.POLLIN)
+    if socket.poll(0):
+        raise DisconnectionError("The server sent something on an idle connection: it has closed it.")
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -43,7 +81,58 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        if not connection.get_execution_options().get(READS_ONLY):  # reads alone take no lock (``reads_only``)
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def reads_only(view: View) -> View:
+    """Run a view that only reads without a database transaction, and refuse any write it tries.
+
+    A transaction costs a search two round trips to PostgreSQL that carry nothing (BEGIN, then
+    ROLLBACK at the end of the request): here each statement commits by itself (psycopg's autocommit;
+    on SQLite no BEGIN IMMEDIATE, so no write lock either). Each statement then sees what was committed
+    when it started, as in the READ COMMITTED transactions of every other request; a view that must
+    read several statements from one snapshot does not belong under this decorator. A session already
+    in a transaction, or bound to a connection of its own (the tests'), reads in that transaction.
+    The view's result is complete when it returns (a rendered page, JSON), so the connection goes back
+    to the pool then, and no later statement of the request runs in autocommit.
+
+    Writing through the session (a flush, an INSERT, UPDATE or DELETE, any statement that is not a
+    SELECT) raises WriteRefused: with autocommit it would be stored at once, half a change.
+    """
+
+    @wraps(view)
+    def read(*args: Any, **kwargs: Any) -> Any:
+        session, bind = db.session(), db.session.get_bind()
+        autocommit = isinstance(bind, Engine) and not session.in_transaction()
+        if autocommit:
+            options: dict[str, Any] = {READS_ONLY: True}
+            if bind.dialect.name == "postgresql":
+                options["isolation_level"] = "AUTOCOMMIT"
+            session.connection(execution_options=options)
+        session.info[READS_ONLY] = True
+        try:
+            return view(*args, **kwargs)
+        finally:
+            session.info.pop(READS_ONLY, None)
+            if autocommit:  # the connection goes back to the pool now (nothing to roll back), autocommit with it
+                session.rollback()
+
+    return cast(View, read)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _refuse_statements(state: ORMExecuteState) -> None:
+    """Under ``reads_only``, only SELECTs run."""
+    if state.session.info.get(READS_ONLY) and not state.is_select:
+        raise WriteRefused(f"A view that only reads ran a statement that is not a SELECT: {state.statement}")
+
+
+@event.listens_for(Session, "before_flush")
+def _refuse_flush(session: Session, _flush: UOWTransaction, _instances: Any) -> None:
+    """Under ``reads_only``, nothing is flushed."""
+    if session.info.get(READS_ONLY):
+        raise WriteRefused("A view that only reads tried to store a change.")
 
 
 def storable_id(value: int) -> bool:

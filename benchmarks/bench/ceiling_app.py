@@ -9,7 +9,8 @@ reaches, is what the app's own code costs. It answers JSON, as the app's API doe
     POST /insert       one INSERT of the JSON body's note, committed
     GET /healthz       no database
 
-It imports nothing of the app but its engine options (``booking.config``), and lives here, never in booking/.
+It imports nothing of the app but its engine options (``booking.config``) and its connection check
+(``booking.database.check_connections``), and lives here, never in booking/.
 """
 
 from __future__ import annotations
@@ -33,8 +34,10 @@ def create_table(url: str) -> None:
 def create_app() -> Flask:
     """The bare app, on DATABASE_URL with the app's engine options."""
     from booking.config import DEFAULTS, database_url
+    from booking.database import check_connections
 
     engine = create_engine(database_url(os.environ["DATABASE_URL"]), **DEFAULTS["SQLALCHEMY_ENGINE_OPTIONS"])
+    check_connections(engine)
     app = Flask(__name__)
 
     @app.get("/healthz")

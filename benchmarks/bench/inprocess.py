@@ -1,4 +1,4 @@
-"""In-process measurements: SQL statements per request, and pyinstrument profiles."""
+"""In-process measurements: SQL statements and round trips per request, and pyinstrument profiles."""
 
 from __future__ import annotations
 
@@ -17,8 +17,46 @@ from bench.common import API, BROKER_URL, SECRET_KEY, broker_queue
 from bench.seeding import Seeded
 
 
+class RoundTrips:
+    """Every exchange with PostgreSQL on an engine's connections, read from libpq's protocol trace.
+
+    ``before_cursor_execute`` sees only the statements; a BEGIN, a ROLLBACK or the pool's ping is a
+    round trip too. Each ReadyForQuery the server sends ends one round trip, whatever it carried.
+    """
+
+    def __init__(self, engine: Any, folder: Path) -> None:
+        from sqlalchemy import event
+
+        self.engine, self.folder, self.traced = engine, folder, []
+        event.listen(engine, "connect", self._trace)
+
+    def _trace(self, dbapi_connection: Any, _record: Any) -> None:
+        """Trace a new connection into a file of its own (its startup already done, so not counted)."""
+        path = self.folder / f"{len(self.traced)}.trace"
+        trace = path.open("w")
+        dbapi_connection.pgconn.trace(trace.fileno())
+        self.traced.append((dbapi_connection, trace, path))
+
+    def count(self) -> int:
+        """Round trips so far, on every connection traced."""
+        return sum(path.read_text().count("\tReadyForQuery\t") for _, _, path in self.traced)
+
+    def stop(self) -> None:
+        """Stop tracing: the connections still open, and new ones."""
+        from sqlalchemy import event
+
+        event.remove(self.engine, "connect", self._trace)
+        for connection, trace, _ in self.traced:
+            if not connection.closed:
+                connection.pgconn.untrace()
+            trace.close()
+        self.traced = []
+
+
 def in_process(url: str, seeded: Seeded, profile_dir: Path | None, profile_requests: int) -> dict[str, Any]:
-    """Count the SQL statements of one request of each kind (and profile each kind when asked)."""
+    """Count the SQL statements and round trips of one request of each kind (and profile each kind when asked)."""
+    import tempfile
+
     os.environ.setdefault("SECRET_KEY", SECRET_KEY)
     from sqlalchemy import event
 
@@ -42,6 +80,8 @@ def in_process(url: str, seeded: Seeded, profile_dir: Path | None, profile_reque
     def _count(_conn, _cursor, statement, _parameters, _context, _executemany):  # noqa: ANN001
         statements.append(" ".join(statement.split()))
 
+    traces = tempfile.TemporaryDirectory(prefix="bench-trace-")
+    round_trips = RoundTrips(engine, Path(traces.name))
     client = app.test_client()
     rng = random.Random(7)
     days = seeded.working_days()
@@ -65,12 +105,13 @@ def in_process(url: str, seeded: Seeded, profile_dir: Path | None, profile_reque
 
     def measure(name: str, call: Callable[[], Any], expect: int) -> None:
         statements.clear()
+        before = round_trips.count()
         response = call()
         if response.status_code != expect:
             raise RuntimeError(f"{name}: answered {response.status_code}, not {expect}: "
                                f"{response.get_data(as_text=True)[:500]}")
-        counts[name] = {"queries": len(statements), "statements": [s[:160] for s in statements],
-                        "bytes": len(response.get_data())}
+        counts[name] = {"queries": len(statements), "round_trips": round_trips.count() - before,
+                        "statements": [s[:160] for s in statements], "bytes": len(response.get_data())}
 
     day = days[len(days) // 2]
     physio = next(t for t, kind in seeded.therapists.items() if kind == "physiotherapy")
@@ -88,6 +129,8 @@ def in_process(url: str, seeded: Seeded, profile_dir: Path | None, profile_reque
         taken, screening_id, f"inproc-{uuid.uuid4().hex[:12]}@example.com")), 409)
     measure("screening (POST /screenings)", lambda: client.post(
         f"{API}/screenings", json={"concerns": ["chronic_pain"]}), 201)
+    round_trips.stop()
+    traces.cleanup()
 
     profiles: dict[str, str] = {}
     if profile_dir is not None:

@@ -54,6 +54,7 @@ def fill_report(report: dict[str, Any], *, command: str, servers: tuple[Server, 
         | {"first_day": seeded.first_day.isoformat(), "last_day": seeded.last_day.isoformat(),
            "therapists": len(seeded.therapists), "occupancy": round(seeded.occupancy, 3)},
         queries={name: value["queries"] for name, value in inproc["counts"].items()},
+        round_trips={name: value["round_trips"] for name, value in inproc["counts"].items()},
         statements={name: value["statements"] for name, value in inproc["counts"].items()},
         phases=[phase_json(phase) for phase in phases],
         bookings={"pool": bookings.pool, "created": booked.statuses[201],
@@ -215,9 +216,11 @@ def _print_bookings(report: dict[str, Any], booking_phase: PhaseResult, contenti
           "exclusion constraint present: "
           f"{report['exclusion_constraint']}")
     print()
-    print("SQL statements per request (in-process, before_cursor_execute):")
+    print("SQL statements per request (in-process, before_cursor_execute), and round trips to PostgreSQL "
+          "(BEGIN, ROLLBACK, COMMIT and the pool's ping included):")
     for name, value in inproc["counts"].items():
-        print(f"  {name:40} {value['queries']:>3}  ({value['bytes']} bytes answered)")
+        print(f"  {name:40} {value['queries']:>3} statements, {value['round_trips']:>3} round trips  "
+              f"({value['bytes']} bytes answered)")
 
 
 def _print_checks(report: dict[str, Any], phases: list[PhaseResult], contention: ContentionResult) -> None:

@@ -13,6 +13,7 @@ from booking.api import bp
 from booking.api.schemas import error_responses, json_content, ref
 from booking.clinic.limits import SERVICE_CODE_LENGTH
 from booking.clinic.times import clinic_zone
+from booking.database import reads_only
 from booking.extensions import limiter
 from booking.models import THERAPY_TYPES, Screening
 from booking.scheduling import SlotRules, SlotSearchError
@@ -45,6 +46,7 @@ def _bad_search(error: SlotSearchError) -> tuple[Response, int]:
 
 @bp.get("/services")
 @limiter.limit(read_limit)
+@reads_only
 def services() -> Response:
     """The active services, by therapy type then duration."""
     return jsonify(services=[
@@ -70,6 +72,7 @@ def _cautions(screening: Screening | None) -> list[str]:
 
 @bp.get("/therapists")
 @limiter.limit(read_limit)
+@reads_only
 def therapists() -> Response | tuple[Response, int]:
     """The active therapists, of one therapy type when asked (only those trained for a screening's cautions)."""
     errors: dict[str, str] = {}
@@ -107,6 +110,7 @@ def _whole_number(name: str, errors: dict[str, str]) -> int | None:
 
 @bp.get("/slots")
 @limiter.limit(read_limit)
+@reads_only
 def slots() -> Response | tuple[Response, int]:
     """Open times of a service between two dates: one therapist's, or the first available per time."""
     errors: dict[str, str] = {}

@@ -14,6 +14,7 @@ from booking.clinic.calendar import ics_for
 from booking.clinic.links import absolute_url
 from booking.clinic.settings import clinic_settings
 from booking.clinic.times import local_time
+from booking.database import reads_only
 from booking.extensions import db, limiter
 from booking.flows.picker import DAY_LABEL, TIME_LABEL, TherapistSlots, pick_day
 from booking.flows.reschedule import ReschedulePage, reschedule_page
@@ -84,6 +85,7 @@ def start(screening_id: uuid.UUID) -> str | Response:
 
 
 @bp.route("/<uuid:screening_id>/times")
+@reads_only
 def times(screening_id: uuid.UUID) -> str | Response:
     """Step 2: a therapist (or first available) and a day, then one of that day's open times."""
     screening = _screening_or_404(screening_id)

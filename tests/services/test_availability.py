@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import pytest
@@ -13,8 +13,8 @@ from sqlalchemy import event
 from booking.clinic.settings import forget
 from booking.extensions import db
 from booking.models import ClinicSettings, TimeOff
-from booking.scheduling import Slot, SlotSearchError
-from booking.services.visits.availability import calendars_on_day, search_slots
+from booking.scheduling import Interval, Slot, SlotSearchError
+from booking.services.visits.availability import calendars_on_day, load_calendars, search_slots, window
 from tests.factories import CLINIC_ZONE, AppointmentFactory, Clinic, TherapistFactory, local
 
 NOW = local(2026, 11, 30, 8)
@@ -39,6 +39,11 @@ def counting_queries() -> Iterator[list[str]]:
 def starts(slots: list[Slot]) -> list[time]:
     """The local wall-clock start times of slots."""
     return [slot.starts_at.astimezone(CLINIC_ZONE).time() for slot in slots]
+
+
+def spans(intervals: Sequence[Interval]) -> list[tuple[datetime, datetime]]:
+    """Intervals as (start, end) pairs."""
+    return [(span.start, span.end) for span in intervals]
 
 
 def test_a_booking_its_buffer_and_time_off_are_not_offered(clinic: Clinic) -> None:
@@ -97,7 +102,23 @@ def test_a_search_issues_the_same_few_queries_however_many_appointments(clinic: 
             for hour in (8, 10, 12, 14, 16):
                 AppointmentFactory(therapist=therapist, service=clinic.physio,
                                    starts_at=local(2026, 12, 2, hour) + timedelta(days=day))
-    assert search() == empty <= 7  # the settings, the closed days, the calendars in two: a few, whatever the count
+    assert search() == empty <= 7  # the settings, the closed days, the calendars: a few, whatever the count
+
+
+def test_every_therapist_s_calendar_loads_in_one_query(clinic: Clinic) -> None:
+    first, second = clinic.massage_therapists
+    shiftless = TherapistFactory(therapy_type="massage", hours=[])
+    AppointmentFactory(therapist=first, service=clinic.massage, starts_at=local(2026, 12, 2, 10))
+    db.session.add(TimeOff(therapist_id=second.id, starts_at=local(2026, 12, 2, 16), ends_at=local(2026, 12, 2, 20)))
+    db.session.commit()
+    span = window(clinic.massage, WEDNESDAY, WEDNESDAY)  # the service read again after the commit
+    with counting_queries() as statements:
+        calendars = load_calendars("massage", span)
+    assert len(statements) == 1
+    assert [c.therapist_id for c in calendars] == [first.id, second.id, shiftless.id]
+    assert [spans(c.busy) for c in calendars] == [[(local(2026, 12, 2, 10), local(2026, 12, 2, 11, 15))], [], []]
+    assert [spans(c.time_off) for c in calendars] == [[], [(local(2026, 12, 2, 16), local(2026, 12, 2, 20))], []]
+    assert [len(c.hours) for c in calendars] == [7, 7, 0]
 
 
 def test_back_to_back_bookings_block_their_time_as_one_span(clinic: Clinic) -> None:
@@ -109,9 +130,9 @@ def test_back_to_back_bookings_block_their_time_as_one_span(clinic: Clinic) -> N
     assert time(8, 45) in offered and not {time(9), time(11), time(12, 30)} & set(offered)
     assert time(13, 45) in offered
     [whole] = calendars_on_day(clinic.massage, visits[1].starts_at, therapist_id=therapist.id)
-    assert [(span.start, span.end) for span in whole.busy] == [(local(2026, 12, 2, 10), local(2026, 12, 2, 13, 45))]
+    assert spans(whole.busy) == [(local(2026, 12, 2, 10), local(2026, 12, 2, 13, 45))]
     middle = calendars_on_day(clinic.massage, visits[1].starts_at, therapist_id=therapist.id, exclude=visits[1].id)
-    assert [(span.start, span.end) for span in middle[0].busy] == [
+    assert spans(middle[0].busy) == [
         (local(2026, 12, 2, 10), local(2026, 12, 2, 11, 15)),
         (local(2026, 12, 2, 12, 30), local(2026, 12, 2, 13, 45))]
 

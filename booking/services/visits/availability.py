@@ -1,10 +1,10 @@
-"""Open times from the database: load therapists' calendars in two queries and ask booking.scheduling.
+"""Open times from the database: load therapists' calendars in one query and ask booking.scheduling.
 
 A search loads, for the therapists concerned, only what touches the local days
-searched, in two queries whatever the number of therapists or appointments:
-the therapists with their weekly hours valid on those days, then their
-bookings (buffer included, cancelled ones left out) and time off overlapping
-them. Columns are selected rather than whole ORM objects.
+searched, in one query whatever the number of therapists or appointments:
+the therapists with their weekly hours valid on those days, their bookings
+(buffer included, cancelled ones left out) and their time off overlapping them.
+Columns are selected rather than whole ORM objects.
 """
 
 from __future__ import annotations
@@ -27,10 +27,11 @@ from sqlalchemy import (
     bindparam,
     case,
     func,
-    literal,
     literal_column,
+    null,
     or_,
     select,
+    type_coerce,
     union_all,
 )
 
@@ -49,6 +50,7 @@ from booking.models import (
     TimeOff,
     WorkingHours,
 )
+from booking.models.base import UTCDateTime
 from booking.scheduling import Interval, Slot, SlotRules, SlotSearchError, TherapistCalendar, qualifications
 from booking.services.therapists.training import training_needed
 
@@ -57,6 +59,7 @@ from booking.services.therapists.training import training_needed
 # bound the scan of past appointments from below.
 LONGEST_BLOCK = timedelta(days=1)
 NOBODY = uuid.UUID(int=0)  # the appointment id excluded when none is (uuid4 never makes it)
+SHIFT, BOOKED, AWAY = "shift", "booked", "away"  # the kinds of a calendar's rows (see _calendars_query)
 
 
 @dataclass(frozen=True)
@@ -101,7 +104,7 @@ def trained_in(needs: Collection[str] | BindParameter[Any], count: int | BindPar
 
 def load_calendars(therapy_type: str, span: Window, *, therapist_id: int | None = None,
                    exclude: uuid.UUID | None = None, cautions: Collection[str] = ()) -> list[TherapistCalendar]:
-    """Calendars of the active therapists of a type (or only the one given), in two queries.
+    """Calendars of the active therapists of a type (or only the one given), in one query.
 
     ``exclude`` leaves one appointment out of the bookings (a visit being moved). Only
     therapists trained for the screening's ``cautions`` are loaded (booking.scheduling.qualifications):
@@ -111,55 +114,71 @@ def load_calendars(therapy_type: str, span: Window, *, therapist_id: int | None 
         return []
     needs = qualifications.needed(therapy_type, cautions)
     hours: dict[int, list[scheduling.WorkingHours]] = {}
-    for row in db.session.execute(_hours_query(therapist_id is not None, bool(needs)), {
-            "therapy_type": therapy_type, "first_day": span.first_day, "last_day": span.last_day,
-            "therapist_id": therapist_id, "needs": sorted(needs), "need_count": len(needs)}):
-        shifts = hours.setdefault(row.id, [])
+    blocked: dict[str, dict[int, list[Interval]]] = {BOOKED: defaultdict(list), AWAY: defaultdict(list)}
+    for row in db.session.execute(_calendars_query(therapist_id is not None, bool(needs)), {
+            "therapy_type": therapy_type, "therapist_id": therapist_id, "needs": sorted(needs),
+            "need_count": len(needs), "first_day": span.first_day, "last_day": span.last_day,
+            "start": span.start, "end": span.end, "lookback": span.start - LONGEST_BLOCK,
+            "exclude": exclude or NOBODY}):
+        if row.kind != SHIFT:
+            blocked[row.kind][row.therapist_id].append(Interval(row.starts_at, row.ends_at))
+            continue
+        shifts = hours.setdefault(row.therapist_id, [])
         if row.weekday is not None:
             shifts.append(scheduling.WorkingHours(row.weekday, row.start_time, row.end_time,
                                                   row.valid_from, row.valid_to))
-    if not hours:
-        return []
-    busy: dict[int, list[Interval]] = defaultdict(list)
-    away: dict[int, list[Interval]] = defaultdict(list)
-    for therapist, start, end, booking in db.session.execute(_blocked_query(), {
-            "ids": list(hours), "start": span.start, "end": span.end, "lookback": span.start - LONGEST_BLOCK,
-            "exclude": exclude or NOBODY}):
-        (busy if booking else away)[therapist].append(Interval(start, end))
-    return [TherapistCalendar(therapist, shifts, away.get(therapist, ()), busy.get(therapist, ()))
-            for therapist, shifts in hours.items()]
+    return [TherapistCalendar(therapist, hours[therapist], blocked[AWAY].get(therapist, ()),
+                              blocked[BOOKED].get(therapist, ())) for therapist in sorted(hours)]
 
 
 @cache
-def _hours_query(one_therapist: bool, trained: bool) -> Select[*tuple[Any, ...]]:
-    """The active therapists of a type (or the one asked for), each with its shifts valid on the days.
+def _calendars_query(one_therapist: bool, trained: bool) -> CompoundSelect:
+    """The therapists' calendars over the span as rows of three kinds (``kind``), all in one round trip.
 
-    ``trained``: only those trained in every qualification of the ``needs`` parameter.
+    The therapists are the active ones of a type (or the one asked for; ``trained``: only those trained
+    in every qualification of the ``needs`` parameter). Each has at least one SHIFT row (its shifts valid
+    on the days, or one with no weekday when it has none), then BOOKED and AWAY rows: its booked time
+    (buffer included, cancelled visits left out) and its time off in the span [start, end).
     """
-    valid = and_(WorkingHours.therapist_id == Therapist.id,
+    chosen = select(Therapist.id).where(Therapist.active, Therapist.therapy_type == bindparam("therapy_type"))
+    if trained:
+        chosen = chosen.where(trained_in(bindparam("needs", expanding=True), bindparam("need_count")))
+    if one_therapist:
+        chosen = chosen.where(Therapist.id == bindparam("therapist_id"))
+    therapists = chosen.cte("chosen")
+    valid = and_(WorkingHours.therapist_id == therapists.c.id,
                  or_(WorkingHours.valid_from.is_(None), WorkingHours.valid_from <= bindparam("last_day")),
                  or_(WorkingHours.valid_to.is_(None), WorkingHours.valid_to >= bindparam("first_day")))
-    query = (select(Therapist.id, WorkingHours.weekday, WorkingHours.start_time, WorkingHours.end_time,
-                    WorkingHours.valid_from, WorkingHours.valid_to)
-             .outerjoin(WorkingHours, valid)
-             .where(Therapist.active, Therapist.therapy_type == bindparam("therapy_type"))
-             .order_by(Therapist.id))
-    if trained:
-        query = query.where(trained_in(bindparam("needs", expanding=True), bindparam("need_count")))
-    return query.where(Therapist.id == bindparam("therapist_id")) if one_therapist else query
+    # The first select names the columns and gives each its type (the others' NULLs take it).
+    shifts = (select(therapists.c.id.label("therapist_id"), _kind(SHIFT), WorkingHours.weekday,
+                     WorkingHours.start_time, WorkingHours.end_time, WorkingHours.valid_from, WorkingHours.valid_to,
+                     type_coerce(null(), UTCDateTime()).label("starts_at"),
+                     type_coerce(null(), UTCDateTime()).label("ends_at"))
+              .select_from(therapists.outerjoin(WorkingHours, valid)))
+    ids = select(therapists.c.id)
+    time_off = (select(TimeOff.therapist_id, _kind(AWAY), *_nulls(5), TimeOff.starts_at, TimeOff.ends_at)
+                .where(TimeOff.therapist_id.in_(ids), TimeOff.starts_at < bindparam("end"),
+                       TimeOff.ends_at > bindparam("start")))
+    return union_all(shifts, _booked(ids), time_off)
 
 
-@cache
-def _blocked_query() -> CompoundSelect:
-    """The therapists' booked time and time off in the span [start, end), as (id, start, end, booking).
+def _kind(kind: str) -> ColumnElement[str]:
+    """A row's kind, written into the statement."""
+    return literal_column(f"'{kind}'").label("kind")
 
-    Bookings carry their buffer and leave out cancelled ones. A therapist's live
-    bookings never overlap (the database sees to it), so one that starts exactly
-    where the previous one's buffer ends continues its block: back-to-back visits
-    come back as one span, as the scheduler would merge them anyway, which saves
-    building one interval per appointment.
+
+def _nulls(count: int) -> list[ColumnElement[Any]]:
+    """The columns of a shift, empty in a row of another kind."""
+    return [null() for _ in range(count)]
+
+
+def _booked(ids: Select[Any]) -> Select[Any]:
+    """BOOKED rows: the booked time of the therapists ``ids`` in the span [start, end), merged into blocks.
+
+    A therapist's live bookings never overlap (the database sees to it), so one that starts exactly
+    where the previous one's buffer ends continues its block: back-to-back visits come back as one
+    span, as the scheduler would merge them anyway, which saves building one interval per appointment.
     """
-    ids: BindParameter[Any] = bindparam("ids", expanding=True)
     live = (select(Appointment.therapist_id, Appointment.starts_at, Appointment.blocked_until,
                    func.lag(Appointment.blocked_until).over(partition_by=Appointment.therapist_id,
                                                             order_by=Appointment.starts_at).label("previous_end"))
@@ -176,13 +195,9 @@ def _blocked_query() -> CompoundSelect:
     numbered = select(live.c.therapist_id, live.c.starts_at, live.c.blocked_until,
                       func.sum(opens_block).over(partition_by=live.c.therapist_id,
                                                  order_by=live.c.starts_at).label("block")).subquery()
-    bookings = (select(numbered.c.therapist_id, func.min(numbered.c.starts_at), func.max(numbered.c.blocked_until),
-                       literal(True).label("booking"))
-                .group_by(numbered.c.therapist_id, numbered.c.block))
-    time_off = (select(TimeOff.therapist_id, TimeOff.starts_at, TimeOff.ends_at, literal(False))
-                .where(TimeOff.therapist_id.in_(ids), TimeOff.starts_at < bindparam("end"),
-                       TimeOff.ends_at > bindparam("start")))
-    return union_all(bookings, time_off)
+    return (select(numbered.c.therapist_id, _kind(BOOKED), *_nulls(5), func.min(numbered.c.starts_at),
+                   func.max(numbered.c.blocked_until))
+            .group_by(numbered.c.therapist_id, numbered.c.block))
 
 
 def _timing(service: Service, now: datetime) -> dict[str, Any]:
