@@ -5,7 +5,8 @@ workers, worker class), on the same database, with the app's engine options (its
 included), and drives it with the same clients: what the app reaches, as a share of what this app
 reaches, is what the app's own code costs. It answers JSON, as the app's API does.
 
-    GET /select?id=N   one SELECT of a therapist by id (in a transaction, as the app's reads are)
+    GET /select?id=N   one SELECT of a therapist by id, outside a transaction (autocommit), as the app's
+                       read-only views read (``booking.database.reads_only``): no BEGIN, no ROLLBACK
     POST /insert       one INSERT of the JSON body's note, committed
     GET /healthz       no database
 
@@ -38,6 +39,7 @@ def create_app() -> Flask:
 
     engine = create_engine(database_url(os.environ["DATABASE_URL"]), **DEFAULTS["SQLALCHEMY_ENGINE_OPTIONS"])
     check_connections(engine)
+    reader = engine.execution_options(isolation_level="AUTOCOMMIT")
     app = Flask(__name__)
 
     @app.get("/healthz")
@@ -46,7 +48,7 @@ def create_app() -> Flask:
 
     @app.get("/select")
     def select_one() -> Response:
-        with engine.connect() as conn:
+        with reader.connect() as conn:
             row = conn.execute(text("SELECT id, name FROM therapists WHERE id = :id"),
                                {"id": request.args.get("id", 1, type=int)}).one()
         return jsonify(id=row.id, name=row.name)
