@@ -111,8 +111,9 @@ def _usable(copies: Copies) -> bool:
         if CHECKED not in g:  # SQLite: once per request
             version = _read_version()
             with copies.lock:
-                if copies.version is not None and copies.version != version:
+                if copies.version != version:
                     copies.drop()
+                    copies.version = version  # what this request reads next is at least as new
             g.setdefault(CHECKED, True)
         return True
     copies.asked_at = time.monotonic()

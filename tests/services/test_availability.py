@@ -12,7 +12,8 @@ from booking.models import ClinicSettings, TimeOff
 from booking.scheduling import Slot, SlotSearchError
 from booking.services.visits.availability import calendars_on_day, search_slots
 from tests.factories import CLINIC_ZONE, AppointmentFactory, Clinic, TherapistFactory, local
-from tests.services.queries import counting_queries, kept_in_process
+from tests.reference import kept_in_process
+from tests.staff.therapist_pages import counted_queries
 
 NOW = local(2026, 11, 30, 8)
 WEDNESDAY = date(2026, 12, 2)
@@ -69,7 +70,7 @@ def test_bad_searches_are_refused(clinic: Clinic, date_to: date, therapist: str 
 def test_a_search_issues_the_same_few_queries_however_many_appointments(clinic: Clinic) -> None:
     def search() -> int:
         db.session.commit()
-        with counting_queries() as statements:
+        with counted_queries() as statements:
             search_slots(clinic.physio, WEDNESDAY, WEDNESDAY + timedelta(days=13), now=NOW)
         return len(statements)
 

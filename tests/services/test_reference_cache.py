@@ -15,7 +15,7 @@ import pytest
 import time_machine
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, insert, update
+from sqlalchemy import Executable, create_engine, insert, update
 from sqlalchemy.pool import NullPool
 
 from booking.clinic import cache
@@ -25,8 +25,9 @@ from booking.models import ClinicClosure, ClinicSettings, Service
 from booking.services.visits import InvalidBooking, book
 from tests.conftest import TEST_DATABASE_URL
 from tests.factories import Clinic, local, small_clinic
-from tests.services.queries import counting_queries, kept_in_process
+from tests.reference import kept_in_process
 from tests.services.test_booking import request_for
+from tests.staff.therapist_pages import counted_queries
 
 NOW = local(2026, 11, 30, 8)  # a Monday morning
 WEDNESDAY = date(2026, 12, 2)
@@ -60,12 +61,12 @@ def within_two_seconds(condition: Callable[[], bool]) -> None:
         time.sleep(0.05)
 
 
-def commit_elsewhere(app: Flask, statement: object) -> None:
+def commit_elsewhere(app: Flask, statement: Executable) -> None:
     """Run one statement on a connection of another engine, as another process would, and commit it."""
     db.session.commit()  # SQLite: this test's session lets go of the one write lock
     other = create_engine(app.config["SQLALCHEMY_DATABASE_URI"], poolclass=NullPool)
     with other.begin() as connection:
-        connection.execute(statement)  # type: ignore[call-overload]
+        connection.execute(statement)
     other.dispose()
 
 
@@ -73,7 +74,7 @@ def test_a_search_with_the_data_kept_reads_no_settings_closed_days_or_service(cl
                                                                               clinic: Clinic) -> None:
     kept_in_process()
     assert offered(client)
-    with counting_queries() as statements:
+    with counted_queries() as statements:
         assert offered(client)
     assert reference_reads(statements) == []
     assert len(statements) <= 4  # the calendars in two (SQLite: and the counter of changes; a savepoint here)
@@ -122,13 +123,13 @@ def test_while_the_listener_has_no_connection_reads_go_to_the_database(client: F
     assert ended == [(True,)]
     within_two_seconds(lambda: not cache.in_use())
     for _ in range(2):
-        with counting_queries() as statements:
+        with counted_queries() as statements:
             assert offered(client)
         assert len(reference_reads(statements)) == 3  # each search reads them all again
     monkeypatch.undo()
     kept_in_process()
     offered(client)
-    with counting_queries() as statements:
+    with counted_queries() as statements:
         assert offered(client)
     assert reference_reads(statements) == []
 
