@@ -8,8 +8,8 @@ import re
 from flask import Flask
 from werkzeug.local import LocalProxy
 
+from booking.clinic import cache
 from booking.clinic.settings import WEEKDAYS, clinic_settings, opening_hours
-from booking.clinic.settings import forget as forget_settings
 from booking.clinic.times import local_time, written
 from booking.clinic.validators import normalise_phone
 from booking.models import Service
@@ -52,4 +52,4 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["pathway_label"] = PATHWAY_LABELS.__getitem__
     # A global, not a context variable, so that imported macros see it too; read when used.
     app.jinja_env.globals["clinic"] = LocalProxy(clinic_settings)
-    app.teardown_request(lambda _error: forget_settings())
+    app.teardown_request(lambda _error: cache.request_ended())

@@ -29,13 +29,15 @@ from flask import Flask, g, has_app_context
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from flask_sqlalchemy.session import Session
-from sqlalchemy import CompoundSelect, Connection, exists, literal, select, text, union_all
+from sqlalchemy import CompoundSelect, Connection, Table, exists, literal, select, text, union_all, update
 from werkzeug.test import TestResponse
 
 from booking import create_app
 from booking.cli import migrations
+from booking.clinic import cache as reference_cache
 from booking.config import database_url
 from booking.extensions import db, limiter
+from booking.models import ReferenceVersion
 from booking.services.staff_accounts import passwords
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
@@ -184,9 +186,16 @@ def database(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFa
     return MIGRATED[request.param]
 
 
+def record_tables() -> list[Table]:
+    """The tables of records: all but ``reference_version``, the counter of changes whose one row stays."""
+    return [table for table in db.metadata.sorted_tables if table.name != ReferenceVersion.__tablename__]
+
+
 def empty_tables() -> None:
-    """Delete every row, leaving the schema (its triggers included)."""
-    tables = list(reversed(db.metadata.sorted_tables))
+    """Delete every row, leaving the schema (its triggers included), and count it as a change of the clinic's
+    settings and services: TRUNCATE, and SQLite's deletes with the triggers set aside, go past the triggers
+    that tell every process (booking.clinic.cache)."""
+    tables = list(reversed(record_tables()))
     if db.engine.dialect.name == "postgresql":
         names = ", ".join(table.name for table in tables)
         db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
@@ -198,14 +207,18 @@ def empty_tables() -> None:
             db.session.execute(table.delete())
         for _, sql in triggers:
             db.session.connection().exec_driver_sql(sql)
+    db.session.execute(update(ReferenceVersion).values(counter=ReferenceVersion.counter + 1))
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(text("SELECT pg_notify('reference_changed', current_schema())"))
     db.session.commit()
+    reference_cache.forget()
 
 
 @cache
 def _holding_rows() -> CompoundSelect:
     """The names of the tables that hold a row, in one query."""
     return union_all(*(select(literal(table.name)).where(exists(table.select()))
-                       for table in db.metadata.sorted_tables))
+                       for table in record_tables()))
 
 
 def tables_with_rows() -> list[str]:
@@ -242,6 +255,7 @@ def rolled_back() -> Iterator[None]:
             db.session.remove()
             db.session = original
             transaction.rollback()
+            reference_cache.forget()  # what the process kept was read in the transaction rolled back behind its back
 
 
 @dataclass

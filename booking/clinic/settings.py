@@ -6,7 +6,7 @@ hours slots are offered in), the days the clinic is closed, the cancellation cut
 the reminder offsets. The first values come from the configuration
 (CLINIC_NAME, CLINIC_PHONE, CLINIC_ADDRESS, CANCEL_CUTOFF_HOURS,
 MIN_NOTICE_MINUTES, REMINDER_OFFSETS_MINUTES) and the opening hours below.
-Read once per request (or task) and kept in ``flask.g``.
+The settings and the closed days are kept in each process until they change (booking.clinic.cache).
 """
 
 from __future__ import annotations
@@ -14,10 +14,11 @@ from __future__ import annotations
 from datetime import date, time
 from typing import Any
 
-from flask import current_app, g
+from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import InterfaceError, OperationalError
 
+from booking.clinic import cache
 from booking.extensions import db
 from booking.models import ClinicClosure, ClinicSettings
 from booking.models.settings import DEFAULT_VISIT_INSTRUCTIONS
@@ -38,24 +39,29 @@ def _defaults() -> ClinicSettings:
                           visit_instructions=DEFAULT_VISIT_INSTRUCTIONS)
 
 
+def _stored() -> ClinicSettings | None:
+    """The stored row, as a copy in no session (shared by the process: read, never changed), or None."""
+    row = db.session.execute(select(*ClinicSettings.__table__.columns)).one_or_none()
+    return None if row is None else cache.detached(ClinicSettings, row)
+
+
 def clinic_settings() -> ClinicSettings:
-    """The clinic's settings as they are now (read once per request or task).
+    """The clinic's settings as they are now, kept in the process until an admin changes them.
 
     When the database does not answer, the configuration's values stand in, so that
     the "we are unavailable" page can still give the clinic's phone number.
     """
-    if "clinic_settings" not in g:
-        try:
-            g.clinic_settings = db.session.get(ClinicSettings, 1) or _defaults()
-        except (OperationalError, InterfaceError):
-            db.session.rollback()
-            return _defaults()
-    return g.clinic_settings
+    try:
+        return cache.remembered("settings", _stored) or _defaults()
+    except (OperationalError, InterfaceError):
+        db.session.rollback()
+        return _defaults()
 
 
 def forget() -> None:
-    """Drop the settings read in this request, so that the next read sees a change."""
-    g.pop("clinic_settings", None)
+    """Drop the settings (and the closed days and services) read so far, so that the next read sees a change
+    (a flush of the models does it by itself: for a change made otherwise)."""
+    cache.forget()
 
 
 def opening_hours() -> tuple[tuple[time, time] | None, ...]:
@@ -66,4 +72,4 @@ def opening_hours() -> tuple[tuple[time, time] | None, ...]:
 
 def closed_days() -> frozenset[date]:
     """The local dates the whole clinic is closed (holidays, a few a year): nothing is offered on them."""
-    return frozenset(db.session.scalars(select(ClinicClosure.day)))
+    return cache.remembered("closed_days", lambda: frozenset(db.session.scalars(select(ClinicClosure.day))))

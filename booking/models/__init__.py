@@ -10,7 +10,7 @@ from booking.models.notes import VisitNote, VisitOutcome
 from booking.models.outbox import CarePlanEvent, Notification, NotificationKind, NotificationStatus
 from booking.models.patient import Patient
 from booking.models.screening import Screening, ScreeningDraft
-from booking.models.settings import ClinicClosure, ClinicSettings
+from booking.models.settings import ClinicClosure, ClinicSettings, ReferenceVersion
 from booking.models.staff import Therapist, TherapistQualification, TimeOff, WorkingHours
 
 __all__ = [
@@ -37,6 +37,7 @@ __all__ = [
     "NotificationKind",
     "NotificationStatus",
     "Patient",
+    "ReferenceVersion",
     "Screening",
     "ScreeningDraft",
     "Service",

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, CheckConstraint, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from booking.clinic.limits import ADDRESS_LENGTH, CLOSURE_LABEL_LENGTH, NAME_LENGTH, PHONE_LENGTH
@@ -55,3 +55,17 @@ class ClinicClosure(Base):
     day: Mapped[date]
     label: Mapped[str] = mapped_column(String(CLOSURE_LABEL_LENGTH), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class ReferenceVersion(Base):
+    """How many times the settings, the closed days or the services have changed (one row, id 1).
+
+    Only the database's triggers raise it (migration 0017); each process compares it with the count its copies
+    of those were read at (booking/clinic/cache.py). Not a record: the tests leave its row in place.
+    """
+
+    __tablename__ = "reference_version"
+    __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True, default=1)
+    counter: Mapped[int] = mapped_column(BigInteger, default=0)

@@ -9,6 +9,7 @@ from dataclasses import asdict, dataclass
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from booking.clinic import cache
 from booking.clinic.clock import moment
 from booking.database import get_or_none
 from booking.extensions import db
@@ -19,17 +20,25 @@ from booking.services import audit
 from booking.services.visits.availability import trained_in
 
 
+def _active_services() -> tuple[Service, ...]:
+    """The active services, as copies in no session, in the order ``active_services`` gives."""
+    rows = db.session.execute(select(*Service.__table__.columns).where(Service.active))
+    services = [cache.detached(Service, row) for row in rows]
+    return tuple(sorted(services, key=lambda s: (THERAPY_TYPES.index(s.therapy_type), s.duration_minutes, s.code)))
+
+
 def active_services() -> list[Service]:
-    """The active services, by therapy type (physiotherapy first) then duration."""
-    services = db.session.scalars(select(Service).where(Service.active))
-    return sorted(services, key=lambda s: (THERAPY_TYPES.index(s.therapy_type), s.duration_minutes, s.code))
+    """The active services, by therapy type (physiotherapy first) then duration.
+
+    They are kept in the process until an admin changes one (booking.clinic.cache): read them, never change
+    them; a row that links to one merges it into its session first (``Session.merge(service, load=False)``).
+    """
+    return list(cache.remembered("active_services", _active_services))
 
 
 def active_service(code: str) -> Service | None:
-    """The active service with this code, or None (also for control characters, which no code has)."""
-    if not code.isprintable():
-        return None
-    return db.session.scalar(select(Service).where(Service.code == code, Service.active))
+    """The active service with this code (as ``active_services`` gives them), or None."""
+    return next((service for service in active_services() if service.code == code), None)
 
 
 def active_therapists(therapy_type: str | None = None, *, cautions: Collection[str] = ()) -> list[Therapist]:

@@ -21,6 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from booking import scheduling
+from booking.clinic import cache
 from booking.clinic.clock import moment
 from booking.clinic.limits import CLOSURE_LABEL_LENGTH
 from booking.clinic.settings import clinic_settings, closed_days, forget
@@ -101,6 +102,7 @@ def _check(after: Callable[[Hours], Hours], now: datetime) -> None:
     """Lock the therapists, then refuse (HoursConflict, rolled back) a change of the clinic's hours that would
     leave booked visits outside them; ``after(before)`` gives the hours as the change would make them."""
     db.session.execute(select(Therapist.id).with_for_update(key_share=True))
+    cache.confirm()  # another admin's change, committed before these locks, is read even if not yet heard
     before = _clinic_hours(clinic_settings().opening_hours, closed_days())
     stranded = newly_outside(upcoming_visits(None, now), before, after(before))
     if stranded:

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
-from typing import Any
 
 import pytest
-from sqlalchemy import event
 
 from booking.clinic.settings import forget
 from booking.extensions import db
@@ -16,24 +13,11 @@ from booking.models import ClinicSettings, TimeOff
 from booking.scheduling import Interval, Slot, SlotSearchError
 from booking.services.visits.availability import calendars_on_day, load_calendars, search_slots, window
 from tests.factories import CLINIC_ZONE, AppointmentFactory, Clinic, TherapistFactory, local
+from tests.reference import kept_in_process
+from tests.staff.therapist_pages import counted_queries
 
 NOW = local(2026, 11, 30, 8)
 WEDNESDAY = date(2026, 12, 2)
-
-
-@contextmanager
-def counting_queries() -> Iterator[list[str]]:
-    """Collect the SQL statements sent while the block runs."""
-    statements: list[str] = []
-
-    def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
 
 
 def starts(slots: list[Slot]) -> list[time]:
@@ -92,17 +76,20 @@ def test_bad_searches_are_refused(clinic: Clinic, date_to: date, therapist: str 
 def test_a_search_issues_the_same_few_queries_however_many_appointments(clinic: Clinic) -> None:
     def search() -> int:
         db.session.commit()
-        with counting_queries() as statements:
+        assert clinic.physio.duration  # the test's service read afresh after its commit, as a view gets it
+        with counted_queries() as statements:
             search_slots(clinic.physio, WEDNESDAY, WEDNESDAY + timedelta(days=13), now=NOW)
         return len(statements)
 
+    kept_in_process()
+    search()  # reads the settings and closed days, which the process then keeps
     empty = search()
     for therapist in clinic.physiotherapists:
         for day in range(14):
             for hour in (8, 10, 12, 14, 16):
                 AppointmentFactory(therapist=therapist, service=clinic.physio,
                                    starts_at=local(2026, 12, 2, hour) + timedelta(days=day))
-    assert search() == empty <= 7  # the settings, the closed days, the calendars: a few, whatever the count
+    assert search() == empty == 1  # the calendars in one query, whatever the count; the rules are kept
 
 
 def test_every_therapist_s_calendar_loads_in_one_query(clinic: Clinic) -> None:
@@ -112,7 +99,7 @@ def test_every_therapist_s_calendar_loads_in_one_query(clinic: Clinic) -> None:
     db.session.add(TimeOff(therapist_id=second.id, starts_at=local(2026, 12, 2, 16), ends_at=local(2026, 12, 2, 20)))
     db.session.commit()
     span = window(clinic.massage, WEDNESDAY, WEDNESDAY)  # the service read again after the commit
-    with counting_queries() as statements:
+    with counted_queries() as statements:
         calendars = load_calendars("massage", span)
     assert len(statements) == 1
     assert [c.therapist_id for c in calendars] == [first.id, second.id, shiftless.id]

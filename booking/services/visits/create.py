@@ -50,10 +50,15 @@ def _replay(request: CourseRequest) -> list[Booked] | None:
 
 def _appointment(visit: CheckedVisit, therapist: Therapist, patient: Patient, screening: Screening,
                  care_plan_id: int | None) -> Appointment:
-    """A new booked visit with this therapist (the row locked for it), its manage token's hash stored."""
+    """A new booked visit with this therapist, its manage token's hash stored.
+
+    The service is the process's copy (``catalog.active_services``): merged, without a query, so that the
+    session links the visit to its own instance and never takes in the shared copy.
+    """
     appointment_id = uuid.uuid4()
+    service = db.session.merge(visit.service, load=False)
     return Appointment(
-        id=appointment_id, patient=patient, therapist_id=therapist.id, therapist=therapist, service=visit.service,
+        id=appointment_id, patient=patient, therapist_id=therapist.id, therapist=therapist, service=service,
         screening=screening,
         starts_at=visit.starts_at, ends_at=visit.ends_at, blocked_until=visit.blocked_until,
         status=AppointmentStatus.BOOKED, manage_token_hash=token_hash(derive_manage_token(appointment_id)),

@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from booking import outbox
+from booking.clinic import cache
 from booking.clinic.times import local_time
 from booking.extensions import db
 from booking.models import Appointment, Notification, Service, StaffUser, Therapist
@@ -113,12 +114,16 @@ def reserve_all(visits: Sequence[CheckedVisit], *, now: datetime,
     instead of each holding one the other waits for. Only a first-available visit
     whose choice was taken meanwhile locks another therapist later (out of that
     order; a deadlock PostgreSQL may then detect is a lost race, retried).
+    Under the locks, the process's copies of the clinic's rules are confirmed against the database's
+    counter (one query): an admin's change committed but not yet heard is read afresh for the re-check
+    (its opening hours, closed days and notice; a change of the hours or closed days waits for these locks).
     """
     candidates = [visit.therapist_id or _choose(visit, therapist_id=None, now=now, exclude=exclude)
                   for visit in visits]
     locked: dict[int, Therapist] = {}
     for therapist_id in sorted(set(candidates)):
         _lock_therapist(therapist_id, locked)
+    cache.confirm()  # under the locks, the rules the re-check reads are those of the database now
     return [_take(visit, candidate, locked, now=now, exclude=exclude)
             for visit, candidate in zip(visits, candidates, strict=True)]
 
