@@ -82,11 +82,9 @@ class SlotRules:
         if self.grid_minutes <= 0:
             raise ValueError("grid_minutes must be positive")
 
-    def open_part(self, shift: WorkingHours, day: date) -> tuple[time, time] | None:
-        """The local (start, end) of the part of a shift worked on the local date ``day`` inside the opening
-        hours; None when nothing is (the clinic closed that weekday, or that day)."""
-        if day in self.closed_days:
-            return None
+    def open_part(self, shift: WorkingHours) -> tuple[time, time] | None:
+        """The local (start, end) of the part of a weekly shift inside the opening hours of its weekday; None
+        when nothing is (the clinic is closed that weekday). Closed days are for the caller to leave out."""
         if self.opening_hours is None:
             return shift.start, shift.end
         hours = self.opening_hours[shift.weekday]

@@ -72,22 +72,27 @@ def _request(duration: timedelta, buffer: timedelta, now: datetime, rules: SlotR
 
 
 class _Prepared:
-    """A calendar with hours grouped by weekday and its intervals merged once."""
+    """A calendar for one search: its shifts cut to the opening hours and grouped by weekday, its intervals
+    merged, once."""
 
-    def __init__(self, calendar: TherapistCalendar) -> None:
+    def __init__(self, calendar: TherapistCalendar, rules: SlotRules) -> None:
         self.therapist_id = calendar.therapist_id
-        self.hours: dict[int, list[WorkingHours]] = {}
+        self.closed_days = rules.closed_days
+        self.hours: dict[int, list[tuple[WorkingHours, time, time]]] = {}
         for shift in calendar.hours:
-            self.hours.setdefault(shift.weekday, []).append(shift)
+            part = rules.open_part(shift)
+            if part is not None:
+                self.hours.setdefault(shift.weekday, []).append((shift, *part))
         busy, away = utc_spans(calendar.busy), utc_spans(calendar.time_off)
         self.booked = Timeline(busy)
         self.blocked = Timeline(busy + away) if away else self.booked
 
-    def open_hours(self, day: date, rules: SlotRules) -> list[tuple[time, time]]:
+    def open_hours(self, day: date) -> list[tuple[time, time]]:
         """The local (start, end) of each shift worked on the local date ``day``, cut to the clinic's opening
         hours (none on a closed day)."""
-        worked = (rules.open_part(shift, day) for shift in self.hours.get(day.weekday(), ()) if shift.applies_on(day))
-        return [part for part in worked if part is not None]
+        if day in self.closed_days:
+            return []
+        return [(opens, closes) for shift, opens, closes in self.hours.get(day.weekday(), ()) if shift.applies_on(day)]
 
 
 def _days(date_from: date, date_to: date, tz: ZoneInfo, rules: SlotRules,
@@ -113,7 +118,7 @@ def _merged(runs: list[Run]) -> list[Run]:
     return merged
 
 
-def _open_runs(calendar: _Prepared, day: LocalDay, request: _Request, rules: SlotRules) -> list[Run]:
+def _open_runs(calendar: _Prepared, day: LocalDay, request: _Request) -> list[Run]:
     """The open starts of one calendar on one local day, as sorted, disjoint runs [i, j) of the day's grid.
 
     A shift bounds the starts from both sides, each gap between blocked spans narrows that to a range, and
@@ -123,7 +128,7 @@ def _open_runs(calendar: _Prepared, day: LocalDay, request: _Request, rules: Slo
     grid = day.grid
     stop = bisect_left(grid, request.latest)
     runs: list[Run] = []
-    for opens, closes in calendar.open_hours(day.date, rules):
+    for opens, closes in calendar.open_hours(day.date):
         first, last = max(day.at(opens), request.earliest), day.at(closes) - request.duration
         for low, high in calendar.blocked.free_ranges(first, last, request.reach):
             begin, end = bisect_left(grid, low), min(bisect_right(grid, high), stop)
@@ -137,10 +142,10 @@ def open_slots(calendar: TherapistCalendar, *, duration: timedelta, buffer: time
                rules: SlotRules = SlotRules()) -> list[Slot]:
     """Open slots of one therapist between two local dates (inclusive), sorted by start."""
     request = _request(duration, buffer, now, rules)
-    prepared = _Prepared(calendar)
+    prepared = _Prepared(calendar, rules)
     return [Slot(calendar.therapist_id, start, start + duration)
             for day in _days(date_from, date_to, tz, rules, request)
-            for begin, end in _open_runs(prepared, day, request, rules)
+            for begin, end in _open_runs(prepared, day, request)
             for start in day.grid[begin:end]]
 
 
@@ -149,12 +154,12 @@ def first_available(calendars: Sequence[TherapistCalendar], *, duration: timedel
                     tz: ZoneInfo, rules: SlotRules = SlotRules()) -> list[Slot]:
     """One slot per open start instant across therapists, least-booked therapist first."""
     request = _request(duration, buffer, now, rules)
-    prepared = [_Prepared(calendar) for calendar in calendars]
+    prepared = [_Prepared(calendar, rules) for calendar in calendars]
     slots: list[Slot] = []
     for day in _days(date_from, date_to, tz, rules, request):
         ranked: list[tuple[timedelta, int, list[Run]]] = []
         for calendar in prepared:
-            runs = _open_runs(calendar, day, request, rules)
+            runs = _open_runs(calendar, day, request)
             if runs:
                 ranked.append((calendar.booked.total_within(day.start, day.end), calendar.therapist_id, runs))
         owners: list[int | None] = [None] * len(day.grid)
@@ -177,7 +182,7 @@ def is_bookable(calendar: TherapistCalendar, starts_at: datetime, *, duration: t
     day = local_day(start.astimezone(tz).date(), tz, rules.grid_minutes)
     index = bisect_left(day.grid, start)
     return (index < len(day.grid) and day.grid[index] == start
-            and any(begin <= index < end for begin, end in _open_runs(_Prepared(calendar), day, request, rules)))
+            and any(begin <= index < end for begin, end in _open_runs(_Prepared(calendar, rules), day, request)))
 
 
 def back_to_back(first: Sequence[Slot], second: Sequence[Slot], tz: ZoneInfo) -> list[tuple[Slot, Slot]]:
