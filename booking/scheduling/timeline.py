@@ -5,6 +5,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
+from itertools import accumulate
 
 from .model import Interval
 
@@ -34,6 +35,9 @@ class Timeline:
                 ends.append(end)
         self.starts = starts
         self.ends = ends
+        # before[k]: the total length of the first k spans, so that a total over any window is a subtraction
+        self.before = list(accumulate((end - start for start, end in zip(starts, ends, strict=True)),
+                                      initial=timedelta()))
 
     def free_ranges(self, first: datetime, last: datetime, reach: timedelta) -> list[Span]:
         """The ranges [a, b], both included, of the starts ``s`` in [first, last] for which [s, s + reach)
@@ -55,10 +59,11 @@ class Timeline:
         return ranges
 
     def total_within(self, start: datetime, end: datetime) -> timedelta:
-        """The total length of the spans' overlap with [start, end)."""
-        total = timedelta()
+        """The total length of the spans' overlap with [start, end): the spans that touch it, less what the first
+        one begins before it and the last one ends after it."""
         index = bisect_right(self.ends, start)
         stop = bisect_left(self.starts, end)
-        for span_start, span_end in zip(self.starts[index:stop], self.ends[index:stop], strict=True):
-            total += min(span_end, end) - max(span_start, start)
-        return total
+        if index >= stop:
+            return timedelta()
+        return (self.before[stop] - self.before[index] - max(start - self.starts[index], timedelta())
+                - max(self.ends[stop - 1] - end, timedelta()))
