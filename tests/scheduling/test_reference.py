@@ -9,26 +9,15 @@ daylight-saving changes, with opening hours and closed days.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from booking.scheduling import (
-    Interval,
-    Slot,
-    SlotRules,
-    TherapistCalendar,
-    WorkingHours,
-    first_available,
-    open_slots,
-)
-from tests.scheduling.test_properties import intervals, shift_span, shifts
+from booking.scheduling import Interval, Slot, SlotRules, TherapistCalendar, WorkingHours, first_available
+from tests.scheduling.test_properties import MINUTE, ONE_DAY, Case, intervals, shift_span, shifts
 
-MINUTE = timedelta(minutes=1)
-ONE_DAY = timedelta(days=1)
 # Edmonton's changes, a plain summer fortnight, and a zone that moves its clocks by half an hour.
 CHANGES = [("America/Edmonton", date(2026, 3, 8)), ("America/Edmonton", date(2026, 11, 1)),
            ("America/Edmonton", date(2027, 3, 14)), ("America/Edmonton", date(2026, 7, 15)),
@@ -36,29 +25,17 @@ CHANGES = [("America/Edmonton", date(2026, 3, 8)), ("America/Edmonton", date(202
 Wall = tuple[datetime, datetime]  # a UTC minute and what the clinic's clock reads then
 
 
-@dataclass(frozen=True)
-class Search:
-    """One random search over several therapists."""
+def days_of(search: Case) -> list[date]:
+    """The local days searched."""
+    return [search.date_from + offset * ONE_DAY for offset in range((search.date_to - search.date_from).days + 1)]
 
-    calendars: list[TherapistCalendar]
-    duration: timedelta
-    buffer: timedelta
-    date_from: date
-    date_to: date
-    now: datetime
-    tz: ZoneInfo
-    rules: SlotRules
 
-    def days(self) -> list[date]:
-        """The local days searched."""
-        return [self.date_from + offset * ONE_DAY for offset in range((self.date_to - self.date_from).days + 1)]
-
-    def walls(self) -> list[Wall]:
-        """Every UTC minute from a day before the range to two days after it, with the local clock's reading."""
-        origin = datetime.combine(self.date_from - ONE_DAY, time(), UTC)
-        minutes = range(((self.date_to - self.date_from).days + 4) * 1440)
-        return [(instant, instant.astimezone(self.tz).replace(tzinfo=None))
-                for instant in (origin + k * MINUTE for k in minutes)]
+def walls_of(search: Case) -> list[Wall]:
+    """Every UTC minute from a day before the range to two days after it, with the local clock's reading."""
+    origin = datetime.combine(search.date_from - ONE_DAY, time(), UTC)
+    minutes = range(((search.date_to - search.date_from).days + 4) * 1440)
+    return [(instant, instant.astimezone(search.tz).replace(tzinfo=None))
+            for instant in (origin + k * MINUTE for k in minutes)]
 
 
 @st.composite
@@ -84,7 +61,7 @@ def calendar(draw: st.DrawFn, therapist_id: int, days: list[date], tz: ZoneInfo)
 
 
 @st.composite
-def searches(draw: st.DrawFn) -> Search:
+def searches(draw: st.DrawFn) -> Case:
     """Up to four therapists, one to fourteen days around a change, some days closed."""
     zone, change = draw(st.sampled_from(CHANGES))
     tz = ZoneInfo(zone)
@@ -99,11 +76,11 @@ def searches(draw: st.DrawFn) -> Search:
                       closed_days=frozenset(draw(st.lists(st.sampled_from(days), max_size=3))))
     # now on a five-minute boundary, so that the horizon's end is often a grid start
     now = datetime.combine(date_from, time(), tz).astimezone(UTC) + draw(st.integers(-2 * 288, 3 * 288)) * 5 * MINUTE
-    return Search(found, draw(st.integers(1, 36)) * 5 * MINUTE, draw(st.integers(0, 12)) * 5 * MINUTE,
+    return Case(found, draw(st.integers(1, 36)) * 5 * MINUTE, draw(st.integers(0, 12)) * 5 * MINUTE,
                   date_from, date_to, now, tz, rules)
 
 
-def worked(search: Search, calendar: TherapistCalendar, day: date) -> list[WorkingHours]:
+def worked(search: Case, calendar: TherapistCalendar, day: date) -> list[WorkingHours]:
     """The therapist's shifts on a local day, each cut to the clinic's opening hours of that weekday."""
     hours = search.rules.opening_hours
     today = None if hours is None else hours[day.weekday()]
@@ -121,9 +98,9 @@ def worked(search: Search, calendar: TherapistCalendar, day: date) -> list[Worki
     return found
 
 
-def open_starts(search: Search, walls: list[Wall], calendar: TherapistCalendar) -> list[datetime]:
+def open_starts(search: Case, walls: list[Wall], calendar: TherapistCalendar) -> list[datetime]:
     """The therapist's open starts, every grid minute of every day tested against each rule."""
-    spans = {day: [shift_span(walls, day, shift) for shift in worked(search, calendar, day)] for day in search.days()}
+    spans = {day: [shift_span(walls, day, shift) for shift in worked(search, calendar, day)] for day in days_of(search)}
     blocked = [*calendar.busy, *calendar.time_off]
     earliest, latest = search.now + search.rules.min_notice, search.now + timedelta(days=search.rules.horizon_days)
     found = []
@@ -138,10 +115,10 @@ def open_starts(search: Search, walls: list[Wall], calendar: TherapistCalendar) 
     return found
 
 
-def first_available_reference(search: Search) -> list[Slot]:
+def first_available_reference(search: Case) -> list[Slot]:
     """One slot per open start, to the open therapist with the fewest booked minutes that local day, then the
     lowest id."""
-    walls = search.walls()
+    walls = walls_of(search)
     open_by = {calendar.therapist_id: set(open_starts(search, walls, calendar)) for calendar in search.calendars}
     booked = {calendar.therapist_id: {item.start + k * MINUTE for item in calendar.busy
                                       for k in range((item.end - item.start) // MINUTE)}
@@ -163,7 +140,7 @@ SETTINGS = settings(max_examples=80, deadline=None, suppress_health_check=[Healt
 
 @SETTINGS
 @given(searches())
-def test_first_available_equals_the_reference(search: Search) -> None:
+def test_first_available_equals_the_reference(search: Case) -> None:
     assert first_available(search.calendars, duration=search.duration, buffer=search.buffer,
                            date_from=search.date_from, date_to=search.date_to, now=search.now, tz=search.tz,
                            rules=search.rules) == first_available_reference(search)
@@ -171,9 +148,7 @@ def test_first_available_equals_the_reference(search: Search) -> None:
 
 @SETTINGS
 @given(searches())
-def test_open_slots_equal_the_reference(search: Search) -> None:
-    walls = search.walls()
+def test_open_slots_equal_the_reference(search: Case) -> None:
+    walls = walls_of(search)
     for calendar in search.calendars:
-        found = open_slots(calendar, duration=search.duration, buffer=search.buffer, date_from=search.date_from,
-                           date_to=search.date_to, now=search.now, tz=search.tz, rules=search.rules)
-        assert [slot.starts_at for slot in found] == open_starts(search, walls, calendar)
+        assert [slot.starts_at for slot in search.search(calendar)] == open_starts(search, walls, calendar)
