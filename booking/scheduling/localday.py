@@ -95,9 +95,3 @@ def local_day(day: date, tz: ZoneInfo, grid_minutes: int) -> LocalDay:
     """The shared, memoised ``LocalDay`` for a date, zone and grid."""
     return LocalDay(day, tz, grid_minutes)
 
-
-def on_grid(instant: datetime, tz: ZoneInfo, grid_minutes: int) -> bool:
-    """Whether ``instant`` falls on the local grid (minute-of-day multiple, zero seconds)."""
-    local = instant.astimezone(tz)
-    minute_of_day = local.hour * 60 + local.minute
-    return local.second == 0 and local.microsecond == 0 and minute_of_day % grid_minutes == 0

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 
@@ -82,18 +82,16 @@ class SlotRules:
         if self.grid_minutes <= 0:
             raise ValueError("grid_minutes must be positive")
 
-    def open_part(self, shift: WorkingHours, day: date) -> WorkingHours | None:
-        """The part of a shift worked on the local date ``day`` inside the opening hours; None when
-        nothing is (the clinic closed that weekday, or that day)."""
-        if day in self.closed_days:
-            return None
+    def open_part(self, shift: WorkingHours) -> tuple[time, time] | None:
+        """The local (start, end) of the part of a weekly shift inside the opening hours of its weekday; None
+        when nothing is (the clinic is closed that weekday). Closed days are for the caller to leave out."""
         if self.opening_hours is None:
-            return shift
+            return shift.start, shift.end
         hours = self.opening_hours[shift.weekday]
         if hours is None:
             return None
         start, end = max(shift.start, hours[0]), min(shift.end, hours[1])
-        return replace(shift, start=start, end=end) if start < end else None
+        return (start, end) if start < end else None
 
     def earliest(self, now: datetime) -> datetime:
         """The earliest start that can be booked at ``now`` (the minimum notice)."""

@@ -3,22 +3,21 @@
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
+from itertools import accumulate
 
 from .model import Interval
 
 Span = tuple[datetime, datetime]
 
 
-def _utc(instant: datetime) -> datetime:
-    """``instant`` as a UTC datetime, skipping the conversion when it already is one."""
-    return instant if instant.tzinfo is UTC else instant.astimezone(UTC)
-
-
 def utc_spans(intervals: Iterable[Interval]) -> list[Span]:
-    """The non-empty intervals as (start, end) pairs in UTC."""
-    return [(_utc(item.start), _utc(item.end)) for item in intervals if item.end > item.start]
+    """The non-empty intervals as (start, end) pairs in UTC (a database's are already: then as they are)."""
+    spans = [(item.start, item.end) for item in intervals if item.end > item.start]
+    if all(start.tzinfo is UTC and end.tzinfo is UTC for start, end in spans):
+        return spans
+    return [(start.astimezone(UTC), end.astimezone(UTC)) for start, end in spans]
 
 
 class Timeline:
@@ -36,32 +35,35 @@ class Timeline:
                 ends.append(end)
         self.starts = starts
         self.ends = ends
+        # before[k]: the total length of the first k spans, so that a total over any window is a subtraction
+        self.before = list(accumulate((end - start for start, end in zip(starts, ends, strict=True)),
+                                      initial=timedelta()))
 
-    def is_free(self, start: datetime, end: datetime) -> bool:
-        """Whether [start, end) overlaps no span (touching is allowed)."""
-        index = bisect_right(self.ends, start)
-        return index == len(self.starts) or self.starts[index] >= end
-
-    def free_starts(self, candidates: Sequence[datetime], reach: timedelta) -> list[datetime]:
-        """The sorted candidates ``s`` for which [s, s + reach) overlaps no span."""
-        if not candidates:
-            return []
+    def free_ranges(self, first: datetime, last: datetime, reach: timedelta) -> list[Span]:
+        """The ranges [a, b], both included, of the starts ``s`` in [first, last] for which [s, s + reach)
+        overlaps no span: each gap between two spans gives at most one, so a search works out a shift's open
+        times per gap rather than testing every candidate start against the spans."""
         starts, ends = self.starts, self.ends
-        count = len(ends)
-        index = bisect_right(ends, candidates[0])
-        free: list[datetime] = []
-        for candidate in candidates:
-            while index < count and ends[index] <= candidate:
-                index += 1
-            if index == count or starts[index] >= candidate + reach:
-                free.append(candidate)
-        return free
+        index = bisect_right(ends, first)  # the first span that ends after ``first``
+        ranges: list[Span] = []
+        low = first
+        while low <= last:
+            if index == len(starts):
+                ranges.append((low, last))
+                break
+            high = min(last, starts[index] - reach)
+            if low <= high:
+                ranges.append((low, high))
+            low = ends[index]
+            index += 1
+        return ranges
 
     def total_within(self, start: datetime, end: datetime) -> timedelta:
-        """The total length of the spans' overlap with [start, end)."""
-        total = timedelta()
+        """The total length of the spans' overlap with [start, end): the spans that touch it, less what the first
+        one begins before it and the last one ends after it."""
         index = bisect_right(self.ends, start)
         stop = bisect_left(self.starts, end)
-        for span_start, span_end in zip(self.starts[index:stop], self.ends[index:stop], strict=True):
-            total += min(span_end, end) - max(span_start, start)
-        return total
+        if index >= stop:
+            return timedelta()
+        return (self.before[stop] - self.before[index] - max(start - self.starts[index], timedelta())
+                - max(self.ends[stop - 1] - end, timedelta()))
