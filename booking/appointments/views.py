@@ -102,8 +102,7 @@ def times(screening_id: uuid.UUID) -> str | Response:
     if start and view.offers(start):
         return redirect(url_for(".details", screening_id=screening_id, service=service.code,
                                 therapist=form.therapist.data, start=format_start(start)))
-    therapist = db.session.get(Therapist, therapist_id) if therapist_id else None
-    notice = (_not_offered(start, therapist) if start
+    notice = (_not_offered(start, db.session.get(Therapist, therapist_id) if therapist_id else None) if start
               else none_trained(screening, service, therapist_id, view, call_us_untrained))
     return render_template("appointments/times.html", screening=screening, service=service,
                            form=form, view=view, notice=notice)

@@ -19,7 +19,6 @@ from datetime import datetime
 
 from flask import request
 
-from booking.extensions import db
 from booking.flows.picker import DayView, TherapistSlots, nearby_choices
 from booking.forms import required
 from booking.forms.visits import (
@@ -51,9 +50,15 @@ def chosen_service(screening: Screening, code: str | None) -> Service | None:
     return next((s for s in services_for(screening) if s.code == code), None)
 
 
-def _therapist_id(value: str | None, therapists: list[Therapist]) -> int | None:
+def _chosen(value: str | None, therapists: list[Therapist]) -> Therapist | None:
     """The therapist chosen, or None for the first available (also for an unknown id)."""
-    return next((t.id for t in therapists if str(t.id) == value), None)
+    return next((t for t in therapists if str(t.id) == value), None)
+
+
+def _therapist_id(value: str | None, therapists: list[Therapist]) -> int | None:
+    """The id of the therapist chosen, or None for the first available (also for an unknown id)."""
+    therapist = _chosen(value, therapists)
+    return therapist.id if therapist else None
 
 
 def day_form(service: Service, screening: Screening) -> tuple[BookingDayForm, int | None]:
@@ -111,8 +116,10 @@ def details_step(screening: Screening, form_class: type[DetailsForm], *, untrain
     service = chosen_service(screening, values.get("service"))
     if service is None or (request.method == "GET" and parse_start(values.get("start")) is None):
         return None
-    therapist_id = _therapist_id(values.get("therapist"),
-                                 active_therapists(service.therapy_type, cautions=screening.caution_codes))
+    # The therapist comes from the list just read: no second query for the page (or the booking's checks).
+    therapist = _chosen(values.get("therapist"), active_therapists(service.therapy_type,
+                                                                   cautions=screening.caution_codes))
+    therapist_id = therapist.id if therapist else None
     if request.method == "GET":
         known = {"name": patient.name, "email": patient.email, "phone": patient.phone} if patient else {}
         form = form_class(service=service.code, therapist=str(therapist_id or FIRST_AVAILABLE),
@@ -120,7 +127,7 @@ def details_step(screening: Screening, form_class: type[DetailsForm], *, untrain
     else:
         form = form_class()
     form.starts_at.choices = []
-    step = DetailsStep(service, db.session.get(Therapist, therapist_id) if therapist_id else None, form)
+    step = DetailsStep(service, therapist, form)
     if form.validate_on_submit():
         _book(step, screening, therapist_id, booked_by, patient.id if patient else None, untrained)
     return step

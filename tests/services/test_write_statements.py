@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from booking.extensions import db
 from booking.models import Appointment, Notification
-from booking.services.visits import book, book_course, cancel_together, reschedule
+from booking.services.visits import InvalidBooking, book, book_course, cancel_together, reschedule
 from tests.factories import Clinic, StaffUserFactory
 from tests.services.test_book_course import course, pair
 from tests.services.test_booking import NOW, TEN, count, request_for
@@ -92,3 +92,38 @@ def test_a_visit_change_writes_its_notices_in_one_insert(clinic: Clinic) -> None
     with statements() as sent:
         cancel_together(visits, reason="Moving away", by_staff=StaffUserFactory(admin=True), now=NOW)
     assert inserts_into("notifications", sent) == 1
+
+
+def therapist_reads(sent: list[str]) -> list[str]:
+    """The statements that read therapists' rows or their qualifications (not the re-check's calendars)."""
+    return [statement for statement in sent if statement.startswith("SELECT") and not statement.startswith("WITH")
+            and ("FROM therapists" in statement or "FROM therapist_qualifications" in statement)]
+
+
+def test_a_booking_checks_and_locks_the_therapist_asked_for_in_one_statement(clinic: Clinic) -> None:
+    request = request_for(clinic, TEN)
+    db.session.expunge_all()  # as in a web process: nothing of the clinic is loaded yet
+    with statements() as sent:
+        booked = book(request, now=NOW).appointment
+    reads = therapist_reads(sent)
+    assert len(reads) == 1 and "therapist_qualifications" in reads[0]
+    if db.engine.dialect.name == "postgresql":
+        assert reads[0].endswith("FOR NO KEY UPDATE OF therapists")
+    assert booked.therapist_id == clinic.physiotherapists[0].id and count(Appointment) == 1
+
+
+def test_a_course_locks_every_therapist_it_asks_for_at_once(clinic: Clinic) -> None:
+    request = course(clinic, *pair(clinic, TEN))
+    assert all(visit.therapist_id is not None for visit in request.visits)
+    db.session.expunge_all()
+    with statements() as sent:
+        booked = book_course(request, now=NOW)
+    assert len(therapist_reads(sent)) == 1
+    assert {visit.appointment.therapist_id for visit in booked} == {visit.therapist_id for visit in request.visits}
+
+
+def test_a_therapist_of_the_wrong_kind_is_still_refused_by_name(clinic: Clinic) -> None:
+    masseur = clinic.massage_therapists[0]
+    with pytest.raises(InvalidBooking) as refused:
+        book(request_for(clinic, TEN, therapist=masseur.id), now=NOW)
+    assert masseur.name in refused.value.errors["therapist_id"] and count(Appointment) == 0

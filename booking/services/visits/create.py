@@ -17,7 +17,7 @@ from booking.services.visits.course import booked_together
 from booking.services.visits.errors import BookingError, InvalidBooking, SlotTaken
 from booking.services.visits.patients import patient_for_booking
 from booking.services.visits.requests import Booked, BookingRequest, CheckedVisit, CourseRequest, check, usable_key
-from booking.services.visits.reservation import RETRIES, commit, conflict, reserve_all
+from booking.services.visits.reservation import RETRIES, commit, conflict, lock_asked, reserve_all
 from booking.services.visits.tokens import derive_manage_token, manage_token, token_hash
 
 logger = logging.getLogger(__name__)
@@ -67,8 +67,9 @@ def _appointment(visit: CheckedVisit, therapist: Therapist, patient: Patient, sc
 
 def _book_once(request: CourseRequest, now: datetime) -> list[Booked]:
     """One attempt: check, re-check every visit's time, insert them all and commit."""
+    locked = lock_asked([visit.therapist_id for visit in request.visits])
     checked = check(request, now)
-    therapists = reserve_all(checked.visits, now=now)
+    therapists = reserve_all(checked.visits, now=now, locked=locked)
     patient = patient_for_booking(checked.patient, request.patient_id)
     appointments = [_appointment(visit, therapist, patient, checked.screening, request.care_plan_id)
                     for visit, therapist in zip(checked.visits, therapists, strict=True)]

@@ -11,16 +11,18 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.orm import joinedload
 
 from booking import outbox
 from booking.clinic import cache
 from booking.clinic.times import local_time
+from booking.database import storable_id
 from booking.extensions import db
 from booking.models import Appointment, Notification, Service, StaffUser, Therapist
 from booking.outbox import relay
@@ -41,20 +43,38 @@ CONFLICTS = {"overlap": ("appointments_no_overlap",), "idempotency": ("idempoten
 LOST_RACE_STATES = ("40P01", "40001")
 
 
-def _lock_therapist(therapist_id: int, locked: dict[int, Therapist]) -> None:
-    """Lock the therapist's row until the end of the transaction (FOR NO KEY UPDATE), kept in ``locked``.
+def _lock_therapists(therapist_ids: Collection[int], locked: dict[int, Therapist]) -> None:
+    """Lock these therapists' rows until the end of the transaction (FOR NO KEY UPDATE), kept in ``locked``.
 
+    One statement locks them all, in ascending id (ORDER BY comes before the locks), so bookings that need
+    the same therapists queue on the lowest one instead of each holding one the other waits for.
     Bookings of one therapist then take turns between their re-check and their
     write, instead of deadlocking inside the exclusion constraint's check; foreign
     keys to the therapist (KEY SHARE) are not blocked. SQLite has no row locks and
     needs none: its transactions begin IMMEDIATE, one writer at a time. The whole
-    row comes with the lock at no extra cost, so that the answer to a booking can
-    name its therapist without a read after the commit.
+    row and its qualifications come with the lock at no extra cost, so that the checks of the request
+    (``requests.therapist_problem``) and the answer to a booking name the therapist without another read.
     """
-    therapist = db.session.scalars(select(Therapist).where(Therapist.id == therapist_id)
-                                   .with_for_update(key_share=True)).one_or_none()
-    if therapist is not None:
-        locked[therapist_id] = therapist
+    ids = sorted({therapist_id for therapist_id in therapist_ids if storable_id(therapist_id)} - locked.keys())
+    if not ids:
+        return
+    therapists = db.session.scalars(select(Therapist).where(Therapist.id.in_(ids)).order_by(Therapist.id)
+                                    .options(joinedload(Therapist.trained))
+                                    .with_for_update(key_share=True, of=Therapist)).unique()
+    locked.update((therapist.id, therapist) for therapist in therapists)
+
+
+def lock_asked(therapist_ids: Sequence[int | None]) -> dict[int, Therapist]:
+    """The therapists a booking's visits ask for, locked before its checks, when every visit names one.
+
+    The checks then read them (and their qualifications) from the session, and ``reserve_all`` has
+    nothing left to lock: one statement instead of a read and a lock. With a first-available visit
+    nothing is locked here (empty): its therapist is chosen first and all are locked together, in one order.
+    """
+    locked: dict[int, Therapist] = {}
+    if None not in therapist_ids:
+        _lock_therapists([therapist_id for therapist_id in therapist_ids if therapist_id is not None], locked)
+    return locked
 
 
 def _taken(visit: CheckedVisit) -> SlotTaken:
@@ -100,12 +120,12 @@ def _take(visit: CheckedVisit, candidate: int, locked: dict[int, Therapist], *, 
             if visit.therapist_id is not None:
                 raise
         candidate = _choose(visit, therapist_id=None, now=now, exclude=exclude)
-        _lock_therapist(candidate, locked)
+        _lock_therapists([candidate], locked)
     return locked[_choose(visit, therapist_id=candidate, now=now, exclude=exclude)]
 
 
-def reserve_all(visits: Sequence[CheckedVisit], *, now: datetime,
-                exclude: uuid.UUID | None = None) -> list[Therapist]:
+def reserve_all(visits: Sequence[CheckedVisit], *, now: datetime, exclude: uuid.UUID | None = None,
+                locked: dict[int, Therapist] | None = None) -> list[Therapist]:
     """The therapist who takes each visit, every visit re-checked under a lock on its therapist's row.
 
     The therapists asked for, and a first choice for each visit of the first
@@ -114,15 +134,15 @@ def reserve_all(visits: Sequence[CheckedVisit], *, now: datetime,
     instead of each holding one the other waits for. Only a first-available visit
     whose choice was taken meanwhile locks another therapist later (out of that
     order; a deadlock PostgreSQL may then detect is a lost race, retried).
+    ``locked`` holds the therapists already locked (``lock_asked``).
     Under the locks, the process's copies of the clinic's rules are confirmed against the database's
     counter (one query): an admin's change committed but not yet heard is read afresh for the re-check
     (its opening hours, closed days and notice; a change of the hours or closed days waits for these locks).
     """
     candidates = [visit.therapist_id or _choose(visit, therapist_id=None, now=now, exclude=exclude)
                   for visit in visits]
-    locked: dict[int, Therapist] = {}
-    for therapist_id in sorted(set(candidates)):
-        _lock_therapist(therapist_id, locked)
+    locked = {} if locked is None else locked
+    _lock_therapists(candidates, locked)
     cache.confirm()  # under the locks, the rules the re-check reads are those of the database now
     return [_take(visit, candidate, locked, now=now, exclude=exclude)
             for visit, candidate in zip(visits, candidates, strict=True)]
