@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ from flask import Flask
 from booking import create_app
 from booking.config import database_url
 from booking.extensions import db
+from booking.security import CONTENT_SECURITY_POLICY
 from tests.conftest import make_app
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -165,6 +167,31 @@ def test_security_headers(app: Flask) -> None:
     assert "Strict-Transport-Security" not in response.headers
     cookie = response.headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" not in cookie
+
+
+def test_an_api_read_without_a_cookie_gets_every_security_header_and_no_cookie(app: Flask) -> None:
+    response = app.test_client().get("/api/v1/services")
+    assert response.status_code == 200
+    assert response.headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["Referrer-Policy"] == "no-referrer"
+    assert response.headers["Cache-Control"] == "no-store"
+    assert "Set-Cookie" not in response.headers
+
+
+def test_the_session_cookie_sent_back_is_read(app: Flask) -> None:
+    """The home page's form keeps its CSRF token in the session: sent back, the cookie brings the token, so the
+    next page stores none (no new cookie) and a form posted with the first page's token is accepted."""
+    app.config["WTF_CSRF_ENABLED"] = True
+    client = app.test_client()
+    first = client.get("/")
+    assert "Set-Cookie" in first.headers
+    again = client.get("/")
+    assert again.status_code == 200 and "Set-Cookie" not in again.headers
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', first.get_data(as_text=True))
+    assert token is not None
+    assert client.post("/", data={"csrf_token": token[1]}).status_code == 200  # not 400 "This form has expired"
 
 
 def test_production_adds_hsts_and_secure_cookies(database: str) -> None:

@@ -27,13 +27,14 @@ import logging
 import os
 import threading
 import time
+import weakref
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 import psycopg
 from flask import g, has_app_context
 from sqlalchemy import Row, event, select
-from sqlalchemy.engine import URL
+from sqlalchemy.engine import URL, Engine
 from sqlalchemy.orm import Session, SessionTransaction, UOWTransaction, make_transient_to_detached
 
 from booking.extensions import db
@@ -76,6 +77,7 @@ class Copies:
 
 _registry_lock = threading.Lock()
 _copies: dict[URL, Copies] = {}
+_by_engine: weakref.WeakKeyDictionary[Engine, Copies] = weakref.WeakKeyDictionary()  # a shortcut to ``_copies``
 
 
 def _after_fork() -> None:
@@ -83,18 +85,26 @@ def _after_fork() -> None:
     global _registry_lock
     _registry_lock = threading.Lock()
     _copies.clear()
+    _by_engine.clear()
 
 
 os.register_at_fork(after_in_child=_after_fork)
 
 
 def _current() -> Copies:
-    """The copies of the app's database in this process."""
+    """The copies of the app's database in this process.
+
+    Found by the engine first: a URL's hash renders the whole URL as text, and a slot search asks seven
+    times. Two apps on one database (two engines, one URL) still share one ``Copies``.
+    """
     engine = db.engine
-    with _registry_lock:
-        copies = _copies.get(engine.url)
-        if copies is None:
-            copies = _copies[engine.url] = Copies(engine.url if engine.dialect.name == "postgresql" else None)
+    copies = _by_engine.get(engine)
+    if copies is None:
+        with _registry_lock:
+            copies = _copies.get(engine.url)
+            if copies is None:
+                copies = _copies[engine.url] = Copies(engine.url if engine.dialect.name == "postgresql" else None)
+        _by_engine[engine] = copies
     return copies
 
 

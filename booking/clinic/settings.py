@@ -12,6 +12,7 @@ The settings and the closed days are kept in each process until they change (boo
 from __future__ import annotations
 
 from datetime import date, time
+from functools import lru_cache
 from typing import Any
 
 from flask import current_app
@@ -29,13 +30,24 @@ DEFAULT_OPENING_HOURS: list[Any] = [["07:00", "20:00"]] * 4 + [["07:00", "18:00"
 
 
 def _defaults() -> ClinicSettings:
-    """Settings from the configuration, not stored."""
+    """Settings from the configuration, not stored (the same instance while the configuration says the same)."""
     config = current_app.config
-    return ClinicSettings(id=1, name=config["CLINIC_NAME"], phone=config["CLINIC_PHONE"],
-                          address=config["CLINIC_ADDRESS"], opening_hours=list(DEFAULT_OPENING_HOURS),
-                          cancel_cutoff_hours=config["CANCEL_CUTOFF_HOURS"],
-                          min_notice_minutes=config["MIN_NOTICE_MINUTES"],
-                          reminder_offsets_minutes=list(config["REMINDER_OFFSETS_MINUTES"]),
+    return _from_configuration(config["CLINIC_NAME"], config["CLINIC_PHONE"], config["CLINIC_ADDRESS"],
+                               config["CANCEL_CUTOFF_HOURS"], config["MIN_NOTICE_MINUTES"],
+                               tuple(config["REMINDER_OFFSETS_MINUTES"]))
+
+
+@lru_cache(maxsize=8)
+def _from_configuration(name: str, phone: str, address: str, cancel_cutoff_hours: int, min_notice_minutes: int,
+                        reminder_offsets_minutes: tuple[int, ...]) -> ClinicSettings:
+    """The settings these values give, made once and shared, like the stored row's copy (read, never changed).
+
+    Until an admin first saves, every read of the settings lands here, a slot search four times, and
+    building an ORM instance costs more than the whole slot computation.
+    """
+    return ClinicSettings(id=1, name=name, phone=phone, address=address, opening_hours=list(DEFAULT_OPENING_HOURS),
+                          cancel_cutoff_hours=cancel_cutoff_hours, min_notice_minutes=min_notice_minutes,
+                          reminder_offsets_minutes=list(reminder_offsets_minutes),
                           visit_instructions=DEFAULT_VISIT_INSTRUCTIONS)
 
 

@@ -36,6 +36,14 @@ def test_clinic_details_come_from_the_configuration_until_settings_are_saved(dat
     assert "Prairie Physio" in page and 'href="tel:+17805550100"' in page
 
 
+def test_each_app_shows_the_clinic_of_its_own_configuration(database: str, client: FlaskClient) -> None:
+    other = create_app(test_settings(database, CLINIC_NAME="Prairie Physio"), environ={})
+    assert "Prairie Physio" in other.test_client().get("/").get_data(as_text=True)
+    assert "Prairie Physio" not in client.get("/").get_data(as_text=True)
+    with other.app_context():
+        db.engine.dispose()
+
+
 def test_the_opening_hours_shown_are_the_clinic_settings(client: FlaskClient) -> None:
     hours = [["08:00", "16:30"]] * 5 + [None, None]
     db.session.add(ClinicSettings(name="Prairie Physio", phone="+1 780-555-0100", address="1 Main St",
