@@ -20,7 +20,6 @@ from sqlalchemy import (
     BindParameter,
     ColumnElement,
     CompoundSelect,
-    FromClause,
     FunctionElement,
     Row,
     Select,
@@ -174,13 +173,16 @@ def _arrays_query(one_therapist: bool, trained: bool) -> Select[Any]:
     over each therapist's bookings in the index's order: a block starts at a visit that does not start where the
     previous one's buffer ends, and ends at a visit whose buffer does not end where the next one starts; the
     database keeps a therapist's live bookings from overlapping, so the k-th start and the k-th end make a block.
-    Far fewer rows and values than one per visit: the driver's and Python's work goes with the values.
+    Far fewer rows and values than one per visit: the driver's and Python's work goes with the values. The shifts
+    and the time off are grouped in one pass over their tables (a lateral subquery would scan them per therapist).
     """
     therapists = _chosen(one_therapist, trained)
-    hours = (select(*(_array(column, *SHIFT_ORDER) for column in (
+    ids = select(therapists.c.id)
+    hours = (select(WorkingHours.therapist_id, *(_array(column, *SHIFT_ORDER) for column in (
                 WorkingHours.weekday, WorkingHours.start_time, WorkingHours.end_time,
                 WorkingHours.valid_from, WorkingHours.valid_to)))
-             .where(WorkingHours.therapist_id == therapists.c.id, _shift_valid()).lateral("hours"))
+             .where(WorkingHours.therapist_id.in_(ids), _shift_valid())
+             .group_by(WorkingHours.therapist_id).subquery("hours"))
     live = (select(Appointment.starts_at, Appointment.blocked_until,
                    func.lag(Appointment.blocked_until).over(order_by=Appointment.starts_at).label("previous_end"),
                    func.lead(Appointment.starts_at).over(order_by=Appointment.starts_at).label("next_start"))
@@ -190,14 +192,13 @@ def _arrays_query(one_therapist: bool, trained: bool) -> Select[Any]:
         _array(live.c.blocked_until, live.c.starts_at).filter(live.c.next_start.is_distinct_from(live.c.blocked_until)),
     ).lateral("booked")
     away_order = (TimeOff.starts_at, TimeOff.ends_at)
-    away = (select(_array(TimeOff.starts_at, *away_order), _array(TimeOff.ends_at, *away_order))
-            .where(TimeOff.therapist_id == therapists.c.id, _away_in_span()).lateral("away"))
-    laterals = (hours, booked, away)
-    joined: FromClause = therapists
-    for lateral in laterals:
-        joined = joined.join(lateral, true())
-    return (select(therapists.c.id, *(column for lateral in laterals for column in lateral.c))
-            .select_from(joined).order_by(therapists.c.id))
+    away = (select(TimeOff.therapist_id, _array(TimeOff.starts_at, *away_order), _array(TimeOff.ends_at, *away_order))
+            .where(TimeOff.therapist_id.in_(ids), _away_in_span()).group_by(TimeOff.therapist_id).subquery("away"))
+    return (select(therapists.c.id, *list(hours.c)[1:], *booked.c, *list(away.c)[1:])
+            .select_from(therapists.outerjoin(hours, hours.c.therapist_id == therapists.c.id)
+                         .join(booked, true())
+                         .outerjoin(away, away.c.therapist_id == therapists.c.id))
+            .order_by(therapists.c.id))
 
 
 def _array(column: SQLColumnExpression[Any], *order: SQLColumnExpression[Any]) -> FunctionElement[Any]:
