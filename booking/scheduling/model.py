@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 
 class SlotSearchError(ValueError):
@@ -54,14 +54,74 @@ class Interval:
             raise ValueError("an interval must not end before it starts")
 
 
+class Blocks:
+    """Disjoint spans of time in order, in UTC, held as two lists of instants (``starts[k]`` to ``ends[k]``).
+
+    How a calendar read from the database holds its bookings: a two-week search over twenty therapists reads over
+    a thousand, and an Interval for each, checked and later taken apart again, cost more than the search itself.
+    Made from spans sorted by start (as a query orders them), it checks in one pass what an Interval would (aware
+    bounds, none ending before it starts) and joins those that touch or overlap: back-to-back visits make one block.
+    """
+
+    __slots__ = ("ends", "starts")
+
+    def __init__(self, spans: Iterable[tuple[datetime, datetime]]) -> None:
+        starts: list[datetime] = []
+        ends: list[datetime] = []
+        for start, end in spans:
+            if end <= start:
+                if end < start:
+                    raise ValueError("an interval must not end before it starts")
+                continue  # an empty span blocks nothing
+            if ends and start <= ends[-1]:
+                if start < starts[-1]:
+                    raise ValueError("spans must come sorted by their start")
+                if end > ends[-1]:
+                    ends[-1] = end
+            else:
+                starts.append(start)
+                ends.append(end)
+        self.starts = [start if start.tzinfo is UTC else _in_utc(start) for start in starts]
+        self.ends = [end if end.tzinfo is UTC else _in_utc(end) for end in ends]
+
+    @classmethod
+    def of(cls, intervals: Iterable[Interval] | Blocks) -> Blocks:
+        """The blocks of intervals in any order and zone (a calendar's ``busy`` that is not Blocks already)."""
+        return intervals if isinstance(intervals, Blocks) else cls(sorted((item.start, item.end) for item in intervals))
+
+    def adding(self, intervals: Iterable[Interval]) -> Blocks:
+        """These blocks with more intervals blocked (time off, visits proposed so far)."""
+        return Blocks(sorted([*zip(self.starts, self.ends, strict=True), *((item.start, item.end) for item in intervals)]))
+
+    def __iter__(self) -> Iterator[Interval]:
+        return (Interval(start, end) for start, end in zip(self.starts, self.ends, strict=True))
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Blocks) and (self.starts, self.ends) == (other.starts, other.ends)
+
+    def __repr__(self) -> str:
+        return f"Blocks({list(zip(self.starts, self.ends, strict=True))!r})"
+
+
+def _in_utc(instant: datetime) -> datetime:
+    """``instant`` in UTC, refusing a naive one."""
+    if instant.utcoffset() is None:
+        raise ValueError("interval bounds must be timezone-aware")
+    return instant.astimezone(UTC)
+
+
 @dataclass(frozen=True)
 class TherapistCalendar:
-    """A therapist's weekly hours, time off and existing bookings (buffer included)."""
+    """A therapist's weekly hours, time off and existing bookings (buffer included): as intervals, or as Blocks
+    when loaded from the database."""
 
     therapist_id: int
     hours: Sequence[WorkingHours]
     time_off: Sequence[Interval] = ()
-    busy: Sequence[Interval] = ()
+    busy: Sequence[Interval] | Blocks = ()
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from .localday import midnight
-from .model import Interval, Slot, SlotRules, TherapistCalendar
+from .model import Blocks, Interval, Slot, SlotRules, TherapistCalendar
 from .slots import back_to_back, open_slots
 
 PHYSIOTHERAPY = "physiotherapy"
@@ -186,7 +186,7 @@ class _Planner:
         """The course's open slots on the days, by local date, with the visits proposed so far busy."""
         request = self.request
         calendar = course.calendar
-        calendar = replace(calendar, busy=[*calendar.busy, *self.booked.get(calendar.therapist_id, ())])
+        calendar = replace(calendar, busy=Blocks.of(calendar.busy).adding(self.booked.get(calendar.therapist_id, ())))
         slots = open_slots(calendar, duration=course.duration, buffer=course.buffer, date_from=min(days),
                            date_to=max(days), now=request.now, tz=request.tz, rules=request.rules)
         found: dict[date, list[Slot]] = {}

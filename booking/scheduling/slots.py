@@ -33,8 +33,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from .localday import ONE_DAY, LocalDay, local_day
-from .model import Slot, SlotRules, SlotSearchError, TherapistCalendar, WorkingHours
-from .timeline import Timeline, utc_spans
+from .model import Blocks, Slot, SlotRules, SlotSearchError, TherapistCalendar, WorkingHours
+from .timeline import Timeline
 
 Run = tuple[int, int]  # positions [i, j) of a local day's grid
 
@@ -83,9 +83,9 @@ class _Prepared:
             part = rules.open_part(shift)
             if part is not None:
                 self.hours.setdefault(shift.weekday, []).append((shift, *part))
-        busy, away = utc_spans(calendar.busy), utc_spans(calendar.time_off)
+        busy = Blocks.of(calendar.busy)
         self.booked = Timeline(busy)
-        self.blocked = Timeline(busy + away) if away else self.booked
+        self.blocked = Timeline(busy.adding(calendar.time_off)) if calendar.time_off else self.booked
 
     def open_hours(self, day: date) -> list[tuple[time, time]]:
         """The local (start, end) of each shift worked on the local date ``day``, cut to the clinic's opening

@@ -1,40 +1,22 @@
-"""Sorted, merged UTC spans with fast overlap queries (bisect and sweep)."""
+"""Blocked time (Blocks) with fast overlap queries: bisection, a sweep, prefix sums."""
 
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from itertools import accumulate
 
-from .model import Interval
+from .model import Blocks
 
 Span = tuple[datetime, datetime]
 
 
-def utc_spans(intervals: Iterable[Interval]) -> list[Span]:
-    """The non-empty intervals as (start, end) pairs in UTC (a database's are already: then as they are)."""
-    spans = [(item.start, item.end) for item in intervals if item.end > item.start]
-    if all(start.tzinfo is UTC and end.tzinfo is UTC for start, end in spans):
-        return spans
-    return [(start.astimezone(UTC), end.astimezone(UTC)) for start, end in spans]
-
-
 class Timeline:
-    """Disjoint, sorted half-open UTC spans merged from possibly overlapping ones."""
+    """Queries over Blocks: disjoint, sorted half-open UTC spans."""
 
-    def __init__(self, spans: Iterable[Span]) -> None:
-        starts: list[datetime] = []
-        ends: list[datetime] = []
-        for start, end in sorted(spans):
-            if ends and start <= ends[-1]:
-                if end > ends[-1]:
-                    ends[-1] = end
-            else:
-                starts.append(start)
-                ends.append(end)
-        self.starts = starts
-        self.ends = ends
+    def __init__(self, blocks: Blocks) -> None:
+        self.starts = starts = blocks.starts
+        self.ends = ends = blocks.ends
         # before[k]: the total length of the first k spans, so that a total over any window is a subtraction
         self.before = list(accumulate((end - start for start, end in zip(starts, ends, strict=True)),
                                       initial=timedelta()))

@@ -17,7 +17,7 @@ from booking.models import THERAPY_TYPES, Appointment, AppointmentStatus, Screen
 from booking.policy import require_run_the_clinic
 from booking.scheduling import qualifications
 from booking.services import audit
-from booking.services.visits.availability import trained_in
+from booking.services.visits.calendars import trained_in
 
 
 def _active_services() -> tuple[Service, ...]:

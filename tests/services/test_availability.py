@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import random
 from collections.abc import Sequence
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
+from flask import Flask
+from sqlalchemy import text
 
 from booking.clinic.settings import forget
 from booking.extensions import db
-from booking.models import ClinicSettings, TimeOff
-from booking.scheduling import Interval, Slot, SlotSearchError
-from booking.services.visits.availability import calendars_on_day, load_calendars, search_slots, window
+from booking.models import ClinicSettings, TherapistQualification, TimeOff
+from booking.scheduling import Blocks, Interval, Slot, SlotSearchError, TherapistCalendar
+from booking.services.visits import calendars as calendar_queries
+from booking.services.visits.availability import calendars_on_day, search_slots
+from booking.services.visits.calendars import load_calendars, window
 from tests.factories import CLINIC_ZONE, AppointmentFactory, Clinic, TherapistFactory, local
 from tests.reference import kept_in_process
 from tests.staff.therapist_pages import counted_queries
@@ -132,3 +137,67 @@ def test_slots_follow_the_clinic_opening_hours_in_its_settings(clinic: Clinic) -
     offered = starts(search_slots(clinic.physio, WEDNESDAY, WEDNESDAY,
                                   therapist_id=clinic.physiotherapists[0].id, now=NOW))
     assert offered == [time(12), time(12, 15), time(12, 30), time(12, 45), time(13)]
+
+
+def test_a_calendar_holds_the_shifts_bookings_and_time_off_of_its_days(clinic: Clinic) -> None:
+    therapist = TherapistFactory(therapy_type="massage", hours=[(2, time(13), time(17)), (2, time(8), time(12)),
+                                                               (3, time(8), time(12))])
+    therapist.hours[1].valid_to = date(2026, 12, 1)  # ended the day before: not loaded
+    therapist.hours[2].valid_from = date(2026, 12, 2)
+    book = {"therapist": therapist, "service": clinic.massage}  # 60 minutes and a 15-minute buffer
+    night = AppointmentFactory(**book, starts_at=local(2026, 12, 1, 23, 30))  # its buffer reaches past midnight
+    first, second, moved = (AppointmentFactory(**book, starts_at=local(2026, 12, 2, 9) + k * timedelta(minutes=75))
+                            for k in range(3))
+    AppointmentFactory(**book, starts_at=local(2026, 12, 2, 15), status="cancelled")
+    AppointmentFactory(**book, starts_at=local(2026, 12, 3, 8))  # the next day, past the reach of a visit
+    db.session.add_all([TimeOff(therapist_id=therapist.id, starts_at=local(2026, 12, 2, 16),
+                                ends_at=local(2026, 12, 2, 18)),
+                        TimeOff(therapist_id=therapist.id, starts_at=local(2026, 12, 1, 12),
+                                ends_at=local(2026, 12, 2, 8))])
+    db.session.commit()
+    span = window(clinic.massage, WEDNESDAY, WEDNESDAY)
+    [calendar] = load_calendars("massage", span, therapist_id=therapist.id, exclude=moved.id)
+    assert [(shift.weekday, shift.start, shift.end, shift.valid_from) for shift in calendar.hours] == [
+        (2, time(13), time(17), None), (3, time(8), time(12), date(2026, 12, 2))]
+    assert calendar.busy == Blocks([(night.starts_at, night.blocked_until), (first.starts_at, second.blocked_until)])
+    assert spans(calendar.time_off) == [(local(2026, 12, 1, 12), local(2026, 12, 2, 8)),
+                                        (local(2026, 12, 2, 16), local(2026, 12, 2, 18))]
+
+
+def test_postgresql_arrays_give_the_calendars_the_rows_give(clinic: Clinic, monkeypatch: pytest.MonkeyPatch) -> None:
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("the arrays are PostgreSQL's; other databases read the rows")
+    rng = random.Random(15)
+    therapists = [*clinic.massage_therapists, TherapistFactory(therapy_type="massage", hours=[])]
+    therapists[1].trained.append(TherapistQualification(code="prenatal_massage"))
+    therapists[0].hours[3].valid_to = date(2026, 12, 3)
+    visits = []
+    for therapist in therapists:
+        start = local(2026, 12, 1, 20)
+        while start < local(2026, 12, 6, 2):
+            start += timedelta(minutes=rng.choice([0, 0, 15, 30, 120]))
+            visits.append(AppointmentFactory(therapist=therapist, service=clinic.massage, starts_at=start,
+                                             status=rng.choice(["booked", "booked", "completed", "cancelled"])))
+            start += timedelta(minutes=75)
+        db.session.add(TimeOff(therapist_id=therapist.id, starts_at=local(2026, 12, 3, rng.randrange(24)),
+                               ends_at=local(2026, 12, 4, rng.randrange(24))))
+    db.session.commit()
+    span = window(clinic.massage, WEDNESDAY, date(2026, 12, 5))
+    searches = [{}, {"exclude": rng.choice(visits).id}, {"therapist_id": therapists[0].id},
+                {"cautions": ["pregnancy"]}]
+
+    def loaded() -> list[list[TherapistCalendar]]:
+        return [load_calendars("massage", span, **search) for search in searches]
+
+    arrays = loaded()
+    monkeypatch.setattr(calendar_queries, "_reads_arrays", lambda: False)
+    assert loaded() == arrays
+    assert [len(calendars) for calendars in arrays] == [3, 3, 1, 1]
+    assert sum(len(calendar.busy) for calendar in arrays[0]) > 20
+
+
+def test_postgresql_sessions_read_instants_in_utc(app: Flask) -> None:
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite stores instants as UTC text")
+    assert db.session.scalar(text("SHOW TimeZone")) == "UTC"
+    assert db.session.scalar(text("SELECT now()")).tzinfo is UTC  # the driver's own: nothing to convert
