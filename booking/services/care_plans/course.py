@@ -31,14 +31,15 @@ from booking.services.visits import (
     book_course,
     manage_token,
 )
+from booking.services.visits.calendars import load_calendars, window
 
 
 def _course(plan: CarePlan, service: Service, therapist_id: int, sessions: int, cadence: int,
             last_day: date) -> Course:
     """One discipline of the plan with its therapist's calendar loaded from the plan's start to ``last_day``."""
-    span = availability.window(service, plan.starts_on, last_day)
-    calendars = availability.load_calendars(service.therapy_type, span, therapist_id=therapist_id)
-    calendar = calendars[0] if calendars else scheduling.TherapistCalendar(therapist_id, [], [], [])
+    span = window(service, plan.starts_on, last_day)
+    found = load_calendars(service.therapy_type, span, therapist_id=therapist_id)
+    calendar = found[0] if found else scheduling.TherapistCalendar(therapist_id, [], [], [])
     return Course(calendar, service.duration, service.buffer, sessions, cadence)
 
 
