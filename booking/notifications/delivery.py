@@ -36,9 +36,10 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from booking.clinic.clock import moment
 from booking.extensions import db
@@ -76,7 +77,7 @@ def claim(notification_id: int, now: datetime) -> Notification | None:
     """Take the notification for this worker until its lease ends; None when it is not ours to send.
 
     The row is locked (not the visit's); the visit, its patient, service and therapist come
-    with it, as they are at the claim.
+    with it, as they are at the claim: one SELECT, one UPDATE and the commit.
     """
     notification = db.session.scalars(select(Notification).where(Notification.id == notification_id)
                                       .options(*WITH_ITS_RECORDS).execution_options(populate_existing=True)
@@ -89,25 +90,34 @@ def claim(notification_id: int, now: datetime) -> Notification | None:
         _finish(notification, NotificationStatus.FAILED, error=UNFINISHED)
         logger.warning("notification %s (%s): %s; now failed", notification.id, notification.kind, UNFINISHED)
         return None
-    notification.status = NotificationStatus.SENDING
-    notification.claimed_until = now + timedelta(seconds=current_app.config["NOTIFY_LEASE_SECONDS"])
-    notification.attempts += 1
-    db.session.commit()
+    _store(notification, status=NotificationStatus.SENDING, attempts=notification.attempts + 1,
+           claimed_until=now + timedelta(seconds=current_app.config["NOTIFY_LEASE_SECONDS"]))
     return notification
+
+
+def _store(notification: Notification, **values: object) -> None:
+    """Write these columns of the notification's row and commit; the loaded object holds them as stored.
+
+    One UPDATE of the table rather than a flush of the object: the ORM's unit of work (finding
+    what changed, ordering, bookkeeping) cost more worker time than the statement itself, twice
+    per message. The row is ours (locked at the claim, then claimed), so the values are its values.
+    """
+    db.session.execute(update(Notification).where(Notification.id == notification.id).values(**values)
+                       .execution_options(synchronize_session=False))
+    for name, value in values.items():
+        set_committed_value(notification, name, value)
+    db.session.commit()
 
 
 def _finish(notification: Notification, status: str, *, error: str | None = None,
             due_at: datetime | None = None) -> None:
     """Record how the attempt ended."""
-    notification.status = status
-    notification.claimed_until = None
-    notification.last_error = error
+    values: dict[str, object] = {"status": status, "claimed_until": None, "last_error": error}
     if status == NotificationStatus.SENT:
-        notification.sent_at = moment()
+        values["sent_at"] = moment()
     if due_at is not None:
-        notification.due_at = due_at
-        notification.relayed_at = None
-    db.session.commit()
+        values.update(due_at=due_at, relayed_at=None)
+    _store(notification, **values)
 
 
 def _failed_attempt(notification: Notification, error: DeliveryError, now: datetime) -> str:
