@@ -140,7 +140,9 @@ def mime_body(message: Outgoing) -> tuple[str, str]:
                          base64.encodebytes(attachment.content).decode("ascii").replace("\n", CRLF))
                    for attachment in message.attachments]
     content_type, body = alternative
-    return _multipart("mixed", [_part([f"Content-Type: {content_type}"], body), *attachments])
+    # Its boundary on a line of its own: a line should hold at most 78 characters.
+    return _multipart("mixed", [_part([f"Content-Type: {content_type}".replace("; ", f";{CRLF} ")], body),
+                                *attachments])
 
 
 def _text_part(subtype: str, text: str) -> str:
