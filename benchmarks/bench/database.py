@@ -45,7 +45,11 @@ def recreate_database(admin_url: str, name: str) -> None:
 
 
 def drop_database(admin_url: str, name: str) -> None:
-    """Drop the benchmark database."""
+    """Drop the benchmark database; an app of this process that listened for changes of its clinic's settings
+    stops quietly (the drop ends the listener's connection: no warning of a lost connection)."""
+    from booking.clinic import cache
+
+    cache.stop_listening()
     with psycopg.connect(admin_url, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 

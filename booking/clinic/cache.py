@@ -64,6 +64,7 @@ class Copies:
         self.version: int | None = None  # the counter the values were read at (the lowest, when several)
         self.generation = 0  # raised at every drop, so that a value read before it is not kept
         self.listening = False
+        self.stopping = False  # ``stop_listening``: the listener's connection is about to end, and that is no news
         self.asked_at = time.monotonic()
         self.listener: threading.Thread | None = None
 
@@ -187,6 +188,16 @@ def in_use() -> bool:
     return _usable(_current())
 
 
+def stop_listening() -> None:
+    """Let this process's listeners end quietly when their connections end, rather than warn and listen again:
+    for a process about to drop its own database (a benchmark), where the lost connection is expected.
+    A later use of the copies starts a listener again, as after one that stopped while idle."""
+    with _registry_lock:
+        every = list(_copies.values())
+    for copies in every:
+        copies.stopping = True
+
+
 def detached(model: type[Model], row: Row[Any]) -> Model:
     """An instance of ``model`` holding a row of its table's columns, in no session: it never loads or flushes,
     and ``Session.merge(instance, load=False)`` links it to a session's rows without a query."""
@@ -214,6 +225,7 @@ def _start_listener(copies: Copies) -> None:
     """Start the daemon thread that listens for the database's changes, unless it runs."""
     with copies.lock:
         if copies.listener is None or not copies.listener.is_alive():
+            copies.stopping = False
             copies.listener = threading.Thread(target=_listen, args=(copies,), name="reference listener",
                                                daemon=True)
             copies.listener.start()
@@ -249,6 +261,8 @@ def _listen(copies: Copies) -> None:
         except psycopg.Error as error:
             copies.listening = False
             copies.drop()
+            if copies.stopping:
+                return
             if not failed:
                 logger.warning("lost the connection listening for changes of the clinic's settings (%s); "
                                "reading them from the database until it is back", type(error).__name__)

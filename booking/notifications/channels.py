@@ -12,8 +12,11 @@ docs/notifications.md).
 
 from __future__ import annotations
 
+import base64
+import binascii
 import logging
 import os
+import random
 import smtplib
 import ssl
 import threading
@@ -21,7 +24,7 @@ from dataclasses import dataclass, field
 from email import policy
 from email.headerregistry import BaseHeader, HeaderRegistry
 from email.message import EmailMessage
-from email.utils import formatdate
+from email.utils import formatdate, quote
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -94,43 +97,74 @@ class _HeaderClasses(HeaderRegistry):
 
 # email's default policy (the same headers, folding and checks) with the header classes made once.
 POLICY = policy.default.clone(header_factory=_HeaderClasses())
+CRLF = "\r\n"
 
 
 def email_message(message: Outgoing, sender: str) -> EmailMessage:
-    """The message as MIME email: plain text and HTML alternatives, attachments, a stable Message-ID.
+    """The message's headers as email (From, To, Reply-To, Subject, Date, Message-ID) with the MIME body made by
+    ``mime_body``: plain text and HTML alternatives, attachments.
 
-    Raises DeliveryError (permanent) when the message cannot be made, e.g. a header with a
-    line break in it: trying again would make the same message.
+    The headers go through the email package: it encodes what is not ASCII (names, the subject's dash), folds
+    long lines and refuses a line break. The body is written here: its parts' headers are fixed text, and
+    building and flattening them with the email package cost more worker time than anything else in a message.
+    Raises DeliveryError (permanent) when the message cannot be made, e.g. a header with a line break in it:
+    trying again would make the same message.
     """
     try:
-        return _mime(message, sender)
+        email = EmailMessage(policy=POLICY)
+        email["From"] = sender
+        email["To"] = message.to
+        if message.reply_to:
+            email["Reply-To"] = message.reply_to
+        email["Subject"] = message.subject
+        email["Date"] = formatdate(localtime=False)
+        email["Message-ID"] = message.message_id
     except (ValueError, TypeError) as exc:
         raise DeliveryError(f"the message could not be made ({type(exc).__name__})", transient=False) from None
-
-
-def _mime(message: Outgoing, sender: str) -> EmailMessage:
-    """The MIME email of ``email_message``."""
-    email = EmailMessage(policy=POLICY)
-    email["From"] = sender
-    email["To"] = message.to
-    if message.reply_to:
-        email["Reply-To"] = message.reply_to
-    email["Subject"] = message.subject
-    email["Date"] = formatdate(localtime=False)
-    email["Message-ID"] = message.message_id
-    email.set_content(message.text)
-    email.add_alternative(message.html, subtype="html")
-    for attachment in message.attachments:
-        maintype, subtype = attachment.content_type.split("/", 1)
-        email.add_attachment(attachment.content, maintype=maintype, subtype=subtype.split(";")[0],
-                             filename=attachment.filename, params=_params(attachment.content_type))
+    email["MIME-Version"] = "1.0"
+    content_type, body = mime_body(message)
+    email["Content-Type"] = content_type
+    email.set_payload(body)  # already encoded (ASCII, CRLF lines): written out as it is
     return email
 
 
-def _params(content_type: str) -> dict[str, str]:
-    """The parameters of a content type ("text/calendar; method=REQUEST" gives {"method": "REQUEST"})."""
-    pairs = (part.strip().split("=", 1) for part in content_type.split(";")[1:])
-    return {name: value for name, value in pairs}
+def mime_body(message: Outgoing) -> tuple[str, str]:
+    """The message's Content-Type and body: multipart/alternative of the text and the HTML (UTF-8,
+    quoted-printable), inside multipart/mixed with each attachment (base64) when it has any. The body is
+    ASCII with CRLF line ends, as SMTP sends it."""
+    alternative = _multipart("alternative", [_text_part("plain", message.text), _text_part("html", message.html)])
+    if not message.attachments:
+        return alternative
+    attachments = [_part([f"Content-Type: {attachment.content_type}", "Content-Transfer-Encoding: base64",
+                          f'Content-Disposition: attachment; filename="{quote(attachment.filename)}"'],
+                         base64.encodebytes(attachment.content).decode("ascii").replace("\n", CRLF))
+                   for attachment in message.attachments]
+    content_type, body = alternative
+    # Its boundary on a line of its own: a line should hold at most 78 characters.
+    return _multipart("mixed", [_part([f"Content-Type: {content_type}".replace("; ", f";{CRLF} ")], body),
+                                *attachments])
+
+
+def _text_part(subtype: str, text: str) -> str:
+    """A text part: UTF-8, quoted-printable (readable where it is ASCII, and no line too long), ending with a
+    line end as the email package's would."""
+    lines = text.encode().splitlines()
+    encoded = binascii.b2a_qp(CRLF.encode().join([*lines, b""]), istext=True).decode("ascii")
+    return _part([f'Content-Type: text/{subtype}; charset="utf-8"', "Content-Transfer-Encoding: quoted-printable"],
+                 encoded)
+
+
+def _part(headers: list[str], body: str) -> str:
+    """A MIME part: its headers, a blank line, its body."""
+    return CRLF.join([*headers, "", body])
+
+
+def _multipart(subtype: str, parts: list[str]) -> tuple[str, str]:
+    """The Content-Type and body of a multipart of these parts. The boundary is as the email package makes
+    them; no part can hold it: quoted-printable writes "=" as "=3D", and base64 has at most two at its end."""
+    boundary = f"{'=' * 15}{random.randrange(10 ** 19):019d}=="
+    body = "".join(f"--{boundary}{CRLF}{part}{CRLF}" for part in parts) + f"--{boundary}--{CRLF}"
+    return f'multipart/{subtype}; boundary="{boundary}"', body
 
 
 class SmtpChannel:
@@ -231,7 +265,7 @@ class FolderChannel:
         The file is written under a temporary name and renamed, so a reader of
         the folder sees a whole message or none, never a half-written one.
         """
-        content = bytes(email_message(message, self.sender))
+        content = email_message(message, self.sender).as_bytes(policy=POLICY.clone(linesep=CRLF))
         self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         name = message.message_id.strip("<>").split("@")[0] + ".eml"
         path = self.folder / name

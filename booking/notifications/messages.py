@@ -43,8 +43,10 @@ def render(notification: Notification, now: datetime) -> Outgoing:
     if entry.calendar and draft.calendar:
         ics = ics_for(draft.calendar, method=entry.calendar.method, now=now)
         attachments = (Attachment(entry.calendar.filename, f"text/calendar; method={entry.calendar.method}", ics),)
-    context = {**draft.context, "notification": notification, "config": current_app.config}
+    # The settings read once: the templates' global ``clinic`` would read them again at each use (a dozen a message).
+    settings = clinic_settings()
+    context = {**draft.context, "notification": notification, "config": current_app.config, "clinic": settings}
     text, html = templates(notification.kind)
-    return Outgoing(to=draft.to, subject=f"{draft.subject} – {clinic_settings().name}",
+    return Outgoing(to=draft.to, subject=f"{draft.subject} – {settings.name}",
                     text=render_template(text, **context), html=render_template(html, **context),
                     message_id=message_id(notification), attachments=attachments, reply_to=draft.reply_to)

@@ -4,6 +4,7 @@ a change rolled back is not kept; and a booking decides by the rules the databas
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 import time
@@ -59,6 +60,14 @@ def within_two_seconds(condition: Callable[[], bool]) -> None:
     while not condition():
         assert time.monotonic() < deadline, "not within two seconds"
         time.sleep(0.05)
+
+
+def terminate_listener() -> None:
+    """End this process's listener's connection from the server's side, as a restart or a dropped database does."""
+    with psycopg.connect(TEST_DATABASE_URL, autocommit=True) as admin:
+        ended = admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = %s",
+                              [f"reference listener {os.getpid()}"]).fetchall()
+    assert ended == [(True,)]
 
 
 def commit_elsewhere(app: Flask, statement: Executable) -> None:
@@ -117,10 +126,7 @@ def test_while_the_listener_has_no_connection_reads_go_to_the_database(client: F
         raise psycopg.OperationalError("the database cannot be reached")
 
     monkeypatch.setattr(cache, "_connect", refused)
-    with psycopg.connect(TEST_DATABASE_URL, autocommit=True) as admin:
-        ended = admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = %s",
-                              [f"reference listener {os.getpid()}"]).fetchall()
-    assert ended == [(True,)]
+    terminate_listener()
     within_two_seconds(lambda: not cache.in_use())
     for _ in range(2):
         with counted_queries() as statements:
@@ -132,6 +138,23 @@ def test_while_the_listener_has_no_connection_reads_go_to_the_database(client: F
     with counted_queries() as statements:
         assert offered(client)
     assert reference_reads(statements) == []
+
+
+def test_a_listener_told_to_stop_ends_without_a_warning_when_its_connection_ends(
+        client: FlaskClient, clinic: Clinic, caplog: pytest.LogCaptureFixture) -> None:
+    """A benchmark drops its database at the end: its app's listener must not warn of a lost connection."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has no listener: each request reads the counter of changes")
+    kept_in_process()
+    listener = cache._current().listener
+    assert listener is not None
+    cache.stop_listening()
+    with caplog.at_level(logging.INFO, logger=cache.__name__):
+        terminate_listener()
+        within_two_seconds(lambda: not listener.is_alive())
+    assert [record.getMessage() for record in caplog.records if record.name == cache.__name__] == []
+    kept_in_process()  # the next use listens again
+    assert cache._current().listener is not listener
 
 
 @pytest.mark.commits
