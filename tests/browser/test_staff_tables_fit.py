@@ -18,7 +18,7 @@ from booking.extensions import db
 from booking.models import CarePlan, ClinicSettings, ContactMessage, Notification, TherapistQualification
 from booking.services import audit
 from tests.browser.conftest import LiveServer
-from tests.browser.staff_pages import sign_in
+from tests.browser.staff_pages import overflow, sign_in
 from tests.factories import (
     AppointmentFactory,
     PatientFactory,
@@ -101,12 +101,6 @@ def phone(browser: Browser, browser_context_args: dict[str, object]) -> Iterator
     context = browser.new_context(**{**browser_context_args, **PHONE_375})
     yield context.new_page()
     context.close()
-
-
-def overflow(page: Page) -> int:
-    """How many pixels the page is wider than the 375 px screen (0: it fits). On a phone the layout viewport
-    (window.innerWidth) widens to what overflows, so both it and the page's width are held to the screen's."""
-    return page.evaluate("Math.max(document.documentElement.scrollWidth, window.innerWidth) - 375")
 
 
 # On pages listing visits without a table, the visits shown are their rows; on a therapist's, what they are trained in.
