@@ -16,7 +16,7 @@ from booking.extensions import db
 from booking.models import ClinicSettings, StaffUser
 from booking.services.visits.schedule import clinic_today
 from tests.browser import staff_pages
-from tests.browser.accessibility import describe, violations
+from tests.browser.accessibility import assert_accessible, describe, violations
 from tests.browser.conftest import LiveServer
 from tests.browser.staff_pages import overflow, sign_in, sign_in_admin, snapshot
 from tests.factories import StaffUserFactory, open_every_day
@@ -78,6 +78,12 @@ def test_the_admins_pages_are_accessible_and_fit_the_screen(staff_page: Page, cl
         "a11y-admin-visit": f"/admin/appointments/{clinic.visit_id}",
         "a11y-admin-book-caller": "/admin/book",
         "a11y-admin-patient": f"/admin/patients/{clinic.patient_id}"}) == {}
+
+    staff_page.goto("/admin/book")
+    staff_page.get_by_role("button", name="Continue").click()  # no concern chosen
+    expect(staff_page.locator(".error, [role=alert]").first).to_be_visible()
+    snapshot(staff_page, "a11y-admin-book-caller-error")
+    assert_accessible(staff_page)
 
 
 def test_the_therapists_pages_are_accessible_and_fit_the_screen(staff_page: Page, clinic: Clinic) -> None:
