@@ -36,6 +36,7 @@ run: install
 	$(BIN)/honcho start --procfile Procfile
 
 # Two workers (pytest-xdist), one per core of the CI machine; `make test PYTEST_ARGS=` runs in one process.
+# The browser tests keep a screenshot of each staff page they check in test-artifacts/screenshots/ (not in git).
 PYTEST_ARGS ?= -n 2
 
 test: install-dev

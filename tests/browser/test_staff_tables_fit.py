@@ -1,7 +1,10 @@
-"""In Chromium on a 375 px wide phone: every staff table fits the screen (no sideways scrolling of the page),
-with rows in it: the audit log, notifications, appointments, care plans, a plan's pages, the staff logins, finding
-a patient, a patient's record, joining two records, a therapist's page, and the other lists. Each cell of a table,
-stacked as a card on the phone, is headed by its column's name."""
+"""In Chromium on a 375 px wide phone: every staff page fits the screen (no sideways scrolling of the page; an
+element that scrolls within itself may), every table with rows in it: the audit log, notifications, appointments,
+care plans, a plan's pages, the staff logins, finding a patient, a patient's record, joining two records, a
+therapist's page, and the other lists; and the pages without tables: a visit and its rescheduling, booking a caller,
+the settings, the forms, a therapist's day, week, visit and shift. Each cell of a table, stacked as a card on the
+phone, is headed by its column's name. (The phone of the other staff tests is 390 px wide: what fits here fits
+there.)"""
 
 from __future__ import annotations
 
@@ -10,7 +13,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
-import pyotp
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
@@ -18,7 +20,7 @@ from booking.extensions import db
 from booking.models import CarePlan, ClinicSettings, ContactMessage, Notification, TherapistQualification
 from booking.services import audit
 from tests.browser.conftest import LiveServer
-from tests.browser.staff_pages import sign_in
+from tests.browser.staff_pages import overflow, sign_in, sign_in_admin
 from tests.factories import (
     AppointmentFactory,
     PatientFactory,
@@ -39,7 +41,8 @@ LONG_EMAIL = "alexandra.montgomery-villeneuve@example.com"
 @dataclass(frozen=True)
 class Clinic:
     """An admin (email, TOTP secret), a booked care plan, its physiotherapist's login, its massage therapist (trained
-    in prenatal massage), its patient and another record of the same person."""
+    in prenatal massage), its patient and another record of the same person; the plan's first visit with the
+    physiotherapist and its day, the physiotherapist's shift, a message and a service."""
 
     admin: str
     secret: str
@@ -48,6 +51,11 @@ class Clinic:
     massage_therapist_id: int
     patient_id: int
     look_alike_id: int
+    visit_id: str
+    visit_day: str
+    shift_id: int
+    message_id: int
+    service_id: int
 
 
 @pytest.fixture
@@ -80,19 +88,20 @@ def clinic(live_app: LiveServer) -> Iterator[Clinic]:
                                                                         (2, physio, physio_service))]
         AppointmentFactory(patient=look_alike, screening=ScreeningFactory(), therapist=physio, service=physio_service,
                            starts_at=first + timedelta(days=1))
+        message = ContactMessage(name=LONG_NAME, email=LONG_EMAIL, message="Do you offer evening visits on Thursdays?")
         db.session.add_all([
             Notification(key=f"confirmation:{visits[0].id}", kind="confirmation", appointment_id=visits[0].id,
                          recipient=LONG_EMAIL, due_at=datetime.now(UTC) - timedelta(hours=1), status="failed",
                          attempts=5, last_error="550 5.1.1 <" + LONG_EMAIL + ">: Recipient address rejected"),
-            ContactMessage(name=LONG_NAME, email=LONG_EMAIL, message="Do you offer evening visits on Thursdays?")])
+            message])
         audit.record("changed", "settings", None, "opening hours, cancellation cut-off, reminder offsets",
                      actor=admin)
         physio_login = StaffUserFactory(therapist=physio)
-        WorkingHoursFactory(therapist=physio, weekday=first.weekday(), start_time=time(7), end_time=time(20),
-                            valid_from=first.date(), valid_to=first.date() + timedelta(days=60))
+        shift = WorkingHoursFactory(therapist=physio, weekday=first.weekday(), start_time=time(7), end_time=time(20),
+                                    valid_from=first.date(), valid_to=first.date() + timedelta(days=60))
         db.session.commit()
         yield Clinic(admin.email, admin.totp_secret or "", plan.id, physio_login.email, massage.id, patient.id,
-                     look_alike.id)
+                     look_alike.id, str(visits[1].id), first.date().isoformat(), shift.id, message.id, physio_service.id)
 
 
 @pytest.fixture
@@ -103,16 +112,13 @@ def phone(browser: Browser, browser_context_args: dict[str, object]) -> Iterator
     context.close()
 
 
-def overflow(page: Page) -> int:
-    """How many pixels the page is wider than the 375 px screen (0: it fits). On a phone the layout viewport
-    (window.innerWidth) widens to what overflows, so both it and the page's width are held to the screen's."""
-    return page.evaluate("Math.max(document.documentElement.scrollWidth, window.innerWidth) - 375")
-
-
-# On pages listing visits without a table, the visits shown are their rows; on a therapist's, what they are trained in.
+# On pages listing visits without a table, the visits shown are their rows (on a therapist's schedule, its visits); on
+# a therapist's page, what they are trained in; a page without a list has its heading.
 TABLE_ROWS = "table tbody tr"
 VISIT_ROWS = ".visit-list li, .history li"
+SCHEDULED = ".schedule-visit"
 TRAINED_IN = "input[name=qualifications]:checked"
+HEADING = "h1"
 
 # A stacked cell that shows no column name: a cell with text in a table's body whose ::before content is empty,
 # except in a column of actions (its header is for screen readers only: each link or button says what it does).
@@ -138,11 +144,8 @@ def misfits(phone: Page, pages: dict[str, str]) -> dict[str, object]:
 
 
 def test_every_admin_table_fits_a_375_px_phone(phone: Page, clinic: Clinic) -> None:
-    sign_in(phone, clinic.admin)
-    phone.get_by_label("Code").fill(pyotp.TOTP(clinic.secret).now())
-    phone.get_by_role("button", name="Continue").click()
-    expect(phone).to_have_url(re.compile(r"/admin/appointments"))
-    plan_id, patient_id = clinic.plan_id, clinic.patient_id
+    sign_in_admin(phone, clinic.admin, clinic.secret)
+    plan_id, patient_id, visit_id = clinic.plan_id, clinic.patient_id, clinic.visit_id
     assert misfits(phone, {
         **dict.fromkeys((
             "/admin/audit", "/admin/notifications", "/admin/appointments", "/admin/care-plans",
@@ -151,10 +154,20 @@ def test_every_admin_table_fits_a_375_px_phone(phone: Page, clinic: Clinic) -> N
         f"/admin/therapists/{clinic.massage_therapist_id}": TRAINED_IN,
         **dict.fromkeys((
             "/admin/patients?q=Montgomery", f"/admin/patients/{patient_id}",
-            f"/admin/patients/{patient_id}/join/{clinic.look_alike_id}"), VISIT_ROWS)}) == {}
+            f"/admin/patients/{patient_id}/join/{clinic.look_alike_id}"), VISIT_ROWS),
+        **dict.fromkeys((
+            f"/admin/appointments/{visit_id}", f"/admin/appointments/{visit_id}/reschedule", "/admin/book",
+            "/admin/patients", "/admin/settings", "/admin/closures", "/admin/services/new",
+            f"/admin/services/{clinic.service_id}", "/admin/therapists/new", f"/admin/inbox/{clinic.message_id}",
+            "/staff/account"), HEADING)}) == {}
 
 
 def test_every_therapist_table_fits_a_375_px_phone(phone: Page, clinic: Clinic) -> None:
     sign_in(phone, clinic.therapist_login)
     expect(phone).to_have_url(re.compile(r"/staff/schedule"))
-    assert misfits(phone, dict.fromkeys(("/staff/hours", f"/staff/care-plans/{clinic.plan_id}"), TABLE_ROWS)) == {}
+    day = clinic.visit_day
+    assert misfits(phone, {
+        **dict.fromkeys(("/staff/hours", f"/staff/care-plans/{clinic.plan_id}"), TABLE_ROWS),
+        **dict.fromkeys((f"/staff/schedule?day={day}", f"/staff/schedule?day={day}&view=week"), SCHEDULED),
+        **dict.fromkeys((f"/staff/visits/{clinic.visit_id}", f"/staff/hours/shifts/{clinic.shift_id}",
+                         "/staff/care-plans", "/staff/calendar-feed", "/staff/account"), HEADING)}) == {}
