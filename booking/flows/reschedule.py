@@ -106,7 +106,7 @@ def reschedule_page(appointment: Appointment, page: ReschedulePage, *, by_staff:
         chosen = None
     if chosen:
         step.form.starts_at.data = format_start(chosen)
-    again = url_for(request.endpoint or "", **(request.view_args or {}), **target.keep())
+    again = url_for(request.endpoint or "", **{**(request.view_args or {}), **target.keep()})
     return render_template(page.template, appointment=appointment, form=step.form, day_form=day_form, view=view,
                            chosen=chosen, problem=step.problem, partner=partner(appointment),
                            therapist=target.therapist, again=again, **context), step.status
