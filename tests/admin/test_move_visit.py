@@ -11,6 +11,7 @@ from html import unescape
 
 import pytest
 import time_machine
+from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
@@ -18,6 +19,7 @@ from booking.clinic.times import local_time
 from booking.extensions import db
 from booking.forms.visits import format_start
 from booking.models import Appointment, AuditEvent, Screening, StaffUser, Therapist, TherapistQualification
+from booking.services.visits import derive_manage_token
 from tests.appointments.conftest import radio_options, slot_buttons
 from tests.factories import AppointmentFactory, Clinic, ScreeningFactory, TherapistFactory, local
 from tests.staff_fixtures import clinic_with_admin
@@ -232,3 +234,25 @@ def test_an_admins_cancellation_inside_the_cut_off_is_recorded(admin: FlaskClien
     details = {uuid.UUID(event.subject_id): event.detail for event in audit_rows("cancelled")}
     assert details == {inside.id: "inside the patients' cut-off (24 hours before the visit)", outside.id: None}
     assert "is inside the cut-off" not in text(admin.get(f"/admin/appointments/{outside.id}").get_data(as_text=True))
+
+
+def test_the_patients_own_page_offers_no_other_therapist(client: FlaskClient, clinic: Clinic) -> None:
+    visit = physio_visit(clinic)
+    other, new = clinic.physiotherapists[1], MONDAY_TEN + timedelta(hours=1)
+    page = client.get(f"/book/manage/{derive_manage_token(visit.id)}/reschedule",
+                      query_string={"therapist": str(other.id), "start": format_start(new)}).get_data(as_text=True)
+    assert f"Move your visit to {local_time(new)}?" in text(page) and other.name not in page
+    assert radio_options(page, "therapist") == [] and 'name="therapist"' not in page
+    response = client.post(f"/book/manage/{derive_manage_token(visit.id)}/reschedule",
+                           data={"therapist": str(other.id), "starts_at": format_start(new)})
+    assert response.status_code == 303
+    assert (stored(visit).starts_at, stored(visit).therapist_id) == (new, clinic.physiotherapists[0].id)
+
+
+def test_a_grid_page_loads_the_drag_script_from_our_static_files(app: Flask) -> None:
+    with app.test_request_context():
+        macro = app.jinja_env.get_template("macros/calendar_script.html").module.calendar_script
+        assert str(macro()).strip() == '<script src="/static/js/calendar.js" defer></script>'
+    script = app.test_client().get("/static/js/calendar.js")
+    assert script.status_code == 200 and "javascript" in script.content_type
+    assert '"/reschedule"' in script.get_data(as_text=True)
