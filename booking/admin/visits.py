@@ -20,7 +20,7 @@ from booking.forms.visits import CancelForm
 from booking.models import Appointment, AppointmentStatus
 from booking.services import audit
 from booking.services.screenings import staff_recommendation
-from booking.services.visits import BookingError, cancel
+from booking.services.visits import BookingError, cancel, inside_cutoff
 from booking.services.visits.schedule import visit_for
 from booking.staff.access import staff_required
 
@@ -35,7 +35,7 @@ def _visit_page(appointment: Appointment, form: CancelForm) -> str:
     screening = appointment.screening
     page = render_template("admin/visit.html", appointment=appointment, form=form,
                            booked=appointment.status == AppointmentStatus.BOOKED,
-                           recommendation=staff_recommendation(screening))
+                           inside_cutoff=inside_cutoff(appointment), recommendation=staff_recommendation(screening))
     audit.viewed("appointment", appointment.id, "screening (admin's visit page)")
     return page
 def _told(appointment: Appointment) -> str:
@@ -72,12 +72,15 @@ def cancel_visit(appointment_id: uuid.UUID) -> str | Response:
 @bp.route("/appointments/<uuid:appointment_id>/reschedule", methods=["GET", "POST"])
 @staff_required(policy.may_change_any_booking)
 def reschedule_visit(appointment_id: uuid.UUID) -> tuple[str, int] | Response:
-    """Pick a new day and time with the same therapist, confirm, then move the visit (any time before it);
-    409 with nearby times when the time was just taken."""
+    """Pick a therapist (the visit's own by default, or another who may give it), a new day and time, confirm,
+    then move the visit (any time before it, inside the cut-off recorded as such); 409 with nearby times when the
+    time was just taken. ``?therapist=<id>&start=<time>`` confirms exactly that move (a visit dragged on the
+    calendar)."""
     appointment = _visit_or_404(appointment_id)
     if appointment.status != AppointmentStatus.BOOKED:
         flash(f"This visit is {appointment.status.label.lower()}: it cannot be moved.")
         return redirect(url_for(".visit", appointment_id=appointment.id), code=303)
     return reschedule_page(appointment, ReschedulePage(
         template="admin/reschedule.html", back=url_for(".visit", appointment_id=appointment.id),
-        moved="The visit is moved to {when}. " + _told(appointment)), by_staff=current_user)
+        moved="The visit is moved to {when} with {therapist}. " + _told(appointment), other_therapists=True),
+        by_staff=current_user, inside_cutoff=inside_cutoff(appointment))

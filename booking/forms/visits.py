@@ -60,6 +60,12 @@ class DayForm(QueryForm):
     date = DayField("Day", validators=[Optional()])
 
 
+class MoveDayForm(DayForm):
+    """An admin moving a visit: the therapist (by id; the visit's own by default) and the day to show."""
+
+    therapist = RadioField("Therapist", validate_choice=False)
+
+
 class BookingDayForm(DayForm):
     """Step 2: the service chosen, a therapist (or first available) and a day."""
 
@@ -106,6 +112,12 @@ class RescheduleForm(ClinicForm):
 
     starts_at = RadioField("New time", validate_choice=False,
                            validators=[DataRequired("Choose a new time."), start_time])
+
+
+class StaffRescheduleForm(RescheduleForm):
+    """An admin's move: the new time, and the therapist (by id) the visit goes to."""
+
+    therapist = HiddenField()
 
 
 # Where the booking service's field errors go on the details form.

@@ -21,6 +21,7 @@ from booking.services.visits.change import (
                                              cancel_together,
                                              change_deadline,
                                              changeable_at,
+                                             inside_cutoff,
                                              reschedule,
 )
 from booking.services.visits.course import partner, upcoming_with
@@ -58,6 +59,7 @@ __all__ = [
     "changeable_at",
     "derive_manage_token",
     "find_for_manage",
+    "inside_cutoff",
     "manage_token",
     "partner",
     "reschedule",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
@@ -43,6 +44,21 @@ def changeable_at(starts_at: datetime, *, now: datetime | None = None) -> bool:
 def can_change(appointment: Appointment, *, now: datetime | None = None) -> bool:
     """Whether the visit is booked and its change deadline has not passed."""
     return appointment.status == AppointmentStatus.BOOKED and changeable_at(appointment.starts_at, now=now)
+
+
+def inside_cutoff(appointment: Appointment, *, now: datetime | None = None) -> bool:
+    """Whether the visit is booked but past its change deadline: its patient can no longer change it online,
+    and a change staff make to it is recorded as made inside the cut-off."""
+    return appointment.status == AppointmentStatus.BOOKED and not changeable_at(appointment.starts_at, now=now)
+
+
+def _cutoff_details(visits: Sequence[Appointment], when: datetime, by_staff: StaffUser | None) -> dict[uuid.UUID, str]:
+    """The audit detail of each of these (locked, still booked) visits that staff change inside the patients'
+    cut-off: that they did, and how long before the visit the cut-off is."""
+    if by_staff is None:
+        return {}
+    detail = f"inside the patients' cut-off ({clinic_settings().cancel_cutoff_hours} hours before the visit)"
+    return {visit.id: detail for visit in visits if inside_cutoff(visit, now=when)}
 
 
 def _lock_for_change(appointment: Appointment, now: datetime, by_staff: StaffUser | None,
@@ -96,7 +112,8 @@ def _tell_plan_therapists(visits: list[Appointment], now: datetime) -> list[Noti
 
 def cancel(appointment: Appointment, *, reason: str | None = None, now: datetime | None = None,
            by_staff: StaffUser | None = None, with_partner: bool = False) -> Appointment:
-    """Cancel a booked visit before its deadline (any time ``by_staff``, audited), freeing the therapist's time.
+    """Cancel a booked visit before its deadline (any time ``by_staff``, audited, saying so inside the cut-off),
+    freeing the therapist's time.
 
     ``with_partner`` cancels its back-to-back partner too, in the same transaction: both
     or neither (ChangeNotAllowed with a ``scope`` error when the partner cannot go with it).
@@ -123,8 +140,10 @@ def cancel(appointment: Appointment, *, reason: str | None = None, now: datetime
                 _lock_for_change(appointment, when, by_staff)
             else:
                 _lock_partner(appointment, visit, when, by_staff)
+        details = _cutoff_details(visits, when, by_staff)
         _mark_cancelled(visits, reason, when)
-        commit(visits, "cancelled", now=when, by_staff=by_staff, also=_tell_plan_therapists(visits, when))
+        commit(visits, "cancelled", now=when, by_staff=by_staff, details=details,
+               also=_tell_plan_therapists(visits, when))
     except BookingError:
         db.session.rollback()
         raise
@@ -154,8 +173,9 @@ def cancel_together(visits: list[Appointment], *, reason: str, by_staff: StaffUs
         for visit in ordered:
             _lock_for_change(visit, when, by_staff,
                              subject=f"The visit of {local_time(visit.starts_at)} ({visit.service.name})")
+        details = _cutoff_details(ordered, when, by_staff)
         _mark_cancelled(ordered, reason, when)
-        commit(ordered, "cancelled", now=when, by_staff=by_staff, also=also)
+        commit(ordered, "cancelled", now=when, by_staff=by_staff, details=details, also=also)
     except BookingError:
         db.session.rollback()
         raise
@@ -166,7 +186,8 @@ def reschedule(appointment: Appointment, starts_at: datetime, *, therapist_id: i
     """Move a visit in one UPDATE: the new time is taken as the old one is released.
 
     ``therapist_id`` may name another therapist of the same kind; by default the
-    visit stays with its therapist. ``by_staff`` moves it whatever the cut-off, audited.
+    visit stays with its therapist. ``by_staff`` moves it whatever the cut-off, audited (saying so when it was
+    inside the cut-off).
     A time that overlaps another visit booked with it (its pair, its plan) is refused.
     """
     when = moment(now)
@@ -176,10 +197,11 @@ def reschedule(appointment: Appointment, starts_at: datetime, *, therapist_id: i
         if errors:
             raise InvalidBooking(errors)
         _lock_for_change(appointment, when, by_staff)
+        details = _cutoff_details([appointment], when, by_staff)
         service = appointment.service
         target = appointment.therapist_id if therapist_id is None else therapist_id
         if target != appointment.therapist_id:
-            problem = therapist_problem(target, service, appointment.screening.caution_codes)
+            problem = therapist_problem(target, service, appointment.screening.caution_codes, first_available=False)
             if problem:
                 raise InvalidBooking({"therapist_id": problem})
         other = availability.in_the_way(availability.visits_booked_with(appointment.id), start,
@@ -196,7 +218,7 @@ def reschedule(appointment: Appointment, starts_at: datetime, *, therapist_id: i
         appointment.blocked_until = start + service.duration + service.buffer
         appointment.sequence += 1
         commit([appointment], "rescheduled", now=when, previous_therapist_id=previous_therapist_id,
-               by_staff=by_staff)
+               by_staff=by_staff, details=details)
     except DBAPIError as exc:
         db.session.rollback()
         if conflict(exc) in ("overlap", "deadlock"):

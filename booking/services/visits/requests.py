@@ -186,22 +186,26 @@ def check_start(starts_at: datetime, now: datetime, errors: dict[str, str], fiel
     return starts_at
 
 
-def therapist_problem(therapist_id: int, service: Service | None, cautions: Collection[str] = ()) -> str | None:
+def therapist_problem(therapist_id: int, service: Service | None, cautions: Collection[str] = (), *,
+                      first_available: bool = True) -> str | None:
     """Why this therapist cannot give this service (to a patient with these cautions), or None.
 
-    The therapist's qualifications come in the same query (a lazy load would cost a second one)."""
+    The refusal suggests the first available too, unless ``first_available`` is False (a visit moved to
+    another therapist). The therapist's qualifications come in the same query (a lazy load would cost a
+    second one)."""
+    or_first = ", or the first available" if first_available else ""
     therapist = get_or_none(Therapist, therapist_id, options=[joinedload(Therapist.trained)])
     if therapist is None or not therapist.active:
-        return "Choose one of our therapists, or the first available."
+        return f"Choose one of our therapists{or_first}."
     if service is None:
         return None
     if therapist.therapy_type != service.therapy_type:
         return (f"{therapist.name} does not give {THERAPY_LABELS[service.therapy_type]}. "
-                f"Choose another therapist, or the first available.")
+                f"Choose another therapist{or_first}.")
     if not qualifications.trained(service.therapy_type, cautions, therapist.qualifications):
         training = training_needed(service, cautions)
         return (f"This visit needs a therapist trained in {training}, and {therapist.name} is not. "
-                f"Choose another therapist, or the first available.")
+                f"Choose another therapist{or_first}.")
     return None
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
 
@@ -166,13 +166,14 @@ def conflict(error: DBAPIError) -> str | None:
 
 def commit(appointments: Sequence[Appointment], change: str, *, now: datetime,
            previous_therapist_id: int | None = None, by_staff: StaffUser | None = None,
-           also: Sequence[Notification] = ()) -> None:
+           details: Mapping[uuid.UUID, str] | None = None, also: Sequence[Notification] = ()) -> None:
     """Commit one booking change of these visits with the notifications it causes, then hand those to the worker.
 
     The notifications of every visit (a booking of several: one patient notice of them
     all, see ``outbox.for_booking``) are written in the change's own transaction
     (the outbox): all are stored or none; so are the audit rows of a change a staff
-    member made (``by_staff``: "booked", "cancelled" or "rescheduled", one per visit), and ``also``, the other
+    member made (``by_staff``: "booked", "cancelled" or "rescheduled", one per visit, with the visit's entry in
+    ``details`` if it has one: made inside the patients' cut-off, say), and ``also``, the other
     notifications the caller wrote for it (a care plan's). The objects are not expired
     by this commit: they hold exactly what was just written, and reloading each visit,
     its service, therapist and patient to answer would cost four queries a visit.
@@ -180,7 +181,8 @@ def commit(appointments: Sequence[Appointment], change: str, *, now: datetime,
     notices = outbox.for_change(appointments, change, now=now, previous_therapist_id=previous_therapist_id)
     if by_staff is not None:
         for appointment in appointments:
-            audit.record(change, "appointment", appointment.id, actor=by_staff, at=now)
+            audit.record(change, "appointment", appointment.id, (details or {}).get(appointment.id), actor=by_staff,
+                         at=now)
     session = db.session()
     expire_on_commit, session.expire_on_commit = session.expire_on_commit, False
     try:
