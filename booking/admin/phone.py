@@ -195,11 +195,11 @@ def _to_chosen_time(screening: Screening, service: Service, chosen: Chosen) -> R
     """Straight to the details when the time chosen on the calendar still holds the visit (the slot search's rules);
     else to that therapist's open times of its day, saying why it does not."""
     why = why_not_open(service, chosen.starts_at, therapist_id=chosen.therapist.id, cautions=screening.caution_codes)
-    keep = {"screening_id": screening.id, "service": service.code, "therapist": chosen.therapist.id}
+    keep: dict[str, Any] = {"screening_id": screening.id, "service": service.code, "therapist": chosen.therapist.id}
     if why is None:
         return redirect(url_for(".caller_details", **keep, start=format_start(chosen.starts_at)), code=303)
     flash(caller_start.unfit_words(why, chosen, service))
-    day = {} if why.reason is Unfit.PAST else {"date": chosen.day.isoformat()}
+    day: dict[str, Any] = {} if why.reason is Unfit.PAST else {"date": chosen.day.isoformat()}
     return redirect(url_for(".caller_visit", **keep, **day), code=303)
 
 

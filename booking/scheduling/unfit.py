@@ -53,8 +53,7 @@ def why_not_open(calendar: TherapistCalendar, starts_at: datetime, *, duration: 
                  now: datetime, tz: ZoneInfo, rules: SlotRules = SlotRules()) -> WhyNot | None:
     """Why ``starts_at`` is not one of this calendar's open starts for a visit of ``duration`` (and ``buffer``);
     None when it is open (``is_bookable``)."""
-    timing = {"duration": duration, "buffer": buffer, "now": now, "tz": tz, "rules": rules}
-    if is_bookable(calendar, starts_at, **timing):
+    if is_bookable(calendar, starts_at, duration=duration, buffer=buffer, now=now, tz=tz, rules=rules):
         return None
     start = starts_at.astimezone(UTC)
     if start <= now:

@@ -13,11 +13,14 @@ from sqlalchemy import func, select
 from booking.extensions import db
 from booking.forms.screening import QUESTION
 from booking.models import Appointment, Patient
-from tests.admin.test_phone_booking import admin, admin_user, clinic, screen  # noqa: F401  (fixtures)
+from tests.admin.test_phone_booking import NOW, screen
 from tests.factories import AppointmentFactory, Clinic, PatientFactory, TherapistFactory, local
+from tests.staff_fixtures import clinic_with_admin
 
 TEN = "2026-11-02T17:00:00Z"  # Monday November 2, 10:00 a.m. MST
 CHOSEN = "Monday November 2 at 10:00 a.m. MST"
+
+clinic, admin_user, admin = clinic_with_admin(NOW)
 
 
 def start_from_calendar(admin: FlaskClient, therapist_id: int | str, start: str = TEN, extra: str = "") -> str:
