@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import datetime, time, timedelta
 
 import pytest
 
@@ -17,17 +16,7 @@ from booking.scheduling import (
     is_bookable,
     why_not_open,
 )
-
-TZ = ZoneInfo("America/Edmonton")
-MONDAY = date(2026, 6, 8)
-NOW = datetime(2026, 6, 1, 8, 0, tzinfo=TZ)
-HOUR = timedelta(hours=1)
-
-
-def at(hour: int, minute: int = 0, day: date = MONDAY) -> datetime:
-    """An aware Edmonton datetime on ``day``."""
-    return datetime.combine(day, time(hour, minute), TZ)
-
+from tests.scheduling.test_slots import HOUR, MONDAY, NOW, TZ, at
 
 # Monday 09:00-12:00; a visit 10:30-11:00 and its 15-minute buffer; away 11:30 to 12:00.
 CALENDAR = TherapistCalendar(1, [WorkingHours(0, time(9), time(12))],
