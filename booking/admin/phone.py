@@ -94,8 +94,9 @@ CALLER = Flow(session_key="caller_screening_draft", url=_step_url, layout="staff
 @staff_required(policy.may_book_for_callers)
 def book_for_caller() -> str | Response:
     """Step 1 of the caller's screening: why they are coming. ``?patient=<id>`` starts it for a known record,
-    ``?therapist=<id>&start=<time>`` with a therapist and time chosen on the calendar (shown here, not redirected:
-    the next visit to this page without them is a fresh start)."""
+    ``?therapist=<id>&start=<time>`` with a therapist and time chosen on the calendar; either leads to
+    ``?started=1``, this step with what was chosen kept (also on coming back to it), where this page without
+    anything is a fresh start once no screening is under way."""
     if request.method == "GET" and request.args.keys() & {"patient", "therapist", "start"}:
         started = {"patient": _record_or_404(request.args["patient"]).id} if "patient" in request.args else {}
         choice, problem = caller_start.choice_in(request.args)
@@ -103,7 +104,8 @@ def book_for_caller() -> str | Response:
             flash(problem)
         session.pop(CALLER.session_key, None)  # a new screening, with what the link chose
         caller_start.start({**started, **choice})
-    elif request.method == "GET" and CALLER.session_key not in session:
+        return redirect(url_for(".book_for_caller", started=1), code=303)
+    if request.method == "GET" and CALLER.session_key not in session and "started" not in request.args:
         caller_start.forget()  # a fresh start is for a new caller
     return show_step(CALLER, STEPS[0])
 

@@ -26,8 +26,8 @@ clinic, admin_user, admin = clinic_with_admin(NOW)
 def start_from_calendar(admin: FlaskClient, therapist_id: int | str, start: str = TEN, extra: str = "") -> str:
     """Open the booking from an empty cell of the calendar; the first step's page."""
     response = admin.get(f"/admin/book?therapist={therapist_id}&start={start}{extra}")
-    assert response.status_code == 200
-    return response.get_data(as_text=True)
+    assert response.status_code == 303 and response.location == "/admin/book?started=1"
+    return admin.get(response.location).get_data(as_text=True)
 
 
 
@@ -164,5 +164,7 @@ def test_the_choice_is_kept_through_the_screenings_steps(admin: FlaskClient, cli
     admin.post("/admin/book", data={"concerns": ["chronic_pain"], "action": "continue"})
     page = admin.get("/admin/book/warning-signs").get_data(as_text=True)
     assert f"Booking with {dana.name}, Monday November 2 at 11:00 a.m. MST" in page
-    page = admin.get("/admin/book").get_data(as_text=True)  # back to step 1 with the screening under way
-    assert f"Booking with {dana.name}" in page
+    for path in ("/admin/book", "/admin/book?started=1"):  # back to step 1 with the screening under way
+        page = admin.get(path).get_data(as_text=True)
+        assert f"Booking with {dana.name}" in page
+        assert re.search(r'<input checked id="concerns-\d+" name="concerns" type="checkbox" value="chronic_pain">', page)

@@ -83,8 +83,9 @@ def test_the_patient_page_splits_visits_and_offers_to_book_again(admin: FlaskCli
 
 def test_booking_again_fills_the_details_and_books_onto_the_same_record(admin: FlaskClient, clinic: Clinic,
                                                                           robin: Patient) -> None:
-    response = admin.get(f"/admin/book?patient={robin.id}")  # step 1 at once: following a redirect to /admin/book
-    assert response.status_code == 200 and 'action="/admin/book"' in response.get_data(as_text=True)  # would forget
+    response = admin.get(f"/admin/book?patient={robin.id}")
+    assert response.status_code == 303 and response.location == "/admin/book?started=1"
+    assert 'action="/admin/book"' in admin.get(response.location).get_data(as_text=True)  # the record still kept
     booking_page = screen(admin)
     query = f"service={clinic.physio.code}&therapist=any&start=2026-11-03T17:00:00Z"
     page = admin.get(f"{booking_page}/details?{query}").get_data(as_text=True)
