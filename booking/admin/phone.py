@@ -112,7 +112,8 @@ def book_for_caller() -> str | Response:
 
 def _record_or_404(value: str) -> Patient:
     """The current record with this id (or the one it was joined into), or a 404 page."""
-    record = current_record(int(value)) if value.isascii() and value.isdigit() else None
+    record_id = caller_start.link_id(value)
+    record = current_record(record_id) if record_id is not None else None
     return record or abort(404)
 
 

@@ -121,6 +121,7 @@ def test_any_therapist_instead_lets_the_choice_go(admin: FlaskClient, clinic: Cl
     ("999999", TEN, "That therapist is unknown or no longer takes bookings."),
     ("abc", TEN, "That therapist is unknown or no longer takes bookings."),
     (str(2**63), TEN, "That therapist is unknown or no longer takes bookings."),
+    ("9" * 5000, TEN, "That therapist is unknown or no longer takes bookings."),
     ("inactive", TEN, "That therapist is unknown or no longer takes bookings."),
     ("dana", "tuesday", "The time chosen could not be read."),
     ("dana", "", "The time chosen could not be read."),

@@ -129,6 +129,6 @@ def test_the_someone_else_link_books_a_new_record(admin: FlaskClient, clinic: Cl
     assert "record: the visit goes on it" not in page and 'value="Robin Caller"' not in page
 
 
-@pytest.mark.parametrize("number", ["999999", "abc", "²", str(2**63)])
+@pytest.mark.parametrize("number", ["999999", "abc", "²", str(2**63), "9" * 5000])
 def test_booking_again_for_an_unknown_record_is_not_found(admin: FlaskClient, clinic: Clinic, number: str) -> None:
     assert admin.get(f"/admin/book?patient={number}").status_code == 404
