@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from booking.extensions import db
 from booking.forms.screening import QUESTION
 from booking.models import Appointment, Patient
-from tests.admin.test_phone_booking import NOW, screen
+from tests.admin.test_phone_booking import NO_FLAGS, NOW, screen
 from tests.factories import AppointmentFactory, Clinic, PatientFactory, TherapistFactory, local
 from tests.staff_fixtures import clinic_with_admin
 
@@ -169,3 +169,17 @@ def test_the_choice_is_kept_through_the_screenings_steps(admin: FlaskClient, cli
         page = admin.get(path).get_data(as_text=True)
         assert f"Booking with {dana.name}" in page
         assert re.search(r'<input checked id="concerns-\d+" name="concerns" type="checkbox" value="chronic_pain">', page)
+
+
+def test_a_therapist_not_trained_for_the_callers_cautions_is_said_plainly(admin: FlaskClient, clinic: Clinic) -> None:
+    lee = clinic.massage_therapists[0]  # not trained in prenatal massage
+    start_from_calendar(admin, lee.id)
+    admin.post("/admin/book", data={"concerns": ["relaxation"], "action": "continue"})
+    admin.post("/admin/book/warning-signs", data={**NO_FLAGS, "action": "continue"})
+    admin.post("/admin/book/health", data={"precautions": ["pregnancy"], "action": "continue"})
+    response = admin.post("/admin/book/details", data={"pain_level": "2", "symptom_weeks": "6",
+                                                       "preference": "no_preference", "action": "continue"})
+    page = admin.get(response.location).get_data(as_text=True)
+    assert (f"{lee.name} is not trained in prenatal massage, which this caller&#39;s screening calls for. Choose a "
+            "service below, then any therapist who gives it.") in page
+    assert f'value="{clinic.massage.code}"' in page
