@@ -4,8 +4,8 @@ As booking.services.visits.patients states, a typed email proves nothing: the
 history is the visits of this patient record only. Other records with the same
 email or phone are listed apart, as possibly the same person (unverified); an
 admin who has confirmed with the patient that they are one person may join them
-(booking.services.patient_records.join). Each screening shown is a view of health
-information and is audited; a search is audited without its terms.
+(booking.services.patient_records.join). Each screening and outcome shown is a view of
+health information and is audited; a search is audited without its terms.
 """
 
 from __future__ import annotations
@@ -67,15 +67,19 @@ def patients() -> str:
 @bp.route("/patients/<int:id>")
 @staff_required(policy.may_see_patients)
 def patient(id: int) -> str | Response:  # noqa: A002  (the endpoint's argument, as the staff navigation names it)
-    """One patient record: its details, its own visits with their screenings, and look-alike records apart."""
+    """One patient record: its details, its own visits with their screenings and outcomes, its care plans, the
+    notifications sent to the patient, and look-alike records apart."""
     record = _record_or_404(id)
     if record.merged_into_id is not None:
         return _joined(record)
-    visits = patient_records.visits_of(record, current_user)
-    audit.viewed_each("screening", (visit.screening_id for visit in [*visits.upcoming, *visits.past]),
+    shown = patient_records.record_of(record, current_user)
+    page = render_template("admin/patient.html", patient=record, shown=shown, visits=shown.visits,
+                           same=look_alikes(record), recommendation_of=staff_recommendation)
+    for appointment_id in shown.outcomes:  # the views are stored once the page is made (the commit expires its rows)
+        audit.record("viewed", "appointment", appointment_id, f"outcome in the history of patient {record.id}")
+    audit.viewed_each("screening", (visit.screening_id for visit in [*shown.visits.upcoming, *shown.visits.past]),
                       f"history of patient {record.id}")
-    return render_template("admin/patient.html", patient=record, visits=visits, same=look_alikes(record),
-                           recommendation_of=staff_recommendation)
+    return page
 
 
 @bp.route("/patients/<int:id>/join/<int:other_id>", methods=["GET", "POST"])

@@ -12,7 +12,11 @@ the admin in the same transaction.
 "Book a visit" on a patient's page starts the same booking for that known record
 (``/admin/book?patient=<id>``): the record is kept in the admin's session, tied to
 the screening once it is stored, and the details step starts with the record's
-details and books onto it.
+details and books onto it. An empty time of the calendar starts it with that therapist
+and time chosen (``?therapist=<id>&start=<time>``, booking.admin.caller_start): the
+services offered are those the therapist gives, and once one is chosen the booking goes
+straight to the details when the time still holds the visit, else to that therapist's
+times of the day, saying why it does not.
 """
 
 from __future__ import annotations
@@ -27,18 +31,21 @@ from wtforms import BooleanField, EmailField, StringField, TelField
 from wtforms.validators import DataRequired, Length, Optional
 
 from booking import policy
-from booking.admin import bp
+from booking.admin import bp, caller_start
+from booking.admin.caller_start import Chosen
 from booking.clinic.limits import EMAIL_LENGTH, NAME_LENGTH, PHONE_LENGTH
 from booking.clinic.validators import email_address, phone_number
 from booking.flows.picker import TherapistSlots, pick_day
 from booking.flows.screening import Flow, show_step
 from booking.flows.steps import chosen_service, day_form, details_step, none_trained
 from booking.forms.screening import STEP_BY_SLUG, STEPS, Step
-from booking.forms.visits import DetailsForm, ServiceForm, parse_start
-from booking.models import Patient, Screening
+from booking.forms.visits import DetailsForm, ServiceForm, format_start, parse_start
+from booking.models import Patient, Screening, Service
+from booking.scheduling import Unfit
 from booking.services import audit
 from booking.services.catalog import services_for
 from booking.services.screenings import get_screening, staff_recommendation
+from booking.services.visits.availability import why_not_open
 from booking.services.visits.patients import current_record
 from booking.staff.access import staff_required
 from booking.templating import price, service_title
@@ -61,10 +68,6 @@ class CallerDetailsForm(DetailsForm):
                            validators=[DataRequired("Tick the box once the caller agrees to the privacy notice.")])
 
 
-# The known record a booking started from a patient's page is for: before the screening is stored, then with it.
-KNOWN_PATIENT, KNOWN_FOR_SCREENING = "caller_known_patient", "caller_known_patient_screening"
-
-
 def _step_url(step: Step) -> str:
     """The address of a step of the caller's screening."""
     return url_for("admin.book_for_caller") if step is STEPS[0] else url_for("admin.caller_step", slug=step.slug)
@@ -73,41 +76,51 @@ def _step_url(step: Step) -> str:
 def _screened(screening: Screening) -> Response:
     """The caller's screening is stored: record who entered it, then go on to book (or to the advice)."""
     audit.record_and_commit("created", "screening", screening.id, "screening asked by phone")
-    known = session.pop(KNOWN_PATIENT, None)
-    if known is not None:
-        session[KNOWN_FOR_SCREENING] = {"screening": str(screening.id), "patient": known}
+    caller_start.tie_to(screening)
     return redirect(url_for("admin.caller_visit", screening_id=screening.id), code=303)
 
 
-CALLER = Flow(session_key="caller_screening_draft", url=_step_url, layout="staff_base.html", finished=_screened)
+def _lead() -> str | None:
+    """The therapist and time chosen on the calendar, above each step of the screening."""
+    chosen = caller_start.chosen_now()
+    return chosen.words if chosen else None
+
+
+CALLER = Flow(session_key="caller_screening_draft", url=_step_url, layout="staff_base.html", finished=_screened,
+              lead=_lead)
 
 
 @bp.route("/book", methods=["GET", "POST"])
 @staff_required(policy.may_book_for_callers)
 def book_for_caller() -> str | Response:
-    """Step 1 of the caller's screening: why they are coming; ``?patient=<id>`` starts it for a known record."""
-    if request.method == "GET" and "patient" in request.args:
-        record = _record_or_404(request.args["patient"])
-        session.pop(CALLER.session_key, None)  # a new screening, for this record
-        session[KNOWN_PATIENT] = record.id
-        return redirect(url_for(".book_for_caller"), code=303)
-    if request.method == "GET" and CALLER.session_key not in session:
-        session.pop(KNOWN_PATIENT, None)  # a fresh start is for a new caller
+    """Step 1 of the caller's screening: why they are coming. ``?patient=<id>`` starts it for a known record,
+    ``?therapist=<id>&start=<time>`` with a therapist and time chosen on the calendar; either leads to
+    ``?started=1``, this step with what was chosen kept (also on coming back to it), where this page without
+    anything is a fresh start once no screening is under way."""
+    if request.method == "GET" and request.args.keys() & {"patient", "therapist", "start"}:
+        started = {"patient": _record_or_404(request.args["patient"]).id} if "patient" in request.args else {}
+        choice, problem = caller_start.choice_in(request.args)
+        if problem:
+            flash(problem)
+        session.pop(CALLER.session_key, None)  # a new screening, with what the link chose
+        caller_start.start({**started, **choice})
+        return redirect(url_for(".book_for_caller", started=1), code=303)
+    if request.method == "GET" and CALLER.session_key not in session and "started" not in request.args:
+        caller_start.forget()  # a fresh start is for a new caller
     return show_step(CALLER, STEPS[0])
 
 
 def _record_or_404(value: str) -> Patient:
     """The current record with this id (or the one it was joined into), or a 404 page."""
-    record = current_record(int(value)) if value.isascii() and value.isdigit() else None
+    record_id = caller_start.link_id(value)
+    record = current_record(record_id) if record_id is not None else None
     return record or abort(404)
 
 
 def _known_patient(screening: Screening) -> Patient | None:
     """The known record this screening's booking is for, if it was started from a patient's page."""
-    known = session.get(KNOWN_FOR_SCREENING)
-    if not known or known.get("screening") != str(screening.id):
-        return None
-    return current_record(known["patient"])
+    known = caller_start.started_for(screening.id).get("patient")
+    return None if known is None else current_record(known)
 
 
 @staff_required(policy.may_book_for_callers)
@@ -144,16 +157,16 @@ def caller_visit(screening_id: uuid.UUID) -> str | Response:
     screening = _screening_or_404(screening_id)
     if not screening.therapy_types:
         return _advice(screening)
+    if request.args.get("any_therapist"):  # the usual choice rather than the therapist chosen on the calendar
+        caller_start.drop(screening_id, "therapist", "start")
+        return redirect(url_for(".caller_visit", screening_id=screening_id), code=303)
     audit.viewed("screening", screening.id, "booking for a caller")
-    services = services_for(screening)
-    service_form = ServiceForm(formdata=request.args)
-    service_form.service.choices = [(s.code, f"{service_title(s)}, {price(s.price_cents)}") for s in services]
+    chosen = caller_start.chosen_for(screening_id)
     service = chosen_service(screening, request.args.get("service"))
     if service is None:
-        if "service" in request.args:
-            service_form.validate()
-        return render_template("admin/caller_service.html", screening=screening, form=service_form,
-                               services=services, recommendation=staff_recommendation(screening))
+        return _service_page(screening, chosen)
+    if chosen and chosen.gives(service, screening) and not request.args.keys() & {"therapist", "date", "start"}:
+        return _to_chosen_time(screening, service, chosen)
     form, therapist_id = day_form(service, screening)
     view = pick_day(form, TherapistSlots(service, therapist_id, cautions=screening.caution_codes),
                     service=service.code, therapist=form.therapist.data)
@@ -165,6 +178,32 @@ def caller_visit(screening_id: uuid.UUID) -> str | Response:
               else none_trained(screening, service, therapist_id, view, _offer_another_day))
     return render_template("admin/caller_times.html", screening=screening, service=service, form=form,
                            view=view, notice=notice)
+
+
+def _service_page(screening: Screening, chosen: Chosen | None) -> str:
+    """The services the screening allows, only those the therapist chosen on the calendar gives (all of them, and
+    why, when that therapist gives none)."""
+    services = services_for(screening)
+    offered = [s for s in services if chosen.gives(s, screening)] if chosen else services
+    form = ServiceForm(formdata=request.args)
+    form.service.choices = [(s.code, f"{service_title(s)}, {price(s.price_cents)}") for s in offered or services]
+    if "service" in request.args:
+        form.validate()
+    return render_template("admin/caller_service.html", screening=screening, form=form, services=offered or services,
+                           recommendation=staff_recommendation(screening), chosen=chosen,
+                           none_given=caller_start.none_given(chosen, screening) if chosen and not offered else None)
+
+
+def _to_chosen_time(screening: Screening, service: Service, chosen: Chosen) -> Response:
+    """Straight to the details when the time chosen on the calendar still holds the visit (the slot search's rules);
+    else to that therapist's open times of its day, saying why it does not."""
+    why = why_not_open(service, chosen.starts_at, therapist_id=chosen.therapist.id, cautions=screening.caution_codes)
+    keep: dict[str, Any] = {"screening_id": screening.id, "service": service.code, "therapist": chosen.therapist.id}
+    if why is None:
+        return redirect(url_for(".caller_details", **keep, start=format_start(chosen.starts_at)), code=303)
+    flash(caller_start.unfit_words(why, chosen, service))
+    day: dict[str, Any] = {} if why.reason is Unfit.PAST else {"date": chosen.day.isoformat()}
+    return redirect(url_for(".caller_visit", **keep, **day), code=303)
 
 
 def _offer_another_day(training: str) -> str:
@@ -182,7 +221,7 @@ def caller_details(screening_id: uuid.UUID) -> str | tuple[str, int] | Response:
     if not screening.therapy_types:
         return _advice(screening)
     if request.args.get("someone_else"):  # not the known record's person: book a new one
-        session.pop(KNOWN_FOR_SCREENING, None)
+        caller_start.drop(screening_id, "patient")
         kept: dict[str, Any] = {k: v for k, v in request.args.items() if k != "someone_else"}
         return redirect(url_for(".caller_details", screening_id=screening_id, **kept), code=303)
     known = _known_patient(screening)
@@ -193,7 +232,7 @@ def caller_details(screening_id: uuid.UUID) -> str | tuple[str, int] | Response:
         return redirect(url_for(".caller_visit", screening_id=screening_id))
     if step.booked is not None:
         patient = step.booked.appointment.patient
-        session.pop(KNOWN_FOR_SCREENING, None)
+        caller_start.finished()
         flash(f"Booked for {patient.name}. " + ("Their confirmation email is on its way." if patient.email else
                                                "Nothing is emailed to them (no email address): tell them the "
                                                "day and time on the phone now."))

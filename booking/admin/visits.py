@@ -1,4 +1,5 @@
-"""One visit, for admins: its details, and cancelling or moving it at any time (the cut-off binds patients only).
+"""One visit, for admins: its details, marking it completed or a no-show, and cancelling or moving it at any time
+(the cut-off binds patients only).
 
 Every change goes through booking.services.visits with ``by_staff``: the same
 checks, notices to the patient and therapist through the outbox, and an audit
@@ -15,12 +16,14 @@ from werkzeug.wrappers import Response
 
 from booking import policy
 from booking.admin import bp
+from booking.flows.outcome import mark_from_form
 from booking.flows.reschedule import ReschedulePage, reschedule_page
 from booking.forms.visits import CancelForm
 from booking.models import Appointment, AppointmentStatus
 from booking.services import audit
 from booking.services.screenings import staff_recommendation
 from booking.services.visits import BookingError, cancel, inside_cutoff
+from booking.services.visits.outcomes import markable
 from booking.services.visits.schedule import visit_for
 from booking.staff.access import staff_required
 
@@ -30,14 +33,18 @@ def _visit_or_404(appointment_id: uuid.UUID) -> Appointment:
     return visit_for(current_user, appointment_id) or abort(404)
 
 
-def _visit_page(appointment: Appointment, form: CancelForm) -> str:
-    """The visit page, with its screening's reasons and cautions (staff wording): an audited view of them."""
+def _visit_page(appointment: Appointment, form: CancelForm, problem: str | None = None) -> str:
+    """The visit page, with its screening's reasons and cautions (staff wording): an audited view of them;
+    ``problem``: why marking it could not be done."""
     screening = appointment.screening
     page = render_template("admin/visit.html", appointment=appointment, form=form,
                            booked=appointment.status == AppointmentStatus.BOOKED,
-                           inside_cutoff=inside_cutoff(appointment), recommendation=staff_recommendation(screening))
+                           inside_cutoff=inside_cutoff(appointment), recommendation=staff_recommendation(screening),
+                           can_mark=markable(appointment), problem=problem)
     audit.viewed("appointment", appointment.id, "screening (admin's visit page)")
     return page
+
+
 def _told(appointment: Appointment) -> str:
     """How the patient hears of a change: by email, or (with no email address) from the admin."""
     if appointment.patient.email:
@@ -66,6 +73,17 @@ def cancel_visit(appointment_id: uuid.UUID) -> str | Response:
         flash(exc.message)
     else:
         flash(f"The visit is cancelled. {_told(appointment)}")
+    return redirect(url_for(".visit", appointment_id=appointment.id), code=303)
+
+
+@bp.route("/appointments/<uuid:appointment_id>/outcome", methods=["POST"])
+@staff_required(policy.may_see_patients)
+def mark_visit(appointment_id: uuid.UUID) -> str | tuple[str, int] | Response:
+    """Mark the visit completed or a no-show (a booked visit that has begun; the service checks who may)."""
+    appointment = _visit_or_404(appointment_id)
+    problem, status = mark_from_form(appointment, current_user)
+    if problem:
+        return _visit_page(appointment, CancelForm(formdata=None), problem), status
     return redirect(url_for(".visit", appointment_id=appointment.id), code=303)
 
 

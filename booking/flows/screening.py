@@ -16,7 +16,7 @@ shown: nothing more is asked, and questions left unanswered on that page are not
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from flask import flash, redirect, render_template, request, session
@@ -32,14 +32,21 @@ LOST = ("Your earlier answers are no longer saved: we keep unfinished answers fo
         "Please answer the questions again from the start.")
 
 
+def _no_lead() -> str | None:
+    """Nothing said above the steps."""
+    return None
+
+
 @dataclass(frozen=True)
 class Flow:
-    """Where one kind of screening keeps its draft, shows its steps, and goes once stored."""
+    """Where one kind of screening keeps its draft, shows its steps, and goes once stored; ``lead`` is a line
+    shown above each step (a caller's booking: the therapist and time chosen on the calendar), or None."""
 
     session_key: str
     url: Callable[[Step], str]
     layout: str
     finished: Callable[[Screening], Response]
+    lead: Callable[[], str | None] = field(default=_no_lead)
 
 
 def show_step(flow: Flow, step: Step) -> str | Response:
@@ -143,4 +150,4 @@ def _render(flow: Flow, step: Step, form: FlaskForm) -> str:
     """The page of a step, in the flow's layout."""
     return render_template(f"screening/{step.slug}.html", form=form, step=step, layout=flow.layout,
                            number=STEPS.index(step) + 1, total=len(STEPS),
-                           action=flow.url(step), concern_groups=CONCERN_GROUPS)
+                           action=flow.url(step), concern_groups=CONCERN_GROUPS, lead=flow.lead())

@@ -31,6 +31,13 @@ class NotificationStatus(enum.StrEnum):
     FAILED = "failed"
     SKIPPED = "skipped"
 
+    @property
+    def label(self) -> str:
+        """The status as staff pages show it: "Sent", "Not needed"."""
+        return {NotificationStatus.PENDING: "Waiting", NotificationStatus.SENDING: "Being sent",
+                NotificationStatus.SENT: "Sent", NotificationStatus.FAILED: "Failed",
+                NotificationStatus.SKIPPED: "Not needed"}[self]
+
 
 class NotificationKind(enum.StrEnum):
     """What a notification is, stored by its value in ``Notification.kind``.
@@ -54,6 +61,33 @@ class NotificationKind(enum.StrEnum):
     CONTACT_MESSAGE = "contact_message"
     CARE_PLAN = "care_plan"
     PASSWORD_RESET = "password_reset"
+
+    @property
+    def label(self) -> str:
+        """The kind as staff pages show it (never what the message says): "Confirmation", "Reminder"."""
+        return NOTIFICATION_KIND_LABELS[self]
+
+    @property
+    def to_patient(self) -> bool:
+        """Whether a notification of this kind goes to the patient of the visit it is about."""
+        return self in PATIENT_KINDS
+
+
+NOTIFICATION_KIND_LABELS = {
+    NotificationKind.CONFIRMATION: "Confirmation", NotificationKind.RESCHEDULED: "Visit moved",
+    NotificationKind.CANCELLED: "Visit cancelled", NotificationKind.REMINDER: "Reminder",
+    NotificationKind.COURSE_CONFIRMATION: "Confirmation of several visits",
+    NotificationKind.COURSE_CANCELLED: "Several visits cancelled", NotificationKind.PLAN_SCHEDULE: "Care plan schedule",
+    NotificationKind.MANAGE_LINKS: "Links to manage bookings", NotificationKind.THERAPIST_BOOKED: "Therapist: booked",
+    NotificationKind.THERAPIST_RESCHEDULED: "Therapist: visit moved",
+    NotificationKind.THERAPIST_CANCELLED: "Therapist: visit cancelled",
+    NotificationKind.CONTACT_MESSAGE: "Contact message", NotificationKind.CARE_PLAN: "Care plan notice",
+    NotificationKind.PASSWORD_RESET: "Password reset",
+}
+# The kinds sent to the patient of the visit a notification is about (the others go to staff, or to a typed address).
+PATIENT_KINDS = frozenset({NotificationKind.CONFIRMATION, NotificationKind.RESCHEDULED, NotificationKind.CANCELLED,
+                           NotificationKind.REMINDER, NotificationKind.COURSE_CONFIRMATION,
+                           NotificationKind.COURSE_CANCELLED, NotificationKind.PLAN_SCHEDULE})
 
 
 class CarePlanEvent(enum.StrEnum):

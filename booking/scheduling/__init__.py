@@ -3,6 +3,7 @@
 from .model import Blocks, Interval, Slot, SlotRules, SlotSearchError, TherapistCalendar, WorkingHours
 from .plans import Course, Gap, PartOfDay, PlanProposal, PlanRequest, ProposedVisit, propose_plan
 from .slots import back_to_back, first_available, is_bookable, open_slots
+from .unfit import Unfit, WhyNot, why_not_open
 
 __all__ = [
     "Blocks",
@@ -12,9 +13,12 @@ __all__ = [
     "SlotRules",
     "SlotSearchError",
     "TherapistCalendar",
+    "Unfit",
+    "WhyNot",
     "WorkingHours",
     "back_to_back",
     "first_available",
     "is_bookable",
     "open_slots",
+    "why_not_open",
 ]

@@ -1,4 +1,5 @@
-"""Patient records for admins: finding one by name, phone or email, its visits, and joining two of one person.
+"""Patient records for admins: finding one by name, phone or email, its visits (with their outcomes, its care plans
+and the notifications sent to the patient: ``record_of``), and joining two of one person.
 
 A search reads only current records (a record joined into another is found as that
 one). Joining is the staff's proof that two records are one person (see
@@ -13,17 +14,19 @@ Finding, reading and joining records are an admin's (``booking.policy``): anyone
 from __future__ import annotations
 
 import re
+import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import func, or_, select, update
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from booking import outbox
 from booking.clinic.clock import moment
 from booking.database import changed_rows, lock
 from booking.extensions import db
-from booking.models import Appointment, AppointmentStatus, CarePlan, Patient, StaffUser
+from booking.models import Appointment, AppointmentStatus, CarePlan, Patient, StaffUser, VisitOutcome
+from booking.models.outbox import PATIENT_KINDS, Notification, NotificationKind, NotificationStatus
 from booking.policy import require_see_patients
 from booking.services import audit
 
@@ -85,6 +88,51 @@ def visits_of(patient: Patient, by: StaffUser, *, now: datetime | None = None) -
         (visits.upcoming if coming else visits.past).append(visit)
     visits.upcoming.reverse()
     return visits
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A notification sent (or owed) to the patient about one of their visits: its kind and where it stands, never
+    what it says."""
+
+    kind: NotificationKind
+    status: NotificationStatus
+    at: datetime  # when it was sent, else when it is (or was) due
+    appointment_id: uuid.UUID | None
+
+
+@dataclass(frozen=True)
+class Record:
+    """What the patient's page shows of a record: its visits, their outcomes by visit, its care plans, its notices."""
+
+    visits: Visits
+    outcomes: dict[uuid.UUID, VisitOutcome]
+    care_plans: list[CarePlan]
+    notices: list[Notice]
+
+    def visit(self, appointment_id: uuid.UUID | None) -> Appointment | None:
+        """The record's visit with this id (a notice's)."""
+        return next((visit for visit in [*self.visits.upcoming, *self.visits.past] if visit.id == appointment_id), None)
+
+
+def record_of(patient: Patient, by: StaffUser, *, now: datetime | None = None) -> Record:
+    """Everything the patient's page shows of the record, in one query each; Refused for anyone the policy does not
+    let see patients."""
+    visits = visits_of(patient, by, now=now)
+    own = select(Appointment.id).where(Appointment.patient_id == patient.id)
+    outcomes = db.session.scalars(select(VisitOutcome).where(VisitOutcome.appointment_id.in_(own)))
+    plans = db.session.scalars(
+        select(CarePlan).where(CarePlan.patient_id == patient.id)
+        .options(joinedload(CarePlan.physiotherapist), joinedload(CarePlan.massage_therapist))
+        .order_by(CarePlan.starts_on.desc(), CarePlan.id))
+    notices = db.session.execute(
+        select(Notification.kind, Notification.status, Notification.sent_at, Notification.due_at,
+               Notification.appointment_id)
+        .where(Notification.appointment_id.in_(own), Notification.kind.in_(sorted(PATIENT_KINDS)))
+        .order_by(func.coalesce(Notification.sent_at, Notification.due_at).desc(), Notification.id.desc()))
+    return Record(visits, {outcome.appointment_id: outcome for outcome in outcomes}, list(plans.unique()),
+                  [Notice(NotificationKind(kind), NotificationStatus(status), sent_at or due_at, appointment_id)
+                   for kind, status, sent_at, due_at, appointment_id in notices])
 
 
 def care_plans_of(patient: Patient) -> int:

@@ -13,7 +13,7 @@ import uuid
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
-from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, Length
 
@@ -21,6 +21,7 @@ from booking import policy
 from booking.clinic.clock import moment
 from booking.clinic.validators import stripped
 from booking.extensions import db
+from booking.flows.outcome import mark_from_form
 from booking.forms import ClinicForm, required
 from booking.forms.fields import listed_choice
 from booking.models import Appointment, AppointmentStatus, CarePlan
@@ -37,17 +38,10 @@ from booking.services.care_plans.notes import (
     write_note,
 )
 from booking.services.screenings import staff_recommendation
-from booking.services.visits import BookingError
-from booking.services.visits.outcomes import OUTCOMES, record_outcome
+from booking.services.visits.outcomes import markable
 from booking.services.visits.schedule import answers_in_words, visit_for
 from booking.staff import bp
 from booking.staff.access import staff_required
-
-
-class OutcomeForm(ClinicForm):
-    """Mark the visit completed or a no-show (one button each)."""
-
-    outcome = HiddenField(validators=[AnyOf(list(OUTCOMES), "Choose whether the visit was completed or a no-show.")])
 
 
 class NoteForm(ClinicForm):
@@ -98,7 +92,7 @@ def _page(appointment: Appointment, note_form: NoteForm, *, problem: str | None 
     page = render_template(
         "staff/visit.html", visit=appointment, recommendation=staff_recommendation(appointment.screening),
         answers=answers_in_words(appointment.screening), notes=notes_of(appointment), note_form=note_form,
-        can_mark=appointment.status == AppointmentStatus.BOOKED and started, started=started,
+        can_mark=markable(appointment),
         can_write=own and appointment.status != AppointmentStatus.CANCELLED,
         plan=db.session.get(CarePlan, appointment.care_plan_id) if appointment.care_plan_id else None,
         outcome=outcome, pain_form=pain_form,
@@ -120,14 +114,9 @@ def visit(visit_id: uuid.UUID) -> tuple[str, int]:
 def mark_visit(visit_id: uuid.UUID) -> Response | tuple[str, int]:
     """Mark the visit completed or a no-show (only a booked visit whose start has passed)."""
     appointment = _visit_or_404(visit_id)
-    form = OutcomeForm()
-    if not form.validate():
-        return _page(appointment, NoteForm(formdata=None), problem=form.outcome.errors[0], status=400)
-    try:
-        record_outcome(appointment, required(form.outcome.data), by_staff=current_user)
-    except BookingError as error:
-        return _page(appointment, NoteForm(formdata=None), problem=error.message, status=409)
-    flash("The visit is marked completed." if form.outcome.data == "completed" else "The visit is marked a no-show.")
+    problem, status = mark_from_form(appointment, current_user)
+    if problem:
+        return _page(appointment, NoteForm(formdata=None), problem=problem, status=status)
     return redirect(url_for("staff.visit", visit_id=appointment.id), 303)
 
 

@@ -66,6 +66,7 @@ ROUTES: dict[tuple[str, str], tuple[Any, Any, Any, Any, Any]] = {
     ('GET', '/admin/appointments'): (LOGIN, LOGIN, 404, 404, 200),
     ('GET', '/admin/appointments/<uuid:appointment_id>'): (LOGIN, LOGIN, 404, 404, 200),
     ('POST', '/admin/appointments/<uuid:appointment_id>/cancel'): (LOGIN, LOGIN, 404, 404, '→/admin/appointments/<id>'),
+    ('POST', '/admin/appointments/<uuid:appointment_id>/outcome'): (LOGIN, LOGIN, 404, 404, 400),
     ('GET', '/admin/appointments/<uuid:appointment_id>/reschedule'): (LOGIN, LOGIN, 404, 404, 200),
     ('POST', '/admin/appointments/<uuid:appointment_id>/reschedule'): (LOGIN, LOGIN, 404, 404, 200),
     ('GET', '/admin/audit'): (LOGIN, LOGIN, 404, 404, 200),
@@ -209,7 +210,8 @@ ROUTES: dict[tuple[str, str], tuple[Any, Any, Any, Any, Any]] = {
 SHOWS_HEALTH = {
     "therapist_a": {"staff.schedule", "staff.visit", "staff.add_note", "staff.mark_visit",
                     "staff.record_outcome_at_visit"},
-    "admin": {"staff.visit", "staff.mark_visit", "admin.patient", "admin.visit", "admin.caller_visit"},
+    "admin": {"staff.visit", "staff.mark_visit", "admin.patient", "admin.visit", "admin.caller_visit",
+              "admin.mark_visit"},
 }
 # Routes that would change the visit the others read (cancelling it): each request gets a new visit of A's.
 CHANGES_THE_VISIT = {"/admin/appointments/<uuid:appointment_id>/cancel", "/book/manage/<token>/cancel",

@@ -16,7 +16,7 @@ from booking.clinic.settings import clinic_settings, closed_days, opening_hours
 from booking.clinic.times import clinic_zone
 from booking.extensions import db
 from booking.models import Appointment, AppointmentStatus, Service
-from booking.scheduling import Slot, SlotRules, SlotSearchError, TherapistCalendar
+from booking.scheduling import Slot, SlotRules, SlotSearchError, TherapistCalendar, Unfit, WhyNot
 from booking.services.therapists.training import training_needed
 from booking.services.visits.calendars import load_calendars, window
 
@@ -110,6 +110,17 @@ def choose_therapist(calendars: list[TherapistCalendar], service: Service, start
         return next((slot.therapist_id for slot in slots if slot.starts_at == starts_at), None)
     return next((calendar.therapist_id for calendar in calendars
                  if scheduling.is_bookable(calendar, starts_at, **timing)), None)
+
+
+def why_not_open(service: Service, starts_at: datetime, *, therapist_id: int, cautions: Collection[str] = (),
+                 now: datetime | None = None) -> WhyNot | None:
+    """Why this therapist cannot take a visit of ``service`` at ``starts_at`` now, by the slot search's rules; None
+    when they can. A therapist who does not give the service (or is not trained for the ``cautions``) is not
+    working for it."""
+    calendars = calendars_on_day(service, starts_at, therapist_id=therapist_id, cautions=cautions)
+    if not calendars:
+        return WhyNot(Unfit.NOT_WORKING)
+    return scheduling.why_not_open(calendars[0], starts_at, **_timing(service, moment(now)))
 
 
 def search_pairs(first: Service, second: Service, date_from: date, date_to: date, *,

@@ -27,6 +27,11 @@ OUTCOME_WORDS = {"completed": "completed", "no_show": "a no-show"}
 PLAN_EVENTS = {"completed": CarePlanEvent.SESSION_COMPLETED, "no_show": CarePlanEvent.SESSION_MISSED}
 
 
+def markable(appointment: Appointment, now: datetime | None = None) -> bool:
+    """Whether the visit can be marked now: it is booked and has started (``record_outcome`` refuses any other)."""
+    return appointment.status == AppointmentStatus.BOOKED and appointment.starts_at <= moment(now)
+
+
 def record_outcome(appointment: Appointment, outcome: str, *, by_staff: StaffUser,
                    now: datetime | None = None) -> Appointment:
     """Mark a booked visit whose start has passed "completed" or "no_show", attributed to ``by_staff``.
