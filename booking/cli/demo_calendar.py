@@ -1,0 +1,298 @@
+"""The demo clinic's calendar: the last week and the coming two filled as a busy clinic's are.
+
+Two patients booked a back-to-back pair (massage, then physiotherapy) on the first days to
+come, through the booking service like a patient's pair. Around those and the demo's other
+visits, each therapist's days are filled with visits of varied services and lengths, a free
+gap now and then: about two thirds of their working time. The times are the clinic's open
+times, found by the slot rules (``booking.scheduling.open_slots``) over the calendars the
+booking service reads (working hours, time off, visits already booked, opening hours, closed
+days), as if the visits had been booked the day before the last week began; a therapist's
+visits are laid one after the other, never before the end of the previous one and its
+buffer, so none overlaps another. Of the last week's visits most were completed, some were
+missed, two were cancelled; those still to come are booked. A follow-up's patient is often
+one the therapist saw a week before.
+
+These visits are inserted in bulk, with their patients and screenings, in one transaction:
+the booking service takes about 10 ms a visit (its checks, its locks, a commit each), some
+6 s for the six hundred here, and would write every visit's confirmation, therapist notice
+and reminders for the worker to send at once, though these visits were booked long ago. The
+database still refuses any overlap (its no-overlap constraint or triggers check every row).
+Filled once: the calendar is kept when its first patient has a visit.
+"""
+
+from __future__ import annotations
+
+import random
+import uuid
+from bisect import bisect_left
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from functools import cache
+from itertools import islice
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from booking import scheduling
+from booking.cli.demo_people import ANSWERS, Person, people
+from booking.clinic.times import clinic_zone, local_midnight
+from booking.extensions import db
+from booking.models import Appointment, AppointmentStatus, Patient, Screening, Service, StaffUser, Therapist
+from booking.routing import Recommendation, normalise_answers, recommend
+from booking.scheduling import SlotRules, TherapistCalendar, qualifications
+from booking.services import audit
+from booking.services.screenings import create_screening
+from booking.services.visits import BookingError, CourseRequest, PatientDetails, VisitRequest, book_course
+from booking.services.visits.availability import search_pairs, slot_rules
+from booking.services.visits.calendars import load_calendars, window
+from booking.services.visits.tokens import derive_manage_token, token_hash
+
+PAST_DAYS, COMING_DAYS = 7, 14
+FILL_SEED = 16
+GAP_CHANCE = 0.3  # how often a free gap comes before a visit
+GAP_MINUTES = (15, 30, 30, 45, 60)
+RETURN_CHANCE = 0.5  # how often a follow-up's patient is one the therapist saw a week before
+NO_SHOW_CHANCE = 0.06
+# The services of each kind of visit, with how often each is booked; a first visit always has a new patient.
+MIX: Mapping[str, tuple[tuple[str, int], ...]] = {
+    "physiotherapy": (("physio-initial", 3), ("physio-follow-up-30", 4), ("physio-follow-up-45", 3)),
+    "massage": (("massage-30", 2), ("massage-60", 5), ("massage-90", 3)),
+}
+FIRST_VISITS = frozenset({"physio-initial"})
+# The last week's two cancellations: the reason, and how long before the visit the patient called.
+CANCELLATIONS = (("Called in sick this morning", timedelta(hours=3)),
+                 ("Cannot get away from work that day", timedelta(hours=30)))
+
+
+@dataclass(frozen=True)
+class DemoPair:
+    """A demo patient's back-to-back pair, on the ``nth`` day to come that has a pair time, from ``hour`` on."""
+
+    patient: PatientDetails
+    answers: dict[str, object]
+    massage: str
+    physiotherapy: str
+    nth: int
+    hour: int
+
+
+PAIRS = (
+    DemoPair(PatientDetails("Nadia Haddad", "nadia.haddad@example.com", "403-555-0108"),
+             {"concerns": ["chronic_pain", "muscle_tension"]}, "massage-60", "physio-initial", 0, 10),
+    DemoPair(PatientDetails("Owen Kowalchuk", "owen.kowalchuk@example.com", "780-555-0109"),
+             {"concerns": ["injury_rehab", "minor_strain"]}, "massage-30", "physio-initial", 1, 15),
+)
+
+
+@dataclass
+class Filled:
+    """What filling the calendar did: the visits to come, and the last week's by status."""
+
+    coming: int = 0
+    past: dict[str, int] = field(default_factory=lambda: {status: 0 for status in AppointmentStatus})
+
+    def line(self) -> str:
+        """The seed report's line."""
+        past = self.past
+        return (f"{self.coming} visits in the coming two weeks; {sum(past.values())} in the last one "
+                f"({past['completed']} completed, {past['no_show']} no-shows, {past['cancelled']} cancelled)")
+
+
+@dataclass(frozen=True)
+class Planned:
+    """A visit the fill books: a therapist's service at a time, for the ``person``-th demo patient."""
+
+    therapist: Therapist
+    service: Service
+    starts_at: datetime
+    person: int
+
+
+def has_visit(email: str | None) -> bool:
+    """Whether the demo patient with this email already has a visit."""
+    return db.session.scalar(
+        select(Appointment.id).join(Patient).where(Patient.email == email).limit(1)) is not None
+
+
+def book_pairs(now: datetime) -> tuple[int, int]:
+    """Book each demo pair that is not there yet, on its day to come; (booked, kept)."""
+    booked = kept = 0
+    for pair in PAIRS:
+        if has_visit(pair.patient.email):
+            kept += 1
+        elif _book_pair(pair, now):
+            booked += 1
+    return booked, kept
+
+
+def _book_pair(pair: DemoPair, now: datetime) -> bool:
+    """Book the pair at its first time from its hour on, on its day; whether it was booked."""
+    zone, services = clinic_zone(), _services()
+    today = now.astimezone(zone).date()
+    times = search_pairs(services[pair.massage], services[pair.physiotherapy], today + timedelta(days=1),
+                         today + timedelta(days=COMING_DAYS - 1), first_therapist_id=None, second_therapist_id=None)
+    days = sorted({massage.astimezone(zone).date() for massage, _ in times})
+    if len(days) <= pair.nth:
+        return False
+    on_day = [(massage, physio) for massage, physio in times if massage.astimezone(zone).date() == days[pair.nth]]
+    massage, physio = next((found for found in on_day if found[0].astimezone(zone).hour >= pair.hour), on_day[0])
+    visits = (VisitRequest(pair.massage, None, massage), VisitRequest(pair.physiotherapy, None, physio))
+    try:
+        book_course(CourseRequest(str(create_screening(pair.answers).id), visits, pair.patient), now=now)
+    except BookingError:
+        return False
+    return True
+
+
+def _services() -> dict[str, Service]:
+    """The services by code."""
+    return {service.code: service for service in db.session.scalars(select(Service))}
+
+
+def fill(now: datetime, taken_names: frozenset[str]) -> Filled | None:
+    """Fill the last week and the coming two, unless done before (None); the patients named in ``taken_names``
+    are the demo's others."""
+    patients = people(taken_names)
+    first = next(patients)
+    if has_visit(first.email):
+        return None
+    today = now.astimezone(clinic_zone()).date()
+    days = [today + timedelta(days=offset) for offset in range(-PAST_DAYS, COMING_DAYS)]
+    booked_at = local_midnight(days[0]) - timedelta(days=1)
+    planned = _plan(days, booked_at, random.Random(FILL_SEED))
+    count = 1 + max((visit.person for visit in planned), default=0)
+    return _store(planned, [first, *islice(patients, count - 1)], now, booked_at)
+
+
+def _plan(days: list[date], booked_at: datetime, chooser: random.Random) -> list[Planned]:
+    """Every therapist's visits over these days, in order of therapist and time, with their patients."""
+    rules, services = slot_rules(), _services()
+    therapists = {therapist.id: therapist for therapist in db.session.scalars(
+        select(Therapist).where(Therapist.active).options(joinedload(Therapist.trained))).unique()}
+    planned: list[Planned] = []
+    people_seen = 0
+    for therapy_type, mix in MIX.items():
+        kinds = [services[code] for code, _ in mix]
+        longest = max(kinds, key=lambda service: service.duration + service.buffer)
+        for calendar in load_calendars(therapy_type, window(longest, days[0], days[-1])):
+            times = _lay_out(calendar, kinds, [weight for _, weight in mix], days, booked_at, rules, chooser)
+            seen: dict[date, list[int]] = defaultdict(list)
+            for service, starts_at in times:
+                day = starts_at.astimezone(clinic_zone()).date()
+                returning = seen[day - timedelta(days=7)]
+                if service.code not in FIRST_VISITS and returning and chooser.random() < RETURN_CHANCE:
+                    person = returning.pop(0)
+                else:
+                    person, people_seen = people_seen, people_seen + 1
+                seen[day].append(person)
+                planned.append(Planned(therapists[calendar.therapist_id], service, starts_at, person))
+    return planned
+
+
+def _lay_out(calendar: TherapistCalendar, kinds: list[Service], weights: list[int], days: list[date],
+             booked_at: datetime, rules: SlotRules, chooser: random.Random) -> list[tuple[Service, datetime]]:
+    """One therapist's visits, day by day: each at the first open time of its service after the previous one
+    (and its buffer) and a gap now and then; when the service drawn fits nowhere later that day, the shortest
+    may still, and the day is full once it does not."""
+    starts = {service.code: [slot.starts_at for slot in scheduling.open_slots(
+        calendar, duration=service.duration, buffer=service.buffer, date_from=days[0], date_to=days[-1],
+        now=booked_at, tz=clinic_zone(), rules=rules)] for service in kinds}
+    shortest = min(kinds, key=lambda service: service.duration + service.buffer)
+    laid: list[tuple[Service, datetime]] = []
+    for day in days:
+        cursor, day_ends = local_midnight(day), local_midnight(day + timedelta(days=1))
+        while True:
+            if chooser.random() < GAP_CHANCE:
+                cursor += timedelta(minutes=chooser.choice(GAP_MINUTES))
+            service = chooser.choices(kinds, weights)[0]
+            start = _first_from(starts[service.code], cursor, day_ends)
+            if start is None:
+                service, start = shortest, _first_from(starts[shortest.code], cursor, day_ends)
+            if start is None:
+                break
+            laid.append((service, start))
+            cursor = start + service.duration + service.buffer
+    return laid
+
+
+def _first_from(starts: Sequence[datetime], cursor: datetime, before: datetime) -> datetime | None:
+    """The first of the sorted ``starts`` at or after ``cursor`` and before ``before``, if any."""
+    at = bisect_left(starts, cursor)
+    return starts[at] if at < len(starts) and starts[at] < before else None
+
+
+def _store(planned: list[Planned], persons: list[Person], now: datetime, booked_at: datetime) -> Filled:
+    """Insert the visits with their patients and screenings, the past ones marked, in one transaction."""
+    chooser = random.Random(FILL_SEED)
+    logins = {user.therapist_id: user for user in db.session.scalars(
+        select(StaffUser).where(StaffUser.therapist_id.is_not(None)))}
+    patients = [Patient(name=person.name, email=person.email, phone=person.phone, created_at=booked_at)
+                for person in persons]
+    answered: dict[int, int] = {}  # each patient's answers: their place in ANSWERS of their visits' kind
+    ended = [number for number, visit in enumerate(planned) if visit.starts_at + visit.service.duration <= now]
+    called = [number for number in ended if planned[number].starts_at > booked_at + timedelta(days=2)]
+    cancelled = dict(zip(chooser.sample(called, len(CANCELLATIONS)), CANCELLATIONS, strict=True))
+    filled = Filled()
+    for number, visit in enumerate(planned):
+        kind = visit.therapist.therapy_type
+        if visit.person not in answered:
+            answered[visit.person] = _answers(visit.therapist, chooser)
+        status = AppointmentStatus.BOOKED
+        if number in cancelled:
+            status = AppointmentStatus.CANCELLED
+        elif visit.starts_at + visit.service.duration <= now:
+            status = AppointmentStatus.NO_SHOW if chooser.random() < NO_SHOW_CHANCE else AppointmentStatus.COMPLETED
+        appointment = _appointment(visit, patients[visit.person], _screening(kind, answered[visit.person], booked_at),
+                                   status, booked_at)
+        login = logins.get(visit.therapist.id)
+        if number in cancelled:
+            appointment.cancellation_reason, ahead = cancelled[number]
+            appointment.cancelled_at = visit.starts_at - ahead
+        elif status != AppointmentStatus.BOOKED and login is not None:
+            audit.record("changed", "appointment", appointment.id, f"status: {status}", actor=login,
+                         at=appointment.ends_at)
+        db.session.add(appointment)
+        if status == AppointmentStatus.BOOKED and appointment.ends_at > now:
+            filled.coming += 1
+        else:
+            filled.past[status] += 1
+    db.session.commit()
+    return filled
+
+
+@cache
+def _recommended(kind: str, number: int) -> tuple[dict[str, object], Recommendation]:
+    """The answers of ANSWERS[kind][number], as a screening stores them, and their recommendation."""
+    kept = normalise_answers(ANSWERS[kind][number][0])
+    return kept, recommend(kept)
+
+
+def _answers(therapist: Therapist, chooser: random.Random) -> int:
+    """What a new patient of this therapist answered (their place in ANSWERS), drawn by weight among the answers
+    whose cautions the therapist may treat."""
+    kind = therapist.therapy_type
+    allowed = [number for number in range(len(ANSWERS[kind])) if qualifications.trained(
+        kind, [caution.code for caution in _recommended(kind, number)[1].cautions], therapist.qualifications)]
+    return chooser.choices(allowed, [ANSWERS[kind][number][1] for number in allowed])[0]
+
+
+def _screening(kind: str, number: int, at: datetime) -> Screening:
+    """A stored screening of the answers ANSWERS[kind][number], as ``create_screening`` makes it (not committed)."""
+    kept, recommendation = _recommended(kind, number)
+    return Screening(answers=dict(kept), recommendation=dict(recommendation.to_dict()),
+                     pathway=recommendation.pathway, urgency=recommendation.urgency,
+                     rules_version=recommendation.rules_version, created_at=at)
+
+
+def _appointment(visit: Planned, patient: Patient, screening: Screening, status: AppointmentStatus,
+                 booked_at: datetime) -> Appointment:
+    """The visit's row; a marked or cancelled one has changed once since it was booked."""
+    appointment_id = uuid.uuid4()
+    ends_at = visit.starts_at + visit.service.duration
+    return Appointment(
+        id=appointment_id, patient=patient, therapist_id=visit.therapist.id, service_id=visit.service.id,
+        screening=screening, starts_at=visit.starts_at, ends_at=ends_at, blocked_until=ends_at + visit.service.buffer,
+        status=status, sequence=0 if status == AppointmentStatus.BOOKED else 1, created_at=booked_at,
+        manage_token_hash=token_hash(derive_manage_token(appointment_id)))
