@@ -27,12 +27,12 @@ import uuid
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cache
 from itertools import islice
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import joinedload
 
 from booking import scheduling
@@ -47,11 +47,12 @@ from booking.services.screenings import create_screening
 from booking.services.visits import BookingError, CourseRequest, PatientDetails, VisitRequest, book_course
 from booking.services.visits.availability import search_pairs, slot_rules
 from booking.services.visits.calendars import load_calendars, window
+from booking.services.visits.patients import check_patient
 from booking.services.visits.tokens import derive_manage_token, token_hash
 
 PAST_DAYS, COMING_DAYS = 7, 14
 FILL_SEED = 16
-GAP_CHANCE = 0.3  # how often a free gap comes before a visit
+GAP_CHANCE = 0.4  # how often a free gap comes before a visit
 GAP_MINUTES = (15, 30, 30, 45, 60)
 RETURN_CHANCE = 0.5  # how often a follow-up's patient is one the therapist saw a week before
 NO_SHOW_CHANCE = 0.06
@@ -224,42 +225,63 @@ def _first_from(starts: Sequence[datetime], cursor: datetime, before: datetime) 
 
 
 def _store(planned: list[Planned], persons: list[Person], now: datetime, booked_at: datetime) -> Filled:
-    """Insert the visits with their patients and screenings, the past ones marked, in one transaction."""
+    """Insert the visits with their patients and screenings, the past ones marked, in one transaction: three
+    multi-row INSERTs (and the outcomes' audit rows)."""
     chooser = random.Random(FILL_SEED)
     logins = {user.therapist_id: user for user in db.session.scalars(
         select(StaffUser).where(StaffUser.therapist_id.is_not(None)))}
-    patients = [Patient(name=person.name, email=person.email, phone=person.phone, created_at=booked_at)
-                for person in persons]
+    patient_ids = db.session.scalars(insert(Patient).returning(Patient.id, sort_by_parameter_order=True), [
+        {**asdict(_checked(person)), "created_at": booked_at} for person in persons]).all()
     answered: dict[int, int] = {}  # each patient's answers: their place in ANSWERS of their visits' kind
-    ended = [number for number, visit in enumerate(planned) if visit.starts_at + visit.service.duration <= now]
-    called = [number for number in ended if planned[number].starts_at > booked_at + timedelta(days=2)]
-    cancelled = dict(zip(chooser.sample(called, len(CANCELLATIONS)), CANCELLATIONS, strict=True))
+    screenings, appointments = [], []
     filled = Filled()
-    for number, visit in enumerate(planned):
-        kind = visit.therapist.therapy_type
+    for visit, (status, cancellation) in zip(planned, _outcomes(planned, now, booked_at, chooser), strict=True):
         if visit.person not in answered:
             answered[visit.person] = _answers(visit.therapist, chooser)
-        status = AppointmentStatus.BOOKED
-        if number in cancelled:
-            status = AppointmentStatus.CANCELLED
-        elif visit.starts_at + visit.service.duration <= now:
-            status = AppointmentStatus.NO_SHOW if chooser.random() < NO_SHOW_CHANCE else AppointmentStatus.COMPLETED
-        appointment = _appointment(visit, patients[visit.person], _screening(kind, answered[visit.person], booked_at),
-                                   status, booked_at)
-        login = logins.get(visit.therapist.id)
-        if number in cancelled:
-            appointment.cancellation_reason, ahead = cancelled[number]
-            appointment.cancelled_at = visit.starts_at - ahead
-        elif status != AppointmentStatus.BOOKED and login is not None:
-            audit.record("changed", "appointment", appointment.id, f"status: {status}", actor=login,
-                         at=appointment.ends_at)
-        db.session.add(appointment)
-        if status == AppointmentStatus.BOOKED and appointment.ends_at > now:
+        screening_id = uuid.uuid4()
+        screenings.append(_screening(screening_id, visit.therapist.therapy_type, answered[visit.person], booked_at))
+        appointment = _appointment(visit, patient_ids[visit.person], screening_id, status, booked_at)
+        if cancellation is not None:
+            appointment["cancellation_reason"], ahead = cancellation
+            appointment["cancelled_at"] = visit.starts_at - ahead
+        elif status != AppointmentStatus.BOOKED and visit.therapist.id in logins:
+            audit.record("changed", "appointment", appointment["id"], f"status: {status}",
+                         actor=logins[visit.therapist.id], at=visit.starts_at + visit.service.duration)
+        appointments.append(appointment)
+        if status == AppointmentStatus.BOOKED:
             filled.coming += 1
         else:
             filled.past[status] += 1
+    db.session.execute(insert(Screening), screenings)
+    db.session.execute(insert(Appointment), appointments)
     db.session.commit()
     return filled
+
+
+def _outcomes(planned: list[Planned], now: datetime, booked_at: datetime,
+              chooser: random.Random) -> list[tuple[AppointmentStatus, tuple[str, timedelta] | None]]:
+    """Each visit's status, and for a cancelled one its cancellation: a visit not over is booked; of those over,
+    two were cancelled (after the week's first two days), a few missed and the rest completed."""
+    over = [number for number, visit in enumerate(planned) if visit.starts_at + visit.service.duration <= now]
+    called = [number for number in over if planned[number].starts_at > booked_at + timedelta(days=2)]
+    cancelled = dict(zip(chooser.sample(called, min(len(called), len(CANCELLATIONS))), CANCELLATIONS, strict=False))
+    outcomes: list[tuple[AppointmentStatus, tuple[str, timedelta] | None]] = [
+        (AppointmentStatus.BOOKED, None)] * len(planned)
+    for number in over:
+        missed = chooser.random() < NO_SHOW_CHANCE
+        outcomes[number] = (AppointmentStatus.NO_SHOW if missed else AppointmentStatus.COMPLETED, None)
+    for number, cancellation in cancelled.items():
+        outcomes[number] = (AppointmentStatus.CANCELLED, cancellation)
+    return outcomes
+
+
+def _checked(person: Person) -> PatientDetails:
+    """The person's details as a booking by the front desk stores them (the phone in E.164 form), checked alike."""
+    errors: dict[str, str] = {}
+    details = check_patient(PatientDetails(person.name, person.email, person.phone), True, errors)
+    if errors:
+        raise ValueError(f"demo patient {person.name}: {errors}")
+    return details
 
 
 @cache
@@ -278,21 +300,21 @@ def _answers(therapist: Therapist, chooser: random.Random) -> int:
     return chooser.choices(allowed, [ANSWERS[kind][number][1] for number in allowed])[0]
 
 
-def _screening(kind: str, number: int, at: datetime) -> Screening:
-    """A stored screening of the answers ANSWERS[kind][number], as ``create_screening`` makes it (not committed)."""
+def _screening(screening_id: uuid.UUID, kind: str, number: int, at: datetime) -> dict[str, object]:
+    """The row of a screening of the answers ANSWERS[kind][number], as ``create_screening`` stores it."""
     kept, recommendation = _recommended(kind, number)
-    return Screening(answers=dict(kept), recommendation=dict(recommendation.to_dict()),
-                     pathway=recommendation.pathway, urgency=recommendation.urgency,
-                     rules_version=recommendation.rules_version, created_at=at)
+    return {"id": screening_id, "answers": kept, "recommendation": dict(recommendation.to_dict()),
+            "pathway": recommendation.pathway, "urgency": recommendation.urgency,
+            "rules_version": recommendation.rules_version, "created_at": at}
 
 
-def _appointment(visit: Planned, patient: Patient, screening: Screening, status: AppointmentStatus,
-                 booked_at: datetime) -> Appointment:
+def _appointment(visit: Planned, patient_id: int, screening_id: uuid.UUID, status: AppointmentStatus,
+                 booked_at: datetime) -> dict[str, object]:
     """The visit's row; a marked or cancelled one has changed once since it was booked."""
     appointment_id = uuid.uuid4()
     ends_at = visit.starts_at + visit.service.duration
-    return Appointment(
-        id=appointment_id, patient=patient, therapist_id=visit.therapist.id, service_id=visit.service.id,
-        screening=screening, starts_at=visit.starts_at, ends_at=ends_at, blocked_until=ends_at + visit.service.buffer,
-        status=status, sequence=0 if status == AppointmentStatus.BOOKED else 1, created_at=booked_at,
-        manage_token_hash=token_hash(derive_manage_token(appointment_id)))
+    return {"id": appointment_id, "patient_id": patient_id, "therapist_id": visit.therapist.id,
+            "service_id": visit.service.id, "screening_id": screening_id, "starts_at": visit.starts_at,
+            "ends_at": ends_at, "blocked_until": ends_at + visit.service.buffer, "status": status,
+            "sequence": 0 if status == AppointmentStatus.BOOKED else 1, "created_at": booked_at,
+            "manage_token_hash": token_hash(derive_manage_token(appointment_id))}
