@@ -25,7 +25,7 @@ from booking.cli import demo_calendar
 from booking.cli.demo_calendar import has_visit
 from booking.cli.demo_plan import PATIENT, seed_plan
 from booking.clinic.clock import moment
-from booking.clinic.times import clinic_zone, local_midnight
+from booking.clinic.times import clinic_zone, local_midnight, written
 from booking.extensions import db
 from booking.models import (
     Service,
@@ -299,7 +299,7 @@ def _add_time_off(now: datetime) -> str:
                      reason, login, now=now)
     except HoursConflict:
         return "skipped (visits are booked then)"
-    return f"added ({thursday:%A %B %-d} and the day after)"
+    return f"added ({written(thursday, 'day_no_year')} and the day after)"
 
 
 def _fill_calendar(report: SeedReport, now: datetime) -> None:
@@ -307,7 +307,7 @@ def _fill_calendar(report: SeedReport, now: datetime) -> None:
     report.pairs = demo_calendar.book_pairs(now)
     named = frozenset([visit.name for visit in VISITS] + [pair.patient.name for pair in demo_calendar.PAIRS]
                       + [PATIENT.name])
-    filled = demo_calendar.fill(now, named)
+    filled = demo_calendar.fill(now, [therapist.name for therapist in THERAPISTS], named)
     report.calendar = "already filled" if filled is None else filled.line()
 
 

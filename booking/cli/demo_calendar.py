@@ -14,7 +14,7 @@ one the therapist saw a week before.
 
 These visits are inserted in bulk, with their patients and screenings, in one transaction:
 the booking service takes about 10 ms a visit (its checks, its locks, a commit each), some
-6 s for the six hundred here, and would write every visit's confirmation, therapist notice
+7 s for the seven hundred here, and would write every visit's confirmation, therapist notice
 and reminders for the worker to send at once, though these visits were booked long ago. The
 database still refuses any overlap (its no-overlap constraint or triggers check every row).
 Filled once: the calendar is kept when its first patient has a visit.
@@ -26,7 +26,7 @@ import random
 import uuid
 from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cache
@@ -152,9 +152,9 @@ def _services() -> dict[str, Service]:
     return {service.code: service for service in db.session.scalars(select(Service))}
 
 
-def fill(now: datetime, taken_names: frozenset[str]) -> Filled | None:
-    """Fill the last week and the coming two, unless done before (None); the patients named in ``taken_names``
-    are the demo's others."""
+def fill(now: datetime, therapists: Collection[str], taken_names: frozenset[str]) -> Filled | None:
+    """Fill the last week and the coming two of the therapists named, unless done before (None); the patients
+    named in ``taken_names`` are the demo's others."""
     patients = people(taken_names)
     first = next(patients)
     if has_visit(first.email):
@@ -162,22 +162,25 @@ def fill(now: datetime, taken_names: frozenset[str]) -> Filled | None:
     today = now.astimezone(clinic_zone()).date()
     days = [today + timedelta(days=offset) for offset in range(-PAST_DAYS, COMING_DAYS)]
     booked_at = local_midnight(days[0]) - timedelta(days=1)
-    planned = _plan(days, booked_at, random.Random(FILL_SEED))
+    planned = _plan(therapists, days, booked_at, random.Random(FILL_SEED))
     count = 1 + max((visit.person for visit in planned), default=0)
     return _store(planned, [first, *islice(patients, count - 1)], now, booked_at)
 
 
-def _plan(days: list[date], booked_at: datetime, chooser: random.Random) -> list[Planned]:
-    """Every therapist's visits over these days, in order of therapist and time, with their patients."""
+def _plan(names: Collection[str], days: list[date], booked_at: datetime, chooser: random.Random) -> list[Planned]:
+    """The visits of the therapists named over these days, in order of therapist and time, with their patients."""
     rules, services = slot_rules(), _services()
     therapists = {therapist.id: therapist for therapist in db.session.scalars(
-        select(Therapist).where(Therapist.active).options(joinedload(Therapist.trained))).unique()}
+        select(Therapist).where(Therapist.active, Therapist.name.in_(names))
+        .options(joinedload(Therapist.trained))).unique()}
     planned: list[Planned] = []
     people_seen = 0
     for therapy_type, mix in MIX.items():
         kinds = [services[code] for code, _ in mix]
         longest = max(kinds, key=lambda service: service.duration + service.buffer)
         for calendar in load_calendars(therapy_type, window(longest, days[0], days[-1])):
+            if calendar.therapist_id not in therapists:
+                continue
             times = _lay_out(calendar, kinds, [weight for _, weight in mix], days, booked_at, rules, chooser)
             seen: dict[date, list[int]] = defaultdict(list)
             for service, starts_at in times:

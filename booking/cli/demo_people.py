@@ -80,7 +80,8 @@ def _address(name: str, domain: str) -> str:
 
 
 def people(taken: frozenset[str] = frozenset()) -> Iterator[Person]:
-    """The demo's patients, always the same ones in the same order, none named as one in ``taken``."""
+    """The demo's patients, always the same ones in the same order (the first with an email address), none named
+    as one in ``taken``."""
     chooser = random.Random(PEOPLE_SEED)
     names = [f"{first} {last}" for first in FIRST_NAMES for last in LAST_NAMES]
     chooser.shuffle(names)
