@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterator
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 import time_machine
@@ -34,6 +34,7 @@ from booking.services.care_plans import queue as plan_queue
 from booking.services.staff_accounts.passwords import password_problem
 from booking.services.therapists.hours import outside_hours
 from booking.services.visits import partner
+from booking.services.visits.availability import search_pairs, search_slots
 from booking.services.visits.course import back_to_back
 from tests.factories import CLINIC_ZONE, STAFF_PASSWORD, StaffUserFactory, TherapistFactory, local
 
@@ -153,6 +154,27 @@ def test_the_demo_fills_half_to_three_quarters_of_the_coming_two_weeks_with_vari
     for therapist_id in {visit.therapist_id for visit in visits}:
         own = [visit for visit in visits if visit.therapist_id == therapist_id]
         assert all(later.starts_at >= earlier.blocked_until for earlier, later in zip(own, own[1:], strict=False))
+
+
+def test_the_demo_leaves_each_day_to_come_a_pair_time_and_an_hour_with_each_therapist(runner: FlaskCliRunner) -> None:
+    runner.invoke(args=["seed-demo"])
+    services = {service.code: service for service in db.session.scalars(select(Service))}
+    hour_long = {"massage": services["massage-60"], "physiotherapy": services["physio-initial"]}
+    for day in (day for day in COMING[1:] if day.weekday() != 6):
+        assert search_pairs(hour_long["massage"], hour_long["physiotherapy"], day, day, first_therapist_id=None,
+                            second_therapist_id=None), day
+        for therapist in db.session.scalars(select(Therapist)):
+            if any(shift.weekday == day.weekday() for shift in therapist.hours) and not away_on(therapist, day):
+                assert search_slots(hour_long[therapist.therapy_type], day, day, therapist_id=therapist.id), (
+                    therapist.name, day)
+
+
+def away_on(therapist: Therapist, day: date) -> bool:
+    """Whether the therapist has time off on the day."""
+    midnight = datetime.combine(day, time(), CLINIC_ZONE)
+    return db.session.scalar(select(TimeOff.id).where(
+        TimeOff.therapist_id == therapist.id, TimeOff.starts_at < midnight + timedelta(days=1),
+        TimeOff.ends_at > midnight)) is not None
 
 
 def test_the_demo_has_back_to_back_pairs_in_the_coming_two_weeks(runner: FlaskCliRunner) -> None:

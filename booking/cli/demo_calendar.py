@@ -3,7 +3,9 @@
 Two patients booked a back-to-back pair (massage, then physiotherapy) on the first days to
 come, through the booking service like a patient's pair. Around those and the demo's other
 visits, each therapist's days are filled with visits of varied services and lengths, a free
-gap now and then: about two thirds of their working time. The times are the clinic's open
+gap now and then: some 60 % of their working time. On each day to come the end of the day is
+kept open for a pair and for an hour-long visit with each therapist working (what the booking
+pages and their tests need to find, whatever day they choose). The times are the clinic's open
 times, found by the slot rules (``booking.scheduling.open_slots``) over the calendars the
 booking service reads (working hours, time off, visits already booked, opening hours, closed
 days), as if the visits had been booked the day before the last week began; a therapist's
@@ -27,7 +29,7 @@ import uuid
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime, timedelta
 from functools import cache
 from itertools import islice
@@ -41,7 +43,7 @@ from booking.clinic.times import clinic_zone, local_midnight
 from booking.extensions import db
 from booking.models import Appointment, AppointmentStatus, Patient, Screening, Service, StaffUser, Therapist
 from booking.routing import Recommendation, normalise_answers, recommend
-from booking.scheduling import SlotRules, TherapistCalendar, qualifications
+from booking.scheduling import Interval, Slot, SlotRules, TherapistCalendar, qualifications
 from booking.services import audit
 from booking.services.screenings import create_screening
 from booking.services.visits import BookingError, CourseRequest, PatientDetails, VisitRequest, book_course
@@ -52,16 +54,19 @@ from booking.services.visits.tokens import derive_manage_token, token_hash
 
 PAST_DAYS, COMING_DAYS = 7, 14
 FILL_SEED = 16
-GAP_CHANCE = 0.4  # how often a free gap comes before a visit
-GAP_MINUTES = (15, 30, 30, 45, 60)
+GAP_CHANCE = 0.15  # how often a free gap comes before a visit
+GAP_MINUTES = (15, 30, 30, 45, 60, 90, 120)
 RETURN_CHANCE = 0.5  # how often a follow-up's patient is one the therapist saw a week before
 NO_SHOW_CHANCE = 0.06
 # The services of each kind of visit, with how often each is booked; a first visit always has a new patient.
 MIX: Mapping[str, tuple[tuple[str, int], ...]] = {
     "physiotherapy": (("physio-initial", 3), ("physio-follow-up-30", 4), ("physio-follow-up-45", 3)),
-    "massage": (("massage-30", 2), ("massage-60", 5), ("massage-90", 3)),
+    "massage": (("massage-30", 1), ("massage-60", 5), ("massage-90", 3)),
 }
 FIRST_VISITS = frozenset({"physio-initial"})
+# The pair a time is kept open for on each day to come (a massage, then a physiotherapy visit), so that a pair
+# can still be booked on any of them, and so can either visit with any therapist of its kind working that day.
+PAIR_KEPT_OPEN = ("massage-60", "physio-initial")
 # The last week's two cancellations: the reason, and how long before the visit the patient called.
 CANCELLATIONS = (("Called in sick this morning", timedelta(hours=3)),
                  ("Cannot get away from work that day", timedelta(hours=30)))
@@ -173,17 +178,19 @@ def _plan(names: Collection[str], days: list[date], booked_at: datetime, chooser
     therapists = {therapist.id: therapist for therapist in db.session.scalars(
         select(Therapist).where(Therapist.active, Therapist.name.in_(names))
         .options(joinedload(Therapist.trained))).unique()}
+    calendars = {therapy_type: [calendar for calendar in load_calendars(therapy_type, window(
+        _longest([services[code] for code, _ in mix]), days[0], days[-1])) if calendar.therapist_id in therapists]
+        for therapy_type, mix in MIX.items()}
+    timing = Timing(days, booked_at, rules)
+    kept = _kept_open(calendars, services, timing)
     planned: list[Planned] = []
     people_seen = 0
     for therapy_type, mix in MIX.items():
         kinds = [services[code] for code, _ in mix]
-        longest = max(kinds, key=lambda service: service.duration + service.buffer)
-        for calendar in load_calendars(therapy_type, window(longest, days[0], days[-1])):
-            if calendar.therapist_id not in therapists:
-                continue
-            times = _lay_out(calendar, kinds, [weight for _, weight in mix], days, booked_at, rules, chooser)
+        for calendar in calendars[therapy_type]:
+            calendar = replace(calendar, time_off=[*calendar.time_off, *kept[calendar.therapist_id]])
             seen: dict[date, list[int]] = defaultdict(list)
-            for service, starts_at in times:
+            for service, starts_at in _lay_out(calendar, kinds, [weight for _, weight in mix], timing, chooser):
                 day = starts_at.astimezone(clinic_zone()).date()
                 returning = seen[day - timedelta(days=7)]
                 if service.code not in FIRST_VISITS and returning and chooser.random() < RETURN_CHANCE:
@@ -195,17 +202,79 @@ def _plan(names: Collection[str], days: list[date], booked_at: datetime, chooser
     return planned
 
 
-def _lay_out(calendar: TherapistCalendar, kinds: list[Service], weights: list[int], days: list[date],
-             booked_at: datetime, rules: SlotRules, chooser: random.Random) -> list[tuple[Service, datetime]]:
+def _longest(kinds: list[Service]) -> Service:
+    """The service that takes a therapist's time longest, its buffer included."""
+    return max(kinds, key=lambda service: service.duration + service.buffer)
+
+
+@dataclass(frozen=True)
+class Timing:
+    """The local days filled, when their visits were booked, and the clinic's slot rules."""
+
+    days: list[date]
+    booked_at: datetime
+    rules: SlotRules
+
+    def open_starts(self, calendar: TherapistCalendar, service: Service) -> list[Slot]:
+        """The calendar's open times for the service over the days, as they were when the visits were booked."""
+        return scheduling.open_slots(calendar, duration=service.duration, buffer=service.buffer,
+                                     date_from=self.days[0], date_to=self.days[-1], now=self.booked_at,
+                                     tz=clinic_zone(), rules=self.rules)
+
+
+def _kept_open(calendars: dict[str, list[TherapistCalendar]], services: dict[str, Service],
+               timing: Timing) -> dict[int, list[Interval]]:
+    """The time kept open on each day to come, by therapist, the latest that day: the last pair time (a massage
+    therapist's hour-long massage and a physiotherapist's assessment right after it), and for every other
+    therapist working that day, a time for their kind's visit of the pair. Kept at the end of the day, the open
+    time cuts no day in two."""
+    zone, today = clinic_zone(), timing.days[PAST_DAYS]
+    massage, physio = services[PAIR_KEPT_OPEN[0]], services[PAIR_KEPT_OPEN[1]]
+    kept: dict[int, list[Interval]] = defaultdict(list)
+    keeping: set[tuple[int, date]] = set()
+
+    def keep(slot: Slot, service: Service) -> None:
+        kept[slot.therapist_id].append(Interval(slot.starts_at, slot.ends_at + service.buffer))
+        keeping.add((slot.therapist_id, slot.starts_at.astimezone(zone).date()))
+
+    for day, (first, second) in _last_pairs(calendars, massage, physio, timing).items():
+        if day > today:
+            keep(first, massage)
+            keep(second, physio)
+    for service in (massage, physio):
+        for calendar in calendars[service.therapy_type]:
+            last: dict[date, Slot] = {slot.starts_at.astimezone(zone).date(): slot
+                                      for slot in timing.open_starts(calendar, service)}  # the day's last wins
+            for day, slot in last.items():
+                if day > today and (calendar.therapist_id, day) not in keeping:
+                    keep(slot, service)
+    return kept
+
+
+def _last_pairs(calendars: dict[str, list[TherapistCalendar]], first: Service, second: Service,
+                timing: Timing) -> dict[date, tuple[Slot, Slot]]:
+    """Each day's last pair time: a time of ``first`` and one of ``second`` starting as it ends, by day."""
+    zone = clinic_zone()
+    last: dict[date, tuple[Slot, Slot]] = {}
+    for first_calendar in calendars[first.therapy_type]:
+        firsts = timing.open_starts(first_calendar, first)
+        for second_calendar in calendars[second.therapy_type]:
+            for pair in scheduling.back_to_back(firsts, timing.open_starts(second_calendar, second), zone):
+                day = pair[0].starts_at.astimezone(zone).date()
+                if day not in last or pair[0].starts_at > last[day][0].starts_at:
+                    last[day] = pair
+    return last
+
+
+def _lay_out(calendar: TherapistCalendar, kinds: list[Service], weights: list[int], timing: Timing,
+             chooser: random.Random) -> list[tuple[Service, datetime]]:
     """One therapist's visits, day by day: each at the first open time of its service after the previous one
     (and its buffer) and a gap now and then; when the service drawn fits nowhere later that day, the shortest
     may still, and the day is full once it does not."""
-    starts = {service.code: [slot.starts_at for slot in scheduling.open_slots(
-        calendar, duration=service.duration, buffer=service.buffer, date_from=days[0], date_to=days[-1],
-        now=booked_at, tz=clinic_zone(), rules=rules)] for service in kinds}
+    starts = {service.code: [slot.starts_at for slot in timing.open_starts(calendar, service)] for service in kinds}
     shortest = min(kinds, key=lambda service: service.duration + service.buffer)
     laid: list[tuple[Service, datetime]] = []
-    for day in days:
+    for day in timing.days:
         cursor, day_ends = local_midnight(day), local_midnight(day + timedelta(days=1))
         while True:
             if chooser.random() < GAP_CHANCE:
