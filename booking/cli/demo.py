@@ -21,8 +21,8 @@ from datetime import datetime, time, timedelta
 
 from sqlalchemy import func, select
 
-from booking.cli import demo_calendar
-from booking.cli.demo_calendar import has_visit
+from booking.cli import demo_calendar, demo_pairs
+from booking.cli.demo_people import has_visit
 from booking.cli.demo_plan import PATIENT, seed_plan
 from booking.clinic.clock import moment
 from booking.clinic.times import clinic_zone, local_midnight, written
@@ -286,11 +286,11 @@ def _create_logins(report: SeedReport) -> None:
 def _add_time_off(now: datetime) -> str:
     """The demo's time off, on the Thursday and Friday of next week, unless it is there; what was done."""
     name, reason = AWAY
-    therapist_id = db.session.scalar(select(Therapist.id).where(Therapist.name == name))
-    login = db.session.scalar(select(StaffUser).where(StaffUser.therapist_id == therapist_id))
-    if login is None:
+    login = db.session.scalar(select(StaffUser).join(Therapist).where(Therapist.name == name))
+    if login is None or login.therapist_id is None:
         return "skipped (the therapist or their login is missing)"
-    if db.session.scalar(select(TimeOff.id).where(TimeOff.therapist_id == therapist_id, TimeOff.reason == reason)):
+    if db.session.scalar(select(TimeOff.id).where(TimeOff.therapist_id == login.therapist_id,
+                                                  TimeOff.reason == reason)):
         return "already there"
     today = now.astimezone(clinic_zone()).date()
     thursday = today + timedelta(days=7 - today.weekday() + THU)
@@ -304,8 +304,8 @@ def _add_time_off(now: datetime) -> str:
 
 def _fill_calendar(report: SeedReport, now: datetime) -> None:
     """Book the demo's pairs, then fill the calendar around every visit booked so far."""
-    report.pairs = demo_calendar.book_pairs(now)
-    named = frozenset([visit.name for visit in VISITS] + [pair.patient.name for pair in demo_calendar.PAIRS]
+    report.pairs = demo_pairs.book_pairs(now)
+    named = frozenset([visit.name for visit in VISITS] + [pair.patient.name for pair in demo_pairs.PAIRS]
                       + [PATIENT.name])
     filled = demo_calendar.fill(now, [therapist.name for therapist in THERAPISTS], named)
     report.calendar = "already filled" if filled is None else filled.line()

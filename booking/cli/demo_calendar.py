@@ -1,9 +1,8 @@
 """The demo clinic's calendar: the last week and the coming two filled as a busy clinic's are.
 
-Two patients booked a back-to-back pair (massage, then physiotherapy) on the first days to
-come, through the booking service like a patient's pair. Around those and the demo's other
-visits, each therapist's days are filled with visits of varied services and lengths, a free
-gap now and then: some 60 % of their working time. On each day to come the end of the day is
+Around the demo's other visits (its named patients', its pairs, its care plan's), each
+therapist's days are filled with visits of varied services and lengths, a free gap now and
+then: some 60 % of their working time. On each day to come the end of the day is
 kept open for a pair and for an hour-long visit with each therapist working (what the booking
 pages and their tests need to find, whatever day they choose). The times are the clinic's open
 times, found by the slot rules (``booking.scheduling.open_slots``) over the calendars the
@@ -38,16 +37,15 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import joinedload
 
 from booking import scheduling
-from booking.cli.demo_people import ANSWERS, Person, people
+from booking.cli.demo_people import ANSWERS, Person, has_visit, people
 from booking.clinic.times import clinic_zone, local_midnight
 from booking.extensions import db
 from booking.models import Appointment, AppointmentStatus, Patient, Screening, Service, StaffUser, Therapist
 from booking.routing import Recommendation, normalise_answers, recommend
 from booking.scheduling import Interval, Slot, SlotRules, TherapistCalendar, qualifications
 from booking.services import audit
-from booking.services.screenings import create_screening
-from booking.services.visits import BookingError, CourseRequest, PatientDetails, VisitRequest, book_course
-from booking.services.visits.availability import search_pairs, slot_rules
+from booking.services.visits import PatientDetails
+from booking.services.visits.availability import slot_rules
 from booking.services.visits.calendars import load_calendars, window
 from booking.services.visits.patients import check_patient
 from booking.services.visits.tokens import derive_manage_token, token_hash
@@ -70,26 +68,6 @@ PAIR_KEPT_OPEN = ("massage-60", "physio-initial")
 # The last week's two cancellations: the reason, and how long before the visit the patient called.
 CANCELLATIONS = (("Called in sick this morning", timedelta(hours=3)),
                  ("Cannot get away from work that day", timedelta(hours=30)))
-
-
-@dataclass(frozen=True)
-class DemoPair:
-    """A demo patient's back-to-back pair, on the ``nth`` day to come that has a pair time, from ``hour`` on."""
-
-    patient: PatientDetails
-    answers: dict[str, object]
-    massage: str
-    physiotherapy: str
-    nth: int
-    hour: int
-
-
-PAIRS = (
-    DemoPair(PatientDetails("Nadia Haddad", "nadia.haddad@example.com", "403-555-0108"),
-             {"concerns": ["chronic_pain", "muscle_tension"]}, "massage-60", "physio-initial", 0, 10),
-    DemoPair(PatientDetails("Owen Kowalchuk", "owen.kowalchuk@example.com", "780-555-0109"),
-             {"concerns": ["injury_rehab", "minor_strain"]}, "massage-30", "physio-initial", 1, 15),
-)
 
 
 @dataclass
@@ -116,43 +94,7 @@ class Planned:
     person: int
 
 
-def has_visit(email: str | None) -> bool:
-    """Whether the demo patient with this email already has a visit."""
-    return db.session.scalar(
-        select(Appointment.id).join(Patient).where(Patient.email == email).limit(1)) is not None
-
-
-def book_pairs(now: datetime) -> tuple[int, int]:
-    """Book each demo pair that is not there yet, on its day to come; (booked, kept)."""
-    booked = kept = 0
-    for pair in PAIRS:
-        if has_visit(pair.patient.email):
-            kept += 1
-        elif _book_pair(pair, now):
-            booked += 1
-    return booked, kept
-
-
-def _book_pair(pair: DemoPair, now: datetime) -> bool:
-    """Book the pair at its first time from its hour on, on its day; whether it was booked."""
-    zone, services = clinic_zone(), _services()
-    today = now.astimezone(zone).date()
-    times = search_pairs(services[pair.massage], services[pair.physiotherapy], today + timedelta(days=1),
-                         today + timedelta(days=COMING_DAYS - 1), first_therapist_id=None, second_therapist_id=None)
-    days = sorted({massage.astimezone(zone).date() for massage, _ in times})
-    if len(days) <= pair.nth:
-        return False
-    on_day = [(massage, physio) for massage, physio in times if massage.astimezone(zone).date() == days[pair.nth]]
-    massage, physio = next((found for found in on_day if found[0].astimezone(zone).hour >= pair.hour), on_day[0])
-    visits = (VisitRequest(pair.massage, None, massage), VisitRequest(pair.physiotherapy, None, physio))
-    try:
-        book_course(CourseRequest(str(create_screening(pair.answers).id), visits, pair.patient), now=now)
-    except BookingError:
-        return False
-    return True
-
-
-def _services() -> dict[str, Service]:
+def services_by_code() -> dict[str, Service]:
     """The services by code."""
     return {service.code: service for service in db.session.scalars(select(Service))}
 
@@ -174,7 +116,7 @@ def fill(now: datetime, therapists: Collection[str], taken_names: frozenset[str]
 
 def _plan(names: Collection[str], days: list[date], booked_at: datetime, chooser: random.Random) -> list[Planned]:
     """The visits of the therapists named over these days, in order of therapist and time, with their patients."""
-    rules, services = slot_rules(), _services()
+    rules, services = slot_rules(), services_by_code()
     therapists = {therapist.id: therapist for therapist in db.session.scalars(
         select(Therapist).where(Therapist.active, Therapist.name.in_(names))
         .options(joinedload(Therapist.trained))).unique()}

@@ -1,4 +1,5 @@
-"""The demo clinic's patients: realistic names and contact details, and what their screenings answered.
+"""The demo clinic's patients: realistic names and contact details, what their screenings answered, and
+whether one already has a visit (how seeding again knows what it did).
 
 The people are made from first and last names by a random generator of their own with a fixed
 seed, so that every seeding makes the same people in the same order. Their addresses are at
@@ -11,6 +12,11 @@ from __future__ import annotations
 import random
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from booking.extensions import db
+from booking.models import Appointment, Patient
 
 FIRST_NAMES = (
     "Olivia", "Liam", "Emma", "Noah", "Charlotte", "Lucas", "Amelia", "Ethan", "Ava", "Benjamin", "Sophie",
@@ -89,3 +95,9 @@ def people(taken: frozenset[str] = frozenset()) -> Iterator[Person]:
         phone = f"{AREA_CODES[number % len(AREA_CODES)]}-555-0{FIRST_NUMBER + number // len(AREA_CODES) % NUMBERS}"
         email = None if number % NO_EMAIL_EVERY == NO_EMAIL_EVERY - 1 else _address(name, chooser.choice(DOMAINS))
         yield Person(name, email, phone)
+
+
+def has_visit(email: str | None) -> bool:
+    """Whether the demo patient with this email already has a visit."""
+    return db.session.scalar(
+        select(Appointment.id).join(Patient).where(Patient.email == email).limit(1)) is not None
