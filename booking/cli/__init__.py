@@ -18,7 +18,8 @@ from booking.services.staff_accounts import logins as staff_logins
 @click.option("--if-empty", is_flag=True, help="Do nothing when at least one therapist is stored.")
 @with_appcontext
 def seed_demo(if_empty: bool) -> None:
-    """Load the demo clinic: services, therapists, weekly hours and a few visits (safe to run again)."""
+    """Load the demo clinic: services, therapists, weekly hours, and a calendar of three weeks' visits (safe to run
+    again)."""
     if if_empty and demo.has_therapists():
         click.echo("The clinic already has therapists; the demo data was not loaded.")
         return

@@ -1,12 +1,14 @@
-"""The demo clinic: services, therapists with weekly hours, a few visits booked in the coming days, a care plan.
+"""The demo clinic: services, nine therapists with weekly hours and time off, a care plan, and a calendar of
+the last week and the coming two filled as a busy clinic's is (``demo_calendar``).
 
 Seeding is idempotent: services are matched by code and therapists by name and
-brought up to date, each therapist's weekly hours are replaced, and a demo
-patient who already has a visit gets no other. Visits go through the booking
-service, each with its own stored screening, like a patient's would. A demo
-admin and one login per demo therapist are created when missing, each with a
-random password that only the seed report shows (once, never logged); the
-admin sets up two-factor sign-in at its first sign-in.
+brought up to date, each therapist's weekly hours are replaced, a therapist's demo
+time off is added once, and a demo patient who already has a visit gets no other.
+The named demo patients' visits go through the booking service, each with its own
+stored screening, like a patient's would. A demo admin and one login per demo
+therapist are created when missing, each with a random password that only the
+seed report shows (once, never logged); the admin sets up two-factor sign-in at
+its first sign-in.
 """
 
 from __future__ import annotations
@@ -19,23 +21,25 @@ from datetime import datetime, time, timedelta
 
 from sqlalchemy import func, select
 
-from booking.cli.demo_plan import seed_plan
+from booking.cli import demo_calendar, demo_pairs
+from booking.cli.demo_people import has_visit
+from booking.cli.demo_plan import PATIENT, seed_plan
 from booking.clinic.clock import moment
-from booking.clinic.times import clinic_zone
+from booking.clinic.times import clinic_zone, local_midnight, written
 from booking.extensions import db
 from booking.models import (
-    Appointment,
-    Patient,
     Service,
     StaffRole,
     StaffUser,
     Therapist,
     TherapistQualification,
+    TimeOff,
     WorkingHours,
 )
 from booking.scheduling import Slot
 from booking.services.screenings import create_screening
 from booking.services.staff_accounts.accounts import create_staff, find_by_email
+from booking.services.therapists.hours import HoursConflict, add_time_off
 from booking.services.visits import BookingError, BookingRequest, PatientDetails, book
 from booking.services.visits.availability import search_slots
 
@@ -126,7 +130,18 @@ THERAPISTS = (
     DemoTherapist("Sofia Novak", "massage",
                   "Prenatal massage and relief for tension headaches.",
                   (((WED, THU), time(10), time(20)), ((FRI,), time(9), time(18))), ("prenatal_massage",)),
+    DemoTherapist("Gurpreet Dhillon", "physiotherapy",
+                  "Pelvic health, and physiotherapy during and after pregnancy.",
+                  (((TUE, WED, FRI), time(8), time(16)), ((THU,), time(8), time(12)))),
+    DemoTherapist("Ethan MacLeod", "physiotherapy",
+                  "Shoulder and knee injuries, and a graded return to activity after a concussion.",
+                  (((MON, THU), time(10), time(19)), ((FRI,), time(7), time(13)), ((SAT,), *SATURDAY))),
+    DemoTherapist("Mei Zhang", "massage",
+                  "Myofascial release and lymphatic drainage, gentle enough after surgery.",
+                  (((MON, TUE), *DAY), ((THU,), *LATE), ((FRI,), time(10), time(18)))),
 )
+# A therapist away on the Thursday and Friday of next week: (name, reason).
+AWAY = ("Daniel Okafor", "Manual therapy course in Edmonton")
 
 VISITS = (
     DemoVisit("Alex Morgan", "alex.morgan@example.com", "403-555-0101", {"concerns": ["chronic_pain"]},
@@ -152,8 +167,11 @@ class SeedReport:
     services: dict[str, int] = field(default_factory=lambda: {"created": 0, "updated": 0})
     therapists: dict[str, int] = field(default_factory=lambda: {"created": 0, "updated": 0})
     shifts: int = 0
+    time_off: str = "not seeded"
     visits: dict[str, int] = field(default_factory=lambda: {"booked": 0, "kept": 0, "skipped": 0})
     care_plan: str = "not seeded"
+    pairs: tuple[int, int] = (0, 0)
+    calendar: str = "not filled"
     # (role, email, password) of each login created now: the only time its password is shown.
     logins: list[tuple[str, str, str]] = field(default_factory=list)
 
@@ -163,8 +181,11 @@ class SeedReport:
             "Services: {created} created, {updated} updated.".format(**self.services),
             "Therapists: {created} created, {updated} updated.".format(**self.therapists),
             f"Weekly shifts: {self.shifts} (replacing the previous ones).",
+            f"Time off ({AWAY[0]}): {self.time_off}.",
             "Visits: {booked} booked, {kept} already there, {skipped} without an open time.".format(**self.visits),
             f"A care plan under way (Casey Nguyen): {self.care_plan}.",
+            "Back-to-back pairs: {} booked, {} already there.".format(*self.pairs),
+            f"The calendar: {self.calendar}.",
         ]
         if not self.logins:
             return [*lines, "Staff logins: none created (the demo logins exist already)."]
@@ -208,12 +229,6 @@ def _upsert_therapists(report: SeedReport) -> None:
                               if code not in therapist.qualifications]
 
 
-def _has_visit(email: str) -> bool:
-    """Whether the demo patient with this email already has a visit."""
-    return db.session.scalar(
-        select(Appointment.id).join(Patient).where(Patient.email == email).limit(1)) is not None
-
-
 def _open_time(visit: DemoVisit, service: Service, therapist_id: int, now: datetime) -> Slot | None:
     """The first open time from the visit's day and hour on (within a week), if any."""
     zone = clinic_zone()
@@ -227,7 +242,7 @@ def _open_time(visit: DemoVisit, service: Service, therapist_id: int, now: datet
 def _book_visits(report: SeedReport, now: datetime) -> None:
     """Book each demo patient's visit, with a stored screening, unless they already have one."""
     for visit in VISITS:
-        if _has_visit(visit.email):
+        if has_visit(visit.email):
             report.visits["kept"] += 1
             continue
         service = db.session.scalar(select(Service).where(Service.code == visit.service_code))
@@ -268,14 +283,44 @@ def _create_logins(report: SeedReport) -> None:
             report.logins.append((str(role), email, password))
 
 
+def _add_time_off(now: datetime) -> str:
+    """The demo's time off, on the Thursday and Friday of next week, unless it is there; what was done."""
+    name, reason = AWAY
+    login = db.session.scalar(select(StaffUser).join(Therapist).where(Therapist.name == name))
+    if login is None or login.therapist_id is None:
+        return "skipped (the therapist or their login is missing)"
+    if db.session.scalar(select(TimeOff.id).where(TimeOff.therapist_id == login.therapist_id,
+                                                  TimeOff.reason == reason)):
+        return "already there"
+    today = now.astimezone(clinic_zone()).date()
+    thursday = today + timedelta(days=7 - today.weekday() + THU)
+    try:
+        add_time_off(login.therapist_id, local_midnight(thursday), local_midnight(thursday + timedelta(days=2)),
+                     reason, login, now=now)
+    except HoursConflict:
+        return "skipped (visits are booked then)"
+    return f"added ({written(thursday, 'day_no_year')} and the day after)"
+
+
+def _fill_calendar(report: SeedReport, now: datetime) -> None:
+    """Book the demo's pairs, then fill the calendar around every visit booked so far."""
+    report.pairs = demo_pairs.book_pairs(now)
+    named = frozenset([visit.name for visit in VISITS] + [pair.patient.name for pair in demo_pairs.PAIRS]
+                      + [PATIENT.name])
+    filled = demo_calendar.fill(now, [therapist.name for therapist in THERAPISTS], named)
+    report.calendar = "already filled" if filled is None else filled.line()
+
+
 def seed(now: datetime | None = None) -> SeedReport:
-    """Create or update the demo clinic, its staff logins, and book its demo visits."""
+    """Create or update the demo clinic, its staff logins and time off, book its demo visits and fill its calendar."""
     report = SeedReport()
     _upsert_services(report)
     _upsert_therapists(report)
     db.session.commit()
     _create_logins(report)
     now = moment(now)
+    report.time_off = _add_time_off(now)
     _book_visits(report, now)
     report.care_plan = seed_plan(DEMO_ADMIN_EMAIL, now)
+    _fill_calendar(report, now)
     return report
