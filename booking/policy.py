@@ -130,6 +130,16 @@ def require_change_any_booking(user: StaffUser) -> None:
     _require(may_change_any_booking(user), "Only an admin can cancel or move a visit for the clinic.")
 
 
+def may_check_in(user: StaffUser) -> bool:
+    """Mark a booked visit's patient arrived, or undo the mark: an admin (the front desk)."""
+    return is_admin(user)
+
+
+def require_check_in(user: StaffUser) -> None:
+    """Raise Refused unless the staff member may check patients in."""
+    _require(may_check_in(user), "Only an admin can check a patient in.")
+
+
 def may_book_for_callers(user: StaffUser) -> bool:
     """Book visits for a caller (the patient not on the site): an admin (the front desk)."""
     return is_admin(user)
