@@ -42,7 +42,7 @@ def admin(therapist_a: StaffUser) -> StaffUser:
 
 def menu(page: str) -> list[str]:
     """The links of a page's staff navigation, in order."""
-    nav = page.split('<nav aria-label="Staff">', 1)[1].split("</nav>", 1)[0]
+    nav = page.split('<nav aria-label="Staff"', 1)[1].split("</nav>", 1)[0]
     return re.findall(r'<a href="([^"]+)"', nav)
 
 

@@ -13,7 +13,7 @@ screening is read.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Generic, TypeVar
 
 from booking import policy
@@ -23,7 +23,7 @@ from booking.models import AppointmentStatus, ContactMessage, Notification, Staf
 from booking.outbox import retries
 from booking.services import contact
 from booking.services.care_plans.queue import QueueEntry, queue
-from booking.services.visits.desk import DeskVisit, day_visits, late_or_missed
+from booking.services.visits.desk import LATE_DAYS, DeskVisit, day_visits, late_or_missed
 
 SECTION_SIZE = 10  # the most rows the page lists of the failed notifications, the queue and the messages
 Row = TypeVar("Row")
@@ -58,6 +58,11 @@ class Today:
         """Today's visits by status, in the statuses' own order, each status that has any."""
         groups = [(status, [visit for visit in self.visits if visit.status == status]) for status in AppointmentStatus]
         return [(status, visits) for status, visits in groups if visits]
+
+    @property
+    def late_since(self) -> date:
+        """The first day of the late cancellations and no-shows listed."""
+        return self.day - timedelta(days=LATE_DAYS)
 
     @property
     def arrived(self) -> int:

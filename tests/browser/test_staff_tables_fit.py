@@ -141,7 +141,7 @@ def test_every_admin_table_fits_a_375_px_phone(phone: Page, clinic: Clinic) -> N
     sign_in(phone, clinic.admin)
     phone.get_by_label("Code").fill(pyotp.TOTP(clinic.secret).now())
     phone.get_by_role("button", name="Continue").click()
-    expect(phone).to_have_url(re.compile(r"/admin/appointments"))
+    expect(phone).to_have_url(re.compile(r"/admin/today"))
     plan_id, patient_id = clinic.plan_id, clinic.patient_id
     assert misfits(phone, {
         **dict.fromkeys((

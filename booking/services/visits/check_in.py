@@ -21,14 +21,24 @@ from booking.services import audit
 from booking.services.visits.errors import BookingError, ChangeNotAllowed
 
 
+def on_its_day(appointment: Appointment, now: datetime | None = None) -> bool:
+    """Whether ``now`` is on the visit's day, in the clinic's zone."""
+    zone = clinic_zone()
+    return appointment.starts_at.astimezone(zone).date() == moment(now).astimezone(zone).date()
+
+
+def open_for_check_in(appointment: Appointment, now: datetime | None = None) -> bool:
+    """Whether the visit's patient can be checked in (or the mark undone) now: it is booked, and today."""
+    return appointment.status == AppointmentStatus.BOOKED and on_its_day(appointment, now)
+
+
 def _refusal(appointment: Appointment, when: datetime, arrived: bool) -> str | None:
     """Why the mark cannot be set to ``arrived`` now, in words for the desk; None when it can."""
     name = appointment.patient.name
     if appointment.status != AppointmentStatus.BOOKED:
         change = f"{name} cannot be checked in" if arrived else f"{name}'s check-in cannot be undone"
         return f"This visit {appointment.status.phrase}, so {change}."
-    zone = clinic_zone()
-    if appointment.starts_at.astimezone(zone).date() != when.astimezone(zone).date():
+    if not on_its_day(appointment, when):
         return (f"This visit is on {local_time(appointment.starts_at, 'day_no_year')}, not today: "
                 "a patient is checked in on the day of their visit.")
     if arrived and appointment.checked_in_at is not None:
