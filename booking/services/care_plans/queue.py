@@ -13,7 +13,7 @@ from datetime import datetime
 from uuid import UUID
 
 from sqlalchemy import or_, select
-from sqlalchemy.orm import aliased, joinedload
+from sqlalchemy.orm import aliased, defer, joinedload
 
 from booking.clinic.clock import moment
 from booking.extensions import db
@@ -47,15 +47,15 @@ def details_of(patient: Patient | None) -> PatientDetails | None:
 
 def queue(by: StaffUser) -> list[QueueEntry]:
     """Every combined screening whose patient asked for a plan or booked with it, without a plan or a dismissal;
-    oldest first, each with the first visit booked with it (and its patient), in one query. Refused for anyone the
-    policy does not let run care plans."""
+    oldest first, each with the first visit booked with it (and its patient), in one query that leaves the answers
+    out. Refused for anyone the policy does not let run care plans."""
     require_run_care_plans(by)
     earliest = aliased(Appointment)
     first_visit = (select(earliest.id).where(earliest.screening_id == Screening.id)
                    .order_by(earliest.created_at, earliest.id).limit(1).correlate(Screening).scalar_subquery())
     rows = db.session.execute(
         select(Screening, Appointment).outerjoin(Appointment, Appointment.id == first_visit)
-        .options(joinedload(Appointment.patient))
+        .options(defer(Screening.answers), joinedload(Appointment.patient))
         .where(Screening.pathway == COMBINED,
                Screening.id.not_in(select(CarePlan.screening_id)),
                Screening.id.not_in(select(CarePlanDismissal.screening_id)),
