@@ -17,10 +17,11 @@ from tests.staff.therapist_pages import massage_therapist, visit
 from tests.staff_fixtures import clinic_with_admin
 
 NOW = local(2026, 12, 2, 9, 40)  # Wednesday morning in Calgary
+TEN = local(2026, 12, 2, 10)
 clinic, admin_user, admin = clinic_with_admin(NOW)
 
 
-def visit_of(starts_at: datetime = local(2026, 12, 2, 10), **fields: object) -> Appointment:
+def visit_of(starts_at: datetime = TEN, **fields: object) -> Appointment:
     return visit(massage_therapist(), starts_at, name="Avery Singh", **fields)  # type: ignore[arg-type]
 
 

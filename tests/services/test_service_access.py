@@ -43,12 +43,12 @@ from booking.services.care_plans import plans as care_plans
 from booking.services.care_plans import queue as plan_queue
 from booking.services.care_plans.notes import HANDOFF, record_pain, write_note
 from booking.services.catalog import ServiceDetails
+from booking.services.front_desk import today_page
 from booking.services.staff_accounts import logins
 from booking.services.therapists import feed, profiles
 from booking.services.therapists import hours as working_hours
 from booking.services.therapists.hours import Shift
 from booking.services.therapists.profiles import TherapistDetails
-from booking.services.front_desk import today_page
 from booking.services.visits import BookingRequest, book, cancel, reschedule
 from booking.services.visits.check_in import set_arrived
 from booking.services.visits.desk import day_visits, late_or_missed

@@ -50,7 +50,7 @@ class DeskVisit:
                 and self.cancelled_at > deadline_for(self.starts_at))
 
 
-def _query(first: date, last: date) -> Select[Any]:
+def _query(first: date, last: date) -> Select[*tuple[Any, ...]]:
     """The visits starting on the local days ``first`` to ``last`` (included), with their rows' columns."""
     return (select(Appointment.id, Appointment.starts_at, Appointment.ends_at, Appointment.status,
                    Appointment.checked_in_at, Appointment.cancelled_at, Appointment.patient_id,
