@@ -16,7 +16,8 @@ used in three places, always by name:
   refusal is answered with 404, as for something that does not exist;
 - the staff navigation, ``NAVIGATION``, pairs each page with the rule that
   guards it, so a person sees exactly the pages that open for them; the first
-  one they see is their home page.
+  one they see is their home page, and the pages that set the clinic up are
+  listed under one entry of the menu (``menu_for``).
 
 This module sits just above the models: services, pages and templates may all
 import it, and it imports nothing of theirs.
@@ -130,6 +131,16 @@ def require_change_any_booking(user: StaffUser) -> None:
     _require(may_change_any_booking(user), "Only an admin can cancel or move a visit for the clinic.")
 
 
+def may_check_in(user: StaffUser) -> bool:
+    """Mark a booked visit's patient arrived, or undo the mark: an admin (the front desk)."""
+    return is_admin(user)
+
+
+def require_check_in(user: StaffUser) -> None:
+    """Raise Refused unless the staff member may check patients in."""
+    _require(may_check_in(user), "Only an admin can check a patient in.")
+
+
 def may_book_for_callers(user: StaffUser) -> bool:
     """Book visits for a caller (the patient not on the site): an admin (the front desk)."""
     return is_admin(user)
@@ -217,32 +228,45 @@ Rule = Callable[[StaffUser], bool]
 
 @dataclass(frozen=True)
 class Page:
-    """A staff page offered in the navigation: its endpoint, its label, and the rule that guards it."""
+    """A staff page offered in the navigation: its endpoint, its label, the rule that guards it, and the menu entry
+    it is listed under (None: the menu itself)."""
 
     endpoint: str
     label: str
     rule: Rule
+    group: str | None = None
 
     def shown_to(self, user: StaffUser) -> bool:
         """Whether this person sees the entry: whether the page's own rule lets them open it."""
         return self.rule(user)
 
 
+@dataclass(frozen=True)
+class Group:
+    """A menu entry that lists several pages (the header shows it as a disclosure): its label and its pages."""
+
+    label: str
+    pages: tuple[Page, ...]
+
+
+SETUP = "Clinic set-up"  # the pages that set the clinic up, listed under one menu entry
+
 NAVIGATION = (
     Page("staff.schedule", "My schedule", is_therapist),
     Page("staff.hours", "My hours and time off", is_therapist),
     Page("staff.care_plans", "Care plans", is_therapist),
     Page("staff.calendar_feed", "Calendar feed", is_therapist),
+    Page("admin.today", "Today", may_see_patients),
     Page("admin.appointments", "Appointments", may_see_patients),
     Page("admin.book_for_caller", "Book for a caller", may_book_for_callers),
     Page("admin.care_plans", "Care plans", may_run_care_plans),
-    Page("admin.therapists", "Therapists", may_run_the_clinic),
-    Page("admin.staff_logins", "Staff logins", may_run_the_clinic),
-    Page("admin.services", "Services", may_run_the_clinic),
-    Page("admin.settings", "Clinic settings", may_run_the_clinic),
     Page("admin.inbox", "Inbox", may_see_patients),
-    Page("admin.notifications", "Notifications", may_run_the_clinic),
-    Page("admin.audit", "Audit log", may_read_audit_log),
+    Page("admin.therapists", "Therapists", may_run_the_clinic, SETUP),
+    Page("admin.staff_logins", "Staff logins", may_run_the_clinic, SETUP),
+    Page("admin.services", "Services", may_run_the_clinic, SETUP),
+    Page("admin.settings", "Clinic settings", may_run_the_clinic, SETUP),
+    Page("admin.notifications", "Notifications", may_run_the_clinic, SETUP),
+    Page("admin.audit", "Audit log", may_read_audit_log, SETUP),
     Page("staff.account", "My account", may_use_staff_pages),
 )
 # The patient search box at the top of every staff page.
@@ -252,3 +276,18 @@ PATIENT_SEARCH = Page("admin.patients", "Find a patient", may_see_patients)
 def navigation_for(user: StaffUser) -> list[Page]:
     """The navigation entries this staff member sees, in the menu's order (the first is their home page)."""
     return [page for page in NAVIGATION if page.shown_to(user)]
+
+
+def menu_for(user: StaffUser) -> list[Page | Group]:
+    """The navigation as the header shows it: each page this person sees, those of a group together in its place
+    (a group's pages stand next to each other in NAVIGATION)."""
+    menu: list[Page | Group] = []
+    for page in navigation_for(user):
+        last = menu[-1] if menu else None
+        if page.group is None:
+            menu.append(page)
+        elif isinstance(last, Group) and last.label == page.group:
+            menu[-1] = Group(last.label, (*last.pages, page))
+        else:
+            menu.append(Group(page.group, (page,)))
+    return menu

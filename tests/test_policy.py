@@ -15,7 +15,17 @@ from flask import Flask, url_for
 from flask.testing import FlaskClient
 
 from booking.models import StaffUser
-from booking.policy import NAVIGATION, PATIENT_SEARCH, Refused, navigation_for
+from booking.policy import (
+    NAVIGATION,
+    PATIENT_SEARCH,
+    SETUP,
+    Group,
+    Page,
+    Refused,
+    may_check_in,
+    menu_for,
+    navigation_for,
+)
 from tests.factories import Clinic, StaffUserFactory, small_clinic
 from tests.staff.therapist_pages import massage_therapist
 from tests.staff_fixtures import signed_in
@@ -42,7 +52,7 @@ def admin(therapist_a: StaffUser) -> StaffUser:
 
 def menu(page: str) -> list[str]:
     """The links of a page's staff navigation, in order."""
-    nav = page.split('<nav aria-label="Staff">', 1)[1].split("</nav>", 1)[0]
+    nav = page.split('<nav aria-label="Staff"', 1)[1].split("</nav>", 1)[0]
     return re.findall(r'<a href="([^"]+)"', nav)
 
 
@@ -92,3 +102,39 @@ def test_a_deactivated_login_is_shown_no_page(app: Flask, person: str, request: 
     assert navigation_for(user)
     user.active = False
     assert navigation_for(user) == [] and not PATIENT_SEARCH.shown_to(user)
+
+
+@pytest.mark.parametrize("person", ["therapist_a", "admin"])
+def test_the_menu_lists_each_page_once_in_the_navigations_order(app: Flask, person: str,
+                                                               request: pytest.FixtureRequest) -> None:
+    user: StaffUser = request.getfixturevalue(person)
+    menu = menu_for(user)
+    flat = [page for entry in menu for page in (entry.pages if isinstance(entry, Group) else (entry,))]
+    assert flat == navigation_for(user)
+    labels = [entry.label for entry in menu if isinstance(entry, Group)]
+    assert len(labels) == len(set(labels)), "a group's pages must stand together in NAVIGATION"
+
+
+def test_an_admins_menu_starts_with_today_and_puts_the_set_up_pages_under_one_entry(client: FlaskClient,
+                                                                                    admin: StaffUser) -> None:
+    menu = menu_for(admin)
+    assert menu[0].label == "Today" and menu[-1].label == "My account"
+    (setup,) = [entry for entry in menu if isinstance(entry, Group)]
+    assert setup.label == SETUP and [page.label for page in setup.pages] == [
+        "Therapists", "Staff logins", "Services", "Clinic settings", "Notifications", "Audit log"]
+    signed_in(client, admin)
+    today = client.get("/admin/today").get_data(as_text=True)
+    assert '<summary>Clinic set-up</summary>' in today and 'href="/admin/today" aria-current="page">Today</a>' in today
+    settings = client.get("/admin/settings").get_data(as_text=True)
+    assert '<summary class="nav-group--current">Clinic set-up</summary>' in settings
+    assert 'href="/admin/settings" aria-current="page">Clinic settings</a>' in settings
+
+
+def test_a_therapists_menu_has_no_group(therapist_a: StaffUser) -> None:
+    assert all(isinstance(entry, Page) for entry in menu_for(therapist_a))
+
+
+def test_only_an_active_admin_checks_patients_in(therapist_a: StaffUser, admin: StaffUser) -> None:
+    assert may_check_in(admin) and not may_check_in(therapist_a)
+    admin.active = False
+    assert not may_check_in(admin)

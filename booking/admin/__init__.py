@@ -1,5 +1,5 @@
-"""The admins' pages, under /admin: therapists, staff logins, services, settings, appointments, inbox,
-notifications, audit.
+"""The admins' pages, under /admin: today (their home), therapists, staff logins, services, settings, appointments,
+inbox, notifications, audit.
 
 Wired as every blueprint package is: ``bp`` is made here, each module listed below adds its pages to it (importing
 them is what mounts them), and ``booking.register_blueprints`` registers ``bp``.
@@ -23,4 +23,5 @@ from booking.admin import services as services
 from booking.admin import settings as settings
 from booking.admin import staff_logins as staff_logins
 from booking.admin import therapists as therapists
+from booking.admin import today as today
 from booking.admin import visits as visits

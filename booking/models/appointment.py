@@ -94,6 +94,8 @@ class Appointment(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     cancellation_reason: Mapped[str | None] = mapped_column(String(CANCELLATION_REASON_LENGTH))
+    # When the front desk marked the patient arrived (None: not, or the mark was undone).
+    checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     patient: Mapped[Patient] = relationship()
     therapist: Mapped[Therapist] = relationship()

@@ -1,4 +1,5 @@
-"""Looking after the outbox: the notifications still owed or failed, and retrying a failed one.
+"""Looking after the outbox: the notifications still owed or failed (the failed alone, for the admins' today page),
+and retrying a failed one.
 
 Only a failed notification can be retried. One still waiting is sent when it is due (a reminder a
 day before its visit, not when someone presses a button), and one being sent is the worker's. A retry is made
@@ -28,6 +29,14 @@ def unfinished() -> list[Notification]:
     failed_first = Notification.status != NotificationStatus.FAILED
     return list(db.session.scalars(select(Notification).where(Notification.status.in_(UNFINISHED))
                                    .order_by(failed_first, Notification.due_at, Notification.id)))
+
+
+def failed(by: StaffUser, limit: int) -> list[Notification]:
+    """The failed notifications, the oldest due first: at most ``limit``, and one more when more failed (one query);
+    Refused for anyone the policy does not let run the clinic."""
+    require_run_the_clinic(by)
+    return list(db.session.scalars(select(Notification).where(Notification.status == NotificationStatus.FAILED)
+                                   .order_by(Notification.due_at, Notification.id).limit(limit + 1)))
 
 
 def retryable(notification: Notification) -> bool:

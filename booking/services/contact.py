@@ -1,7 +1,9 @@
-"""Storing messages sent to the clinic, with the clinic's copy owed in the same transaction; marking one handled
-(an admin's, as ``booking.policy`` says)."""
+"""Storing messages sent to the clinic, with the clinic's copy owed in the same transaction; the messages not yet
+handled, and marking one handled (an admin's, as ``booking.policy`` says)."""
 
 from __future__ import annotations
+
+from sqlalchemy import select
 
 from booking import outbox
 from booking.clinic.clock import moment
@@ -23,6 +25,14 @@ def save_message(*, name: str, email: str, phone: str | None, message: str) -> C
     db.session.commit()
     relay.hand_over([notice])
     return stored
+
+
+def unhandled(by: StaffUser, limit: int) -> list[ContactMessage]:
+    """The messages nobody has handled yet, the oldest first: at most ``limit``, and one more when more wait (one
+    query); Refused for anyone the policy does not let see patients' messages."""
+    require_see_patients(by)
+    return list(db.session.scalars(select(ContactMessage).where(ContactMessage.handled_at.is_(None))
+                                   .order_by(ContactMessage.created_at, ContactMessage.id).limit(limit + 1)))
 
 
 def mark_handled(message: ContactMessage, by: StaffUser) -> bool:

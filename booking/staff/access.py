@@ -73,8 +73,13 @@ def sign_out() -> None:
 
 
 def safe_next(target: str | None) -> str | None:
-    """A place on this site to return to after signing in (a path only), or None."""
-    if not target:
+    """A place on this site to return to (after signing in, after a check-in): a path only, or None.
+
+    Browsers read a backslash as a slash and drop tabs and line breaks, so "/\\host" or "/<tab>/host" would lead
+    off the site: any of them, or any other control character or space, refuses the target.
+    """
+    if not target or any(character == "\\" or not character.isprintable() or character.isspace()
+                         for character in target):
         return None
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):

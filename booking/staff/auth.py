@@ -42,7 +42,7 @@ def _address() -> str:
 
 
 def home_for(user: StaffUser) -> str:
-    """The person's first page, the first entry of their navigation: a therapist's schedule, an admin's appointments."""
+    """The person's first page, the first entry of their navigation: a therapist's schedule, an admin's today page."""
     return url_for(policy.navigation_for(user)[0].endpoint)
 
 

@@ -43,12 +43,15 @@ from booking.services.care_plans import plans as care_plans
 from booking.services.care_plans import queue as plan_queue
 from booking.services.care_plans.notes import HANDOFF, record_pain, write_note
 from booking.services.catalog import ServiceDetails
+from booking.services.front_desk import today_page
 from booking.services.staff_accounts import logins
 from booking.services.therapists import feed, profiles
 from booking.services.therapists import hours as working_hours
 from booking.services.therapists.hours import Shift
 from booking.services.therapists.profiles import TherapistDetails
 from booking.services.visits import BookingRequest, book, cancel, reschedule
+from booking.services.visits.check_in import set_arrived
+from booking.services.visits.desk import day_visits, late_or_missed
 from booking.services.visits.listing import AppointmentFilter, appointment_page
 from booking.services.visits.outcomes import record_outcome
 from booking.services.visits.schedule import schedule_for
@@ -87,6 +90,11 @@ class World:
     def visit(self) -> Appointment:
         """Therapist A's visit, begun two hours ago."""
         return visit(self.therapist_a, NOW - timedelta(hours=2))
+
+    @cached_property
+    def checked_in(self) -> Appointment:
+        """Another visit of therapist A's today, its patient checked in."""
+        return visit(self.therapist_a, NOW + timedelta(hours=2), checked_in_at=NOW)
 
     @cached_property
     def a_id(self) -> int:
@@ -156,6 +164,8 @@ REFUSED: list[tuple[str, Call, tuple[str, ...]]] = [
     ("cancel a visit", lambda w, p: partial(cancel, w.visit, reason="Unwell", by_staff=p), ("therapist_a", "therapist_b")),
     ("move a visit", lambda w, p: partial(reschedule, w.visit, w.visit.starts_at + timedelta(days=1), by_staff=p),
      ("therapist_a",)),
+    ("check a patient in", lambda w, p: partial(set_arrived, w.visit, True, by_staff=p), A_AND_FORMER_ADMIN),
+    ("undo a check-in", lambda w, p: partial(set_arrived, w.checked_in, False, by_staff=p), A_AND_FORMER_ADMIN),
     ("book for a caller", lambda w, p: partial(book, BookingRequest(
         screening_id=str(w.clinic.screenings["physiotherapy"].id), service_code=w.clinic.physio.code,
         therapist_id=w.clinic.physiotherapists[0].id, starts_at=local(2026, 12, 2, 10), patient=ALEX, booked_by=p)),
@@ -209,6 +219,11 @@ REFUSED: list[tuple[str, Call, tuple[str, ...]]] = [
     ("read a patient's visits", lambda w, p: partial(patient_records.visits_of, w.patients[0], p), ("therapist_a",)),
     ("join two records", lambda w, p: partial(patient_records.join, *w.patients, p), A_AND_FORMER_ADMIN),
     ("list the appointments", lambda w, p: partial(appointment_page, AppointmentFilter(), p), ("therapist_a",)),
+    ("read the today page", lambda w, p: partial(today_page, p), A_AND_FORMER_ADMIN),
+    ("list the day's visits", lambda w, p: partial(day_visits, NOW.date(), p), ("therapist_a",)),
+    ("list the late cancellations", lambda w, p: partial(late_or_missed, NOW.date(), p), ("therapist_a",)),
+    ("list the failed notifications", lambda w, p: partial(retries.failed, p, 10), ("therapist_a",)),
+    ("list the messages not handled", lambda w, p: partial(contact.unhandled, p, 10), ("therapist_a",)),
     ("mark a message handled", lambda w, p: partial(contact.mark_handled, w.message, p), ("therapist_a",)),
     ("read the audit log", lambda w, p: partial(audit.log_page, audit.AuditFilter(), p, 1, 50), A_AND_FORMER_ADMIN),
 ]

@@ -60,13 +60,16 @@ ROUTES: dict[tuple[str, str], tuple[Any, Any, Any, Any, Any]] = {
     ('GET', '/'): (200, 200, 200, 200, 200),
     ('POST', '/'): (200, 200, 200, 200, 200),
     # /admin/ and /staff/: the signed-in person's own first page, whatever their role.
-    ('GET', '/admin/'): (LOGIN, LOGIN, '→/staff/schedule', '→/staff/schedule', '→/admin/appointments'),
-    ('GET', '/staff/'): (LOGIN, LOGIN, '→/staff/schedule', '→/staff/schedule', '→/admin/appointments'),
+    ('GET', '/admin/'): (LOGIN, LOGIN, '→/staff/schedule', '→/staff/schedule', '→/admin/today'),
+    ('GET', '/staff/'): (LOGIN, LOGIN, '→/staff/schedule', '→/staff/schedule', '→/admin/today'),
     # The admins' pages: admins only; therapists get 404 (a page that does not exist for them).
     ('GET', '/admin/appointments'): (LOGIN, LOGIN, 404, 404, 200),
     ('GET', '/admin/appointments/<uuid:appointment_id>'): (LOGIN, LOGIN, 404, 404, 200),
     ('POST', '/admin/appointments/<uuid:appointment_id>/cancel'): (LOGIN, LOGIN, 404, 404, '→/admin/appointments/<id>'),
     ('POST', '/admin/appointments/<uuid:appointment_id>/outcome'): (LOGIN, LOGIN, 404, 404, 400),
+    # Checking A's patient in (A's visit is today): back to the visit's page, to the notice saying so.
+    ('POST', '/admin/appointments/<uuid:appointment_id>/check-in'): (LOGIN, LOGIN, 404, 404,
+                                                                    '→/admin/appointments/<id>#notice'),
     ('GET', '/admin/appointments/<uuid:appointment_id>/reschedule'): (LOGIN, LOGIN, 404, 404, 200),
     ('POST', '/admin/appointments/<uuid:appointment_id>/reschedule'): (LOGIN, LOGIN, 404, 404, 200),
     ('GET', '/admin/audit'): (LOGIN, LOGIN, 404, 404, 200),
@@ -122,6 +125,7 @@ ROUTES: dict[tuple[str, str], tuple[Any, Any, Any, Any, Any]] = {
     ('POST', '/admin/therapists/<int:therapist_id>/login'): (LOGIN, LOGIN, 404, 404, 200),
     ('POST', '/admin/therapists/<int:therapist_id>/reactivate'): (LOGIN, LOGIN, 404, 404, '→/admin/therapists/{therapist}'),
     ('GET', '/admin/therapists/new'): (LOGIN, LOGIN, 404, 404, 200),
+    ('GET', '/admin/today'): (LOGIN, LOGIN, 404, 404, 200),
     ('POST', '/admin/therapists/new'): (LOGIN, LOGIN, 404, 404, 200),
     # The API: the manage token in a Bearer header opens a visit; a staff cookie opens nothing.
     ('POST', '/api/v1/appointments'): (422, 422, 422, 422, 422),
@@ -196,8 +200,8 @@ ROUTES: dict[tuple[str, str], tuple[Any, Any, Any, Any, Any]] = {
     ('GET', '/staff/reset-password/<token>'): (200, 200, 200, 200, 200),
     ('POST', '/staff/reset-password/<token>'): (200, 200, 200, 200, 200),
     ('GET', '/staff/schedule'): (LOGIN, LOGIN, 200, 200, 404),
-    ('GET', '/staff/second-factor'): (LOGIN, LOGIN, '→/staff/schedule', '→/staff/schedule', '→/admin/appointments'),
-    ('POST', '/staff/second-factor'): (LOGIN, LOGIN, '→/staff/schedule', '→/staff/schedule', '→/admin/appointments'),
+    ('GET', '/staff/second-factor'): (LOGIN, LOGIN, '→/staff/schedule', '→/staff/schedule', '→/admin/today'),
+    ('POST', '/staff/second-factor'): (LOGIN, LOGIN, '→/staff/schedule', '→/staff/schedule', '→/admin/today'),
     ('GET', '/staff/two-factor'): (LOGIN, LOGIN, 200, 200, '→/staff/account'),
     ('POST', '/staff/two-factor'): (LOGIN, LOGIN, 200, 200, '→/staff/account'),
     ('GET', '/staff/visits/<uuid:visit_id>'): (LOGIN, LOGIN, 200, 404, 200),

@@ -55,7 +55,7 @@ def test_one_totp_code_sent_from_two_sessions_at_once_signs_in_only_one(app: Fla
     waiting = signed_in_and_waiting_for_code(app, admin.email, 2)
     code = totp_now(admin)
     one_got_in(at_once([lambda browser=browser: enter_code(browser, code) for browser in waiting]),
-               "/admin/appointments")
+               "/admin/today")
     assert location(waiting[0].get("/staff/account")) != location(waiting[1].get("/staff/account"))
 
 

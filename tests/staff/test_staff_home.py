@@ -26,8 +26,8 @@ def test_a_therapist_lands_on_their_schedule(client: FlaskClient, path: str) -> 
 
 
 @pytest.mark.parametrize("path", ["/staff/", "/admin/", "/staff", "/admin"])
-def test_an_admin_lands_on_the_appointments(client: FlaskClient, path: str) -> None:
+def test_an_admin_lands_on_the_today_page(client: FlaskClient, path: str) -> None:
     signed_in(client, StaffUserFactory(admin=True))
     response = client.get(path, follow_redirects=True)
     assert response.status_code == 200
-    assert response.request.path == "/admin/appointments"
+    assert response.request.path == "/admin/today"

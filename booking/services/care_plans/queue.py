@@ -8,13 +8,12 @@ The queue is read by the admins who run care plans (``booking.policy``).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
 from sqlalchemy import or_, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import aliased, defer, joinedload
 
 from booking.clinic.clock import moment
 from booking.extensions import db
@@ -46,31 +45,25 @@ def details_of(patient: Patient | None) -> PatientDetails | None:
     return None if patient is None else PatientDetails(patient.name, patient.email, patient.phone)
 
 
-def _first_visits(screening_ids: Sequence[UUID]) -> dict[UUID, Appointment]:
-    """The first visit booked with each of these screenings (those booked with), by screening id."""
-    if not screening_ids:
-        return {}
-    visits = db.session.scalars(select(Appointment).options(joinedload(Appointment.patient))
-                                .where(Appointment.screening_id.in_(screening_ids))
-                                .order_by(Appointment.created_at.desc(), Appointment.id.desc()))
-    return {visit.screening_id: visit for visit in visits}  # the earliest made comes last, and stays
-
-
 def queue(by: StaffUser) -> list[QueueEntry]:
     """Every combined screening whose patient asked for a plan or booked with it, without a plan or a dismissal;
-    oldest first. Refused for anyone the policy does not let run care plans."""
+    oldest first, each with the first visit booked with it (and its patient), in one query that leaves the answers
+    out. Refused for anyone the policy does not let run care plans."""
     require_run_care_plans(by)
-    screenings = list(db.session.scalars(select(Screening).where(
-        Screening.pathway == COMBINED,
-        Screening.id.not_in(select(CarePlan.screening_id)),
-        Screening.id.not_in(select(CarePlanDismissal.screening_id)),
-        or_(Screening.plan_asked_at.is_not(None),
-            Screening.id.in_(select(Appointment.screening_id).where(Appointment.screening_id.is_not(None)))))
-        .order_by(Screening.created_at, Screening.id)))
-    first = _first_visits([screening.id for screening in screenings])
-    return [QueueEntry(screening, details_of(first[screening.id].patient) if screening.id in first else None,
-                       screening.plan_asked_at, first[screening.id].starts_at if screening.id in first else None)
-            for screening in screenings]
+    earliest = aliased(Appointment)
+    first_visit = (select(earliest.id).where(earliest.screening_id == Screening.id)
+                   .order_by(earliest.created_at, earliest.id).limit(1).correlate(Screening).scalar_subquery())
+    rows = db.session.execute(
+        select(Screening, Appointment).outerjoin(Appointment, Appointment.id == first_visit)
+        .options(defer(Screening.answers), joinedload(Appointment.patient))
+        .where(Screening.pathway == COMBINED,
+               Screening.id.not_in(select(CarePlan.screening_id)),
+               Screening.id.not_in(select(CarePlanDismissal.screening_id)),
+               or_(Screening.plan_asked_at.is_not(None), Appointment.id.is_not(None)))
+        .order_by(Screening.created_at, Screening.id))
+    return [QueueEntry(screening, details_of(first.patient) if first else None, screening.plan_asked_at,
+                       first.starts_at if first else None)
+            for screening, first in rows]
 
 
 def queued_screening(screening_id: object) -> Screening | None:

@@ -1,6 +1,7 @@
 /* The booking pages with JavaScript: no "Show open times" button (htmx updates the times on each
    change), and the focus where the patient needs it: on the error summary after a form error, on the
-   new day's times after choosing another day. Without JavaScript every page works as it is. */
+   new day's times after choosing another day; the staff menu's set-up entry closes when left. Without
+   JavaScript every page works as it is. */
 (function () {
   "use strict";
   document.documentElement.classList.add("js");
@@ -28,5 +29,31 @@
         heading.focus();
       }
     }
+  });
+
+  /* The staff menu's "Clinic set-up" opens over the page: it closes again on Escape (the focus back on it), and when
+     the focus or a click goes elsewhere. Without JavaScript its summary opens and closes it. */
+  function closeMenuGroups(keep) {
+    document.querySelectorAll(".nav-group details[open]").forEach(function (group) {
+      if (!keep || !group.contains(keep)) {
+        group.removeAttribute("open");
+      }
+    });
+  }
+
+  document.addEventListener("keydown", function (event) {
+    var group = event.target.closest && event.target.closest(".nav-group details[open]");
+    if (event.key === "Escape" && group) {
+      closeMenuGroups(null);
+      group.querySelector("summary").focus();
+    }
+  });
+  document.addEventListener("focusout", function (event) {
+    if (event.relatedTarget) {
+      closeMenuGroups(event.relatedTarget);
+    }
+  });
+  document.addEventListener("click", function (event) {
+    closeMenuGroups(event.target);
   });
 }());
