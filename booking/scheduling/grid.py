@@ -1,0 +1,276 @@
+"""The staff calendars' time grid: columns of therapists' local days, rows of fixed length, a cell per both.
+
+Pure: the database gives the columns (a therapist on a local day, with their working and away spans) and the
+visits; this module lays them out, as the admin's day (a column per therapist) and a therapist's day or week (a
+column per day) show them.
+
+- The rows are times of day in the clinic's zone, ROW_MINUTES apart, from the earliest working hour of any column
+  to the latest (whole hours; 08:00 to 18:00 when nobody works), widened to show every visit. A row's instant in
+  a column is that column's local day at the row's time (``booking.scheduling.localday``), so a day on which the
+  clocks change keeps its wall-clock rows: a time the clocks skip is an empty row, closed.
+- Each row has, per column, exactly one cell or a slot covered by a cell above (``None``):
+  a visit's block, spanning the rows its time covers (when its first row is taken by the visit before, it begins
+  at the next one; its own times are always on it); a free cell, one per row, each a time one may book from
+  (inside working hours, not away, not in any visit's time or buffer); or an off cell (outside the hours, away,
+  the clinic closed, a visit's buffer), consecutive rows of one reason merged into one cell.
+- The row holding ``now`` in its column is marked, as is the cell over it.
+- Two visits that are one combined-care pair (``booking.scheduling.pairing``) know each other: ``partner``.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections.abc import Hashable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from itertools import pairwise
+from zoneinfo import ZoneInfo
+
+from .localday import LocalDay, local_day
+from .pairing import booking_of, one_pair
+
+ROW_MINUTES = 15
+HOUR = 60
+DAY_MINUTES = 24 * HOUR
+NOBODY_WORKS = (8 * HOUR, 18 * HOUR)  # the rows shown when no column has working hours
+# Why a time is not free, as the grid writes it (time off and closures bring their own labels).
+NOT_WORKING = "Not working"
+BUFFER = "Between visits"
+NO_SUCH_TIME = "Clocks skip this time"
+
+
+@dataclass(frozen=True)
+class Away:
+    """A span [starts_at, ends_at) a column's therapist is away (time off) or the clinic closed, and its label."""
+
+    starts_at: datetime
+    ends_at: datetime
+    label: str
+
+
+@dataclass(frozen=True)
+class Column:
+    """A therapist on a local day: their working spans (UTC instants) and the spans they are away."""
+
+    therapist_id: int
+    name: str
+    therapy_type: str
+    day: date
+    working: tuple[tuple[datetime, datetime], ...] = ()
+    away: tuple[Away, ...] = ()
+
+
+@dataclass(frozen=True)
+class GridVisit:
+    """A visit as the grid shows it. ``status`` is the visit's status (its ``.label`` is shown); ``caution``:
+    its screening has cautions; ``checked_in``: the patient has arrived."""
+
+    id: Hashable
+    therapist_id: int
+    starts_at: datetime
+    ends_at: datetime
+    blocked_until: datetime
+    patient_id: int
+    patient_name: str
+    service_id: int
+    service_name: str
+    therapy_type: str
+    status: str
+    caution: bool
+    care_plan_id: int | None
+    screening_id: Hashable
+    checked_in: bool = False
+
+
+@dataclass(frozen=True)
+class VisitCell:
+    """A visit's block: ``rows`` rows from its first; ``partner``: the other visit of its pair, if shown."""
+
+    visit: GridVisit
+    rows: int
+    partner: GridVisit | None = None
+    now: bool = False
+    kind: str = field(default="visit", init=False)
+
+
+@dataclass(frozen=True)
+class FreeCell:
+    """A time one may book from: the therapist and the instant."""
+
+    therapist_id: int
+    starts_at: datetime
+    now: bool = False
+    kind: str = field(default="free", init=False)
+
+
+@dataclass(frozen=True)
+class OffCell:
+    """Rows that cannot be booked, for one reason (``reason``: a label), ``rows`` of them."""
+
+    reason: str
+    rows: int = 1
+    now: bool = False
+    kind: str = field(default="off", init=False)
+
+
+Cell = VisitCell | FreeCell | OffCell
+
+
+@dataclass(frozen=True)
+class Row:
+    """A time of day (``minute`` after local midnight; past a day's end when visits run over) and its cells, one
+    per column, None where a cell above covers it; ``now``: the current time is in this row of its column."""
+
+    minute: int
+    cells: tuple[Cell | None, ...]
+    now: bool = False
+
+    @property
+    def time(self) -> time:
+        """The row's time of day."""
+        return time((self.minute // HOUR) % 24, self.minute % HOUR)
+
+
+@dataclass(frozen=True)
+class Grid:
+    """The columns, in the order given, and the rows, earliest first."""
+
+    columns: tuple[Column, ...]
+    rows: tuple[Row, ...]
+
+    @property
+    def visits(self) -> list[VisitCell]:
+        """Every visit's block, row by row."""
+        return [cell for row in self.rows for cell in row.cells if isinstance(cell, VisitCell)]
+
+
+def _minute_of_day(instant: datetime, day: date, tz: ZoneInfo) -> int:
+    """The local wall-clock minutes from the day's midnight to ``instant``, within the day."""
+    wall = instant.astimezone(tz).replace(tzinfo=None) - datetime.combine(day, time())
+    return max(0, min(DAY_MINUTES, int(wall.total_seconds() // 60)))
+
+
+def _hours(columns: Sequence[Column], visits: Iterable[tuple[Column, GridVisit]], tz: ZoneInfo) -> tuple[int, int]:
+    """The first and last minute the rows span: the working hours' (or NOBODY_WORKS), widened for the visits,
+    in whole hours."""
+    starts = [_minute_of_day(start, column.day, tz) for column in columns for start, _end in column.working]
+    ends = [_minute_of_day(end, column.day, tz) for column in columns for _start, end in column.working]
+    first, last = (min(starts), max(ends)) if starts else NOBODY_WORKS
+    for column, visit in visits:
+        first = min(first, _minute_of_day(visit.starts_at, column.day, tz))
+        last = max(last, _minute_of_day(visit.ends_at, column.day, tz))
+    return first // HOUR * HOUR, -(-last // HOUR) * HOUR
+
+
+class _Bounds:
+    """A column's row boundaries: row k spans [at(k), at(k + 1))."""
+
+    def __init__(self, day: LocalDay, first: int) -> None:
+        self.day, self.first = day, first
+
+    def at(self, k: int) -> datetime:
+        minute = self.first + k * ROW_MINUTES
+        if minute >= DAY_MINUTES:
+            return self.day.end
+        return self.day.at(time(minute // HOUR, minute % HOUR))
+
+
+def _placed(visits: list[GridVisit], bounds: list[datetime]) -> list[tuple[int, int, GridVisit]]:
+    """Each visit's first and last row (a visit begins below the one before when it would share its row)."""
+    placed: list[tuple[int, int, GridVisit]] = []
+    taken = -1
+    top = len(bounds) - 2
+    for visit in sorted(visits, key=lambda visit: (visit.starts_at, visit.ends_at)):
+        first = max(min(bisect_right(bounds, visit.starts_at) - 1, top), 0, taken + 1)
+        last = max(min(bisect_left(bounds, visit.ends_at) - 1, top), first)
+        placed.append((first, last, visit))
+        taken = last
+    return placed
+
+
+def _reason(column: Column, visits: list[GridVisit], start: datetime, end: datetime) -> str | None:
+    """Why the row [start, end) cannot be booked from in this column; None when it is free."""
+    if start == end:
+        return NO_SUCH_TIME
+    away = next((span.label for span in column.away if span.starts_at <= start < span.ends_at), None)
+    if away is not None:
+        return away
+    if not any(begin <= start < finish for begin, finish in column.working):
+        return NOT_WORKING
+    if any(visit.starts_at <= start < visit.blocked_until for visit in visits):
+        return BUFFER
+    return None
+
+
+def _partners(visits: Iterable[GridVisit]) -> dict[Hashable, GridVisit]:
+    """Each paired visit's partner among these."""
+    bookings: dict[Hashable, list[GridVisit]] = {}
+    for visit in visits:
+        bookings.setdefault(booking_of(visit), []).append(visit)
+    partners: dict[Hashable, GridVisit] = {}
+    for booked in bookings.values():
+        for first, second in pairwise(sorted(booked, key=lambda visit: visit.starts_at)):
+            if one_pair(first, second):
+                partners[first.id], partners[second.id] = second, first
+    return partners
+
+
+def build_grid(columns: Sequence[Column], visits: Iterable[GridVisit], *, now: datetime, tz: ZoneInfo) -> Grid:
+    """The grid of these columns and the visits in them (a visit is in the column of its therapist and local day;
+    one in no column is left out)."""
+    index = {(column.therapist_id, column.day): at for at, column in enumerate(columns)}
+    shown: list[list[GridVisit]] = [[] for _ in columns]
+    for visit in visits:
+        at = index.get((visit.therapist_id, visit.starts_at.astimezone(tz).date()))
+        if at is not None:
+            shown[at].append(visit)
+    first, last = _hours(columns, ((column, visit) for column, own in zip(columns, shown, strict=True)
+                                   for visit in own), tz)
+    count = (last - first) // ROW_MINUTES
+    bounds = [_Bounds(local_day(column.day, tz, ROW_MINUTES), first) for column in columns]
+    placements = [_placed(own, [bound.at(k) for k in range(count + 1)]) for own, bound in zip(shown, bounds,
+                                                                                              strict=True)]
+    count = max([count, *(last_row + 1 for placed in placements for _first, last_row, _visit in placed)])
+    partners = _partners(visit for own in shown for visit in own)
+    grid: list[list[Cell | None]] = [[None] * len(columns) for _ in range(count)]
+    now_rows: set[int] = set()
+    for at, (column, own, bound, placed) in enumerate(zip(columns, shown, bounds, placements, strict=True)):
+        edges = [bound.at(k) for k in range(count + 1)]
+        here = bisect_right(edges, now) - 1 if edges[0] <= now < edges[-1] else None
+        if here is not None:
+            now_rows.add(here)
+        covered: dict[int, tuple[int, GridVisit]] = {first_row: (last_row, visit) for first_row, last_row, visit
+                                                    in placed}
+        k = 0
+        while k < count:
+            if k in covered:
+                last_row, visit = covered[k]
+                grid[k][at] = VisitCell(visit, last_row - k + 1, partners.get(visit.id),
+                                        here is not None and k <= here <= last_row)
+                k = last_row + 1
+                continue
+            reason = _reason(column, own, edges[k], edges[k + 1])
+            if reason is None:
+                grid[k][at] = FreeCell(column.therapist_id, edges[k], here == k)
+                k += 1
+                continue
+            end = k + 1
+            while (end < count and end not in covered
+                   and _reason(column, own, edges[end], edges[end + 1]) == reason):
+                end += 1
+            grid[k][at] = OffCell(reason, end - k, here is not None and k <= here < end)
+            k = end
+    return Grid(tuple(columns), tuple(Row(first + k * ROW_MINUTES, tuple(cells), k in now_rows)
+                                      for k, cells in enumerate(grid)))
+
+
+def day_span(day: date, tz: ZoneInfo) -> tuple[datetime, datetime]:
+    """The UTC span [start, end) of a local day."""
+    local = local_day(day, tz, ROW_MINUTES)
+    return local.start, local.end
+
+
+def week_days(day: date) -> list[date]:
+    """Monday to Sunday of the day's week."""
+    monday = day - timedelta(days=day.weekday())
+    return [monday + timedelta(days=offset) for offset in range(7)]
