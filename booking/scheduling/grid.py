@@ -203,14 +203,14 @@ def _reason(column: Column, visits: list[GridVisit], start: datetime, end: datet
 
 
 def _partners(visits: Iterable[GridVisit]) -> dict[Hashable, GridVisit]:
-    """Each paired visit's partner among these."""
+    """Each paired visit's partner among these (of three visits back to back, the first two are the pair)."""
     bookings: dict[Hashable, list[GridVisit]] = {}
     for visit in visits:
         bookings.setdefault(booking_of(visit), []).append(visit)
     partners: dict[Hashable, GridVisit] = {}
     for booked in bookings.values():
         for first, second in pairwise(sorted(booked, key=lambda visit: visit.starts_at)):
-            if one_pair(first, second):
+            if first.id not in partners and one_pair(first, second):  # a pair is two: the earlier two of three
                 partners[first.id], partners[second.id] = second, first
     return partners
 
