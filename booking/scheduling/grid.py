@@ -37,6 +37,18 @@ NOBODY_WORKS = (8 * HOUR, 18 * HOUR)  # the rows shown when no column has workin
 NOT_WORKING = "Not working"
 BUFFER = "Between visits"
 NO_SUCH_TIME = "Clocks skip this time"
+TIME_OFF = "Time off"
+CLOSED = "Clinic closed"
+
+
+def time_off_label(reason: str | None) -> str:
+    """How a therapist's time off is labelled: "Time off: Course", or "Time off" without a reason."""
+    return f"{TIME_OFF}: {reason}" if reason else TIME_OFF
+
+
+def closed_label(label: str | None) -> str:
+    """How a day the clinic is closed is labelled: "Clinic closed: Christmas Day", or "Clinic closed"."""
+    return f"{CLOSED}: {label}" if label else CLOSED
 
 
 @dataclass(frozen=True)
