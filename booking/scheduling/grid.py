@@ -155,6 +155,17 @@ class Grid:
         """Every visit's block, row by row."""
         return [cell for row in self.rows for cell in row.cells if isinstance(cell, VisitCell)]
 
+    @property
+    def by_column(self) -> list[list[VisitCell]]:
+        """Each column's visit blocks, earliest first (the grid as a list per column)."""
+        return [[cell for row in self.rows if isinstance(cell := row.cells[index], VisitCell)]
+                for index in range(len(self.columns))]
+
+    @property
+    def names(self) -> dict[int, str]:
+        """The name of each therapist shown, by id."""
+        return {column.therapist_id: column.name for column in self.columns}
+
 
 def _minute_of_day(instant: datetime, day: date, tz: ZoneInfo) -> int:
     """The local wall-clock minutes from the day's midnight to ``instant``, within the day."""
