@@ -15,7 +15,7 @@ from flask import Flask, url_for
 from flask.testing import FlaskClient
 
 from booking.models import StaffUser
-from booking.policy import NAVIGATION, PATIENT_SEARCH, Refused, navigation_for
+from booking.policy import NAVIGATION, PATIENT_SEARCH, Refused, may_see_diary, navigation_for, require_see_diary
 from tests.factories import Clinic, StaffUserFactory, small_clinic
 from tests.staff.therapist_pages import massage_therapist
 from tests.staff_fixtures import signed_in
@@ -92,3 +92,14 @@ def test_a_deactivated_login_is_shown_no_page(app: Flask, person: str, request: 
     assert navigation_for(user)
     user.active = False
     assert navigation_for(user) == [] and not PATIENT_SEARCH.shown_to(user)
+
+
+def test_a_therapists_calendar_is_theirs_and_the_admins(therapist_a: StaffUser, admin: StaffUser) -> None:
+    other = massage_therapist()
+    assert may_see_diary(therapist_a, therapist_a.therapist_id) and may_see_diary(admin, therapist_a.therapist_id)
+    assert not may_see_diary(other, therapist_a.therapist_id)
+    with pytest.raises(Refused):
+        require_see_diary(other, therapist_a.therapist_id)
+    require_see_diary(admin, other.therapist_id)
+    therapist_a.active = admin.active = False
+    assert not may_see_diary(therapist_a, therapist_a.therapist_id) and not may_see_diary(admin, other.therapist_id)

@@ -49,9 +49,9 @@ from booking.services.therapists import hours as working_hours
 from booking.services.therapists.hours import Shift
 from booking.services.therapists.profiles import TherapistDetails
 from booking.services.visits import BookingRequest, book, cancel, reschedule
+from booking.services.visits.appointment_book import clinic_day, therapist_days
 from booking.services.visits.listing import AppointmentFilter, appointment_page
 from booking.services.visits.outcomes import record_outcome
-from booking.services.visits.schedule import schedule_for
 from tests.factories import Clinic, PatientFactory, StaffUserFactory, local, small_clinic
 from tests.staff.test_care_plans_service import ALEX, details
 from tests.staff.therapist_pages import massage_therapist, visit
@@ -171,7 +171,8 @@ REFUSED: list[tuple[str, Call, tuple[str, ...]]] = [
     ("book a care plan", lambda w, p: partial(plan_course.book_plan, w.plan, plan_course.propose(w.plan), ALEX, p),
      ("therapist_a",)),
     # Therapist A's diary: their schedule, hours, time off and calendar feed.
-    ("read the schedule", lambda w, p: partial(schedule_for, w.a_id, NOW.date(), "day", p), B_AND_ADMIN),
+    ("read the schedule", lambda w, p: partial(therapist_days, w.a_id, NOW.date(), "day", p),
+     ("therapist_b", "therapist_a, deactivated")),
     ("add a shift", lambda w, p: partial(working_hours.add_shift, w.a_id, SHIFT, p), B_ADMIN_AND_A_DEACTIVATED),
     ("change a shift", lambda w, p: partial(working_hours.change_shift, w.a_id, w.therapist_a.therapist.hours[0].id,
                                             SHIFT, p), ("therapist_b",)),
@@ -209,6 +210,7 @@ REFUSED: list[tuple[str, Call, tuple[str, ...]]] = [
     ("read a patient's visits", lambda w, p: partial(patient_records.visits_of, w.patients[0], p), ("therapist_a",)),
     ("join two records", lambda w, p: partial(patient_records.join, *w.patients, p), A_AND_FORMER_ADMIN),
     ("list the appointments", lambda w, p: partial(appointment_page, AppointmentFilter(), p), ("therapist_a",)),
+    ("read the clinic's day", lambda w, p: partial(clinic_day, NOW.date(), p), ("therapist_a",)),
     ("mark a message handled", lambda w, p: partial(contact.mark_handled, w.message, p), ("therapist_a",)),
     ("read the audit log", lambda w, p: partial(audit.log_page, audit.AuditFilter(), p, 1, 50), A_AND_FORMER_ADMIN),
 ]
