@@ -171,7 +171,7 @@ def measure(url: str, args: argparse.Namespace) -> dict[str, Any]:
     week = f"/staff/schedule?view=week&day={monday.isoformat()}"
     listing = f"/admin/appointments?therapist={seeded['therapist_id']}&status=booked"
     log(f"timing {week}")
-    results = {"week": timed(clients["therapist"], week, args.requests, 'class="schedule-visit', seeded["week_visits"])}
+    results = {"week": timed(clients["therapist"], week, args.requests, 'class="grid-visit ', seeded["week_visits"])}
     log(f"timing {listing}")
     results["list"] = timed(clients["admin"], listing, args.requests, 'href="/admin/appointments/', 50)
     with app.app_context():

@@ -7,7 +7,6 @@ from datetime import date, time, timedelta
 
 import pytest
 import time_machine
-from flask import Flask
 
 from booking.extensions import db
 from booking.models import ClinicClosure, StaffUser, TimeOff
