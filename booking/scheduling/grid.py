@@ -23,6 +23,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import cached_property
 from itertools import pairwise
 from zoneinfo import ZoneInfo
 
@@ -150,18 +151,18 @@ class Grid:
     columns: tuple[Column, ...]
     rows: tuple[Row, ...]
 
-    @property
+    @cached_property
     def visits(self) -> list[VisitCell]:
         """Every visit's block, row by row."""
         return [cell for row in self.rows for cell in row.cells if isinstance(cell, VisitCell)]
 
-    @property
+    @cached_property
     def by_column(self) -> list[list[VisitCell]]:
         """Each column's visit blocks, earliest first (the grid as a list per column)."""
         return [[cell for row in self.rows if isinstance(cell := row.cells[index], VisitCell)]
                 for index in range(len(self.columns))]
 
-    @property
+    @cached_property
     def names(self) -> dict[int, str]:
         """The name of each therapist shown, by id."""
         return {column.therapist_id: column.name for column in self.columns}

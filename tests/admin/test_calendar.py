@@ -94,6 +94,8 @@ def test_a_pair_is_linked_both_ways(admin: FlaskClient, clinic: Clinic) -> None:
     massage_name, physio_name = clinic.massage_therapists[0].name, clinic.physiotherapists[0].name
     assert f'href="#visit-{physio.id}">Pair: physiotherapy with {physio_name} after, 10:00 a.m.</a>' in first
     assert f'href="#visit-{massage.id}">Pair: massage therapy with {massage_name} before, 9:00 a.m.</a>' in second
+    phone = page.split('<div class="grid-lists">', 1)[1]  # the same link between the phone's list items
+    assert f'<li id="list-visit-{massage.id}"' in phone and f'href="#list-visit-{physio.id}">Pair:' in phone
 
 
 def test_quick_moves_a_chosen_set_and_a_week(admin: FlaskClient, clinic: Clinic) -> None:
