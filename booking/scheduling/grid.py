@@ -174,29 +174,24 @@ def _minute_of_day(instant: datetime, day: date, tz: ZoneInfo) -> int:
     return max(0, min(DAY_MINUTES, int(wall.total_seconds() // 60)))
 
 
-def _hours(columns: Sequence[Column], visits: Iterable[tuple[Column, GridVisit]], tz: ZoneInfo) -> tuple[int, int]:
+def _hours(columns: Sequence[Column], shown: Sequence[Sequence[GridVisit]], tz: ZoneInfo) -> tuple[int, int]:
     """The first and last minute the rows span: the working hours' (or NOBODY_WORKS), widened for the visits,
     in whole hours."""
     starts = [_minute_of_day(start, column.day, tz) for column in columns for start, _end in column.working]
     ends = [_minute_of_day(end, column.day, tz) for column in columns for _start, end in column.working]
     first, last = (min(starts), max(ends)) if starts else NOBODY_WORKS
-    for column, visit in visits:
-        first = min(first, _minute_of_day(visit.starts_at, column.day, tz))
-        last = max(last, _minute_of_day(visit.ends_at, column.day, tz))
+    for column, own in zip(columns, shown, strict=True):
+        if own:
+            first = min(first, _minute_of_day(min(visit.starts_at for visit in own), column.day, tz))
+            last = max(last, _minute_of_day(max(visit.ends_at for visit in own), column.day, tz))
     return first // HOUR * HOUR, -(-last // HOUR) * HOUR
 
 
-class _Bounds:
-    """A column's row boundaries: row k spans [at(k), at(k + 1))."""
-
-    def __init__(self, day: LocalDay, first: int) -> None:
-        self.day, self.first = day, first
-
-    def at(self, k: int) -> datetime:
-        minute = self.first + k * ROW_MINUTES
-        if minute >= DAY_MINUTES:
-            return self.day.end
-        return self.day.at(time(minute // HOUR, minute % HOUR))
+def _edges(day: LocalDay, first: int, count: int) -> list[datetime]:
+    """A column's row boundaries: row k spans [edges[k], edges[k + 1]), ``count`` rows from minute ``first`` (those
+    past the day's end are empty, at its end)."""
+    minutes = range(first, first + (count + 1) * ROW_MINUTES, ROW_MINUTES)
+    return [day.end if minute >= DAY_MINUTES else day.at(time(minute // HOUR, minute % HOUR)) for minute in minutes]
 
 
 def _placed(visits: list[GridVisit], bounds: list[datetime]) -> list[tuple[int, int, GridVisit]]:
@@ -212,8 +207,9 @@ def _placed(visits: list[GridVisit], bounds: list[datetime]) -> list[tuple[int, 
     return placed
 
 
-def _reason(column: Column, visits: list[GridVisit], start: datetime, end: datetime) -> str | None:
-    """Why the row [start, end) cannot be booked from in this column; None when it is free."""
+def _reason(column: Column, buffers: list[tuple[datetime, datetime]], start: datetime, end: datetime) -> str | None:
+    """Why the row [start, end), in no visit's block, cannot be booked from in this column (``buffers``: the spans
+    after its visits); None when it is free."""
     if start == end:
         return NO_SUCH_TIME
     away = next((span.label for span in column.away if span.starts_at <= start < span.ends_at), None)
@@ -221,7 +217,7 @@ def _reason(column: Column, visits: list[GridVisit], start: datetime, end: datet
         return away
     if not any(begin <= start < finish for begin, finish in column.working):
         return NOT_WORKING
-    if any(visit.starts_at <= start < visit.blocked_until for visit in visits):
+    if any(begin <= start < finish for begin, finish in buffers):
         return BUFFER
     return None
 
@@ -248,23 +244,21 @@ def build_grid(columns: Sequence[Column], visits: Iterable[GridVisit], *, now: d
         at = index.get((visit.therapist_id, visit.starts_at.astimezone(tz).date()))
         if at is not None:
             shown[at].append(visit)
-    first, last = _hours(columns, ((column, visit) for column, own in zip(columns, shown, strict=True)
-                                   for visit in own), tz)
+    first, last = _hours(columns, shown, tz)
     count = (last - first) // ROW_MINUTES
-    bounds = [_Bounds(local_day(column.day, tz, ROW_MINUTES), first) for column in columns]
-    placements = [_placed(own, [bound.at(k) for k in range(count + 1)]) for own, bound in zip(shown, bounds,
-                                                                                              strict=True)]
+    days = [local_day(column.day, tz, ROW_MINUTES) for column in columns]
+    placements = [_placed(own, _edges(day, first, count)) for own, day in zip(shown, days, strict=True)]
     count = max([count, *(last_row + 1 for placed in placements for _first, last_row, _visit in placed)])
     partners = _partners(visit for own in shown for visit in own)
     grid: list[list[Cell | None]] = [[None] * len(columns) for _ in range(count)]
     now_rows: set[int] = set()
-    for at, (column, own, bound, placed) in enumerate(zip(columns, shown, bounds, placements, strict=True)):
-        edges = [bound.at(k) for k in range(count + 1)]
+    for at, (column, own, day, placed) in enumerate(zip(columns, shown, days, placements, strict=True)):
+        edges = _edges(day, first, count)
+        buffers = [(visit.ends_at, visit.blocked_until) for visit in own if visit.blocked_until > visit.ends_at]
         here = bisect_right(edges, now) - 1 if edges[0] <= now < edges[-1] else None
         if here is not None:
             now_rows.add(here)
-        covered: dict[int, tuple[int, GridVisit]] = {first_row: (last_row, visit) for first_row, last_row, visit
-                                                    in placed}
+        covered = {first_row: (last_row, visit) for first_row, last_row, visit in placed}
         k = 0
         while k < count:
             if k in covered:
@@ -273,14 +267,14 @@ def build_grid(columns: Sequence[Column], visits: Iterable[GridVisit], *, now: d
                                         here is not None and k <= here <= last_row)
                 k = last_row + 1
                 continue
-            reason = _reason(column, own, edges[k], edges[k + 1])
+            reason = _reason(column, buffers, edges[k], edges[k + 1])
             if reason is None:
                 grid[k][at] = FreeCell(column.therapist_id, edges[k], here == k)
                 k += 1
                 continue
             end = k + 1
             while (end < count and end not in covered
-                   and _reason(column, own, edges[end], edges[end + 1]) == reason):
+                   and _reason(column, buffers, edges[end], edges[end + 1]) == reason):
                 end += 1
             grid[k][at] = OffCell(reason, end - k, here is not None and k <= here < end)
             k = end
