@@ -14,7 +14,6 @@ from flask_login import current_user
 from booking import policy
 from booking.admin import bp
 from booking.database import storable_id
-from booking.forms.visits import format_start
 from booking.services import audit
 from booking.services.visits.appointment_book import clinic_day, therapist_days
 from booking.services.visits.schedule import ScheduleError, clinic_today, parse_day
@@ -50,8 +49,7 @@ def calendar() -> str:
     day = _day(today)
     chosen = _therapist_ids(request.args.getlist("therapist"))
     book = clinic_day(day, current_user, chosen)
-    page = render_template("admin/calendar.html", book=book, day=day, today=today, chosen=set(chosen),
-                           format_start=format_start)
+    page = render_template("admin/calendar.html", book=book, day=day, today=today, chosen=set(chosen))
     if book.visit_count:
         audit.viewed("calendar", day.isoformat(), "day")
     return page
@@ -69,8 +67,7 @@ def calendar_week() -> str:
     book = therapist_days(chosen[0], day, "week", current_user, everyone=True)
     if book is None:
         abort(404)
-    page = render_template("admin/calendar_week.html", book=book, day=day, today=today, therapist_id=chosen[0],
-                           format_start=format_start)
+    page = render_template("admin/calendar_week.html", book=book, day=day, today=today, therapist_id=chosen[0])
     if book.visit_count:
         audit.viewed("calendar", chosen[0], f"week {book.days[0].isoformat()}")
     return page

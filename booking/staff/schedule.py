@@ -6,7 +6,6 @@ from flask import abort, render_template, request
 from flask_login import current_user
 
 from booking import policy
-from booking.forms.visits import format_start
 from booking.services import audit
 from booking.services.visits.appointment_book import therapist_days
 from booking.services.visits.schedule import ScheduleError, clinic_today, parse_day, parse_view
@@ -31,8 +30,7 @@ def schedule() -> str:
     shown = therapist_days(current_user.therapist_id, day, view, current_user)
     if shown is None:
         abort(404)
-    page = render_template("staff/schedule.html", book=shown, view=view, day=day, today=today,
-                           format_start=format_start)
+    page = render_template("staff/schedule.html", book=shown, view=view, day=day, today=today)
     if shown.visit_count:
         audit.viewed("schedule", current_user.therapist_id, f"{view} {shown.days[0].isoformat()}")
     return page
