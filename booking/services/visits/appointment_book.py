@@ -16,9 +16,24 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, cast, func, literal_column, null, or_, select, type_coerce, union_all
+from sqlalchemy import (
+    ColumnElement,
+    CompoundSelect,
+    Select,
+    and_,
+    bindparam,
+    cast,
+    func,
+    literal_column,
+    null,
+    or_,
+    select,
+    type_coerce,
+    union_all,
+)
 from sqlalchemy.types import Date, Integer, String, Time
 
 from booking import scheduling
@@ -152,56 +167,84 @@ def _caution() -> ColumnElement[bool]:
     return func.coalesce(func.json_array_length(Screening.recommendation["cautions"]), 0) > 0
 
 
+def _parameters(days: list[date], therapist_ids: list[int]) -> dict[str, Any]:
+    """What the two statements are asked with: the days, their UTC span, the therapists."""
+    start, end = _span(days)
+    return {"first_day": days[0], "last_day": days[-1], "start": start, "end": end, "ids": therapist_ids}
+
+
 def _visits(days: list[date], therapist_ids: list[int] | None) -> list[GridVisit]:
     """The visits starting on the days (of these therapists, or of all), not cancelled, in one statement."""
-    start, end = _span(days)
-    query = (select(Appointment.id, Appointment.therapist_id, Appointment.starts_at, Appointment.ends_at,
-                    Appointment.blocked_until, Appointment.patient_id, Patient.name, Appointment.service_id,
-                    Service.name, Service.therapy_type, Appointment.status, _caution(), Appointment.care_plan_id,
-                    Appointment.screening_id)
-             .join(Patient, Patient.id == Appointment.patient_id)
-             .join(Service, Service.id == Appointment.service_id)
-             .join(Screening, Screening.id == Appointment.screening_id)
-             .where(Appointment.starts_at >= start, Appointment.starts_at < end,
-                    Appointment.status != AppointmentStatus.CANCELLED)
-             .order_by(Appointment.starts_at, Appointment.id))
-    if therapist_ids is not None:
-        query = query.where(Appointment.therapist_id.in_(therapist_ids))
+    rows = db.session.connection().execute(_visits_query(therapist_ids is not None),
+                                           _parameters(days, therapist_ids or []))
     return [GridVisit(key, therapist_id, starts_at, ends_at, blocked_until, patient_id, patient_name, service_id,
                       service_name, therapy_type, AppointmentStatus(status), bool(caution), care_plan_id, screening_id)
             for (key, therapist_id, starts_at, ends_at, blocked_until, patient_id, patient_name, service_id,
-                 service_name, therapy_type, status, caution, care_plan_id, screening_id) in db.session.execute(query)]
+                 service_name, therapy_type, status, caution, care_plan_id, screening_id) in rows]
 
 
 def _hours(days: list[date], therapist_ids: list[int], *, everyone: bool) -> _Hours:
-    """The therapists (these, and with ``everyone`` every active one and any holding a visit), their shifts valid on the days, their time
-    off overlapping them and the clinic's closed days among them: one statement."""
-    start, end = _span(days)
-    chosen: ColumnElement[bool] = Therapist.id.in_(therapist_ids)
-    if everyone:  # and whoever holds a visit on the days (a therapist no longer active, say)
-        chosen = or_(Therapist.active, chosen, Therapist.id.in_(
-            select(Appointment.therapist_id).where(Appointment.starts_at >= start, Appointment.starts_at < end,
-                                                   Appointment.status != AppointmentStatus.CANCELLED)))
+    """The therapists (these, and with ``everyone`` every active one and any holding a visit on the days), their
+    shifts valid on the days, their time off overlapping them and the clinic's closed days among them: one
+    statement."""
+    return _grouped(db.session.connection().execute(_hours_query(everyone), _parameters(days, therapist_ids)))
+
+
+# Both statements are built once (their cache keys and compiled forms too) and run on the session's connection, as
+# the calendars' are (``calendars.load_calendars``): the statements name columns, never a mapped class.
+
+def _in_span() -> ColumnElement[bool]:
+    """A visit starting in the span [start, end), not cancelled."""
+    return and_(Appointment.starts_at >= bindparam("start"), Appointment.starts_at < bindparam("end"),
+                Appointment.status != literal_column(f"'{AppointmentStatus.CANCELLED}'"))
+
+
+@cache
+def _visits_query(chosen: bool) -> Select[Any]:
+    """The visits of the chosen therapists (``ids``), or of every therapist, starting in the span, with their patient's
+    and service's names and their caution flag."""
+    therapists = bindparam("ids", expanding=True) if chosen else select(Therapist.id).scalar_subquery()
+    columns: tuple[Any, ...] = (Appointment.id, Appointment.therapist_id, Appointment.starts_at, Appointment.ends_at,
+               Appointment.blocked_until, Appointment.patient_id, Patient.name, Appointment.service_id, Service.name,
+               Service.therapy_type, Appointment.status, _caution(), Appointment.care_plan_id, Appointment.screening_id)
+    return (select(*columns)
+            .join(Patient, Patient.id == Appointment.patient_id)
+            .join(Service, Service.id == Appointment.service_id)
+            .join(Screening, Screening.id == Appointment.screening_id)
+            .where(Appointment.therapist_id.in_(therapists), _in_span())
+            .order_by(Appointment.starts_at, Appointment.id))
+
+
+@cache
+def _hours_query(everyone: bool) -> CompoundSelect:
+    """The hours as rows of four kinds (``kind``): the therapists (``ids``; with ``everyone``, also every active one
+    and any holding a visit in the span), their shifts valid on some day from ``first_day`` to ``last_day``, their
+    time off overlapping the span [start, end), and the clinic's closed days among the days."""
+    chosen: ColumnElement[bool] = Therapist.id.in_(bindparam("ids", expanding=True))
+    if everyone:
+        chosen = or_(Therapist.active, chosen, Therapist.id.in_(select(Appointment.therapist_id).where(_in_span())))
     ids = select(Therapist.id).where(chosen)
+    # The first select names the columns and gives each its type (the others' NULLs take it).
     therapists = select(Therapist.id.label("therapist_id"), _kind(THERAPIST), Therapist.name.label("text"),
                         Therapist.therapy_type.label("type"), cast(null(), Integer()).label("weekday"),
                         cast(null(), Time()).label("opens"), cast(null(), Time()).label("closes"),
                         cast(null(), Date()).label("valid_from"), cast(null(), Date()).label("valid_to"),
                         cast(null(), UTCDateTime()).label("starts_at"), cast(null(), UTCDateTime()).label("ends_at"),
                         cast(null(), Date()).label("day")).where(chosen)
-    shifts = (select(WorkingHours.therapist_id, _kind(SHIFT), null(), null(), WorkingHours.weekday,
+    shifts = (select(WorkingHours.therapist_id, _kind(SHIFT), *_nulls(2), WorkingHours.weekday,
                      WorkingHours.start_time, WorkingHours.end_time, WorkingHours.valid_from, WorkingHours.valid_to,
-                     null(), null(), null())
+                     *_nulls(3))
               .where(WorkingHours.therapist_id.in_(ids),
-                     or_(WorkingHours.valid_from.is_(None), WorkingHours.valid_from <= days[-1]),
-                     or_(WorkingHours.valid_to.is_(None), WorkingHours.valid_to >= days[0])))
+                     or_(WorkingHours.valid_from.is_(None), WorkingHours.valid_from <= bindparam("last_day")),
+                     or_(WorkingHours.valid_to.is_(None), WorkingHours.valid_to >= bindparam("first_day"))))
     away = (select(TimeOff.therapist_id, _kind(AWAY), TimeOff.reason, *_nulls(6), TimeOff.starts_at,
                    TimeOff.ends_at, null())
-            .where(TimeOff.therapist_id.in_(ids), TimeOff.starts_at < end, TimeOff.ends_at > start))
-    closed = (select(null(), _kind(CLOSED), ClinicClosure.label, *_nulls(6), null(), null(), ClinicClosure.day)
-              .where(ClinicClosure.day >= days[0], ClinicClosure.day <= days[-1]))
-    return _grouped(db.session.execute(union_all(therapists, shifts, away, closed)
-                                       .order_by("kind", "therapist_id", "weekday", "opens", "starts_at")))
+            .where(TimeOff.therapist_id.in_(ids), TimeOff.starts_at < bindparam("end"),
+                   TimeOff.ends_at > bindparam("start")))
+    closed = (select(null(), _kind(CLOSED), ClinicClosure.label, *_nulls(8), ClinicClosure.day)
+              .where(ClinicClosure.day >= bindparam("first_day"), ClinicClosure.day <= bindparam("last_day")))
+    return union_all(therapists, shifts, away, closed).order_by("kind", "therapist_id", "weekday", "opens",
+                                                               "starts_at")
 
 
 def _grouped(rows: Iterable[Any]) -> _Hours:
