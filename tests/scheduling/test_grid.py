@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -134,8 +135,23 @@ DAYS = [(CALGARY, date(2026, 3, 8)), (CALGARY, date(2026, 11, 1)), (CALGARY, dat
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
+@dataclass(frozen=True)
+class Case:
+    """Random columns and visits in a zone, and the clock."""
+
+    zone: ZoneInfo
+    columns: list[Column]
+    visits: list[GridVisit]
+    now: datetime
+
+    @property
+    def grid(self) -> Grid:
+        """Their grid."""
+        return build_grid(self.columns, self.visits, now=self.now, tz=self.zone)
+
+
 @st.composite
-def days(draw: st.DrawFn) -> tuple[ZoneInfo, list[Column], list[GridVisit], datetime]:
+def days(draw: st.DrawFn) -> Case:
     """One to four columns on one local day (or a week's days of one therapist), their visits, and a clock."""
     zone, day = draw(st.sampled_from(DAYS))
     week = draw(st.booleans())
@@ -169,15 +185,14 @@ def days(draw: st.DrawFn) -> tuple[ZoneInfo, list[Column], list[GridVisit], date
                                     SCREENING))
             minute += length + buffer
     now = local.start + timedelta(minutes=draw(st.integers(-60, 26 * 60)))
-    return zone, columns, visits, now
+    return Case(zone, columns, visits, now)
 
 
 @SETTINGS
 @given(days())
 def test_every_row_has_one_cell_or_covered_slot_per_column_and_blocks_never_overlap(
-        case: tuple[ZoneInfo, list[Column], list[GridVisit], datetime]) -> None:
-    zone, columns, visits, now = case
-    grid = build_grid(columns, visits, now=now, tz=zone)
+        case: Case) -> None:
+    columns, grid = case.columns, case.grid
     for index in range(len(columns)):
         covered_until = 0
         for number, row in enumerate(grid.rows):
@@ -194,9 +209,8 @@ def test_every_row_has_one_cell_or_covered_slot_per_column_and_blocks_never_over
 @SETTINGS
 @given(days())
 def test_every_visit_is_shown_once_and_pairs_know_each_other(
-        case: tuple[ZoneInfo, list[Column], list[GridVisit], datetime]) -> None:
-    zone, columns, visits, now = case
-    grid = build_grid(columns, visits, now=now, tz=zone)
+        case: Case) -> None:
+    visits, grid = case.visits, case.grid
     assert sorted(str(cell.visit.id) for cell in grid.visits) == sorted(str(item.id) for item in visits)
     for cell in grid.visits:
         assert cell.rows >= 1
@@ -207,9 +221,8 @@ def test_every_visit_is_shown_once_and_pairs_know_each_other(
 @SETTINGS
 @given(days())
 def test_free_cells_are_inside_working_hours_never_in_a_visit_or_away(
-        case: tuple[ZoneInfo, list[Column], list[GridVisit], datetime]) -> None:
-    zone, columns, visits, now = case
-    grid = build_grid(columns, visits, now=now, tz=zone)
+        case: Case) -> None:
+    zone, columns, visits, grid = case.zone, case.columns, case.visits, case.grid
     starts = set()
     for row in grid.rows:
         for own, cell in zip(columns, row.cells, strict=True):
@@ -228,9 +241,8 @@ def test_free_cells_are_inside_working_hours_never_in_a_visit_or_away(
 @SETTINGS
 @given(days())
 def test_the_current_time_is_marked_in_its_own_columns_row_only(
-        case: tuple[ZoneInfo, list[Column], list[GridVisit], datetime]) -> None:
-    zone, columns, visits, now = case
-    grid = build_grid(columns, visits, now=now, tz=zone)
+        case: Case) -> None:
+    zone, columns, now, grid = case.zone, case.columns, case.now, case.grid
     marked = {index for row in grid.rows for index, cell in enumerate(row.cells) if cell is not None and cell.now}
     today = now.astimezone(zone).date()
     assert marked <= {index for index, own in enumerate(columns) if own.day == today}
