@@ -254,38 +254,38 @@ def build_grid(columns: Sequence[Column], visits: Iterable[GridVisit], *, now: d
     now_rows: set[int] = set()
     for at, (column, own, day, placed) in enumerate(zip(columns, shown, days, placements, strict=True)):
         edges = _edges(day, first, count)
-        buffers = [(visit.ends_at, visit.blocked_until) for visit in own if visit.blocked_until > visit.ends_at]
         here = bisect_right(edges, now) - 1 if edges[0] <= now < edges[-1] else None
         if here is not None:
             now_rows.add(here)
-        covered = {first_row: (last_row, visit) for first_row, last_row, visit in placed}
-        k = 0
-        while k < count:
-            if k in covered:
-                last_row, visit = covered[k]
-                grid[k][at] = VisitCell(visit, last_row - k + 1, partners.get(visit.id),
-                                        here is not None and k <= here <= last_row)
-                k = last_row + 1
-                continue
-            reason = _reason(column, buffers, edges[k], edges[k + 1])
-            if reason is None:
-                grid[k][at] = FreeCell(column.therapist_id, edges[k], here == k)
-                k += 1
-                continue
-            end = k + 1
-            while (end < count and end not in covered
-                   and _reason(column, buffers, edges[end], edges[end + 1]) == reason):
-                end += 1
-            grid[k][at] = OffCell(reason, end - k, here is not None and k <= here < end)
-            k = end
+        for k, cell in _cells(column, own, placed, partners, edges, here):
+            grid[k][at] = cell
     return Grid(tuple(columns), tuple(Row(first + k * ROW_MINUTES, tuple(cells), k in now_rows)
                                       for k, cells in enumerate(grid)))
 
 
-def day_span(day: date, tz: ZoneInfo) -> tuple[datetime, datetime]:
-    """The UTC span [start, end) of a local day."""
-    local = local_day(day, tz, ROW_MINUTES)
-    return local.start, local.end
+def _cells(column: Column, own: list[GridVisit], placed: list[tuple[int, int, GridVisit]],
+           partners: dict[Hashable, GridVisit], edges: list[datetime], here: int | None) -> Iterable[tuple[int, Cell]]:
+    """A column's cells from the top, each with its first row (``here``: the row holding now, if any)."""
+    buffers = [(visit.ends_at, visit.blocked_until) for visit in own if visit.blocked_until > visit.ends_at]
+    covered = {first_row: (last_row, visit) for first_row, last_row, visit in placed}
+    count = len(edges) - 1
+    k = 0
+    while k < count:
+        if k in covered:
+            last_row, visit = covered[k]
+            yield k, VisitCell(visit, last_row - k + 1, partners.get(visit.id), here is not None and k <= here <= last_row)
+            k = last_row + 1
+            continue
+        reason = _reason(column, buffers, edges[k], edges[k + 1])
+        if reason is None:
+            yield k, FreeCell(column.therapist_id, edges[k], here == k)
+            k += 1
+            continue
+        end = k + 1
+        while end < count and end not in covered and _reason(column, buffers, edges[end], edges[end + 1]) == reason:
+            end += 1
+        yield k, OffCell(reason, end - k, here is not None and k <= here < end)
+        k = end
 
 
 def week_days(day: date) -> list[date]:

@@ -39,7 +39,7 @@ from sqlalchemy.types import Date, Integer, String, Time
 from booking import scheduling
 from booking.clinic.clock import moment
 from booking.clinic.settings import opening_hours
-from booking.clinic.times import FIRST_DAY, LAST_DAY, clinic_zone
+from booking.clinic.times import FIRST_DAY, LAST_DAY, clinic_zone, local_midnight
 from booking.extensions import db
 from booking.models import (
     Appointment,
@@ -55,7 +55,17 @@ from booking.models import (
 )
 from booking.models.base import UTCDateTime
 from booking.policy import require_see_diary, require_see_patients
-from booking.scheduling.grid import Away, Column, Grid, GridVisit, build_grid, closed_label, time_off_label
+from booking.scheduling.grid import (
+    ROW_MINUTES,
+    Away,
+    Column,
+    Grid,
+    GridVisit,
+    build_grid,
+    closed_label,
+    time_off_label,
+    week_days,
+)
 from booking.scheduling.localday import local_day
 
 THERAPIST, SHIFT, AWAY, CLOSED = "therapist", "shift", "away", "closed"  # the kinds of the hours' rows
@@ -121,7 +131,7 @@ def therapist_days(therapist_id: int, day: date, view: str, by: StaffUser, *, ev
     who does not exist. ``everyone``: also name every active therapist (to choose another). Refused unless ``by``
     may see the therapist's diary."""
     require_see_diary(by, therapist_id)
-    days = [day] if view == "day" else scheduling.grid.week_days(day)
+    days = [day] if view == "day" else week_days(day)
     hours = _hours(days, [therapist_id], everyone=everyone)
     therapist = hours.therapists.get(therapist_id)
     if therapist is None:
@@ -147,7 +157,7 @@ def _working(shifts: Iterable[scheduling.WorkingHours], day: date) -> list[tuple
 
 def _column(therapist: Named, day: date, hours: _Hours) -> Column:
     """The therapist's column on the day: their working spans, their time off, the clinic closed."""
-    local = local_day(day, clinic_zone(), scheduling.grid.ROW_MINUTES)
+    local = local_day(day, clinic_zone(), ROW_MINUTES)
     working = tuple((local.at(start), local.at(end)) for start, end in _working(hours.shifts.get(therapist.id, ()),
                                                                                   day))
     away = list(hours.away.get(therapist.id, ()))
@@ -158,8 +168,7 @@ def _column(therapist: Named, day: date, hours: _Hours) -> Column:
 
 def _span(days: list[date]) -> tuple[datetime, datetime]:
     """The UTC span of the local days."""
-    zone = clinic_zone()
-    return local_day(days[0], zone, 15).start, local_day(days[-1], zone, 15).end
+    return local_midnight(days[0]), local_midnight(days[-1] + timedelta(days=1))
 
 
 def _caution() -> ColumnElement[bool]:
