@@ -20,10 +20,13 @@ from booking.services.visits.schedule import ScheduleError, clinic_today, parse_
 from booking.staff.access import staff_required
 
 CHOOSE_THERAPISTS = "Choose therapists from the list on the calendar."
+MOST_COLUMNS = 60  # therapists a day may show side by side when chosen (more than a clinic has)
 
 
 def _therapist_ids(values: list[str]) -> list[int]:
     """The therapists asked for (``therapist``, repeated); 400 with a message for anything but their ids."""
+    if len(values) > MOST_COLUMNS:
+        abort(400, f"Choose at most {MOST_COLUMNS} therapists.")
     if not all(value.strip().isdigit() and len(value.strip()) <= 12 for value in values):
         abort(400, CHOOSE_THERAPISTS)
     ids = [int(value) for value in values]

@@ -127,6 +127,7 @@ def test_each_view_with_visits_is_audited_once(admin: FlaskClient, clinic: Clini
 @pytest.mark.parametrize(("query", "status", "message"), [
     ("day=2026-02-30", 400, "YYYY-MM-DD"), ("day=0001-01-01", 400, "Choose a day between"),
     ("therapist=abc", 400, "Choose therapists from the list"), ("therapist=" + "9" * 40, 400, "Choose therapists"),
+    ("therapist=-1", 400, "Choose therapists"), ("&".join(["therapist=1"] * 61), 400, "Choose at most 60 therapists"),
 ])
 def test_a_day_or_therapist_that_cannot_be_read_gets_a_clear_message(admin: FlaskClient, clinic: Clinic, query: str,
                                                                      status: int, message: str) -> None:
