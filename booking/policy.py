@@ -89,6 +89,16 @@ def require_keep_diary(user: StaffUser, therapist_id: int) -> None:
     _require(may_keep_diary(user, therapist_id), "Only the therapist can see or change their own diary.")
 
 
+def may_see_diary(user: StaffUser, therapist_id: int) -> bool:
+    """Read a therapist's day or week on the calendar (its visits, their cautions): an admin, or that therapist."""
+    return is_admin(user) or signs_in_as(user, therapist_id)
+
+
+def require_see_diary(user: StaffUser, therapist_id: int) -> None:
+    """Raise Refused unless the staff member may read the therapist's calendar."""
+    _require(may_see_diary(user, therapist_id), "Only an admin or the therapist can see their calendar.")
+
+
 # Visits.
 
 def is_own_visit(user: StaffUser, visit: Appointment) -> bool:
@@ -257,6 +267,7 @@ NAVIGATION = (
     Page("staff.care_plans", "Care plans", is_therapist),
     Page("staff.calendar_feed", "Calendar feed", is_therapist),
     Page("admin.today", "Today", may_see_patients),
+    Page("admin.calendar", "Calendar", may_see_patients),
     Page("admin.appointments", "Appointments", may_see_patients),
     Page("admin.book_for_caller", "Book for a caller", may_book_for_callers),
     Page("admin.care_plans", "Care plans", may_run_care_plans),

@@ -23,8 +23,10 @@ from booking.policy import (
     Page,
     Refused,
     may_check_in,
+    may_see_diary,
     menu_for,
     navigation_for,
+    require_see_diary,
 )
 from tests.factories import Clinic, StaffUserFactory, small_clinic
 from tests.staff.therapist_pages import massage_therapist
@@ -138,3 +140,14 @@ def test_only_an_active_admin_checks_patients_in(therapist_a: StaffUser, admin: 
     assert may_check_in(admin) and not may_check_in(therapist_a)
     admin.active = False
     assert not may_check_in(admin)
+
+
+def test_a_therapists_calendar_is_theirs_and_the_admins(therapist_a: StaffUser, admin: StaffUser) -> None:
+    other = massage_therapist()
+    assert may_see_diary(therapist_a, therapist_a.therapist_id) and may_see_diary(admin, therapist_a.therapist_id)
+    assert not may_see_diary(other, therapist_a.therapist_id)
+    with pytest.raises(Refused):
+        require_see_diary(other, therapist_a.therapist_id)
+    require_see_diary(admin, other.therapist_id)
+    therapist_a.active = admin.active = False
+    assert not may_see_diary(therapist_a, therapist_a.therapist_id) and not may_see_diary(admin, other.therapist_id)

@@ -12,6 +12,7 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 # After bp, which each of them uses.
 from booking.admin import appointments as appointments
 from booking.admin import audit as audit
+from booking.admin import calendar as calendar
 from booking.admin import care_plans as care_plans
 from booking.admin import closures as closures
 from booking.admin import home as home

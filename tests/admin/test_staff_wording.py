@@ -38,14 +38,16 @@ def viewed() -> list[tuple[str, str | None]]:
         select(AuditEvent).where(AuditEvent.action == "viewed").order_by(AuditEvent.id))]
 
 
-def test_the_therapists_visit_page_and_schedule_use_the_clinical_wording(client: FlaskClient, clinic: Clinic,
-                                                                        booked: Appointment) -> None:
+def test_the_therapists_visit_page_uses_the_clinical_wording_a_tap_from_the_schedule(
+        client: FlaskClient, clinic: Clinic, booked: Appointment) -> None:
     therapist = StaffUserFactory(therapist=booked.therapist)
     with time_machine.travel(NOW, tick=False):
         signed_in(client, therapist)
-        for url in (f"/staff/visits/{booked.id}", "/staff/schedule?day=2026-10-30"):
-            page = client.get(url).get_data(as_text=True)
-            assert STAFF_WORDS in page and PATIENT_WORDS not in page, url
+        schedule = client.get("/staff/schedule?day=2026-10-30").get_data(as_text=True)
+        assert "Caution" in schedule and f'href="/staff/visits/{booked.id}"' in schedule
+        assert PATIENT_WORDS not in schedule  # the schedule marks the caution; the visit's page words it
+        page = client.get(f"/staff/visits/{booked.id}").get_data(as_text=True)
+        assert STAFF_WORDS in page and PATIENT_WORDS not in page
 
 
 def test_the_patients_result_page_keeps_the_patients_wording(client: FlaskClient, pregnant: Screening) -> None:

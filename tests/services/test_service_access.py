@@ -52,9 +52,9 @@ from booking.services.therapists.profiles import TherapistDetails
 from booking.services.visits import BookingRequest, book, cancel, reschedule
 from booking.services.visits.check_in import set_arrived
 from booking.services.visits.desk import day_visits, late_or_missed
+from booking.services.visits.appointment_book import clinic_day, therapist_days
 from booking.services.visits.listing import AppointmentFilter, appointment_page
 from booking.services.visits.outcomes import record_outcome
-from booking.services.visits.schedule import schedule_for
 from tests.factories import Clinic, PatientFactory, StaffUserFactory, local, small_clinic
 from tests.staff.test_care_plans_service import ALEX, details
 from tests.staff.therapist_pages import massage_therapist, visit
@@ -181,7 +181,8 @@ REFUSED: list[tuple[str, Call, tuple[str, ...]]] = [
     ("book a care plan", lambda w, p: partial(plan_course.book_plan, w.plan, plan_course.propose(w.plan), ALEX, p),
      ("therapist_a",)),
     # Therapist A's diary: their schedule, hours, time off and calendar feed.
-    ("read the schedule", lambda w, p: partial(schedule_for, w.a_id, NOW.date(), "day", p), B_AND_ADMIN),
+    ("read the schedule", lambda w, p: partial(therapist_days, w.a_id, NOW.date(), "day", p),
+     ("therapist_b", "therapist_a, deactivated")),
     ("add a shift", lambda w, p: partial(working_hours.add_shift, w.a_id, SHIFT, p), B_ADMIN_AND_A_DEACTIVATED),
     ("change a shift", lambda w, p: partial(working_hours.change_shift, w.a_id, w.therapist_a.therapist.hours[0].id,
                                             SHIFT, p), ("therapist_b",)),
@@ -224,6 +225,7 @@ REFUSED: list[tuple[str, Call, tuple[str, ...]]] = [
     ("list the late cancellations", lambda w, p: partial(late_or_missed, NOW.date(), p), ("therapist_a",)),
     ("list the failed notifications", lambda w, p: partial(retries.failed, p, 10), ("therapist_a",)),
     ("list the messages not handled", lambda w, p: partial(contact.unhandled, p, 10), ("therapist_a",)),
+    ("read the clinic's day", lambda w, p: partial(clinic_day, NOW.date(), p), ("therapist_a",)),
     ("mark a message handled", lambda w, p: partial(contact.mark_handled, w.message, p), ("therapist_a",)),
     ("read the audit log", lambda w, p: partial(audit.log_page, audit.AuditFilter(), p, 1, 50), A_AND_FORMER_ADMIN),
 ]

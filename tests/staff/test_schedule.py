@@ -1,4 +1,5 @@
-"""A therapist's own day and week: clinic times (across DST), the screening and its cautions, navigation, audit."""
+"""A therapist's own day and week as a time grid: clinic times (across DST), the cautions marked and the screening
+a tap away, navigation, audit."""
 
 from __future__ import annotations
 
@@ -19,22 +20,32 @@ NOW = WEDNESDAY_MORNING
 
 
 def visits_on_page(page: str) -> list[str]:
-    """The schedule's visits, one HTML fragment each, in page order."""
-    return page.split('<li class="schedule-visit')[1:]
+    """The grid's visit blocks, one HTML fragment each, in row order (then column order)."""
+    grid = page.split('<table class="grid', 1)[1].split("</table>", 1)[0]
+    return re.findall(r'<td rowspan="\d+" id="visit-[^"]+" class="grid-visit .*?</td>', grid, re.S)
 
 
-def test_today_shows_time_patient_service_status_and_screening_with_a_caution_marker(
+def list_of(page: str, heading: str) -> str:
+    """The visits of one column as a phone shows them: the list under its heading."""
+    return page.split(f">{heading}</h2>", 1)[1].split("</section>", 1)[0]
+
+
+def test_today_shows_time_patient_service_status_and_a_caution_marker_with_the_screening_a_tap_away(
         client: FlaskClient, therapist: StaffUser) -> None:
-    visit(therapist, local(2026, 12, 2, 10), caution=True, name="Avery Singh")
-    visit(therapist, local(2026, 12, 2, 14), name="Jordan Lee")
-    page = signed_in(client, therapist).get("/staff/schedule").get_data(as_text=True)
+    cautious = visit(therapist, local(2026, 12, 2, 10), caution=True, name="Avery Singh")
+    plain = visit(therapist, local(2026, 12, 2, 14), name="Jordan Lee")
+    client = signed_in(client, therapist)
+    page = client.get("/staff/schedule").get_data(as_text=True)
     first, second = visits_on_page(page)
-    assert "10:00 a.m. MST" in first and "Avery Singh" in first and "Massage therapy (60 minutes)" in first
-    assert "Booked" in first and "Massage therapy" in first
-    assert "Caution" in first and "⚠" in first and CAUTION_TEXT in first
-    assert "2:00 p.m. MST" in second and "Jordan Lee" in second
-    assert "Caution" not in second and CAUTION_TEXT not in second
-    assert "relax" in second  # the reason, in the routing codes' words
+    assert first.startswith('<td rowspan="4"') and "10:00 a.m. – 11:00 a.m." in first
+    assert "Avery Singh" in first and "Massage therapy (60 minutes)" in first
+    assert "Booked" in first and "Massage therapy" in first and "grid-visit--massage" in first
+    assert "Caution" in first and "⚠" in first
+    assert "2:00 p.m. – 3:00 p.m." in second and "Jordan Lee" in second and "Caution" not in second
+    assert f'href="/staff/visits/{cautious.id}"' in first and f'href="/staff/visits/{plain.id}"' in second
+    screening = client.get(f"/staff/visits/{cautious.id}").get_data(as_text=True)
+    assert CAUTION_TEXT in screening
+    assert "relax" in client.get(f"/staff/visits/{plain.id}").get_data(as_text=True)  # the reason, in words
 
 
 def test_only_the_therapists_own_visits_and_not_cancelled_ones(client: FlaskClient, therapist: StaffUser) -> None:
@@ -85,19 +96,19 @@ def test_week_across_the_end_of_daylight_saving_time_shows_local_times_on_the_ri
     visit(therapist, local(2026, 11, 2, 0, 30), name="Monday Early")    # MST, 07:30 UTC on Monday
     client = signed_in(client, therapist)
     week = client.get("/staff/schedule?day=2026-11-01&view=week").get_data(as_text=True)
-    saturday, sunday, late = visits_on_page(week)
-    assert "Saturday Morning" in saturday and "10:00 a.m. MDT" in saturday
-    assert "Sunday Morning" in sunday and "10:00 a.m. MST" in sunday
-    assert "Sunday Late" in late and "10:30 p.m. MST" in late
+    saturday, sunday = list_of(week, "Saturday October 31"), list_of(week, "Sunday November 1")
+    assert "Saturday Morning" in saturday and "10:00 a.m. – 11:00 a.m." in saturday
+    assert "Sunday Morning" in sunday and "10:00 a.m. – 11:00 a.m." in sunday
+    assert "Sunday Late" in sunday and "10:30 p.m. – 11:30 p.m." in sunday
     assert "Monday Early" not in week
-    sunday_section = week.split('id="day-2026-11-01"')[1]
-    assert "Sunday Late" in sunday_section
+    rows = re.findall(r'<th scope="row" class="grid-time">([^<]+)</th>', week)
+    assert rows[0] == "8:00 a.m." and rows[-1] == "11:45 p.m."  # the working hours, widened to the late visit
     day = client.get("/staff/schedule?day=2026-11-01").get_data(as_text=True)
-    assert [re.search(r"\d+:\d\d [ap]\.m\. M[DS]T", item).group() for item in visits_on_page(day)] == [
-        "10:00 a.m. MST", "10:30 p.m. MST"]
+    assert [re.search(r"\d+:\d\d [ap]\.m\. –", item).group() for item in visits_on_page(day)] == [
+        "10:00 a.m. –", "10:30 p.m. –"]
     assert "/staff/schedule?day=2026-11-02&amp;view=day" in day
     monday = client.get("/staff/schedule?day=2026-11-02").get_data(as_text=True)
-    assert "Monday Early" in monday and "12:30 a.m. MST" in monday and "Sunday Late" not in monday
+    assert "Monday Early" in monday and "12:30 a.m. – 1:30 a.m." in monday and "Sunday Late" not in monday
 
 
 @pytest.mark.parametrize("query", ["day=2026-02-30", "day=tomorrow", "day=0001-01-01", "day=9999-12-31",

@@ -18,6 +18,7 @@ from sqlalchemy import ColumnElement, and_, or_, select
 from booking.clinic.clock import moment
 from booking.extensions import db
 from booking.models import Appointment, AppointmentStatus
+from booking.scheduling.pairing import one_pair
 
 
 def _same_booking(appointment: Appointment) -> ColumnElement[bool]:
@@ -35,10 +36,9 @@ def booked_together(appointment: Appointment) -> list[Appointment]:
 
 
 def back_to_back(first: Appointment, second: Appointment) -> bool:
-    """Whether the two visits are one pair: booked together, one ending exactly when the other starts."""
-    return (first.id != second.id and (first.patient_id, first.screening_id, first.care_plan_id)
-            == (second.patient_id, second.screening_id, second.care_plan_id)
-            and (first.ends_at == second.starts_at or second.ends_at == first.starts_at))
+    """Whether the two visits are one pair: booked together, one ending exactly when the other starts
+    (booking.scheduling.pairing, the rule's one home)."""
+    return one_pair(first, second)
 
 
 def partner(visit: Appointment) -> Appointment | None:
