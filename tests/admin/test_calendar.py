@@ -138,3 +138,19 @@ def test_a_day_or_therapist_that_cannot_be_read_gets_a_clear_message(admin: Flas
 def test_a_week_needs_a_therapist_who_exists(admin: FlaskClient, clinic: Clinic) -> None:
     assert "Choose a therapist" in admin.get("/admin/calendar/week").get_data(as_text=True)
     assert admin.get("/admin/calendar/week?therapist=999999").status_code == 404
+
+
+def test_a_patient_checked_in_shows_as_arrived_and_the_admin_grid_loads_the_drag_script(admin: FlaskClient,
+                                                                                       clinic: Clinic) -> None:
+    therapist = clinic.massage_therapists[0]
+    early = AppointmentFactory(therapist=therapist, service=clinic.massage, patient=PatientFactory(name="Avery Singh"),
+                               starts_at=local(2026, 12, 2, 11))
+    AppointmentFactory(therapist=therapist, service=clinic.massage, patient=PatientFactory(name="Blair Moss"),
+                       starts_at=local(2026, 12, 2, 13))
+    answer = admin.post(f"/admin/appointments/{early.id}/check-in", data={"next": "/admin/calendar"})
+    assert answer.status_code == 303
+    page = admin.get(f"/admin/calendar?therapist={therapist.id}").get_data(as_text=True)
+    arrived, waiting = blocks(page)
+    assert "Avery Singh" in arrived and "Booked, arrived" in arrived
+    assert "Blair Moss" in waiting and "arrived" not in waiting
+    assert '<script src="/static/js/calendar.js" defer></script>' in page

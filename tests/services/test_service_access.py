@@ -50,9 +50,9 @@ from booking.services.therapists import hours as working_hours
 from booking.services.therapists.hours import Shift
 from booking.services.therapists.profiles import TherapistDetails
 from booking.services.visits import BookingRequest, book, cancel, reschedule
+from booking.services.visits.appointment_book import clinic_day, therapist_days
 from booking.services.visits.check_in import set_arrived
 from booking.services.visits.desk import day_visits, late_or_missed
-from booking.services.visits.appointment_book import clinic_day, therapist_days
 from booking.services.visits.listing import AppointmentFilter, appointment_page
 from booking.services.visits.outcomes import record_outcome
 from tests.factories import Clinic, PatientFactory, StaffUserFactory, local, small_clinic

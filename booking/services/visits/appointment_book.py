@@ -187,9 +187,10 @@ def _visits(days: list[date], therapist_ids: list[int] | None) -> list[GridVisit
     rows = db.session.connection().execute(_visits_query(therapist_ids is not None),
                                            _parameters(days, therapist_ids or []))
     return [GridVisit(key, therapist_id, starts_at, ends_at, blocked_until, patient_id, patient_name, service_id,
-                      service_name, therapy_type, AppointmentStatus(status), bool(caution), care_plan_id, screening_id)
+                      service_name, therapy_type, AppointmentStatus(status), bool(caution), care_plan_id, screening_id,
+                      bool(checked_in))
             for (key, therapist_id, starts_at, ends_at, blocked_until, patient_id, patient_name, service_id,
-                 service_name, therapy_type, status, caution, care_plan_id, screening_id) in rows]
+                 service_name, therapy_type, status, caution, care_plan_id, screening_id, checked_in) in rows]
 
 
 def _hours(days: list[date], therapist_ids: list[int], *, everyone: bool) -> _Hours:
@@ -211,11 +212,12 @@ def _in_span() -> ColumnElement[bool]:
 @cache
 def _visits_query(chosen: bool) -> Select[Any]:
     """The visits of the chosen therapists (``ids``), or of every therapist, starting in the span, with their patient's
-    and service's names and their caution flag."""
+    and service's names, their caution flag and whether the patient has arrived."""
     therapists = bindparam("ids", expanding=True) if chosen else select(Therapist.id).scalar_subquery()
     columns: tuple[Any, ...] = (Appointment.id, Appointment.therapist_id, Appointment.starts_at, Appointment.ends_at,
                Appointment.blocked_until, Appointment.patient_id, Patient.name, Appointment.service_id, Service.name,
-               Service.therapy_type, Appointment.status, _caution(), Appointment.care_plan_id, Appointment.screening_id)
+               Service.therapy_type, Appointment.status, _caution(), Appointment.care_plan_id, Appointment.screening_id,
+               Appointment.checked_in_at.is_not(None))
     return (select(*columns)
             .join(Patient, Patient.id == Appointment.patient_id)
             .join(Service, Service.id == Appointment.service_id)
