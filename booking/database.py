@@ -153,6 +153,16 @@ def storable_id(value: int) -> bool:
     return 0 < value <= LARGEST_ID
 
 
+def parse_id(text: str | None) -> int | None:
+    """The id a link or a form names, or None when the text is not the whole number of a row that can exist
+    (never read as a number when it is longer than any id: a huge number costs time to convert)."""
+    text = (text or "").strip()
+    if not (text.isascii() and text.isdigit() and len(text) <= len(str(LARGEST_ID))):
+        return None
+    value = int(text)
+    return value if storable_id(value) else None
+
+
 def get_or_none(model: type[Row], row_id: int, **options: Any) -> Row | None:
     """The row of ``model`` with this id, or None, also for an id no row can have (which the database
     would refuse with an error rather than answer "none"). ``options`` go to ``Session.get``."""

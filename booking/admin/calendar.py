@@ -13,7 +13,7 @@ from flask_login import current_user
 
 from booking import policy
 from booking.admin import bp
-from booking.database import storable_id
+from booking.database import parse_id
 from booking.services import audit
 from booking.services.visits.appointment_book import clinic_day, therapist_days
 from booking.services.visits.schedule import ScheduleError, clinic_today, parse_day
@@ -27,12 +27,10 @@ def _therapist_ids(values: list[str]) -> list[int]:
     """The therapists asked for (``therapist``, repeated); 400 with a message for anything but their ids."""
     if len(values) > MOST_COLUMNS:
         abort(400, f"Choose at most {MOST_COLUMNS} therapists.")
-    if not all(value.strip().isdigit() and len(value.strip()) <= 12 for value in values):
+    ids = [parse_id(value) for value in values]
+    if None in ids:
         abort(400, CHOOSE_THERAPISTS)
-    ids = [int(value) for value in values]
-    if not all(storable_id(one) for one in ids):
-        abort(400, CHOOSE_THERAPISTS)
-    return ids
+    return [one for one in ids if one is not None]
 
 
 def _day(today: date) -> date:

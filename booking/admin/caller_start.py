@@ -23,6 +23,7 @@ from werkzeug.datastructures import MultiDict
 
 from booking.clinic.clock import moment
 from booking.clinic.times import clinic_zone, local_time
+from booking.database import parse_id
 from booking.forms.visits import format_start, parse_start
 from booking.models import Screening, Service, Therapist
 from booking.routing import THERAPY_LABELS
@@ -33,7 +34,6 @@ from booking.services.therapists.profiles import find_therapist
 STARTED_WITH, STARTED_FOR_SCREENING = "caller_started_with", "caller_started_with_screening"
 WHEN = "day_no_year_at_time"  # Tuesday December 8 at 10:15 a.m. MST
 NO_CHOICE = "The booking starts without a chosen therapist and time."
-ID_DIGITS = 18  # every id fits in a 64-bit integer (a longer number is no id, and too long to read as one)
 
 
 @dataclass(frozen=True)
@@ -61,14 +61,9 @@ class Chosen:
                                            self.therapist.qualifications))
 
 
-def link_id(value: str | None) -> int | None:
-    """An id a link names, or None when it is not a whole number of at most ``ID_DIGITS`` digits."""
-    return int(value) if value and value.isascii() and value.isdigit() and len(value) <= ID_DIGITS else None
-
-
 def _active_therapist(value: str | None) -> Therapist | None:
     """The active therapist with this id, or None (also for an id that is not a number)."""
-    therapist_id = link_id(value)
+    therapist_id = parse_id(value)
     therapist = find_therapist(therapist_id) if therapist_id is not None else None
     return therapist if therapist is not None and therapist.active else None
 

@@ -35,6 +35,7 @@ from booking.admin import bp, caller_start
 from booking.admin.caller_start import Chosen
 from booking.clinic.limits import EMAIL_LENGTH, NAME_LENGTH, PHONE_LENGTH
 from booking.clinic.validators import email_address, phone_number
+from booking.database import parse_id
 from booking.flows.picker import TherapistSlots, pick_day
 from booking.flows.screening import Flow, show_step
 from booking.flows.steps import chosen_service, day_form, details_step, none_trained
@@ -112,7 +113,7 @@ def book_for_caller() -> str | Response:
 
 def _record_or_404(value: str) -> Patient:
     """The current record with this id (or the one it was joined into), or a 404 page."""
-    record_id = caller_start.link_id(value)
+    record_id = parse_id(value)
     record = current_record(record_id) if record_id is not None else None
     return record or abort(404)
 

@@ -21,6 +21,7 @@ from flask import flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from booking.clinic.times import clinic_zone, local_time
+from booking.database import parse_id
 from booking.flows.picker import TherapistSlots, nearby_choices, pick_day
 from booking.flows.steps import other_times
 from booking.forms import required
@@ -132,7 +133,7 @@ def _target(appointment: Appointment, other_therapists: bool) -> _Target:
 def _refusal(appointment: Appointment, asked: str) -> str:
     """Why the therapist asked for (an id, or anything typed) cannot take the visit, in the booking rule's words:
     not one of ours, of another kind, or not trained for the screening's cautions."""
-    therapist_id = int(asked) if asked.isascii() and asked.isdigit() else 0
+    therapist_id = parse_id(asked) or 0
     return therapist_problem(therapist_id, appointment.service, appointment.screening.caution_codes,
                              first_available=False) or UNLISTED
 
