@@ -1,6 +1,6 @@
 /* The booking pages with JavaScript: no "Show open times" button (htmx updates the times on each
    change), and the focus where the patient needs it: on the error summary after a form error, on the
-   new day's times after choosing another day; the staff menu's set-up entry closes when left. Without
+   new day's times after choosing another day, on the message saying what an action did; the staff menu's set-up entry closes when left. Without
    JavaScript every page works as it is. */
 (function () {
   "use strict";
@@ -16,7 +16,14 @@
     return Boolean(summary);
   }
 
-  document.addEventListener("DOMContentLoaded", focusErrors);
+  /* After an action (a page shown with a message saying what happened: checked in, moved, cancelled), the focus
+     starts on that message, unless there are errors to fix first. */
+  document.addEventListener("DOMContentLoaded", function () {
+    var notice = document.getElementById("notice");
+    if (!focusErrors() && notice) {
+      notice.focus();
+    }
+  });
 
   document.addEventListener("htmx:beforeRequest", function (event) {
     movedToAnotherDay = event.detail.elt.tagName === "A";
