@@ -31,4 +31,4 @@ def test_the_thank_you_is_in_view_after_sending_a_message(client: FlaskClient) -
     response = client.post("/", data=GOOD_MESSAGE)
     assert response.status_code == 302 and response.location == "/#notice"
     page = client.get("/").get_data(as_text=True)
-    assert re.search(r'<div class="notice" role="status" id="notice">\s*<p>Thank you, your message was sent', page)
+    assert re.search(r'<div class="notice" role="status" id="notice" tabindex="-1">\s*<p>Thank you, your message was sent', page)
