@@ -116,14 +116,14 @@ def phone(browser: Browser, browser_context_args: dict[str, object]) -> Iterator
 # a therapist's page, what they are trained in; a page without a list has its heading.
 TABLE_ROWS = "table tbody tr"
 VISIT_ROWS = ".visit-list li, .history li"
-SCHEDULED = ".schedule-visit"
+SCHEDULED = ".grid-list-visit"  # the grid as a list per column on a phone
 TRAINED_IN = "input[name=qualifications]:checked"
 HEADING = "h1"
 
-# A stacked cell that shows no column name: a cell with text in a table's body whose ::before content is empty,
+# A stacked cell that shows no column name: a cell with text shown in a table's body whose ::before content is empty,
 # except in a column of actions (its header is for screen readers only: each link or button says what it does).
 UNLABELLED = """() => [...document.querySelectorAll("table tbody td, table tbody th")]
-    .filter(cell => cell.textContent.trim())
+    .filter(cell => cell.textContent.trim() && cell.checkVisibility())
     .filter(cell => !cell.closest("table").tHead?.rows[0].cells[cell.cellIndex]?.querySelector(".visually-hidden"))
     .filter(cell => ["none", "normal", ""].includes(getComputedStyle(cell, "::before").content))
     .map(cell => cell.textContent.trim())"""
