@@ -33,8 +33,8 @@ def arrived_at(appointment: Appointment) -> datetime | None:
 
 
 def notice(page: str) -> str:
-    """The text of the page's notice (its flashed messages)."""
-    return html.unescape(page.split('id="notice">', 1)[1].split("</div>", 1)[0])
+    """The text of the page's notice (its flashed messages), which takes the focus when the address names it."""
+    return html.unescape(page.split('id="notice" tabindex="-1">', 1)[1].split("</div>", 1)[0])
 
 
 def test_checking_in_from_the_today_page_and_undoing_it_there(admin: FlaskClient) -> None:

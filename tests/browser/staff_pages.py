@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -36,10 +37,12 @@ def every_size(request: pytest.FixtureRequest) -> str:
     return request.param
 
 
-@pytest.fixture
-def staff_page(browser: Browser, browser_context_args: dict[str, Any], size: str) -> Iterator[Page]:
-    """A page of that size; no request of the app may answer 5xx on the way."""
-    context = browser.new_context(**{**browser_context_args, **SIZES[size]})
+@contextmanager
+def page_of_size(browser: Browser, browser_context_args: dict[str, Any], size: str,
+                 **options: Any) -> Iterator[Page]:
+    """A page of that size (``options``: more of its context's, e.g. java_script_enabled=False); no request of the
+    app may answer 5xx on the way."""
+    context = browser.new_context(**{**browser_context_args, **SIZES[size], **options})
     page = context.new_page()
     failures: list[str] = []
 
@@ -48,9 +51,18 @@ def staff_page(browser: Browser, browser_context_args: dict[str, Any], size: str
             failures.append(f"{answer.status} {answer.url}")
 
     page.on("response", response)
-    yield page
-    context.close()
+    try:
+        yield page
+    finally:
+        context.close()
     assert failures == []
+
+
+@pytest.fixture
+def staff_page(browser: Browser, browser_context_args: dict[str, Any], size: str) -> Iterator[Page]:
+    """A page of that size; no request of the app may answer 5xx on the way."""
+    with page_of_size(browser, browser_context_args, size) as page:
+        yield page
 
 
 def screenshot(page: Page, name: str, size: str) -> None:

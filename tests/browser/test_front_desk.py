@@ -28,7 +28,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.browser
 size, staff_page = staff_pages.size, staff_pages.staff_page  # the fixtures: a phone and a desktop page
-PHONES = {"phone": "403-555-0181", "desktop": "403-555-0182"}
+PHONES = {"phone": "403-555-0100", "desktop": "587-555-0100"}  # no demo patient has these (demo_people.py)
 
 
 @pytest.fixture
