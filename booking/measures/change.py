@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import enum
 import math
-from collections.abc import Mapping
 from dataclasses import dataclass
 
-from .definition import Measure, MeasureError
+from .definition import Answers, Measure, MeasureError
 
 # Differences are kept to six decimals, so that a PSFS mean's float noise never moves a change across its MCID.
 DECIMALS = 6
@@ -133,10 +132,10 @@ def change(measure: Measure, baseline: float | None, latest: float) -> Change:
     return _judged(measure, _checked(measure, baseline, "baseline"), latest, measure.mcid)
 
 
-def item_changes(measure: Measure, baseline: Mapping[str, int | None],
-                 latest: Mapping[str, int | None]) -> dict[str, Change]:
+def item_changes(measure: Measure, baseline: Answers, latest: Answers) -> dict[str, Change]:
     """The change of each item rated at both measurements (PSFS: each activity, against the item MCID of 3),
-    in the order of the latest answers; an item added since the baseline has no change yet."""
+    in the order of the latest answers; an item added since the baseline has no change yet. Give a PSFS's answers
+    by activity (``dict(zip(activities, ratings))``), so that its changes are named by them."""
     if measure.item_mcid is None:
         raise MeasureError(f"{measure.short_name} has no meaningful change for one item")
     before, after = measure.rated(baseline), measure.rated(latest)

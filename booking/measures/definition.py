@@ -1,17 +1,22 @@
 """A measure's definition: what it asks, how its answers are scored, which way is better and by how much it counts.
 
 Every measure, built in or a clinic's own, is one ``Measure``, read from a definition file (``files.py``). Its
-answers are given by item: ``{"pain": 4}`` for a one-item measure, ``{"Climbing stairs": 6, "Gardening": None}``
-for a measure whose items the patient names (the PSFS). An item left unanswered (``None``, or absent) is left out
-of the score, never counted as the scale's lowest answer.
+answers are given by item (``{"pain": 4}``, ``{"Climbing stairs": 6, "Gardening": None}`` for a measure whose items
+the patient names, the PSFS), in the order of the items or named activities (``[6, None, 4]``), or, for a one-item
+measure, as the answer itself (``4``). An item left unanswered (``None``, or absent) is left out of the score,
+never counted as the scale's lowest answer.
 """
 
 from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+
+# A measure's answers: by item key; in the order of its items (or of the activities the patient named); or, for a
+# one-item measure, the answer itself. None, or an item left out of a mapping, is an item not answered.
+Answers = Mapping[str, int | None] | Sequence[int | None] | int | None
 
 CODE_LENGTH = 20
 CODE = re.compile(r"[a-z][a-z0-9-]*")
@@ -131,47 +136,70 @@ class Measure:
             raise MeasureError(f"min_answered: must be from 1 to the number of items ({most})")
 
     @property
-    def minimum(self) -> float:
+    def minimum(self) -> int:
         """The lowest score."""
         return self._bounds()[0]
 
     @property
-    def maximum(self) -> float:
+    def maximum(self) -> int:
         """The highest score."""
         return self._bounds()[1]
 
-    def _bounds(self) -> tuple[float, float]:
-        if self.scoring is Scoring.PERCENT:
-            return 0.0, 100.0
-        if self.scoring is Scoring.SUM:
-            return float(self.scale.minimum * len(self.items)), float(self.scale.maximum * len(self.items))
-        return float(self.scale.minimum), float(self.scale.maximum)
+    @property
+    def values(self) -> range:
+        """Every answer an item takes, lowest first (for the built-in measures, their range of scores too)."""
+        return range(self.scale.minimum, self.scale.maximum + 1)
 
-    def rated(self, answers: object) -> dict[str, int]:
-        """The items answered and their answers, checked; an unanswered item (None) is left out."""
-        if not isinstance(answers, Mapping):
-            raise MeasureError(f"{self.short_name}: answers are given by item, like {{{self._example()!r}: 4}}")
-        if self.named_items and len(answers) > self.named_items:
-            raise MeasureError(f"{self.short_name} takes at most {self.named_items} items; got {len(answers)}")
-        keys = {item.key for item in self.items}
+    def _bounds(self) -> tuple[int, int]:
+        if self.scoring is Scoring.PERCENT:
+            return 0, 100
+        if self.scoring is Scoring.SUM:
+            return self.scale.minimum * len(self.items), self.scale.maximum * len(self.items)
+        return self.scale.minimum, self.scale.maximum
+
+    def rated(self, answers: Answers) -> dict[str, int]:
+        """The items answered and their answers, checked, by item (a named item by its position from "1" when the
+        answers come in order); an unanswered item (None) is left out."""
         found: dict[str, int] = {}
-        for key, answer in answers.items():
-            if not isinstance(key, str) or not key.strip():
-                raise MeasureError(f"{self.short_name}: every item needs a name")
-            if keys and key not in keys:
-                raise MeasureError(f"{self.short_name} has no item {key!r}")
+        for key, answer in self._by_item(answers).items():
             if answer is None:
                 continue
+            where = f"{self.short_name}, {key!r}"
             if isinstance(answer, bool) or not isinstance(answer, int):
-                raise MeasureError(f"{self.short_name}, {key!r}: the answer must be a whole number from "
-                                   f"{self.scale.minimum} to {self.scale.maximum}; got {answer!r}")
+                raise MeasureError(f"{where}: the answer must be a whole number from {self.scale.minimum} to "
+                                   f"{self.scale.maximum}; got {answer!r}")
             if not self.scale.minimum <= answer <= self.scale.maximum:
-                raise MeasureError(f"{self.short_name}, {key!r}: the answer must be from {self.scale.minimum} to "
+                raise MeasureError(f"{where}: the answer must be from {self.scale.minimum} to "
                                    f"{self.scale.maximum}; got {answer}")
             found[key] = answer
         return found
 
-    def score(self, answers: Mapping[str, int | None]) -> float | None:
+    def _by_item(self, answers: object) -> dict[str, object]:
+        """The answers by item key: a one-item measure's bare answer, or answers in the order of the items."""
+        if answers is None or isinstance(answers, int):
+            if len(self.items) != 1:
+                raise MeasureError(f"{self.short_name}: answers are given by item, not as one number")
+            return {self.items[0].key: answers}
+        if isinstance(answers, Sequence) and not isinstance(answers, str):
+            keys = [item.key for item in self.items] or [str(place) for place in range(1, len(answers) + 1)]
+            if len(answers) != len(keys):
+                raise MeasureError(f"{self.short_name}: {len(answers)} answers for {len(keys)} items")
+            answers = dict(zip(keys, answers, strict=True))
+        if not isinstance(answers, Mapping):
+            raise MeasureError(f"{self.short_name}: answers are given by item, like {{{self._example()!r}: 4}}")
+        if self.named_items and len(answers) > self.named_items:
+            raise MeasureError(f"{self.short_name} takes at most {self.named_items} items; got {len(answers)}")
+        known = {item.key for item in self.items}
+        found: dict[str, object] = {}
+        for key, answer in answers.items():
+            if not isinstance(key, str) or not key.strip():
+                raise MeasureError(f"{self.short_name}: every item needs a name")
+            if known and key not in known:
+                raise MeasureError(f"{self.short_name} has no item {key!r}")
+            found[key] = answer
+        return found
+
+    def score(self, answers: Answers) -> float | None:
         """The score of the answers, or None when too few items are answered to score them."""
         rated = list(self.rated(answers).values())
         needed = len(self.items) if self.scoring is Scoring.SUM else self.min_answered

@@ -40,7 +40,8 @@ def test_groc_is_asked_from_the_second_measurement_on() -> None:
 
 
 def test_nprs_and_groc_score_their_answer() -> None:
-    assert NPRS.score({"pain": 7}) == 7
+    assert NPRS.score({"pain": 7}) == NPRS.score(7) == NPRS.score([7]) == 7
+    assert NPRS.score(None) is None
     assert NPRS.score({"pain": 0}) == 0
     assert GROC.score({"change": -7}) == -7
     assert GROC.score({"change": 3}) == 3
@@ -54,6 +55,7 @@ def test_psfs_is_the_mean_of_the_activities_rated() -> None:
 
 def test_an_unrated_psfs_activity_is_left_out_not_counted_as_zero() -> None:
     assert PSFS.score({"Climbing stairs": 2, "Lifting my child": 4, "Gardening": None}) == 3
+    assert PSFS.score([2, 4, None]) == 3  # the ratings in the order of the activities, as a questionnaire keeps them
     assert PSFS.score({"Climbing stairs": 6, "Gardening": None, "Driving": None}) == 6
 
 
@@ -71,7 +73,9 @@ def test_nothing_scorable_scores_none() -> None:
     ({"pain": "4"}, r"must be a whole number from 0 to 10; got '4'"),
     ({"pain": True}, r"must be a whole number"),
     ({"ache": 4}, r"NPRS has no item 'ache'"),
-    (4, r"NPRS: answers are given by item, like \{'pain': 4\}"),
+    ("4", r"NPRS: answers are given by item, like \{'pain': 4\}"),
+    ([4, 5], r"NPRS: 2 answers for 1 items"),
+    (11, r"NPRS, 'pain': the answer must be from 0 to 10; got 11"),
 ])
 def test_nprs_answers_out_of_range_or_of_the_wrong_kind_are_refused_clearly(answers: object, message: str) -> None:
     with pytest.raises(MeasureError, match=message):
@@ -83,6 +87,9 @@ def test_nprs_answers_out_of_range_or_of_the_wrong_kind_are_refused_clearly(answ
     ({"Stairs": 12}, "PSFS, 'Stairs': the answer must be from 0 to 10; got 12"),
     ({" ": 5}, "PSFS: every item needs a name"),
     ({3: 5}, "PSFS: every item needs a name"),
+    ([5, 5, 5, 5, 5, 5], "PSFS takes at most 5 items; got 6"),
+    ([5, 11], "PSFS, '2': the answer must be from 0 to 10; got 11"),
+    (5, "PSFS: answers are given by item, not as one number"),
 ])
 def test_psfs_answers_that_do_not_fit_are_refused_clearly(answers: object, message: str) -> None:
     with pytest.raises(MeasureError, match=message):
