@@ -72,6 +72,14 @@ def test_a_clinic_adds_its_own_measure_by_a_file_and_it_is_scored(tmp_path: Path
     assert found.for_patient() == "Your back score is 15 points lower than when you started."
 
 
+def test_the_documented_example_is_a_measure(tmp_path: Path) -> None:
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "outcome-measures.md").read_text(encoding="utf-8")
+    (example,) = re.findall(r"```toml\n(.*?)```", docs, re.DOTALL)
+    back = load_file(write(tmp_path, "back.toml", example))
+    assert back.score({"sitting": 3, "lifting": 1}) == 40
+    assert back.score({"sitting": 3}) is None
+
+
 def test_no_folder_means_the_built_in_measures_alone() -> None:
     assert with_clinic_measures(None) is MEASURES
 
