@@ -9,7 +9,7 @@ from .registry import MEASURES, Registry, asked_at, measure, with_clinic_measure
 from .steer import AFTER_SESSIONS, Flag, Measurement, changes_since_baseline, steer
 
 __all__ = [
-    "AFTER_SESSIONS", "MEASURES", "Anchor", "Answers", "Change", "ChangeKind", "Flag", "Item", "Measure", "MeasureError",
-    "Measurement", "Registry", "Scale", "Scoring", "asked_at", "change", "changes_since_baseline", "item_changes",
-    "measure", "points", "score_text", "steer", "with_clinic_measures",
+    "AFTER_SESSIONS", "MEASURES", "Anchor", "Answers", "Change", "ChangeKind", "Flag", "Item", "Measure",
+    "MeasureError", "Measurement", "Registry", "Scale", "Scoring", "asked_at", "change", "changes_since_baseline",
+    "item_changes", "measure", "points", "score_text", "steer", "with_clinic_measures",
 ]

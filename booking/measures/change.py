@@ -88,7 +88,8 @@ class Change:
         mcid = f"the MCID{' for one item' if self.item else ''} is {points(self.threshold)}"
         if self.baseline is None:
             return f"{name} {self.latest:+g}, {self._rating().lower()}: {self.kind.phrase} ({mcid} either way)."
-        moved = (f"{points(self.difference, self.threshold)} {'better' if self.difference > 0 else 'worse'} than at the start"
+        direction = "better" if self.difference > 0 else "worse"
+        moved = (f"{points(self.difference, self.threshold)} {direction} than at the start"
                  if round(self.difference, DECIMALS) else "the same as at the start")
         return (f"{name} {score_text(self.baseline)} to {score_text(self.latest)}, {moved}: "
                 f"{self.kind.phrase} ({mcid}).")

@@ -63,7 +63,7 @@ def _fields(data: dict[str, Any], readers: dict[str, Callable[[object], Any]], r
     """Each field of a table read by its reader; a missing, unknown or ill-typed one is refused by name."""
     for name in data:
         if name not in readers:
-            raise MeasureError(f"{where}{name}: not a field of a measure (the fields are {', '.join(readers)})")
+            raise MeasureError(f"{where}{name}: not a known field (the fields are {', '.join(readers)})")
     missing = sorted(required - set(data))
     if missing:
         raise MeasureError(f"{where}{missing[0]}: missing")
@@ -80,7 +80,8 @@ def _scale(value: object) -> Scale:
     data = _fields(_table(value), {"minimum": _whole, "maximum": _whole, "anchors": _tables},
                    {"minimum", "maximum"}, "scale.")
     anchors = tuple(Anchor(**_fields(anchor, {"value": _whole, "words": _text}, {"value", "words"},
-                                     f"scale.anchors[{index}].")) for index, anchor in enumerate(data.pop("anchors", [])))
+                                     f"scale.anchors[{index}]."))
+                    for index, anchor in enumerate(data.pop("anchors", [])))
     return Scale(anchors=anchors, **data)
 
 

@@ -92,7 +92,7 @@ def test_the_built_in_measures_are_files_of_the_same_kind() -> None:
 @pytest.mark.parametrize(("old", "new", "message"), [
     ('mcid = 10\n', "", "mcid: missing"),
     ('mcid = 10', 'mcid = "ten"', "mcid: must be a number"),
-    ('mcid = 10', 'mcdi = 10', "mcdi: not a field of a measure"),
+    ('mcid = 10', 'mcdi = 10', "mcdi: not a known field"),
     ('mcid = 10', 'mcid = 0', "mcid: a meaningful change must be more than 0"),
     ('scoring = "percent"', 'scoring = "median"', "scoring: must be one of 'answer', 'mean', 'sum', 'percent'"),
     ('higher_is_better = false', 'higher_is_better = "no"', "higher_is_better: must be true or false"),
@@ -101,7 +101,8 @@ def test_the_built_in_measures_are_files_of_the_same_kind() -> None:
     ('{ value = 5, words', '{ value = 9, words', "scale: every anchor must lie from 0 to 5"),
     ('{ value = 5, words = "I cannot do it" }', '{ value = 5 }', r"scale\.anchors\[1\]\.words: missing"),
     ('key = "lifting"', 'key = "sitting"', "items: every item needs a key of its own"),
-    ('wording = "Sitting for an hour"', 'words = "Sitting"', r"items\[0\]\.words: not a field"),
+    ('wording = "Sitting for an hour"', 'words = "Sitting"',
+     r"items\[0\]\.words: not a known field \(the fields are key, wording\)"),
     ('scoring = "percent"', 'scoring = "answer"', "items: a measure scored by its answer has exactly one item"),
     ('code = "back-index"', 'code = "psfs"', "code: 'psfs' is already another measure's"),
     ('code = "back-index"', 'code = "Back index"', "code: 'Back index' must be lower-case letters"),
@@ -118,7 +119,8 @@ def test_a_bad_file_is_refused_naming_the_file_and_the_field(tmp_path: Path, old
 def test_two_files_of_one_code_are_refused_naming_the_second(tmp_path: Path) -> None:
     write(tmp_path, "a.toml", BACK_INDEX)
     second = write(tmp_path, "b.toml", BACK_INDEX)
-    with pytest.raises(MeasureError, match=f"^{re.escape(str(second))}: code: 'back-index' is already another measure's"):
+    message = f"^{re.escape(str(second))}: code: 'back-index' is already another measure's"
+    with pytest.raises(MeasureError, match=message):
         load_directory(tmp_path)
 
 

@@ -162,8 +162,8 @@ def test_every_score_lies_within_the_measures_range(case: tuple[Measure, dict[st
     subject, answers = case
     score = subject.score(answers)
     assert score is None or subject.minimum <= score <= subject.maximum
-    assert (score is None) == (not any(value is not None for value in answers.values())
-                               or (subject.scoring is Scoring.SUM and None in [answers.get(i.key) for i in subject.items]))
+    incomplete = subject.scoring is Scoring.SUM and None in [answers.get(item.key) for item in subject.items]
+    assert (score is None) == (incomplete or all(value is None for value in answers.values()))
 
 
 @SETTINGS
