@@ -14,6 +14,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from flask import Flask
 from sqlalchemy.engine import make_url
 
+from booking.measures import MeasureError, with_clinic_measures
+
 # Extension settings that may be given directly in the environment (as well as
 # any setting with the FLASK_ prefix, which Flask itself understands).
 EXTENSION_PREFIXES = ("RATELIMIT_", "SQLALCHEMY_", "WTF_", "SESSION_COOKIE_")
@@ -23,7 +25,7 @@ DEVELOPMENT_BASE_URL = "http://127.0.0.1:5000"
 
 # Settings without a text default that are text all the same (a password of digits stays text).
 TEXT_SETTINGS = frozenset({"PUBLIC_BASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "MAIL_SERVER", "MAIL_USERNAME",
-                           "MAIL_PASSWORD", "MIGRATION_DATABASE_URL"})
+                           "MAIL_PASSWORD", "MIGRATION_DATABASE_URL", "MEASURES_DIR"})
 
 DEFAULTS: dict[str, Any] = {
     "BOOKING_ENV": "development",
@@ -82,6 +84,9 @@ DEFAULTS: dict[str, Any] = {
     "CLINIC_EMAIL": "frontdesk@bowriver-clinic.example",
     # Request bodies larger than this are refused with 413 (forms and JSON are far smaller).
     "MAX_CONTENT_LENGTH": 64 * 1024,
+    # A folder of the clinic's own outcome measures, one TOML file each, asked after the built-in ones
+    # (docs/outcome-measures.md); read and checked at start.
+    "MEASURES_DIR": None,
 }
 
 
@@ -230,3 +235,17 @@ def _check(config: Mapping[str, Any]) -> None:
     if not (isinstance(offsets, list) and all(isinstance(o, int) and not isinstance(o, bool) and o > 0
                                               for o in offsets)):
         raise RuntimeError("REMINDER_OFFSETS_MINUTES must be a JSON list of positive whole numbers, like [1440, 120]")
+    _check_measures(config["MEASURES_DIR"])
+
+
+def _check_measures(directory: str | None) -> None:
+    """Refuse a MEASURES_DIR that is not an absolute path, or whose measure files are not all sound."""
+    if not directory:
+        return
+    if not Path(directory).is_absolute():
+        raise RuntimeError(f"MEASURES_DIR {directory!r} must be an absolute path, so that every process (web, "
+                           "worker, commands) reads the same measures whatever its working directory.")
+    try:
+        with_clinic_measures(str(directory))
+    except MeasureError as error:
+        raise RuntimeError(f"MEASURES_DIR: {error}") from None
