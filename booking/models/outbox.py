@@ -54,6 +54,7 @@ class NotificationKind(enum.StrEnum):
     CONTACT_MESSAGE = "contact_message"
     CARE_PLAN = "care_plan"
     PASSWORD_RESET = "password_reset"
+    QUESTIONNAIRE = "questionnaire"
 
 
 class CarePlanEvent(enum.StrEnum):

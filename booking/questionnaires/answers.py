@@ -44,11 +44,12 @@ def _score(typed: Mapping[str, str], name: str, code: str, message: str, reading
     return value
 
 
-def _rating(typed: Mapping[str, str], name: str, activity: str, reading: Reading) -> int | None:
-    """An activity's rating: None when left empty; an error when it is not one of 0 to 10."""
-    if not (typed.get(name) or "").strip():
+def _rating(typed: Mapping[str, str], name: str, activity: str, reading: Reading, *,
+            required: bool = False) -> int | None:
+    """An activity's rating: None when left empty (an error if ``required``); an error when it is not one of 0 to 10."""
+    if not required and not (typed.get(name) or "").strip():
         return None
-    return _score(typed, name, "psfs", f"Choose how able you are to {activity}, from 0 to 10.", reading)
+    return _score(typed, name, "psfs", f'Choose how able you are today to do "{activity}", from 0 to 10.', reading)
 
 
 def _named(typed: Mapping[str, str], suffix: str, reading: Reading) -> str:
@@ -64,16 +65,12 @@ def _first_activities(typed: Mapping[str, str], reading: Reading) -> list[int | 
     ratings: list[int | None] = []
     for number in range(1, PSFS_ACTIVITIES + 1):
         name, rating_field = _named(typed, str(number), reading), f"rating_{number}"
-        rated = bool((typed.get(rating_field) or "").strip())
         if not name:
-            if rated:
+            if (typed.get(rating_field) or "").strip():
                 reading.errors[f"activity_{number}"] = "Name the activity you rated, or clear its rating."
             continue
-        rating = _rating(typed, rating_field, name, reading)
-        if rating is None and rating_field not in reading.errors:
-            reading.errors[rating_field] = f"Choose how able you are to {name}, from 0 to 10."
         reading.activities.append(name)
-        ratings.append(rating)
+        ratings.append(_rating(typed, rating_field, name, reading, required=True))
     if not reading.activities and "activity_1" not in reading.errors:
         reading.errors["activity_1"] = "Name at least one activity that is hard for you now."
     return ratings
@@ -86,11 +83,8 @@ def _later_activities(typed: Mapping[str, str], activities: Sequence[str], may_a
     ratings = [_rating(typed, f"rating_{number}", name, reading) for number, name in enumerate(activities, 1)]
     added = _named(typed, NEW, reading) if may_add and len(activities) < PSFS_ACTIVITIES else ""
     if added:
-        rating = _rating(typed, f"rating_{NEW}", added, reading)
-        if rating is None and f"rating_{NEW}" not in reading.errors:
-            reading.errors[f"rating_{NEW}"] = f"Choose how able the patient is to {added}, from 0 to 10."
         reading.activities.append(added)
-        ratings.append(rating)
+        ratings.append(_rating(typed, f"rating_{NEW}", added, reading, required=True))
     if activities and all(rating is None for rating in ratings) and not reading.errors:
         reading.errors["rating_1"] = "Rate at least one of the activities, from 0 to 10."
     return ratings

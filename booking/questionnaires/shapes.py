@@ -19,13 +19,15 @@ PSFS_ACTIVITIES = 5  # at most this many activities
 
 @dataclass(frozen=True)
 class Shape:
-    """One measure's answer: its code, the question, the whole numbers allowed, the first measurement asking it."""
+    """One measure's answer: its code, the question, the whole numbers allowed, the first measurement asking it,
+    and what its lowest and highest answers mean (the form's hint)."""
 
     code: str
     question: str
     minimum: int
     maximum: int
     asked_from: int = 1
+    ends: tuple[str, str] = ("", "")
 
     @property
     def values(self) -> range:
@@ -34,10 +36,19 @@ class Shape:
 
 
 MEASURES: dict[str, Shape] = {
-    "nprs": Shape("nprs", "How much pain do you have right now?", 0, 10),
-    "psfs": Shape("psfs", "How able are you today to do each activity?", 0, 10),
-    "groc": Shape("groc", "Since your care began, how would you describe your condition now?", -7, 7, asked_from=2),
+    "nprs": Shape("nprs", "How much pain do you have right now?", 0, 10,
+                  ends=("no pain", "the worst pain imaginable")),
+    "psfs": Shape("psfs", "How able are you today to do each activity?", 0, 10,
+                  ends=("unable to do it", "able to do it as before")),
+    "groc": Shape("groc", "Since your care began, how would you describe your condition now?", -7, 7, asked_from=2,
+                  ends=("a very great deal worse", "a very great deal better")),
 }
+
+# Each GROC answer in words (Jaeschke, Singer, Guyatt 1989), -7 first.
+GROC_WORDS = ("A very great deal worse", "A great deal worse", "Quite a bit worse", "Moderately worse",
+              "Somewhat worse", "A little bit worse", "A tiny bit worse (almost the same)", "About the same",
+              "A tiny bit better (almost the same)", "A little bit better", "Somewhat better", "Moderately better",
+              "Quite a bit better", "A great deal better", "A very great deal better")
 
 
 def measure(code: str) -> Shape:

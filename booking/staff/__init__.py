@@ -15,3 +15,4 @@ from booking.staff import feed as feed
 from booking.staff import hours as hours
 from booking.staff import schedule as schedule
 from booking.staff import visits as visits
+from booking.staff import questionnaires as questionnaires
