@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from booking import policy
 from booking.clinic.clock import moment
 from booking.extensions import db
-from booking.models import Appointment, AppointmentStatus, AnsweredIn, Measurement, Questionnaire, StaffUser
+from booking.models import AnsweredIn, Appointment, AppointmentStatus, Measurement, Questionnaire, StaffUser
 from booking.questionnaires.answers import Reading, read
 from booking.questionnaires.shapes import Shape, asked_at
 from booking.questionnaires.timing import is_asked
