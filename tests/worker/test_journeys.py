@@ -22,17 +22,18 @@ ONE_MINUTE = timedelta(minutes=1)
 
 
 def reminders_on_a_moved_clock(app: Flask, launch: Launcher, stack: Stack, clock: object, *,
-                               expected: int) -> list[object]:
-    """Run a worker whose clock reads ``clock`` on a queue of its own, relay there several times; the reminders.
+                               expected: int, subject: str = "Reminder") -> list[object]:
+    """Run a worker whose clock reads ``clock`` on a queue of its own, relay there several times; the reminders
+    (or the messages whose subject starts with ``subject``).
 
-    Waits for ``expected`` reminders to the patient, then a little longer, relaying again, so that a
+    Waits for ``expected`` of them to the patient, then a little longer, relaying again, so that a
     twin would have time to arrive too.
     """
     queue = f"{stack.queue}-moved-{uuid.uuid4().hex[:6]}"
     moved = launch.worker("moved", clock=clock, CELERY_QUEUE=queue)
     relay(app, 3, queue=queue)
-    reminders = lambda: [m for m in stack.smtp.sink.to(PATIENT) if m["Subject"].startswith("Reminder")]  # noqa: E731
-    eventually(lambda: len(reminders()) >= expected, 30, f"{expected} reminder(s)")
+    reminders = lambda: [m for m in stack.smtp.sink.to(PATIENT) if m["Subject"].startswith(subject)]  # noqa: E731
+    eventually(lambda: len(reminders()) >= expected, 30, f"{expected} message(s): {subject}")
     relay(app, 3, queue=queue)
     time.sleep(1)
     moved.stop()
