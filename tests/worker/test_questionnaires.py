@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 from booking.models import NotificationStatus
 from tests.factories import Clinic
 from tests.notifications.conftest import notifications
-from tests.worker.journeys import PATIENT, book, by_message_id, change, relay, text_of, visit_at
+from tests.worker.journeys import PATIENT, book, book_then_move, by_message_id, text_of, visit_at
 from tests.worker.processes import Launcher, Process, Stack, eventually
 from tests.worker.test_journeys import reminders_on_a_moved_clock
 
@@ -42,11 +42,7 @@ def test_the_questions_arrive_once_at_the_set_time_with_a_link_that_opens_them(
 
 def test_a_moved_visits_questions_come_the_evening_before_its_new_day_only(
         app: Flask, client: FlaskClient, clinic: Clinic, stack: Stack, worker: Process, launch: Launcher) -> None:
-    first_time, new_time = visit_at(days=3, hour=10), visit_at(days=5, hour=10)
-    visit = book(client, clinic, first_time)
-    eventually(lambda: stack.smtp.sink.to(PATIENT), 30, "the confirmation")
-    change(client, visit, "reschedule", starts_at=new_time.isoformat())
-    eventually(lambda: len(stack.smtp.sink.to(PATIENT)) == 2, 30, "the reschedule notice")
+    book_then_move(client, clinic, stack.smtp.sink, visit_at(days=3, hour=10), visit_at(days=5, hour=10))
     assert reminders_on_a_moved_clock(app, launch, stack, visit_at(days=2, hour=18) + ONE_MINUTE, expected=0,
                                       subject=QUESTIONS) == []
     [email] = reminders_on_a_moved_clock(app, launch, stack, visit_at(days=4, hour=18) + ONE_MINUTE, expected=1,
