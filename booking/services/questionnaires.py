@@ -69,7 +69,7 @@ def of_visit(visit: Appointment) -> Questionnaire | None:
     return db.session.scalar(select(Questionnaire).where(Questionnaire.appointment_id == visit.id))
 
 
-def _ensure(visit: Appointment) -> Questionnaire:
+def questionnaire_for(visit: Appointment) -> Questionnaire:
     """The visit's questionnaire, made now if it has none (in a savepoint: another process may make it too)."""
     found = of_visit(visit)
     if found is not None:
@@ -90,7 +90,7 @@ def link_to_send(visit: Appointment, *, now: datetime) -> str | None:
 
     Called while its email is made; the sending's own commit stores the questionnaire.
     """
-    questionnaire = _ensure(visit)
+    questionnaire = questionnaire_for(visit)
     if questionnaire.answered_at is not None:
         return None
     if questionnaire.sent_at is None:
@@ -160,6 +160,6 @@ def for_waiting_room(by: StaffUser, visit: Appointment) -> Questionnaire | None:
     policy.require_write_on_visit(by, visit)
     if not asks(visit):
         return None
-    questionnaire = _ensure(visit)
+    questionnaire = questionnaire_for(visit)
     db.session.commit()
     return questionnaire

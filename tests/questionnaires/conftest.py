@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 from booking.extensions import db
 from booking.models import Appointment, CarePlan
-from booking.services.questionnaires import _ensure, questionnaire_token
+from booking.services.questionnaires import questionnaire_for, questionnaire_token
 from tests.factories import AppointmentFactory, Clinic, PatientFactory, StaffUserFactory
 from tests.notifications.conftest import ALEX, NOW, TEN, book_visit, clinic, clock, notifications, smtp
 
@@ -15,7 +15,7 @@ __all__ = ["ALEX", "NOW", "TEN", "book_visit", "clinic", "clock", "notifications
 
 def link(visit: Appointment) -> str:
     """The path of the visit's questions, as its email gives it."""
-    questionnaire = _ensure(visit)
+    questionnaire = questionnaire_for(visit)
     db.session.commit()
     return f"/q/{questionnaire_token(questionnaire)}"
 

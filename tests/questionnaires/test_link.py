@@ -5,11 +5,14 @@ from __future__ import annotations
 from datetime import timedelta
 
 import time_machine
+from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from booking import create_app
 from booking.extensions import db
 from booking.models import AnsweredIn, Measurement, Questionnaire
+from tests.conftest import test_settings
 from tests.factories import Clinic
 from tests.questionnaires.conftest import TEN, book_visit, link, plan_visits
 
@@ -91,3 +94,10 @@ def test_a_plans_later_visit_asks_about_the_same_activities_and_the_change(clien
     later = measurements()[-1]
     assert (later.number, later.answers, later.care_plan_id) == (
         2, {"nprs": 4, "psfs": [6, 7], "groc": 3}, first.care_plan_id)
+
+
+def test_guessing_tokens_is_rate_limited_as_the_manage_link_is(database: str, app: Flask) -> None:
+    limited = create_app(test_settings(database, RATELIMIT_ENABLED=True, RATELIMIT_READ="2 per minute",
+                                       RATELIMIT_STORAGE_URI="memory://"), environ={})
+    client = limited.test_client()
+    assert [client.get(f"/q/guess-{n}").status_code for n in range(3)] == [404, 404, 429]
