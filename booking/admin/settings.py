@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response
 
 from booking import policy
 from booking.admin import bp
-from booking.admin.settings_form import SettingsForm, reminder_minutes
+from booking.admin.settings_form import SettingsForm, questionnaire_time, reminder_minutes
 from booking.clinic.settings import WEEKDAYS, clinic_settings
 from booking.forms import required
 from booking.services.clinic_hours import save_settings
@@ -32,7 +32,8 @@ def settings() -> str | Response | tuple[str, int]:
                 opening_hours=form.opening_hours(), cancel_cutoff_hours=form.cancel_cutoff_hours.data,
                 min_notice_minutes=form.min_notice_minutes.data,
                 reminder_offsets_minutes=reminder_minutes(required(form.reminder_offsets.data)),
-                visit_instructions=form.visit_instructions.data or "")
+                visit_instructions=form.visit_instructions.data or "",
+                questionnaire_time=questionnaire_time(required(form.questionnaire_time.data)))
         except HoursConflict as conflict:
             return render_template("admin/settings.html", form=form, weekdays=WEEKDAYS,
                                    stranded=conflict.visits), 409

@@ -32,6 +32,14 @@ def clock_time(text: str) -> time | None:
     return time(hours, minutes) if hours < 24 and minutes < 60 else None
 
 
+def questionnaire_time(text: str) -> str:
+    """The time of day typed for the questions' email, as stored ("18:00"); raise ValueError with a reason."""
+    moment = clock_time(text)
+    if moment is None:
+        raise ValueError("Enter the time the questions are emailed the day before a visit, like 18:00.")
+    return f"{moment:%H:%M}"
+
+
 def reminder_minutes(text: str) -> list[int]:
     """Reminder offsets typed as "1440, 120", largest first; raise ValueError with a reason."""
     parts = [part.strip() for part in text.replace(";", ",").split(",") if part.strip()]
@@ -64,6 +72,8 @@ class SettingsForm(ClinicForm):
                                           validators=whole_number("the minimum notice", 0, 10080, "minutes"))
     reminder_offsets = StringField("Reminders (minutes before the visit)", filters=[stripped],
                                    validators=[readable_by(reminder_minutes)])
+    questionnaire_time = StringField("Questions before a visit: emailed the day before at", filters=[stripped],
+                                     render_kw={"type": "time"}, validators=[readable_by(questionnaire_time)])
     visit_instructions = TextAreaField("Instructions for patients (optional)", filters=[stripped], validators=[
         Length(max=DESCRIPTION_LENGTH, message=f"Write at most {DESCRIPTION_LENGTH:,} characters.")])
 
@@ -103,7 +113,7 @@ class SettingsForm(ClinicForm):
         data = {"name": settings.name, "phone": settings.phone, "address": settings.address,
                 "cancel_cutoff_hours": settings.cancel_cutoff_hours, "min_notice_minutes": settings.min_notice_minutes,
                 "reminder_offsets": ", ".join(str(offset) for offset in settings.reminder_offsets_minutes),
-                "visit_instructions": settings.visit_instructions}
+                "visit_instructions": settings.visit_instructions, "questionnaire_time": settings.questionnaire_time}
         for day, hours in zip(WEEKDAYS, settings.opening_hours, strict=True):
             key = day.lower()
             data[f"{key}_open"] = hours is not None

@@ -30,6 +30,7 @@ GOALS_LENGTH = 2000  # a care plan's goals
 MESSAGE_MIN_LENGTH, MESSAGE_LENGTH = 10, 2000  # a message through the contact form
 NOTE_LENGTH = 5000  # a visit's note
 FUNCTION_NOTE_LENGTH = 200  # VisitOutcome.function_note
+ACTIVITY_LENGTH = 80  # one activity a patient names in a questionnaire (Measurement.activities)
 
 # The audit log.
 AUDIT_WORD_LENGTH = 40  # AuditEvent.action and AuditEvent.subject_type

@@ -23,6 +23,7 @@ from booking.clinic import cache
 from booking.extensions import db
 from booking.models import ClinicClosure, ClinicSettings
 from booking.models.settings import DEFAULT_VISIT_INSTRUCTIONS
+from booking.questionnaires.timing import DEFAULT_SEND_TIME
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 # The first opening hours, until an admin changes them (the demo therapists' shifts fall inside them).
@@ -48,7 +49,7 @@ def _from_configuration(name: str, phone: str, address: str, cancel_cutoff_hours
     return ClinicSettings(id=1, name=name, phone=phone, address=address, opening_hours=list(DEFAULT_OPENING_HOURS),
                           cancel_cutoff_hours=cancel_cutoff_hours, min_notice_minutes=min_notice_minutes,
                           reminder_offsets_minutes=list(reminder_offsets_minutes),
-                          visit_instructions=DEFAULT_VISIT_INSTRUCTIONS)
+                          visit_instructions=DEFAULT_VISIT_INSTRUCTIONS, questionnaire_time=DEFAULT_SEND_TIME)
 
 
 def _stored() -> ClinicSettings | None:

@@ -9,12 +9,14 @@ from booking.models.clinic import ContactMessage
 from booking.models.notes import VisitNote, VisitOutcome
 from booking.models.outbox import CarePlanEvent, Notification, NotificationKind, NotificationStatus
 from booking.models.patient import Patient
+from booking.models.questionnaires import AnsweredIn, Measurement, Questionnaire
 from booking.models.screening import Screening, ScreeningDraft
 from booking.models.settings import ClinicClosure, ClinicSettings, ReferenceVersion
 from booking.models.staff import Therapist, TherapistQualification, TimeOff, WorkingHours
 
 __all__ = [
     "THERAPY_TYPES",
+    "AnsweredIn",
     "Appointment",
     "AuditEvent",
     "CarePlan",
@@ -24,6 +26,7 @@ __all__ = [
     "ClinicClosure",
     "ClinicSettings",
     "LoginThrottle",
+    "Measurement",
     "PasswordReset",
     "RecoveryCode",
     "StaffRole",
@@ -37,6 +40,7 @@ __all__ = [
     "NotificationKind",
     "NotificationStatus",
     "Patient",
+    "Questionnaire",
     "ReferenceVersion",
     "Screening",
     "ScreeningDraft",

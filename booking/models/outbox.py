@@ -61,6 +61,7 @@ class NotificationKind(enum.StrEnum):
     CONTACT_MESSAGE = "contact_message"
     CARE_PLAN = "care_plan"
     PASSWORD_RESET = "password_reset"
+    QUESTIONNAIRE = "questionnaire"
 
     @property
     def label(self) -> str:

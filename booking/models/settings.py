@@ -15,6 +15,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from booking.clinic.limits import ADDRESS_LENGTH, CLOSURE_LABEL_LENGTH, NAME_LENGTH, PHONE_LENGTH
 from booking.models.base import Base, UTCDateTime, utcnow
+from booking.questionnaires.timing import DEFAULT_SEND_TIME
 
 # What every booking confirmation tells the patient until an admin writes the clinic's own.
 DEFAULT_VISIT_INSTRUCTIONS = (
@@ -42,6 +43,8 @@ class ClinicSettings(Base):
     # Shown in every booking confirmation: arriving early, what to bring, parking (several lines; may be empty).
     visit_instructions: Mapped[str] = mapped_column(Text, default=DEFAULT_VISIT_INSTRUCTIONS,
                                                     server_default=DEFAULT_VISIT_INSTRUCTIONS)
+    # The local time, on the day before a visit, its questionnaire is emailed ("HH:MM").
+    questionnaire_time: Mapped[str] = mapped_column(String(5), default=DEFAULT_SEND_TIME, server_default=DEFAULT_SEND_TIME)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
 

@@ -22,6 +22,7 @@ from booking.extensions import db
 from booking.models import Appointment, AppointmentStatus, CarePlan, Notification, Patient
 from booking.notifications.kinds import CARE_PLAN_NEWS, About, KindEntry, Recipient
 from booking.routing import THERAPY_LABELS
+from booking.services.questionnaires import link_to_send
 from booking.services.staff_accounts.password_resets import reset_to_send, reset_token
 from booking.services.visits import can_change, manage_token
 from booking.services.visits.course import booked_together
@@ -130,6 +131,19 @@ def _disciplines(visits: list[Appointment]) -> list[tuple[str, str]]:
             if (of_kind := [visit for visit in visits if visit.service.therapy_type == kind])]
 
 
+def _questionnaire(notification: Notification, entry: KindEntry, now: datetime) -> Draft:
+    """The link to the questions before a visit (no health words: the page asks them); NotOwed once the visit
+    has begun or the questions were answered (in the waiting room, say)."""
+    visit = _visit(notification, entry, now)
+    if now >= visit.starts_at:
+        raise NotOwed("the visit has begun")
+    token = link_to_send(visit, now=now)
+    if token is None:
+        raise NotOwed("the questions were answered")
+    return Draft(_patient_address(visit), _visit_subject(entry, visit),
+                 {"visit": visit, "questionnaire_url": absolute_url("public.questionnaire", token=token)})
+
+
 def _upcoming_visits(notification: Notification, entry: KindEntry, now: datetime) -> Draft:
     """The manage links of the visits to come booked with the address that asked, sent to that address only."""
     email = notification.recipient or ""
@@ -207,4 +221,5 @@ MAKERS: dict[tuple[About, Recipient], Maker] = {
     (About.CARE_PLAN, Recipient.THERAPIST): _care_plan,
     (About.CONTACT_MESSAGE, Recipient.CLINIC): _contact_message,
     (About.PASSWORD_RESET, Recipient.STAFF_MEMBER): _password_reset,
+    (About.QUESTIONNAIRE, Recipient.PATIENT): _questionnaire,
 }

@@ -24,6 +24,7 @@ class About(enum.Enum):
     CARE_PLAN = "a shared care plan and what happened on it"
     CONTACT_MESSAGE = "a message sent through the website's contact form"
     PASSWORD_RESET = "a staff member's request for a new password"
+    QUESTIONNAIRE = "the questions before one visit, with their link"
 
 
 class Recipient(enum.Enum):
@@ -94,6 +95,8 @@ KINDS: dict[str, KindEntry] = {
     NotificationKind.CARE_PLAN: KindEntry(About.CARE_PLAN, Recipient.THERAPIST, ""),
     NotificationKind.PASSWORD_RESET: KindEntry(About.PASSWORD_RESET, Recipient.STAFF_MEMBER,
                                                "Reset your staff password"),
+    NotificationKind.QUESTIONNAIRE: KindEntry(About.QUESTIONNAIRE, Recipient.PATIENT,
+                                              "A few questions before your visit"),
 }
 
 # What a care-plan notice tells of each event, worded as news (the therapist who did it is told too).

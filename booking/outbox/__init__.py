@@ -27,6 +27,7 @@ from booking.models import (
     NotificationKind,
     NotificationStatus,
 )
+from booking.questionnaires.timing import is_asked, questionnaire_due
 from booking.scheduling.reminders import reminders_to_send
 
 # The notice of each change of a visit: to its patient, and to its therapist.
@@ -89,7 +90,7 @@ def for_visit_change(appointment: Appointment, change: str, *, now: datetime,
         left = NotificationKind.THERAPIST_CANCELLED  # the previous therapist's notice
         rows.append(_add(left, f"{prefix}:{left}", now, now, therapist_id=previous_therapist_id, **visit))
     if change != "cancelled":
-        rows += reminders(appointment, now=now)
+        rows += before_visit(appointment, now=now)
     return rows
 
 
@@ -107,6 +108,29 @@ def reminders(appointment: Appointment, *, now: datetime) -> list[Notification]:
     return [_add(NotificationKind.REMINDER, f"{prefix}:{NotificationKind.REMINDER}:{offset}", due_at, now,
                  offset_minutes=offset, **visit)
             for offset, due_at in reminders_to_send(appointment.starts_at, offsets, clinic_zone(), now)]
+
+
+def questionnaire(appointment: Appointment, *, now: datetime) -> list[Notification]:
+    """The email of the questions before the visit's current version, if it has them (``booking.questionnaires``).
+
+    Due at the clinic's time on the day before (at once when that has passed); none once the visit has
+    begun, or without an email address. Its key names the version: a moved visit's is due anew.
+    """
+    service = appointment.service
+    if appointment.patient.email is None or not is_asked(appointment.care_plan_id, service.therapy_type,
+                                                         service.name):
+        return []
+    due_at = questionnaire_due(appointment.starts_at, clinic_settings().questionnaire_time, clinic_zone(), now)
+    if due_at is None:
+        return []
+    kind = NotificationKind.QUESTIONNAIRE
+    return [_add(kind, f"appointment:{appointment.id}:v{appointment.sequence}:{kind}", due_at, now,
+                 appointment_id=appointment.id, version=appointment.sequence)]
+
+
+def before_visit(appointment: Appointment, *, now: datetime) -> list[Notification]:
+    """What the visit's current version owes its patient before it: its reminders and its questions."""
+    return reminders(appointment, now=now) + questionnaire(appointment, now=now)
 
 
 def for_booking(appointments: Sequence[Appointment], *, now: datetime) -> list[Notification]:

@@ -9,4 +9,5 @@ from flask import Blueprint
 bp = Blueprint("public", __name__)
 
 # After bp, which each of them uses.
+from booking.public import questionnaires as questionnaires
 from booking.public import views as views

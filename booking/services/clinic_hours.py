@@ -38,7 +38,8 @@ from booking.services.therapists.hours import Hours, HoursConflict, HoursError, 
 # The audit log's names of the settings an admin edits.
 SETTING_NAMES = {"name": "name", "phone": "phone", "address": "address", "opening_hours": "opening hours",
                  "cancel_cutoff_hours": "cut-off", "min_notice_minutes": "minimum notice",
-                 "reminder_offsets_minutes": "reminders", "visit_instructions": "instructions for patients"}
+                 "reminder_offsets_minutes": "reminders", "visit_instructions": "instructions for patients",
+                 "questionnaire_time": "time the questions are sent"}
 
 
 def _first_row(values: dict[str, Any]) -> ClinicSettings:
@@ -54,11 +55,12 @@ def _first_row(values: dict[str, Any]) -> ClinicSettings:
 
 def _store_settings(by: StaffUser, *, name: str, phone: str, address: str, opening_hours: list[Any],
                     cancel_cutoff_hours: int, min_notice_minutes: int, reminder_offsets_minutes: list[int],
-                    visit_instructions: str | None = None) -> list[str]:
+                    visit_instructions: str | None = None, questionnaire_time: str | None = None) -> list[str]:
     """Store the clinic's settings (the row is created on the first save), audit and commit.
 
     ``opening_hours`` has seven entries, Monday first: ["09:00", "17:00"] or None
-    for closed; ``visit_instructions`` (several lines) are kept as they are when not given.
+    for closed; ``visit_instructions`` (several lines) and ``questionnaire_time`` (the local "HH:MM" of the day
+    before a visit its questions are emailed) are kept as they are when not given.
     Returns the names of the settings changed; when none changed,
     nothing is written. Pages and slots see the new values at once.
     """
@@ -68,6 +70,7 @@ def _store_settings(by: StaffUser, *, name: str, phone: str, address: str, openi
     current = clinic_settings()
     values["visit_instructions"] = current.visit_instructions if visit_instructions is None else \
         "\n".join(line.strip() for line in visit_instructions.splitlines())
+    values["questionnaire_time"] = questionnaire_time or current.questionnaire_time
     changed = [key for key, value in values.items() if getattr(current, key) != value]
     if not changed:
         return []

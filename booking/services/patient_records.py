@@ -25,7 +25,7 @@ from booking import outbox
 from booking.clinic.clock import moment
 from booking.database import changed_rows, lock
 from booking.extensions import db
-from booking.models import Appointment, AppointmentStatus, CarePlan, Patient, StaffUser, VisitOutcome
+from booking.models import Appointment, AppointmentStatus, CarePlan, Measurement, Patient, StaffUser, VisitOutcome
 from booking.models.outbox import PATIENT_KINDS, Notification, NotificationKind, NotificationStatus
 from booking.policy import require_see_patients
 from booking.services import audit
@@ -141,7 +141,8 @@ def care_plans_of(patient: Patient) -> int:
 
 
 def _owed_reminders(kept: Patient, other: Patient, now: datetime) -> list[Appointment]:
-    """The kept record's visits still to come that get their reminders once the join gives it an email address.
+    """The kept record's visits still to come that get their reminders (and questions) once the join gives it an
+    email address.
 
     Booked without one (a caller by phone), they were owed none; the other record's visits already have theirs.
     A confirmation is not sent afterwards: the caller was told the day and time on the phone.
@@ -172,12 +173,13 @@ def join(kept: Patient, other: Patient, by: StaffUser, *, now: datetime | None =
     owed = _owed_reminders(kept, other, now)
     moved = changed_rows(update(Appointment).where(Appointment.patient_id == other.id).values(patient_id=kept.id))
     db.session.execute(update(CarePlan).where(CarePlan.patient_id == other.id).values(patient_id=kept.id))
+    db.session.execute(update(Measurement).where(Measurement.patient_id == other.id).values(patient_id=kept.id))
     db.session.execute(update(Patient).where(Patient.merged_into_id == other.id).values(merged_into_id=kept.id))
     if kept.email is None:
         kept.email = other.email
     other.merged_into_id, other.merged_at = kept.id, now
     for visit in owed:
-        outbox.reminders(visit, now=now)
+        outbox.before_visit(visit, now=now)
     audit.record("joined", "patient", kept.id, f"record {other.id} joined into it, {moved} visits moved",
                  actor=by, at=now)
     db.session.commit()

@@ -13,5 +13,6 @@ from booking.staff import auth as auth
 from booking.staff import care_plans as care_plans
 from booking.staff import feed as feed
 from booking.staff import hours as hours
+from booking.staff import questionnaires as questionnaires
 from booking.staff import schedule as schedule
 from booking.staff import visits as visits

@@ -37,6 +37,7 @@ from booking.services.care_plans.notes import (
     record_pain,
     write_note,
 )
+from booking.services.questionnaires import asks, of_visit
 from booking.services.screenings import staff_recommendation
 from booking.services.visits.outcomes import markable
 from booking.services.visits.schedule import answers_in_words, visit_for
@@ -72,7 +73,7 @@ def _visit_or_404(visit_id: uuid.UUID) -> Appointment:
     return visit_for(current_user, visit_id) or abort(404)
 
 
-def _own_visit_or_404(visit_id: uuid.UUID) -> Appointment:
+def own_visit_or_404(visit_id: uuid.UUID) -> Appointment:
     """The visit if the signed-in staff member may write on it (its own therapist), or a 404 page."""
     appointment = _visit_or_404(visit_id)
     if not policy.may_write_on_visit(current_user, appointment):
@@ -97,7 +98,8 @@ def _page(appointment: Appointment, note_form: NoteForm, *, problem: str | None 
         plan=db.session.get(CarePlan, appointment.care_plan_id) if appointment.care_plan_id else None,
         outcome=outcome, pain_form=pain_form,
         can_record=own and started and appointment.status in (AppointmentStatus.BOOKED, AppointmentStatus.COMPLETED),
-        problem=problem, note_length=NOTE_LENGTH)
+        problem=problem, note_length=NOTE_LENGTH, asks_questions=asks(appointment), questionnaire=of_visit(appointment),
+        ended=appointment.ends_at <= moment())
     audit.viewed("appointment", appointment.id, "screening and notes")
     return page, status
 
@@ -124,7 +126,7 @@ def mark_visit(visit_id: uuid.UUID) -> Response | tuple[str, int]:
 @staff_required(policy.is_therapist)
 def add_note(visit_id: uuid.UUID) -> Response | tuple[str, int]:
     """Write a session note on one of the therapist's own visits; what was typed is kept on an error."""
-    appointment = _own_visit_or_404(visit_id)
+    appointment = own_visit_or_404(visit_id)
     form = NoteForm()
     if form.validate():
         try:
@@ -142,7 +144,7 @@ def add_note(visit_id: uuid.UUID) -> Response | tuple[str, int]:
 @staff_required(policy.is_therapist)
 def record_outcome_at_visit(visit_id: uuid.UUID) -> Response | tuple[str, int]:
     """Record (or correct) pain now and the function note at one of the therapist's own sessions."""
-    appointment = _own_visit_or_404(visit_id)
+    appointment = own_visit_or_404(visit_id)
     form = PainForm()
     if form.validate():
         try:

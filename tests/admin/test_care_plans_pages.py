@@ -159,6 +159,8 @@ def test_booking_the_whole_course_books_every_visit_in_one_post(admin: FlaskClie
     visits = db.session.scalars(select(Appointment)).all()
     assert len(visits) == 6 and {visit.care_plan_id for visit in visits} == {plan.id}
     assert count(Notification) > 0
+    asked = db.session.scalars(select(Notification.appointment_id).where(Notification.kind == "questionnaire"))
+    assert sorted(asked, key=str) == sorted((visit.id for visit in visits), key=str)  # each session, both kinds
     page = admin.get(f"/admin/care-plans/{plan.id}").get_data(as_text=True)
     assert "Booked visits" in page and "Book the whole course" not in page
 

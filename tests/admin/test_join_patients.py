@@ -138,5 +138,8 @@ def test_a_caller_booked_without_email_gets_reminders_once_joined_with_a_record_
                                    .order_by(Notification.due_at))
     assert [(row.offset_minutes, row.due_at, row.status) for row in reminders] == [
         (1440, local(2026, 12, 2, 10), "pending"), (120, local(2026, 12, 3, 8), "pending")]
-    assert [row.kind for row in db.session.scalars(select(Notification).where(
-        Notification.kind != "reminder"))] == ["therapist_booked"]  # no confirmation after the phone call
+    # No confirmation after the phone call; the assessment's questions are owed the evening before, as a booking's.
+    assert sorted(row.kind for row in db.session.scalars(select(Notification).where(
+        Notification.kind != "reminder"))) == ["questionnaire", "therapist_booked"]
+    assert db.session.scalars(select(Notification.due_at).where(Notification.kind == "questionnaire")).one() == \
+        local(2026, 12, 2, 18)

@@ -150,5 +150,5 @@ def test_a_course_owes_one_patient_notice_about_its_first_visit_and_a_single_vis
     assert confirmation.appointment_id == single[0].appointment.id
     assert len(notifications(kind="course_confirmation")) == 1
     kinds = db.session.scalars(select(Notification.kind).where(Notification.appointment_id == physio.id)).all()
-    assert sorted(kinds) == ["reminder", "reminder", "therapist_booked"]
+    assert sorted(kinds) == ["questionnaire", "reminder", "reminder", "therapist_booked"]
     assert {massage.status, physio.status} == {AppointmentStatus.BOOKED}

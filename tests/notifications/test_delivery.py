@@ -69,7 +69,7 @@ def test_each_reminder_arrives_once_when_its_time_comes(clinic: Clinic, smtp: Sm
     assert deliver_due() == ["sent"]
     assert deliver_due() == []
     clock.move_to(TEN - timedelta(hours=2))
-    assert deliver_due() == ["sent"]
+    assert deliver_due() == ["sent", "sent"]  # and the questions before the visit, due the evening before
     reminders = [m for m in smtp.sink.to("alex@example.com") if m["Subject"].startswith("Reminder")]
     assert len(reminders) == 2
 
@@ -111,7 +111,7 @@ def test_a_rescheduled_visit_is_reminded_at_its_new_time_only(clinic: Clinic, sm
     clock.move_to(TEN + timedelta(days=1, hours=-24))
     assert deliver_due() == ["sent"]  # the new time's reminder a day before
     clock.move_to(TEN + timedelta(days=1, hours=-2))
-    assert deliver_due() == ["sent"]  # and two hours before
+    assert deliver_due() == ["sent", "sent"]  # and two hours before (with the questions, due the evening before)
 
 
 def test_after_an_outage_only_the_nearest_due_reminder_is_sent(clinic: Clinic, smtp: SmtpServer,
@@ -119,7 +119,7 @@ def test_after_an_outage_only_the_nearest_due_reminder_is_sent(clinic: Clinic, s
     book_visit(clinic)
     deliver_due()
     clock.move_to(TEN - timedelta(hours=1))  # no worker ran since the day before
-    assert sorted(deliver_due()) == ["sent", "skipped"]
+    assert sorted(deliver_due()) == ["sent", "sent", "skipped"]  # the nearest reminder and the questions
     [reminder] = [m for m in smtp.sink.to("alex@example.com") if m["Subject"].startswith("Reminder")]
     assert notifications(kind="reminder", offset_minutes=1440)[0].last_error == "a nearer reminder of the visit is due"
 

@@ -59,8 +59,8 @@ def test_a_visit_booked_inside_the_cut_off_is_confirmed_with_the_phone_not_a_mov
                                                                                   smtp: SmtpServer) -> None:
     book_visit(clinic, NOW + timedelta(hours=5))  # the cut-off is 24 hours
     book_visit(clinic, TEN + timedelta(hours=2))  # two days away
-    deliver_due()
-    soon, later = smtp.sink.to(ALEX.email)
+    deliver_due()  # the first visit's questions are due at once too: the evening before has passed
+    soon, later = [m for m in smtp.sink.to(ALEX.email) if not m["Subject"].startswith("A few questions")]
     for part in (text_of(soon), html_of(soon)):
         assert PHONE in part and "can no longer be moved or cancelled online" in part
         assert "move or cancel it" not in part and "move or cancel your visit" not in part

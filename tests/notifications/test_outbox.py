@@ -22,11 +22,12 @@ def owed(**where: object) -> list[tuple[str, object]]:
     return [(n.kind, n.due_at) for n in notifications(status=NotificationStatus.PENDING, **where)]
 
 
-def test_a_booking_owes_a_confirmation_a_therapist_notice_and_two_reminders(clinic: Clinic) -> None:
-    visit = book_visit(clinic)
+def test_a_booking_owes_a_confirmation_a_therapist_notice_two_reminders_and_its_questions(clinic: Clinic) -> None:
+    visit = book_visit(clinic)  # a physiotherapy assessment: its questions are emailed the evening before
     assert sorted(owed()) == sorted([
         ("confirmation", local(2026, 11, 30, 8)), ("therapist_booked", local(2026, 11, 30, 8)),
-        ("reminder", local(2026, 12, 1, 10)), ("reminder", local(2026, 12, 2, 8))])
+        ("reminder", local(2026, 12, 1, 10)), ("questionnaire", local(2026, 12, 1, 18)),
+        ("reminder", local(2026, 12, 2, 8))])
     therapist_notice = notifications(kind="therapist_booked")[0]
     assert therapist_notice.therapist_id == visit.therapist_id
     assert {n.recipient for n in notifications()} == {None}  # the rows name records, never addresses
@@ -56,12 +57,13 @@ def test_cancelling_owes_a_cancellation_and_drops_the_reminders(clinic: Clinic) 
     assert {n.status for n in notifications(kind="reminder")} == {NotificationStatus.SKIPPED}
 
 
-def test_rescheduling_moves_the_reminders_to_the_new_time(clinic: Clinic) -> None:
+def test_rescheduling_moves_the_reminders_and_the_questions_to_the_new_time(clinic: Clinic) -> None:
     visit = book_visit(clinic)
     reschedule(visit, TEN + timedelta(days=1))
     assert sorted(owed(version=1)) == sorted([
         ("rescheduled", local(2026, 11, 30, 8)), ("therapist_rescheduled", local(2026, 11, 30, 8)),
-        ("reminder", local(2026, 12, 2, 10)), ("reminder", local(2026, 12, 3, 8))])
+        ("reminder", local(2026, 12, 2, 10)), ("questionnaire", local(2026, 12, 2, 18)),
+        ("reminder", local(2026, 12, 3, 8))])
     assert {n.status for n in notifications(version=0)} == {NotificationStatus.SKIPPED}
 
 

@@ -77,7 +77,8 @@ def test_a_back_to_back_pair_is_two_visits_of_one_patient_each_with_its_own_link
     assert [find_for_manage(None, each.manage_token) for each in booked] == [first, second]
     kinds = [set(db.session.scalars(select(Notification.kind).where(Notification.appointment_id == visit.id)))
              for visit in (first, second)]
-    assert kinds == [{"course_confirmation", "therapist_booked", "reminder"}, {"therapist_booked", "reminder"}]
+    assert kinds == [{"course_confirmation", "therapist_booked", "reminder"},
+                     {"therapist_booked", "reminder", "questionnaire"}]  # the physiotherapy assessment's questions
 
 
 def test_a_pair_whose_second_visit_is_taken_books_neither(clinic: Clinic) -> None:

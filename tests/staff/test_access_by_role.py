@@ -211,6 +211,12 @@ ROUTES: dict[tuple[str, str], tuple[Any, Any, Any, Any, Any]] = {
     ('POST', '/staff/visits/<uuid:visit_id>/notes'): (LOGIN, LOGIN, 400, 404, 404),
     ('POST', '/staff/visits/<uuid:visit_id>/outcome'): (LOGIN, LOGIN, 400, 404, 400),
     ('POST', '/staff/visits/<uuid:visit_id>/pain'): (LOGIN, LOGIN, 400, 404, 404),
+    # A's visit (a massage of no care plan) has no questions: 404 even for A (tests/questionnaires walk the rest).
+    ('GET', '/staff/visits/<uuid:visit_id>/questions'): (LOGIN, LOGIN, 404, 404, 404),
+    ('POST', '/staff/visits/<uuid:visit_id>/questions'): (LOGIN, LOGIN, 404, 404, 404),
+    # The questions before a visit: the manage token opens no questionnaire.
+    ('GET', '/q/<token>'): (404, 404, 404, 404, 404),
+    ('POST', '/q/<token>'): (404, 404, 404, 404, 404),
 }
 # The staff and admin endpoints whose answer shows A's visit's health information (its caution or note), by
 # person; each such answer must write an audit row. (A patient's own pages show their screening unaudited.)

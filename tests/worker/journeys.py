@@ -14,6 +14,7 @@ from booking.models.base import utcnow
 from tests.api.test_appointments_api import URL, bearer, booking
 from tests.factories import CLINIC_ZONE, Clinic
 from tests.smtp import Sink
+from tests.worker.processes import eventually
 
 PATIENT = "alex@example.com"
 RELAY_TASK = "notifications.relay"
@@ -37,6 +38,14 @@ def change(client: FlaskClient, visit: dict[str, Any], action: str, **body: Any)
     response = client.post(f"{URL}/{visit['id']}/{action}", json=body, headers=bearer(visit["manage_token"]))
     assert response.status_code == 200, response.json
     return response.json
+
+
+def book_then_move(client: FlaskClient, clinic: Clinic, sink: Sink, first_time: datetime, new_time: datetime) -> None:
+    """Book a visit, move it once its confirmation arrived, and wait for the notice of the move."""
+    visit = book(client, clinic, first_time)
+    eventually(lambda: sink.to(PATIENT), 30, "the confirmation")
+    change(client, visit, "reschedule", starts_at=new_time.isoformat())
+    eventually(lambda: len(sink.to(PATIENT)) == 2, 30, "the reschedule notice")
 
 
 def relay(app: Flask, times: int = 1, *, queue: str | None = None) -> None:

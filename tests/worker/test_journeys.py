@@ -15,24 +15,35 @@ from tests.factories import CLINIC_ZONE, Clinic
 from tests.notifications.conftest import notifications
 from tests.notifications.test_delivery import calendar_of
 from tests.worker.conftest import WORKER_REDIS_URL
-from tests.worker.journeys import PATIENT, book, by_message_id, change, relay, subjects, text_of, visit_at
+from tests.worker.journeys import (
+    PATIENT,
+    book,
+    book_then_move,
+    by_message_id,
+    change,
+    relay,
+    subjects,
+    text_of,
+    visit_at,
+)
 from tests.worker.processes import Launcher, Process, Stack, eventually
 
 ONE_MINUTE = timedelta(minutes=1)
 
 
 def reminders_on_a_moved_clock(app: Flask, launch: Launcher, stack: Stack, clock: object, *,
-                               expected: int) -> list[object]:
-    """Run a worker whose clock reads ``clock`` on a queue of its own, relay there several times; the reminders.
+                               expected: int, subject: str = "Reminder") -> list[object]:
+    """Run a worker whose clock reads ``clock`` on a queue of its own, relay there several times; the reminders
+    (or the messages whose subject starts with ``subject``).
 
-    Waits for ``expected`` reminders to the patient, then a little longer, relaying again, so that a
+    Waits for ``expected`` of them to the patient, then a little longer, relaying again, so that a
     twin would have time to arrive too.
     """
     queue = f"{stack.queue}-moved-{uuid.uuid4().hex[:6]}"
     moved = launch.worker("moved", clock=clock, CELERY_QUEUE=queue)
     relay(app, 3, queue=queue)
-    reminders = lambda: [m for m in stack.smtp.sink.to(PATIENT) if m["Subject"].startswith("Reminder")]  # noqa: E731
-    eventually(lambda: len(reminders()) >= expected, 30, f"{expected} reminder(s)")
+    reminders = lambda: [m for m in stack.smtp.sink.to(PATIENT) if m["Subject"].startswith(subject)]  # noqa: E731
+    eventually(lambda: len(reminders()) >= expected, 30, f"{expected} message(s): {subject}")
     relay(app, 3, queue=queue)
     time.sleep(1)
     moved.stop()
@@ -86,10 +97,7 @@ def test_a_cancelled_visit_gets_its_cancellation_notice_and_no_reminder(
 def test_a_rescheduled_visit_is_reminded_of_its_new_time_only(
         app: Flask, client: FlaskClient, clinic: Clinic, stack: Stack, worker: Process, launch: Launcher) -> None:
     first_time, new_time = visit_at(days=3, hour=10), visit_at(days=4, hour=14)
-    visit = book(client, clinic, first_time)
-    eventually(lambda: stack.smtp.sink.to(PATIENT), 30, "the confirmation")
-    change(client, visit, "reschedule", starts_at=new_time.isoformat())
-    eventually(lambda: len(stack.smtp.sink.to(PATIENT)) == 2, 30, "the reschedule notice")
+    book_then_move(client, clinic, stack.smtp.sink, first_time, new_time)
     # Past both reminders of the first time and the new time's day-before one: only that one is owed.
     [day_before] = reminders_on_a_moved_clock(app, launch, stack, new_time - timedelta(hours=24) + ONE_MINUTE,
                                               expected=1)

@@ -25,16 +25,21 @@ from booking.extensions import db
 from booking.models import Appointment
 
 
-def derive_manage_token(appointment_id: uuid.UUID) -> str:
-    """The manage token of the appointment with this id."""
+def derive_token(purpose: str, record_id: uuid.UUID) -> str:
+    """The secret of a link for ``purpose`` ("manage", "questionnaire") to the record with this random id."""
     key = current_app.config["SECRET_KEY"]
     key = key if isinstance(key, bytes) else key.encode()
-    digest = hmac.new(key, f"manage:{appointment_id}".encode(), hashlib.sha256).digest()
+    digest = hmac.new(key, f"{purpose}:{record_id}".encode(), hashlib.sha256).digest()
     return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
 
 
+def derive_manage_token(appointment_id: uuid.UUID) -> str:
+    """The manage token of the appointment with this id."""
+    return derive_token("manage", appointment_id)
+
+
 def token_hash(token: str) -> str:
-    """What is stored of a manage token: its SHA-256, in hex."""
+    """What is stored of a link's token (a manage link's, a questionnaire's): its SHA-256, in hex."""
     return hashlib.sha256(token.encode()).hexdigest()
 
 
