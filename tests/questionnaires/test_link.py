@@ -31,7 +31,7 @@ def test_a_patient_names_activities_rates_them_and_is_thanked(client: FlaskClien
     page = client.get(path)
     assert page.status_code == 200
     text = page.get_data(as_text=True)
-    assert "How much pain do you have right now?" in text and 'name="activity_5"' in text
+    assert "How bad is your pain right now?" in text and 'name="activity_5"' in text
     assert "Since your care began" not in text  # no change to rate at the first measurement
     answered = client.post(path, data=FIRST)
     assert (answered.status_code, answered.location) == (303, path)

@@ -30,7 +30,7 @@ def test_the_visit_page_offers_the_questions_and_the_tablet_takes_the_answers(cl
     assert "Open the questions for the waiting room" in page
     path = f"/staff/visits/{visit.id}/questions"
     form = client.get(path)
-    assert form.status_code == 200 and "How much pain do you have right now?" in form.get_data(as_text=True)
+    assert form.status_code == 200 and "How bad is your pain right now?" in form.get_data(as_text=True)
     wrong = client.post(path, data={**FIRST, "nprs": "12"})
     assert wrong.status_code == 400 and 'value="Lifting my son"' in wrong.get_data(as_text=True)
     assert client.post(path, data=FIRST).location == path

@@ -34,7 +34,7 @@ def test_the_questions_arrive_once_at_the_set_time_with_a_link_that_opens_them(
     assert set(by_message_id(stack.smtp.sink).values()) == {1}
     [path] = re.findall(r"http://localhost(/q/[\w-]+)", text_of(email))
     page = client.get(path)
-    assert page.status_code == 200 and "How much pain do you have right now?" in page.get_data(as_text=True)
+    assert page.status_code == 200 and "How bad is your pain right now?" in page.get_data(as_text=True)
     [row] = notifications(kind="questionnaire")
     assert (row.status, row.attempts) == (NotificationStatus.SENT, 1)
     assert PATIENT not in worker.output()
