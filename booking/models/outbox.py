@@ -83,12 +83,13 @@ NOTIFICATION_KIND_LABELS = {
     NotificationKind.THERAPIST_RESCHEDULED: "Therapist: visit moved",
     NotificationKind.THERAPIST_CANCELLED: "Therapist: visit cancelled",
     NotificationKind.CONTACT_MESSAGE: "Contact message", NotificationKind.CARE_PLAN: "Care plan notice",
-    NotificationKind.PASSWORD_RESET: "Password reset",
+    NotificationKind.PASSWORD_RESET: "Password reset", NotificationKind.QUESTIONNAIRE: "Questions before a visit",
 }
 # The kinds sent to the patient of the visit a notification is about (the others go to staff, or to a typed address).
 PATIENT_KINDS = frozenset({NotificationKind.CONFIRMATION, NotificationKind.RESCHEDULED, NotificationKind.CANCELLED,
                            NotificationKind.REMINDER, NotificationKind.COURSE_CONFIRMATION,
-                           NotificationKind.COURSE_CANCELLED, NotificationKind.PLAN_SCHEDULE})
+                           NotificationKind.COURSE_CANCELLED, NotificationKind.PLAN_SCHEDULE,
+                           NotificationKind.QUESTIONNAIRE})
 
 
 class CarePlanEvent(enum.StrEnum):

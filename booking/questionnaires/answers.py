@@ -30,7 +30,7 @@ def _number(typed: str | None, code: str) -> int | None:
     """A whole number within the measure's range, or None when it is not one."""
     scale = measure(code).scale
     text = (typed or "").strip()
-    if not text.lstrip("-+").isdigit() or len(text) > 3:
+    if not (text.isascii() and text.lstrip("-+").isdigit()) or len(text) > 3:
         return None
     value = int(text)
     return value if scale.minimum <= value <= scale.maximum else None
