@@ -38,9 +38,11 @@ def weekly_plan(clinic: Clinic, sessions: int, *, nth: int = 0) -> list[Appointm
                        screening=ScreeningFactory() if nth else None)
 
 
-def answer_before(visit: Appointment, typed: dict[str, str], clock: time_machine.Coordinates) -> None:
-    """The patient answers an hour before the visit; the visits before it were completed."""
-    clock.move_to(visit.starts_at - timedelta(hours=1))
+def answer_before(visit: Appointment, typed: dict[str, str], clock: time_machine.Coordinates | None) -> None:
+    """The patient answers an hour before the visit (or now, on the real clock, without ``clock``); the visits
+    before it were completed."""
+    if clock is not None:
+        clock.move_to(visit.starts_at - timedelta(hours=1))
     for earlier in db.session.scalars(select(Appointment).where(Appointment.care_plan_id == visit.care_plan_id,
                                                                 Appointment.starts_at < visit.starts_at)):
         earlier.status = AppointmentStatus.COMPLETED
