@@ -133,7 +133,8 @@ def asking(questionnaire: Questionnaire) -> Asking:
     return Asking(questionnaire, count + 1, list(latest.activities) if latest else [])
 
 
-def answer(questionnaire: Questionnaire, typed: Mapping[str, str], *, by: StaffUser | None = None) -> Reading:
+def answer(questionnaire: Questionnaire, typed: Mapping[str, str], *, by: StaffUser | None = None,
+           now: datetime | None = None) -> Reading:
     """Take the answers typed (by the patient, or on the tablet ``by`` hands over), once; the reading.
 
     An answer that flags its care plan (``care_plans.progress``) writes the notices to both therapists in its
@@ -144,7 +145,7 @@ def answer(questionnaire: Questionnaire, typed: Mapping[str, str], *, by: StaffU
     """
     if by is not None:
         policy.require_write_on_visit(by, questionnaire.appointment)
-    now = moment()
+    now = moment(now)
     if not is_open(questionnaire, now=now):
         raise QuestionnaireClosed("These questions are closed.")
     asked = asking(questionnaire)
