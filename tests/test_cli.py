@@ -19,6 +19,8 @@ from booking.extensions import db
 from booking.models import (
     Appointment,
     CarePlan,
+    Measurement,
+    Notification,
     Patient,
     Screening,
     Service,
@@ -30,6 +32,7 @@ from booking.models import (
     WorkingHours,
 )
 from booking.scheduling import qualifications
+from booking.services.care_plans import progress
 from booking.services.care_plans import queue as plan_queue
 from booking.services.staff_accounts.passwords import password_problem
 from booking.services.therapists.hours import outside_hours
@@ -61,18 +64,23 @@ def test_seed_demo_loads_the_clinic_and_is_idempotent(runner: FlaskCliRunner) ->
     assert "Services: 6 created" in first.output and "Therapists: 9 created" in first.output
     assert "Time off (Daniel Okafor): added (Thursday December 10 and the day after)." in first.output
     assert "Visits: 6 booked" in first.output and "Back-to-back pairs: 2 booked, 0 already there." in first.output
-    assert "A care plan under way (Casey Nguyen): booked (9 visits, the first pair done)." in first.output
+    assert "A care plan under way (Casey Nguyen): booked (9 visits, the first pair done, 2 questionnaires " \
+           "answered)." in first.output
+    assert "A care plan flagged for a look together (Robin Ellis): booked (9 visits), flagged: Not yet a " \
+           "meaningful change after 4 sessions." in first.output
     filled = re.search(r"^The calendar: (\d+) visits in the coming two weeks; (\d+) in the last one "
                        r"\((\d+) completed, (\d+) no-shows, 2 cancelled\)\.$", first.output, flags=re.MULTILINE)
     assert filled, first.output
     coming, past, completed, missed = map(int, filled.groups())
     assert coming > 300 and past == completed + missed + 2 and completed > 5 * missed > 0
     loaded = counts()
-    assert loaded["Appointment"] == 6 + 9 + 2 * 2 + coming + past and loaded["Screening"] == loaded["Appointment"] - 10
+    assert loaded["Appointment"] == 6 + 2 * 9 + 2 * 2 + coming + past
+    assert loaded["Screening"] == loaded["Appointment"] - 2 * 8 - 2
     second = runner.invoke(args=["seed-demo"])
     assert second.exit_code == 0, second.output
     assert "Services: 0 created, 6 updated" in second.output and "6 already there" in second.output
     assert "A care plan under way (Casey Nguyen): already there." in second.output
+    assert "A care plan flagged for a look together (Robin Ellis): already there." in second.output
     assert "Time off (Daniel Okafor): already there." in second.output
     assert "Back-to-back pairs: 0 booked, 2 already there." in second.output
     assert "The calendar: already filled." in second.output
@@ -213,7 +221,8 @@ def test_the_demo_last_week_was_completed_missed_or_cancelled_by_realistic_patie
 
 def test_the_demo_has_a_care_plan_under_way_for_its_therapists_to_work(runner: FlaskCliRunner) -> None:
     runner.invoke(args=["seed-demo"])
-    plan = db.session.scalars(select(CarePlan)).one()
+    plan = db.session.scalars(select(CarePlan).join(Patient, Patient.id == CarePlan.patient_id)
+                              .where(Patient.name == "Casey Nguyen")).one()
     visits = db.session.scalars(select(Appointment).where(Appointment.care_plan_id == plan.id)
                                 .order_by(Appointment.starts_at)).all()
     first_pair, rest = visits[:2], visits[2:]
@@ -225,7 +234,7 @@ def test_the_demo_has_a_care_plan_under_way_for_its_therapists_to_work(runner: F
         "handoff", "session"]
     assert rest[0].starts_at < NOW  # the physiotherapy since is over, left to be marked
     assert rest[1].starts_at > NOW
-    assert db.session.scalar(select(func.count()).select_from(CarePlan)) == 1
+    assert db.session.scalar(select(func.count()).select_from(CarePlan)) == 2  # and Robin Ellis's, flagged
     assert plan.screening.pathway == "combined" and plan.status == "active"
 
 
@@ -330,3 +339,19 @@ def test_create_staff_explains_what_is_wrong(runner: FlaskCliRunner, options: tu
     result = create_staff(runner, *arguments, password=password)
     assert result.exit_code != 0 and error in result.output, result.output
     assert db.session.scalar(select(func.count()).select_from(StaffUser)) == 1
+
+
+def test_the_demo_plans_hold_a_course_of_answers_one_improving_and_one_flagged(runner: FlaskCliRunner) -> None:
+    runner.invoke(args=["seed-demo"])
+    plans = {plan.patient.name: plan for plan in db.session.scalars(select(CarePlan))}
+    casey = db.session.scalars(select(Measurement).where(Measurement.care_plan_id == plans["Casey Nguyen"].id)
+                               .order_by(Measurement.number)).all()
+    assert [each.answers for each in casey] == [{"nprs": 6, "psfs": [3, 2]}, {"nprs": 4, "psfs": [5, 5], "groc": 3}]
+    assert casey[0].activities == ["Going down stairs", "Kneeling to garden"]
+    found = progress.flags(plan.id for plan in plans.values())
+    assert list(found) == [plans["Robin Ellis"].id]
+    assert found[plans["Robin Ellis"].id].title == "Not yet a meaningful change after 4 sessions"
+    told = db.session.scalars(select(Notification.therapist_id).where(Notification.event == "outcome_flagged")).all()
+    assert sorted(told) == sorted(plans["Robin Ellis"].therapist_ids)
+    runner.invoke(args=["seed-demo"])
+    assert db.session.scalar(select(func.count()).select_from(Measurement)) == 7

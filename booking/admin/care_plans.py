@@ -16,6 +16,7 @@ from booking.models import CarePlan, CarePlanStatus, Screening
 from booking.services import audit
 from booking.services.care_plans import course as plan_course
 from booking.services.care_plans import plans as care_plans
+from booking.services.care_plans import progress
 from booking.services.care_plans import queue as plan_queue
 from booking.services.care_plans import work as plan_work
 from booking.services.care_plans.plans import InvalidPlan
@@ -82,7 +83,7 @@ def _plan_page(plan: CarePlan, form: ChangePlanForm | None = None, book_form: Bo
     return render_template("admin/care_plans_plan.html", plan=plan, visits=visits, proposal=proposal,
                            form=form or _change_form(plan, bool(visits), sent=False), book_form=book_form,
                            patient=care_plans.earlier_patient(plan), problem=problem,
-                           upcoming=len(plan_work.sessions_of(visits).upcoming),
+                           upcoming=len(plan_work.sessions_of(visits).upcoming), flag=progress.flag_of(plan),
                            final=not CarePlanStatus(plan.status).next)
 
 
@@ -91,8 +92,11 @@ def _plan_page(plan: CarePlan, form: ChangePlanForm | None = None, book_form: Bo
 def care_plans_queue() -> str:
     """The combined screenings that need a care plan, and the plans made."""
     waiting = plan_queue.queue(current_user)
+    plans = plan_work.plans_of(current_user)
+    flags = progress.flags(plan.id for plan in plans)
     audit.viewed("care_plan_queue", None, f"{len(waiting)} screenings waiting")
-    return render_template("admin/care_plans.html", waiting=waiting, plans=plan_work.plans_of(current_user))
+    audit.viewed_each("care_plan", flags, "outcome flag on the list of plans")
+    return render_template("admin/care_plans.html", waiting=waiting, plans=plans, flags=flags)
 
 
 @bp.route("/care-plans/new/<uuid:screening_id>", methods=["GET", "POST"])

@@ -33,7 +33,8 @@ def settings() -> str | Response | tuple[str, int]:
                 min_notice_minutes=form.min_notice_minutes.data,
                 reminder_offsets_minutes=reminder_minutes(required(form.reminder_offsets.data)),
                 visit_instructions=form.visit_instructions.data or "",
-                questionnaire_time=questionnaire_time(required(form.questionnaire_time.data)))
+                questionnaire_time=questionnaire_time(required(form.questionnaire_time.data)),
+                flag_after_sessions=form.flag_after_sessions.data)
         except HoursConflict as conflict:
             return render_template("admin/settings.html", form=form, weekdays=WEEKDAYS,
                                    stranded=conflict.visits), 409

@@ -22,6 +22,7 @@ from booking.models import ClinicSettings
 
 MOST_REMINDERS = 5
 TIME_STEP_MINUTES = 15
+MOST_SESSIONS_BEFORE_A_FLAG = 50
 
 
 def clock_time(text: str) -> time | None:
@@ -74,6 +75,10 @@ class SettingsForm(ClinicForm):
                                    validators=[readable_by(reminder_minutes)])
     questionnaire_time = StringField("Questions before a visit: emailed the day before at", filters=[stripped],
                                      render_kw={"type": "time"}, validators=[readable_by(questionnaire_time)])
+    flag_after_sessions = WholeNumberField("Flag a plan without a meaningful change after (sessions)",
+                                           "the sessions before a plan is flagged",
+                                           validators=whole_number("the sessions before a plan is flagged", 1,
+                                                                   MOST_SESSIONS_BEFORE_A_FLAG, "sessions"))
     visit_instructions = TextAreaField("Instructions for patients (optional)", filters=[stripped], validators=[
         Length(max=DESCRIPTION_LENGTH, message=f"Write at most {DESCRIPTION_LENGTH:,} characters.")])
 
@@ -113,7 +118,8 @@ class SettingsForm(ClinicForm):
         data = {"name": settings.name, "phone": settings.phone, "address": settings.address,
                 "cancel_cutoff_hours": settings.cancel_cutoff_hours, "min_notice_minutes": settings.min_notice_minutes,
                 "reminder_offsets": ", ".join(str(offset) for offset in settings.reminder_offsets_minutes),
-                "visit_instructions": settings.visit_instructions, "questionnaire_time": settings.questionnaire_time}
+                "visit_instructions": settings.visit_instructions, "questionnaire_time": settings.questionnaire_time,
+                "flag_after_sessions": settings.flag_after_sessions}
         for day, hours in zip(WEEKDAYS, settings.opening_hours, strict=True):
             key = day.lower()
             data[f"{key}_open"] = hours is not None

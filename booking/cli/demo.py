@@ -22,6 +22,7 @@ from datetime import datetime, time, timedelta
 from sqlalchemy import func, select
 
 from booking.cli import demo_calendar, demo_pairs
+from booking.cli.demo_outcomes import seed_flagged_plan
 from booking.cli.demo_people import has_visit
 from booking.cli.demo_plan import PATIENT, seed_plan
 from booking.clinic.clock import moment
@@ -170,6 +171,7 @@ class SeedReport:
     time_off: str = "not seeded"
     visits: dict[str, int] = field(default_factory=lambda: {"booked": 0, "kept": 0, "skipped": 0})
     care_plan: str = "not seeded"
+    flagged_plan: str = "not seeded"
     pairs: tuple[int, int] = (0, 0)
     calendar: str = "not filled"
     # (role, email, password) of each login created now: the only time its password is shown.
@@ -184,6 +186,7 @@ class SeedReport:
             f"Time off ({AWAY[0]}): {self.time_off}.",
             "Visits: {booked} booked, {kept} already there, {skipped} without an open time.".format(**self.visits),
             f"A care plan under way (Casey Nguyen): {self.care_plan}.",
+            f"A care plan flagged for a look together (Robin Ellis): {self.flagged_plan}.",
             "Back-to-back pairs: {} booked, {} already there.".format(*self.pairs),
             f"The calendar: {self.calendar}.",
         ]
@@ -322,5 +325,6 @@ def seed(now: datetime | None = None) -> SeedReport:
     report.time_off = _add_time_off(now)
     _book_visits(report, now)
     report.care_plan = seed_plan(DEMO_ADMIN_EMAIL, now)
+    report.flagged_plan = seed_flagged_plan(find_by_email(DEMO_ADMIN_EMAIL), now)
     _fill_calendar(report, now)
     return report

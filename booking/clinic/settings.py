@@ -21,6 +21,7 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 
 from booking.clinic import cache
 from booking.extensions import db
+from booking.measures import AFTER_SESSIONS
 from booking.models import ClinicClosure, ClinicSettings
 from booking.models.settings import DEFAULT_VISIT_INSTRUCTIONS
 from booking.questionnaires.timing import DEFAULT_SEND_TIME
@@ -49,7 +50,8 @@ def _from_configuration(name: str, phone: str, address: str, cancel_cutoff_hours
     return ClinicSettings(id=1, name=name, phone=phone, address=address, opening_hours=list(DEFAULT_OPENING_HOURS),
                           cancel_cutoff_hours=cancel_cutoff_hours, min_notice_minutes=min_notice_minutes,
                           reminder_offsets_minutes=list(reminder_offsets_minutes),
-                          visit_instructions=DEFAULT_VISIT_INSTRUCTIONS, questionnaire_time=DEFAULT_SEND_TIME)
+                          visit_instructions=DEFAULT_VISIT_INSTRUCTIONS, questionnaire_time=DEFAULT_SEND_TIME,
+                          flag_after_sessions=AFTER_SESSIONS)
 
 
 def _stored() -> ClinicSettings | None:

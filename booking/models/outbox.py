@@ -101,6 +101,7 @@ class CarePlanEvent(enum.StrEnum):
     SESSION_CANCELLED = "session_cancelled"
     SESSION_MISSED = "session_missed"
     HANDOFF_NOTE = "handoff_note"
+    OUTCOME_FLAGGED = "outcome_flagged"
 
 
 class Notification(Base):

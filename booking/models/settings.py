@@ -14,6 +14,7 @@ from sqlalchemy import JSON, BigInteger, CheckConstraint, String, Text, UniqueCo
 from sqlalchemy.orm import Mapped, mapped_column
 
 from booking.clinic.limits import ADDRESS_LENGTH, CLOSURE_LABEL_LENGTH, NAME_LENGTH, PHONE_LENGTH
+from booking.measures import AFTER_SESSIONS
 from booking.models.base import Base, UTCDateTime, utcnow
 from booking.questionnaires.timing import DEFAULT_SEND_TIME
 
@@ -45,6 +46,8 @@ class ClinicSettings(Base):
                                                     server_default=DEFAULT_VISIT_INSTRUCTIONS)
     # The local time, on the day before a visit, its questionnaire is emailed ("HH:MM").
     questionnaire_time: Mapped[str] = mapped_column(String(5), default=DEFAULT_SEND_TIME, server_default=DEFAULT_SEND_TIME)
+    # The sessions after which a care plan without a meaningful change is flagged (``booking.measures.steer``).
+    flag_after_sessions: Mapped[int] = mapped_column(default=AFTER_SESSIONS, server_default=str(AFTER_SESSIONS))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
 

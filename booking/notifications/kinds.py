@@ -107,6 +107,7 @@ CARE_PLAN_NEWS: dict[str, str] = {
     CarePlanEvent.SESSION_CANCELLED: "a session was cancelled",
     CarePlanEvent.SESSION_MISSED: "a session was missed",
     CarePlanEvent.HANDOFF_NOTE: "a handoff note was added",
+    CarePlanEvent.OUTCOME_FLAGGED: "the plan was flagged for a look together",
 }
 
 

@@ -189,9 +189,14 @@ def for_care_plan(care_plan_id: int, event: CarePlanEvent, occurrence: str, ther
                   now: datetime) -> list[Notification]:
     """A collaborative-care notice to each therapist of a shared plan (no health details: the plan says them)."""
     event = CarePlanEvent(event)  # a ValueError for an event no notice tells of
-    return [_add(NotificationKind.CARE_PLAN, f"care-plan:{care_plan_id}:{event}:{occurrence}:{therapist_id}",
+    return [_add(NotificationKind.CARE_PLAN, care_plan_key(care_plan_id, event, occurrence, therapist_id),
                  now, now, care_plan_id=care_plan_id, event=event, therapist_id=therapist_id)
             for therapist_id in therapist_ids]
+
+
+def care_plan_key(care_plan_id: int, event: CarePlanEvent, occurrence: str, therapist_id: int) -> str:
+    """The unique key of one therapist's collaborative-care notice of one occurrence of an event on a plan."""
+    return f"care-plan:{care_plan_id}:{event}:{occurrence}:{therapist_id}"
 
 
 def for_password_reset_request(email: str, *, now: datetime) -> Notification:

@@ -22,10 +22,20 @@ from booking import policy
 from booking.clinic.clock import moment
 from booking.extensions import db
 from booking.measures import Measure, asked_at
-from booking.models import AnsweredIn, Appointment, AppointmentStatus, Measurement, Questionnaire, StaffUser
+from booking.models import (
+    AnsweredIn,
+    Appointment,
+    AppointmentStatus,
+    CarePlan,
+    Measurement,
+    Questionnaire,
+    StaffUser,
+)
+from booking.outbox import relay
 from booking.questionnaires.answers import Reading, read
 from booking.questionnaires.timing import is_asked
 from booking.services import audit
+from booking.services.care_plans import progress
 from booking.services.visits.tokens import derive_token, token_hash
 
 PURPOSE = "questionnaire"
@@ -123,15 +133,19 @@ def asking(questionnaire: Questionnaire) -> Asking:
     return Asking(questionnaire, count + 1, list(latest.activities) if latest else [])
 
 
-def answer(questionnaire: Questionnaire, typed: Mapping[str, str], *, by: StaffUser | None = None) -> Reading:
+def answer(questionnaire: Questionnaire, typed: Mapping[str, str], *, by: StaffUser | None = None,
+           now: datetime | None = None) -> Reading:
     """Take the answers typed (by the patient, or on the tablet ``by`` hands over), once; the reading.
+
+    An answer that flags its care plan (``care_plans.progress``) writes the notices to both therapists in its
+    own transaction, once per kind of flag; they are handed to the worker after the commit.
 
     With errors in the reading nothing is stored. Raises ``QuestionnaireClosed`` when it can no
     longer be answered (also when another answer was stored first).
     """
     if by is not None:
         policy.require_write_on_visit(by, questionnaire.appointment)
-    now = moment()
+    now = moment(now)
     if not is_open(questionnaire, now=now):
         raise QuestionnaireClosed("These questions are closed.")
     asked = asking(questionnaire)
@@ -139,6 +153,8 @@ def answer(questionnaire: Questionnaire, typed: Mapping[str, str], *, by: StaffU
     if reading.errors:
         return reading
     visit = questionnaire.appointment
+    plan = None if visit.care_plan_id is None else db.session.scalars(
+        select(CarePlan).where(CarePlan.id == visit.care_plan_id).with_for_update()).one()  # one flag notice
     questionnaire.answered_at = now
     db.session.add(Measurement(
         questionnaire_id=questionnaire.id, patient_id=visit.patient_id, care_plan_id=visit.care_plan_id,
@@ -148,10 +164,12 @@ def answer(questionnaire: Questionnaire, typed: Mapping[str, str], *, by: StaffU
     if by is not None:
         audit.record("recorded", "questionnaire", questionnaire.id, actor=by, at=now)
     try:
+        notices = [] if plan is None else progress.notices_of_flag(plan, now=now)
         db.session.commit()
     except IntegrityError:  # answered at the same moment elsewhere: the first answer stands
         db.session.rollback()
         raise QuestionnaireClosed("These questions were already answered.") from None
+    relay.hand_over(notices)
     return reading
 
 

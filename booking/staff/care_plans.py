@@ -21,6 +21,7 @@ from booking.forms import ClinicForm, required
 from booking.forms.fields import listed_choice
 from booking.models import Appointment, AppointmentStatus, CarePlan
 from booking.services import audit
+from booking.services.care_plans import progress
 from booking.services.care_plans import work as plan_work
 from booking.services.care_plans.notes import HANDOFF, NOTE_LENGTH, NoteError, write_note
 from booking.staff import bp
@@ -66,7 +67,7 @@ def _page(plan: CarePlan, form: HandoffForm | None = None, status: int = 200) ->
     form = form or HandoffForm(formdata=None)
     page = render_template(
         "staff/care_plan.html", plan=plan, sessions=plan_work.sessions_of(visits),
-        timeline=plan_work.timeline(plan, visits), outcomes=outcomes,
+        timeline=plan_work.timeline(plan, visits), outcomes=outcomes, flag=progress.flag_of(plan),
         chart=pain_chart([(point.visit.starts_at.astimezone(clinic_zone()).date(), point.visit.service.therapy_type, point.pain)
                           for point in outcomes]),
         form=form.offer(visits) if shares else None,
@@ -79,8 +80,11 @@ def _page(plan: CarePlan, form: HandoffForm | None = None, status: int = 200) ->
 @bp.route("/care-plans")
 @staff_required(policy.is_therapist)
 def care_plans() -> str:
-    """The plans the signed-in therapist shares with another therapist."""
-    return render_template("staff/care_plans.html", plans=plan_work.plans_of(current_user))
+    """The plans the signed-in therapist shares with another therapist, with their outcome flags."""
+    plans = plan_work.plans_of(current_user)
+    flags = progress.flags(plan.id for plan in plans)
+    audit.viewed_each("care_plan", flags, "outcome flag on the list of plans")
+    return render_template("staff/care_plans.html", plans=plans, flags=flags)
 
 
 @bp.route("/care-plans/<int:id>")

@@ -38,7 +38,8 @@ def form_data(**changes: Any) -> dict[str, Any]:
     data: dict[str, Any] = {"name": "Bow River Physiotherapy & Massage", "phone": "+1 403-555-0142",
                             "address": "101 Riverfront Avenue SW, Calgary, AB T2P 0A1",
                             "cancel_cutoff_hours": "24", "min_notice_minutes": "120", "reminder_offsets": "1440, 120",
-                            "visit_instructions": DEFAULT_VISIT_INSTRUCTIONS, "questionnaire_time": "18:00"}
+                            "visit_instructions": DEFAULT_VISIT_INSTRUCTIONS, "questionnaire_time": "18:00",
+                            "flag_after_sessions": "4"}
     for day in WEEKDAYS:
         key = day.lower()
         data |= {f"{key}_open": "y", f"{key}_opens": "07:00", f"{key}_closes": "21:00"}
@@ -109,13 +110,15 @@ def test_the_first_save_creates_the_settings_row(client: FlaskClient, app: Flask
     assert 'value="+1 403-555-0142"' in page  # the configuration's, until saved
     client.post("/admin/settings", data=form_data(name="Prairie Physio", phone="(780) 555-0100",
                                                   sunday_open=None, cancel_cutoff_hours="48",
-                                                  reminder_offsets="120 , 2880", questionnaire_time="7:30"))
+                                                  reminder_offsets="120 , 2880", questionnaire_time="7:30",
+                                                  flag_after_sessions="6"))
     db.session.expire_all()
     stored = db.session.get(ClinicSettings, 1)
     assert (stored.name, stored.phone, stored.cancel_cutoff_hours) == ("Prairie Physio", "(780) 555-0100", 48)
     assert stored.opening_hours == [["07:00", "21:00"]] * 6 + [None]
     assert stored.reminder_offsets_minutes == [2880, 120]
     assert stored.questionnaire_time == "07:30"
+    assert stored.flag_after_sessions == 6
     home = client.get("/").get_data(as_text=True)
     assert "Prairie Physio" in home and 'href="tel:+17805550100"' in home
 
@@ -159,6 +162,9 @@ def test_the_audit_names_each_setting_changed_and_nothing_when_nothing_changed(a
     ({"reminder_offsets": ""}, "reminder_offsets", "at least one reminder"),
     ({"questionnaire_time": "6 pm"}, "questionnaire_time", "like 18:00"),
     ({"questionnaire_time": "24:00"}, "questionnaire_time", "like 18:00"),
+    ({"flag_after_sessions": "0"}, "flag_after_sessions",
+     "Enter the sessions before a plan is flagged between 1 and 50 sessions."),
+    ({"flag_after_sessions": "four"}, "flag_after_sessions", "Enter the sessions before a plan is flagged as a whole"),
     ({"phone": "555-01"}, "phone", "too short"),
     ({"name": " "}, "name", "Enter the clinic&#39;s name."),
 ])
