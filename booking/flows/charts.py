@@ -13,7 +13,7 @@ import math
 from dataclasses import dataclass
 
 from booking.clinic.times import clinic_zone, written
-from booking.measures import points
+from booking.measures import Measure, points
 from booking.models import Appointment, CarePlan
 from booking.routing import THERAPY_LABELS
 from booking.services.care_plans.measures import Course, Point, course_of, session_numbers
@@ -175,11 +175,16 @@ class Figure:
 
 def measure_figures(courses: list[Course], *, for_patient: bool = False) -> list[Figure]:
     """A figure of each measure of a course, in the order the measures are asked."""
-    return [Figure(f"chart-{course.measure.code}",
-                   f"{course.measure.name} ({course.measure.short_name}), {course.measure.minimum:g} to "
-                   f"{course.measure.maximum:g}, {'higher' if course.measure.higher_is_better else 'lower'} is better",
+    return [Figure(f"chart-{course.measure.code}", _title(course.measure, for_patient),
                    measure_chart(course, for_patient=for_patient), course.points, "Score")
             for course in courses]
+
+
+def _title(shown: Measure, for_patient: bool) -> str:
+    """A measure's chart's title with its scale: "Your pain, 0 to 10, lower is better" for the patient."""
+    name = shown.subject if for_patient else f"{shown.name} ({shown.short_name})"
+    return (f"{name}, {shown.minimum:g} to {shown.maximum:g}, "
+            f"{'higher' if shown.higher_is_better else 'lower'} is better")
 
 
 def pain_figure(outcomes: list[tuple[Point, str]]) -> Figure:

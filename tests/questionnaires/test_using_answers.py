@@ -11,7 +11,8 @@ from sqlalchemy import select
 
 from booking.extensions import db
 from booking.models import Appointment, AuditEvent, StaffUser
-from tests.factories import Clinic, StaffUserFactory
+from booking.services.visits import derive_manage_token
+from tests.factories import AppointmentFactory, Clinic, PatientFactory, StaffUserFactory
 from tests.questionnaires.conftest import TEN, book_visit, link, plan_visits
 from tests.questionnaires.test_link import FIRST
 from tests.staff_fixtures import signed_in
@@ -72,3 +73,27 @@ def test_the_plan_page_charts_each_measure_with_its_baseline_and_band(
     assert "Shaded: within 2 points (the MCID) of the baseline, 6 (the line across): not yet a meaningful change." in text
     assert "Session 2, Dec 9, Massage therapy: NPRS 3" in text
     assert '<td data-label="Score">6.5</td>' in text  # the PSFS mean in the table beside its chart
+
+
+def test_the_patient_reads_their_own_progress_in_plain_words_with_the_same_charts(
+        client: FlaskClient, clinic: Clinic, clock: time_machine.Coordinates) -> None:
+    visits = answered_course(client, clinic, clock)
+    text = client.get(f"/book/manage/{derive_manage_token(visits[2].id)}").get_data(as_text=True)
+    assert "Your progress" in text
+    assert "Your pain is 3 points lower than when you started." in text
+    assert "Your activities score is 2.5 points higher than when you started." in text
+    assert "Your pain, 0 to 10, lower is better" in text and text.count('class="chart__band"') == 3
+    assert "Shaded: within 2 points of where you started, 6" in text
+    assert "MCID" not in text and "NPRS" not in text  # plain words, no jargon
+    # Another patient's visit shows nothing of this course.
+    other = AppointmentFactory(patient=PatientFactory(), service=clinic.massage, therapist=clinic.massage_therapists[0],
+                               starts_at=TEN + timedelta(days=15))
+    assert "Your progress" not in client.get(f"/book/manage/{derive_manage_token(other.id)}").get_data(as_text=True)
+
+
+def test_after_the_first_answers_the_patient_is_told_the_next_are_compared(client: FlaskClient,
+                                                                          clinic: Clinic) -> None:
+    visits = plan_visits(clinic, TEN, TEN + timedelta(days=7))
+    client.post(link(visits[0]), data=FIRST)
+    text = client.get(f"/book/manage/{derive_manage_token(visits[1].id)}").get_data(as_text=True)
+    assert "Your pain: your first answer is in (6). We will compare your next answers with it." in text

@@ -18,7 +18,8 @@ from sqlalchemy.orm import joinedload
 from booking.clinic.times import clinic_zone
 from booking.extensions import db
 from booking.measures import Change, Measure, change, item_changes, with_clinic_measures
-from booking.models import Appointment, AppointmentStatus, Measurement, Questionnaire
+from booking.models import Appointment, AppointmentStatus, CarePlan, Measurement, Questionnaire
+from booking.services.care_plans.work import visits_of
 
 
 @dataclass(frozen=True)
@@ -135,3 +136,9 @@ def before_visit(visit: Appointment, visits: Sequence[Appointment] = ()) -> list
     course's first; ``visits``: its plan's, for the session numbers (none outside a plan: the visit's own answers)."""
     answered = _answered(visit.care_plan_id, visit=visit, until=visit.ends_at)
     return _courses(answered, session_numbers(visits, (each.id for _, each in answered)))
+
+
+def patients_course(visit: Appointment) -> list[Course]:
+    """The patient's own course, for their manage page: every measure over the plan of this visit (none outside one)."""
+    plan = db.session.get(CarePlan, visit.care_plan_id) if visit.care_plan_id is not None else None
+    return course_of(visits_of(plan), plan.id) if plan is not None else []
