@@ -49,6 +49,8 @@ class Course:
     points: list[Point]
     change: Change | None
     activities: list[Activity] = field(default_factory=list)
+    # A measure of named items (the PSFS): each session's ratings, in the order the activities were named.
+    ratings: list[tuple[int, list[int | None]]] = field(default_factory=list)
 
     @property
     def baseline(self) -> float | None:
@@ -108,20 +110,23 @@ def _courses(answered: list[tuple[Measurement, Appointment]], numbers: dict[obje
     """Each measure answered, with its scores at their sessions and its change since its first score."""
     courses = []
     for measure in registry():
-        points = []
+        points, ratings = [], []
         for measurement, visit in answered:
-            score = measure.score(measurement.answers[measure.code]) if measure.code in measurement.answers else None
+            given = measurement.answers.get(measure.code)
+            score = measure.score(given) if given is not None else None
             if score is not None:
-                points.append(Point(numbers.get(visit.id, measurement.number),
-                                    visit.starts_at.astimezone(clinic_zone()).date(),
+                session = numbers.get(visit.id, measurement.number)
+                points.append(Point(session, visit.starts_at.astimezone(clinic_zone()).date(),
                                     visit.service.therapy_type, score))
+                if measure.named_items:
+                    ratings.append((session, list(given or [])))
         if not points:
             continue
         moved = (change(measure, points[0].score, points[-1].score)
                  if measure.rates_change or len(points) > 1 else None)
         activities = (_activities(measure, [measurement for measurement, _ in answered])
                       if measure.item_mcid is not None else [])
-        courses.append(Course(measure, points, moved, activities))
+        courses.append(Course(measure, points, moved, activities, ratings))
     return courses
 
 
