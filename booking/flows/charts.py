@@ -40,12 +40,14 @@ class Mark:
 
 @dataclass(frozen=True)
 class Band:
-    """The MCID band around the baseline, as drawn: its top and bottom, its baseline's height, its label."""
+    """The MCID band around the baseline, as drawn: its top and bottom, its baseline's height, its label (and its
+    short one, written on the band)."""
 
     top: float
     bottom: float
     baseline: float
     label: str
+    short: str
 
 
 @dataclass(frozen=True)
@@ -98,11 +100,12 @@ def _x_labelled(sessions: list[int]) -> list[int]:
 
 
 def chart(points: list[Point], minimum: float, maximum: float, name: str, *,
-          baseline: float | None = None, mcid: float | None = None, band_label: str = "") -> Chart:
+          baseline: float | None = None, mcid: float | None = None, band_label: str = "", band_short: str = ""
+          ) -> Chart:
     """The chart of a score (``name`` in marks and summary, "pain") on a scale from ``minimum`` to ``maximum``.
 
     With a ``baseline`` and an ``mcid``, the band from the baseline less the MCID to the baseline plus it (cut to
-    the scale) is drawn around the baseline's line, labelled ``band_label``.
+    the scale) is drawn around the baseline's line, labelled ``band_label`` (and on the band, ``band_short``).
     """
     points = sorted(points, key=lambda point: point.session)
     sessions = sorted({point.session for point in points})
@@ -121,7 +124,8 @@ def chart(points: list[Point], minimum: float, maximum: float, name: str, *,
              for point in points]
     band = None
     if baseline is not None and mcid is not None:
-        band = Band(y(min(maximum, baseline + mcid)), y(max(minimum, baseline - mcid)), y(baseline), band_label)
+        band = Band(y(min(maximum, baseline + mcid)), y(max(minimum, baseline - mcid)), y(baseline), band_label,
+                    band_short)
     return Chart(WIDTH, HEIGHT, LEFT, WIDTH - RIGHT, marks, band,
                  [(y(value), number(value)) for value in _y_ticks(minimum, maximum)],
                  [(x(session), str(session)) for session in _x_labelled(sessions)], _summary(points, name))
@@ -133,7 +137,7 @@ def _summary(points: list[Point], name: str) -> str:
         return "Nothing recorded yet."
     sessions = "1 session" if len(points) == 1 else f"{len(points)} sessions"
     moved = f" to {number(points[-1].score)}" if len(points) > 1 else ""
-    return f"{name.capitalize()} {number(points[0].score)}{moved} over {sessions}."
+    return f"{name[:1].upper()}{name[1:]} {number(points[0].score)}{moved} over {sessions}."
 
 
 def measure_chart(course: Course, *, for_patient: bool = False) -> Chart:
@@ -155,8 +159,9 @@ def measure_chart(course: Course, *, for_patient: bool = False) -> Chart:
                  f"Shaded: within {mcid} of where you started, {number(baseline)} (the line across): a change "
                  "this small may not be one you notice yet.")
     name = shown.short_name if not for_patient else shown.name.lower()
+    short = f"MCID ±{number(shown.mcid)}" if not for_patient else "Small change"
     return chart(course.points, shown.minimum, shown.maximum, name, baseline=baseline, mcid=shown.mcid,
-                 band_label=label)
+                 band_label=label, band_short=short)
 
 
 @dataclass(frozen=True)
