@@ -103,7 +103,7 @@ def _page(appointment: Appointment, note_form: NoteForm, *, problem: str | None 
         can_record=own and started and appointment.status in (AppointmentStatus.BOOKED, AppointmentStatus.COMPLETED),
         problem=problem, note_length=NOTE_LENGTH, asks_questions=asks(appointment), questionnaire=of_visit(appointment),
         ended=appointment.ends_at <= moment())
-    audit.viewed("appointment", appointment.id, "screening and notes")
+    audit.viewed("appointment", appointment.id, "screening, answers and notes")
     return page, status
 
 

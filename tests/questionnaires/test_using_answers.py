@@ -47,7 +47,8 @@ def test_the_visit_page_shows_the_latest_answers_and_the_change_since_the_first(
             "(the MCID for one item is 3 points).") in text
     assert "GROC +4" in text and "verdict" not in text.lower()
     viewed = db.session.scalars(select(AuditEvent).where(AuditEvent.id > before)).all()
-    assert [(event.action, event.subject_id) for event in viewed] == [("viewed", str(visits[1].id))]
+    assert [(event.action, event.subject_id, event.detail) for event in viewed] == [
+        ("viewed", str(visits[1].id), "screening, answers and notes")]
     # The next visit, not yet answered for, shows the latest answers before it.
     assert "NPRS 6 to 3" in client.get(f"/staff/visits/{visits[2].id}").get_data(as_text=True)
 
