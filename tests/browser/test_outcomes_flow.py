@@ -7,9 +7,10 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from booking.extensions import db
 from booking.models import AnsweredIn, CarePlan, ClinicSettings, Measurement, Questionnaire
@@ -76,9 +77,8 @@ def course(live_app: LiveServer) -> Course:
         return Course(link(second), str(second.id), plan.id, StaffUserFactory(therapist=physio).email)
 
 
-def test_a_psfs_answered_on_a_phone_reaches_the_visit_page_and_the_plan_chart(page: Page, live_app: LiveServer,
-                                                                             course: Course, browser, browser_context_args
-                                                                             ) -> None:
+def test_a_psfs_answered_on_a_phone_reaches_the_visit_page_and_the_plan_chart(
+        page: Page, course: Course, browser: Browser, browser_context_args: dict[str, Any]) -> None:
     patient = page  # a phone, 390 x 844
     patient.goto(course.link)
     expect(patient.get_by_role("heading", level=1)).to_have_text("A few questions before your visit")
