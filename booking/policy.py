@@ -185,6 +185,16 @@ def require_run_the_clinic(user: StaffUser) -> None:
     _require(may_run_the_clinic(user), "Only an admin can change the clinic's set-up.")
 
 
+def may_export_outcomes(user: StaffUser) -> bool:
+    """Download every plan's outcome measures, without names, for the clinic's own audit: an admin."""
+    return is_admin(user)
+
+
+def require_export_outcomes(user: StaffUser) -> None:
+    """Raise Refused unless the staff member may export the outcomes."""
+    _require(may_export_outcomes(user), "Only an admin can export the clinic's outcomes.")
+
+
 def may_read_audit_log(user: StaffUser) -> bool:
     """Read the audit log (who viewed or changed what): an admin."""
     return is_admin(user)

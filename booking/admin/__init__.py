@@ -1,5 +1,5 @@
 """The admins' pages, under /admin: today (their home), therapists, staff logins, services, settings, appointments,
-inbox, notifications, audit.
+inbox, notifications, audit, the outcomes export.
 
 Wired as every blueprint package is: ``bp`` is made here, each module listed below adds its pages to it (importing
 them is what mounts them), and ``booking.register_blueprints`` registers ``bp``.
@@ -18,6 +18,7 @@ from booking.admin import closures as closures
 from booking.admin import home as home
 from booking.admin import inbox as inbox
 from booking.admin import notifications as notifications
+from booking.admin import outcomes as outcomes
 from booking.admin import patients as patients
 from booking.admin import phone as phone
 from booking.admin import services as services

@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response
 from booking import policy
 from booking.admin import bp
 from booking.admin.care_plan_forms import NEW_PLAN, BookCourseForm, ChangePlanForm, DismissForm, PlanForm
+from booking.flows.charts import plan_figures
 from booking.forms import required
 from booking.models import CarePlan, CarePlanStatus, Screening
 from booking.services import audit
@@ -83,7 +84,8 @@ def _plan_page(plan: CarePlan, form: ChangePlanForm | None = None, book_form: Bo
     return render_template("admin/care_plans_plan.html", plan=plan, visits=visits, proposal=proposal,
                            form=form or _change_form(plan, bool(visits), sent=False), book_form=book_form,
                            patient=care_plans.earlier_patient(plan), problem=problem,
-                           upcoming=len(plan_work.sessions_of(visits).upcoming), flag=progress.flag_of(plan),
+                           upcoming=len(plan_work.sessions_of(visits).upcoming), figures=plan_figures(plan, visits),
+                           flag=progress.flag_of(plan),
                            final=not CarePlanStatus(plan.status).next)
 
 

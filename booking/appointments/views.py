@@ -16,6 +16,7 @@ from booking.clinic.settings import clinic_settings
 from booking.clinic.times import local_time
 from booking.database import reads_only
 from booking.extensions import db, limiter
+from booking.flows.charts import measure_figures
 from booking.flows.picker import DAY_LABEL, TIME_LABEL, TherapistSlots, pick_day
 from booking.flows.reschedule import ReschedulePage, reschedule_page
 from booking.flows.steps import chosen_service, day_form, details_step, none_trained
@@ -29,6 +30,7 @@ from booking.forms.visits import (
 )
 from booking.models import Appointment, AppointmentStatus, Screening, Therapist
 from booking.security import booking_limit, read_limit
+from booking.services.care_plans.measures import patients_course
 from booking.services.catalog import single_visit_services
 from booking.services.screenings import get_screening, recommendation_of
 from booking.services.therapists.training import call_us_untrained
@@ -165,9 +167,11 @@ def manage(token: str) -> str:
     """A visit, with cancel and reschedule until the cut-off."""
     appointment = _appointment_or_404(token)
     together = [(visit, manage_token(visit), _changeable(visit)) for visit in upcoming_with(appointment)]
+    progress = patients_course(appointment)
     return render_template("appointments/manage.html", appointment=appointment, token=token,
                            changeable=_changeable(appointment),
-                           deadline=change_deadline(appointment), together=together)
+                           deadline=change_deadline(appointment), together=together, progress=progress,
+                           figures=measure_figures(progress, for_patient=True))
 
 
 def _changeable(appointment: Appointment) -> bool:

@@ -16,7 +16,8 @@ from wtforms.validators import DataRequired, Length
 
 from booking import policy
 from booking.clinic.clock import moment
-from booking.clinic.times import clinic_zone, local_time
+from booking.clinic.times import local_time
+from booking.flows.charts import plan_figures
 from booking.forms import ClinicForm, required
 from booking.forms.fields import listed_choice
 from booking.models import Appointment, AppointmentStatus, CarePlan
@@ -26,7 +27,6 @@ from booking.services.care_plans import work as plan_work
 from booking.services.care_plans.notes import HANDOFF, NOTE_LENGTH, NoteError, write_note
 from booking.staff import bp
 from booking.staff.access import staff_required
-from booking.staff.pain_chart import pain_chart
 
 
 class HandoffForm(ClinicForm):
@@ -62,14 +62,11 @@ def _plan_or_404(plan_id: int) -> CarePlan:
 def _page(plan: CarePlan, form: HandoffForm | None = None, status: int = 200) -> tuple[str, int]:
     """The plan page, then its audit row."""
     visits = plan_work.visits_of(plan)
-    outcomes = plan_work.pain_over_time(visits)
     shares = policy.may_hand_off(current_user, plan)
     form = form or HandoffForm(formdata=None)
     page = render_template(
         "staff/care_plan.html", plan=plan, sessions=plan_work.sessions_of(visits),
-        timeline=plan_work.timeline(plan, visits), outcomes=outcomes, flag=progress.flag_of(plan),
-        chart=pain_chart([(point.visit.starts_at.astimezone(clinic_zone()).date(), point.visit.service.therapy_type, point.pain)
-                          for point in outcomes]),
+        timeline=plan_work.timeline(plan, visits), figures=plan_figures(plan, visits), flag=progress.flag_of(plan),
         form=form.offer(visits) if shares else None,
         other=plan.massage_therapist if current_user.therapist_id == plan.physiotherapist_id
         else plan.physiotherapist)

@@ -26,6 +26,7 @@ from booking.forms import ClinicForm, required
 from booking.forms.fields import listed_choice
 from booking.models import Appointment, AppointmentStatus, CarePlan
 from booking.services import audit
+from booking.services.care_plans.measures import before_visit
 from booking.services.care_plans.notes import (
     FUNCTION_NOTE_LENGTH,
     HANDOFF,
@@ -37,6 +38,7 @@ from booking.services.care_plans.notes import (
     record_pain,
     write_note,
 )
+from booking.services.care_plans.work import visits_of
 from booking.services.questionnaires import asks, of_visit
 from booking.services.screenings import staff_recommendation
 from booking.services.visits.outcomes import markable
@@ -83,24 +85,25 @@ def own_visit_or_404(visit_id: uuid.UUID) -> Appointment:
 
 def _page(appointment: Appointment, note_form: NoteForm, *, problem: str | None = None, status: int = 200,
           pain_form: PainForm | None = None) -> tuple[str, int]:
-    """The visit page (screening, notes, outcome, actions), then its audit row."""
+    """The visit page (screening, answers before the visit, notes, outcome, actions), then its audit row."""
     started = appointment.starts_at <= moment()
     own = policy.may_write_on_visit(current_user, appointment)
     outcome = outcome_of(appointment)
     if pain_form is None:
         pain_form = PainForm(formdata=None, pain=str(outcome.pain) if outcome else "",
                              function_note=outcome.function_note if outcome else None)
+    plan = db.session.get(CarePlan, appointment.care_plan_id) if appointment.care_plan_id else None
     page = render_template(
         "staff/visit.html", visit=appointment, recommendation=staff_recommendation(appointment.screening),
         answers=answers_in_words(appointment.screening), notes=notes_of(appointment), note_form=note_form,
         can_mark=markable(appointment),
         can_write=own and appointment.status != AppointmentStatus.CANCELLED,
-        plan=db.session.get(CarePlan, appointment.care_plan_id) if appointment.care_plan_id else None,
+        plan=plan, measured=before_visit(appointment, visits_of(plan) if plan else []),
         outcome=outcome, pain_form=pain_form,
         can_record=own and started and appointment.status in (AppointmentStatus.BOOKED, AppointmentStatus.COMPLETED),
         problem=problem, note_length=NOTE_LENGTH, asks_questions=asks(appointment), questionnaire=of_visit(appointment),
         ended=appointment.ends_at <= moment())
-    audit.viewed("appointment", appointment.id, "screening and notes")
+    audit.viewed("appointment", appointment.id, "screening, answers and notes")
     return page, status
 
 

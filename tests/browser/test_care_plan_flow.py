@@ -150,8 +150,9 @@ def test_an_admin_plans_and_books_a_course_and_both_therapists_work_it(staff_pag
     page.get_by_role("link", name="Care plans").click()
     page.get_by_role("link", name=f"Care plan for {clinic.patient}").click()
     expect(page.locator(".note--handoff")).to_contain_text(HANDOFF)
-    expect(page.get_by_role("img", name="Pain now, 0 to 10, at each session")).to_be_visible()
-    expect(page.get_by_role("table", name="Outcomes at each session")).to_contain_text("Stairs without the rail")
+    typed_pain = "Pain now as the therapist recorded it, 0 to 10, lower is better"
+    expect(page.get_by_role("img", name=typed_pain)).to_be_visible()
+    expect(page.get_by_role("table", name=f"{typed_pain}: each session")).to_contain_text("Stairs without the rail")
     page.get_by_label("Handoff note", exact=True).fill("Worked the quads first; knee looked calmer after.")
     page.get_by_role("button", name="Save handoff note").click()
     expect(page.get_by_text("Your handoff note is saved; the other therapist is told.")).to_be_visible()

@@ -41,6 +41,7 @@ from booking.services import audit, catalog, clinic_hours, contact, patient_reco
 from booking.services.care_plans import course as plan_course
 from booking.services.care_plans import plans as care_plans
 from booking.services.care_plans import queue as plan_queue
+from booking.services.care_plans.export import outcome_rows
 from booking.services.care_plans.notes import HANDOFF, record_pain, write_note
 from booking.services.catalog import ServiceDetails
 from booking.services.front_desk import today_page
@@ -228,6 +229,7 @@ REFUSED: list[tuple[str, Call, tuple[str, ...]]] = [
     ("read the clinic's day", lambda w, p: partial(clinic_day, NOW.date(), p), ("therapist_a",)),
     ("mark a message handled", lambda w, p: partial(contact.mark_handled, w.message, p), ("therapist_a",)),
     ("read the audit log", lambda w, p: partial(audit.log_page, audit.AuditFilter(), p, 1, 50), A_AND_FORMER_ADMIN),
+    ("export the outcomes", lambda w, p: partial(outcome_rows, p), A_AND_FORMER_ADMIN),
 ]
 
 

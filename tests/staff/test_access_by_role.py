@@ -102,6 +102,8 @@ ROUTES: dict[tuple[str, str], tuple[Any, Any, Any, Any, Any]] = {
     ('GET', '/admin/inbox/<int:message_id>'): (LOGIN, LOGIN, 404, 404, 200),
     ('POST', '/admin/inbox/<int:message_id>/handled'): (LOGIN, LOGIN, 404, 404, '→/admin/inbox'),
     ('GET', '/admin/notifications'): (LOGIN, LOGIN, 404, 404, 200),
+    # The outcomes export (no names): admins only.
+    ('GET', '/admin/outcomes.csv'): (LOGIN, LOGIN, 404, 404, 200),
     ('POST', '/admin/notifications/<int:notification_id>/retry'): (LOGIN, LOGIN, 404, 404, '→/admin/notifications'),
     ('GET', '/admin/patients'): (LOGIN, LOGIN, 404, 404, 200),
     ('GET', '/admin/patients/<int:id>'): (LOGIN, LOGIN, 404, 404, 200),

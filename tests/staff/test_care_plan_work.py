@@ -157,7 +157,9 @@ def test_outcomes_draw_pain_over_the_course_as_a_chart_and_a_table(world: World,
                            data={"pain": "7", "function_note": "Sits 20 minutes"}).status_code == 303
         text = page(client, world.admin, world.plan)
     assert 'role="img"' in text and "<circle" in text and "<rect" in text
-    assert "Physiotherapy: pain 6 over 1 session; Massage therapy: pain 7 over 1 session." in text
+    assert "Pain 7 to 6 over 2 sessions." in text  # massage right before physiotherapy: sessions 1 and 2
+    assert "Session 1, Dec 2, Massage therapy: pain 7" in text and "Session 2, Dec 2, Physiotherapy: pain 6" in text
+    assert "Circles: physiotherapy." in text and "Squares: massage therapy." in text
     assert "Stairs with the rail" in text and '<td data-label="Pain (0–10)">6</td>' in text
 
 

@@ -15,15 +15,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from flask import current_app
 from sqlalchemy import select
 
 from booking import outbox
 from booking.clinic.settings import clinic_settings
 from booking.extensions import db
-from booking.measures import Flag, Measurement, Registry, steer, with_clinic_measures
+from booking.measures import Flag, Measurement, Registry, steer
 from booking.models import Appointment, AppointmentStatus, CarePlan, CarePlanEvent, Notification, Questionnaire
 from booking.models import Measurement as MeasurementRecord
+from booking.services.care_plans.measures import clinic_measures
 
 
 @dataclass(frozen=True)
@@ -32,11 +32,6 @@ class Answered:
 
     answers: Mapping[str, Any]
     before: datetime
-
-
-def _measures() -> Registry:
-    """The built-in measures and the clinic's own."""
-    return with_clinic_measures(current_app.config["MEASURES_DIR"])
 
 
 def scores(answers: Mapping[str, Any], registry: Registry) -> Measurement:
@@ -75,7 +70,7 @@ def flags(plan_ids: Iterable[int]) -> dict[int, Flag]:
             select(Appointment.care_plan_id, Appointment.starts_at)
             .where(Appointment.care_plan_id.in_(list(answered)), Appointment.status == AppointmentStatus.COMPLETED)):
         completed[plan_id].append(starts_at)
-    after_sessions, registry = clinic_settings().flag_after_sessions, _measures()
+    after_sessions, registry = clinic_settings().flag_after_sessions, clinic_measures()
     found = {plan_id: flag_from(each, completed[plan_id], after_sessions, registry)
              for plan_id, each in answered.items()}
     return {plan_id: flag for plan_id, flag in found.items() if flag is not None}
