@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
-from booking.scheduling.plans import AFTERNOON, EVENING, MORNING, PartOfDay
+from booking.scheduling.plans import AFTERNOON, EVENING, MASSAGE, MORNING, PartOfDay
 
 PARTS_OF_DAY: tuple[PartOfDay, ...] = (MORNING, AFTERNOON, EVENING)
 ALL_DAYS: frozenset[int] = frozenset(range(7))
@@ -58,6 +58,8 @@ class WaitingEntry:
             raise ValueError("days must be a non-empty set of weekdays, 0 (Monday) to 6 (Sunday)")
         if not self.parts or not self.parts <= set(PARTS_OF_DAY):
             raise ValueError("parts must be a non-empty set of the parts of the day")
+        if self.pair_with is not None and self.therapy_type != MASSAGE:
+            raise ValueError("a pair is massage then physiotherapy: its first service must be a massage")
         if self.until <= self.joined_at:
             raise ValueError("an entry must wait until after it joined")
 

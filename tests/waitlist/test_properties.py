@@ -20,15 +20,16 @@ notices = st.integers(min_value=0, max_value=12 * 60).map(lambda n: timedelta(mi
 
 @st.composite
 def entries(draw: st.DrawFn, number: int) -> WaitingEntry:
+    therapy = draw(st.sampled_from(["massage", "physiotherapy"]))
     joined_at = NOW - timedelta(minutes=draw(st.integers(min_value=2 * 24 * 60 + 1, max_value=30 * 24 * 60)))
     return WaitingEntry(
-        id=number, service_code=draw(st.sampled_from(SERVICES[:2])),
-        therapy_type=draw(st.sampled_from(["massage", "physiotherapy"])),
+        id=number, service_code=draw(st.sampled_from(SERVICES[:2])) if therapy == "massage" else SERVICES[2],
+        therapy_type=therapy,
         days=frozenset(draw(st.sets(st.integers(0, 6), min_size=1))),
         parts=frozenset(draw(st.sets(st.sampled_from(PARTS_OF_DAY), min_size=1))),
         until=NOW + timedelta(minutes=draw(st.integers(min_value=-2 * 24 * 60, max_value=20 * 24 * 60))),
         joined_at=joined_at, therapist_id=draw(st.none() | st.integers(1, 3)), plan_session=draw(st.booleans()),
-        pair_with=draw(st.none() | st.just("PHYSIO45")))
+        pair_with=draw(st.none() | st.just("PHYSIO45")) if therapy == "massage" else None)
 
 
 @st.composite

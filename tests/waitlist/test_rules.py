@@ -33,7 +33,7 @@ def test_an_entry_that_takes_any_time_fits() -> None:
 
 
 @pytest.mark.parametrize(("changes", "why"), [
-    ({"therapy_type": "physiotherapy"}, "another therapy"),
+    ({"therapy_type": "physiotherapy", "service_code": "PHYSIO45"}, "another therapy"),
     ({"therapist_id": 8}, "another therapist named"),
     ({"service_code": "MASSAGE90"}, "a service the opening cannot hold"),
     ({"pair_with": "PHYSIO60"}, "a pair whose second service it cannot hold"),
@@ -117,6 +117,7 @@ def test_a_claim_window_other_than_the_default() -> None:
     ({"days": frozenset()}, "days"), ({"days": frozenset({7})}, "days"), ({"parts": frozenset()}, "parts"),
     ({"until": NOW - timedelta(days=200)}, "after it joined"),
     ({"joined_at": datetime(2026, 12, 1)}, "timezone-aware"),
+    ({"therapy_type": "physiotherapy", "pair_with": "MASSAGE60"}, "massage then physiotherapy"),
 ])
 def test_a_malformed_entry_is_refused(changes: dict, message: str) -> None:
     with pytest.raises(ValueError, match=message):
