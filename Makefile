@@ -51,6 +51,7 @@ benchmark: install-dev
 	$(BIN)/python benchmarks/staff.py
 	$(BIN)/python benchmarks/course.py
 	$(BIN)/python benchmarks/plans.py
+	$(BIN)/python benchmarks/waitlist.py
 
 benchmark-notifications: install-dev
 	$(BIN)/python benchmarks/notifications.py

@@ -1,9 +1,9 @@
-"""The benchmarks still run: a tiny run (``--quick``) of the booking and notifications benchmarks.
+"""The benchmarks still run: a tiny run (``--quick``) of the booking, notifications and waitlist benchmarks.
 
-Each runs against the local PostgreSQL and Redis, on a database of its own (so that it never waits
+The first two run against the local PostgreSQL and Redis, each on a database of its own (so that it never waits
 for, nor drops, a developer's benchmark), and must exit 0 and print every row of issue 15's table,
 each with its ceiling measured in the same run. The figures of so short a run mean nothing; that
-the benchmark works is what is checked.
+the benchmark works is what is checked. The waitlist's runs in-process, with no database.
 """
 
 from __future__ import annotations
@@ -57,3 +57,14 @@ def test_the_notifications_benchmark_delivers_every_message(tmp_path: Path) -> N
     printed, report = run_quick("notifications.py", tmp_path)
     assert_rows(printed, report, DELIVERY_ROWS)
     assert report["messages"]["outbox"]["statuses"] == {"sent": report["messages"]["expected"]}
+
+
+def test_the_waitlist_benchmark_ranks_beside_its_ceiling(tmp_path: Path) -> None:
+    report_path = tmp_path / "report.json"
+    result = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "waitlist.py"), "--quick", "--json",
+                             str(report_path)], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, f"waitlist.py exited {result.returncode}:\n{result.stdout}\n{result.stderr[-4000:]}"
+    figures = json.loads(report_path.read_text())["figures"]
+    assert figures["entries"] == 2000 and figures["fitting_entries_mean"] > 0
+    assert "rank 2000 entries for one opening" in result.stdout and "ceiling: sorted() of 2000 tuples" in result.stdout
+    assert figures["plain_sort_ms"]["p95"] > 0
