@@ -23,7 +23,7 @@ from booking.clinic import cache
 from booking.extensions import db
 from booking.measures import AFTER_SESSIONS
 from booking.models import ClinicClosure, ClinicSettings
-from booking.models.settings import DEFAULT_VISIT_INSTRUCTIONS
+from booking.models.settings import DEFAULT_VISIT_INSTRUCTIONS, WAITLIST_CLAIM_MINUTES, WAITLIST_OFFERS_AT_ONCE
 from booking.questionnaires.timing import DEFAULT_SEND_TIME
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -51,7 +51,8 @@ def _from_configuration(name: str, phone: str, address: str, cancel_cutoff_hours
                           cancel_cutoff_hours=cancel_cutoff_hours, min_notice_minutes=min_notice_minutes,
                           reminder_offsets_minutes=list(reminder_offsets_minutes),
                           visit_instructions=DEFAULT_VISIT_INSTRUCTIONS, questionnaire_time=DEFAULT_SEND_TIME,
-                          flag_after_sessions=AFTER_SESSIONS)
+                          flag_after_sessions=AFTER_SESSIONS, waitlist_offers_at_once=WAITLIST_OFFERS_AT_ONCE,
+                          waitlist_claim_minutes=WAITLIST_CLAIM_MINUTES)
 
 
 def _stored() -> ClinicSettings | None:

@@ -13,6 +13,15 @@ from booking.models.questionnaires import AnsweredIn, Measurement, Questionnaire
 from booking.models.screening import Screening, ScreeningDraft
 from booking.models.settings import ClinicClosure, ClinicSettings, ReferenceVersion
 from booking.models.staff import Therapist, TherapistQualification, TimeOff, WorkingHours
+from booking.models.waitlist import (
+    EntryStatus,
+    OfferStatus,
+    OpeningCause,
+    OpeningStatus,
+    WaitlistEntry,
+    WaitlistOffer,
+    WaitlistOpening,
+)
 
 __all__ = [
     "THERAPY_TYPES",
@@ -49,4 +58,11 @@ __all__ = [
     "TherapistQualification",
     "TimeOff",
     "WorkingHours",
+    "EntryStatus",
+    "OfferStatus",
+    "OpeningCause",
+    "OpeningStatus",
+    "WaitlistEntry",
+    "WaitlistOffer",
+    "WaitlistOpening",
 ]

@@ -130,6 +130,9 @@ class Notification(Base):
     recipient: Mapped[str | None] = mapped_column(String(EMAIL_LENGTH))
     # A staff member's password reset (the email carries the reset link, derived from its id).
     password_reset_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("password_resets.id"))
+    # A place on the waitlist (the email of joining carries its link) and an offer of a time (the claim link).
+    waitlist_entry_id: Mapped[int | None] = mapped_column(ForeignKey("waitlist_entries.id"))
+    waitlist_offer_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("waitlist_offers.id"))
     version: Mapped[int] = mapped_column(default=0)
     offset_minutes: Mapped[int | None]
     due_at: Mapped[datetime] = mapped_column(UTCDateTime())

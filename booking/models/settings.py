@@ -18,6 +18,8 @@ from booking.measures import AFTER_SESSIONS
 from booking.models.base import Base, UTCDateTime, utcnow
 from booking.questionnaires.timing import DEFAULT_SEND_TIME
 
+WAITLIST_OFFERS_AT_ONCE = 1
+WAITLIST_CLAIM_MINUTES = 30
 # What every booking confirmation tells the patient until an admin writes the clinic's own.
 DEFAULT_VISIT_INSTRUCTIONS = (
     "Please arrive 10 minutes early to check in.\n"
@@ -48,6 +50,12 @@ class ClinicSettings(Base):
     questionnaire_time: Mapped[str] = mapped_column(String(5), default=DEFAULT_SEND_TIME, server_default=DEFAULT_SEND_TIME)
     # The sessions after which a care plan without a meaningful change is flagged (``booking.measures.steer``).
     flag_after_sessions: Mapped[int] = mapped_column(default=AFTER_SESSIONS, server_default=str(AFTER_SESSIONS))
+    # The waitlist: how many waiting patients a freed time is offered to at once, and for how many minutes at
+    # most an offer waits for its claim (less when the time is close: ``booking.waitlist.claim_window``).
+    waitlist_offers_at_once: Mapped[int] = mapped_column(default=WAITLIST_OFFERS_AT_ONCE,
+                                                         server_default=str(WAITLIST_OFFERS_AT_ONCE))
+    waitlist_claim_minutes: Mapped[int] = mapped_column(default=WAITLIST_CLAIM_MINUTES,
+                                                        server_default=str(WAITLIST_CLAIM_MINUTES))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
 
