@@ -24,7 +24,7 @@ from sqlalchemy import select, update
 from booking.clinic.times import clinic_zone
 from booking.extensions import db
 from booking.models import OpeningCause, OpeningStatus, Service, StaffUser, Therapist, WaitlistOpening, WorkingHours
-from booking.scheduling import SlotSearchError
+from booking.scheduling import Slot, SlotSearchError
 from booking.services.visits.availability import bookable_days, search_slots
 
 logger = logging.getLogger(__name__)
@@ -77,8 +77,9 @@ def span_freed(therapist_id: int, starts_at: datetime, ends_at: datetime, cause:
                now: datetime, by_staff: StaffUser) -> list[WaitlistOpening]:
     """The opening of a span that new hours or a removed time off freed, at its first free time (``first_free``);
     none when the therapist cannot take a visit in it. Added to the session, as ``freed`` does."""
-    start = first_free(therapist_id, starts_at, ends_at, now=now)
-    return [] if start is None else [freed(therapist_id, start, ends_at, cause, key, now=now, by_staff=by_staff)]
+    slot = first_free(therapist_id, starts_at, ends_at, now=now)
+    return [] if slot is None else [freed(therapist_id, slot.starts_at, slot.ends_at, cause, key, now=now,
+                                          by_staff=by_staff)]
 
 
 def new_hours(shift: WorkingHours, *, now: datetime, by_staff: StaffUser) -> list[WaitlistOpening]:
@@ -90,11 +91,12 @@ def new_hours(shift: WorkingHours, *, now: datetime, by_staff: StaffUser) -> lis
                       now=now, by_staff=by_staff)
 
 
-def first_free(therapist_id: int, starts_at: datetime, ends_at: datetime, *, now: datetime) -> datetime | None:
-    """The first time from ``starts_at`` to ``ends_at`` (from now) at which the therapist could take a visit of
-    their shortest service, by the slot search's rules; None when there is none within the booking horizon.
+def first_free(therapist_id: int, starts_at: datetime, ends_at: datetime, *, now: datetime) -> Slot | None:
+    """The first visit of the therapist's shortest service that could start from ``starts_at`` to ``ends_at`` (from
+    now), by the slot search's rules; None when there is none within the booking horizon.
 
-    New hours and a removed time off free a span, not one visit's time: an opening is offered at its start.
+    New hours and a removed time off free a span, not one visit's time: its opening is the first such visit's time
+    (an offer is of an opening's start; the calendar then says which services it holds).
     """
     kind = select(Therapist.therapy_type).where(Therapist.id == therapist_id).scalar_subquery()
     shortest = db.session.scalars(select(Service).where(Service.therapy_type == kind, Service.active)
@@ -111,7 +113,7 @@ def first_free(therapist_id: int, starts_at: datetime, ends_at: datetime, *, now
         slots = search_slots(shortest, date_from, date_to, therapist_id=therapist_id, now=now)
     except SlotSearchError:  # the therapist gives none of the active services any more
         return None
-    return next((slot.starts_at for slot in slots if starts_at <= slot.starts_at < ends_at), None)
+    return next((slot for slot in slots if starts_at <= slot.starts_at < ends_at), None)
 
 
 def next_shift(shift: WorkingHours, *, now: datetime) -> tuple[datetime, datetime] | None:
