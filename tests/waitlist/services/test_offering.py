@@ -9,14 +9,16 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
+from booking.clinic.settings import clinic_settings
 from booking.extensions import db
 from booking.models import (
+    Appointment,
     Notification,
     NotificationKind,
-    StaffUser,
     OfferStatus,
     OpeningCause,
     OpeningStatus,
+    StaffUser,
     WaitlistOffer,
     WaitlistOpening,
 )
@@ -36,7 +38,7 @@ def clinic(app: Flask) -> Clinic:
     return small_clinic()
 
 
-def booked_massage(clinic: Clinic, starts_at: datetime = TEN) -> object:
+def booked_massage(clinic: Clinic, starts_at: datetime = TEN) -> Appointment:
     """A massage booked through the service with the first massage therapist."""
     request = BookingRequest(screening_id=str(clinic.screenings["massage"].id), service_code=clinic.massage.code,
                              therapist_id=clinic.massage_therapists[0].id, starts_at=starts_at,
@@ -46,7 +48,7 @@ def booked_massage(clinic: Clinic, starts_at: datetime = TEN) -> object:
 
 def freed_massage(clinic: Clinic, starts_at: datetime = TEN, by_staff: StaffUser | None = None) -> WaitlistOpening:
     """The opening of a massage booked and then cancelled (by the patient, or by staff)."""
-    cancel(booked_massage(clinic, starts_at), now=NOW, by_staff=by_staff)  # type: ignore[arg-type]
+    cancel(booked_massage(clinic, starts_at), now=NOW, by_staff=by_staff)
     return db.session.scalars(select(WaitlistOpening)).one()
 
 
@@ -57,9 +59,9 @@ def offers() -> list[WaitlistOffer]:
 
 def test_a_cancellation_writes_one_opening_of_its_time_with_its_buffer(clinic: Clinic) -> None:
     visit = booked_massage(clinic)
-    cancel(visit, now=NOW)  # type: ignore[arg-type]
+    cancel(visit, now=NOW)
     [opening] = db.session.scalars(select(WaitlistOpening))
-    assert opening.key == f"cancellation:{visit.id}:v1"  # type: ignore[attr-defined]
+    assert opening.key == f"cancellation:{visit.id}:v1"
     assert (opening.therapist_id, opening.starts_at, opening.ends_at) == (
         clinic.massage_therapists[0].id, TEN, TEN + timedelta(minutes=75))
     assert opening.cause == OpeningCause.CANCELLATION and opening.status == OpeningStatus.OPEN
@@ -68,9 +70,9 @@ def test_a_cancellation_writes_one_opening_of_its_time_with_its_buffer(clinic: C
 
 def test_a_move_opens_its_old_time_but_not_one_it_still_holds(clinic: Clinic) -> None:
     visit = booked_massage(clinic)
-    reschedule(visit, TEN + timedelta(minutes=30), now=NOW)  # type: ignore[arg-type]
+    reschedule(visit, TEN + timedelta(minutes=30), now=NOW)
     assert not db.session.scalars(select(WaitlistOpening)).all()
-    reschedule(visit, TEN + timedelta(days=1), now=NOW)  # type: ignore[arg-type]
+    reschedule(visit, TEN + timedelta(days=1), now=NOW)
     [opening] = db.session.scalars(select(WaitlistOpening))
     assert opening.cause == OpeningCause.MOVE and opening.starts_at == TEN + timedelta(minutes=30)
 
@@ -104,7 +106,6 @@ def test_an_expired_offer_passes_to_the_next_entry_and_the_opening_ends_unfilled
 
 
 def test_the_clinic_may_offer_a_time_to_several_at_once(clinic: Clinic) -> None:
-    from booking.clinic.settings import clinic_settings
     clinic_settings().waitlist_offers_at_once = 2
     db.session.commit()
     entries = [waiting(clinic, NOW - timedelta(days=days)) for days in (3, 2, 1)]
