@@ -53,8 +53,8 @@ class Place:
 
 def place_of(entry: WaitlistEntry) -> Place:
     """The entry's days and parts of the day in words, and the last day it waits through (local)."""
-    names = dict(DAY_CHOICES)
-    labels = dict(PART_CHOICES)
+    names = {choice.value: choice.label for choice in DAY_CHOICES}
+    labels = {choice.value: choice.label for choice in PART_CHOICES}
     return Place(entry, ", ".join(names[str(day)] for day in entry.days),
                  ", ".join(labels[part] for part in entry.parts if part in labels),
                  (entry.until.astimezone(clinic_zone()) - timedelta(days=1)).date(), EntryStatus(entry.status).label)

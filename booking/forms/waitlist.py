@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from wtforms import BooleanField, EmailField, HiddenField, SelectField, StringField, TelField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from booking.clinic.limits import EMAIL_LENGTH, NAME_LENGTH, PHONE_LENGTH
@@ -12,10 +13,10 @@ from booking.forms.fields import DayField, MultiCheckboxField, listed_choice, li
 from booking.services.visits import InvalidBooking
 
 ANYONE = "anyone"
-DAY_CHOICES = [(str(number), name) for number, name in enumerate(
+DAY_CHOICES = [SelectChoice(str(number), name) for number, name in enumerate(
     ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"))]
-PART_CHOICES = [("morning", "Morning (before noon)"), ("afternoon", "Afternoon (noon to 5 p.m.)"),
-                ("evening", "Evening (from 5 p.m.)")]
+PART_CHOICES = [SelectChoice("morning", "Morning (before noon)"), SelectChoice("afternoon", "Afternoon (noon to 5 p.m.)"),
+                SelectChoice("evening", "Evening (from 5 p.m.)")]
 
 
 class JoinForm(ClinicForm):
@@ -25,7 +26,7 @@ class JoinForm(ClinicForm):
 
     service = HiddenField()
     pair_service = HiddenField()
-    therapist = SelectField("Therapist", default=ANYONE, choices=[(ANYONE, "Anyone")], validate_choice=False,
+    therapist = SelectField("Therapist", default=ANYONE, choices=[SelectChoice(ANYONE, "Anyone")], validate_choice=False,
                             validators=[listed_choice("Choose a therapist from the list, or anyone.")])
     days = MultiCheckboxField("Days that suit you", choices=DAY_CHOICES, validate_choice=False, validators=[
         DataRequired("Choose at least one day of the week that suits you."),
@@ -51,7 +52,8 @@ class JoinForm(ClinicForm):
 
     def offer(self, therapists: list[tuple[int, str]]) -> JoinForm:
         """Offer these therapists (id, name) besides anyone."""
-        self.therapist.choices = [(ANYONE, "Anyone")] + [(str(number), name) for number, name in therapists]
+        self.therapist.choices = [SelectChoice(ANYONE, "Anyone")] + [SelectChoice(str(number), name)
+                                                                     for number, name in therapists]
         return self
 
     @property
