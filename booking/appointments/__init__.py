@@ -11,5 +11,5 @@ bp = Blueprint("appointments", __name__, url_prefix="/book")
 # After bp, which each of them uses.
 from booking.appointments import find as find
 from booking.appointments import pairs as pairs
-from booking.appointments import waitlist as waitlist
 from booking.appointments import views as views
+from booking.appointments import waitlist as waitlist
