@@ -11,10 +11,10 @@ from werkzeug.wrappers import Response
 from booking import policy
 from booking.admin import bp
 from booking.admin.care_plan_forms import NEW_PLAN, BookCourseForm, ChangePlanForm, DismissForm, PlanForm
+from booking.admin.phone import CallerJoinForm
 from booking.flows.charts import plan_figures
 from booking.flows.waitlist import Joiner, join_step, waited_for
 from booking.forms import required
-from booking.forms.waitlist import CallerJoinForm
 from booking.models import CarePlan, CarePlanStatus, Screening
 from booking.services import audit
 from booking.services.care_plans import course as plan_course

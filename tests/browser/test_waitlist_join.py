@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser import test_booking_flow as single
-from tests.browser.test_booking_flow import screen_for_physiotherapy, screenshot
+from tests.browser.test_booking_flow import about_you, screen_for_physiotherapy, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -38,10 +38,7 @@ def test_join_the_waitlist_see_the_place_and_leave(patient: Page) -> None:
     patient.get_by_label("Tuesday").check()
     patient.get_by_label("Thursday").check()
     patient.get_by_label("Evening", exact=False).check()
-    patient.get_by_label("Full name").fill("Avery Singh")
-    patient.get_by_label("Email address").fill("avery.waitlist@example.com")
-    patient.get_by_label("Phone number").fill("403-555-0199")
-    patient.get_by_label("I have read the privacy notice", exact=False).check()
+    about_you(patient, "Avery Singh", "avery.waitlist@example.com", "403-555-0199")
     screenshot(patient, "waitlist-1-form")
     patient.get_by_role("button", name="Join the waitlist").click()
 
