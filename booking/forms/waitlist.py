@@ -26,8 +26,9 @@ class JoinForm(DetailsForm):
     the therapist (anyone, or one who gives it), the days and parts of the day that suit, until when, and who
     they are (the details form's, without a time)."""
 
+    # No time is chosen here, nor replayed: WTForms drops a field set to None.
     starts_at = None
-    idempotency_key = None
+    idempotency_key = None  # type: ignore[assignment]
     pair_service = HiddenField()
     therapist = SelectField("Therapist", default=ANYONE, choices=[SelectChoice(ANYONE, "Anyone")], validate_choice=False,
                             validators=[listed_choice("Choose a therapist from the list, or anyone.")])
