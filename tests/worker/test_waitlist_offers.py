@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 import time
-import uuid
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -22,11 +21,11 @@ from booking.extensions import db
 from booking.models import OfferStatus, OpeningStatus, WaitlistEntry, WaitlistOffer, WaitlistOpening
 from booking.services.waitlist import links
 from tests.factories import Clinic
-from tests.smtp import Sink, SmtpServer
+from tests.smtp import Sink
 from tests.waitlist.waiting import waiting
 from tests.worker.conftest import reset
 from tests.worker.journeys import book, by_message_id, change, text_of, visit_at
-from tests.worker.processes import Launcher, Process, Stack, ThrowawayRedis, eventually
+from tests.worker.processes import Launcher, Process, Stack, eventually, throwaway_stack
 
 OFFER = "A time has opened for you"
 
@@ -91,12 +90,8 @@ def test_an_expired_offer_is_passed_on_to_the_next_waiting_patient(
 @pytest.fixture
 def outage(database: str, tmp_path: Path) -> Iterator[Stack]:
     """A redis-server of this test's own, not started yet (the broker is down), and an SMTP server of its own."""
-    broker = ThrowawayRedis(tmp_path)
-    try:
-        with SmtpServer() as smtp:
-            yield Stack(broker.url, f"waitlist-{uuid.uuid4().hex[:8]}", smtp, database, tmp_path, broker)
-    finally:
-        broker.stop()
+    with throwaway_stack(database, tmp_path, "waitlist") as stack:
+        yield stack
 
 
 @pytest.fixture

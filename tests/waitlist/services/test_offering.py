@@ -11,17 +11,8 @@ from sqlalchemy import select
 
 from booking.clinic.settings import clinic_settings
 from booking.extensions import db
-from booking.models import (
-    Appointment,
-    Notification,
-    NotificationKind,
-    OfferStatus,
-    OpeningCause,
-    OpeningStatus,
-    StaffUser,
-    WaitlistOffer,
-    WaitlistOpening,
-)
+from booking.models import Appointment, Notification, NotificationKind, StaffUser
+from booking.models.waitlist import OfferStatus, OpeningCause, OpeningStatus, WaitlistOffer, WaitlistOpening
 from booking.services.visits import BookingRequest, PatientDetails, book, cancel, reschedule
 from booking.services.waitlist import links, offering
 from tests.factories import AppointmentFactory, Clinic, StaffUserFactory, local, small_clinic
