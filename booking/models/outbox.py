@@ -62,6 +62,8 @@ class NotificationKind(enum.StrEnum):
     CARE_PLAN = "care_plan"
     PASSWORD_RESET = "password_reset"
     QUESTIONNAIRE = "questionnaire"
+    WAITLIST_JOINED = "waitlist_joined"
+    WAITLIST_OFFER = "waitlist_offer"
 
     @property
     def label(self) -> str:
@@ -84,6 +86,7 @@ NOTIFICATION_KIND_LABELS = {
     NotificationKind.THERAPIST_CANCELLED: "Therapist: visit cancelled",
     NotificationKind.CONTACT_MESSAGE: "Contact message", NotificationKind.CARE_PLAN: "Care plan notice",
     NotificationKind.PASSWORD_RESET: "Password reset", NotificationKind.QUESTIONNAIRE: "Questions before a visit",
+    NotificationKind.WAITLIST_JOINED: "Place on the waitlist", NotificationKind.WAITLIST_OFFER: "Waitlist: a time offered",
 }
 # The kinds sent to the patient of the visit a notification is about (the others go to staff, or to a typed address).
 PATIENT_KINDS = frozenset({NotificationKind.CONFIRMATION, NotificationKind.RESCHEDULED, NotificationKind.CANCELLED,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from email.utils import formataddr
 
 from flask import current_app
@@ -19,13 +19,25 @@ from sqlalchemy import select
 from booking.clinic.links import absolute_url
 from booking.clinic.times import local_time
 from booking.extensions import db
-from booking.models import Appointment, AppointmentStatus, CarePlan, Notification, Patient
+from booking.models import (
+    Appointment,
+    AppointmentStatus,
+    CarePlan,
+    EntryStatus,
+    Notification,
+    OfferStatus,
+    Patient,
+    Therapist,
+    WaitlistEntry,
+    WaitlistOffer,
+)
 from booking.notifications.kinds import CARE_PLAN_NEWS, About, KindEntry, Recipient
 from booking.routing import THERAPY_LABELS
 from booking.services.questionnaires import link_to_send
 from booking.services.staff_accounts.password_resets import reset_to_send, reset_token
 from booking.services.visits import can_change, manage_token
 from booking.services.visits.course import booked_together
+from booking.services.waitlist.links import entry_url, offer_url
 
 # How a subject gives a visit's time, in the clinic's zone: "Wed 2 Dec at 10:00 a.m.".
 
@@ -195,11 +207,44 @@ def _password_reset(notification: Notification, entry: KindEntry, now: datetime)
                   "expires_at": reset.expires_at})
 
 
+def _waitlist_entry(notification: Notification, entry: KindEntry, now: datetime) -> Draft:
+    """A patient's place on the waitlist: the service, the therapist asked for, until when, and the link to see or
+    leave it (no health words: the screening stays with the clinic). NotOwed once the place stopped waiting."""
+    place = db.session.get(WaitlistEntry, notification.waitlist_entry_id)
+    if place is None or place.status != EntryStatus.WAITING:
+        raise NotOwed("the place on the waitlist is no longer waiting")
+    return Draft(_address(place.patient), entry.subject,
+                 {"place": place, "last_day": place.until - timedelta(microseconds=1), "entry_url": entry_url(place)})
+
+
+def _waitlist_offer(notification: Notification, entry: KindEntry, now: datetime) -> Draft:
+    """A freed time offered to a place on the waitlist: when, the service, the therapist (a pair: both visits), the
+    claim link and until when it is held. NotOwed once the offer is no longer open (claimed, taken, withdrawn) or
+    its window has passed: an email never offers a time that cannot be claimed."""
+    offer = db.session.get(WaitlistOffer, notification.waitlist_offer_id)
+    if offer is None or offer.status != OfferStatus.OFFERED or now >= offer.expires_at:
+        raise NotOwed("the offer is no longer open")
+    opening, place = offer.opening, offer.entry
+    massage_ends = opening.starts_at + offer.service.duration
+    pair = None
+    if place.pair_service is not None:
+        pair = {"service": place.pair_service, "therapist": db.session.get(Therapist, offer.pair_therapist_id),
+                "starts_at": massage_ends}
+    return Draft(_address(place.patient), f"{entry.subject} – {local_time(opening.starts_at, 'subject')}",
+                 {"offer": offer, "patient": place.patient, "starts_at": opening.starts_at, "service": offer.service,
+                  "therapist": opening.therapist, "pair": pair, "claim_url": offer_url(offer)})
+
+
+def _address(patient: Patient) -> str:
+    """A patient's email; NotOwed when their record has none (a caller the desk put on the list)."""
+    if not patient.email:
+        raise NotOwed("the patient has no email address")
+    return patient.email
+
+
 def _patient_address(visit: Appointment) -> str:
     """The patient's email; NotOwed when their record has none (a caller booked by phone)."""
-    if not visit.patient.email:
-        raise NotOwed("the patient has no email address")
-    return visit.patient.email
+    return _address(visit.patient)
 
 
 def _therapist_address(notification: Notification) -> str:
@@ -222,4 +267,6 @@ MAKERS: dict[tuple[About, Recipient], Maker] = {
     (About.CONTACT_MESSAGE, Recipient.CLINIC): _contact_message,
     (About.PASSWORD_RESET, Recipient.STAFF_MEMBER): _password_reset,
     (About.QUESTIONNAIRE, Recipient.PATIENT): _questionnaire,
+    (About.WAITLIST_ENTRY, Recipient.PATIENT): _waitlist_entry,
+    (About.WAITLIST_OFFER, Recipient.PATIENT): _waitlist_offer,
 }

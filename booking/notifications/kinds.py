@@ -25,12 +25,14 @@ class About(enum.Enum):
     CONTACT_MESSAGE = "a message sent through the website's contact form"
     PASSWORD_RESET = "a staff member's request for a new password"
     QUESTIONNAIRE = "the questions before one visit, with their link"
+    WAITLIST_ENTRY = "a place on the waitlist, with its link to see or leave it"
+    WAITLIST_OFFER = "a freed time offered to a place on the waitlist, with its claim link"
 
 
 class Recipient(enum.Enum):
     """Whom a kind of message is sent to."""
 
-    PATIENT = "the patient of the visit or course"
+    PATIENT = "the patient of the visit, course or place on the waitlist"
     THERAPIST = "the therapist the notification names"
     CLINIC = "the clinic's own address (CLINIC_EMAIL)"
     STAFF_MEMBER = "the staff member whose login has the address"
@@ -97,6 +99,9 @@ KINDS: dict[str, KindEntry] = {
                                                "Reset your staff password"),
     NotificationKind.QUESTIONNAIRE: KindEntry(About.QUESTIONNAIRE, Recipient.PATIENT,
                                               "A few questions before your visit"),
+    NotificationKind.WAITLIST_JOINED: KindEntry(About.WAITLIST_ENTRY, Recipient.PATIENT,
+                                                "You are on the waitlist"),
+    NotificationKind.WAITLIST_OFFER: KindEntry(About.WAITLIST_OFFER, Recipient.PATIENT, "A time has opened for you"),
 }
 
 # What a care-plan notice tells of each event, worded as news (the therapist who did it is told too).

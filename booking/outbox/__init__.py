@@ -5,7 +5,8 @@ exist only once: ``appointment:<id>:v<sequence>:<kind>[:<offset>]`` for a
 visit (the sequence rises with each change, so every version of a visit has
 its own notices), ``course:<first visit's id>:<kind>`` for the one patient
 notice of a booking of several visits (or of several visits cancelled together), ``contact:<id>``, ``manage-links:<random>``,
-``care-plan:<id>:<event>:<occurrence>:<therapist id>`` and ``password-reset:<random>``.
+``care-plan:<id>:<event>:<occurrence>:<therapist id>``, ``password-reset:<random>``, and
+``waitlist-joined:<entry id>`` and ``waitlist-offer:<offer id>`` for a place on the waitlist and a time offered.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ from booking.models import (
     Notification,
     NotificationKind,
     NotificationStatus,
+    WaitlistEntry,
+    WaitlistOffer,
 )
 from booking.questionnaires.timing import is_asked, questionnaire_due
 from booking.scheduling.reminders import reminders_to_send
@@ -202,3 +205,14 @@ def care_plan_key(care_plan_id: int, event: CarePlanEvent, occurrence: str, ther
 def for_password_reset_request(email: str, *, now: datetime) -> Notification:
     """A password reset link asked for this address; whether one is owed is decided when it is sent."""
     return _add(NotificationKind.PASSWORD_RESET, f"password-reset:{uuid.uuid4()}", now, now, recipient=email)
+
+
+def for_waitlist_joined(entry: WaitlistEntry, *, now: datetime) -> Notification:
+    """The email of a new place on the waitlist, with its link to see or leave it (the entry must be flushed)."""
+    return _add(NotificationKind.WAITLIST_JOINED, f"waitlist-joined:{entry.id}", now, now, waitlist_entry_id=entry.id)
+
+
+def for_waitlist_offer(offer: WaitlistOffer, *, now: datetime) -> Notification:
+    """The email offering a freed time to a place on the waitlist, with its claim link; not owed once the offer is
+    no longer open when it is sent (``drafts``)."""
+    return _add(NotificationKind.WAITLIST_OFFER, f"waitlist-offer:{offer.id}", now, now, waitlist_offer_id=offer.id)
