@@ -20,7 +20,7 @@ from sqlalchemy import update
 from booking.clinic.clock import moment
 from booking.database import lock
 from booking.extensions import db
-from booking.models import Appointment, Notification
+from booking.models import Appointment, Notification, Service, Therapist
 from booking.models.waitlist import EntryStatus, OfferStatus, OpeningStatus, WaitlistOffer
 from booking.services.visits import (
     Booked,
@@ -70,16 +70,37 @@ def refusal(offer: WaitlistOffer, *, now: datetime) -> str | None:
     return None
 
 
-def _request(offer: WaitlistOffer, close: Callable[[list[Appointment]], list[Notification]]) -> CourseRequest:
-    """The booking the offer stands for: its service with the opening's therapist at the opening's start,
-    and for a pair the physiotherapy with ``pair_therapist_id`` right when the massage ends."""
+@dataclass(frozen=True)
+class OfferedVisit:
+    """One visit an offer would book: what, with whom, when."""
+
+    service: Service
+    therapist: Therapist
+    starts_at: datetime
+
+    @property
+    def ends_at(self) -> datetime:
+        """When the visit ends."""
+        return self.starts_at + self.service.duration
+
+
+def offered_visits(offer: WaitlistOffer) -> list[OfferedVisit]:
+    """The visits the offer stands for: its service with the opening's therapist at the opening's start, and
+    for a pair the physiotherapy with ``pair_therapist_id`` right when the massage ends."""
     entry, opening = offer.entry, offer.opening
-    visits = [VisitRequest(offer.service.code, opening.therapist_id, opening.starts_at)]
-    if entry.pair_service is not None:
-        visits.append(VisitRequest(entry.pair_service.code, offer.pair_therapist_id,
-                                   opening.starts_at + offer.service.duration))
-    patient = entry.patient
-    return CourseRequest(screening_id=str(entry.screening_id), visits=tuple(visits),
+    visits = [OfferedVisit(offer.service, opening.therapist, opening.starts_at)]
+    if entry.pair_service is not None and offer.pair_therapist_id is not None:
+        visits.append(OfferedVisit(entry.pair_service, db.session.get_one(Therapist, offer.pair_therapist_id),
+                                   visits[0].ends_at))
+    return visits
+
+
+def _request(offer: WaitlistOffer, close: Callable[[list[Appointment]], list[Notification]]) -> CourseRequest:
+    """The booking the offer stands for, on the entry's own patient record, screening and care plan."""
+    entry, patient = offer.entry, offer.entry.patient
+    visits = tuple(VisitRequest(visit.service.code, visit.therapist.id, visit.starts_at)
+                   for visit in offered_visits(offer))
+    return CourseRequest(screening_id=str(entry.screening_id), visits=visits,
                          patient=PatientDetails(name=patient.name, email=patient.email, phone=patient.phone),
                          patient_id=entry.patient_id, care_plan_id=entry.care_plan_id, also=close)
 

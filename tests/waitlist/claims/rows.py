@@ -1,6 +1,6 @@
 """Waitlist rows for the claim tests, written directly: entries waiting, a freed time, and its offers.
 
-Each link's token is derived as every link's is (``derive_token``), and only its hash stored.
+Each link's token is derived as the app derives it (``booking.services.waitlist.links``), and only its hash stored.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from booking.extensions import db
 from booking.models import Screening, Service, Therapist
 from booking.models.waitlist import OpeningCause, WaitlistEntry, WaitlistOffer, WaitlistOpening
 from booking.services.visits import token_hash
-from booking.services.visits.tokens import derive_token
+from booking.services.waitlist.links import entry_token, offer_token
 from tests.factories import PatientFactory
 
 EVERY_DAY = list(range(7))
@@ -29,20 +29,15 @@ class Offered:
     tokens: list[str]
 
 
-def offer_token(offer: WaitlistOffer) -> str:
-    """The token of an offer's claim link."""
-    return derive_token("waitlist-offer", offer.id)
-
-
 def waiting(screening: Screening, service: Service, *, joined_at: datetime, pair_service: Service | None = None,
             email: str | None = None) -> WaitlistEntry:
     """A patient waiting for this service (or pair) on any day at any time, for a month."""
-    link_id = uuid.uuid4()
     patient = PatientFactory(**({"email": email} if email else {}))
-    entry = WaitlistEntry(link_id=link_id, token_hash=token_hash(derive_token("waitlist", link_id)),
+    entry = WaitlistEntry(link_id=uuid.uuid4(), token_hash="",
                           patient_id=patient.id, screening_id=screening.id, service_id=service.id,
                           pair_service_id=pair_service.id if pair_service else None, days=EVERY_DAY, parts=ALL_DAY,
                           until=joined_at + timedelta(days=30), joined_at=joined_at)
+    entry.token_hash = token_hash(entry_token(entry))
     db.session.add(entry)
     db.session.flush()
     return entry
