@@ -24,7 +24,6 @@ What it does (``make benchmark`` runs it with no arguments; see --help):
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import sys
 import tempfile
@@ -42,10 +41,10 @@ sys.path[:0] = [str(HERE.parent), str(HERE)]
 from bench.ceiling_app import create_table  # noqa: E402
 from bench.celery_worker import Queue  # noqa: E402
 from bench.client import Client  # noqa: E402
-from bench.common import ADMIN_URL, BROKER_URL, SECRET_KEY, broker_queue, log, percentile  # noqa: E402
+from bench.common import BROKER_URL, SECRET_KEY, broker_queue, log, percentile  # noqa: E402
 from bench.database import app_environment, db_url  # noqa: E402
 from bench.flows import CSRF_TOKEN, HTML  # noqa: E402
-from bench.runner import finish, on_fresh_database, print_header  # noqa: E402
+from bench.runner import database_arguments, finish, on_fresh_database, print_header  # noqa: E402
 from bench.server import Server  # noqa: E402
 
 DB_NAME = "bench_waitlist_claims"
@@ -56,10 +55,7 @@ BOOKED = re.compile(rb'href="/book/confirmed/[^"]+"')
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     """The command line."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--admin-url", default=os.environ.get("BENCH_ADMIN_URL", ADMIN_URL),
-                        help="a PostgreSQL database to connect to for creating the benchmark's (default %(default)s)")
-    parser.add_argument("--db-name", default=DB_NAME, help="the database to create (default %(default)s)")
-    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    database_arguments(parser, DB_NAME)
     parser.add_argument("--waitlisters", type=int, default=50, help="claims of one time at once")
     parser.add_argument("--rounds", type=int, default=5, help="freed times, claimed one after the other")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
@@ -206,7 +202,6 @@ def live_visits(starts_at: datetime, therapist_id: int) -> int:
 
 def measure(url: str, args: argparse.Namespace) -> dict[str, Any]:
     """Seed, serve the app and its ceiling, and run the rounds."""
-    os.environ.setdefault("SECRET_KEY", SECRET_KEY)
     from booking import create_app
     from booking.extensions import db
 
