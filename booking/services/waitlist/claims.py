@@ -11,6 +11,7 @@ leaves the entry waiting, so the patient keeps their place on the list.
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -21,7 +22,7 @@ from booking.clinic.clock import moment
 from booking.database import lock
 from booking.extensions import db
 from booking.models import Appointment, Notification, Service, Therapist
-from booking.models.waitlist import EntryStatus, OfferStatus, OpeningStatus, WaitlistOffer
+from booking.models.waitlist import EntryStatus, OfferStatus, OpeningStatus, WaitlistOffer, WaitlistOpening
 from booking.services.visits import (
     Booked,
     CourseRequest,
@@ -31,6 +32,7 @@ from booking.services.visits import (
     VisitRequest,
     book_course,
 )
+from booking.services.waitlist import openings
 
 logger = logging.getLogger(__name__)
 
@@ -141,12 +143,25 @@ def claim(offer: WaitlistOffer, *, now: datetime | None = None) -> Claimed | Not
     if reason is not None:
         db.session.rollback()
         return NotClaimed(reason)
+    offer_id, opening = offer.id, offer.opening
     try:
         booked = book_course(_request(offer, _closer(offer, now)), now=now)
     except SlotTaken:
-        return NotClaimed(TAKEN)
+        return _lost(offer_id, opening, now)
     except InvalidBooking as exc:  # the time closed meanwhile (new hours, time off, inside the notice)
-        logger.info("waitlist offer %s could not be booked: %s", offer.id, ", ".join(sorted(exc.errors)))
-        return NotClaimed(TAKEN)
-    logger.info("waitlist offer %s claimed", offer.id)
+        logger.info("waitlist offer %s could not be booked: %s", offer_id, ", ".join(sorted(exc.errors)))
+        return _lost(offer_id, opening, now)
+    logger.info("waitlist offer %s claimed", offer_id)
     return Claimed(offer, booked)
+
+
+def _lost(offer_id: uuid.UUID, opening: WaitlistOpening, now: datetime) -> NotClaimed:
+    """The offer's time was booked another way meanwhile (or closed): the offer is marked taken, so that its link
+    says so from now on, and the opening goes back to the worker (``offering.advance``), which closes it or offers
+    it on. The entry keeps waiting."""
+    db.session.execute(update(WaitlistOffer)
+                       .where(WaitlistOffer.id == offer_id, WaitlistOffer.status == OfferStatus.OFFERED)
+                       .values(status=OfferStatus.TAKEN, answered_at=now))
+    db.session.commit()
+    openings.hand_over([opening])
+    return NotClaimed(TAKEN)

@@ -12,7 +12,7 @@ from booking.extensions import db
 from booking.models import Appointment
 from booking.services.visits import derive_manage_token
 from booking.services.waitlist.links import entry_url
-from tests.factories import Clinic, local
+from tests.factories import AppointmentFactory, Clinic, local
 from tests.waitlist.claims.rows import Offered, offered, waiting
 
 NOW = local(2026, 11, 30, 8)  # a Monday morning
@@ -94,6 +94,19 @@ def test_a_claim_after_the_first_gets_the_kind_taken_page_with_their_place(clien
     assert "Someone else just booked this time" in text and "You are still on the waitlist" in text
     assert entry_url(made.offers[1].entry) in text
     assert len(db.session.scalars(select(Appointment)).all()) == 1
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_time_booked_another_way_meanwhile_gets_the_taken_page_from_then_on(client: FlaskClient,
+                                                                             clinic: Clinic) -> None:
+    made = single(clinic)
+    AppointmentFactory(service=clinic.physio, therapist=clinic.physiotherapists[0], starts_at=TEN,
+                       screening=clinic.screenings["physiotherapy"])
+
+    posted = client.post(f"/waitlist/offers/{made.tokens[0]}", follow_redirects=True)
+
+    assert "Someone else just booked this time" in posted.get_data(as_text=True)
+    assert "Someone else just booked this time" in page(client, made.tokens[0])
 
 
 def test_an_offer_whose_hold_passed_says_so_kindly(client: FlaskClient, clinic: Clinic) -> None:

@@ -103,7 +103,8 @@ def test_a_time_booked_meanwhile_is_taken_and_the_entry_keeps_waiting(clinic: Cl
 
     assert len(booked_visits()) == 1
     offer = db.session.get(WaitlistOffer, made.offers[0].id)
-    assert (offer.status, offer.entry.status) == (OfferStatus.OFFERED, EntryStatus.WAITING)
+    assert (offer.status, offer.entry.status) == (OfferStatus.TAKEN, EntryStatus.WAITING)
+    assert claim(offer, now=NOW) == NotClaimed(claims.TAKEN)  # and its link says so from now on
 
 
 def pair(clinic: Clinic) -> Offered:
