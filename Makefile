@@ -52,6 +52,7 @@ benchmark: install-dev
 	$(BIN)/python benchmarks/course.py
 	$(BIN)/python benchmarks/plans.py
 	$(BIN)/python benchmarks/waitlist.py
+	$(BIN)/python benchmarks/waitlist_claims.py
 
 benchmark-notifications: install-dev
 	$(BIN)/python benchmarks/notifications.py

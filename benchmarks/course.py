@@ -34,8 +34,8 @@ HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE.parent), str(HERE)]
 
 from bench.celery_worker import Queue  # noqa: E402
-from bench.common import ADMIN_URL, BROKER_URL, SECRET_KEY, log, percentile  # noqa: E402
-from bench.runner import finish, on_fresh_database, print_header  # noqa: E402
+from bench.common import BROKER_URL, SECRET_KEY, log, percentile  # noqa: E402
+from bench.runner import database_arguments, finish, on_fresh_database, print_header  # noqa: E402
 
 DB_NAME = "bench_course"
 QUEUE = "bench-course"
@@ -47,10 +47,7 @@ PAIR_HOURS = (8, 10, 12, 14, 16, 18)  # a pair takes two hours: massage, then ph
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     """The command line."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--admin-url", default=os.environ.get("BENCH_ADMIN_URL", ADMIN_URL),
-                        help="a PostgreSQL database to connect to for creating the benchmark's (default %(default)s)")
-    parser.add_argument("--db-name", default=DB_NAME, help="the database to create (default %(default)s)")
-    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    database_arguments(parser, DB_NAME)
     parser.add_argument("--courses", type=int, default=50, help="timed course bookings (at most 81)")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     return parser.parse_args(argv)

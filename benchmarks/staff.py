@@ -39,8 +39,8 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE.parent), str(HERE)]
 
-from bench.common import ADMIN_URL, SECRET_KEY, log, percentile  # noqa: E402
-from bench.runner import finish, on_fresh_database, print_header  # noqa: E402
+from bench.common import SECRET_KEY, log, percentile  # noqa: E402
+from bench.runner import database_arguments, finish, on_fresh_database, print_header  # noqa: E402
 
 DB_NAME = "bench_staff"
 TARGETS_MS = {"week": 100.0, "list": 150.0, "calendar_day": 50.0, "calendar_week": 50.0}
@@ -52,10 +52,7 @@ PLAIN = {"concerns": ["relaxation"]}
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     """The command line."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--admin-url", default=os.environ.get("BENCH_ADMIN_URL", ADMIN_URL),
-                        help="a PostgreSQL database to connect to for creating the benchmark's (default %(default)s)")
-    parser.add_argument("--db-name", default=DB_NAME, help="the database to create (default %(default)s)")
-    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    database_arguments(parser, DB_NAME)
     parser.add_argument("--appointments", type=int, default=20_000)
     parser.add_argument("--week-visits", type=int, default=200, help="visits in therapist 1's measured week")
     parser.add_argument("--day-visits", type=int, default=150, help="visits on the calendar's measured day")

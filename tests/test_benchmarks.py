@@ -1,9 +1,11 @@
-"""The benchmarks still run: a tiny run (``--quick``) of the booking, notifications and waitlist benchmarks.
+"""The benchmarks still run: a tiny run (``--quick``) of the booking, notifications, waitlist and
+waitlist claims benchmarks.
 
 The first two run against the local PostgreSQL and Redis, each on a database of its own (so that it never waits
 for, nor drops, a developer's benchmark), and must exit 0 and print every row of issue 15's table,
 each with its ceiling measured in the same run. The figures of so short a run mean nothing; that
-the benchmark works is what is checked. The waitlist's runs in-process, with no database.
+the benchmark works is what is checked. The waitlist's runs in-process, with no database; the waitlist
+claims one must book once and tell every other claim it was taken.
 """
 
 from __future__ import annotations
@@ -68,3 +70,11 @@ def test_the_waitlist_benchmark_ranks_beside_its_ceiling(tmp_path: Path) -> None
     assert figures["entries"] == 2000 and figures["fitting_entries_mean"] > 0
     assert "rank 2000 entries for one opening" in result.stdout and "ceiling: sorted() of 2000 tuples" in result.stdout
     assert figures["plain_sort_ms"]["p95"] > 0
+
+
+def test_the_waitlist_claims_benchmark_books_one_and_tells_the_rest(tmp_path: Path) -> None:
+    printed, report = run_quick("waitlist_claims.py", tmp_path)
+    [claims] = report["rounds"]
+    assert claims["answers"] == {"booked": 1, "told taken": report["waitlisters"] - 1} and claims["stored"] == 1
+    assert len(claims["ceiling_ms"]) == report["waitlisters"] and not report["logged_errors"]
+    assert "waitlisters claim one freed time at once" in printed and "ceiling p95" in printed

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
+from bench.common import ADMIN_URL
 from bench.database import db_url, drop_database, exclusive_run, migrate, recreate_database
 from bench.machine import code_version, machine_info
 
@@ -18,6 +20,14 @@ def new_report(**figures: Any) -> Report:
     """A report: when, on what machine, at which commit, and the figures."""
     return {"date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "machine": machine_info(),
             "version": code_version(), **figures}
+
+
+def database_arguments(parser: argparse.ArgumentParser, db_name: str) -> None:
+    """The options of a benchmark on a database of its own: the server to create it on, its name, keeping it."""
+    parser.add_argument("--admin-url", default=os.environ.get("BENCH_ADMIN_URL", ADMIN_URL),
+                        help="a PostgreSQL database to connect to for creating the benchmark's (default %(default)s)")
+    parser.add_argument("--db-name", default=db_name, help="the database to create (default %(default)s)")
+    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
 
 
 def on_fresh_database(args: argparse.Namespace, measure: Callable[[str, argparse.Namespace], Report],

@@ -12,3 +12,4 @@ bp = Blueprint("public", __name__)
 from booking.public import questionnaires as questionnaires
 from booking.public import views as views
 from booking.public import waitlist as waitlist
+from booking.public import waitlist_offers as waitlist_offers

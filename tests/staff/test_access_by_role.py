@@ -229,6 +229,9 @@ ROUTES: dict[tuple[str, str], tuple[Any, Any, Any, Any, Any]] = {
     # The questions before a visit: the manage token opens no questionnaire.
     ('GET', '/q/<token>'): (404, 404, 404, 404, 404),
     ('POST', '/q/<token>'): (404, 404, 404, 404, 404),
+    # A waitlist offer's claim link: the manage token opens no offer.
+    ('GET', '/waitlist/offers/<token>'): (404, 404, 404, 404, 404),
+    ('POST', '/waitlist/offers/<token>'): (404, 404, 404, 404, 404),
 }
 # The staff and admin endpoints whose answer shows A's visit's health information (its caution or note), by
 # person; each such answer must write an audit row. (A patient's own pages show their screening unaudited.)
