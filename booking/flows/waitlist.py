@@ -9,11 +9,12 @@ place joined leads, differ, in the views. A red-flag screening raises ReferredOu
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask import request
 
+from booking.clinic.clock import moment
 from booking.clinic.times import clinic_zone
 from booking.forms import required
 from booking.forms.waitlist import ANYONE, DAY_CHOICES, PART_CHOICES, JoinForm, show_join_errors
@@ -86,7 +87,7 @@ class JoinStep:
 def join_step(screening: Screening, waited: Waited, form_class: type[JoinForm], joiner: Joiner = Joiner(), *,
               now: datetime | None = None) -> JoinStep:
     """Show the join form (GET, filled from the query and what is known), or join on a valid POST."""
-    now = now or datetime.now(UTC)
+    now = moment(now)
     therapists = active_therapists(waited.service.therapy_type, cautions=screening.caution_codes)
     if request.method == "POST":
         form = form_class()

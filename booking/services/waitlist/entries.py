@@ -14,11 +14,12 @@ import calendar
 import uuid
 from collections.abc import Collection
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
 from booking import outbox
+from booking.clinic.clock import moment
 from booking.clinic.times import clinic_zone, local_midnight
 from booking.extensions import db
 from booking.models import CarePlan, Screening, Service, StaffUser
@@ -184,7 +185,7 @@ def check(request: JoinRequest, now: datetime) -> Checked:
 
 def join(request: JoinRequest, *, now: datetime | None = None) -> tuple[WaitlistEntry, str]:
     """Put a patient on the waitlist: the entry and its link's token. Raises InvalidBooking or ReferredOut."""
-    now = now or datetime.now(UTC)
+    now = moment(now)
     checked = check(request, now)
     patient = patient_for_booking(checked.patient, request.patient_id)
     entry = WaitlistEntry(
@@ -218,14 +219,14 @@ def _end(entry: WaitlistEntry, status: EntryStatus, now: datetime) -> bool:
 
 def leave(entry: WaitlistEntry, *, now: datetime | None = None) -> bool:
     """The patient leaves the list through their link; False (nothing changes) when the place no longer waits."""
-    left = _end(entry, EntryStatus.LEFT, now or datetime.now(UTC))
+    left = _end(entry, EntryStatus.LEFT, moment(now))
     db.session.commit()
     return left
 
 
 def remove(entry: WaitlistEntry, *, by_staff: StaffUser, now: datetime | None = None) -> bool:
     """An admin takes a place off the list (audited); False (nothing changes) when it no longer waits."""
-    now = now or datetime.now(UTC)
+    now = moment(now)
     removed = _end(entry, EntryStatus.REMOVED, now)
     if removed:
         audit.record("removed", "waitlist_entry", entry.id, "taken off the waitlist", actor=by_staff, at=now)
@@ -235,7 +236,7 @@ def remove(entry: WaitlistEntry, *, by_staff: StaffUser, now: datetime | None = 
 
 def expire_passed(*, now: datetime | None = None) -> int:
     """End every waiting place whose ``until`` has come (status ``expired``, live offers withdrawn); how many."""
-    now = now or datetime.now(UTC)
+    now = moment(now)
     passed = list(db.session.scalars(select(WaitlistEntry).where(
         WaitlistEntry.status == EntryStatus.WAITING, WaitlistEntry.until <= now).with_for_update(skip_locked=True)))
     for entry in passed:
