@@ -111,7 +111,7 @@ class FillRate:
         return self.filled / self.openings if self.openings else None
 
 
-def _narrowed(query: Select[tuple[WaitlistEntry]], chosen: EntryFilter) -> Select[tuple[WaitlistEntry]]:
+def _narrowed(query: Select[WaitlistEntry], chosen: EntryFilter) -> Select[WaitlistEntry]:
     """The query of waiting entries narrowed to the filter's service and therapist."""
     if chosen.service_id is not None:
         query = query.where(or_(WaitlistEntry.service_id == chosen.service_id,
@@ -168,7 +168,7 @@ def fill_rate(*, now: datetime | None = None, days: int = HISTORY_DAYS) -> FillR
     """The figure over the times freed in the last ``days`` days before ``now``, in one query."""
     since = moment(now) - timedelta(days=days)
     claimed = aliased(WaitlistOffer)
-    offered = exists().where(WaitlistOffer.opening_id == WaitlistOpening.id)
+    offered = exists().where(WaitlistOffer.opening_id == WaitlistOpening.id).label("offered")
     rows = db.session.execute(
         select(WaitlistOpening.status, offered, WaitlistOpening.created_at, claimed.answered_at)
         .outerjoin(claimed, and_(claimed.opening_id == WaitlistOpening.id, claimed.status == OfferStatus.CLAIMED))
@@ -176,7 +176,7 @@ def fill_rate(*, now: datetime | None = None, days: int = HISTORY_DAYS) -> FillR
     decided = [row for row in rows if row.status != OpeningStatus.OPEN]
     filled = [row for row in decided if row.status == OpeningStatus.FILLED]
     waits = [(row.answered_at - row.created_at).total_seconds() for row in filled if row.answered_at is not None]
-    return FillRate(days=days, openings=len(decided), offered=sum(1 for row in decided if row[1]),
+    return FillRate(days=days, openings=len(decided), offered=sum(1 for row in decided if row.offered),
                     filled=len(filled), taken=sum(1 for row in decided if row.status == OpeningStatus.TAKEN),
                     still_open=len(rows) - len(decided),
                     median_to_claim=timedelta(seconds=round(median(waits))) if waits else None)
