@@ -23,6 +23,7 @@ from sqlalchemy import Select, and_, exists, func, or_, select
 from sqlalchemy.orm import aliased, joinedload
 
 from booking.clinic.clock import moment
+from booking.database import get_or_none
 from booking.extensions import db
 from booking.models import StaffUser, Therapist
 from booking.models.catalog import Service
@@ -36,6 +37,7 @@ from booking.models.waitlist import (
     WaitlistOpening,
 )
 from booking.policy import require_see_patients
+from booking.services.catalog import active_therapists
 
 HISTORY_DAYS = 30  # how far back the openings and the figure go
 PRIORITY, WAITING_LONGEST = "priority", "waiting"  # the orders of the list
@@ -138,6 +140,24 @@ def waiting(by: StaffUser, chosen: EntryFilter = EntryFilter()) -> list[WaitingR
         select(WaitlistOffer).options(joinedload(WaitlistOffer.opening).joinedload(WaitlistOpening.therapist))
         .where(WaitlistOffer.status == LIVE, WaitlistOffer.entry_id.in_([entry.id for entry in entries])))}
     return [WaitingRow(entry, offers.get(entry.id)) for entry in entries]
+
+
+def waiting_entry(by: StaffUser, entry_id: int) -> WaitlistEntry | None:
+    """The entry with this id if it is still waiting (with its patient, services and therapist), else None.
+    Refused for anyone the policy does not let see patients."""
+    require_see_patients(by)
+    entry = get_or_none(WaitlistEntry, entry_id, options=[
+        joinedload(WaitlistEntry.patient), joinedload(WaitlistEntry.service), joinedload(WaitlistEntry.pair_service),
+        joinedload(WaitlistEntry.therapist)])
+    return entry if entry is not None and entry.status == EntryStatus.WAITING else None
+
+
+def therapists_for(entry: WaitlistEntry) -> list[Therapist]:
+    """Whom a time may be offered with to the entry: the therapist it named, or every active therapist of its
+    service's therapy (a pair's massage) trained for its screening's cautions, by name."""
+    if entry.therapist is not None:
+        return [entry.therapist]
+    return active_therapists(entry.service.therapy_type, cautions=entry.screening.caution_codes)
 
 
 def waiting_count() -> int:
