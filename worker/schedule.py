@@ -11,4 +11,6 @@ def beat_schedule(config: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
     return {
         # The outbox relay's safety net: due notifications and reminders, and any a broker outage held back.
         "relay-notifications": {"task": "notifications.relay", "schedule": float(config["OUTBOX_RELAY_SECONDS"])},
+        # The waitlist's: freed times not yet handed over (a broker outage), and offers expired or withdrawn.
+        "sweep-waitlist": {"task": "waitlist.sweep", "schedule": float(config["OUTBOX_RELAY_SECONDS"])},
     }

@@ -6,6 +6,7 @@ from celery import shared_task
 
 from booking.notifications import delivery
 from booking.outbox import relay
+from booking.services.waitlist import offering
 
 
 @shared_task(name="notifications.deliver", ignore_result=True)
@@ -24,3 +25,15 @@ def deliver_batch(notification_ids: list[int]) -> list[str]:
 def relay_due() -> int:
     """Hand every due notification to the workers."""
     return relay.relay_due()
+
+
+@shared_task(name="waitlist.advance", ignore_result=True)
+def advance_opening(opening_id: int) -> int:
+    """Offer a freed time to the waitlist (or close it); how many offers it made (a repeated task makes none)."""
+    return len(offering.advance(opening_id))
+
+
+@shared_task(name="waitlist.sweep", ignore_result=True)
+def sweep_openings() -> int:
+    """Hand over the openings that need a turn and were not (a lost task, a broker outage, expired offers)."""
+    return offering.sweep()

@@ -37,11 +37,20 @@ from booking.clinic.settings import WEEKDAYS
 from booking.clinic.times import FIRST_DAY, LAST_DAY, accepted_day, clinic_zone
 from booking.database import storable_id
 from booking.extensions import db
-from booking.models import Appointment, AppointmentStatus, StaffUser, Therapist, TimeOff, WorkingHours
+from booking.models import (
+    Appointment,
+    AppointmentStatus,
+    OpeningCause,
+    StaffUser,
+    Therapist,
+    TimeOff,
+    WorkingHours,
+)
 from booking.policy import require_keep_diary
 from booking.scheduling import Interval
 from booking.scheduling.localday import local_day
 from booking.services import audit
+from booking.services.waitlist import openings
 
 
 class HoursError(ValueError):
@@ -198,7 +207,10 @@ def add_shift(therapist_id: int, shift: Shift, by: StaffUser) -> WorkingHours:
                           end_time=shift.end, valid_from=shift.valid_from, valid_to=shift.valid_to)
     db.session.add(stored)
     audit.record("changed", "working hours", therapist_id, f"shift added: {describe(shift)}", actor=by)
+    db.session.flush()  # the slot search reads the new shift from the database
+    freed = openings.new_hours(stored, now=moment(None), by_staff=by)
     db.session.commit()
+    openings.hand_over(freed)
     return stored
 
 
@@ -280,4 +292,8 @@ def remove_time_off(therapist_id: int, time_off_id: int, by: StaffUser) -> None:
     audit.record("changed", "working hours", therapist_id,
                  f"time off removed: {stored.starts_at:%Y-%m-%d %H:%M} to {stored.ends_at:%Y-%m-%d %H:%M} UTC",
                  actor=by)
+    db.session.flush()  # the slot search no longer sees the time off
+    freed = openings.span_freed(therapist_id, stored.starts_at, stored.ends_at, OpeningCause.TIME_OFF,
+                                f"time-off:{stored.id}", now=moment(None), by_staff=by)
     db.session.commit()
+    openings.hand_over(freed)

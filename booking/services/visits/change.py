@@ -15,12 +15,22 @@ from booking.clinic.settings import clinic_settings
 from booking.clinic.times import local_time
 from booking.database import lock
 from booking.extensions import db
-from booking.models import Appointment, AppointmentStatus, CarePlan, CarePlanEvent, Notification, StaffUser
+from booking.models import (
+    Appointment,
+    AppointmentStatus,
+    CarePlan,
+    CarePlanEvent,
+    Notification,
+    OpeningCause,
+    StaffUser,
+    WaitlistOpening,
+)
 from booking.policy import require_change_any_booking
 from booking.services.visits import availability, course
 from booking.services.visits.errors import BookingError, ChangeNotAllowed, InvalidBooking, SlotTaken
 from booking.services.visits.requests import check_start, therapist_problem
 from booking.services.visits.reservation import commit, conflict, reserve
+from booking.services.waitlist import openings
 
 NO_PARTNER = ("No other visit is booked right before or after this one any more. "
               "You can cancel this visit on its own.")
@@ -143,7 +153,7 @@ def cancel(appointment: Appointment, *, reason: str | None = None, now: datetime
         details = _cutoff_details(visits, when, by_staff)
         _mark_cancelled(visits, reason, when)
         commit(visits, "cancelled", now=when, by_staff=by_staff, details=details,
-               also=_tell_plan_therapists(visits, when))
+               also=_tell_plan_therapists(visits, when), freed=_freed(visits, when, by_staff))
     except BookingError:
         db.session.rollback()
         raise
@@ -157,6 +167,14 @@ def _mark_cancelled(visits: list[Appointment], reason: str | None, when: datetim
         visit.cancelled_at = when
         visit.cancellation_reason = reason or None
         visit.sequence += 1
+
+
+def _freed(visits: list[Appointment], when: datetime, by_staff: StaffUser | None) -> list[WaitlistOpening]:
+    """The waitlist's openings of the cancelled visits' times still to come (their buffers included): one INSERT
+    in the cancellation's transaction; the worker matches them (``booking.services.waitlist.offering``)."""
+    return [openings.freed(visit.therapist_id, visit.starts_at, visit.blocked_until, OpeningCause.CANCELLATION,
+                           f"cancellation:{visit.id}:v{visit.sequence}", now=when, by_staff=by_staff)
+            for visit in visits if visit.starts_at > when]
 
 
 def cancel_together(visits: list[Appointment], *, reason: str, by_staff: StaffUser, now: datetime | None = None,
@@ -175,10 +193,21 @@ def cancel_together(visits: list[Appointment], *, reason: str, by_staff: StaffUs
                              subject=f"The visit of {local_time(visit.starts_at)} ({visit.service.name})")
         details = _cutoff_details(ordered, when, by_staff)
         _mark_cancelled(ordered, reason, when)
-        commit(ordered, "cancelled", now=when, by_staff=by_staff, details=details, also=also)
+        commit(ordered, "cancelled", now=when, by_staff=by_staff, details=details, also=also,
+               freed=_freed(ordered, when, by_staff))
     except BookingError:
         db.session.rollback()
         raise
+
+
+def _moved_from(visit: Appointment, therapist_id: int, starts_at: datetime, ends_at: datetime, when: datetime,
+                by_staff: StaffUser | None) -> list[WaitlistOpening]:
+    """The opening of a moved visit's old time, unless it has begun or the visit still holds part of it."""
+    kept = visit.therapist_id == therapist_id and visit.starts_at < ends_at and starts_at < visit.blocked_until
+    if kept or starts_at <= when:
+        return []
+    return [openings.freed(therapist_id, starts_at, ends_at, OpeningCause.MOVE, f"move:{visit.id}:v{visit.sequence}",
+                           now=when, by_staff=by_staff)]
 
 
 def reschedule(appointment: Appointment, starts_at: datetime, *, therapist_id: int | None = None,
@@ -212,13 +241,15 @@ def reschedule(appointment: Appointment, starts_at: datetime, *, therapist_id: i
                                                f"time that ends before it starts or starts after it ends."})
         therapist = reserve(service, start, therapist_id=target, now=when, exclude=appointment.id)
         previous_therapist_id = appointment.therapist_id
+        old_time = (appointment.starts_at, appointment.blocked_until)
         appointment.therapist_id, appointment.therapist = target, therapist
         appointment.starts_at = start
         appointment.ends_at = start + service.duration
         appointment.blocked_until = start + service.duration + service.buffer
         appointment.sequence += 1
         commit([appointment], "rescheduled", now=when, previous_therapist_id=previous_therapist_id,
-               by_staff=by_staff, details=details)
+               by_staff=by_staff, details=details,
+               freed=_moved_from(appointment, previous_therapist_id, *old_time, when, by_staff))
     except DBAPIError as exc:
         db.session.rollback()
         if conflict(exc) in ("overlap", "deadlock"):

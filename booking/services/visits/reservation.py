@@ -24,13 +24,14 @@ from booking.clinic import cache
 from booking.clinic.times import local_time
 from booking.database import storable_id
 from booking.extensions import db
-from booking.models import Appointment, Notification, Service, StaffUser, Therapist
+from booking.models import Appointment, Notification, Service, StaffUser, Therapist, WaitlistOpening
 from booking.outbox import relay
 from booking.services import audit
 from booking.services.therapists.training import call_us_untrained, training_needed
 from booking.services.visits import availability
 from booking.services.visits.errors import InvalidBooking, NoneTrained, SlotTaken
 from booking.services.visits.requests import CheckedVisit
+from booking.services.waitlist import openings
 
 logger = logging.getLogger(__name__)
 
@@ -166,7 +167,8 @@ def conflict(error: DBAPIError) -> str | None:
 
 def commit(appointments: Sequence[Appointment], change: str, *, now: datetime,
            previous_therapist_id: int | None = None, by_staff: StaffUser | None = None,
-           details: Mapping[uuid.UUID, str] | None = None, also: Sequence[Notification] = ()) -> None:
+           details: Mapping[uuid.UUID, str] | None = None, also: Sequence[Notification] = (),
+           freed: Sequence[WaitlistOpening] = ()) -> None:
     """Commit one booking change of these visits with the notifications it causes, then hand those to the worker.
 
     The notifications of every visit (a booking of several: one patient notice of them
@@ -174,7 +176,8 @@ def commit(appointments: Sequence[Appointment], change: str, *, now: datetime,
     (the outbox): all are stored or none; so are the audit rows of a change a staff
     member made (``by_staff``: "booked", "cancelled" or "rescheduled", one per visit, with the visit's entry in
     ``details`` if it has one: made inside the patients' cut-off, say), and ``also``, the other
-    notifications the caller wrote for it (a care plan's). The objects are not expired
+    notifications the caller wrote for it (a care plan's), and ``freed``, the waitlist's openings of the times
+    the change freed (handed to the worker after the commit, as the notifications are). The objects are not expired
     by this commit: they hold exactly what was just written, and reloading each visit,
     its service, therapist and patient to answer would cost four queries a visit.
     """
@@ -190,5 +193,6 @@ def commit(appointments: Sequence[Appointment], change: str, *, now: datetime,
         for appointment in appointments:
             logger.info("appointment %s %s", appointment.id, change)
         relay.hand_over([*notices, *also])
+        openings.hand_over(freed)
     finally:
         session.expire_on_commit = expire_on_commit
