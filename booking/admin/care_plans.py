@@ -12,7 +12,9 @@ from booking import policy
 from booking.admin import bp
 from booking.admin.care_plan_forms import NEW_PLAN, BookCourseForm, ChangePlanForm, DismissForm, PlanForm
 from booking.flows.charts import plan_figures
+from booking.flows.waitlist import Joiner, join_step, waited_for
 from booking.forms import required
+from booking.forms.waitlist import CallerJoinForm
 from booking.models import CarePlan, CarePlanStatus, Screening
 from booking.services import audit
 from booking.services.care_plans import course as plan_course
@@ -24,6 +26,7 @@ from booking.services.care_plans.plans import InvalidPlan
 from booking.services.care_plans.queue import NoLongerQueued
 from booking.services.visits import InvalidBooking, PatientDetails, SlotTaken
 from booking.staff.access import staff_required
+from booking.waitlist.rules import PARTS_OF_DAY
 
 
 def _queued(screening_id: object) -> Screening:
@@ -191,4 +194,28 @@ def book_care_plan(id: int) -> str | Response:  # noqa: A002
     except InvalidPlan as refusal:
         return _plan_page(plan, book_form=form, problem=refusal.errors["course"])
     flash(f"The whole course is booked: {len(booked)} visits.")
+    return redirect(url_for(".care_plan", id=plan.id), code=303)
+
+
+@bp.route("/care-plans/<int:id>/waitlist", methods=["GET", "POST"])
+@staff_required(policy.may_run_care_plans)
+def care_plan_waitlist(id: int) -> str | Response:  # noqa: A002
+    """A session of the plan that could not be placed waits on the list as the plan's entry (ahead of everyone):
+    ``discipline`` says which (its service and, to start with, its therapist); the patient is the plan's."""
+    plan = _plan(id)
+    values = request.form if request.method == "POST" else request.args
+    massage = values.get("discipline") == "massage"
+    service, therapist = ((plan.massage_service, plan.massage_therapist) if massage
+                          else (plan.physio_service, plan.physiotherapist))
+    waited = waited_for(plan.screening, service.code) or abort(404)
+    every = {"days": [str(day) for day in range(7)], "parts": [part.name for part in PARTS_OF_DAY],
+             "therapist": str(therapist.id)}
+    step = join_step(plan.screening, waited, CallerJoinForm, Joiner(
+        by=current_user, patient=plan.patient, care_plan_id=plan.id, known=every))
+    if step.joined is None:
+        return render_template("admin/waitlist_join.html", step=step, plan=plan,
+                               heading=f"Put a {service.therapy_type} session of the plan on the waitlist",
+                               action=url_for(".care_plan_waitlist", id=plan.id, discipline=service.therapy_type),
+                               back=url_for(".care_plan", id=plan.id))
+    flash("The session is on the waitlist, ahead of everyone else: it is offered the first time that suits.")
     return redirect(url_for(".care_plan", id=plan.id), code=303)

@@ -39,13 +39,16 @@ from booking.database import parse_id
 from booking.flows.picker import TherapistSlots, pick_day
 from booking.flows.screening import Flow, show_step
 from booking.flows.steps import chosen_service, day_form, details_step, none_trained
+from booking.flows.waitlist import Joiner, join_step, waited_for
 from booking.forms.screening import STEP_BY_SLUG, STEPS, Step
 from booking.forms.visits import DetailsForm, ServiceForm, format_start, parse_start
+from booking.forms.waitlist import CallerJoinForm
 from booking.models import Patient, Screening, Service
 from booking.scheduling import Unfit
 from booking.services import audit
 from booking.services.catalog import services_for
 from booking.services.screenings import get_screening, staff_recommendation
+from booking.services.visits import ReferredOut
 from booking.services.visits.availability import why_not_open
 from booking.services.visits.patients import current_record
 from booking.staff.access import staff_required
@@ -241,3 +244,32 @@ def caller_details(screening_id: uuid.UUID) -> str | tuple[str, int] | Response:
     return render_template("admin/caller_details.html", screening=screening, service=step.service,
                            therapist=step.therapist, form=step.form, problem=step.problem, starts_at=step.starts_at,
                            known=known), step.status
+
+
+@bp.route("/book/<uuid:screening_id>/waitlist", methods=["GET", "POST"])
+@staff_required(policy.may_book_for_callers)
+def caller_waitlist(screening_id: uuid.UUID) -> str | Response:
+    """No time suits the caller: put them on the waitlist for the service chosen (email optional, phone required),
+    onto the known record when the booking started from a patient's page."""
+    screening = _screening_or_404(screening_id)
+    if not screening.therapy_types:
+        return _advice(screening)
+    values = request.form if request.method == "POST" else request.args
+    waited = waited_for(screening, values.get("service"))
+    if waited is None:
+        flash("Choose a service first.")
+        return redirect(url_for(".caller_visit", screening_id=screening_id))
+    try:
+        step = join_step(screening, waited, CallerJoinForm, Joiner(by=current_user, patient=_known_patient(screening)))
+    except ReferredOut as exc:
+        return _advice(screening, exc.advice)
+    if step.joined is None:
+        return render_template("admin/waitlist_join.html", step=step, heading="Put the caller on the waitlist",
+                               action=url_for(".caller_waitlist", screening_id=screening_id),
+                               back=url_for(".caller_visit", screening_id=screening_id, service=waited.service.code))
+    entry, _ = step.joined
+    caller_start.finished()
+    flash(f"{entry.patient.name} is on the waitlist. " + (
+        "An email with the link to their place is on its way." if entry.patient.email else
+        "Nothing is emailed to them (no email address): the clinic calls them when a time opens."))
+    return redirect(url_for(".patient", id=entry.patient_id), code=303)

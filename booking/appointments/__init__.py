@@ -12,3 +12,4 @@ bp = Blueprint("appointments", __name__, url_prefix="/book")
 from booking.appointments import find as find
 from booking.appointments import pairs as pairs
 from booking.appointments import views as views
+from booking.appointments import waitlist as waitlist

@@ -11,3 +11,4 @@ bp = Blueprint("public", __name__)
 # After bp, which each of them uses.
 from booking.public import questionnaires as questionnaires
 from booking.public import views as views
+from booking.public import waitlist as waitlist
