@@ -1,22 +1,34 @@
 """The admins' waitlist pages: who is waiting (by service, therapist, in priority or waiting order), every time freed
-over the last 30 days and what became of it, with the figure the clinic watches.
+over the last 30 days and what became of it, with the figure the clinic watches; removing a place, and offering a
+time by hand (a therapist, a day and a time: the patient gets the claim link as from any freed time).
 
-Thin views over ``booking.services.waitlist.overview``; patients by name, never their screening.
+Thin views over ``booking.services.waitlist`` (``overview`` reads, ``entries.remove`` and
+``offering.offer_by_hand`` change); patients by name, never their screening.
 """
 
 from __future__ import annotations
 
-from flask import render_template, request
+from datetime import UTC, datetime
+
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from werkzeug.wrappers import Response
 from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired
 
 from booking import policy
 from booking.admin import bp
-from booking.forms import QueryForm
+from booking.clinic.times import clinic_zone, local_time
+from booking.flows.waitlist import place_of
+from booking.forms import ClinicForm, QueryForm, required
+from booking.forms.fields import ClockField, DayField, listed_choice
+from booking.models import WaitlistEntry
+from booking.models.waitlist import EntryStatus, OfferStatus, OpeningCause, OpeningStatus
 from booking.services.catalog import all_services
 from booking.services.therapists.profiles import all_therapists
-from booking.services.waitlist import overview
+from booking.services.visits import InvalidBooking
+from booking.services.waitlist import entries, offering, overview
 from booking.services.waitlist.overview import PRIORITY, WAITING_LONGEST, EntryFilter
 from booking.staff.access import staff_required
 
@@ -56,7 +68,9 @@ def waitlist() -> str:
     form = WaitlistFilterForm(formdata=request.args)
     form.fill_choices()
     rows = overview.waiting(current_user, form.chosen()) if form.validate() else None
-    return render_template("admin/waitlist.html", form=form, rows=rows, rate=overview.fill_rate())
+    places = None if rows is None else [(row, place_of(row.entry)) for row in rows]
+    return render_template("admin/waitlist.html", form=form, places=places, rate=overview.fill_rate(),
+                           waiting=overview.waiting_count())
 
 
 @bp.route("/waitlist/openings")
@@ -64,4 +78,73 @@ def waitlist() -> str:
 def waitlist_openings() -> str:
     """Every time freed over the last 30 days, newest first, with its offers and its outcome, and the figure."""
     return render_template("admin/waitlist_openings.html", stories=overview.openings(current_user),
-                           rate=overview.fill_rate(), days=overview.HISTORY_DAYS)
+                           rate=overview.fill_rate(), days=overview.HISTORY_DAYS, causes=OpeningCause,
+                           outcomes=OpeningStatus, offer_statuses=OfferStatus)
+
+
+class OfferForm(ClinicForm):
+    """A time to offer one waiting patient: the therapist, the day and the time it starts (clinic time)."""
+
+    therapist = SelectField("Therapist", validators=[listed_choice("Choose one of the therapists listed.")])
+    day = DayField("Day", validators=[InputRequired("Enter the day of the time, like 2026-12-04.")])
+    time = ClockField("Starts at", validators=[InputRequired("Enter when the time starts, like 14:30.")])
+
+    def starts_at(self) -> datetime:
+        """The start typed, in UTC."""
+        return datetime.combine(required(self.day.data), required(self.time.data), tzinfo=clinic_zone()).astimezone(UTC)
+
+
+# Where each of the service's complaints goes on the form.
+OFFER_FIELDS = {"therapist_id": "therapist", "starts_at": "time"}
+
+
+def _waiting_or_gone(entry_id: int) -> WaitlistEntry | Response:
+    """The waiting entry, or back to the list saying it no longer waits (404 when there is no such entry)."""
+    entry = overview.find_entry(current_user, entry_id) or abort(404)
+    if entry.status == EntryStatus.WAITING:
+        return entry
+    flash(f"{entry.patient.name} is no longer waiting: {EntryStatus(entry.status).label.lower()}.")
+    return redirect(url_for(".waitlist"), code=303)
+
+
+@bp.route("/waitlist/<int:entry_id>/offer", methods=["GET", "POST"])
+@staff_required(policy.may_run_the_clinic)
+def offer_waitlist_time(entry_id: int) -> str | Response:
+    """Offer one waiting patient a time by hand; a time that is not free or does not suit them is explained."""
+    entry = _waiting_or_gone(entry_id)
+    if isinstance(entry, Response):
+        return entry
+    form = OfferForm()
+    form.therapist.choices = [SelectChoice(str(therapist.id), therapist.name)
+                              for therapist in overview.therapists_for(entry)]
+    if form.validate_on_submit():
+        try:
+            offer = offering.offer_by_hand(entry.id, int(form.therapist.data), form.starts_at(), by_staff=current_user)
+        except InvalidBooking as refused:
+            if "entry_id" in refused.errors:
+                flash(refused.errors["entry_id"])
+                return redirect(url_for(".waitlist"), code=303)
+            for key, message in refused.errors.items():
+                form[OFFER_FIELDS.get(key, "time")].errors.append(message)
+            return render_template("admin/waitlist_offer.html", form=form, place=place_of(entry))
+        patient = entry.patient
+        reach = (f"An email with the claim link is on its way to {patient.email}." if patient.email else
+                 f"They have no email address: call them on {patient.phone} to claim it.")
+        flash(f"{local_time(offer.opening.starts_at)} is offered to {patient.name}, held until "
+              f"{local_time(offer.expires_at, 'clock')}. {reach}")
+        return redirect(url_for(".waitlist"), code=303)
+    return render_template("admin/waitlist_offer.html", form=form, place=place_of(entry))
+
+
+@bp.route("/waitlist/<int:entry_id>/remove", methods=["POST"])
+@staff_required(policy.may_run_the_clinic)
+def remove_waitlist_entry(entry_id: int) -> Response:
+    """Take a patient off the waitlist (any offer they hold is withdrawn)."""
+    if not ClinicForm().validate_on_submit():
+        abort(400)
+    entry = _waiting_or_gone(entry_id)
+    if isinstance(entry, Response):
+        return entry
+    entries.remove(entry, by_staff=current_user)
+    flash(f"{entry.patient.name} is off the waitlist; any time offered to them is withdrawn.")
+    return redirect(url_for(".waitlist"), code=303)

@@ -142,14 +142,13 @@ def waiting(by: StaffUser, chosen: EntryFilter = EntryFilter()) -> list[WaitingR
     return [WaitingRow(entry, offers.get(entry.id)) for entry in entries]
 
 
-def waiting_entry(by: StaffUser, entry_id: int) -> WaitlistEntry | None:
-    """The entry with this id if it is still waiting (with its patient, services and therapist), else None.
-    Refused for anyone the policy does not let see patients."""
+def find_entry(by: StaffUser, entry_id: int) -> WaitlistEntry | None:
+    """The entry with this id, whatever its status, with its patient, services and therapist; None when there is
+    none. Refused for anyone the policy does not let see patients."""
     require_see_patients(by)
-    entry = get_or_none(WaitlistEntry, entry_id, options=[
+    return get_or_none(WaitlistEntry, entry_id, options=[
         joinedload(WaitlistEntry.patient), joinedload(WaitlistEntry.service), joinedload(WaitlistEntry.pair_service),
         joinedload(WaitlistEntry.therapist)])
-    return entry if entry is not None and entry.status == EntryStatus.WAITING else None
 
 
 def therapists_for(entry: WaitlistEntry) -> list[Therapist]:
