@@ -132,15 +132,33 @@ def _history(now: datetime) -> tuple[int, int]:
                Appointment.care_plan_id.is_(None))
         .where(Appointment.status.in_([AppointmentStatus.COMPLETED, AppointmentStatus.CANCELLED]))
         .order_by(Appointment.starts_at, Appointment.therapist_id)))
-    completed = [visit for visit in past if visit.status == AppointmentStatus.COMPLETED]
-    spread = completed[::max(1, len(completed) // len(FILLED))]
-    claimed = [entry for visit, (lead, minutes) in zip(spread, FILLED, strict=False)
-               if (entry := _filled(visit, lead, minutes)) is not None]
     cancelled = [visit for visit in past if visit.status == AppointmentStatus.CANCELLED]
+    chosen = _claimed_visits([visit for visit in past if visit.status == AppointmentStatus.COMPLETED], cancelled)
+    claimed = [entry for visit, (lead, minutes) in zip(chosen, FILLED, strict=False)
+               if (entry := _filled(visit, lead, minutes)) is not None]
     for visit in cancelled:
         _unfilled(visit, claimed)
     db.session.commit()
     return len(claimed), len(cancelled)
+
+
+def _claimed_visits(completed: list[Appointment], cancelled: list[Appointment]) -> list[Appointment]:
+    """The completed visits claimed from the list, earliest first: for each cancelled visit, the first of its
+    therapy freed after that cancellation's offer was over (its patient, waiting then, let that offer expire and
+    claimed this time later), then others spread over the week."""
+    latest_freeing = max(lead for lead, _ in FILLED)
+    chosen: list[Appointment] = []
+    for gone in cancelled:
+        freed_at = gone.cancelled_at or gone.starts_at
+        later = (visit for visit in completed if visit not in chosen
+                 and visit.service.therapy_type == gone.service.therapy_type
+                 and visit.starts_at - latest_freeing > freed_at + timedelta(hours=1))
+        found = next(later, None)
+        if found is not None:
+            chosen.append(found)
+    spread = completed[::max(1, len(completed) // len(FILLED))]
+    chosen.extend(visit for visit in spread if visit not in chosen)
+    return sorted(chosen[:len(FILLED)], key=lambda visit: visit.starts_at)
 
 
 def _opening(visit: Appointment, key: str, freed_at: datetime, status: OpeningStatus, closed_at: datetime,
@@ -184,7 +202,7 @@ def _filled(visit: Appointment, lead: timedelta, minutes: int) -> WaitlistEntry 
     claimed_at = freed_at + OFFERED_AFTER + timedelta(minutes=minutes)
     entry = WaitlistEntry(link_id=uuid.uuid4(), patient_id=visit.patient_id, screening_id=visit.screening_id,
                           service=visit.service, days=list(EVERY_DAY), parts=["morning", "afternoon", "evening"],
-                          until=freed_at + WAITS, joined_at=freed_at - timedelta(days=4),
+                          until=freed_at + WAITS, joined_at=freed_at - timedelta(days=10),
                           status=EntryStatus.BOOKED, ended_at=claimed_at, appointment_id=visit.id)
     entry.token_hash = token_hash(links.entry_token(entry))
     opening = _opening(visit, f"demo-filled:{visit.id}", freed_at, OpeningStatus.FILLED, claimed_at, entry)
