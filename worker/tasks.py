@@ -6,7 +6,7 @@ from celery import shared_task
 
 from booking.notifications import delivery
 from booking.outbox import relay
-from booking.services.waitlist import offering
+from booking.services.waitlist import entries, offering
 
 
 @shared_task(name="notifications.deliver", ignore_result=True)
@@ -35,5 +35,7 @@ def advance_opening(opening_id: int) -> int:
 
 @shared_task(name="waitlist.sweep", ignore_result=True)
 def sweep_openings() -> int:
-    """Hand over the openings that need a turn and were not (a lost task, a broker outage, expired offers)."""
+    """End the places on the list whose "until" has come (their offers withdrawn), then hand over the openings that
+    need a turn and were not (a lost task, a broker outage, expired or withdrawn offers)."""
+    entries.expire_passed()
     return offering.sweep()

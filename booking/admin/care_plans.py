@@ -11,10 +11,10 @@ from werkzeug.wrappers import Response
 from booking import policy
 from booking.admin import bp
 from booking.admin.care_plan_forms import NEW_PLAN, BookCourseForm, ChangePlanForm, DismissForm, PlanForm
+from booking.admin.phone import CallerJoinForm
 from booking.flows.charts import plan_figures
 from booking.flows.waitlist import Joiner, join_step, waited_for
 from booking.forms import required
-from booking.forms.waitlist import CallerJoinForm
 from booking.models import CarePlan, CarePlanStatus, Screening
 from booking.services import audit
 from booking.services.care_plans import course as plan_course
@@ -203,8 +203,7 @@ def care_plan_waitlist(id: int) -> str | Response:  # noqa: A002
     """A session of the plan that could not be placed waits on the list as the plan's entry (ahead of everyone):
     ``discipline`` says which (its service and, to start with, its therapist); the patient is the plan's."""
     plan = _plan(id)
-    values = request.form if request.method == "POST" else request.args
-    massage = values.get("discipline") == "massage"
+    massage = request.args.get("discipline") == "massage"  # in the query of the page and of its form's action
     service, therapist = ((plan.massage_service, plan.massage_therapist) if massage
                           else (plan.physio_service, plan.physiotherapist))
     waited = waited_for(plan.screening, service.code) or abort(404)

@@ -42,7 +42,7 @@ from booking.flows.steps import chosen_service, day_form, details_step, none_tra
 from booking.flows.waitlist import Joiner, join_step, waited_for
 from booking.forms.screening import STEP_BY_SLUG, STEPS, Step
 from booking.forms.visits import DetailsForm, ServiceForm, format_start, parse_start
-from booking.forms.waitlist import CallerJoinForm
+from booking.forms.waitlist import JoinForm
 from booking.models import Patient, Screening, Service
 from booking.scheduling import Unfit
 from booking.services import audit
@@ -70,6 +70,15 @@ class CallerDetailsForm(DetailsForm):
     consent = BooleanField("The caller has heard the privacy notice and agrees that the clinic keeps these "
                            "details and the screening answers to arrange their care.",
                            validators=[DataRequired("Tick the box once the caller agrees to the privacy notice.")])
+
+
+class CallerJoinForm(CallerDetailsForm, JoinForm):
+    """The desk putting a caller on the waitlist: the caller's details (email optional, phone required), and when a
+    time suits them."""
+
+    phone = TelField("Phone number", validators=[
+        DataRequired("Enter the caller's phone number: the clinic calls them by it when a time opens."),
+        Length(max=PHONE_LENGTH), phone_number])
 
 
 def _step_url(step: Step) -> str:

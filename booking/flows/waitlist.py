@@ -94,9 +94,9 @@ def join_step(screening: Screening, waited: Waited, form_class: type[JoinForm], 
         chosen = request.args.get("therapist")
         patient = joiner.patient
         first = {"name": patient.name, "email": patient.email, "phone": patient.phone} if patient else {}
-        form = form_class(formdata=None, until=entries.default_until(now),
-                          therapist=chosen if any(str(t.id) == chosen for t in therapists) else ANYONE,
-                          **first, **joiner.known)
+        form = form_class(formdata=None, **{
+            "until": entries.default_until(now), **first,
+            "therapist": chosen if any(str(t.id) == chosen for t in therapists) else ANYONE, **joiner.known})
     form.service.data, form.pair_service.data = waited.service.code, waited.pair.code if waited.pair else ""
     form.offer([(t.id, t.name) for t in therapists])
     step = JoinStep(waited, form, therapists, entries.today(now), entries.latest_until(now))

@@ -1,15 +1,17 @@
-"""Forms of the waitlist: joining it (the patient's, and the desk's for a caller), and leaving it."""
+"""Forms of the waitlist: joining it (the patient's; the desk's for a caller is ``booking.admin.phone``'s), and
+leaving it."""
 
 from __future__ import annotations
 
-from wtforms import BooleanField, EmailField, HiddenField, SelectField, StringField, TelField
+from wtforms import EmailField, HiddenField, SelectField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length
 
-from booking.clinic.limits import EMAIL_LENGTH, NAME_LENGTH, PHONE_LENGTH
-from booking.clinic.validators import email_address, phone_number
+from booking.clinic.limits import EMAIL_LENGTH
+from booking.clinic.validators import email_address
 from booking.forms import ClinicForm
 from booking.forms.fields import DayField, MultiCheckboxField, listed_choice, listed_choices
+from booking.forms.visits import DetailsForm
 from booking.services.visits import InvalidBooking
 
 ANYONE = "anyone"
@@ -19,12 +21,14 @@ PART_CHOICES = [SelectChoice("morning", "Morning (before noon)"), SelectChoice("
                 SelectChoice("evening", "Evening (from 5 p.m.)")]
 
 
-class JoinForm(ClinicForm):
+class JoinForm(DetailsForm):
     """A patient joining the waitlist: the service (and a pair's physiotherapy) chosen before, carried hidden;
     the therapist (anyone, or one who gives it), the days and parts of the day that suit, until when, and who
-    they are."""
+    they are (the details form's, without a time)."""
 
-    service = HiddenField()
+    # No time is chosen here, nor replayed: WTForms drops a field set to None.
+    starts_at = None
+    idempotency_key = None  # type: ignore[assignment]
     pair_service = HiddenField()
     therapist = SelectField("Therapist", default=ANYONE, choices=[SelectChoice(ANYONE, "Anyone")], validate_choice=False,
                             validators=[listed_choice("Choose a therapist from the list, or anyone.")])
@@ -38,17 +42,9 @@ class JoinForm(ClinicForm):
                                                           "and evening.")])
     until = DayField("Wait until", validators=[
         InputRequired("Enter the last day you can wait for a time, for example 2027-01-31.")])
-    name = StringField("Full name", validators=[DataRequired("Enter your full name."), Length(max=NAME_LENGTH)])
     email = EmailField("Email address", validators=[
         DataRequired("Enter your email address, so we can send you a time when one opens."),
         Length(max=EMAIL_LENGTH), email_address])
-    phone = TelField("Phone number", validators=[
-        DataRequired("Enter a phone number, so we can reach you about a time."),
-        Length(max=PHONE_LENGTH), phone_number])
-    consent = BooleanField("I have read the privacy notice and agree that the clinic keeps these "
-                           "details and my screening answers to offer me a time.",
-                           validators=[DataRequired("Tick the box to agree to the privacy notice, "
-                                                    "or call us to be put on the waitlist by phone.")])
 
     def offer(self, therapists: list[tuple[int, str]]) -> JoinForm:
         """Offer these therapists (id, name) besides anyone."""
@@ -61,21 +57,6 @@ class JoinForm(ClinicForm):
         """The therapist chosen, or None for anyone."""
         value = self.therapist.data
         return int(value) if value and value != ANYONE and value.isdigit() else None
-
-
-class CallerJoinForm(JoinForm):
-    """The desk putting a caller on the waitlist: the email is optional, the phone (how the desk reaches them)
-    is required; the caller agrees to the privacy notice on the phone."""
-
-    name = StringField("Full name", validators=[DataRequired("Enter the caller's full name."),
-                                                Length(max=NAME_LENGTH)])
-    email = EmailField("Email address (optional)", validators=[Optional(), Length(max=EMAIL_LENGTH), email_address])
-    phone = TelField("Phone number", validators=[
-        DataRequired("Enter the caller's phone number: the clinic calls them by it when a time opens."),
-        Length(max=PHONE_LENGTH), phone_number])
-    consent = BooleanField("The caller has heard the privacy notice and agrees that the clinic keeps these "
-                           "details and the screening answers to offer them a time.",
-                           validators=[DataRequired("Tick the box once the caller agrees to the privacy notice.")])
 
 
 class LeaveForm(ClinicForm):

@@ -75,6 +75,14 @@ def screen(page: Page, concerns: tuple[str, ...], recommendation: str) -> None:
     expect(page.get_by_role("heading", level=1)).to_have_text(recommendation)
 
 
+def about_you(page: Page, name: str, email: str, phone: str) -> None:
+    """Fill in who is booking (or joining the waitlist), and agree to the privacy notice."""
+    page.get_by_label("Full name").fill(name)
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Phone number").fill(phone)
+    page.get_by_label("I have read the privacy notice", exact=False).check()
+
+
 def screen_for_physiotherapy(page: Page) -> None:
     """Chronic pain alone: physiotherapy."""
     screen(page, ("chronic_pain",), "We recommend physiotherapy")
@@ -107,10 +115,7 @@ def test_screen_book_download_and_cancel(patient: Page) -> None:
     patient.get_by_role("button", name="Book this visit").click()
     expect(patient.get_by_role("alert").first).to_contain_text("There is a problem")
     screenshot(patient, "booking-3-details-errors")
-    patient.get_by_label("Full name").fill("Avery Singh")
-    patient.get_by_label("Email address").fill("avery.singh@example.com")
-    patient.get_by_label("Phone number").fill("403-555-0199")
-    patient.get_by_label("I have read the privacy notice", exact=False).check()
+    about_you(patient, "Avery Singh", "avery.singh@example.com", "403-555-0199")
     screenshot(patient, "booking-3-details")
     patient.get_by_role("button", name="Book this visit").click()
 

@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser import test_booking_flow as single
-from tests.browser.test_booking_flow import a_day_to_book, clock, heading_day, screen, screenshot
+from tests.browser.test_booking_flow import a_day_to_book, about_you, clock, heading_day, screen, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -61,10 +61,7 @@ def book_a_pair(page: Page, name: str, email: str, *, javascript: bool = True) -
     page.get_by_role("button", name="Book both visits").click()
     expect(page.get_by_role("alert").first).to_contain_text("There is a problem")
     expect(page.get_by_label("Full name")).to_be_visible()
-    page.get_by_label("Full name").fill(name)
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Phone number").fill("403-555-0188")
-    page.get_by_label("I have read the privacy notice", exact=False).check()
+    about_you(page, name, email, "403-555-0188")
     screenshot(page, "pair-3-details")
     page.get_by_role("button", name="Book both visits").click()
 

@@ -12,7 +12,9 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -171,3 +173,15 @@ class Launcher:
         for process in self.started:
             process.stop()
         self.started.clear()
+
+
+@contextmanager
+def throwaway_stack(database_url: str, folder: Path, name: str) -> Iterator[Stack]:
+    """A stack on a redis-server of its own (not started yet: the broker is down) and an SMTP server of its own,
+    its queue named ``name`` and a random suffix; the server stopped afterwards (only this one)."""
+    broker = ThrowawayRedis(folder)
+    try:
+        with SmtpServer() as smtp:
+            yield Stack(broker.url, f"{name}-{uuid.uuid4().hex[:8]}", smtp, database_url, folder, broker)
+    finally:
+        broker.stop()

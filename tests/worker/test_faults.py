@@ -14,7 +14,6 @@ import subprocess
 import sys
 import threading
 import time
-import uuid
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -36,7 +35,7 @@ from tests.notifications.conftest import notifications
 from tests.smtp import SmtpServer
 from tests.worker.journeys import PATIENT, book, by_message_id, visit_at
 from tests.worker.journeys import relay as relay_task
-from tests.worker.processes import PROJECT_ROOT, TIMINGS, Launcher, Process, Stack, ThrowawayRedis, eventually
+from tests.worker.processes import PROJECT_ROOT, TIMINGS, Launcher, Process, Stack, eventually, throwaway_stack
 
 DELIVER_TASK = "notifications.deliver"
 
@@ -44,12 +43,8 @@ DELIVER_TASK = "notifications.deliver"
 @pytest.fixture
 def stack(database: str, tmp_path: Path) -> Iterator[Stack]:
     """A redis-server of this test's own (not started yet) and an SMTP server of its own."""
-    broker = ThrowawayRedis(tmp_path)
-    try:
-        with SmtpServer() as smtp:
-            yield Stack(broker.url, f"faults-{uuid.uuid4().hex[:8]}", smtp, database, tmp_path, broker)
-    finally:
-        broker.stop()
+    with throwaway_stack(database, tmp_path, "faults") as stack:
+        yield stack
 
 
 @pytest.fixture

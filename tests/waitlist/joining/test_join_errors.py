@@ -27,7 +27,7 @@ CASES = [
     ({"name": ""}, "Enter your full name."),
     ({"email": ""}, "Enter your email address, so we can send you a time when one opens."),
     ({"email": "avery@"}, "Enter the part after the @, like name@example.com."),
-    ({"phone": ""}, "Enter a phone number, so we can reach you about a time."),
+    ({"phone": ""}, "Enter a phone number, so we can reach you if your visit has to move."),
     ({"phone": "12"}, "That phone number is too short: enter all 10 digits"),
     ({"consent": None}, "Tick the box to agree to the privacy notice"),
 ]

@@ -58,3 +58,28 @@ def test_leaving_asks_first_then_takes_the_place_off(client: FlaskClient, clinic
 def test_an_unknown_token_answers_404(client: FlaskClient, clinic: Clinic) -> None:
     assert client.get("/waitlist/not-a-token").status_code == 404
     assert client.post("/waitlist/not-a-token/leave").status_code == 404
+
+
+def test_a_token_opens_only_its_own_place(client: FlaskClient, clinic: Clinic) -> None:
+    first = _token(join(client, clinic.screenings["physiotherapy"].id, clinic.physio.code).location)
+    second = _token(join(client, clinic.screenings["physiotherapy"].id, clinic.physio.code,
+                         name="Robin Lee", email="robin@example.com").location)
+    assert "Robin Lee" not in client.get(f"/waitlist/{first}").get_data(as_text=True)
+    assert client.get(f"/waitlist/{second}").status_code == 200
+    tampered = first[:-1] + ("A" if first[-1] != "A" else "B")
+    assert client.get(f"/waitlist/{tampered}").status_code == 404
+    assert client.post(f"/waitlist/{tampered}/leave").status_code == 404
+
+
+def test_the_pair_times_page_links_to_the_waitlist_for_the_pair(client: FlaskClient, clinic: Clinic) -> None:
+    screening = clinic.screenings["combined"]
+    page = client.get(f"/book/{screening.id}/pair/times", query_string={
+        "massage": clinic.massage.code, "physio": clinic.physio.code, "massage_therapist": "any",
+        "physio_therapist": "any"}).get_data(as_text=True)
+    link = unescape(re.search(r'href="([^"]*/waitlist[^"]*)">Join the waitlist for the pair', page).group(1))
+    form = client.get(link).get_data(as_text=True)
+    assert "Right after" in form
+    answer = join(client, screening.id, clinic.massage.code, pair_service=clinic.physio.code)
+    assert answer.status_code == 303
+    (entry,) = db.session.scalars(select(WaitlistEntry))
+    assert entry.service_id == clinic.massage.id and entry.pair_service_id == clinic.physio.id
