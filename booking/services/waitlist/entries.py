@@ -127,6 +127,16 @@ def _check_services(request: JoinRequest, screening: Screening,
     return service, pair
 
 
+def _check_once(request: JoinRequest, screening: Screening, service: Service, errors: dict[str, str]) -> None:
+    """One waiting place per screening and service (a form sent twice makes one); a plan's sessions may be
+    several."""
+    if request.care_plan_id is None and db.session.scalar(select(WaitlistEntry.id).where(
+            WaitlistEntry.screening_id == screening.id, WaitlistEntry.service_id == service.id,
+            WaitlistEntry.care_plan_id.is_(None), WaitlistEntry.status == EntryStatus.WAITING).limit(1)):
+        errors["service"] = ("This screening is already on the waitlist for this service: its place is at the link "
+                             "in the email we sent. To change what suits, leave that place there and join again.")
+
+
 def _check_plan(request: JoinRequest, screening: Screening, errors: dict[str, str]) -> None:
     if request.care_plan_id is None:
         return
@@ -165,6 +175,8 @@ def check(request: JoinRequest, now: datetime) -> Checked:
         if problem:
             errors["therapist"] = problem.replace("Choose another therapist.", "Choose another therapist, or anyone.")
     _check_plan(request, screening, errors)
+    if service is not None:
+        _check_once(request, screening, service, errors)
     if errors or service is None or request.until is None:
         raise InvalidBooking(errors)
     return Checked(screening, service, pair, patient, request.until)

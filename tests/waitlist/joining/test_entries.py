@@ -112,8 +112,14 @@ def test_an_admin_removing_a_place_is_audited(clinic: Clinic, now: datetime) -> 
 
 def test_places_whose_last_day_passed_expire(clinic: Clinic, now: datetime) -> None:
     short, _ = entries.join(request(clinic, until=date(2026, 10, 30)), now=now)
-    longer, _ = entries.join(request(clinic, until=date(2026, 10, 31)), now=now)
+    longer, _ = entries.join(request(clinic, "massage", until=date(2026, 10, 31)), now=now)
     assert entries.expire_passed(now=local(2026, 10, 30, 23, 59)) == 0
     assert entries.expire_passed(now=local(2026, 10, 31, 0)) == 1
     db.session.expire_all()
     assert short.status == EntryStatus.EXPIRED and longer.status == EntryStatus.WAITING
+
+
+def test_a_screening_waits_once_for_a_service_unless_for_its_plan(clinic: Clinic, now: datetime) -> None:
+    entries.join(request(clinic), now=now)
+    assert refusal(clinic, now)["service"].startswith("This screening is already on the waitlist for this service")
+    entries.join(request(clinic, "massage"), now=now)  # another service waits on its own

@@ -90,3 +90,12 @@ def test_a_service_the_screening_does_not_recommend_goes_back_to_the_services(cl
     answer = client.get(f"/book/{clinic.screenings['physiotherapy'].id}/waitlist",
                         query_string={"service": clinic.massage.code})
     assert answer.status_code == 302 and answer.location.endswith(f"/book/{clinic.screenings['physiotherapy'].id}")
+
+
+def test_a_form_sent_twice_makes_one_place_and_says_where_it_is(client: FlaskClient, clinic: Clinic) -> None:
+    screening = clinic.screenings["physiotherapy"]
+    assert join(client, screening.id, clinic.physio.code).status_code == 303
+    again = join(client, screening.id, clinic.physio.code)
+    assert again.status_code == 200
+    assert "This screening is already on the waitlist for this service" in unescape(again.get_data(as_text=True))
+    assert db.session.scalar(select(func.count()).select_from(WaitlistEntry)) == 1

@@ -62,7 +62,7 @@ def test_an_unknown_token_answers_404(client: FlaskClient, clinic: Clinic) -> No
 
 def test_a_token_opens_only_its_own_place(client: FlaskClient, clinic: Clinic) -> None:
     first = _token(join(client, clinic.screenings["physiotherapy"].id, clinic.physio.code).location)
-    second = _token(join(client, clinic.screenings["physiotherapy"].id, clinic.physio.code,
+    second = _token(join(client, clinic.screenings["massage"].id, clinic.massage.code,
                          name="Robin Lee", email="robin@example.com").location)
     assert "Robin Lee" not in client.get(f"/waitlist/{first}").get_data(as_text=True)
     assert client.get(f"/waitlist/{second}").status_code == 200
