@@ -13,10 +13,10 @@ from sqlalchemy import select
 from booking.extensions import db
 from booking.models import AuditEvent, Notification, StaffUser
 from booking.models.waitlist import EntryStatus, OfferStatus, OpeningCause, OpeningStatus, WaitlistOffer
-from tests.factories import AppointmentFactory, Clinic, ScreeningFactory, StaffUserFactory, local
+from tests.factories import AppointmentFactory, Clinic, ScreeningFactory, StaffUserFactory, care_plan, local
 from tests.staff.therapist_pages import CAUTION_ANSWERS, CAUTION_TEXT
 from tests.staff_fixtures import clinic_with_admin, signed_in
-from tests.waitlist.records import care_plan, entry, offer, opening
+from tests.waitlist.records import entry, offer, opening
 
 NOW = local(2026, 12, 2, 9, 40)  # Wednesday morning in Calgary
 DAY = timedelta(days=1)
@@ -41,7 +41,7 @@ def waiting_list(clinic: Clinic) -> None:
     entry(massage, ScreeningFactory(answers=dict(CAUTION_ANSWERS)), NOW - 6 * DAY, name="Careful Massage",
           therapist=clinic.massage_therapists[0])
     entry(massage, clinic.screenings["combined"], NOW - 4 * DAY, name="Pair Waiter", pair_service=physio)
-    entry(physio, clinic.screenings["combined"], NOW - DAY, name="Plan Session", care_plan_id=care_plan(clinic).id)
+    entry(physio, clinic.screenings["combined"], NOW - DAY, name="Plan Session", care_plan_id=care_plan(clinic, clinic.screenings["combined"]).id)
     entry(physio, clinic.screenings["physiotherapy"], NOW - 20 * DAY, name="Gone Already", status=EntryStatus.LEFT)
     db.session.commit()
 

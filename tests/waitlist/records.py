@@ -4,38 +4,17 @@ fate is known, and their offers (for the tests of the clinic's view, which reads
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from itertools import count
 
 from booking.extensions import db
-from booking.models import CarePlan, Screening, Service, Therapist
-from booking.models.waitlist import (
-    EntryStatus,
-    OfferStatus,
-    OpeningCause,
-    OpeningStatus,
-    WaitlistEntry,
-    WaitlistOffer,
-    WaitlistOpening,
-)
+from booking.models import Screening, Service, Therapist, WaitlistEntry, WaitlistOffer, WaitlistOpening
+from booking.models.waitlist import EntryStatus, OfferStatus, OpeningCause, OpeningStatus
 from booking.services.visits.tokens import token_hash
 from booking.services.waitlist import links
-from tests.factories import Clinic, PatientFactory, StaffUserFactory
+from tests.factories import PatientFactory
 
 _keys = count(1)
-
-
-def care_plan(clinic: Clinic) -> CarePlan:
-    """A stored care plan of the clinic's first therapists (a plan session's entry names one)."""
-    plan = CarePlan(patient_id=PatientFactory().id, screening_id=clinic.screenings["combined"].id,
-                    physiotherapist_id=clinic.physiotherapists[0].id, massage_therapist_id=clinic.massage_therapists[0].id,
-                    physio_service_id=clinic.physio.id, massage_service_id=clinic.massage.id, goals="",
-                    physio_sessions=2, physio_cadence_days=7, massage_sessions=2, massage_cadence_days=7,
-                    tolerance_days=2, back_to_back=False, starts_on=date(2026, 12, 1),
-                    created_by_id=StaffUserFactory(admin=True).id)
-    db.session.add(plan)
-    db.session.flush()
-    return plan
 
 
 def entry(service: Service, screening: Screening, joined_at: datetime, *, name: str | None = None,

@@ -25,17 +25,8 @@ from sqlalchemy.orm import aliased, joinedload
 from booking.clinic.clock import moment
 from booking.database import get_or_none
 from booking.extensions import db
-from booking.models import StaffUser, Therapist
-from booking.models.catalog import Service
-from booking.models.waitlist import (
-    EntryStatus,
-    OfferStatus,
-    OpeningCause,
-    OpeningStatus,
-    WaitlistEntry,
-    WaitlistOffer,
-    WaitlistOpening,
-)
+from booking.models import Service, StaffUser, Therapist, WaitlistEntry, WaitlistOffer, WaitlistOpening
+from booking.models.waitlist import EntryStatus, OfferStatus, OpeningCause, OpeningStatus
 from booking.policy import require_see_patients
 from booking.services.catalog import active_therapists
 

@@ -7,30 +7,23 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from flask import Flask
 
 from booking.models import StaffUser
 from booking.models.waitlist import EntryStatus, OfferStatus, OpeningCause, OpeningStatus
 from booking.policy import Refused
 from booking.services.waitlist import overview
 from booking.services.waitlist.overview import EntryFilter, FillRate
-from tests.factories import Clinic, ServiceFactory, StaffUserFactory, TherapistFactory, local, small_clinic
+from tests.factories import Clinic, ServiceFactory, StaffUserFactory, TherapistFactory, care_plan, local
 from tests.staff.therapist_pages import counted_queries
-from tests.waitlist.records import care_plan, entry, offer, opening
+from tests.staff_fixtures import clinic_with_admin
+from tests.waitlist.records import entry, offer, opening
 
 NOW = local(2026, 12, 2, 12)
 DAY = timedelta(days=1)
 MINUTE = timedelta(minutes=1)
 
 
-@pytest.fixture
-def clinic(app: Flask) -> Clinic:
-    return small_clinic()
-
-
-@pytest.fixture
-def admin(clinic: Clinic) -> StaffUser:
-    return StaffUserFactory(admin=True)
+clinic, admin_user, admin = clinic_with_admin(NOW)
 
 
 def names(rows: list[overview.WaitingRow]) -> list[str]:
@@ -104,20 +97,20 @@ def test_nothing_offered_but_times_freed_shares_none_of_the_offered(clinic: Clin
     assert (rate.share_of_all, rate.share_of_offered) == (0, None)
 
 
-def test_waiting_entries_in_priority_or_waiting_order(clinic: Clinic, admin: StaffUser) -> None:
+def test_waiting_entries_in_priority_or_waiting_order(clinic: Clinic, admin_user: StaffUser) -> None:
     screening = clinic.screenings["physiotherapy"]
     entry(clinic.physio, screening, NOW - 9 * DAY, name="Joined First")
-    entry(clinic.physio, screening, NOW - 2 * DAY, name="Plan Session", care_plan_id=care_plan(clinic).id)
+    entry(clinic.physio, screening, NOW - 2 * DAY, name="Plan Session", care_plan_id=care_plan(clinic, clinic.screenings["combined"]).id)
     entry(clinic.physio, screening, NOW - 5 * DAY, name="Joined Second")
     entry(clinic.physio, screening, NOW - 20 * DAY, name="Already Booked", status=EntryStatus.BOOKED)
     entry(clinic.physio, screening, NOW - 20 * DAY, name="Left Already", status=EntryStatus.LEFT)
 
-    assert names(overview.waiting(admin)) == ["Plan Session", "Joined First", "Joined Second"]
-    assert names(overview.waiting(admin, EntryFilter(order=overview.WAITING_LONGEST))) == [
+    assert names(overview.waiting(admin_user)) == ["Plan Session", "Joined First", "Joined Second"]
+    assert names(overview.waiting(admin_user, EntryFilter(order=overview.WAITING_LONGEST))) == [
         "Joined First", "Joined Second", "Plan Session"]
 
 
-def test_waiting_entries_of_a_service_or_a_therapist(clinic: Clinic, admin: StaffUser) -> None:
+def test_waiting_entries_of_a_service_or_a_therapist(clinic: Clinic, admin_user: StaffUser) -> None:
     physio, massage = clinic.physiotherapists[0], clinic.massage_therapists[0]
     other_physio = ServiceFactory(code="physio-30", name="Physiotherapy follow-up")
     entry(clinic.physio, clinic.screenings["physiotherapy"], NOW - 5 * DAY, name="Physio Anyone")
@@ -128,18 +121,18 @@ def test_waiting_entries_of_a_service_or_a_therapist(clinic: Clinic, admin: Staf
     entry(clinic.massage, clinic.screenings["combined"], NOW - DAY, name="Pair Anyone", pair_service=clinic.physio)
     entry(clinic.massage, clinic.screenings["massage"], NOW - DAY, name="Massage Named", therapist=massage)
 
-    assert names(overview.waiting(admin, EntryFilter(service_id=clinic.physio.id))) == [
+    assert names(overview.waiting(admin_user, EntryFilter(service_id=clinic.physio.id))) == [
         "Physio Anyone", "Physio Named", "Physio Other", "Pair Anyone"]
-    assert names(overview.waiting(admin, EntryFilter(therapist_id=physio.id))) == [
+    assert names(overview.waiting(admin_user, EntryFilter(therapist_id=physio.id))) == [
         "Physio Anyone", "Physio Named", "Follow-up Anyone"]
-    assert names(overview.waiting(admin, EntryFilter(therapist_id=massage.id))) == ["Pair Anyone", "Massage Named"]
-    assert names(overview.waiting(admin, EntryFilter(service_id=clinic.massage.id,
+    assert names(overview.waiting(admin_user, EntryFilter(therapist_id=massage.id))) == ["Pair Anyone", "Massage Named"]
+    assert names(overview.waiting(admin_user, EntryFilter(service_id=clinic.massage.id,
                                                      therapist_id=physio.id))) == []
-    assert names(overview.waiting(admin, EntryFilter(therapist_id=TherapistFactory().id))) == [
+    assert names(overview.waiting(admin_user, EntryFilter(therapist_id=TherapistFactory().id))) == [
         "Physio Anyone", "Follow-up Anyone"]
 
 
-def test_a_waiting_entry_shows_the_offer_it_holds_now(clinic: Clinic, admin: StaffUser) -> None:
+def test_a_waiting_entry_shows_the_offer_it_holds_now(clinic: Clinic, admin_user: StaffUser) -> None:
     screening, therapist = clinic.screenings["physiotherapy"], clinic.physiotherapists[0]
     holder = entry(clinic.physio, screening, NOW - 5 * DAY, name="Holds An Offer")
     entry(clinic.physio, screening, NOW - 4 * DAY, name="Holds None")
@@ -148,13 +141,13 @@ def test_a_waiting_entry_shows_the_offer_it_holds_now(clinic: Clinic, admin: Sta
     live = opening(therapist, NOW - 5 * MINUTE, OpeningStatus.OPEN)
     held = offer(live, holder, NOW - 4 * MINUTE, OfferStatus.OFFERED)
 
-    rows = overview.waiting(admin)
+    rows = overview.waiting(admin_user)
 
     assert [(row.entry.patient.name, row.offer) for row in rows] == [("Holds An Offer", held), ("Holds None", None)]
     assert rows[0].offer is not None and rows[0].offer.opening.therapist.name == therapist.name
 
 
-def test_openings_newest_first_with_their_offers_and_who_filled_them(clinic: Clinic, admin: StaffUser) -> None:
+def test_openings_newest_first_with_their_offers_and_who_filled_them(clinic: Clinic, admin_user: StaffUser) -> None:
     screening, therapist = clinic.screenings["physiotherapy"], clinic.physiotherapists[0]
     late = entry(clinic.physio, screening, NOW - 20 * DAY, name="Too Late")
     quick = entry(clinic.physio, screening, NOW - 15 * DAY, name="Quick Claimer", status=EntryStatus.BOOKED)
@@ -165,7 +158,7 @@ def test_openings_newest_first_with_their_offers_and_who_filled_them(clinic: Cli
     unfilled = opening(therapist, NOW - 2 * DAY, OpeningStatus.UNFILLED)
     opening(therapist, NOW - 31 * DAY, OpeningStatus.UNFILLED)
 
-    stories = overview.openings(admin, now=NOW)
+    stories = overview.openings(admin_user, now=NOW)
 
     assert [story.opening.id for story in stories] == [unfilled.id, filled.id]
     assert [(offer.entry.patient.name, offer.status) for offer in stories[1].offers] == [
@@ -175,11 +168,11 @@ def test_openings_newest_first_with_their_offers_and_who_filled_them(clinic: Cli
     assert (stories[0].offers, stories[0].claimed, stories[0].time_to_claim) == ([], None, None)
 
 
-def test_each_view_reads_in_the_same_few_queries_however_many_rows(clinic: Clinic, admin: StaffUser) -> None:
+def test_each_view_reads_in_the_same_few_queries_however_many_rows(clinic: Clinic, admin_user: StaffUser) -> None:
     def reads() -> list[int]:
-        assert admin.active  # the admin's row, expired by the rows' commits, read before counting
+        assert admin_user.active  # the admin's row, expired by the rows' commits, read before counting
         counts = []
-        for read in (lambda: overview.waiting(admin), lambda: overview.openings(admin, now=NOW),
+        for read in (lambda: overview.waiting(admin_user), lambda: overview.openings(admin_user, now=NOW),
                      lambda: overview.fill_rate(now=NOW)):
             with counted_queries() as statements:
                 read()
