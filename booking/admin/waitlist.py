@@ -33,8 +33,7 @@ from booking.services.waitlist.overview import PRIORITY, WAITING_LONGEST, EntryF
 from booking.staff.access import staff_required
 
 ANY = ""
-ORDERS = [SelectChoice(PRIORITY, "Priority: care plans' sessions first, then the longest waiting"),
-          SelectChoice(WAITING_LONGEST, "Waiting time: the longest waiting first")]
+ORDERS = [SelectChoice(PRIORITY, "Priority"), SelectChoice(WAITING_LONGEST, "Longest waiting first")]
 
 
 class WaitlistFilterForm(QueryForm):

@@ -29,6 +29,11 @@ def page(client: FlaskClient, query: str = "") -> str:
     return response.get_data(as_text=True)
 
 
+def words(html: str) -> str:
+    """The words of some HTML, the markup and the runs of white space gone."""
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
 def listed(html: str) -> list[str]:
     """The patients' names in the list's rows, in order."""
     return re.findall(r'<td data-label="Patient"><a href="/admin/patients/\d+">([^<]+)</a>', html)
@@ -37,10 +42,12 @@ def listed(html: str) -> list[str]:
 def waiting_list(clinic: Clinic) -> None:
     """A plan's session (joined last), two singles and a pair, one with a blood-thinner caution."""
     physio, massage = clinic.physio, clinic.massage
-    entry(physio, clinic.screenings["physiotherapy"], NOW - 9 * DAY, name="Joined First")
+    entry(physio, clinic.screenings["physiotherapy"], NOW - 9 * DAY, name="Joined First", days=(0, 1, 2, 3, 4),
+          parts=("morning", "afternoon"))
     entry(massage, ScreeningFactory(answers=dict(CAUTION_ANSWERS)), NOW - 6 * DAY, name="Careful Massage",
           therapist=clinic.massage_therapists[0])
-    entry(massage, clinic.screenings["combined"], NOW - 4 * DAY, name="Pair Waiter", pair_service=physio)
+    entry(massage, clinic.screenings["combined"], NOW - 4 * DAY, name="Pair Waiter", pair_service=physio,
+          days=(1, 3), parts=("evening",))
     entry(physio, clinic.screenings["combined"], NOW - DAY, name="Plan Session", care_plan_id=care_plan(clinic, clinic.screenings["combined"]).id)
     entry(physio, clinic.screenings["physiotherapy"], NOW - 20 * DAY, name="Gone Already", status=EntryStatus.LEFT)
     db.session.commit()
@@ -51,9 +58,14 @@ def test_the_waitlist_in_priority_order_without_health_words(admin: FlaskClient,
     html = page(admin)
     assert listed(html) == ["Plan Session", "Joined First", "Careful Massage", "Pair Waiter"]
     assert "4 patients waiting for a time" in html
-    assert "(a care plan's session)" in html
-    assert f"{clinic.massage.name}, then {clinic.physio.name} right after" in html
-    assert clinic.massage_therapists[0].name in html and "Anyone" in html
+    rows = dict(zip(listed(html), (words(row) for row in html.split("<tbody>")[1].split("<tr>")[1:]), strict=True))
+    assert f"{clinic.physio.name}, with anyone (a care plan's session) any day; any time of day; through Jan 25" \
+        in rows["Plan Session"]
+    assert f"{clinic.physio.name}, with anyone weekdays; morning, afternoon; through Jan 17 Nov 23 None" \
+        in rows["Joined First"]
+    assert f"{clinic.massage.name}, with {clinic.massage_therapists[0].name} any day" in rows["Careful Massage"]
+    assert (f"{clinic.massage.name}, then {clinic.physio.name} right after, with anyone Tue, Thu; evening; "
+            "through Jan 22 Nov 28 None Offer a time") in rows["Pair Waiter"]
     assert CAUTION_TEXT not in html and "anticoagulants" not in html.lower()
 
 
