@@ -19,6 +19,7 @@ from wtforms.validators import InputRequired
 
 from booking import policy
 from booking.admin import bp
+from booking.admin.appointments import within_days
 from booking.clinic.times import clinic_zone, local_time
 from booking.flows.waitlist import place_of
 from booking.forms import ClinicForm, QueryForm, required
@@ -85,7 +86,7 @@ class OfferForm(ClinicForm):
     """A time to offer one waiting patient: the therapist, the day and the time it starts (clinic time)."""
 
     therapist = SelectField("Therapist", validators=[listed_choice("Choose one of the therapists listed.")])
-    day = DayField("Day", validators=[InputRequired("Enter the day of the time, like 2026-12-04.")])
+    day = DayField("Day", validators=[InputRequired("Enter the day of the time, like 2026-12-04."), within_days])
     time = ClockField("Starts at", validators=[InputRequired("Enter when the time starts, like 14:30.")])
 
     def starts_at(self) -> datetime:
@@ -97,13 +98,16 @@ class OfferForm(ClinicForm):
 OFFER_FIELDS = {"therapist_id": "therapist", "starts_at": "time"}
 
 
+def _gone(entry: WaitlistEntry) -> Response:
+    """Back to the list, saying the place no longer waits and why."""
+    flash(f"{entry.patient.name} is no longer waiting: {EntryStatus(entry.status).label.lower()}.")
+    return redirect(url_for(".waitlist"), code=303)
+
+
 def _waiting_or_gone(entry_id: int) -> WaitlistEntry | Response:
     """The waiting entry, or back to the list saying it no longer waits (404 when there is no such entry)."""
     entry = overview.find_entry(current_user, entry_id) or abort(404)
-    if entry.status == EntryStatus.WAITING:
-        return entry
-    flash(f"{entry.patient.name} is no longer waiting: {EntryStatus(entry.status).label.lower()}.")
-    return redirect(url_for(".waitlist"), code=303)
+    return entry if entry.status == EntryStatus.WAITING else _gone(entry)
 
 
 @bp.route("/waitlist/<int:entry_id>/offer", methods=["GET", "POST"])
@@ -128,7 +132,7 @@ def offer_waitlist_time(entry_id: int) -> str | Response:
             return render_template("admin/waitlist_offer.html", form=form, place=place_of(entry))
         patient = entry.patient
         reach = (f"An email with the claim link is on its way to {patient.email}." if patient.email else
-                 f"They have no email address: call them on {patient.phone} to claim it.")
+                 f"They have no email address: call them on {patient.phone}, and book it for them if they want it.")
         flash(f"{local_time(offer.opening.starts_at)} is offered to {patient.name}, held until "
               f"{local_time(offer.expires_at, 'clock')}. {reach}")
         return redirect(url_for(".waitlist"), code=303)
@@ -144,6 +148,7 @@ def remove_waitlist_entry(entry_id: int) -> Response:
     entry = _waiting_or_gone(entry_id)
     if isinstance(entry, Response):
         return entry
-    entries.remove(entry, by_staff=current_user)
+    if not entries.remove(entry, by_staff=current_user):
+        return _gone(entry)  # it ended meanwhile (booked by a claim, left, expired)
     flash(f"{entry.patient.name} is off the waitlist; any time offered to them is withdrawn.")
     return redirect(url_for(".waitlist"), code=303)

@@ -141,6 +141,18 @@ def test_offering_a_time_by_hand_sends_the_claim_email(admin: FlaskClient, clini
     assert f"Thu Dec 3, 2:00 p.m. MST with {therapist.name}" in listing
 
 
+def test_a_caller_without_email_is_offered_a_time_to_tell_them_on_the_phone(admin: FlaskClient,
+                                                                          clinic: Clinic) -> None:
+    caller = entry(clinic.physio, clinic.screenings["physiotherapy"], NOW - 3 * DAY, name="Phones Only")
+    caller.patient.email = None
+    db.session.commit()
+    response = admin.post(f"/admin/waitlist/{caller.id}/offer", follow_redirects=True, data={
+        "therapist": str(clinic.physiotherapists[0].id), "day": "2026-12-03", "time": "10:00"})
+    assert (f"They have no email address: call them on {caller.patient.phone}, and book it for them if they want it."
+            in response.get_data(as_text=True))
+    assert db.session.scalar(select(Notification.id).where(Notification.kind == "waitlist_offer")) is None
+
+
 def test_a_time_that_is_not_free_is_explained_with_what_was_typed(admin: FlaskClient, clinic: Clinic) -> None:
     waiter = entry(clinic.physio, clinic.screenings["physiotherapy"], NOW - 3 * DAY, name="Wants Thursday")
     therapist = clinic.physiotherapists[0]
@@ -177,6 +189,9 @@ def test_bad_input_on_the_offer_form_is_explained(admin: FlaskClient, clinic: Cl
     assert "Enter a date like 2026-11-02." in html
     assert "Enter a time like 09:00 or 17:30." in html
     assert 'value="3 Dec"' in html and 'value="25:99"' in html
+    far = admin.post(f"/admin/waitlist/{waiter.id}/offer", data={
+        "therapist": str(clinic.physiotherapists[0].id), "day": "9999-12-31", "time": "23:30"})
+    assert far.status_code == 200 and "Enter a date from" in far.get_data(as_text=True)
     empty = admin.post(f"/admin/waitlist/{waiter.id}/offer", data={}).get_data(as_text=True)
     assert "Enter the day of the time, like 2026-12-04." in empty
     assert "Enter when the time starts, like 14:30." in empty
