@@ -22,6 +22,7 @@ from booking.models import (
     Appointment,
     AppointmentStatus,
     EntryStatus,
+    OfferStatus,
     Patient,
     Service,
     WaitlistEntry,
@@ -71,8 +72,11 @@ def suits(entry: WaitlistEntry, opening: Opening, now: datetime) -> bool:
 
 def candidates(opening: WaitlistOpening, now: datetime) -> Iterator[Bookable]:
     """The entries the opening may be offered to now, best first: waiting, reachable by email (the desk calls the
-    others and offers by hand), never offered this opening before, fitting by the rules, and still bookable."""
-    offered = exists().where(WaitlistOffer.opening_id == opening.id, WaitlistOffer.entry_id == WaitlistEntry.id)
+    others and offers by hand), never offered this opening before and holding no other live offer (one time held
+    for a patient at once), fitting by the rules, and still bookable."""
+    offered = exists().where(WaitlistOffer.entry_id == WaitlistEntry.id, or_(
+        WaitlistOffer.opening_id == opening.id,
+        and_(WaitlistOffer.status == OfferStatus.OFFERED, WaitlistOffer.expires_at > now)))
     rows = {entry.id: entry for entry in db.session.scalars(
         select(WaitlistEntry).join(Patient, Patient.id == WaitlistEntry.patient_id)
         .join(Service, Service.id == WaitlistEntry.service_id)

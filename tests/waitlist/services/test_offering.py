@@ -181,3 +181,15 @@ def test_a_closed_or_unknown_opening_is_left_alone(clinic: Clinic) -> None:
     assert offering.advance(opening.id, now=NOW) == [] and offering.advance(10**9, now=NOW) == []
     assert offers() == [] and not db.session.scalars(select(Notification).where(
         Notification.kind == NotificationKind.WAITLIST_OFFER)).all()
+
+
+def test_a_patient_holding_one_offer_is_not_offered_another_time_meanwhile(clinic: Clinic) -> None:
+    first = waiting(clinic, NOW - timedelta(days=5))
+    second = waiting(clinic, NOW - timedelta(days=1))
+    opening = freed_massage(clinic)
+    offering.advance(opening.id, now=NOW)
+    cancel(booked_massage(clinic, TEN + timedelta(hours=2)), now=NOW)
+    other = db.session.scalars(select(WaitlistOpening).where(WaitlistOpening.id != opening.id)).one()
+    offering.advance(other.id, now=NOW)
+    assert [(offer.opening_id, offer.entry_id) for offer in offers()] == [(opening.id, first.id),
+                                                                         (other.id, second.id)]
