@@ -1,5 +1,5 @@
 """On a phone: no time suits, so the patient joins the waitlist from the times page, sees their place at its link and
-leaves the list; nothing is wider than the screen."""
+leaves the list; nothing is wider than the screen, and axe finds no WCAG 2 A/AA violation."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser import test_booking_flow as single
+from tests.browser.accessibility import assert_accessible
 from tests.browser.test_booking_flow import about_you, screen_for_physiotherapy, screenshot
 
 pytestmark = pytest.mark.browser
@@ -16,8 +17,9 @@ patient = single.patient
 
 
 def fits_the_screen(page: Page) -> None:
-    """Nothing scrolls sideways on the 390-pixel-wide phone."""
+    """Nothing scrolls sideways on the 390-pixel-wide phone, and axe finds no WCAG 2 A/AA violation."""
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert_accessible(page)
 
 
 def test_join_the_waitlist_see_the_place_and_leave(patient: Page) -> None:
@@ -52,6 +54,7 @@ def test_join_the_waitlist_see_the_place_and_leave(patient: Page) -> None:
 
     patient.get_by_role("link", name="Leave the waitlist").click()
     expect(patient.get_by_role("heading", level=1)).to_have_text("Leave the waitlist?")
+    fits_the_screen(patient)
     patient.get_by_role("button", name="Yes, leave the waitlist").click()
     expect(patient.get_by_text("You have left the waitlist.")).to_be_visible()
     expect(patient.locator(".summary")).to_contain_text("Left the list")

@@ -79,5 +79,5 @@ def test_a_plans_unplaced_session_waits_as_the_plans_entry(client: FlaskClient, 
     assert answer.status_code == 303
     assert answer.location == f"/admin/care-plans/{plan.id}"
     (entry,) = db.session.scalars(select(WaitlistEntry))
-    assert entry.care_plan_id == plan.id and entry.patient_id == patient.id
+    assert entry.care_plan_id == plan.id and entry.patient_id == patient.id and entry.joined_by_id == admin.id
     assert entry.service_id == clinic.massage.id and entry.therapist_id == away.id
