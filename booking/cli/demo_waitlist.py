@@ -12,14 +12,16 @@ kept when it has any place.
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from booking.cli.demo_plan import PATIENT
 from booking.clinic.settings import clinic_settings
 from booking.clinic.times import clinic_zone
 from booking.extensions import db
@@ -39,6 +41,8 @@ from booking.services.visits.tokens import token_hash
 from booking.services.waitlist import entries, links
 from booking.services.waitlist.entries import JoinRequest
 from booking.waitlist import claim_window
+
+logger = logging.getLogger(__name__)
 
 WEEKDAYS, EVERY_DAY = (0, 1, 2, 3, 4), (0, 1, 2, 3, 4, 5, 6)
 WAITS = timedelta(weeks=4)
@@ -91,7 +95,7 @@ def _join(demo: Waiting, admin: StaffUser | None, now: datetime) -> bool:
         if demo.therapist else None
     request = JoinRequest(screening_id=str(create_screening(demo.answers).id), service_code=demo.service,
                           pair_service_code=demo.pair_with, therapist_id=therapist_id, days=demo.days,
-                          parts=demo.parts, until=(joined_at + WAITS).astimezone(clinic_zone()).date(),
+                          parts=demo.parts, until=_last_day(joined_at),
                           patient=demo.patient, joined_by=admin if demo.by_the_desk else None)
     return _joined(request, joined_at)
 
@@ -100,7 +104,7 @@ def _plan_session(admin: StaffUser | None, now: datetime) -> bool:
     """Casey Nguyen's plan session that could not be placed, put on the list by the admin; whether it joined."""
     plan = db.session.scalar(select(CarePlan).join(Patient, Patient.id == CarePlan.patient_id)
                              .options(joinedload(CarePlan.physio_service), joinedload(CarePlan.patient))
-                             .where(Patient.name == "Casey Nguyen"))
+                             .where(Patient.name == PATIENT.name))
     if plan is None or plan.patient is None or admin is None:
         return False
     joined_at = now - timedelta(days=3)
@@ -108,17 +112,22 @@ def _plan_session(admin: StaffUser | None, now: datetime) -> bool:
     return _joined(JoinRequest(
         screening_id=str(plan.screening_id), service_code=plan.physio_service.code,
         therapist_id=plan.physiotherapist_id, days=WEEKDAYS, parts=("morning", "afternoon"),
-        until=(joined_at + WAITS).astimezone(clinic_zone()).date(),
-        patient=PatientDetails(patient.name, patient.email, patient.phone), patient_id=patient.id,
+        until=_last_day(joined_at), patient=PatientDetails(patient.name, patient.email, patient.phone), patient_id=patient.id,
         care_plan_id=plan.id, joined_by=admin), joined_at)
 
 
+def _last_day(joined_at: datetime) -> date:
+    """The last day a demo place joined at ``joined_at`` waits through: four weeks on (local)."""
+    return (joined_at + WAITS).astimezone(clinic_zone()).date()
+
+
 def _joined(request: JoinRequest, joined_at: datetime) -> bool:
-    """Join, as at ``joined_at``; whether the place was taken (a refusal is rolled back)."""
+    """Join, as at ``joined_at``; whether the place was taken (a refusal is rolled back and logged)."""
     try:
         entries.join(request, now=joined_at)
-    except BookingError:
+    except BookingError as exc:
         db.session.rollback()
+        logger.warning("a demo waitlist place was not taken: %s", exc.message)
         return False
     return True
 
