@@ -281,6 +281,7 @@ NAVIGATION = (
     Page("admin.appointments", "Appointments", may_see_patients),
     Page("admin.book_for_caller", "Book for a caller", may_book_for_callers),
     Page("admin.care_plans", "Care plans", may_run_care_plans),
+    Page("admin.waitlist", "Waitlist", may_see_patients),
     Page("admin.inbox", "Inbox", may_see_patients),
     Page("admin.therapists", "Therapists", may_run_the_clinic, SETUP),
     Page("admin.staff_logins", "Staff logins", may_run_the_clinic, SETUP),

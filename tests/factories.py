@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -14,6 +14,7 @@ from factory.alchemy import SQLAlchemyModelFactory
 from booking.extensions import db
 from booking.models import (
     Appointment,
+    CarePlan,
     ClinicSettings,
     Patient,
     Screening,
@@ -212,6 +213,20 @@ def small_clinic() -> Clinic:
         massage_therapists=TherapistFactory.create_batch(2, therapy_type="massage"),
         screenings={kind: ScreeningFactory(kind=kind) for kind in ANSWERS},
     )
+
+
+def care_plan(clinic: Clinic, screening: Screening, patient: Patient | None = None) -> CarePlan:
+    """A stored care plan for ``screening`` (and ``patient``, a new one by default) with the clinic's first therapist
+    of each kind, two sessions of each weekly from 2026-12-01."""
+    plan = CarePlan(patient_id=(patient or PatientFactory()).id, screening_id=screening.id,
+                    physiotherapist_id=clinic.physiotherapists[0].id, massage_therapist_id=clinic.massage_therapists[0].id,
+                    physio_service_id=clinic.physio.id, massage_service_id=clinic.massage.id, goals="",
+                    physio_sessions=2, physio_cadence_days=7, massage_sessions=2, massage_cadence_days=7,
+                    tolerance_days=2, back_to_back=False, starts_on=date(2026, 12, 1),
+                    created_by_id=StaffUserFactory(admin=True).id)
+    db.session.add(plan)
+    db.session.flush()
+    return plan
 
 
 def local(year: int, month: int, day: int, hour: int, minute: int = 0) -> datetime:

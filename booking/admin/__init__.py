@@ -1,5 +1,5 @@
 """The admins' pages, under /admin: today (their home), therapists, staff logins, services, settings, appointments,
-inbox, notifications, audit, the outcomes export.
+inbox, notifications, audit, the outcomes export, the waitlist.
 
 Wired as every blueprint package is: ``bp`` is made here, each module listed below adds its pages to it (importing
 them is what mounts them), and ``booking.register_blueprints`` registers ``bp``.
@@ -27,3 +27,4 @@ from booking.admin import staff_logins as staff_logins
 from booking.admin import therapists as therapists
 from booking.admin import today as today
 from booking.admin import visits as visits
+from booking.admin import waitlist as waitlist

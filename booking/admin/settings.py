@@ -1,4 +1,4 @@
-"""The admins' page for the clinic's settings: name, contact details, opening hours and booking rules.
+"""The admins' page for the clinic's settings: name, contact details, opening hours, booking rules and the waitlist.
 
 New opening hours that would leave booked visits outside them are refused (409) with those visits
 listed, so that the patients are called first; nothing is changed.
@@ -34,7 +34,9 @@ def settings() -> str | Response | tuple[str, int]:
                 reminder_offsets_minutes=reminder_minutes(required(form.reminder_offsets.data)),
                 visit_instructions=form.visit_instructions.data or "",
                 questionnaire_time=questionnaire_time(required(form.questionnaire_time.data)),
-                flag_after_sessions=form.flag_after_sessions.data)
+                flag_after_sessions=form.flag_after_sessions.data,
+                waitlist_offers_at_once=form.waitlist_offers_at_once.data,
+                waitlist_claim_minutes=form.waitlist_claim_minutes.data)
         except HoursConflict as conflict:
             return render_template("admin/settings.html", form=form, weekdays=WEEKDAYS,
                                    stranded=conflict.visits), 409

@@ -1,4 +1,5 @@
-"""The clinic's settings form: name, contact details, opening hours per weekday, booking rules, instructions.
+"""The clinic's settings form: name, contact details, opening hours per weekday, booking rules, how the
+waitlist offers freed times, instructions.
 
 Every field keeps what was typed when the form is shown again with errors; times
 and reminders are read here, with a message that says what to type.
@@ -7,7 +8,7 @@ and reminders are read here, with a message that says what to type.
 from __future__ import annotations
 
 import re
-from datetime import time
+from datetime import time, timedelta
 from typing import Any
 
 from wtforms import BooleanField, Field, StringField, TelField, TextAreaField
@@ -19,10 +20,14 @@ from booking.clinic.settings import WEEKDAYS
 from booking.clinic.validators import phone_number, stripped
 from booking.forms import ClinicForm
 from booking.models import ClinicSettings
+from booking.waitlist import MINIMUM_CLAIM_WINDOW
 
 MOST_REMINDERS = 5
 TIME_STEP_MINUTES = 15
 MOST_SESSIONS_BEFORE_A_FLAG = 50
+MOST_WAITLIST_OFFERS_AT_ONCE = 10
+LONGEST_CLAIM_MINUTES = 1440  # a day
+SHORTEST_CLAIM_MINUTES = MINIMUM_CLAIM_WINDOW // timedelta(minutes=1)
 
 
 def clock_time(text: str) -> time | None:
@@ -79,6 +84,13 @@ class SettingsForm(ClinicForm):
                                            "the sessions before a plan is flagged",
                                            validators=whole_number("the sessions before a plan is flagged", 1,
                                                                    MOST_SESSIONS_BEFORE_A_FLAG, "sessions"))
+    waitlist_offers_at_once = WholeNumberField(
+        "Offer a freed time to (waiting patients at once)", "how many waiting patients a freed time is offered to",
+        validators=whole_number("how many waiting patients a freed time is offered to", 1,
+                                MOST_WAITLIST_OFFERS_AT_ONCE, "patients"))
+    waitlist_claim_minutes = WholeNumberField(
+        "Hold an offer for (minutes)", "how long an offer is held",
+        validators=whole_number("how long an offer is held", SHORTEST_CLAIM_MINUTES, LONGEST_CLAIM_MINUTES, "minutes"))
     visit_instructions = TextAreaField("Instructions for patients (optional)", filters=[stripped], validators=[
         Length(max=DESCRIPTION_LENGTH, message=f"Write at most {DESCRIPTION_LENGTH:,} characters.")])
 
@@ -119,7 +131,9 @@ class SettingsForm(ClinicForm):
                 "cancel_cutoff_hours": settings.cancel_cutoff_hours, "min_notice_minutes": settings.min_notice_minutes,
                 "reminder_offsets": ", ".join(str(offset) for offset in settings.reminder_offsets_minutes),
                 "visit_instructions": settings.visit_instructions, "questionnaire_time": settings.questionnaire_time,
-                "flag_after_sessions": settings.flag_after_sessions}
+                "flag_after_sessions": settings.flag_after_sessions,
+                "waitlist_offers_at_once": settings.waitlist_offers_at_once,
+                "waitlist_claim_minutes": settings.waitlist_claim_minutes}
         for day, hours in zip(WEEKDAYS, settings.opening_hours, strict=True):
             key = day.lower()
             data[f"{key}_open"] = hours is not None

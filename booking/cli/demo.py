@@ -1,5 +1,5 @@
 """The demo clinic: services, nine therapists with weekly hours and time off, a care plan, and a calendar of
-the last week and the coming two filled as a busy clinic's is (``demo_calendar``).
+the last week and the coming two filled as a busy clinic's is (``demo_calendar``), and its waitlist (``demo_waitlist``).
 
 Seeding is idempotent: services are matched by code and therapists by name and
 brought up to date, each therapist's weekly hours are replaced, a therapist's demo
@@ -21,7 +21,7 @@ from datetime import datetime, time, timedelta
 
 from sqlalchemy import func, select
 
-from booking.cli import demo_calendar, demo_pairs
+from booking.cli import demo_calendar, demo_pairs, demo_waitlist
 from booking.cli.demo_outcomes import seed_flagged_plan
 from booking.cli.demo_people import has_visit
 from booking.cli.demo_plan import PATIENT, seed_plan
@@ -174,6 +174,7 @@ class SeedReport:
     flagged_plan: str = "not seeded"
     pairs: tuple[int, int] = (0, 0)
     calendar: str = "not filled"
+    waitlist: str = "not seeded"
     # (role, email, password) of each login created now: the only time its password is shown.
     logins: list[tuple[str, str, str]] = field(default_factory=list)
 
@@ -189,6 +190,7 @@ class SeedReport:
             f"A care plan flagged for a look together (Robin Ellis): {self.flagged_plan}.",
             "Back-to-back pairs: {} booked, {} already there.".format(*self.pairs),
             f"The calendar: {self.calendar}.",
+            f"The waitlist: {self.waitlist}.",
         ]
         if not self.logins:
             return [*lines, "Staff logins: none created (the demo logins exist already)."]
@@ -327,4 +329,5 @@ def seed(now: datetime | None = None) -> SeedReport:
     report.care_plan = seed_plan(DEMO_ADMIN_EMAIL, now)
     report.flagged_plan = seed_flagged_plan(find_by_email(DEMO_ADMIN_EMAIL), now)
     _fill_calendar(report, now)
+    report.waitlist = demo_waitlist.seed(DEMO_ADMIN_EMAIL, now)
     return report

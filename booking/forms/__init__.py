@@ -1,7 +1,7 @@
 """The base of every form: no field accepts text that cannot be stored, and only a text area takes line breaks.
 
-The forms and fields more than one blueprint uses are here too: ``fields`` (a day, checkboxes, a choice from a
-list), ``visits`` (booking and changing a visit) and ``screening`` (the screening's steps).
+The forms and fields more than one blueprint uses are here too: ``fields`` (a day, a time of day, checkboxes, a
+choice from a list), ``visits`` (booking and changing a visit) and ``screening`` (the screening's steps).
 And ``required``: reading the data a validated form cannot lack.
 """
 

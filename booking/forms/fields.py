@@ -1,10 +1,11 @@
-"""Fields and checks the forms of more than one blueprint use: a day, a list of checkboxes, a choice from a list."""
+"""Fields and checks the forms of more than one blueprint use: a day, a time of day, a list of checkboxes, a choice
+from a list."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from wtforms import DateField, Form, SelectField, SelectMultipleField, ValidationError
+from wtforms import DateField, Form, SelectField, SelectMultipleField, TimeField, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 
@@ -16,6 +17,16 @@ class DayField(DateField):
             super().process_formdata(valuelist)
         except ValueError as exc:
             raise ValueError("Enter a date like 2026-11-02.") from exc
+
+
+class ClockField(TimeField):
+    """A time typed as HH:MM (what a time input sends), with a message for people."""
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as exc:
+            raise ValueError("Enter a time like 09:00 or 17:30.") from exc
 
 
 class MultiCheckboxField(SelectMultipleField):

@@ -40,7 +40,8 @@ SETTING_NAMES = {"name": "name", "phone": "phone", "address": "address", "openin
                  "cancel_cutoff_hours": "cut-off", "min_notice_minutes": "minimum notice",
                  "reminder_offsets_minutes": "reminders", "visit_instructions": "instructions for patients",
                  "questionnaire_time": "time the questions are sent",
-                 "flag_after_sessions": "sessions before a plan is flagged"}
+                 "flag_after_sessions": "sessions before a plan is flagged",
+                 "waitlist_offers_at_once": "waitlist offers at once", "waitlist_claim_minutes": "waitlist claim time"}
 
 
 def _first_row(values: dict[str, Any]) -> ClinicSettings:
@@ -57,13 +58,16 @@ def _first_row(values: dict[str, Any]) -> ClinicSettings:
 def _store_settings(by: StaffUser, *, name: str, phone: str, address: str, opening_hours: list[Any],
                     cancel_cutoff_hours: int, min_notice_minutes: int, reminder_offsets_minutes: list[int],
                     visit_instructions: str | None = None, questionnaire_time: str | None = None,
-                    flag_after_sessions: int | None = None) -> list[str]:
+                    flag_after_sessions: int | None = None, waitlist_offers_at_once: int | None = None,
+                    waitlist_claim_minutes: int | None = None) -> list[str]:
     """Store the clinic's settings (the row is created on the first save), audit and commit.
 
     ``opening_hours`` has seven entries, Monday first: ["09:00", "17:00"] or None
     for closed; ``visit_instructions`` (several lines) and ``questionnaire_time`` (the local "HH:MM" of the day
-    before a visit its questions are emailed) and ``flag_after_sessions`` (the sessions after which a plan without a
-    meaningful change is flagged) are kept as they are when not given.
+    before a visit its questions are emailed), ``flag_after_sessions`` (the sessions after which a plan without a
+    meaningful change is flagged), ``waitlist_offers_at_once`` (how many waiting patients a freed time is offered to
+    at once) and ``waitlist_claim_minutes`` (the longest an offer is held for its claim) are kept as they are when
+    not given.
     Returns the names of the settings changed; when none changed,
     nothing is written. Pages and slots see the new values at once.
     """
@@ -75,6 +79,8 @@ def _store_settings(by: StaffUser, *, name: str, phone: str, address: str, openi
         "\n".join(line.strip() for line in visit_instructions.splitlines())
     values["questionnaire_time"] = questionnaire_time or current.questionnaire_time
     values["flag_after_sessions"] = flag_after_sessions or current.flag_after_sessions
+    values["waitlist_offers_at_once"] = waitlist_offers_at_once or current.waitlist_offers_at_once
+    values["waitlist_claim_minutes"] = waitlist_claim_minutes or current.waitlist_claim_minutes
     changed = [key for key, value in values.items() if getattr(current, key) != value]
     if not changed:
         return []

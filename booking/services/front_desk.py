@@ -3,8 +3,9 @@
 Its sections, each one query and each from the service that owns it: today's
 visits by status with who has arrived (``visits.desk``), the notifications that
 failed (``outbox.retries``), the care-plan queue (``care_plans.queue``), the
-messages nobody has handled (``contact``), and the visits of the last days
-cancelled inside the cut-off or missed (``visits.desk``). A section the policy does
+messages nobody has handled (``contact``), the visits of the last days
+cancelled inside the cut-off or missed (``visits.desk``), and the waitlist's line: how many wait and how well
+freed times were filled (``waitlist.overview``, two queries). A section the policy does
 not let the person read is left out (None), so that the page shows only what they
 may open; the page itself is for whom the policy lets see patients. Nothing of a
 screening is read.
@@ -24,6 +25,7 @@ from booking.outbox import retries
 from booking.services import contact
 from booking.services.care_plans.queue import QueueEntry, queue
 from booking.services.visits.desk import LATE_DAYS, DeskVisit, day_visits, late_or_missed
+from booking.services.waitlist.overview import FillRate, fill_rate, waiting_count
 
 SECTION_SIZE = 10  # the most rows the page lists of the failed notifications, the queue and the messages
 Row = TypeVar("Row")
@@ -52,6 +54,8 @@ class Today:
     failed: Section[Notification] | None
     waiting_plans: Section[QueueEntry] | None
     messages: Section[ContactMessage]
+    waiting: int  # on the waitlist
+    fill_rate: FillRate
 
     @property
     def by_status(self) -> list[tuple[AppointmentStatus, list[DeskVisit]]]:
@@ -74,7 +78,8 @@ class Today:
 def today_page(by: StaffUser, now: datetime | None = None) -> Today:
     """The today page of ``by`` at ``now``, in one query per section; Refused for anyone the policy does not let see
     patients."""
-    day = moment(now).astimezone(clinic_zone()).date()
+    now = moment(now)
+    day = now.astimezone(clinic_zone()).date()
     return Today(
         day=day,
         visits=day_visits(day, by),
@@ -82,4 +87,6 @@ def today_page(by: StaffUser, now: datetime | None = None) -> Today:
         failed=Section.of(retries.failed(by, SECTION_SIZE)) if policy.may_run_the_clinic(by) else None,
         waiting_plans=Section.of(queue(by)) if policy.may_run_care_plans(by) else None,
         messages=Section.of(contact.unhandled(by, SECTION_SIZE)),
+        waiting=waiting_count(),
+        fill_rate=fill_rate(now=now),
     )

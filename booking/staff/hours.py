@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
-from wtforms import BooleanField, SelectField, StringField, TimeField
+from wtforms import BooleanField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
@@ -21,7 +21,7 @@ from booking.clinic.limits import TIME_OFF_REASON_LENGTH
 from booking.clinic.settings import WEEKDAYS
 from booking.clinic.times import FIRST_DAY, LAST_DAY, accepted_day, clinic_zone, local_midnight
 from booking.forms import ClinicForm, required
-from booking.forms.fields import DayField
+from booking.forms.fields import ClockField, DayField
 from booking.models import Appointment
 from booking.services.therapists import hours as working_hours
 from booking.services.therapists.hours import HoursConflict, HoursError, Shift
@@ -29,16 +29,6 @@ from booking.staff import bp
 from booking.staff.access import staff_required
 
 REBOOK_LABEL = "I will rebook these visits myself"
-
-
-class ClockField(TimeField):
-    """A time typed as HH:MM (what a time input sends), with a message for people."""
-
-    def process_formdata(self, valuelist: list[str]) -> None:
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as exc:
-            raise ValueError("Enter a time like 09:00 or 17:30.") from exc
 
 
 def in_range(_form: ClinicForm, field: DayField) -> None:

@@ -39,7 +39,7 @@ def form_data(**changes: Any) -> dict[str, Any]:
                             "address": "101 Riverfront Avenue SW, Calgary, AB T2P 0A1",
                             "cancel_cutoff_hours": "24", "min_notice_minutes": "120", "reminder_offsets": "1440, 120",
                             "visit_instructions": DEFAULT_VISIT_INSTRUCTIONS, "questionnaire_time": "18:00",
-                            "flag_after_sessions": "4"}
+                            "flag_after_sessions": "4", "waitlist_offers_at_once": "1", "waitlist_claim_minutes": "30"}
     for day in WEEKDAYS:
         key = day.lower()
         data |= {f"{key}_open": "y", f"{key}_opens": "07:00", f"{key}_closes": "21:00"}

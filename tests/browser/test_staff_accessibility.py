@@ -21,6 +21,7 @@ from tests.browser.conftest import LiveServer
 from tests.browser.staff_pages import overflow, sign_in, sign_in_admin, snapshot
 from tests.factories import StaffUserFactory, open_every_day
 from tests.staff.therapist_pages import massage_therapist, visit
+from tests.waitlist.records import entry
 
 pytestmark = pytest.mark.browser
 size, staff_page = staff_pages.every_size, staff_pages.staff_page  # the fixtures: phone, tablet and desktop pages
@@ -53,6 +54,9 @@ def clinic(live_app: LiveServer, size: str) -> Clinic:
                       name=f"Avery Singh {size}")
         next_to_it = day + timedelta(days=1 if day.weekday() < SUNDAY else -1)
         visit(therapist, datetime.combine(next_to_it, time(12), tzinfo=clinic_zone()), name=f"Noor Haddad {size}")
+        entry(today.service, today.screening, datetime.now(UTC) - timedelta(days=2), name=f"Noor Haddad {size}",
+              therapist=therapist.therapist)
+        db.session.commit()
         return Clinic(admin.email, admin.totp_secret or "", therapist.email, str(today.id), today.patient_id)
 
 
@@ -77,7 +81,9 @@ def test_the_admins_pages_are_accessible_and_fit_the_screen(staff_page: Page, cl
         "a11y-admin-appointments": "/admin/appointments",
         "a11y-admin-visit": f"/admin/appointments/{clinic.visit_id}",
         "a11y-admin-book-caller": "/admin/book",
-        "a11y-admin-patient": f"/admin/patients/{clinic.patient_id}"}) == {}
+        "a11y-admin-patient": f"/admin/patients/{clinic.patient_id}",
+        "a11y-admin-waitlist": "/admin/waitlist",
+        "a11y-admin-waitlist-openings": "/admin/waitlist/openings"}) == {}
 
     staff_page.goto("/admin/book")
     staff_page.get_by_role("button", name="Continue").click()  # no concern chosen

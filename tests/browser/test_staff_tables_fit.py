@@ -18,6 +18,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from booking.extensions import db
 from booking.models import CarePlan, ClinicSettings, ContactMessage, Notification, TherapistQualification
+from booking.models.waitlist import OfferStatus, OpeningStatus
 from booking.services import audit
 from tests.browser.conftest import LiveServer
 from tests.browser.staff_pages import overflow, sign_in, sign_in_admin
@@ -31,6 +32,7 @@ from tests.factories import (
     WorkingHoursFactory,
     open_every_day,
 )
+from tests.waitlist.records import entry, offer, opening
 
 pytestmark = pytest.mark.browser
 PHONE_375 = {"viewport": {"width": 375, "height": 812}, "is_mobile": True, "has_touch": True}
@@ -42,7 +44,7 @@ LONG_EMAIL = "alexandra.montgomery-villeneuve@example.com"
 class Clinic:
     """An admin (email, TOTP secret), a booked care plan, its physiotherapist's login, its massage therapist (trained
     in prenatal massage), its patient and another record of the same person; the plan's first visit with the
-    physiotherapist and its day, the physiotherapist's shift, a message and a service."""
+    physiotherapist and its day, the physiotherapist's shift, a message, a service, and a place on the waitlist."""
 
     admin: str
     secret: str
@@ -56,6 +58,7 @@ class Clinic:
     shift_id: int
     message_id: int
     service_id: int
+    entry_id: int
 
 
 @pytest.fixture
@@ -96,12 +99,17 @@ def clinic(live_app: LiveServer) -> Iterator[Clinic]:
             message])
         audit.record("changed", "settings", None, "opening hours, cancellation cut-off, reminder offsets",
                      actor=admin)
+        waiting = entry(massage_service, screening, datetime.now(UTC) - timedelta(days=3), name=LONG_NAME,
+                        pair_service=physio_service, therapist=massage, care_plan_id=plan.id)
+        freed = opening(massage, datetime.now(UTC) - timedelta(minutes=5), OpeningStatus.OPEN, minutes=90)
+        offer(freed, waiting, datetime.now(UTC) - timedelta(minutes=4), OfferStatus.OFFERED)
         physio_login = StaffUserFactory(therapist=physio)
         shift = WorkingHoursFactory(therapist=physio, weekday=first.weekday(), start_time=time(7), end_time=time(20),
                                     valid_from=first.date(), valid_to=first.date() + timedelta(days=60))
         db.session.commit()
         yield Clinic(admin.email, admin.totp_secret or "", plan.id, physio_login.email, massage.id, patient.id,
-                     look_alike.id, str(visits[1].id), first.date().isoformat(), shift.id, message.id, physio_service.id)
+                     look_alike.id, str(visits[1].id), first.date().isoformat(), shift.id, message.id, physio_service.id,
+                     waiting.id)
 
 
 @pytest.fixture
@@ -150,7 +158,7 @@ def test_every_admin_table_fits_a_375_px_phone(phone: Page, clinic: Clinic) -> N
         **dict.fromkeys((
             "/admin/audit", "/admin/notifications", "/admin/appointments", "/admin/care-plans",
             f"/admin/care-plans/{plan_id}", f"/staff/care-plans/{plan_id}", "/admin/therapists", "/admin/services",
-            "/admin/inbox", "/admin/staff-logins"), TABLE_ROWS),
+            "/admin/inbox", "/admin/staff-logins", "/admin/waitlist", "/admin/waitlist/openings"), TABLE_ROWS),
         f"/admin/therapists/{clinic.massage_therapist_id}": TRAINED_IN,
         **dict.fromkeys((
             "/admin/patients?q=Montgomery", f"/admin/patients/{patient_id}",
@@ -159,7 +167,7 @@ def test_every_admin_table_fits_a_375_px_phone(phone: Page, clinic: Clinic) -> N
             f"/admin/appointments/{visit_id}", f"/admin/appointments/{visit_id}/reschedule", "/admin/book",
             "/admin/patients", "/admin/settings", "/admin/closures", "/admin/services/new",
             f"/admin/services/{clinic.service_id}", "/admin/therapists/new", f"/admin/inbox/{clinic.message_id}",
-            "/staff/account"), HEADING)}) == {}
+            f"/admin/waitlist/{clinic.entry_id}/offer", "/staff/account"), HEADING)}) == {}
 
 
 def test_every_therapist_table_fits_a_375_px_phone(phone: Page, clinic: Clinic) -> None:

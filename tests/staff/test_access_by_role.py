@@ -46,6 +46,7 @@ from booking.services.visits import derive_manage_token
 from tests.factories import StaffUserFactory, WorkingHoursFactory, local, open_every_day
 from tests.staff.therapist_pages import CAUTION_ANSWERS, CAUTION_TEXT, massage_therapist, visit
 from tests.staff_fixtures import signed_in
+from tests.waitlist.records import entry
 
 NOW = local(2026, 11, 30, 12)  # Monday noon in Calgary: A's caution visit began two hours ago
 NOTE_BODY = "Left trapezius guarded; patient reports bruising after the last session"
@@ -135,6 +136,13 @@ ROUTES: dict[tuple[str, str], tuple[Any, Any, Any, Any, Any]] = {
     ('POST', '/admin/therapists/<int:therapist_id>/reactivate'): (LOGIN, LOGIN, 404, 404, '→/admin/therapists/{therapist}'),
     ('GET', '/admin/therapists/new'): (LOGIN, LOGIN, 404, 404, 200),
     ('GET', '/admin/today'): (LOGIN, LOGIN, 404, 404, 200),
+    # The waitlist: a patient waits for A's visit's massage; the admin's empty offer is explained, then the place
+    # is removed.
+    ('GET', '/admin/waitlist'): (LOGIN, LOGIN, 404, 404, 200),
+    ('GET', '/admin/waitlist/openings'): (LOGIN, LOGIN, 404, 404, 200),
+    ('GET', '/admin/waitlist/<int:entry_id>/offer'): (LOGIN, LOGIN, 404, 404, 200),
+    ('POST', '/admin/waitlist/<int:entry_id>/offer'): (LOGIN, LOGIN, 404, 404, 200),
+    ('POST', '/admin/waitlist/<int:entry_id>/remove'): (LOGIN, LOGIN, 404, 404, '→/admin/waitlist'),
     ('POST', '/admin/therapists/new'): (LOGIN, LOGIN, 404, 404, 200),
     # The API: the manage token in a Bearer header opens a visit; a staff cookie opens nothing.
     ('POST', '/api/v1/appointments'): (422, 422, 422, 422, 422),
@@ -260,6 +268,7 @@ class World:
     notification_id: int
     reset_id: uuid.UUID
     closure_id: int
+    entry_id: int
     extra_visits: list[Appointment] = field(default_factory=list)
 
     def new_visit(self) -> Appointment:
@@ -280,7 +289,7 @@ class World:
             "shift_id": str(self.shift_id), "time_off_id": str(self.time_off_id),
             "message_id": str(self.message_id), "notification_id": str(self.notification_id),
             "user_id": str(self.therapist_b.id),
-            "closure_id": str(self.closure_id), "filename": "css/site.css",
+            "closure_id": str(self.closure_id), "entry_id": str(self.entry_id), "filename": "css/site.css",
             **({"token": feed_token(therapist)} if rule.endpoint == "staff.feed" else {}),
             **({"token": reset_token(self.reset_id)} if rule.endpoint == "staff.reset_password" else {}),
         }
@@ -305,10 +314,11 @@ def build_world() -> World:
                                 due_at=NOW - timedelta(hours=3), status="failed", attempts=5, last_error="550")
     reset = PasswordReset(id=uuid.uuid4(), user_id=therapist_a.id, created_at=NOW, expires_at=NOW + timedelta(minutes=30))
     closure = ClinicClosure(day=(NOW + timedelta(days=90)).date(), label="Holiday")
+    waiting = entry(seen.service, seen.screening, NOW - timedelta(days=2), name="Avery Singh")
     db.session.add_all([notification, reset, closure])
     db.session.commit()
     return World(therapist_a, therapist_b, admin, seen, shift.id, time_off.id, message.id, notification.id, reset.id,
-                 closure.id)
+                 closure.id, waiting.id)
 
 
 def build(rule: Rule, arguments: dict[str, str]) -> str:
