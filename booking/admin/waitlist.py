@@ -1,6 +1,6 @@
-"""The admins' waitlist pages: who is waiting (by service, therapist, in priority or waiting order), every time freed
-over the last 30 days and what became of it, with the figure the clinic watches; removing a place, and offering a
-time by hand (a therapist, a day and a time: the patient gets the claim link as from any freed time).
+"""The admins' waitlist pages: who is waiting (by service, therapist, in priority or waiting order) with the calls to
+make (``waitlist_calls``), every time freed over the last 30 days and what became of it, with the figure the clinic
+watches; removing a place, and offering a time by hand (a therapist, a day and a time: the patient gets the claim link as from any freed time).
 
 Thin views over ``booking.services.waitlist`` (``overview`` reads, ``entries.remove`` and
 ``offering.offer_by_hand`` change); patients by name, never their screening.
@@ -29,7 +29,7 @@ from booking.models.waitlist import EntryStatus, OfferStatus, OpeningCause, Open
 from booking.services.catalog import all_services
 from booking.services.therapists.profiles import all_therapists
 from booking.services.visits import InvalidBooking
-from booking.services.waitlist import entries, offering, overview
+from booking.services.waitlist import calls, entries, offering, overview
 from booking.services.waitlist.overview import PRIORITY, WAITING_LONGEST, EntryFilter
 from booking.staff.access import staff_required
 
@@ -69,8 +69,9 @@ def waitlist() -> str:
     form.fill_choices()
     rows = overview.waiting(current_user, form.chosen()) if form.validate() else None
     places = None if rows is None else [(row, place_of(row.entry)) for row in rows]
+    to_call = calls.to_call(current_user) if policy.may_run_the_clinic(current_user) else []
     return render_template("admin/waitlist.html", form=form, places=places, rate=overview.fill_rate(),
-                           waiting=overview.waiting_count())
+                           waiting=overview.waiting_count(), calls=to_call)
 
 
 @bp.route("/waitlist/openings")
