@@ -1,6 +1,7 @@
 """The admins' waitlist pages: who is waiting (by service, therapist, in priority or waiting order) with the calls to
 make (``waitlist_calls``), every time freed over the last 30 days and what became of it, with the figure the clinic
-watches; removing a place, and offering a time by hand (a therapist, a day and a time: the patient gets the claim link as from any freed time).
+watches; removing a place, and offering a time by hand (a therapist, a day and a time: the patient gets the claim
+link as from any freed time).
 
 Thin views over ``booking.services.waitlist`` (``overview`` reads, ``entries.remove`` and
 ``offering.offer_by_hand`` change); patients by name, never their screening.
@@ -133,7 +134,8 @@ def offer_waitlist_time(entry_id: int) -> str | Response:
             return render_template("admin/waitlist_offer.html", form=form, place=place_of(entry))
         patient = entry.patient
         reach = (f"An email with the claim link is on its way to {patient.email}." if patient.email else
-                 f"They have no email address: call them on {patient.phone}, and book it for them if they want it.")
+                 f"They have no email address: call them on {patient.phone}, then answer for them under "
+                 f"Call to offer.")
         flash(f"{local_time(offer.opening.starts_at)} is offered to {patient.name}, held until "
               f"{local_time(offer.expires_at, 'clock')}. {reach}")
         return redirect(url_for(".waitlist"), code=303)
