@@ -84,6 +84,8 @@ def test_not_wanted_passes_the_time_on_and_goes_back_where_it_was_answered(admin
     shown = words(admin.get("/admin/waitlist").get_data(as_text=True))
     assert "Noted: Sam Phone did not take Thursday December 3, 2026 at 10:00 a.m. MST" in shown
     assert "It is offered to the next on the list." in shown and "Call Sam Phone" not in shown
+    history = words(admin.get("/admin/waitlist/openings").get_data(as_text=True))
+    assert "Sam Phone , Dec 2, 9:35 a.m.: expired (9:40 a.m.)" in history
 
 
 @pytest.mark.parametrize("answer", [None, "", "maybe"])
