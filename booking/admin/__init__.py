@@ -28,3 +28,4 @@ from booking.admin import therapists as therapists
 from booking.admin import today as today
 from booking.admin import visits as visits
 from booking.admin import waitlist as waitlist
+from booking.admin import waitlist_calls as waitlist_calls

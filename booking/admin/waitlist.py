@@ -1,6 +1,7 @@
-"""The admins' waitlist pages: who is waiting (by service, therapist, in priority or waiting order), every time freed
-over the last 30 days and what became of it, with the figure the clinic watches; removing a place, and offering a
-time by hand (a therapist, a day and a time: the patient gets the claim link as from any freed time).
+"""The admins' waitlist pages: who is waiting (by service, therapist, in priority or waiting order) with the calls to
+make (``waitlist_calls``), every time freed over the last 30 days and what became of it, with the figure the clinic
+watches; removing a place, and offering a time by hand (a therapist, a day and a time: the patient gets the claim
+link as from any freed time).
 
 Thin views over ``booking.services.waitlist`` (``overview`` reads, ``entries.remove`` and
 ``offering.offer_by_hand`` change); patients by name, never their screening.
@@ -29,7 +30,7 @@ from booking.models.waitlist import EntryStatus, OfferStatus, OpeningCause, Open
 from booking.services.catalog import all_services
 from booking.services.therapists.profiles import all_therapists
 from booking.services.visits import InvalidBooking
-from booking.services.waitlist import entries, offering, overview
+from booking.services.waitlist import calls, entries, offering, overview
 from booking.services.waitlist.overview import PRIORITY, WAITING_LONGEST, EntryFilter
 from booking.staff.access import staff_required
 
@@ -69,8 +70,9 @@ def waitlist() -> str:
     form.fill_choices()
     rows = overview.waiting(current_user, form.chosen()) if form.validate() else None
     places = None if rows is None else [(row, place_of(row.entry)) for row in rows]
+    to_call = calls.to_call(current_user) if policy.may_run_the_clinic(current_user) else []
     return render_template("admin/waitlist.html", form=form, places=places, rate=overview.fill_rate(),
-                           waiting=overview.waiting_count())
+                           waiting=overview.waiting_count(), calls=to_call)
 
 
 @bp.route("/waitlist/openings")
@@ -132,7 +134,8 @@ def offer_waitlist_time(entry_id: int) -> str | Response:
             return render_template("admin/waitlist_offer.html", form=form, place=place_of(entry))
         patient = entry.patient
         reach = (f"An email with the claim link is on its way to {patient.email}." if patient.email else
-                 f"They have no email address: call them on {patient.phone}, and book it for them if they want it.")
+                 f"They have no email address: call them on {patient.phone}, then answer for them under "
+                 f"Call to offer.")
         flash(f"{local_time(offer.opening.starts_at)} is offered to {patient.name}, held until "
               f"{local_time(offer.expires_at, 'clock')}. {reach}")
         return redirect(url_for(".waitlist"), code=303)

@@ -5,7 +5,8 @@ visits by status with who has arrived (``visits.desk``), the notifications that
 failed (``outbox.retries``), the care-plan queue (``care_plans.queue``), the
 messages nobody has handled (``contact``), the visits of the last days
 cancelled inside the cut-off or missed (``visits.desk``), and the waitlist's line: how many wait and how well
-freed times were filled (``waitlist.overview``, two queries). A section the policy does
+freed times were filled (``waitlist.overview``, two queries), with the freed times to offer by phone to patients
+without email (``waitlist.calls``). A section the policy does
 not let the person read is left out (None), so that the page shows only what they
 may open; the page itself is for whom the policy lets see patients. Nothing of a
 screening is read.
@@ -25,6 +26,7 @@ from booking.outbox import retries
 from booking.services import contact
 from booking.services.care_plans.queue import QueueEntry, queue
 from booking.services.visits.desk import LATE_DAYS, DeskVisit, day_visits, late_or_missed
+from booking.services.waitlist.calls import Call, to_call
 from booking.services.waitlist.overview import FillRate, fill_rate, waiting_count
 
 SECTION_SIZE = 10  # the most rows the page lists of the failed notifications, the queue and the messages
@@ -56,6 +58,7 @@ class Today:
     messages: Section[ContactMessage]
     waiting: int  # on the waitlist
     fill_rate: FillRate
+    calls: list[Call] | None  # the waitlist's offers to make by phone
 
     @property
     def by_status(self) -> list[tuple[AppointmentStatus, list[DeskVisit]]]:
@@ -89,4 +92,5 @@ def today_page(by: StaffUser, now: datetime | None = None) -> Today:
         messages=Section.of(contact.unhandled(by, SECTION_SIZE)),
         waiting=waiting_count(),
         fill_rate=fill_rate(now=now),
+        calls=to_call(by, now=now) if policy.may_run_the_clinic(by) else None,
     )

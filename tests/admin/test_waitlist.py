@@ -148,8 +148,11 @@ def test_a_caller_without_email_is_offered_a_time_to_tell_them_on_the_phone(admi
     db.session.commit()
     response = admin.post(f"/admin/waitlist/{caller.id}/offer", follow_redirects=True, data={
         "therapist": str(clinic.physiotherapists[0].id), "day": "2026-12-03", "time": "10:00"})
-    assert (f"They have no email address: call them on {caller.patient.phone}, and book it for them if they want it."
-            in response.get_data(as_text=True))
+    listing = words(response.get_data(as_text=True))
+    assert f"They have no email address: call them on {caller.patient.phone}, then answer for them under Call to " \
+        "offer." in listing
+    assert (f"Call to offer Call Phones Only on {caller.patient.phone} : {clinic.physio.name} with "
+            f"{clinic.physiotherapists[0].name} Thu Dec 3, 10:00 a.m. MST, held until 10:10 a.m.") in listing
     assert db.session.scalar(select(Notification.id).where(Notification.kind == "waitlist_offer")) is None
 
 

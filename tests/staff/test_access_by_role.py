@@ -39,6 +39,7 @@ from booking.models import (
     TimeOff,
     VisitNote,
 )
+from booking.models.waitlist import OfferStatus, OpeningStatus
 from booking.routing import QUESTIONS
 from booking.services.staff_accounts.password_resets import reset_token
 from booking.services.therapists.feed import feed_token
@@ -46,7 +47,7 @@ from booking.services.visits import derive_manage_token
 from tests.factories import StaffUserFactory, WorkingHoursFactory, local, open_every_day
 from tests.staff.therapist_pages import CAUTION_ANSWERS, CAUTION_TEXT, massage_therapist, visit
 from tests.staff_fixtures import signed_in
-from tests.waitlist.records import entry
+from tests.waitlist.records import entry, offer, opening
 
 NOW = local(2026, 11, 30, 12)  # Monday noon in Calgary: A's caution visit began two hours ago
 NOTE_BODY = "Left trapezius guarded; patient reports bruising after the last session"
@@ -143,6 +144,9 @@ ROUTES: dict[tuple[str, str], tuple[Any, Any, Any, Any, Any]] = {
     ('GET', '/admin/waitlist/<int:entry_id>/offer'): (LOGIN, LOGIN, 404, 404, 200),
     ('POST', '/admin/waitlist/<int:entry_id>/offer'): (LOGIN, LOGIN, 404, 404, 200),
     ('POST', '/admin/waitlist/<int:entry_id>/remove'): (LOGIN, LOGIN, 404, 404, '→/admin/waitlist'),
+    # A freed time offered to a caller without email, to phone: the admin's empty answer is explained.
+    ('GET', '/admin/waitlist/calls/<uuid:offer_id>'): (LOGIN, LOGIN, 404, 404, 200),
+    ('POST', '/admin/waitlist/calls/<uuid:offer_id>'): (LOGIN, LOGIN, 404, 404, 200),
     ('POST', '/admin/therapists/new'): (LOGIN, LOGIN, 404, 404, 200),
     # The API: the manage token in a Bearer header opens a visit; a staff cookie opens nothing.
     ('POST', '/api/v1/appointments'): (422, 422, 422, 422, 422),
@@ -269,6 +273,7 @@ class World:
     reset_id: uuid.UUID
     closure_id: int
     entry_id: int
+    offer_id: uuid.UUID
     extra_visits: list[Appointment] = field(default_factory=list)
 
     def new_visit(self) -> Appointment:
@@ -289,7 +294,8 @@ class World:
             "shift_id": str(self.shift_id), "time_off_id": str(self.time_off_id),
             "message_id": str(self.message_id), "notification_id": str(self.notification_id),
             "user_id": str(self.therapist_b.id),
-            "closure_id": str(self.closure_id), "entry_id": str(self.entry_id), "filename": "css/site.css",
+            "closure_id": str(self.closure_id), "entry_id": str(self.entry_id), "offer_id": str(self.offer_id),
+            "filename": "css/site.css",
             **({"token": feed_token(therapist)} if rule.endpoint == "staff.feed" else {}),
             **({"token": reset_token(self.reset_id)} if rule.endpoint == "staff.reset_password" else {}),
         }
@@ -315,10 +321,14 @@ def build_world() -> World:
     reset = PasswordReset(id=uuid.uuid4(), user_id=therapist_a.id, created_at=NOW, expires_at=NOW + timedelta(minutes=30))
     closure = ClinicClosure(day=(NOW + timedelta(days=90)).date(), label="Holiday")
     waiting = entry(seen.service, seen.screening, NOW - timedelta(days=2), name="Avery Singh")
+    caller = entry(seen.service, seen.screening, NOW - timedelta(days=3), name="Robin Caller")
+    caller.patient.email = None
+    freed = opening(therapist_a.therapist, NOW - timedelta(minutes=5), OpeningStatus.OPEN)
+    call = offer(freed, caller, NOW - timedelta(minutes=5), OfferStatus.OFFERED)
     db.session.add_all([notification, reset, closure])
     db.session.commit()
     return World(therapist_a, therapist_b, admin, seen, shift.id, time_off.id, message.id, notification.id, reset.id,
-                 closure.id, waiting.id)
+                 closure.id, waiting.id, call.id)
 
 
 def build(rule: Rule, arguments: dict[str, str]) -> str:

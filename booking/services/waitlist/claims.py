@@ -5,7 +5,8 @@ re-checked under a row lock and the exclusion constraint has the last word, so a
 patient booked meanwhile. Claims of one opening queue on the opening's row lock, taken first: the first
 books the time and closes the opening in the booking's own transaction (``CourseRequest.also``), and each
 one after it finds the opening filled. A pair books both visits or neither. A claim that is refused
-leaves the entry waiting, so the patient keeps their place on the list.
+leaves the entry waiting, so the patient keeps their place on the list. The front desk claims an offer for a
+caller without email (``calls``) through the same path, as the staff member who booked it, audited.
 """
 
 from __future__ import annotations
@@ -21,8 +22,9 @@ from sqlalchemy import update
 from booking.clinic.clock import moment
 from booking.database import lock
 from booking.extensions import db
-from booking.models import Appointment, Notification, Service, Therapist
+from booking.models import Appointment, Notification, Service, StaffUser, Therapist
 from booking.models.waitlist import EntryStatus, OfferStatus, OpeningStatus, WaitlistOffer, WaitlistOpening
+from booking.services import audit
 from booking.services.visits import (
     Booked,
     CourseRequest,
@@ -97,20 +99,24 @@ def offered_visits(offer: WaitlistOffer) -> list[OfferedVisit]:
     return visits
 
 
-def _request(offer: WaitlistOffer, close: Callable[[list[Appointment]], list[Notification]]) -> CourseRequest:
-    """The booking the offer stands for, on the entry's own patient record, screening and care plan."""
+def _request(offer: WaitlistOffer, close: Callable[[list[Appointment]], list[Notification]],
+             by_staff: StaffUser | None) -> CourseRequest:
+    """The booking the offer stands for, on the entry's own patient record, screening and care plan (``booked_by``
+    the staff member who claims it for a caller)."""
     entry, patient = offer.entry, offer.entry.patient
     visits = tuple(VisitRequest(visit.service.code, visit.therapist.id, visit.starts_at)
                    for visit in offered_visits(offer))
     return CourseRequest(screening_id=str(entry.screening_id), visits=visits,
                          patient=PatientDetails(name=patient.name, email=patient.email, phone=patient.phone),
-                         patient_id=entry.patient_id, care_plan_id=entry.care_plan_id, also=close)
+                         booked_by=by_staff, patient_id=entry.patient_id, care_plan_id=entry.care_plan_id,
+                         also=close)
 
 
-def _closer(offer: WaitlistOffer, now: datetime) -> Callable[[list[Appointment]], list[Notification]]:
+def _closer(offer: WaitlistOffer, now: datetime,
+            by_staff: StaffUser | None) -> Callable[[list[Appointment]], list[Notification]]:
     """What the booking writes in its own transaction: the offer claimed, the entry booked, the opening
-    filled by it, and the opening's other live offers taken. No notice of its own: the booking's
-    confirmation (``outbox.for_change``) tells the patient."""
+    filled by it, the opening's other live offers taken, and the audit row of a staff member's claim. No notice
+    of its own: the booking's confirmation (``outbox.for_change``) tells the patient."""
 
     def close(appointments: list[Appointment]) -> list[Notification]:
         first = appointments[0]
@@ -123,13 +129,18 @@ def _closer(offer: WaitlistOffer, now: datetime) -> Callable[[list[Appointment]]
                            .where(WaitlistOffer.opening_id == opening.id, WaitlistOffer.id != offer.id,
                                   WaitlistOffer.status == OfferStatus.OFFERED)
                            .values(status=OfferStatus.TAKEN, answered_at=now))
+        if by_staff is not None:
+            audit.record("claimed", "waitlist entry", entry.id, "booked for the caller by the front desk",
+                         actor=by_staff, at=now)
         return []
 
     return close
 
 
-def claim(offer: WaitlistOffer, *, now: datetime | None = None) -> Claimed | NotClaimed:
-    """Book the offered time for the offer's entry, or say why not; never raises for a lost race.
+def claim(offer: WaitlistOffer, *, now: datetime | None = None,
+          by_staff: StaffUser | None = None) -> Claimed | NotClaimed:
+    """Book the offered time for the offer's entry (``by_staff``: for a caller, by that staff member), or say why
+    not; never raises for a lost race.
 
     The opening's row is locked first, then the offer and its entry are read afresh: of the claims of one
     opening the first that gets the lock decides. A time the re-check or the exclusion constraint finds
@@ -145,7 +156,7 @@ def claim(offer: WaitlistOffer, *, now: datetime | None = None) -> Claimed | Not
         return NotClaimed(reason)
     offer_id, opening = offer.id, offer.opening
     try:
-        booked = book_course(_request(offer, _closer(offer, now)), now=now)
+        booked = book_course(_request(offer, _closer(offer, now, by_staff), by_staff), now=now)
     except SlotTaken:
         return _lost(offer_id, opening, now)
     except InvalidBooking as exc:  # the time closed meanwhile (new hours, time off, inside the notice)

@@ -23,7 +23,6 @@ from booking.models import (
     AppointmentStatus,
     EntryStatus,
     OfferStatus,
-    Patient,
     Service,
     WaitlistEntry,
     WaitlistOffer,
@@ -71,17 +70,17 @@ def suits(entry: WaitlistEntry, opening: Opening, now: datetime) -> bool:
 
 
 def candidates(opening: WaitlistOpening, now: datetime) -> Iterator[Bookable]:
-    """The entries the opening may be offered to now, best first: waiting, reachable by email (the desk calls the
-    others and offers by hand), never offered this opening before and holding no other live offer (one time held
-    for a patient at once), fitting by the rules, and still bookable."""
+    """The entries the opening may be offered to now, best first: waiting (by email, or without one by the desk's
+    call: ``calls``), never offered this opening before and holding no other live offer (one time held for a
+    patient at once), fitting by the rules, and still bookable."""
     offered = exists().where(WaitlistOffer.entry_id == WaitlistEntry.id, or_(
         WaitlistOffer.opening_id == opening.id,
         and_(WaitlistOffer.status == OfferStatus.OFFERED, WaitlistOffer.expires_at > now)))
     rows = {entry.id: entry for entry in db.session.scalars(
-        select(WaitlistEntry).join(Patient, Patient.id == WaitlistEntry.patient_id)
-        .join(Service, Service.id == WaitlistEntry.service_id)
-        .options(joinedload(WaitlistEntry.service), joinedload(WaitlistEntry.pair_service))
-        .where(WaitlistEntry.status == EntryStatus.WAITING, WaitlistEntry.until > now, Patient.email.is_not(None),
+        select(WaitlistEntry).join(Service, Service.id == WaitlistEntry.service_id)
+        .options(joinedload(WaitlistEntry.service), joinedload(WaitlistEntry.pair_service),
+                 joinedload(WaitlistEntry.patient))
+        .where(WaitlistEntry.status == EntryStatus.WAITING, WaitlistEntry.until > now,
                Service.therapy_type == opening.therapist.therapy_type, ~offered,
                or_(WaitlistEntry.therapist_id.is_(None), WaitlistEntry.therapist_id == opening.therapist_id)))}
     if not rows:

@@ -7,7 +7,8 @@ opening and entry). Each turn expires the offers whose window passed, closes the
 visit was booked over it meanwhile or ``unfilled`` once no offer can still be made, and otherwise offers it to
 the best-placed entries (``matching``) until ``waitlist_offers_at_once`` offers are live. The offers and their
 emails are written in one transaction and handed to the worker after it; the email is not sent once the offer
-is no longer open (``drafts``).
+is no longer open (``drafts``). An offer to a patient without email is made in the same order and held as long,
+with no email: the admins see it as a call to make (``calls``).
 """
 
 from __future__ import annotations
@@ -70,8 +71,13 @@ def _turn(opening: WaitlistOpening, when: datetime) -> list[Notification]:
     offers = _new_offers(opening, len(live), when)
     if not live and not offers:
         _close(opening, OpeningStatus.UNFILLED, when)
+    return _emails(offers, when)
+
+
+def _emails(offers: list[WaitlistOffer], when: datetime) -> list[Notification]:
+    """The claim emails of these new offers, to each patient who has an email address (the desk calls the others)."""
     db.session.flush()  # the offers before the emails that name them
-    return [outbox.for_waitlist_offer(offer, now=when) for offer in offers]
+    return [outbox.for_waitlist_offer(offer, now=when) for offer in offers if offer.entry.patient.email]
 
 
 def _expire(opening: WaitlistOpening, when: datetime) -> list[WaitlistOffer]:
@@ -178,8 +184,7 @@ def offer_by_hand(entry_id: int, therapist_id: int, starts_at: datetime, *, by_s
     opening = openings.freed(therapist.id, starts_at, starts_at + service.duration + service.buffer,
                              OpeningCause.BY_HAND, f"by-hand:{uuid.uuid4()}", now=when, by_staff=by_staff)
     offer = _offer(opening, entry, pair_therapist_id, when + window, when, by_staff)
-    db.session.flush()
-    notices = [outbox.for_waitlist_offer(offer, now=when)] if entry.patient.email else []
+    notices = _emails([offer], when)
     audit.record("offered", "waitlist entry", entry.id, f"{service.name} with {therapist.name} at "
                  f"{local_time(starts_at)}", actor=by_staff, at=when)
     db.session.commit()
