@@ -43,7 +43,7 @@ sys.path[:0] = [str(HERE.parent), str(HERE)]
 from bench.celery_worker import Queue, Worker, worker_environment  # noqa: E402
 from bench.common import API, log, percentile  # noqa: E402
 from bench.notify import book_and_time, give_therapists_email, open_times  # noqa: E402
-from bench.runner import database_arguments, finish, on_fresh_database, print_header  # noqa: E402
+from bench.runner import database_arguments, measured, print_header  # noqa: E402
 from bench.seeding import Seeded, seed  # noqa: E402
 from bench.smtp_sink import SmtpSink  # noqa: E402
 from bench.waitlisting import seed_entries  # noqa: E402
@@ -230,8 +230,7 @@ def print_report(report: dict[str, Any]) -> bool:
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark; 0 when the target is met, 1 otherwise."""
     args = parse_args(argv)
-    report = on_fresh_database(args, measure)
-    return finish(report, print_report(report), args.json)
+    return measured(args, measure, print_report)
 
 
 if __name__ == "__main__":
