@@ -53,6 +53,8 @@ benchmark: install-dev
 	$(BIN)/python benchmarks/plans.py
 	$(BIN)/python benchmarks/waitlist.py
 	$(BIN)/python benchmarks/waitlist_claims.py
+	$(BIN)/python benchmarks/waitlist_offering.py
+	$(BIN)/python benchmarks/waitlist_latency.py
 
 benchmark-notifications: install-dev
 	$(BIN)/python benchmarks/notifications.py

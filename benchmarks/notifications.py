@@ -50,9 +50,9 @@ import psycopg
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE.parent), str(HERE)]
 
-from bench.celery_worker import Queue, Worker  # noqa: E402
+from bench.celery_worker import Queue, Worker, worker_environment  # noqa: E402
 from bench.common import ADMIN_URL, log  # noqa: E402
-from bench.database import app_environment, db_url, drop_database, exclusive_run, migrate, recreate_database  # noqa: E402
+from bench.database import db_url, drop_database, exclusive_run, migrate, recreate_database  # noqa: E402
 from bench.machine import code_version, count_database, cpu_share, cpu_snapshot, machine_info, wait_for_quiet  # noqa: E402
 from bench.noop import NOOP_TASK  # noqa: E402
 from bench.notify import (  # noqa: E402
@@ -105,16 +105,6 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
-def environment(url: str, args: argparse.Namespace, sink: SmtpSink, instance: Path, queue: str) -> dict[str, str]:
-    """The settings the worker and the in-process app share: our database, broker, queue and sink."""
-    env = app_environment(url)
-    for name in ("CELERY_BROKER_URL", "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_USE_TLS", "MAIL_USE_SSL"):
-        env.pop(name, None)
-    env.update(REDIS_URL=args.redis_url, CELERY_QUEUE=queue, MAIL_SERVER="127.0.0.1", MAIL_PORT=str(sink.port),
-               PUBLIC_BASE_URL="https://book.bench.example", INSTANCE_PATH=str(instance))
-    return env
-
-
 def measure_drain(worker: Worker, queue: Queue, total: int, args: argparse.Namespace,
                   done: Callable[[], float] | None = None) -> Throughput:
     """Start the worker on a full queue and time how fast it empties it, from the first message taken
@@ -158,7 +148,7 @@ def main(argv: list[str] | None = None) -> int:
             seeded = seed(url, zone, appointments=args.messages * 100 // 85 + 200, weeks=8, seed_value=args.seed)
             written = seed_outbox(url, args.messages)
             log(f"seeded {seeded.appointments} appointments; {written} due confirmations in the outbox")
-            env = environment(url, args, sink, work_dir / "instance", queue.name)
+            env = worker_environment(url, args.redis_url, sink.port, work_dir / "instance", queue.name)
             from booking import create_app
             from booking.outbox.relay import relay_due
 

@@ -39,12 +39,11 @@ HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE.parent), str(HERE)]
 
 from bench.ceiling_app import create_table  # noqa: E402
-from bench.celery_worker import Queue  # noqa: E402
 from bench.client import Client  # noqa: E402
-from bench.common import BROKER_URL, SECRET_KEY, broker_queue, log, percentile  # noqa: E402
-from bench.database import app_environment, db_url  # noqa: E402
+from bench.common import BROKER_URL, SECRET_KEY, log, percentile  # noqa: E402
+from bench.database import app_environment  # noqa: E402
 from bench.flows import CSRF_TOKEN, HTML  # noqa: E402
-from bench.runner import database_arguments, finish, on_fresh_database, print_header  # noqa: E402
+from bench.runner import database_arguments, measured, print_header  # noqa: E402
 from bench.server import Server  # noqa: E402
 
 DB_NAME = "bench_waitlist_claims"
@@ -273,9 +272,7 @@ def print_report(report: dict[str, Any]) -> bool:
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark; 0 when every round passed, 1 otherwise."""
     args = parse_args(argv)
-    queue = Queue(BROKER_URL, broker_queue(db_url(args.admin_url, args.db_name)))
-    report = on_fresh_database(args, measure, cleanup=queue.clear)
-    return finish(report, print_report(report), args.json)
+    return measured(args, measure, print_report, clear_app_queue=True)
 
 
 if __name__ == "__main__":

@@ -14,10 +14,21 @@ from typing import Any
 import redis
 
 from bench.common import ROOT, VENV_BIN
+from bench.database import app_environment
 
 # The Redis transport's bookkeeping of the messages taken and not yet acknowledged, shared by every
 # queue of a Redis database: a hash (delivery tag: message, exchange, routing key) and its index.
 UNACKED, UNACKED_INDEX = "unacked", "unacked_index"
+
+
+def worker_environment(url: str, redis_url: str, smtp_port: int, instance: Path, queue: str) -> dict[str, str]:
+    """The settings the worker and the in-process app share: our database, broker, queue and SMTP server."""
+    env = app_environment(url)
+    for name in ("CELERY_BROKER_URL", "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_USE_TLS", "MAIL_USE_SSL"):
+        env.pop(name, None)
+    env.update(REDIS_URL=redis_url, CELERY_QUEUE=queue, MAIL_SERVER="127.0.0.1", MAIL_PORT=str(smtp_port),
+               PUBLIC_BASE_URL="https://book.bench.example", INSTANCE_PATH=str(instance))
+    return env
 
 
 class Worker:

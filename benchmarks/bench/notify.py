@@ -39,11 +39,17 @@ class Throughput:
                                        for party in ("server", "postgres", "client")}}
 
 
+def give_therapists_email(url: str) -> None:
+    """Give each therapist an email address, so that their notices are sent too."""
+    with psycopg.connect(url) as conn:
+        conn.execute("UPDATE therapists SET email = 'therapist-' || id || '@bench.example'")
+
+
 def seed_outbox(url: str, count: int) -> int:
     """Write ``count`` due confirmations (one per live visit, as the bookings would have) and give each
     therapist an email address; the number of rows written."""
+    give_therapists_email(url)
     with psycopg.connect(url) as conn:
-        conn.execute("UPDATE therapists SET email = 'therapist-' || id || '@bench.example'")
         written = conn.execute(
             "INSERT INTO notifications (key, kind, appointment_id, version, due_at, status, attempts, created_at) "
             "SELECT 'appointment:' || id || ':v0:confirmation', 'confirmation', id, 0, now(), 'pending', 0, now() "

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from bench.common import ADMIN_URL
+from bench.common import ADMIN_URL, BROKER_URL, broker_queue
 from bench.database import db_url, drop_database, exclusive_run, migrate, recreate_database
 from bench.machine import code_version, machine_info
 
@@ -45,6 +45,19 @@ def on_fresh_database(args: argparse.Namespace, measure: Callable[[str, argparse
         if not args.keep:
             drop_database(args.admin_url, args.db_name)
         lock.close()
+
+
+def measured(args: argparse.Namespace, measure: Callable[[str, argparse.Namespace], Report],
+             print_report: Callable[[Report], bool], *, clear_app_queue: bool = False) -> int:
+    """Measure on a fresh database (``on_fresh_database``; with ``clear_app_queue`` the tasks the app under test
+    published to the benchmark's broker are deleted afterwards), print the report; the exit status (``finish``)."""
+    from bench.celery_worker import Queue
+
+    cleanup = None
+    if clear_app_queue:
+        cleanup = Queue(BROKER_URL, broker_queue(db_url(args.admin_url, args.db_name))).clear
+    report = on_fresh_database(args, measure, cleanup=cleanup)
+    return finish(report, print_report(report), args.json)
 
 
 def print_header(title: str, report: Report, *, database: bool = True) -> None:
