@@ -5,15 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from wtforms import EmailField, HiddenField, SelectField, TelField
+from wtforms import EmailField, HiddenField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length
 
-from booking.clinic.limits import EMAIL_LENGTH, PHONE_LENGTH
-from booking.clinic.validators import email_address, phone_number
+from booking.clinic.limits import EMAIL_LENGTH
+from booking.clinic.validators import email_address
 from booking.forms import ClinicForm
 from booking.forms.fields import DayField, MultiCheckboxField, listed_choice, listed_choices
-from booking.forms.visits import DetailsForm
+from booking.forms.visits import DetailsForm, phone_field
 from booking.services.visits import InvalidBooking
 
 ANYONE = "anyone"
@@ -49,9 +49,7 @@ class JoinForm(DetailsForm):
     email = EmailField("Email address", validators=[
         DataRequired("Enter your email address, so we can send you a time when one opens."),
         Length(max=EMAIL_LENGTH), email_address])
-    phone = TelField("Phone number", validators=[
-        DataRequired("Enter a phone number, so we can reach you about your place on the waitlist."),
-        Length(max=PHONE_LENGTH), phone_number])
+    phone = phone_field("Enter a phone number, so we can reach you about your place on the waitlist.")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         """The form, its fields in the page's order: WTForms keeps the order they were declared in, which puts

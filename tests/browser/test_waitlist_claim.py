@@ -14,11 +14,12 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import select
 
-from booking.clinic.settings import clinic_settings
+from booking.clinic.settings import WEEKDAYS, clinic_settings
 from booking.extensions import db
 from booking.models import Appointment, ClinicSettings, Service, Therapist, WaitlistOpening
 from booking.notifications import delivery
 from booking.scheduling import Slot
+from booking.scheduling.plans import EVENING
 from booking.services.screenings import create_screening
 from booking.services.visits import BookingRequest, PatientDetails, book
 from booking.services.visits.availability import search_slots
@@ -37,8 +38,6 @@ demo_clinic = single.demo_clinic  # the demo clinic, and the phone's page on whi
 patient = single.patient
 
 SERVICE = "physio-initial"
-WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-EVENING = 17  # the hour the waitlist's "evening" starts (local)
 CLAIM_LINK = re.compile(r"https?://\S+/waitlist/offers/[\w-]+")
 AVERY = PatientDetails(name="Avery Singh", email="avery.claims@example.com", phone="403-555-0199")
 ROBIN = PatientDetails(name="Robin Tanaka", email="robin.claims@example.com", phone="403-555-0177")
@@ -86,7 +85,7 @@ def an_evening_time(live_app: LiveServer) -> Slot:
         service = db.session.scalars(select(Service).where(Service.code == SERVICE)).one()
         first = datetime.now(UTC).astimezone(ZONE).date() + timedelta(days=2)
         slots = search_slots(service, first, first + timedelta(days=13))
-    return next(slot for slot in slots if slot.starts_at.astimezone(ZONE).hour >= EVENING)
+    return next(slot for slot in slots if EVENING.holds(slot.starts_at, ZONE))
 
 
 def booked_by_someone_else(live_app: LiveServer, slot: Slot) -> int:
@@ -107,7 +106,7 @@ def robin_joins(live_app: LiveServer, day: int) -> None:
                                  parts=("evening",), until=entries.default_until(datetime.now(UTC)), patient=ROBIN))
 
 
-def cancelled_and_offered(live_app: LiveServer, visit_id: int, mail: SmtpServer) -> None:
+def cancelled_and_offered(live_app: LiveServer, visit_id: int) -> None:
     """The visit is cancelled; the worker's turn of the freed time offers it, and its emails are delivered."""
     with live_app.app.app_context():
         visit = db.session.get_one(Appointment, visit_id)
@@ -146,9 +145,11 @@ def test_join_on_the_phone_and_claim_the_freed_time_from_the_email(
     about_you(patient, AVERY.name, AVERY.email, AVERY.phone or "")
     patient.get_by_role("button", name="Join the waitlist").click()
     expect(patient.get_by_role("heading", level=1)).to_have_text("Your place on the waitlist")
+    place_link = patient.locator(".manage-link a").get_attribute("href")
+    assert place_link
     robin_joins(live_app, local.weekday())
 
-    cancelled_and_offered(live_app, visit_id, mail)
+    cancelled_and_offered(live_app, visit_id)
     avery_link, robin_link = claim_link(mail, AVERY.email), claim_link(mail, ROBIN.email)
     assert avery_link != robin_link and avery_link.startswith(live_app.url)
 
@@ -162,12 +163,18 @@ def test_join_on_the_phone_and_claim_the_freed_time_from_the_email(
     expect(patient.locator("main")).not_to_contain_text(re.compile("pain|screening|Avery", re.IGNORECASE))
     fits_the_screen(patient)
     screenshot(patient, "waitlist-3-offer")
-    patient.get_by_role("button", name="Book this time").click()
+    button = patient.get_by_role("button", name="Book this time")
+    box = button.bounding_box()
+    assert box and box["height"] >= 44 and box["width"] >= 44
+    button.click()
 
     expect(patient.get_by_role("heading", level=1)).to_have_text("Your visit is booked")
     expect(patient.locator(".summary")).to_contain_text(clock(slot.starts_at))
     expect(patient.locator(".summary")).to_contain_text(therapist)
     screenshot(patient, "waitlist-4-booked")
+    patient.goto(place_link)
+    expect(patient.get_by_text("This place ended when you booked a time offered from the waitlist.")).to_be_visible()
+    expect(patient.locator(".summary")).to_contain_text("Booked")
 
     robin = browser.new_context(**PHONE, base_url=live_app.url)
     try:
