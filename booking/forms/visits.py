@@ -73,6 +73,11 @@ class BookingDayForm(DayForm):
     therapist = RadioField("Therapist", default=FIRST_AVAILABLE)
 
 
+def phone_field(missing: str) -> TelField:
+    """The patient's phone number, required (``missing`` says why it is needed), checked as a number."""
+    return TelField("Phone number", validators=[DataRequired(missing), Length(max=PHONE_LENGTH), phone_number])
+
+
 class DetailsForm(ClinicForm):
     """Steps 3 and 4: the visit chosen (carried in hidden fields), then who you are."""
 
@@ -86,9 +91,7 @@ class DetailsForm(ClinicForm):
     email = EmailField("Email address", validators=[
         DataRequired("Enter your email address, so we can send your confirmation."),
         Length(max=EMAIL_LENGTH), email_address])
-    phone = TelField("Phone number", validators=[
-        DataRequired("Enter a phone number, so we can reach you if your visit has to move."),
-        Length(max=PHONE_LENGTH), phone_number])
+    phone = phone_field("Enter a phone number, so we can reach you if your visit has to move.")
     consent = BooleanField("I have read the privacy notice and agree that the clinic keeps these "
                            "details and my screening answers to arrange my care.",
                            validators=[DataRequired("Tick the box to agree to the privacy notice, "

@@ -3,6 +3,8 @@ leaving it."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from wtforms import EmailField, HiddenField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length
@@ -11,7 +13,7 @@ from booking.clinic.limits import EMAIL_LENGTH
 from booking.clinic.validators import email_address
 from booking.forms import ClinicForm
 from booking.forms.fields import DayField, MultiCheckboxField, listed_choice, listed_choices
-from booking.forms.visits import DetailsForm
+from booking.forms.visits import DetailsForm, phone_field
 from booking.services.visits import InvalidBooking
 
 ANYONE = "anyone"
@@ -19,6 +21,8 @@ DAY_CHOICES = [SelectChoice(str(number), name) for number, name in enumerate(
     ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"))]
 PART_CHOICES = [SelectChoice("morning", "Morning (before noon)"), SelectChoice("afternoon", "Afternoon (noon to 5 p.m.)"),
                 SelectChoice("evening", "Evening (from 5 p.m.)")]
+# The fields in the order the page shows them (``macros/waitlist.html``), which the error summary follows.
+PAGE_ORDER = ("therapist", "days", "parts", "until", "name", "email", "phone", "consent")
 
 
 class JoinForm(DetailsForm):
@@ -45,6 +49,15 @@ class JoinForm(DetailsForm):
     email = EmailField("Email address", validators=[
         DataRequired("Enter your email address, so we can send you a time when one opens."),
         Length(max=EMAIL_LENGTH), email_address])
+    phone = phone_field("Enter a phone number, so we can reach you about your place on the waitlist.")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        """The form, its fields in the page's order: WTForms keeps the order they were declared in, which puts
+        the details form's name, phone and consent before the days, and the error summary would list the
+        problems out of the page's order."""
+        super().__init__(*args, **kwargs)
+        for name in PAGE_ORDER:
+            self._fields[name] = self._fields.pop(name)
 
     def offer(self, therapists: list[tuple[int, str]]) -> JoinForm:
         """Offer these therapists (id, name) besides anyone."""

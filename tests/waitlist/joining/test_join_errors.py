@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from html import unescape
 
 import pytest
@@ -27,7 +28,7 @@ CASES = [
     ({"name": ""}, "Enter your full name."),
     ({"email": ""}, "Enter your email address, so we can send you a time when one opens."),
     ({"email": "avery@"}, "Enter the part after the @, like name@example.com."),
-    ({"phone": ""}, "Enter a phone number, so we can reach you if your visit has to move."),
+    ({"phone": ""}, "Enter a phone number, so we can reach you about your place on the waitlist."),
     ({"phone": "12"}, "That phone number is too short: enter all 10 digits"),
     ({"consent": None}, "Tick the box to agree to the privacy notice"),
 ]
@@ -53,6 +54,13 @@ def test_the_form_comes_back_with_what_was_typed(client: FlaskClient, clinic: Cl
     checked = {value for value in ("0", "1", "2", "3", "4", "5", "6") if f'checked id="days-{value}"' in page}
     assert checked == {"1", "5"}
     assert 'checked id="parts-1"' in page and 'checked id="parts-0"' not in page
+
+
+def test_the_error_summary_lists_the_problems_in_the_pages_order(client: FlaskClient, clinic: Clinic) -> None:
+    page = join(client, clinic.screenings["physiotherapy"].id, clinic.physio.code, days=None, parts=None, name="",
+                email="", phone="", consent=None).get_data(as_text=True)
+    summary = page.split('id="error-summary"', 1)[1].split("</ul>", 1)[0]
+    assert re.findall(r'href="#([\w-]+)"', summary) == ["days-0", "parts-0", "name", "email", "phone", "consent"]
 
 
 def test_a_therapist_of_another_kind_is_refused_next_to_the_field(client: FlaskClient, clinic: Clinic) -> None:
