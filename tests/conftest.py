@@ -29,6 +29,7 @@ from flask import Flask, g, has_app_context
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from flask_sqlalchemy.session import Session
+from hypothesis import HealthCheck, settings
 from sqlalchemy import CompoundSelect, Connection, Table, exists, literal, select, text, union_all, update
 from werkzeug.test import TestResponse
 
@@ -39,6 +40,11 @@ from booking.config import database_url
 from booking.extensions import db, limiter
 from booking.models import ReferenceVersion
 from booking.services.staff_accounts import passwords
+
+# Property tests are judged on what they find, never on speed: a loaded 2-core CI machine (or the helpers'
+# runs beside it) must not fail them with Hypothesis's deadline or its "too slow" health check.
+settings.register_profile("clinic", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("clinic")
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")

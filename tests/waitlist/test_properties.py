@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from booking.waitlist import MINIMUM_CLAIM_WINDOW, PARTS_OF_DAY, Opening, WaitingEntry, claim_window, fits, ranked
@@ -45,7 +45,6 @@ def openings(draw: st.DrawFn) -> Opening:
                    services=frozenset(SERVICES) - draw(st.sets(st.sampled_from(SERVICES), max_size=1)))
 
 
-@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(waitlists(), openings(), minutes, notices, st.integers(min_value=0, max_value=30))
 def test_ranked_is_the_first_fitting_entries_in_priority_order(
         waiting: list[WaitingEntry], opening: Opening, now: datetime, notice: timedelta, limit: int) -> None:
@@ -55,7 +54,6 @@ def test_ranked_is_the_first_fitting_entries_in_priority_order(
     assert len(chosen) <= limit
 
 
-@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(waitlists(), openings(), minutes, notices, st.integers(min_value=0, max_value=30))
 def test_no_offer_inside_the_notice_nor_to_an_expired_entry(
         waiting: list[WaitingEntry], opening: Opening, now: datetime, notice: timedelta, limit: int) -> None:
@@ -66,7 +64,6 @@ def test_no_offer_inside_the_notice_nor_to_an_expired_entry(
         assert chosen.therapist_id in (None, opening.therapist_id)
 
 
-@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(waitlists(), openings(), notices)
 def test_plan_sessions_always_come_before_the_others(
         waiting: list[WaitingEntry], opening: Opening, notice: timedelta) -> None:
@@ -77,7 +74,6 @@ def test_plan_sessions_always_come_before_the_others(
     assert not left_out
 
 
-@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(waitlists(), openings(), notices, st.integers(min_value=1, max_value=5))
 def test_a_plan_session_that_fits_is_never_left_for_another(
         waiting: list[WaitingEntry], opening: Opening, notice: timedelta, limit: int) -> None:
@@ -86,7 +82,6 @@ def test_a_plan_session_that_fits_is_never_left_for_another(
         assert all(e in chosen for e in waiting if e.plan_session and fits(e, opening, NOW, notice))
 
 
-@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(minutes, minutes, notices, st.integers(min_value=1, max_value=120).map(lambda n: timedelta(minutes=n)))
 def test_a_claim_window_never_runs_past_the_last_moment_to_book(
         now: datetime, starts_at: datetime, notice: timedelta, default: timedelta) -> None:
