@@ -23,7 +23,16 @@ from booking.clinic import cache
 from booking.extensions import db
 from booking.measures import AFTER_SESSIONS
 from booking.models import ClinicClosure, ClinicSettings
-from booking.models.settings import DEFAULT_VISIT_INSTRUCTIONS, WAITLIST_CLAIM_MINUTES, WAITLIST_OFFERS_AT_ONCE
+from booking.models.settings import (
+    CONTACT_MESSAGE_DAYS,
+    DEFAULT_VISIT_INSTRUCTIONS,
+    LINK_DAYS_AFTER_VISIT,
+    REQUEST_DAYS,
+    RETENTION_YEARS,
+    UNBOOKED_SCREENING_DAYS,
+    WAITLIST_CLAIM_MINUTES,
+    WAITLIST_OFFERS_AT_ONCE,
+)
 from booking.questionnaires.timing import DEFAULT_SEND_TIME
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -52,7 +61,9 @@ def _from_configuration(name: str, phone: str, address: str, cancel_cutoff_hours
                           reminder_offsets_minutes=list(reminder_offsets_minutes),
                           visit_instructions=DEFAULT_VISIT_INSTRUCTIONS, questionnaire_time=DEFAULT_SEND_TIME,
                           flag_after_sessions=AFTER_SESSIONS, waitlist_offers_at_once=WAITLIST_OFFERS_AT_ONCE,
-                          waitlist_claim_minutes=WAITLIST_CLAIM_MINUTES)
+                          waitlist_claim_minutes=WAITLIST_CLAIM_MINUTES, request_days=REQUEST_DAYS,
+                          retention_years=RETENTION_YEARS, unbooked_screening_days=UNBOOKED_SCREENING_DAYS,
+                          contact_message_days=CONTACT_MESSAGE_DAYS, link_days_after_visit=LINK_DAYS_AFTER_VISIT)
 
 
 def _stored() -> ClinicSettings | None:

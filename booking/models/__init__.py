@@ -9,6 +9,7 @@ from booking.models.clinic import ContactMessage
 from booking.models.notes import VisitNote, VisitOutcome
 from booking.models.outbox import CarePlanEvent, Notification, NotificationKind, NotificationStatus
 from booking.models.patient import Patient
+from booking.models.privacy import AccessRequest, Correction, CorrectionDecision, CorrectionRequest, MessageConsent
 from booking.models.questionnaires import AnsweredIn, Measurement, Questionnaire
 from booking.models.screening import Screening, ScreeningDraft
 from booking.models.settings import ClinicClosure, ClinicSettings, ReferenceVersion
@@ -65,4 +66,9 @@ __all__ = [
     "WaitlistEntry",
     "WaitlistOffer",
     "WaitlistOpening",
+    "AccessRequest",
+    "Correction",
+    "CorrectionDecision",
+    "CorrectionRequest",
+    "MessageConsent",
 ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
@@ -29,6 +29,15 @@ class Patient(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("patients.id"))
     merged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Asked only where it matters: a patient under 18 at their last service is kept until ten years after
+    # their 18th birthday (``booking.privacy``).
+    birth_date: Mapped[date | None]
+    # A legal hold keeps every record of the person past its retention date, until an admin lifts it.
+    legal_hold_reason: Mapped[str | None] = mapped_column(String(200))
+    legal_hold_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    legal_hold_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+    # When the patient stopped reminders with their email's one-click link (confirmations and changes still come).
+    reminders_stopped_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     @property
     def initials(self) -> str:

@@ -19,6 +19,11 @@ from booking.models.base import Base, UTCDateTime, utcnow
 from booking.questionnaires.timing import DEFAULT_SEND_TIME
 
 WAITLIST_OFFERS_AT_ONCE = 1
+REQUEST_DAYS = 30
+RETENTION_YEARS = 10
+UNBOOKED_SCREENING_DAYS = 90
+CONTACT_MESSAGE_DAYS = 365
+LINK_DAYS_AFTER_VISIT = 30
 WAITLIST_CLAIM_MINUTES = 30
 # What every booking confirmation tells the patient until an admin writes the clinic's own.
 DEFAULT_VISIT_INSTRUCTIONS = (
@@ -56,6 +61,17 @@ class ClinicSettings(Base):
                                                          server_default=str(WAITLIST_OFFERS_AT_ONCE))
     waitlist_claim_minutes: Mapped[int] = mapped_column(default=WAITLIST_CLAIM_MINUTES,
                                                         server_default=str(WAITLIST_CLAIM_MINUTES))
+    # Privacy and records (``booking.privacy``): days to answer an access or correction request; years a
+    # patient's records are kept after the last service; days an unbooked screening and a contact-form message
+    # are kept; days after a visit its manage and questionnaire links keep working.
+    request_days: Mapped[int] = mapped_column(default=REQUEST_DAYS, server_default=str(REQUEST_DAYS))
+    retention_years: Mapped[int] = mapped_column(default=RETENTION_YEARS, server_default=str(RETENTION_YEARS))
+    unbooked_screening_days: Mapped[int] = mapped_column(default=UNBOOKED_SCREENING_DAYS,
+                                                         server_default=str(UNBOOKED_SCREENING_DAYS))
+    contact_message_days: Mapped[int] = mapped_column(default=CONTACT_MESSAGE_DAYS,
+                                                      server_default=str(CONTACT_MESSAGE_DAYS))
+    link_days_after_visit: Mapped[int] = mapped_column(default=LINK_DAYS_AFTER_VISIT,
+                                                       server_default=str(LINK_DAYS_AFTER_VISIT))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
 

@@ -1,7 +1,8 @@
 """The admins' today page, read in one go: what the front desk attends to today.
 
 Its sections, each one query and each from the service that owns it: today's
-visits by status with who has arrived (``visits.desk``), the notifications that
+visits by status with who has arrived (``visits.desk``), the access requests not answered yet with their
+deadlines (``privacy.access``), the notifications that
 failed (``outbox.retries``), the care-plan queue (``care_plans.queue``), the
 messages nobody has handled (``contact``), the visits of the last days
 cancelled inside the cut-off or missed (``visits.desk``), and the waitlist's line: how many wait and how well
@@ -21,10 +22,11 @@ from typing import Generic, TypeVar
 from booking import policy
 from booking.clinic.clock import moment
 from booking.clinic.times import clinic_zone
-from booking.models import AppointmentStatus, ContactMessage, Notification, StaffUser
+from booking.models import AccessRequest, AppointmentStatus, ContactMessage, Notification, StaffUser
 from booking.outbox import retries
 from booking.services import contact
 from booking.services.care_plans.queue import QueueEntry, queue
+from booking.services.privacy import access
 from booking.services.visits.desk import LATE_DAYS, DeskVisit, day_visits, late_or_missed
 from booking.services.waitlist.calls import Call, to_call
 from booking.services.waitlist.overview import FillRate, fill_rate, waiting_count
@@ -53,6 +55,7 @@ class Today:
     day: date
     visits: list[DeskVisit]
     late: list[DeskVisit]
+    access_requests: list[AccessRequest]  # not answered yet, the soonest due first
     failed: Section[Notification] | None
     waiting_plans: Section[QueueEntry] | None
     messages: Section[ContactMessage]
@@ -87,6 +90,7 @@ def today_page(by: StaffUser, now: datetime | None = None) -> Today:
         day=day,
         visits=day_visits(day, by),
         late=late_or_missed(day, by),
+        access_requests=access.open_requests(by),
         failed=Section.of(retries.failed(by, SECTION_SIZE)) if policy.may_run_the_clinic(by) else None,
         waiting_plans=Section.of(queue(by)) if policy.may_run_care_plans(by) else None,
         messages=Section.of(contact.unhandled(by, SECTION_SIZE)),
