@@ -73,9 +73,9 @@ def _patient_or_404(patient_id: int) -> Patient:
     return patient if patient is not None and patient.merged_into_id is None else abort(404)
 
 
-def _request_or_404(patient: Patient, request_id: int) -> CorrectionRequest:
+def _request_or_404(patient: Patient, correction_id: int) -> CorrectionRequest:
     """The person's correction request with this id, or a 404 page (another person's too)."""
-    return corrections.request_of(patient, request_id, current_user) or abort(404)
+    return corrections.request_of(patient, correction_id, current_user) or abort(404)
 
 
 @bp.route("/patients/<int:id>/corrections/new", methods=["GET", "POST"])
@@ -92,7 +92,7 @@ def new_correction_request(id: int) -> str | tuple[str, int] | Response:  # noqa
             form.received_on.errors = [refused.message]
         else:
             flash(f"The correction request is recorded: answer it by {written(made.due_on, 'date')}.")
-            return redirect(url_for(".correction_request", id=patient.id, request_id=made.id), code=303)
+            return redirect(url_for(".correction_request", id=patient.id, correction_id=made.id), code=303)
     page = render_template("admin/correction_new.html", patient=patient, form=form)
     return (page, 400) if form.errors else page
 
@@ -115,26 +115,26 @@ def _request_page(patient: Patient, chosen: CorrectionRequest, *, details: Detai
     return page, 400 if failed else 200
 
 
-@bp.route("/patients/<int:id>/corrections/<int:request_id>")
+@bp.route("/patients/<int:id>/corrections/<int:correction_id>")
 @staff_required(policy.may_see_patients)
-def correction_request(id: int, request_id: int) -> tuple[str, int]:  # noqa: A002
+def correction_request(id: int, correction_id: int) -> tuple[str, int]:  # noqa: A002
     """A correction request: what the patient asked, its deadline or answer, and the forms to answer it."""
     patient = _patient_or_404(id)
-    return _request_page(patient, _request_or_404(patient, request_id))
+    return _request_page(patient, _request_or_404(patient, correction_id))
 
 
 def _done(patient: Patient, chosen: CorrectionRequest, message: str) -> Response:
     """Back to the request's page, saying what was done."""
     flash(message)
-    return redirect(url_for(".correction_request", id=patient.id, request_id=chosen.id), code=303)
+    return redirect(url_for(".correction_request", id=patient.id, correction_id=chosen.id), code=303)
 
 
-@bp.route("/patients/<int:id>/corrections/<int:request_id>/details", methods=["POST"])
+@bp.route("/patients/<int:id>/corrections/<int:correction_id>/details", methods=["POST"])
 @staff_required(policy.may_see_patients)
-def correct_details(id: int, request_id: int) -> tuple[str, int] | Response:  # noqa: A002
+def correct_details(id: int, correction_id: int) -> tuple[str, int] | Response:  # noqa: A002
     """Correct the person's contact details; the old values are kept and shown as corrected."""
     patient = _patient_or_404(id)
-    chosen = _request_or_404(patient, request_id)
+    chosen = _request_or_404(patient, correction_id)
     form = DetailsForm()
     if not form.validate():
         return _request_page(patient, chosen, details=form)
@@ -148,29 +148,28 @@ def correct_details(id: int, request_id: int) -> tuple[str, int] | Response:  # 
     return _done(patient, chosen, f"Corrected: {fields}. The old values are kept and shown as corrected.")
 
 
-@bp.route("/patients/<int:id>/corrections/<int:request_id>/text", methods=["POST"])
+@bp.route("/patients/<int:id>/corrections/<int:correction_id>/text", methods=["POST"])
 @staff_required(policy.may_see_patients)
-def correct_text(id: int, request_id: int) -> tuple[str, int] | Response:  # noqa: A002
+def correct_text(id: int, correction_id: int) -> tuple[str, int] | Response:  # noqa: A002
     """Correct one of the person's notes or function notes; the old text is kept and shown as corrected."""
     patient = _patient_or_404(id)
-    chosen = _request_or_404(patient, request_id)
+    chosen = _request_or_404(patient, correction_id)
     form = TextForm()
     if not form.validate():
         return _request_page(patient, chosen, text=form)
     try:
         correcting.correct_text(chosen, patient, form.key.data or "", required(form.value.data), current_user)
     except CorrectionError as refused:
-        form.value.errors = [refused.message]
-        return _request_page(patient, chosen, text=form)
+        return _request_page(patient, chosen, text=form, problem=refused.message)
     return _done(patient, chosen, "The text is corrected. The old text is kept and shown as corrected.")
 
 
-@bp.route("/patients/<int:id>/corrections/<int:request_id>/refuse", methods=["POST"])
+@bp.route("/patients/<int:id>/corrections/<int:correction_id>/refuse", methods=["POST"])
 @staff_required(policy.may_see_patients)
-def refuse_correction(id: int, request_id: int) -> tuple[str, int] | Response:  # noqa: A002
+def refuse_correction(id: int, correction_id: int) -> tuple[str, int] | Response:  # noqa: A002
     """Refuse the request, with the reason and the patient's statement, shown wherever the record shows."""
     patient = _patient_or_404(id)
-    chosen = _request_or_404(patient, request_id)
+    chosen = _request_or_404(patient, correction_id)
     form = RefuseForm()
     if not form.validate():
         return _request_page(patient, chosen, refuse=form)

@@ -11,6 +11,7 @@ patient asked or what was written.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -153,17 +154,19 @@ class Marks:
 
 
 def marks_of(patient_id: int) -> Marks:
-    """The marks of the person whose current record has this id, in two queries."""
+    """The marks of the person whose current record has this id: one query, and one more when they made requests."""
     ids = select(Patient.id).where(or_(Patient.id == patient_id, Patient.merged_into_id == patient_id))
-    requests = db.session.scalars(select(CorrectionRequest).options(joinedload(CorrectionRequest.decided_by))
-                                  .where(CorrectionRequest.patient_id.in_(ids))
-                                  .order_by(CorrectionRequest.received_on.desc(), CorrectionRequest.id.desc()))
+    requests = list(db.session.scalars(select(CorrectionRequest).options(joinedload(CorrectionRequest.decided_by))
+                                       .where(CorrectionRequest.patient_id.in_(ids))
+                                       .order_by(CorrectionRequest.received_on.desc(), CorrectionRequest.id.desc())))
     corrections: dict[tuple[str, str, str], list[Correction]] = defaultdict(list)
-    for correction in db.session.scalars(select(Correction).options(joinedload(Correction.corrected_by))
-                                         .where(Correction.patient_id.in_(ids))
-                                         .order_by(Correction.corrected_at.desc(), Correction.id.desc())):
+    made: Iterable[Correction] = [] if not requests else db.session.scalars(
+        select(Correction).options(joinedload(Correction.corrected_by))
+        .where(Correction.request_id.in_([request.id for request in requests]))
+        .order_by(Correction.corrected_at.desc(), Correction.id.desc()))
+    for correction in made:
         corrections[correction.subject_type, correction.subject_id, correction.field].append(correction)
-    return Marks(list(requests), dict(corrections))
+    return Marks(requests, dict(corrections))
 
 
 def _when(value: date | datetime | None) -> str | None:
