@@ -39,6 +39,7 @@ from booking.models import (
     TimeOff,
     VisitNote,
 )
+from booking.models.privacy import CorrectionRequest
 from booking.routing import QUESTIONS
 from booking.services.staff_accounts.password_resets import reset_token
 from booking.services.therapists.feed import feed_token
@@ -112,6 +113,13 @@ ROUTES: dict[tuple[str, str], tuple[Any, Any, Any, Any, Any]] = {
     ('POST', '/admin/notifications/<int:notification_id>/retry'): (LOGIN, LOGIN, 404, 404, '→/admin/notifications'),
     ('GET', '/admin/patients'): (LOGIN, LOGIN, 404, 404, 200),
     ('GET', '/admin/patients/<int:id>'): (LOGIN, LOGIN, 404, 404, 200),
+    # Correction requests: an empty form is re-shown with its errors.
+    ('GET', '/admin/patients/<int:id>/corrections/new'): (LOGIN, LOGIN, 404, 404, 200),
+    ('POST', '/admin/patients/<int:id>/corrections/new'): (LOGIN, LOGIN, 404, 404, 400),
+    ('GET', '/admin/patients/<int:id>/corrections/<int:correction_id>'): (LOGIN, LOGIN, 404, 404, 200),
+    ('POST', '/admin/patients/<int:id>/corrections/<int:correction_id>/details'): (LOGIN, LOGIN, 404, 404, 400),
+    ('POST', '/admin/patients/<int:id>/corrections/<int:correction_id>/refuse'): (LOGIN, LOGIN, 404, 404, 400),
+    ('POST', '/admin/patients/<int:id>/corrections/<int:correction_id>/text'): (LOGIN, LOGIN, 404, 404, 400),
     # Joining a record with itself is refused: back to the record.
     ('GET', '/admin/patients/<int:id>/join/<int:other_id>'): (LOGIN, LOGIN, 404, 404, '→/admin/patients/{patient}'),
     ('POST', '/admin/patients/<int:id>/join/<int:other_id>'): (LOGIN, LOGIN, 404, 404, '→/admin/patients/{patient}'),
@@ -247,7 +255,8 @@ SHOWS_HEALTH = {
     "therapist_a": {"staff.visit", "staff.add_note", "staff.mark_visit",
                     "staff.record_outcome_at_visit"},
     "admin": {"staff.visit", "staff.mark_visit", "admin.patient", "admin.visit", "admin.caller_visit",
-              "admin.mark_visit"},
+              "admin.mark_visit", "admin.correction_request", "admin.correct_details", "admin.correct_text",
+              "admin.refuse_correction"},
 }
 # Routes that would change the visit the others read (cancelling it): each request gets a new visit of A's.
 CHANGES_THE_VISIT = {"/admin/appointments/<uuid:appointment_id>/cancel", "/book/manage/<token>/cancel",
@@ -269,6 +278,7 @@ class World:
     reset_id: uuid.UUID
     closure_id: int
     entry_id: int
+    correction_id: int
     extra_visits: list[Appointment] = field(default_factory=list)
 
     def new_visit(self) -> Appointment:
@@ -290,6 +300,7 @@ class World:
             "message_id": str(self.message_id), "notification_id": str(self.notification_id),
             "user_id": str(self.therapist_b.id),
             "closure_id": str(self.closure_id), "entry_id": str(self.entry_id), "filename": "css/site.css",
+            "correction_id": str(self.correction_id),
             **({"token": feed_token(therapist)} if rule.endpoint == "staff.feed" else {}),
             **({"token": reset_token(self.reset_id)} if rule.endpoint == "staff.reset_password" else {}),
         }
@@ -315,10 +326,12 @@ def build_world() -> World:
     reset = PasswordReset(id=uuid.uuid4(), user_id=therapist_a.id, created_at=NOW, expires_at=NOW + timedelta(minutes=30))
     closure = ClinicClosure(day=(NOW + timedelta(days=90)).date(), label="Holiday")
     waiting = entry(seen.service, seen.screening, NOW - timedelta(days=2), name="Avery Singh")
-    db.session.add_all([notification, reset, closure])
+    correction = CorrectionRequest(patient_id=seen.patient_id, received_on=NOW.date(), asked="Correct my phone",
+                                   due_on=NOW.date(), recorded_by_id=admin.id)
+    db.session.add_all([notification, reset, closure, correction])
     db.session.commit()
     return World(therapist_a, therapist_b, admin, seen, shift.id, time_off.id, message.id, notification.id, reset.id,
-                 closure.id, waiting.id)
+                 closure.id, waiting.id, correction.id)
 
 
 def build(rule: Rule, arguments: dict[str, str]) -> str:
