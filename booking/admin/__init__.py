@@ -10,6 +10,7 @@ from flask import Blueprint
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 # After bp, which each of them uses.
+from booking.admin import access_requests as access_requests
 from booking.admin import appointments as appointments
 from booking.admin import audit as audit
 from booking.admin import calendar as calendar

@@ -1,12 +1,12 @@
 """The admins' today page, read in one go: what the front desk attends to today.
 
 Its sections, each one query and each from the service that owns it: today's
-visits by status with who has arrived (``visits.desk``), the notifications that
+visits by status with who has arrived (``visits.desk``), the access and correction requests not answered yet
+with their deadlines (``privacy.access``, ``privacy.corrections``), the notifications that
 failed (``outbox.retries``), the care-plan queue (``care_plans.queue``), the
 messages nobody has handled (``contact``), the visits of the last days
-cancelled inside the cut-off or missed (``visits.desk``), the waitlist's line: how many wait and how well
-freed times were filled (``waitlist.overview``, two queries), and the correction requests not answered yet with
-their deadlines (``privacy.corrections``). A section the policy does
+cancelled inside the cut-off or missed (``visits.desk``), and the waitlist's line: how many wait and how well
+freed times were filled (``waitlist.overview``, two queries). A section the policy does
 not let the person read is left out (None), so that the page shows only what they
 may open; the page itself is for whom the policy lets see patients. Nothing of a
 screening is read.
@@ -21,12 +21,12 @@ from typing import Generic, TypeVar
 from booking import policy
 from booking.clinic.clock import moment
 from booking.clinic.times import clinic_zone
-from booking.models import AppointmentStatus, ContactMessage, Notification, StaffUser
+from booking.models import AccessRequest, AppointmentStatus, ContactMessage, Notification, StaffUser
 from booking.models.privacy import CorrectionRequest
 from booking.outbox import retries
 from booking.services import contact
 from booking.services.care_plans.queue import QueueEntry, queue
-from booking.services.privacy.corrections import open_requests
+from booking.services.privacy import access, corrections
 from booking.services.visits.desk import LATE_DAYS, DeskVisit, day_visits, late_or_missed
 from booking.services.waitlist.overview import FillRate, fill_rate, waiting_count
 
@@ -54,12 +54,13 @@ class Today:
     day: date
     visits: list[DeskVisit]
     late: list[DeskVisit]
+    access_requests: list[AccessRequest]  # not answered yet, the soonest due first
+    correction_requests: list[CorrectionRequest]  # not answered yet, the soonest due first
     failed: Section[Notification] | None
     waiting_plans: Section[QueueEntry] | None
     messages: Section[ContactMessage]
     waiting: int  # on the waitlist
     fill_rate: FillRate
-    corrections: list[CorrectionRequest]  # open, the soonest due first
 
     @property
     def by_status(self) -> list[tuple[AppointmentStatus, list[DeskVisit]]]:
@@ -88,10 +89,11 @@ def today_page(by: StaffUser, now: datetime | None = None) -> Today:
         day=day,
         visits=day_visits(day, by),
         late=late_or_missed(day, by),
+        access_requests=access.open_requests(by),
+        correction_requests=corrections.open_requests(by),
         failed=Section.of(retries.failed(by, SECTION_SIZE)) if policy.may_run_the_clinic(by) else None,
         waiting_plans=Section.of(queue(by)) if policy.may_run_care_plans(by) else None,
         messages=Section.of(contact.unhandled(by, SECTION_SIZE)),
         waiting=waiting_count(),
         fill_rate=fill_rate(now=now),
-        corrections=open_requests(by),
     )
