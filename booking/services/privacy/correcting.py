@@ -16,13 +16,13 @@ from sqlalchemy import select
 from booking.clinic.clock import moment
 from booking.clinic.limits import EMAIL_LENGTH, FUNCTION_NOTE_LENGTH, NAME_LENGTH, PHONE_LENGTH
 from booking.clinic.times import clinic_zone
-from booking.clinic.validators import normalise_email, normalise_phone, one_line
+from booking.clinic.validators import normalise_email, normalise_phone, one_line, plain_text
 from booking.extensions import db
 from booking.models import Appointment, Patient, StaffUser, VisitNote, VisitOutcome
 from booking.models.privacy import Correction, CorrectionDecision, CorrectionRequest
 from booking.policy import require_see_patients
 from booking.services import audit
-from booking.services.privacy.corrections import CorrectionError, decide, text
+from booking.services.privacy.corrections import TEXT_LENGTH, CorrectionError, decide, text
 
 PATIENT, NOTE, OUTCOME = "patient", "note", "outcome"
 FIELD_NAMES = {"name": "Name", "email": "Email", "phone": "Phone", "birth_date": "Birth date", "body": "Note",
@@ -39,21 +39,9 @@ class Details:
     birth_date: date | None
 
 
-def _one_line(value: str, limit: int, what: str) -> str:
-    """One line of text of at most ``limit`` characters; CorrectionError otherwise."""
-    if len(value) > limit:
-        raise CorrectionError(f"Keep the {what} to {limit} characters.")
-    try:
-        return one_line(value)
-    except ValueError as exc:
-        raise CorrectionError(str(exc)) from exc
-
-
 def _checked(details: Details, today: date) -> Details:
     """The details as stored (email and phone in their normal form); CorrectionError says what is wrong."""
-    name = details.name.strip()
-    if not name:
-        raise CorrectionError("Enter the patient's full name.")
+    name = text(details.name, "the patient's full name", limit=NAME_LENGTH, check=one_line)
     try:
         email = normalise_email(details.email) if details.email and details.email.strip() else None
         phone = normalise_phone(details.phone)
@@ -61,8 +49,8 @@ def _checked(details: Details, today: date) -> Details:
         raise CorrectionError(str(exc)) from exc
     if details.birth_date is not None and details.birth_date >= today:
         raise CorrectionError("A birth date is before today: check the year.")
-    return Details(_one_line(name, NAME_LENGTH, "name"), email and _one_line(email, EMAIL_LENGTH, "email address"),
-                   _one_line(phone, PHONE_LENGTH, "phone number"), details.birth_date)
+    return Details(name, email and text(email, "the email address", limit=EMAIL_LENGTH, check=one_line),
+                   text(phone, "the phone number", limit=PHONE_LENGTH, check=one_line), details.birth_date)
 
 
 def _as_text(details: Details) -> dict[str, str | None]:
@@ -157,9 +145,9 @@ def correct_text(request: CorrectionRequest, patient: Patient, key: str, value: 
     chosen = next((held for held in texts_of(patient, by) if held.key == key), None)
     if chosen is None:
         raise CorrectionError("Choose one of this patient's notes or function notes.")
-    new = text(value, "the corrected text")
-    if isinstance(chosen.record, VisitOutcome):
-        new = _one_line(new, FUNCTION_NOTE_LENGTH, "function note")
+    one_line_only = isinstance(chosen.record, VisitOutcome)
+    new = text(value, "the corrected text", limit=FUNCTION_NOTE_LENGTH if one_line_only else TEXT_LENGTH,
+               check=one_line if one_line_only else plain_text)
     old = chosen.value
     if new == old:
         raise CorrectionError("Nothing was changed: the text typed is the one held.")

@@ -11,7 +11,7 @@ patient asked or what was written.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -49,15 +49,16 @@ def person_ids(patient: Patient) -> list[int]:
     return [patient.id, *joined]
 
 
-def text(typed: str | None, what: str) -> str:
-    """Typed text stripped; CorrectionError when it is empty, too long or holds a character no text field stores."""
+def text(typed: str | None, what: str, *, limit: int = TEXT_LENGTH, check: Callable[[str], str] = plain_text) -> str:
+    """Typed text stripped; CorrectionError when it is empty, longer than ``limit`` or refused by ``check`` (by
+    default: a character no text field stores)."""
     stripped = (typed or "").strip()
     if not stripped:
         raise CorrectionError(f"Write {what}.")
-    if len(stripped) > TEXT_LENGTH:
-        raise CorrectionError(f"Keep {what} to {TEXT_LENGTH} characters; this has {len(stripped)}.")
+    if len(stripped) > limit:
+        raise CorrectionError(f"Keep {what} to {limit} characters; this has {len(stripped)}.")
     try:
-        return plain_text(stripped)
+        return check(stripped)
     except ValueError as exc:
         raise CorrectionError(str(exc)) from exc
 
