@@ -18,7 +18,15 @@ from booking.models import Appointment, AuditEvent, Patient, StaffUser, VisitNot
 from booking.models.privacy import Correction, CorrectionRequest
 from booking.services import patient_records
 from booking.services.privacy.corrections import for_export
-from tests.factories import AppointmentFactory, Clinic, PatientFactory, ScreeningFactory, StaffUserFactory, local
+from tests.factories import (
+    AppointmentFactory,
+    Clinic,
+    PatientFactory,
+    ScreeningFactory,
+    StaffUserFactory,
+    care_plan,
+    local,
+)
 from tests.staff_fixtures import clinic_with_admin, signed_in
 
 NOW = local(2026, 11, 4, 12)
@@ -145,8 +153,11 @@ def test_a_refusal_keeps_the_statement_and_shows_it_wherever_the_record_shows(
                                                   "statement": statement})
     assert response.status_code == 303
     visit = db.session.scalars(select(Appointment)).one()
-    for page in (text(admin.get(f"/admin/patients/{robin.id}")), text(admin.get(f"/admin/appointments/{visit.id}")),
-                 text(signed_in(client, therapist).get(f"/staff/visits/{visit.id}"))):
+    plan = care_plan(clinic, clinic.screenings["combined"], robin)
+    pages = [text(admin.get(f"/admin/patients/{robin.id}")), text(admin.get(f"/admin/appointments/{visit.id}"))]
+    signed_in(client, therapist)
+    pages += [text(client.get(f"/staff/visits/{visit.id}")), text(client.get(f"/staff/care-plans/{plan.id}"))]
+    for page in pages:
         assert "The patient disagrees with this record" in page and statement in page
         assert "The note records what the patient said that day." in page
     assert db.session.scalars(select(VisitNote.body)).one() == NOTE
