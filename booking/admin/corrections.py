@@ -22,8 +22,7 @@ from booking.clinic.validators import email_address, phone_number, stripped
 from booking.database import get_or_none
 from booking.forms import ClinicForm, required
 from booking.forms.fields import DayField
-from booking.models import Patient
-from booking.models.privacy import CorrectionRequest
+from booking.models import CorrectionRequest, Patient
 from booking.services import audit
 from booking.services.privacy import correcting, corrections
 from booking.services.privacy.corrections import CorrectionError

@@ -21,8 +21,7 @@ from typing import Generic, TypeVar
 from booking import policy
 from booking.clinic.clock import moment
 from booking.clinic.times import clinic_zone
-from booking.models import AccessRequest, AppointmentStatus, ContactMessage, Notification, StaffUser
-from booking.models.privacy import CorrectionRequest
+from booking.models import AccessRequest, AppointmentStatus, ContactMessage, CorrectionRequest, Notification, StaffUser
 from booking.outbox import retries
 from booking.services import contact
 from booking.services.care_plans.queue import QueueEntry, queue

@@ -14,8 +14,16 @@ from sqlalchemy import select
 from werkzeug.test import TestResponse
 
 from booking.extensions import db
-from booking.models import Appointment, AuditEvent, Patient, StaffUser, VisitNote, VisitOutcome
-from booking.models.privacy import Correction, CorrectionRequest
+from booking.models import (
+    Appointment,
+    AuditEvent,
+    Correction,
+    CorrectionRequest,
+    Patient,
+    StaffUser,
+    VisitNote,
+    VisitOutcome,
+)
 from booking.services import patient_records
 from booking.services.privacy.corrections import for_export
 from tests.factories import (

@@ -29,17 +29,18 @@ from werkzeug.test import TestResponse
 from booking.extensions import db
 from booking.logs import redact
 from booking.models import (
+    AccessRequest,
     Appointment,
     AuditEvent,
     ClinicClosure,
     ContactMessage,
+    CorrectionRequest,
     Notification,
     PasswordReset,
     StaffUser,
     TimeOff,
     VisitNote,
 )
-from booking.models.privacy import CorrectionRequest
 from booking.routing import QUESTIONS
 from booking.services.staff_accounts.password_resets import reset_token
 from booking.services.therapists.feed import feed_token
@@ -113,6 +114,13 @@ ROUTES: dict[tuple[str, str], tuple[Any, Any, Any, Any, Any]] = {
     ('POST', '/admin/notifications/<int:notification_id>/retry'): (LOGIN, LOGIN, 404, 404, '→/admin/notifications'),
     ('GET', '/admin/patients'): (LOGIN, LOGIN, 404, 404, 200),
     ('GET', '/admin/patients/<int:id>'): (LOGIN, LOGIN, 404, 404, 200),
+    # Access requests: recording one (an empty form is re-shown, 400), answering it, its export (health: audited).
+    ('GET', '/admin/patients/<int:id>/access-requests/new'): (LOGIN, LOGIN, 404, 404, 200),
+    ('POST', '/admin/patients/<int:id>/access-requests/new'): (LOGIN, LOGIN, 404, 404, 400),
+    ('POST', '/admin/patients/<int:id>/access-requests/<int:request_id>/answer'): (
+        LOGIN, LOGIN, 404, 404, '→/admin/patients/{patient}/access-requests/{access_request}/export'),
+    ('GET', '/admin/patients/<int:id>/access-requests/<int:request_id>/export'): (LOGIN, LOGIN, 404, 404, 200),
+    ('GET', '/admin/patients/<int:id>/access-requests/<int:request_id>/export.json'): (LOGIN, LOGIN, 404, 404, 200),
     # Correction requests: an empty form is re-shown with its errors.
     ('GET', '/admin/patients/<int:id>/corrections/new'): (LOGIN, LOGIN, 404, 404, 200),
     ('POST', '/admin/patients/<int:id>/corrections/new'): (LOGIN, LOGIN, 404, 404, 400),
@@ -255,8 +263,8 @@ SHOWS_HEALTH = {
     "therapist_a": {"staff.visit", "staff.add_note", "staff.mark_visit",
                     "staff.record_outcome_at_visit"},
     "admin": {"staff.visit", "staff.mark_visit", "admin.patient", "admin.visit", "admin.caller_visit",
-              "admin.mark_visit", "admin.correction_request", "admin.correct_details", "admin.correct_text",
-              "admin.refuse_correction"},
+              "admin.mark_visit", "admin.access_export", "admin.access_export_json", "admin.correction_request",
+              "admin.correct_details", "admin.correct_text", "admin.refuse_correction"},
 }
 # Routes that would change the visit the others read (cancelling it): each request gets a new visit of A's.
 CHANGES_THE_VISIT = {"/admin/appointments/<uuid:appointment_id>/cancel", "/book/manage/<token>/cancel",
@@ -303,7 +311,13 @@ class World:
             "correction_id": str(self.correction_id),
             **({"token": feed_token(therapist)} if rule.endpoint == "staff.feed" else {}),
             **({"token": reset_token(self.reset_id)} if rule.endpoint == "staff.reset_password" else {}),
+            **({"request_id": str(access_request_of(target.patient_id))} if "access-requests" in rule.rule else {}),
         }
+
+
+def access_request_of(patient_id: int) -> int:
+    """The id of the access request of A's patient."""
+    return db.session.scalars(select(AccessRequest.id).where(AccessRequest.patient_id == patient_id)).one()
 
 
 def build_world() -> World:
@@ -326,9 +340,11 @@ def build_world() -> World:
     reset = PasswordReset(id=uuid.uuid4(), user_id=therapist_a.id, created_at=NOW, expires_at=NOW + timedelta(minutes=30))
     closure = ClinicClosure(day=(NOW + timedelta(days=90)).date(), label="Holiday")
     waiting = entry(seen.service, seen.screening, NOW - timedelta(days=2), name="Avery Singh")
+    asked = AccessRequest(patient_id=seen.patient_id, received_on=NOW.date(), identified_by="Licence seen",
+                          due_on=NOW.date() + timedelta(days=30), recorded_by_id=admin.id)
     correction = CorrectionRequest(patient_id=seen.patient_id, received_on=NOW.date(), asked="Correct my phone",
                                    due_on=NOW.date(), recorded_by_id=admin.id)
-    db.session.add_all([notification, reset, closure, correction])
+    db.session.add_all([notification, reset, closure, asked, correction])
     db.session.commit()
     return World(therapist_a, therapist_b, admin, seen, shift.id, time_off.id, message.id, notification.id, reset.id,
                  closure.id, waiting.id, correction.id)
@@ -403,7 +419,7 @@ def test_every_route_answers_each_person_as_the_table_says(app: Flask, person: s
         client = app.test_client()
         column = PEOPLE.index(person)
         ids = {"patient": world.visit.patient_id, "service": world.visit.service_id,
-               "therapist": world.therapist_a.therapist_id}
+               "therapist": world.therapist_a.therapist_id, "access_request": access_request_of(world.visit.patient_id)}
         problems, missing, shown = [], [], set()
         for method, rule in walked_rules(app):
             before = audit_count()

@@ -18,8 +18,16 @@ from booking.clinic.limits import EMAIL_LENGTH, FUNCTION_NOTE_LENGTH, NAME_LENGT
 from booking.clinic.times import clinic_zone
 from booking.clinic.validators import normalise_email, normalise_phone, one_line, plain_text
 from booking.extensions import db
-from booking.models import Appointment, Patient, StaffUser, VisitNote, VisitOutcome
-from booking.models.privacy import Correction, CorrectionDecision, CorrectionRequest
+from booking.models import (
+    Appointment,
+    Correction,
+    CorrectionDecision,
+    CorrectionRequest,
+    Patient,
+    StaffUser,
+    VisitNote,
+    VisitOutcome,
+)
 from booking.policy import require_see_patients
 from booking.services import audit
 from booking.services.privacy.corrections import TEXT_LENGTH, CorrectionError, decide, text

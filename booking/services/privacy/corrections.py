@@ -26,8 +26,7 @@ from booking.clinic.times import clinic_zone
 from booking.clinic.validators import plain_text
 from booking.database import lock
 from booking.extensions import db
-from booking.models import Patient, StaffUser
-from booking.models.privacy import Correction, CorrectionDecision, CorrectionRequest
+from booking.models import Correction, CorrectionDecision, CorrectionRequest, Patient, StaffUser
 from booking.policy import require_see_patients
 from booking.services import audit
 
