@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
 from booking.clinic.clock import moment
@@ -79,11 +79,14 @@ def _identified(typed: str) -> str:
 
 
 def requests_of(patient: Patient, by: StaffUser) -> list[AccessRequest]:
-    """The person's requests, on this record or any joined into it, the newest first; Refused for anyone the policy
-    does not let see patients."""
+    """The person's requests, on this record or any joined into it, the newest first, in one query; Refused for
+    anyone the policy does not let see patients."""
     require_see_patients(by)
-    return list(db.session.scalars(select(AccessRequest).where(AccessRequest.patient_id.in_(person.patient_ids(patient)))
-                                   .order_by(AccessRequest.received_on.desc(), AccessRequest.id.desc())))
+    kept = patient.merged_into_id or patient.id  # a join points every record joined at the one kept
+    joined = select(Patient.id).where(Patient.merged_into_id == kept)
+    return list(db.session.scalars(
+        select(AccessRequest).where(or_(AccessRequest.patient_id == kept, AccessRequest.patient_id.in_(joined)))
+        .order_by(AccessRequest.received_on.desc(), AccessRequest.id.desc())))
 
 
 def request_of(patient: Patient, request_id: int, by: StaffUser) -> AccessRequest | None:

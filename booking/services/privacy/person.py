@@ -131,11 +131,6 @@ def records_of(patient: Patient) -> Person:
     )
 
 
-def patient_ids(patient: Patient) -> list[int]:
-    """The ids of every record of the person this record belongs to, the kept one first."""
-    return [record.id for record in _records_joined(_kept(patient))]
-
-
 def _kept(patient: Patient) -> Patient:
     """The record this one was joined into, following the chain up (itself when it was never joined)."""
     seen = {patient.id}
