@@ -16,6 +16,7 @@ from booking.admin import audit as audit
 from booking.admin import calendar as calendar
 from booking.admin import care_plans as care_plans
 from booking.admin import closures as closures
+from booking.admin import corrections as corrections
 from booking.admin import home as home
 from booking.admin import inbox as inbox
 from booking.admin import notifications as notifications

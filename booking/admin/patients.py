@@ -25,7 +25,7 @@ from booking.database import get_or_none
 from booking.forms import ClinicForm, QueryForm, required
 from booking.models import Patient
 from booking.services import audit, patient_records
-from booking.services.privacy import access
+from booking.services.privacy import access, corrections
 from booking.services.screenings import staff_recommendation
 from booking.services.visits.patients import look_alikes
 from booking.staff.access import staff_required
@@ -76,7 +76,8 @@ def patient(id: int) -> str | Response:  # noqa: A002  (the endpoint's argument,
     shown = patient_records.record_of(record, current_user)
     page = render_template("admin/patient.html", patient=record, shown=shown, visits=shown.visits,
                            same=look_alikes(record), recommendation_of=staff_recommendation,
-                           access_requests=access.requests_of(record, current_user))
+                           access_requests=access.requests_of(record, current_user),
+                           marks=corrections.marks_of(record.id))
     for appointment_id in shown.outcomes:  # the views are stored once the page is made (the commit expires its rows)
         audit.record("viewed", "appointment", appointment_id, f"outcome in the history of patient {record.id}")
     audit.viewed_each("screening", (visit.screening_id for visit in [*shown.visits.upcoming, *shown.visits.past]),

@@ -21,6 +21,7 @@ from booking.flows.reschedule import ReschedulePage, reschedule_page
 from booking.forms.visits import CancelForm
 from booking.models import Appointment, AppointmentStatus
 from booking.services import audit
+from booking.services.privacy import corrections
 from booking.services.screenings import staff_recommendation
 from booking.services.visits import BookingError, cancel, inside_cutoff
 from booking.services.visits.outcomes import markable
@@ -40,7 +41,8 @@ def _visit_page(appointment: Appointment, form: CancelForm, problem: str | None 
     page = render_template("admin/visit.html", appointment=appointment, form=form,
                            booked=appointment.status == AppointmentStatus.BOOKED,
                            inside_cutoff=inside_cutoff(appointment), recommendation=staff_recommendation(screening),
-                           can_mark=markable(appointment), problem=problem)
+                           can_mark=markable(appointment), problem=problem,
+                           marks=corrections.marks_of(appointment.patient_id))
     audit.viewed("appointment", appointment.id, "screening (admin's visit page)")
     return page
 

@@ -1,8 +1,8 @@
 """The admins' today page, read in one go: what the front desk attends to today.
 
 Its sections, each one query and each from the service that owns it: today's
-visits by status with who has arrived (``visits.desk``), the access requests not answered yet with their
-deadlines (``privacy.access``), the notifications that
+visits by status with who has arrived (``visits.desk``), the access and correction requests not answered yet
+with their deadlines (``privacy.access``, ``privacy.corrections``), the notifications that
 failed (``outbox.retries``), the care-plan queue (``care_plans.queue``), the
 messages nobody has handled (``contact``), the visits of the last days
 cancelled inside the cut-off or missed (``visits.desk``), and the waitlist's line: how many wait and how well
@@ -22,11 +22,11 @@ from typing import Generic, TypeVar
 from booking import policy
 from booking.clinic.clock import moment
 from booking.clinic.times import clinic_zone
-from booking.models import AccessRequest, AppointmentStatus, ContactMessage, Notification, StaffUser
+from booking.models import AccessRequest, AppointmentStatus, ContactMessage, CorrectionRequest, Notification, StaffUser
 from booking.outbox import retries
 from booking.services import contact
 from booking.services.care_plans.queue import QueueEntry, queue
-from booking.services.privacy import access
+from booking.services.privacy import access, corrections
 from booking.services.visits.desk import LATE_DAYS, DeskVisit, day_visits, late_or_missed
 from booking.services.waitlist.calls import Call, to_call
 from booking.services.waitlist.overview import FillRate, fill_rate, waiting_count
@@ -56,6 +56,7 @@ class Today:
     visits: list[DeskVisit]
     late: list[DeskVisit]
     access_requests: list[AccessRequest]  # not answered yet, the soonest due first
+    correction_requests: list[CorrectionRequest]  # not answered yet, the soonest due first
     failed: Section[Notification] | None
     waiting_plans: Section[QueueEntry] | None
     messages: Section[ContactMessage]
@@ -91,6 +92,7 @@ def today_page(by: StaffUser, now: datetime | None = None) -> Today:
         visits=day_visits(day, by),
         late=late_or_missed(day, by),
         access_requests=access.open_requests(by),
+        correction_requests=corrections.open_requests(by),
         failed=Section.of(retries.failed(by, SECTION_SIZE)) if policy.may_run_the_clinic(by) else None,
         waiting_plans=Section.of(queue(by)) if policy.may_run_care_plans(by) else None,
         messages=Section.of(contact.unhandled(by, SECTION_SIZE)),

@@ -25,6 +25,7 @@ from booking.services import audit
 from booking.services.care_plans import progress
 from booking.services.care_plans import work as plan_work
 from booking.services.care_plans.notes import HANDOFF, NOTE_LENGTH, NoteError, write_note
+from booking.services.privacy import corrections
 from booking.staff import bp
 from booking.staff.access import staff_required
 
@@ -69,7 +70,7 @@ def _page(plan: CarePlan, form: HandoffForm | None = None, status: int = 200) ->
         timeline=plan_work.timeline(plan, visits), figures=plan_figures(plan, visits), flag=progress.flag_of(plan),
         form=form.offer(visits) if shares else None,
         other=plan.massage_therapist if current_user.therapist_id == plan.physiotherapist_id
-        else plan.physiotherapist)
+        else plan.physiotherapist, marks=corrections.marks_of(plan.patient_id) if plan.patient_id else None)
     audit.viewed("care_plan", plan.id, "plan page")
     return page, status
 

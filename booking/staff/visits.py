@@ -39,6 +39,7 @@ from booking.services.care_plans.notes import (
     write_note,
 )
 from booking.services.care_plans.work import visits_of
+from booking.services.privacy import corrections
 from booking.services.questionnaires import asks, of_visit
 from booking.services.screenings import staff_recommendation
 from booking.services.visits.outcomes import markable
@@ -102,7 +103,7 @@ def _page(appointment: Appointment, note_form: NoteForm, *, problem: str | None 
         outcome=outcome, pain_form=pain_form,
         can_record=own and started and appointment.status in (AppointmentStatus.BOOKED, AppointmentStatus.COMPLETED),
         problem=problem, note_length=NOTE_LENGTH, asks_questions=asks(appointment), questionnaire=of_visit(appointment),
-        ended=appointment.ends_at <= moment())
+        ended=appointment.ends_at <= moment(), marks=corrections.marks_of(appointment.patient_id))
     audit.viewed("appointment", appointment.id, "screening, answers and notes")
     return page, status
 

@@ -18,8 +18,8 @@ from tests.factories import AppointmentFactory, Clinic, PatientFactory, Screenin
 from tests.staff.therapist_pages import counted_queries, massage_therapist, visit
 
 NOW = local(2026, 12, 2, 9, 40)  # Wednesday morning in Calgary; the clinic's cut-off is 24 hours
-SECTIONS = 9  # the day's visits, the late ones, the access requests, the failed notifications, the care-plan queue,
-# the messages, the waitlist's count and figure, and its calls to make
+SECTIONS = 10  # the day's visits, the late ones, the access and correction requests, the failed notifications,
+# the care-plan queue, the messages, the waitlist's count and figure, and its calls to make
 
 
 @pytest.fixture

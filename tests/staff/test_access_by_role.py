@@ -34,6 +34,7 @@ from booking.models import (
     AuditEvent,
     ClinicClosure,
     ContactMessage,
+    CorrectionRequest,
     Notification,
     PasswordReset,
     StaffUser,
@@ -121,6 +122,13 @@ ROUTES: dict[tuple[str, str], tuple[Any, Any, Any, Any, Any]] = {
         LOGIN, LOGIN, 404, 404, '→/admin/patients/{patient}/access-requests/{access_request}/export'),
     ('GET', '/admin/patients/<int:id>/access-requests/<int:request_id>/export'): (LOGIN, LOGIN, 404, 404, 200),
     ('GET', '/admin/patients/<int:id>/access-requests/<int:request_id>/export.json'): (LOGIN, LOGIN, 404, 404, 200),
+    # Correction requests: an empty form is re-shown with its errors.
+    ('GET', '/admin/patients/<int:id>/corrections/new'): (LOGIN, LOGIN, 404, 404, 200),
+    ('POST', '/admin/patients/<int:id>/corrections/new'): (LOGIN, LOGIN, 404, 404, 400),
+    ('GET', '/admin/patients/<int:id>/corrections/<int:correction_id>'): (LOGIN, LOGIN, 404, 404, 200),
+    ('POST', '/admin/patients/<int:id>/corrections/<int:correction_id>/details'): (LOGIN, LOGIN, 404, 404, 400),
+    ('POST', '/admin/patients/<int:id>/corrections/<int:correction_id>/refuse'): (LOGIN, LOGIN, 404, 404, 400),
+    ('POST', '/admin/patients/<int:id>/corrections/<int:correction_id>/text'): (LOGIN, LOGIN, 404, 404, 400),
     # Joining a record with itself is refused: back to the record.
     ('GET', '/admin/patients/<int:id>/join/<int:other_id>'): (LOGIN, LOGIN, 404, 404, '→/admin/patients/{patient}'),
     ('POST', '/admin/patients/<int:id>/join/<int:other_id>'): (LOGIN, LOGIN, 404, 404, '→/admin/patients/{patient}'),
@@ -259,7 +267,8 @@ SHOWS_HEALTH = {
     "therapist_a": {"staff.visit", "staff.add_note", "staff.mark_visit",
                     "staff.record_outcome_at_visit"},
     "admin": {"staff.visit", "staff.mark_visit", "admin.patient", "admin.visit", "admin.caller_visit",
-              "admin.mark_visit", "admin.access_export", "admin.access_export_json"},
+              "admin.mark_visit", "admin.access_export", "admin.access_export_json", "admin.correction_request",
+              "admin.correct_details", "admin.correct_text", "admin.refuse_correction"},
 }
 # Routes that would change the visit the others read (cancelling it): each request gets a new visit of A's.
 CHANGES_THE_VISIT = {"/admin/appointments/<uuid:appointment_id>/cancel", "/book/manage/<token>/cancel",
@@ -282,6 +291,7 @@ class World:
     closure_id: int
     entry_id: int
     offer_id: uuid.UUID
+    correction_id: int
     extra_visits: list[Appointment] = field(default_factory=list)
 
     def new_visit(self) -> Appointment:
@@ -303,7 +313,7 @@ class World:
             "message_id": str(self.message_id), "notification_id": str(self.notification_id),
             "user_id": str(self.therapist_b.id),
             "closure_id": str(self.closure_id), "entry_id": str(self.entry_id), "offer_id": str(self.offer_id),
-            "filename": "css/site.css",
+            "filename": "css/site.css", "correction_id": str(self.correction_id),
             **({"token": feed_token(therapist)} if rule.endpoint == "staff.feed" else {}),
             **({"token": reset_token(self.reset_id)} if rule.endpoint == "staff.reset_password" else {}),
             **({"request_id": str(access_request_of(target.patient_id))} if "access-requests" in rule.rule else {}),
@@ -341,10 +351,12 @@ def build_world() -> World:
     call = offer(freed, caller, NOW - timedelta(minutes=5), OfferStatus.OFFERED)
     asked = AccessRequest(patient_id=seen.patient_id, received_on=NOW.date(), identified_by="Licence seen",
                           due_on=NOW.date() + timedelta(days=30), recorded_by_id=admin.id)
-    db.session.add_all([notification, reset, closure, asked])
+    correction = CorrectionRequest(patient_id=seen.patient_id, received_on=NOW.date(), asked="Correct my phone",
+                                   due_on=NOW.date(), recorded_by_id=admin.id)
+    db.session.add_all([notification, reset, closure, asked, correction])
     db.session.commit()
     return World(therapist_a, therapist_b, admin, seen, shift.id, time_off.id, message.id, notification.id, reset.id,
-                 closure.id, waiting.id, call.id)
+                 closure.id, waiting.id, call.id, correction.id)
 
 
 def build(rule: Rule, arguments: dict[str, str]) -> str:

@@ -11,6 +11,7 @@ patient asked or what was written.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -25,8 +26,7 @@ from booking.clinic.times import clinic_zone
 from booking.clinic.validators import plain_text
 from booking.database import lock
 from booking.extensions import db
-from booking.models import Patient, StaffUser
-from booking.models.privacy import Correction, CorrectionDecision, CorrectionRequest
+from booking.models import Correction, CorrectionDecision, CorrectionRequest, Patient, StaffUser
 from booking.policy import require_see_patients
 from booking.services import audit
 
@@ -48,15 +48,16 @@ def person_ids(patient: Patient) -> list[int]:
     return [patient.id, *joined]
 
 
-def text(typed: str | None, what: str) -> str:
-    """Typed text stripped; CorrectionError when it is empty, too long or holds a character no text field stores."""
+def text(typed: str | None, what: str, *, limit: int = TEXT_LENGTH, check: Callable[[str], str] = plain_text) -> str:
+    """Typed text stripped; CorrectionError when it is empty, longer than ``limit`` or refused by ``check`` (by
+    default: a character no text field stores)."""
     stripped = (typed or "").strip()
     if not stripped:
         raise CorrectionError(f"Write {what}.")
-    if len(stripped) > TEXT_LENGTH:
-        raise CorrectionError(f"Keep {what} to {TEXT_LENGTH} characters; this has {len(stripped)}.")
+    if len(stripped) > limit:
+        raise CorrectionError(f"Keep {what} to {limit} characters; this has {len(stripped)}.")
     try:
-        return plain_text(stripped)
+        return check(stripped)
     except ValueError as exc:
         raise CorrectionError(str(exc)) from exc
 
@@ -153,17 +154,19 @@ class Marks:
 
 
 def marks_of(patient_id: int) -> Marks:
-    """The marks of the person whose current record has this id, in two queries."""
+    """The marks of the person whose current record has this id: one query, and one more when they made requests."""
     ids = select(Patient.id).where(or_(Patient.id == patient_id, Patient.merged_into_id == patient_id))
-    requests = db.session.scalars(select(CorrectionRequest).options(joinedload(CorrectionRequest.decided_by))
-                                  .where(CorrectionRequest.patient_id.in_(ids))
-                                  .order_by(CorrectionRequest.received_on.desc(), CorrectionRequest.id.desc()))
+    requests = list(db.session.scalars(select(CorrectionRequest).options(joinedload(CorrectionRequest.decided_by))
+                                       .where(CorrectionRequest.patient_id.in_(ids))
+                                       .order_by(CorrectionRequest.received_on.desc(), CorrectionRequest.id.desc())))
     corrections: dict[tuple[str, str, str], list[Correction]] = defaultdict(list)
-    for correction in db.session.scalars(select(Correction).options(joinedload(Correction.corrected_by))
-                                         .where(Correction.patient_id.in_(ids))
-                                         .order_by(Correction.corrected_at.desc(), Correction.id.desc())):
+    made: Iterable[Correction] = [] if not requests else db.session.scalars(
+        select(Correction).options(joinedload(Correction.corrected_by))
+        .where(Correction.request_id.in_([request.id for request in requests]))
+        .order_by(Correction.corrected_at.desc(), Correction.id.desc()))
+    for correction in made:
         corrections[correction.subject_type, correction.subject_id, correction.field].append(correction)
-    return Marks(list(requests), dict(corrections))
+    return Marks(requests, dict(corrections))
 
 
 def _when(value: date | datetime | None) -> str | None:
