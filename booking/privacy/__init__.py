@@ -1,2 +1,1 @@
-"""Privacy and records, the pure rules: which law a record falls under, every record of a person, and how long
-they are kept. No Flask and no database here; the services in ``booking.services.privacy`` apply them."""
+"""Privacy rules, pure: which law a record falls under, what a person's records are, when they may be destroyed."""
