@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 
 ADULT_AGE = 18
+OLDEST_BIRTH_YEAR = 1900
 NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
                 "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty")
 
@@ -43,11 +44,13 @@ class Person:
 
 @dataclass(frozen=True)
 class Retention:
-    """The rule a person's records are kept by: ``destroy_on`` (None while the birth date is needed) and why."""
+    """The rule a person's records are kept by: ``destroy_on`` (None while the birth date is needed), why, and the
+    last service it counts from (None: no visit took place)."""
 
     basis: Basis
     destroy_on: date | None
     rule: str
+    last_service: date | None
 
     def due(self, today: date) -> bool:
         """Whether the records may be destroyed on this local date."""
@@ -73,19 +76,28 @@ def is_minor(birth_date: date, on: date) -> bool:
     return on < anniversary(birth_date, ADULT_AGE)
 
 
+def birth_date_problem(born: date, today: date) -> str | None:
+    """What is wrong with a birth date typed on ``today``, in words, or None."""
+    if born > today:
+        return "Enter a birth date in the past, like 2010-04-23."
+    if born.year < OLDEST_BIRTH_YEAR:
+        return f"Enter a birth date from {OLDEST_BIRTH_YEAR} on, like 2010-04-23."
+    return None
+
+
 def retention(person: Person, years: int) -> Retention:
     """The date the person's records may be destroyed, kept ``years`` after the last service (see the module)."""
     if person.last_service is None:
         return Retention(Basis.NO_SERVICE, anniversary(person.last_record, years),
                          f"{in_words(years)} after the last record was made on {person.last_record}, no visit "
-                         "having taken place")
+                         "having taken place", None)
     last = person.last_service
     if person.birth_date is not None and is_minor(person.birth_date, last):
         eighteenth = anniversary(person.birth_date, ADULT_AGE)
         return Retention(Basis.MINOR, anniversary(eighteenth, years),
                          f"{in_words(years)} after the 18th birthday on {eighteenth}, under 18 at the last service "
-                         f"on {last}")
+                         f"on {last}", last)
     if person.birth_date is None and (person.adult_on is None or person.adult_on > last):
         return Retention(Basis.BIRTH_DATE_NEEDED, None,
-                         f"birth date needed: could have been under 18 at the last service on {last}")
-    return Retention(Basis.ADULT, anniversary(last, years), f"{in_words(years)} after the last service on {last}")
+                         f"birth date needed: could have been under 18 at the last service on {last}", last)
+    return Retention(Basis.ADULT, anniversary(last, years), f"{in_words(years)} after the last service on {last}", last)
