@@ -4,6 +4,8 @@ service (``booking.services.privacy.holds``); the dry run, a list of patients, i
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -42,17 +44,10 @@ def retention() -> str:
 @staff_required(policy.may_see_patients)
 def put_hold(id: int) -> str | Response:  # noqa: A002
     """Put a legal hold on the patient's records, with its reason."""
-    patient = _current_or_404(id)
-    form = HoldForm()
-    if form.validate_on_submit():
-        try:
-            holds.put_hold(patient, required(form.reason.data), current_user)
-        except holds.HoldError as error:
-            form.reason.errors = [error.message]
-        else:
-            flash("The records are under a legal hold: nothing of this patient is destroyed until it is lifted.")
-            return redirect(url_for(".patient", id=patient.id, _anchor="retention"), code=303)
-    return _page_again(patient, hold_form=form)
+    patient, form = _current_or_404(id), HoldForm()
+    return _saved(patient, form, lambda: holds.put_hold(patient, required(form.reason.data), current_user),
+                  "The records are under a legal hold: nothing of this patient is destroyed until it is lifted.") \
+        or patient_page(patient, hold_form=form)
 
 
 @bp.route("/patients/<int:id>/hold/lift", methods=["POST"])
@@ -63,26 +58,32 @@ def lift_hold(id: int) -> Response:  # noqa: A002
     if ClinicForm().validate_on_submit():
         lifted = holds.lift_hold(patient, current_user)
         flash("The legal hold is lifted." if lifted else "These records were not under a legal hold.")
-    return redirect(url_for(".patient", id=patient.id, _anchor="retention"), code=303)
+    return _back_to(patient)
 
 
 @bp.route("/patients/<int:id>/birth-date", methods=["POST"])
 @staff_required(policy.may_see_patients)
 def set_birth_date(id: int) -> str | Response:  # noqa: A002
     """Store the patient's birth date, as they gave it."""
-    patient = _current_or_404(id)
-    form = BirthDateForm()
-    if form.validate_on_submit():
-        try:
-            holds.set_birth_date(patient, required(form.birth_date.data), current_user)
-        except holds.HoldError as error:
-            form.birth_date.errors = [error.message]
-        else:
-            flash("The birth date is saved.")
-            return redirect(url_for(".patient", id=patient.id, _anchor="retention"), code=303)
-    return _page_again(patient, birth_form=form)
+    patient, form = _current_or_404(id), BirthDateForm()
+    return _saved(patient, form, lambda: holds.set_birth_date(patient, required(form.birth_date.data), current_user),
+                  "The birth date is saved.") or patient_page(patient, birth_form=form)
 
 
-def _page_again(patient: Patient, **forms: HoldForm | BirthDateForm) -> str:
-    """The patient's page again, with a form's errors and what was typed."""
-    return patient_page(patient, **forms)
+def _saved(patient: Patient, form: ClinicForm, save: Callable[[], object], done: str) -> Response | None:
+    """Save a valid form (``save``) and go back to the patient's page saying ``done``; None when the form or the
+    service refused it (the error then on its field, for the page to show again)."""
+    if not form.validate_on_submit():
+        return None
+    try:
+        save()
+    except holds.HoldError as error:
+        form[error.field].errors = [error.message]
+        return None
+    flash(done)
+    return _back_to(patient)
+
+
+def _back_to(patient: Patient) -> Response:
+    """The patient's page, at its retention part."""
+    return redirect(url_for(".patient", id=patient.id, _anchor="retention"), code=303)
