@@ -19,6 +19,9 @@ from booking.models import (
     AccessRequest,
     Appointment,
     AuditEvent,
+    CarePlan,
+    CarePlanDismissal,
+    Measurement,
     MessageConsent,
     Notification,
     Patient,
@@ -32,7 +35,16 @@ from booking.models import (
 )
 from booking.models.waitlist import OfferStatus, OpeningStatus
 from booking.services.privacy import destruction
-from tests.factories import AppointmentFactory, Clinic, PatientFactory, StaffUserFactory, local, small_clinic
+from tests.factories import (
+    AppointmentFactory,
+    Clinic,
+    PatientFactory,
+    ScreeningFactory,
+    StaffUserFactory,
+    care_plan,
+    local,
+    small_clinic,
+)
 from tests.waitlist.records import entry, offer, opening
 
 NOTE = "Left knee effusion, referred for imaging"
@@ -57,14 +69,22 @@ def visit(clinic: Clinic, patient: Patient, when: datetime, status: str = "compl
 
 
 def full_history(clinic: Clinic, patient: Patient, last: datetime) -> None:
-    """Every kind of record for the patient: a visit with a note, an outcome, a questionnaire and a notification;
-    a waitlist place with an offer of an opening it filled; an access request; a consent."""
+    """Every kind of record for the patient: a visit with a note, an outcome, a questionnaire answered and a
+    notification; a care plan with a notice about it; a screening dismissed from the care plan queue; a waitlist
+    place with an offer of an opening it filled; an access request; a consent."""
     author = StaffUserFactory()
     seen = visit(clinic, patient, last)
+    plan = care_plan(clinic, ScreeningFactory(kind="combined"), patient)
+    questions = Questionnaire(appointment_id=seen.id, token_hash=uuid.uuid4().hex)
+    db.session.add(questions)
+    db.session.flush()
     db.session.add_all([
         VisitNote(appointment_id=seen.id, author_id=author.id, body=NOTE),
         VisitOutcome(appointment_id=seen.id, pain=4, function_note="Stairs with a rail", recorded_by_id=author.id),
-        Questionnaire(appointment_id=seen.id, token_hash=uuid.uuid4().hex),
+        Measurement(questionnaire_id=questions.id, patient_id=patient.id, care_plan_id=plan.id, number=1,
+                    answers={"nprs": 4}, activities=[], answered_in="home"),
+        Notification(key=f"plan:{plan.id}", kind="care_plan", care_plan_id=plan.id, due_at=last),
+        CarePlanDismissal(screening_id=seen.screening_id, reason="Declined", dismissed_by_id=author.id),
         Notification(key=f"confirmation:{seen.id}", kind="confirmation", appointment_id=seen.id, due_at=last),
         AccessRequest(patient_id=patient.id, received_on=last.date(), identified_by="licence at the desk",
                       due_on=last.date() + timedelta(days=30), recorded_by_id=StaffUserFactory(admin=True).id),
@@ -111,6 +131,8 @@ def records_left(patient_id: int) -> dict[str, int]:
             "questionnaires": count(select(Questionnaire.id).where(Questionnaire.appointment_id.in_(visits))),
             "notifications": count(select(Notification.id).where(Notification.appointment_id.in_(visits))),
             "waitlist": count(select(WaitlistEntry.id).where(WaitlistEntry.patient_id == patient_id)),
+            "care plans": count(select(CarePlan.id).where(CarePlan.patient_id == patient_id)),
+            "measurements": count(select(Measurement.id).where(Measurement.patient_id == patient_id)),
             "requests": count(select(AccessRequest.id).where(AccessRequest.patient_id == patient_id)),
             "consents": count(select(MessageConsent.id).where(MessageConsent.patient_id == patient_id))}
 
@@ -139,8 +161,10 @@ def test_every_record_of_a_person_goes_on_their_date_and_the_audit_row_stays(peo
         (adult, "ten years after the last service on 2016-03-01")]
     db.session.expire_all()
     assert set(records_left(adult).values()) == {0} and set(records_left(joined).values()) == {0}
-    assert db.session.scalar(select(func.count()).select_from(Screening)) == screenings_before - 4
+    assert db.session.scalar(select(func.count()).select_from(Screening)) == screenings_before - 5
     assert db.session.scalar(select(func.count()).select_from(WaitlistOffer)) == 1  # the minor's
+    assert db.session.scalar(select(func.count()).select_from(CarePlanDismissal)) == 1  # the minor's
+    assert db.session.scalar(select(func.count()).select_from(Notification)) == 2  # the minor's two
     freed = db.session.scalars(select(WaitlistOpening).order_by(WaitlistOpening.id)).all()
     assert len(freed) == 2 and freed[0].filled_entry_id is None  # the clinic's opening stays, pointing to no one
     assert destroyed_rows() == [(str(adult), "rule: ten years after the last service on 2016-03-01; records "
