@@ -11,7 +11,6 @@ from booking.forms import ClinicForm
 from booking.forms.fields import DayField
 from booking.models import Patient
 from booking.services.privacy import destruction
-from booking.services.privacy import person as people
 
 
 class HoldForm(ClinicForm):
@@ -30,5 +29,5 @@ class BirthDateForm(ClinicForm):
 def shown(patient: Patient, hold_form: HoldForm | None = None,
           birth_form: BirthDateForm | None = None) -> dict[str, object]:
     """What the patient's page shows of retention: the rule and date, the hold, and its two forms."""
-    return {"kept": destruction.retention_of(people.records_of(patient)), "hold_form": hold_form or HoldForm(),
+    return {"kept": destruction.retention_of(patient), "hold_form": hold_form or HoldForm(),
             "birth_form": birth_form or BirthDateForm(data={"birth_date": patient.birth_date})}

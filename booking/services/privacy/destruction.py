@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, func, select, update
 
 from booking.clinic.clock import moment
 from booking.clinic.settings import clinic_settings
@@ -56,9 +56,18 @@ def _local_date(when: datetime) -> date:
     return when.astimezone(clinic_zone()).date()
 
 
-def _took_place(status: AppointmentStatus, starts_at: datetime, now: datetime) -> bool:
-    """Whether a visit counts as a service: completed, or booked and begun (not yet marked)."""
-    return status is AppointmentStatus.COMPLETED or (status is AppointmentStatus.BOOKED and starts_at <= now)
+def _took_place(now: datetime) -> ColumnElement[bool]:
+    """Which visits count as a service: completed, or booked and begun (not yet marked)."""
+    return (Appointment.status == AppointmentStatus.COMPLETED) | (
+        (Appointment.status == AppointmentStatus.BOOKED) & (Appointment.starts_at <= now))
+
+
+def _last_services(now: datetime, patient_ids: list[int] | None = None) -> dict[int, datetime]:
+    """The start of the last service of each patient record (of these, or of all), by record id."""
+    query = select(Appointment.patient_id, func.max(Appointment.starts_at)).where(_took_place(now))
+    if patient_ids is not None:
+        query = query.where(Appointment.patient_id.in_(patient_ids))
+    return {patient_id: at for patient_id, at in db.session.execute(query.group_by(Appointment.patient_id))}
 
 
 def _rule_input(records: Iterable[Patient], services: Iterable[datetime]) -> retention.Person:
@@ -72,13 +81,17 @@ def _rule_input(records: Iterable[Patient], services: Iterable[datetime]) -> ret
                             birth_date=births[0] if births else None, adult_on=min(adults, default=None))
 
 
-def retention_of(person: people.Person, now: datetime | None = None) -> retention.Retention:
-    """The rule the person's records are kept by, from every record of theirs."""
-    when = moment(now)
-    return retention.retention(
-        _rule_input(person.patients, (visit.starts_at for visit in person.appointments
-                                      if _took_place(visit.status, visit.starts_at, when))),
-        clinic_settings().retention_years)
+def _rule_of(records: list[Patient], now: datetime, last: dict[int, datetime]) -> retention.Retention:
+    """The rule of the person these records are, given the last service of each record."""
+    return retention.retention(_rule_input(records, (last[r.id] for r in records if r.id in last)),
+                               clinic_settings().retention_years)
+
+
+def retention_of(kept: Patient, now: datetime | None = None) -> retention.Retention:
+    """The rule the person's records are kept by, in two queries: the records joined into this one (a join
+    re-points those of the record joined, so all point here), and their last services."""
+    records = [kept, *db.session.scalars(select(Patient).where(Patient.merged_into_id == kept.id))]
+    return _rule_of(records, moment(now), _last_services(moment(now), [record.id for record in records]))
 
 
 def _hold(records: Iterable[Patient]) -> str | None:
@@ -90,21 +103,14 @@ def _everyone(now: datetime) -> list[Due]:
     """Every person with their rule, in two queries: their records, and the last service of each record."""
     records = list(db.session.scalars(select(Patient).order_by(Patient.id)))
     by_id = {record.id: record for record in records}
-    last = {patient_id: at for patient_id, at in db.session.execute(
-        select(Appointment.patient_id, func.max(Appointment.starts_at))
-        .where((Appointment.status == AppointmentStatus.COMPLETED)
-               | ((Appointment.status == AppointmentStatus.BOOKED) & (Appointment.starts_at <= now)))
-        .group_by(Appointment.patient_id))}
+    last = _last_services(now)
     persons: dict[int, list[Patient]] = {}
     for record in records:
         kept = record
         while kept.merged_into_id is not None and kept.merged_into_id in by_id:
             kept = by_id[kept.merged_into_id]
         persons.setdefault(kept.id, []).append(record)
-    years = clinic_settings().retention_years
-    return [Due(kept_id, by_id[kept_id].name,
-                retention.retention(_rule_input(person, (last[r.id] for r in person if r.id in last)), years),
-                _hold(person))
+    return [Due(kept_id, by_id[kept_id].name, _rule_of(person, now, last), _hold(person))
             for kept_id, person in persons.items()]
 
 
@@ -152,7 +158,7 @@ def _destroy(patient_id: int, now: datetime) -> Due | None:
     name, person = kept.name, people.records_of(kept)
     for record in person.patients:
         lock(record)
-    rule = retention_of(person, now)
+    rule = _rule_of(person.patients, now, _last_services(now, person.patient_ids))
     hold = _hold(person.patients)
     if hold is not None or not rule.due(_local_date(now)):
         db.session.rollback()
