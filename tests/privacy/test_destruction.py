@@ -230,3 +230,18 @@ def small_clinic_of(people: People) -> Clinic:
     """The clinic the people's visits were made in (its physiotherapy service and first physiotherapist)."""
     first = db.session.scalars(select(Appointment).where(Appointment.patient_id == people.later.id)).one()
     return Clinic(first.service, first.service, [first.therapist], [], {})
+
+
+def test_a_person_whose_screening_another_still_uses_is_kept_and_the_rest_goes_on(
+        people: People, caplog: pytest.LogCaptureFixture) -> None:
+    shared = db.session.scalars(select(Appointment).where(Appointment.patient_id == people.later.id)).one()
+    first = db.session.scalars(select(Appointment).where(Appointment.patient_id == people.adult.id)
+                               .order_by(Appointment.starts_at.desc())).first()
+    shared.screening_id = first.screening_id  # not a thing the app does: a record someone else still points to
+    db.session.commit()
+    with time_machine.travel(local(2030, 1, 1, 3), tick=False):
+        report = destruction.destroy_due()
+    assert people.adult.id not in [person.patient_id for person in report.destroyed]
+    assert records_left(people.adult.id)["visits"] == 3 and records_left(people.later.id)["visits"] == 1
+    assert f"the records of patient {people.adult.id} are still referred to; kept" in caplog.text
+    assert str(people.adult.id) not in [subject for subject, _, _ in destroyed_rows()]

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy import ColumnElement, func, select, update
+from sqlalchemy.exc import IntegrityError
 
 from booking.clinic.clock import moment
 from booking.clinic.settings import clinic_settings
@@ -140,11 +141,22 @@ def destroy_due(now: datetime | None = None, *, dry_run: bool = False) -> Report
             report.held.append(person)
         elif dry_run:
             report.destroyed.append(person)
-        elif (destroyed := _destroy(person.patient_id, when)) is not None:
+        elif (destroyed := _destroy_one(person.patient_id, when)) is not None:
             report.destroyed.append(destroyed)
     logger.info("retention: %s destroyed, %s held%s", len(report.destroyed), len(report.held),
                 " (dry run)" if dry_run else "")
     return report
+
+
+def _destroy_one(patient_id: int, now: datetime) -> Due | None:
+    """``_destroy``; a person whose records another record still points to (a screening shared with someone else) is
+    kept, rolled back and logged by id, and the others are still destroyed."""
+    try:
+        return _destroy(patient_id, now)
+    except IntegrityError:
+        db.session.rollback()
+        logger.warning("retention: the records of patient %s are still referred to; kept", patient_id)
+        return None
 
 
 def _destroy(patient_id: int, now: datetime) -> Due | None:
