@@ -6,6 +6,7 @@ from celery import shared_task
 
 from booking.notifications import delivery
 from booking.outbox import relay
+from booking.services.privacy import destruction
 from booking.services.waitlist import entries, offering
 
 
@@ -39,3 +40,10 @@ def sweep_openings() -> int:
     need a turn and were not (a lost task, a broker outage, expired or withdrawn offers)."""
     entries.expire_passed()
     return offering.sweep()
+
+
+@shared_task(name="privacy.retention", ignore_result=True)
+def destroy_passed_records() -> int:
+    """Destroy every record of each person whose retention date has come (a hold keeps them); how many people.
+    Takes no arguments: it finds them itself, and logs counts only."""
+    return len(destruction.destroy_due().destroyed)

@@ -23,6 +23,7 @@ from booking.admin import notifications as notifications
 from booking.admin import outcomes as outcomes
 from booking.admin import patients as patients
 from booking.admin import phone as phone
+from booking.admin import retention as retention
 from booking.admin import services as services
 from booking.admin import settings as settings
 from booking.admin import staff_logins as staff_logins

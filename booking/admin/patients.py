@@ -17,7 +17,8 @@ from wtforms import SearchField
 from wtforms.validators import InputRequired, Length
 
 from booking import policy
-from booking.admin import bp
+from booking.admin import bp, retention_forms
+from booking.admin.retention_forms import BirthDateForm, HoldForm
 from booking.clinic.limits import EMAIL_LENGTH
 from booking.clinic.times import local_time
 from booking.clinic.validators import stripped
@@ -73,11 +74,17 @@ def patient(id: int) -> str | Response:  # noqa: A002  (the endpoint's argument,
     record = _record_or_404(id)
     if record.merged_into_id is not None:
         return _joined(record)
+    return patient_page(record)
+
+
+def patient_page(record: Patient, hold_form: HoldForm | None = None, birth_form: BirthDateForm | None = None) -> str:
+    """The page of a record kept, its views audited; with a retention form's errors when given."""
     shown = patient_records.record_of(record, current_user)
     page = render_template("admin/patient.html", patient=record, shown=shown, visits=shown.visits,
                            same=look_alikes(record), recommendation_of=staff_recommendation,
                            access_requests=access.requests_of(record, current_user),
-                           marks=corrections.marks_of(record.id))
+                           marks=corrections.marks_of(record.id),
+                           **retention_forms.shown(record, hold_form, birth_form))
     for appointment_id in shown.outcomes:  # the views are stored once the page is made (the commit expires its rows)
         audit.record("viewed", "appointment", appointment_id, f"outcome in the history of patient {record.id}")
     audit.viewed_each("screening", (visit.screening_id for visit in [*shown.visits.upcoming, *shown.visits.past]),

@@ -1,4 +1,5 @@
-"""The admins' page for the clinic's settings: name, contact details, opening hours, booking rules and the waitlist.
+"""The admins' page for the clinic's settings: name, contact details, opening hours, booking rules, the waitlist,
+and privacy (how long records are kept, how soon a request is answered).
 
 New opening hours that would leave booked visits outside them are refused (409) with those visits
 listed, so that the patients are called first; nothing is changed.
@@ -15,7 +16,7 @@ from booking.admin import bp
 from booking.admin.settings_form import SettingsForm, questionnaire_time, reminder_minutes
 from booking.clinic.settings import WEEKDAYS, clinic_settings
 from booking.forms import required
-from booking.services.clinic_hours import save_settings
+from booking.services.clinic_hours import PRIVACY_SETTINGS, save_settings
 from booking.services.therapists.hours import HoursConflict
 from booking.staff.access import staff_required
 
@@ -36,7 +37,8 @@ def settings() -> str | Response | tuple[str, int]:
                 questionnaire_time=questionnaire_time(required(form.questionnaire_time.data)),
                 flag_after_sessions=form.flag_after_sessions.data,
                 waitlist_offers_at_once=form.waitlist_offers_at_once.data,
-                waitlist_claim_minutes=form.waitlist_claim_minutes.data)
+                waitlist_claim_minutes=form.waitlist_claim_minutes.data,
+                **{key: form[key].data for key in PRIVACY_SETTINGS})
         except HoursConflict as conflict:
             return render_template("admin/settings.html", form=form, weekdays=WEEKDAYS,
                                    stranded=conflict.visits), 409

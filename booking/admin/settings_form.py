@@ -1,5 +1,5 @@
 """The clinic's settings form: name, contact details, opening hours per weekday, booking rules, how the
-waitlist offers freed times, instructions.
+waitlist offers freed times, instructions, and how long records are kept.
 
 Every field keeps what was typed when the form is shown again with errors; times
 and reminders are read here, with a message that says what to type.
@@ -20,6 +20,7 @@ from booking.clinic.settings import WEEKDAYS
 from booking.clinic.validators import phone_number, stripped
 from booking.forms import ClinicForm
 from booking.models import ClinicSettings
+from booking.services.clinic_hours import PRIVACY_SETTINGS
 from booking.waitlist import MINIMUM_CLAIM_WINDOW
 
 MOST_REMINDERS = 5
@@ -28,6 +29,11 @@ MOST_SESSIONS_BEFORE_A_FLAG = 50
 MOST_WAITLIST_OFFERS_AT_ONCE = 10
 LONGEST_CLAIM_MINUTES = 1440  # a day
 SHORTEST_CLAIM_MINUTES = MINIMUM_CLAIM_WINDOW // timedelta(minutes=1)
+# The privacy settings' bounds: the Health Information Act gives 30 days to answer a request; the College asks
+# records be kept at least ten years.
+MOST_REQUEST_DAYS = 30
+FEWEST_RETENTION_YEARS, MOST_RETENTION_YEARS = 10, 50
+MOST_KEPT_DAYS = 3650
 
 
 def clock_time(text: str) -> time | None:
@@ -91,6 +97,21 @@ class SettingsForm(ClinicForm):
     waitlist_claim_minutes = WholeNumberField(
         "Hold an offer for (minutes)", "how long an offer is held",
         validators=whole_number("how long an offer is held", SHORTEST_CLAIM_MINUTES, LONGEST_CLAIM_MINUTES, "minutes"))
+    request_days = WholeNumberField(
+        "Answer an access or correction request within (days)", "the days to answer a request",
+        validators=whole_number("the days to answer a request", 1, MOST_REQUEST_DAYS, "days"))
+    retention_years = WholeNumberField(
+        "Keep a patient's records after the last service for (years)", "the years records are kept",
+        validators=whole_number("the years records are kept", FEWEST_RETENTION_YEARS, MOST_RETENTION_YEARS, "years"))
+    unbooked_screening_days = WholeNumberField(
+        "Keep a screening never booked for (days)", "the days a screening never booked is kept",
+        validators=whole_number("the days a screening never booked is kept", 1, MOST_KEPT_DAYS, "days"))
+    contact_message_days = WholeNumberField(
+        "Keep a message sent through the home page for (days)", "the days a message is kept",
+        validators=whole_number("the days a message is kept", 1, MOST_KEPT_DAYS, "days"))
+    link_days_after_visit = WholeNumberField(
+        "Manage and questionnaire links work after the visit for (days)", "the days links work after a visit",
+        validators=whole_number("the days links work after a visit", 1, MOST_KEPT_DAYS, "days"))
     visit_instructions = TextAreaField("Instructions for patients (optional)", filters=[stripped], validators=[
         Length(max=DESCRIPTION_LENGTH, message=f"Write at most {DESCRIPTION_LENGTH:,} characters.")])
 
@@ -133,7 +154,8 @@ class SettingsForm(ClinicForm):
                 "visit_instructions": settings.visit_instructions, "questionnaire_time": settings.questionnaire_time,
                 "flag_after_sessions": settings.flag_after_sessions,
                 "waitlist_offers_at_once": settings.waitlist_offers_at_once,
-                "waitlist_claim_minutes": settings.waitlist_claim_minutes}
+                "waitlist_claim_minutes": settings.waitlist_claim_minutes,
+                **{key: getattr(settings, key) for key in PRIVACY_SETTINGS}}
         for day, hours in zip(WEEKDAYS, settings.opening_hours, strict=True):
             key = day.lower()
             data[f"{key}_open"] = hours is not None

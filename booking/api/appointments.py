@@ -88,8 +88,8 @@ def _booking_request(body: dict[str, Any]) -> BookingRequest:
     errors: dict[str, str] = {}
     patient = body.get("patient")
     patient = patient if isinstance(patient, dict) else {}
-    details = PatientDetails(**{key: _text(patient, key, f"patient.{key}", errors)
-                                for key in ("name", "email", "phone")})
+    name, email, phone = (_text(patient, key, f"patient.{key}", errors) for key in ("name", "email", "phone"))
+    details = PatientDetails(name, email, phone)
     screening_id = _text(body, "screening_id", "screening_id", errors)
     service_code = _text(body, "service", "service", errors)
     therapist_id = _therapist_id(body.get("therapist_id"), errors)

@@ -29,7 +29,7 @@ from booking.clinic.times import local_time
 from booking.extensions import limiter
 from booking.flows.picker import DAY_AND_TIME_LABEL, nearby_choices, pick_day
 from booking.forms import required
-from booking.forms.visits import DayForm, format_start, parse_start, show_booking_errors
+from booking.forms.visits import DayForm, format_start, parse_start, patient_details, show_booking_errors
 from booking.models import Appointment, AppointmentStatus, Screening
 from booking.security import booking_limit, read_limit
 from booking.services.screenings import get_screening
@@ -38,7 +38,6 @@ from booking.services.visits import (
     BookingError,
     CourseRequest,
     InvalidBooking,
-    PatientDetails,
     SlotTaken,
     book_course,
     find_for_manage,
@@ -145,8 +144,7 @@ def _book_pair(screening: Screening, choice: PairChoice,
     try:
         booked = book_course(CourseRequest(
             screening_id=str(screening.id), visits=choice.visits(required(parse_start(form.starts_at.data))),
-            patient=PatientDetails(name=required(form.name.data).strip(), email=required(form.email.data).strip(),
-                                   phone=required(form.phone.data).strip()),
+            patient=patient_details(form),
             idempotency_key=form.idempotency_key.data or None))
     except SlotTaken as exc:
         form.starts_at.choices = nearby_choices(PairSlots(choice), required(parse_start(form.starts_at.data)))

@@ -9,6 +9,7 @@ from flask import Flask
 from flask.cli import with_appcontext
 
 from booking.cli import demo, migrations
+from booking.cli.privacy import privacy
 from booking.outbox import retries as admin
 from booking.services.staff_accounts import accounts
 from booking.services.staff_accounts import logins as staff_logins
@@ -101,3 +102,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(create_staff)
     app.cli.add_command(deactivate_staff)
     app.cli.add_command(notifications)
+    app.cli.add_command(privacy)

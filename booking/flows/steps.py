@@ -26,7 +26,9 @@ from booking.forms.visits import (
     BookingDayForm,
     DetailsForm,
     RescheduleForm,
+    known_details,
     parse_start,
+    patient_details,
     show_booking_errors,
 )
 from booking.models import Patient, Screening, Service, StaffUser, Therapist
@@ -38,7 +40,6 @@ from booking.services.visits import (
     BookingRequest,
     InvalidBooking,
     NoneTrained,
-    PatientDetails,
     ReferredOut,
     SlotTaken,
     book,
@@ -121,7 +122,7 @@ def details_step(screening: Screening, form_class: type[DetailsForm], *, untrain
                                                                    cautions=screening.caution_codes))
     therapist_id = therapist.id if therapist else None
     if request.method == "GET":
-        known = {"name": patient.name, "email": patient.email, "phone": patient.phone} if patient else {}
+        known = known_details(patient) if patient else {}
         form = form_class(service=service.code, therapist=str(therapist_id or FIRST_AVAILABLE),
                           starts_at=values["start"], idempotency_key=uuid.uuid4().hex, **known)
     else:
@@ -142,8 +143,7 @@ def _book(step: DetailsStep, screening: Screening, therapist_id: int | None, boo
         step.booked = book(BookingRequest(
             screening_id=str(screening.id), service_code=step.service.code, therapist_id=therapist_id,
             starts_at=starts_at, idempotency_key=form.idempotency_key.data or None,
-            patient=PatientDetails(name=required(form.name.data).strip(), email=(form.email.data or "").strip(),
-                                   phone=required(form.phone.data).strip()), booked_by=booked_by, patient_id=patient_id))
+            patient=patient_details(form), booked_by=booked_by, patient_id=patient_id))
         return
     except ReferredOut:
         raise

@@ -16,12 +16,12 @@ from flask import request
 
 from booking.clinic.clock import moment
 from booking.clinic.times import clinic_zone
-from booking.forms import required
+from booking.forms.visits import patient_details
 from booking.forms.waitlist import ANYONE, DAY_CHOICES, PART_CHOICES, JoinForm, show_join_errors
 from booking.models import Patient, Screening, Service, StaffUser, Therapist, WaitlistEntry
 from booking.models.waitlist import EntryStatus
 from booking.services.catalog import active_therapists, services_for
-from booking.services.visits import InvalidBooking, PatientDetails, ReferredOut
+from booking.services.visits import InvalidBooking, ReferredOut
 from booking.services.waitlist import entries
 
 
@@ -115,8 +115,7 @@ def _join(step: JoinStep, screening: Screening, joiner: Joiner, now: datetime) -
             pair_service_code=step.waited.pair.code if step.waited.pair else None, therapist_id=form.therapist_id,
             days=[int(day) for day in form.days.data or ()], parts=list(form.parts.data or ()),
             until=form.until.data,
-            patient=PatientDetails(name=required(form.name.data).strip(), email=(form.email.data or "").strip(),
-                                   phone=required(form.phone.data).strip()),
+            patient=patient_details(form),
             patient_id=joiner.patient.id if joiner.patient else None, care_plan_id=joiner.care_plan_id,
             joined_by=joiner.by), now=now)
     except ReferredOut:

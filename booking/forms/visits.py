@@ -20,12 +20,16 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
+from booking.clinic.clock import moment
 from booking.clinic.limits import CANCELLATION_REASON_LENGTH, EMAIL_LENGTH, KEY_LENGTH, NAME_LENGTH, PHONE_LENGTH
 from booking.clinic.settings import clinic_settings
+from booking.clinic.times import clinic_zone
 from booking.clinic.validators import email_address, parse_instant, phone_number
 from booking.forms import ClinicForm, QueryForm
 from booking.forms.fields import DayField
-from booking.services.visits import InvalidBooking
+from booking.models import Patient
+from booking.privacy.retention import is_minor
+from booking.services.visits import InvalidBooking, PatientDetails
 
 FIRST_AVAILABLE = "any"
 CANCEL_THIS, CANCEL_BOTH = "this", "both"
@@ -92,6 +96,10 @@ class DetailsForm(ClinicForm):
         DataRequired("Enter your email address, so we can send your confirmation."),
         Length(max=EMAIL_LENGTH), email_address])
     phone = phone_field("Enter a phone number, so we can reach you if your visit has to move.")
+    # Asked for retention only: a patient under 18 is kept until years after their 18th birthday.
+    under_18 = RadioField("Is the patient under 18?", choices=[SelectChoice("no", "No"), SelectChoice("yes", "Yes")],
+                          validators=[Optional()], invalid_choice_message="Choose Yes or No.")
+    birth_date = DayField("If under 18, the patient's birth date", validators=[Optional()])
     consent = BooleanField("I have read the privacy notice and agree that the clinic keeps these "
                            "details and my screening answers to arrange my care.",
                            validators=[DataRequired("Tick the box to agree to the privacy notice, "
@@ -123,9 +131,27 @@ class StaffRescheduleForm(RescheduleForm):
     therapist = HiddenField()
 
 
+def known_details(patient: Patient) -> dict[str, object]:
+    """The details form's values for a known record: its contact details, and its age as far as it is known."""
+    today = moment().astimezone(clinic_zone()).date()
+    born = patient.birth_date
+    under_18 = None if born is None and patient.adult_on is None else \
+        "yes" if born is not None and is_minor(born, today) else "no"
+    return {"name": patient.name, "email": patient.email, "phone": patient.phone, "under_18": under_18,
+            "birth_date": born if under_18 == "yes" else None}
+
+
+def patient_details(form: DetailsForm) -> PatientDetails:
+    """Who the validated form says is booking: name, email, phone, and whether under 18 with the birth date."""
+    return PatientDetails(name=(form.name.data or "").strip(), email=(form.email.data or "").strip(),
+                          phone=(form.phone.data or "").strip(),
+                          under_18={"yes": True, "no": False}.get(form.under_18.data or ""),
+                          birth_date=form.birth_date.data)
+
+
 # Where the booking service's field errors go on the details form.
 PATIENT_FIELDS = {"patient.name": "name", "patient.email": "email", "patient.phone": "phone",
-                  "starts_at": "starts_at"}
+                  "patient.birth_date": "birth_date", "starts_at": "starts_at"}
 
 
 def show_booking_errors(form: DetailsForm, error: InvalidBooking) -> str | None:

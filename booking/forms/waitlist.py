@@ -77,7 +77,8 @@ class LeaveForm(ClinicForm):
 
 
 # Where the waitlist service's field errors go on the join form.
-JOIN_FIELDS = {"patient.name": "name", "patient.email": "email", "patient.phone": "phone", "therapist": "therapist",
+JOIN_FIELDS = {"patient.name": "name", "patient.email": "email", "patient.phone": "phone",
+               "patient.birth_date": "birth_date", "therapist": "therapist",
                "days": "days", "parts": "parts", "until": "until"}
 
 

@@ -32,6 +32,9 @@ class Patient(Base):
     # Asked only where it matters: a patient under 18 at their last service is kept until ten years after
     # their 18th birthday (``booking.privacy``).
     birth_date: Mapped[date | None]
+    # The local date the patient (or the desk for them) answered "not under 18": an adult on that date and after,
+    # so the adults' rule applies without a birth date. Neither known: the patient could be a minor.
+    adult_on: Mapped[date | None]
     # A legal hold keeps every record of the person past its retention date, until an admin lifts it.
     legal_hold_reason: Mapped[str | None] = mapped_column(String(200))
     legal_hold_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

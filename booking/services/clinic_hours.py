@@ -41,7 +41,13 @@ SETTING_NAMES = {"name": "name", "phone": "phone", "address": "address", "openin
                  "reminder_offsets_minutes": "reminders", "visit_instructions": "instructions for patients",
                  "questionnaire_time": "time the questions are sent",
                  "flag_after_sessions": "sessions before a plan is flagged",
-                 "waitlist_offers_at_once": "waitlist offers at once", "waitlist_claim_minutes": "waitlist claim time"}
+                 "waitlist_offers_at_once": "waitlist offers at once", "waitlist_claim_minutes": "waitlist claim time",
+                 "request_days": "days to answer a request", "retention_years": "years records are kept",
+                 "unbooked_screening_days": "days a screening never booked is kept",
+                 "contact_message_days": "days a message is kept", "link_days_after_visit": "days links work after a visit"}
+# The privacy settings (``booking.privacy``), each kept as it is when not given.
+PRIVACY_SETTINGS = ("request_days", "retention_years", "unbooked_screening_days", "contact_message_days",
+                    "link_days_after_visit")
 
 
 def _first_row(values: dict[str, Any]) -> ClinicSettings:
@@ -59,15 +65,16 @@ def _store_settings(by: StaffUser, *, name: str, phone: str, address: str, openi
                     cancel_cutoff_hours: int, min_notice_minutes: int, reminder_offsets_minutes: list[int],
                     visit_instructions: str | None = None, questionnaire_time: str | None = None,
                     flag_after_sessions: int | None = None, waitlist_offers_at_once: int | None = None,
-                    waitlist_claim_minutes: int | None = None) -> list[str]:
+                    waitlist_claim_minutes: int | None = None, **privacy: int | None) -> list[str]:
     """Store the clinic's settings (the row is created on the first save), audit and commit.
 
     ``opening_hours`` has seven entries, Monday first: ["09:00", "17:00"] or None
     for closed; ``visit_instructions`` (several lines) and ``questionnaire_time`` (the local "HH:MM" of the day
     before a visit its questions are emailed), ``flag_after_sessions`` (the sessions after which a plan without a
     meaningful change is flagged), ``waitlist_offers_at_once`` (how many waiting patients a freed time is offered to
-    at once) and ``waitlist_claim_minutes`` (the longest an offer is held for its claim) are kept as they are when
-    not given.
+    at once), ``waitlist_claim_minutes`` (the longest an offer is held for its claim) and the privacy settings
+    (``PRIVACY_SETTINGS``: days to answer a request, years records are kept, days a screening never booked and a
+    message are kept, days links work after a visit) are kept as they are when not given.
     Returns the names of the settings changed; when none changed,
     nothing is written. Pages and slots see the new values at once.
     """
@@ -81,6 +88,10 @@ def _store_settings(by: StaffUser, *, name: str, phone: str, address: str, openi
     values["flag_after_sessions"] = flag_after_sessions or current.flag_after_sessions
     values["waitlist_offers_at_once"] = waitlist_offers_at_once or current.waitlist_offers_at_once
     values["waitlist_claim_minutes"] = waitlist_claim_minutes or current.waitlist_claim_minutes
+    if set(privacy) - set(PRIVACY_SETTINGS):
+        raise TypeError(f"not a setting: {', '.join(sorted(set(privacy) - set(PRIVACY_SETTINGS)))}")
+    for key in PRIVACY_SETTINGS:
+        values[key] = privacy.get(key) or getattr(current, key)
     changed = [key for key, value in values.items() if getattr(current, key) != value]
     if not changed:
         return []

@@ -39,7 +39,9 @@ def form_data(**changes: Any) -> dict[str, Any]:
                             "address": "101 Riverfront Avenue SW, Calgary, AB T2P 0A1",
                             "cancel_cutoff_hours": "24", "min_notice_minutes": "120", "reminder_offsets": "1440, 120",
                             "visit_instructions": DEFAULT_VISIT_INSTRUCTIONS, "questionnaire_time": "18:00",
-                            "flag_after_sessions": "4", "waitlist_offers_at_once": "1", "waitlist_claim_minutes": "30"}
+                            "flag_after_sessions": "4", "waitlist_offers_at_once": "1", "waitlist_claim_minutes": "30",
+                            "request_days": "30", "retention_years": "10", "unbooked_screening_days": "90",
+                            "contact_message_days": "365", "link_days_after_visit": "30"}
     for day in WEEKDAYS:
         key = day.lower()
         data |= {f"{key}_open": "y", f"{key}_opens": "07:00", f"{key}_closes": "21:00"}
@@ -302,3 +304,36 @@ def test_the_same_day_cannot_be_closed_twice(admin: FlaskClient) -> None:
     response = admin.post("/admin/closures", data={"day": CHRISTMAS, "label": "Again"})
     assert response.status_code == 200 and "already closed on Friday December 25, 2026" in response.get_data(
         as_text=True)
+
+
+def test_the_five_privacy_settings_are_saved_and_audited(admin: FlaskClient) -> None:
+    page = admin.get("/admin/settings").get_data(as_text=True)
+    assert "Privacy and records" in page, page[page.find("retention_years") - 300:page.find("retention_years") + 300]
+    assert re.search(r'<input[^>]*name="retention_years"[^>]*value="10"', page)
+    response = admin.post("/admin/settings", data=form_data(
+        request_days="21", retention_years="12", unbooked_screening_days="60", contact_message_days="180",
+        link_days_after_visit="14"), follow_redirects=True)
+    assert "Saved: days to answer a request, years records are kept, days a screening never booked is kept, " \
+        "days a message is kept, days links work after a visit." in response.get_data(as_text=True)
+    db.session.expire_all()
+    stored = db.session.get(ClinicSettings, 1)
+    assert (stored.request_days, stored.retention_years, stored.unbooked_screening_days, stored.contact_message_days,
+            stored.link_days_after_visit) == (21, 12, 60, 180, 14)
+    assert audit_details()[-1] == ("days to answer a request, years records are kept, days a screening never booked "
+                                   "is kept, days a message is kept, days links work after a visit")
+
+
+@pytest.mark.parametrize(("field", "typed", "message"), [
+    ("retention_years", "5", "Enter the years records are kept between 10 and 50 years."),
+    ("request_days", "45", "Enter the days to answer a request between 1 and 30 days."),
+    ("link_days_after_visit", "two weeks", "Enter the days links work after a visit as a whole number, like 60."),
+    ("contact_message_days", "", "Enter the days a message is kept."),
+])
+def test_a_privacy_setting_out_of_bounds_is_refused_with_what_was_typed(
+        admin: FlaskClient, field: str, typed: str, message: str) -> None:
+    response = admin.post("/admin/settings", data=form_data(**{field: typed}))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and message.replace("'", "&#39;") in page
+    assert re.search(rf'<input[^>]*name="{field}"[^>]*value="{typed}"', page)
+    db.session.expire_all()
+    assert db.session.get(ClinicSettings, 1).retention_years == 10 and audit_details() == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import pytest
 from flask.testing import FlaskClient
@@ -132,3 +133,23 @@ def test_the_someone_else_link_books_a_new_record(admin: FlaskClient, clinic: Cl
 @pytest.mark.parametrize("number", ["999999", "abc", "²", str(2**63), "9" * 5000])
 def test_booking_again_for_an_unknown_record_is_not_found(admin: FlaskClient, clinic: Clinic, number: str) -> None:
     assert admin.get(f"/admin/book?patient={number}").status_code == 404
+
+
+def test_the_desk_asks_a_known_callers_age_with_what_is_known_and_keeps_the_answer(
+        admin: FlaskClient, clinic: Clinic, robin: Patient) -> None:
+    robin.birth_date = date(2015, 6, 1)
+    db.session.commit()
+    admin.get(f"/admin/book?patient={robin.id}")
+    booking_page = screen(admin)
+    query = f"service={clinic.physio.code}&therapist=any&start=2026-11-03T17:00:00Z"
+    page = admin.get(f"{booking_page}/details?{query}").get_data(as_text=True)
+    assert "Is the patient under 18?" in page and re.search(r'checked[^>]*value="yes"|value="yes"[^>]*checked', page)
+    assert 'value="2015-06-01"' in page
+    key = re.search(r'name="idempotency_key"[^>]*value="([^"]+)"', page).group(1)
+    response = admin.post(f"{booking_page}/details", data={
+        "service": clinic.physio.code, "therapist": "any", "starts_at": "2026-11-03T17:00:00Z",
+        "idempotency_key": key, "name": "Robin Caller", "email": "robin@example.com", "phone": "403 555 0177",
+        "under_18": "yes", "birth_date": "2015-06-02", "consent": "y"})
+    assert response.status_code == 303
+    db.session.expire_all()
+    assert db.session.get_one(Patient, robin.id).birth_date == date(2015, 6, 2)

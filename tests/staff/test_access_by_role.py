@@ -132,6 +132,11 @@ ROUTES: dict[tuple[str, str], tuple[Any, Any, Any, Any, Any]] = {
     # Joining a record with itself is refused: back to the record.
     ('GET', '/admin/patients/<int:id>/join/<int:other_id>'): (LOGIN, LOGIN, 404, 404, '→/admin/patients/{patient}'),
     ('POST', '/admin/patients/<int:id>/join/<int:other_id>'): (LOGIN, LOGIN, 404, 404, '→/admin/patients/{patient}'),
+    # Retention: an empty hold or birth date re-shows the patient's page with the error; lifting no hold says so.
+    ('POST', '/admin/patients/<int:id>/hold'): (LOGIN, LOGIN, 404, 404, 200),
+    ('POST', '/admin/patients/<int:id>/hold/lift'): (LOGIN, LOGIN, 404, 404, '→/admin/patients/{patient}#retention'),
+    ('POST', '/admin/patients/<int:id>/birth-date'): (LOGIN, LOGIN, 404, 404, 200),
+    ('GET', '/admin/privacy/retention'): (LOGIN, LOGIN, 404, 404, 200),
     ('GET', '/admin/services'): (LOGIN, LOGIN, 404, 404, 200),
     ('GET', '/admin/services/<int:service_id>'): (LOGIN, LOGIN, 404, 404, 200),
     ('POST', '/admin/services/<int:service_id>'): (LOGIN, LOGIN, 404, 404, '→/admin/services/{service}'),
@@ -268,7 +273,8 @@ SHOWS_HEALTH = {
                     "staff.record_outcome_at_visit"},
     "admin": {"staff.visit", "staff.mark_visit", "admin.patient", "admin.visit", "admin.caller_visit",
               "admin.mark_visit", "admin.access_export", "admin.access_export_json", "admin.correction_request",
-              "admin.correct_details", "admin.correct_text", "admin.refuse_correction"},
+              "admin.correct_details", "admin.correct_text", "admin.refuse_correction",
+              "admin.put_hold", "admin.set_birth_date"},
 }
 # Routes that would change the visit the others read (cancelling it): each request gets a new visit of A's.
 CHANGES_THE_VISIT = {"/admin/appointments/<uuid:appointment_id>/cancel", "/book/manage/<token>/cancel",

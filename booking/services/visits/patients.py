@@ -24,24 +24,34 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import or_, select
 
+from booking.clinic.clock import moment
 from booking.clinic.limits import NAME_LENGTH
+from booking.clinic.times import clinic_zone
 from booking.clinic.validators import normalise_email, normalise_phone
 from booking.database import get_or_none, lock
 from booking.extensions import db
 from booking.models import Patient
+from booking.privacy.retention import birth_date_problem, is_minor
 from booking.services.visits.errors import InvalidBooking
 
 
 @dataclass(frozen=True)
 class PatientDetails:
-    """Who is booking, as they typed it; ``email`` may be left out (None or "") only by staff booking a caller."""
+    """Who is booking, as they typed it; ``email`` may be left out (None or "") only by staff booking a caller.
+
+    ``under_18`` answers "Is the patient under 18?" (None: not answered); the birth date is asked only then,
+    for the minors' retention rule (``booking.privacy.retention``).
+    """
 
     name: str
     email: str | None
     phone: str
+    under_18: bool | None = None
+    birth_date: date | None = None
 
 
 def _normalised(check: Callable[[str], str], value: str, field: str, errors: dict[str, str]) -> str:
@@ -69,9 +79,31 @@ def check_patient(details: PatientDetails, by_staff: bool, errors: dict[str, str
         errors["patient.name"] = f"Enter a name of at most {NAME_LENGTH} characters."
     elif not name.isprintable():
         errors["patient.name"] = "Enter your name without control characters."
+    _check_age(details, errors)
     return PatientDetails(name=name,
                           email=_check_email(details.email, by_staff, errors),
-                          phone=_normalised(normalise_phone, details.phone, "patient.phone", errors))
+                          phone=_normalised(normalise_phone, details.phone, "patient.phone", errors),
+                          under_18=details.under_18, birth_date=details.birth_date if details.under_18 else None)
+
+
+def _today() -> date:
+    """The clinic's local date now."""
+    return moment().astimezone(clinic_zone()).date()
+
+
+def _check_age(details: PatientDetails, errors: dict[str, str]) -> None:
+    """A patient said to be under 18 gives a birth date in the past that makes them so; complaints to ``errors``."""
+    if not details.under_18:
+        return
+    if details.birth_date is None:
+        errors["patient.birth_date"] = ("Enter the patient's birth date: a patient under 18 has their records kept "
+                                        "until years after their 18th birthday.")
+        return
+    problem = birth_date_problem(details.birth_date, _today())
+    if problem is None and not is_minor(details.birth_date, _today()):
+        problem = "That birth date makes the patient 18 or older: answer No to \"under 18\", or correct the date."
+    if problem is not None:
+        errors["patient.birth_date"] = problem
 
 
 def current_record(patient_id: int) -> Patient | None:
@@ -87,6 +119,7 @@ def patient_for_booking(details: PatientDetails, known_id: int | None = None) ->
     confirmed), or else a new one with the details given with this booking (see the module docstring)."""
     if known_id is None:
         patient = Patient(name=details.name, email=details.email, phone=details.phone)
+        _note_age(patient, details)
         db.session.add(patient)
         return patient
     known = current_record(known_id)
@@ -96,7 +129,16 @@ def patient_for_booking(details: PatientDetails, known_id: int | None = None) ->
     if known is None:
         raise InvalidBooking({"patient_id": "That patient record no longer exists. Book them as a new patient."})
     known.name, known.email, known.phone = details.name, details.email, details.phone
+    _note_age(known, details)
     return known
+
+
+def _note_age(patient: Patient, details: PatientDetails) -> None:
+    """Keep what the booking said of the patient's age: the birth date given, or the day they were 18 or older."""
+    if details.birth_date is not None:
+        patient.birth_date = details.birth_date
+    elif details.under_18 is False and patient.adult_on is None:
+        patient.adult_on = _today()
 
 
 def look_alikes(patient: Patient) -> list[Patient]:
