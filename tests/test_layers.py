@@ -19,7 +19,7 @@ BOOKING = Path(__file__).resolve().parents[1] / "booking"
 FLOORS: tuple[tuple[str, ...], ...] = (
     # 0. Rules: pure decisions and constants, no Flask and no database.
     ("booking.routing", "booking.scheduling", "booking.waitlist", "booking.measures", "booking.questionnaires",
-     "booking.clinic.limits", "booking.config", "booking.logs"),
+     "booking.privacy", "booking.clinic.limits", "booking.config", "booking.logs"),
     # 1. Records: the tables and the database.
     ("booking.models", "booking.extensions", "booking.database", "booking.database_roles"),
     # 2. The clinic: its settings, zone, clock, formats, checks of what people type; and who may do what.
