@@ -6,6 +6,7 @@ from celery import shared_task
 
 from booking.notifications import delivery
 from booking.outbox import relay
+from booking.services.privacy import tidy
 from booking.services.waitlist import entries, offering
 
 
@@ -39,3 +40,10 @@ def sweep_openings() -> int:
     need a turn and were not (a lost task, a broker outage, expired or withdrawn offers)."""
     entries.expire_passed()
     return offering.sweep()
+
+
+@shared_task(name="privacy.tidy", ignore_result=True)
+def tidy_what_is_not_kept() -> int:
+    """Remove what is never meant to be kept once its date has come (unbooked screenings, drafts, contact messages,
+    typed addresses, ended waitlist places); how many in all. Takes no arguments and logs counts only."""
+    return tidy.tidy().total
