@@ -3,12 +3,9 @@ the calendar file, a pair's page and calendar file, and the questionnaire then a
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-import pytest
 import time_machine
-from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
@@ -17,22 +14,14 @@ from booking.models import Appointment, ClinicSettings
 from booking.services.questionnaires import questionnaire_for, questionnaire_token
 from booking.services.visits import derive_manage_token
 from tests.appointments.conftest import NOW
-from tests.factories import AppointmentFactory, Clinic, PatientFactory, local, small_clinic
+from tests.factories import AppointmentFactory, Clinic, PatientFactory, local
 
 EXPIRED = "This link has expired"
 
 
-@pytest.fixture
-def clock() -> Iterator[time_machine.Coordinates]:
-    """The clock, frozen at NOW; ``clock.move_to(...)`` moves it."""
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
-
-
-@pytest.fixture
-def clinic(app: Flask, clock: time_machine.Coordinates) -> Clinic:
-    """Two therapists of each kind, 08:00-20:00 every day."""
-    return small_clinic()
+def at(when: datetime) -> time_machine.travel:
+    """The clock moved to ``when`` (from the frozen NOW of ``clinic``)."""
+    return time_machine.travel(when, tick=False)
 
 
 def pair(clinic: Clinic) -> tuple[Appointment, Appointment]:
@@ -55,14 +44,14 @@ def links_of(visit: Appointment) -> list[str]:
 
 
 def test_the_links_work_until_thirty_days_after_the_visit_then_say_how_to_reach_the_clinic(
-        client: FlaskClient, clinic: Clinic, clock: time_machine.Coordinates) -> None:
+        client: FlaskClient, clinic: Clinic) -> None:
     massage, _ = pair(clinic)
     links = links_of(massage)
-    clock.move_to(massage.ends_at + timedelta(days=30) - timedelta(seconds=1))
-    assert [client.get(link).status_code for link in links] == [200, 200, 200, 200, 200, 200]
-    clock.move_to(massage.ends_at + timedelta(days=30))
-    for link in links:
-        response = client.get(link)
+    with at(massage.ends_at + timedelta(days=30) - timedelta(seconds=1)):
+        assert [client.get(link).status_code for link in links] == [200, 200, 200, 200, 200, 200]
+    with at(massage.ends_at + timedelta(days=30)):
+        answers = [client.get(link) for link in links]
+    for link, response in zip(links, answers, strict=True):
         page = response.get_data(as_text=True)
         assert response.status_code == 410, link
         assert EXPIRED in page and "work until 30 days after the visit" in page
@@ -70,33 +59,30 @@ def test_the_links_work_until_thirty_days_after_the_visit_then_say_how_to_reach_
         assert clinic.massage_therapists[0].name not in page and massage.patient.name not in page
 
 
-def test_an_expired_link_refuses_a_change_and_an_answer_too(client: FlaskClient, clinic: Clinic,
-                                                            clock: time_machine.Coordinates) -> None:
+def test_an_expired_link_refuses_a_change_and_an_answer_too(client: FlaskClient, clinic: Clinic) -> None:
     massage, physio = pair(clinic)
     manage, _, _, _, _, questions = links_of(physio)
-    clock.move_to(physio.ends_at + timedelta(days=31))
-    for path in (f"{manage}/cancel", f"{manage}/reschedule", questions):
-        assert client.post(path, data={"nprs": "3"}).status_code == 410, path
+    with at(physio.ends_at + timedelta(days=31)):
+        for path in (f"{manage}/cancel", f"{manage}/reschedule", questions):
+            assert client.post(path, data={"nprs": "3"}).status_code == 410, path
     db.session.expire_all()
     assert (massage.status, physio.status, questionnaire_for(physio).answered_at) == ("booked", "booked", None)
 
 
-def test_the_days_are_the_clinics_setting(client: FlaskClient, clinic: Clinic,
-                                          clock: time_machine.Coordinates) -> None:
+def test_the_days_are_the_clinics_setting(client: FlaskClient, clinic: Clinic) -> None:
     db.session.scalars(select(ClinicSettings)).one().link_days_after_visit = 7
     db.session.commit()
     visit = AppointmentFactory(service=clinic.physio, therapist=clinic.physiotherapists[0],
                                starts_at=local(2026, 10, 30, 10))
     manage = f"/book/manage/{derive_manage_token(visit.id)}"
-    clock.move_to(visit.ends_at + timedelta(days=6))
-    assert client.get(manage).status_code == 200
-    clock.move_to(visit.ends_at + timedelta(days=7))
-    expired = client.get(manage)
+    with at(visit.ends_at + timedelta(days=6)):
+        assert client.get(manage).status_code == 200
+    with at(visit.ends_at + timedelta(days=7)):
+        expired = client.get(manage)
     assert expired.status_code == 410 and "work until 7 days after the visit" in expired.get_data(as_text=True)
 
 
-def test_a_wrong_token_is_still_not_found_after_any_time(client: FlaskClient, clinic: Clinic,
-                                                         clock: time_machine.Coordinates) -> None:
-    clock.move_to(NOW + timedelta(days=400))
-    assert client.get("/book/manage/not-a-token").status_code == 404
-    assert client.get("/q/not-a-token").status_code == 404
+def test_a_wrong_token_is_still_not_found_after_any_time(client: FlaskClient, clinic: Clinic) -> None:
+    with at(NOW + timedelta(days=400)):
+        assert client.get("/book/manage/not-a-token").status_code == 404
+        assert client.get("/q/not-a-token").status_code == 404
