@@ -13,6 +13,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 
 from booking.clinic.settings import clinic_settings
 from booking.extensions import db
+from booking.services.visits.link_expiry import LinkExpired
 
 logger = logging.getLogger(__name__)
 
@@ -59,6 +60,11 @@ def register(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def _csrf(error: CSRFError) -> ResponseReturnValue:
         return _render(400, "This form has expired. Please go back, reload the page and try again.")
+
+    @app.errorhandler(LinkExpired)
+    def _expired(error: LinkExpired) -> ResponseReturnValue:
+        """A visit's link past its days: 410 (gone for good), and how to reach the clinic instead."""
+        return render_template("link_expired.html"), 410
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException) -> ResponseReturnValue:

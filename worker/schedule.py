@@ -29,4 +29,7 @@ def beat_schedule(config: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
         "sweep-waitlist": {"task": "waitlist.sweep", "schedule": float(config["OUTBOX_RELAY_SECONDS"])},
         # Retention: every record of each person whose date has come is destroyed (a legal hold keeps them).
         "privacy-retention": {"task": "privacy.retention", "schedule": clinic_night(config["CLINIC_TIMEZONE"])},
+        # What is never meant to be kept goes on its date: unbooked screenings, drafts, messages, typed addresses,
+        # ended waitlist places (booking.services.privacy.tidy).
+        "privacy-tidy": {"task": "privacy.tidy", "schedule": clinic_night(config["CLINIC_TIMEZONE"])},
     }

@@ -6,7 +6,7 @@ from celery import shared_task
 
 from booking.notifications import delivery
 from booking.outbox import relay
-from booking.services.privacy import destruction
+from booking.services.privacy import destruction, tidy
 from booking.services.waitlist import entries, offering
 
 
@@ -47,3 +47,8 @@ def destroy_passed_records() -> int:
     """Destroy every record of each person whose retention date has come (a hold keeps them); how many people.
     Takes no arguments: it finds them itself, and logs counts only."""
     return len(destruction.destroy_due().destroyed)
+@shared_task(name="privacy.tidy", ignore_result=True)
+def tidy_what_is_not_kept() -> int:
+    """Remove what is never meant to be kept once its date has come (unbooked screenings, drafts, contact messages,
+    typed addresses, ended waitlist places); how many in all. Takes no arguments and logs counts only."""
+    return tidy.tidy().total

@@ -44,6 +44,7 @@ from booking.services.visits import (
     manage_token,
     partner,
 )
+from booking.services.visits.link_expiry import still_working
 
 
 def _combined_or_none(screening_id: uuid.UUID) -> Screening | None:
@@ -159,10 +160,12 @@ def _book_pair(screening: Screening, choice: PairChoice,
 
 def _pair(token: str) -> tuple[Appointment, Appointment] | None:
     """The massage visit this token opens and the physiotherapy booked right after it; 404 for a token that opens
-    no massage visit, None when the two are no longer a booked pair (one cancelled or moved since)."""
+    no massage visit, the expired link's page once its link has stopped working, None when the two are no longer
+    a booked pair (one cancelled or moved since)."""
     massage = find_for_manage(None, token)
     if massage is None or massage.service.therapy_type != MASSAGE:
         abort(404)
+    still_working(massage)
     physio = partner(massage) if massage.status == AppointmentStatus.BOOKED else None
     if physio is None or physio.starts_at != massage.ends_at:
         return None

@@ -46,6 +46,7 @@ from booking.services.visits import (
     partner,
     upcoming_with,
 )
+from booking.services.visits.link_expiry import still_working
 from booking.templating import price, service_title
 
 logger = logging.getLogger(__name__)
@@ -59,8 +60,9 @@ def _screening_or_404(screening_id: uuid.UUID) -> Screening:
 
 
 def _appointment_or_404(token: str) -> Appointment:
-    """The visit this manage link belongs to, or a 404 page."""
-    return find_for_manage(None, token) or abort(404)
+    """The visit this manage link belongs to, or a 404 page; the expired link's page once the link has stopped
+    working (``link_expiry``)."""
+    return still_working(find_for_manage(None, token) or abort(404))
 
 
 def _refer_out(screening: Screening, advice: str | None = None) -> str:

@@ -11,6 +11,7 @@ from booking.models import Questionnaire
 from booking.public import bp
 from booking.security import booking_limit, read_limit
 from booking.services.questionnaires import QuestionnaireClosed, answer, asking, find, is_open
+from booking.services.visits.link_expiry import still_working
 
 
 def _closed(questionnaire: Questionnaire) -> str:
@@ -22,8 +23,10 @@ def _closed(questionnaire: Questionnaire) -> str:
 @limiter.limit(read_limit)
 @limiter.limit(booking_limit, methods=["POST"])
 def questionnaire(token: str) -> str | tuple[str, int] | Response:
-    """The questions before a visit; what was typed is kept when an answer is missing or wrong."""
+    """The questions before a visit; what was typed is kept when an answer is missing or wrong. The expired link's
+    page once the link has stopped working, as the visit's manage link does."""
     found = find(token) or abort(404)
+    still_working(found.appointment)
     if not is_open(found):
         return _closed(found)
     form = QuestionnaireForm()

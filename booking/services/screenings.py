@@ -15,6 +15,7 @@ from sqlalchemy import delete
 
 from booking.clinic.clock import moment
 from booking.clinic.validators import parse_uuid
+from booking.database import changed_rows
 from booking.extensions import db
 from booking.models import Screening, ScreeningDraft
 from booking.routing import Caution, Reason, Recommendation, normalise_answers, recommend
@@ -96,7 +97,7 @@ def save_draft(token: str | None, progress: Mapping[str, Any], now: datetime | N
     now = moment(now)
     draft = _live_draft(token, now) if token else None
     if token is None or draft is None:
-        db.session.execute(delete(ScreeningDraft).where(ScreeningDraft.expires_at <= now))
+        purge_expired_drafts(now)
         token = secrets.token_urlsafe(32)
         draft = ScreeningDraft(token_hash=_draft_key(token))
         db.session.add(draft)
@@ -104,3 +105,8 @@ def save_draft(token: str | None, progress: Mapping[str, Any], now: datetime | N
     draft.expires_at = now + DRAFT_LIFETIME
     db.session.commit()
     return token
+
+
+def purge_expired_drafts(now: datetime) -> int:
+    """Delete the drafts that have expired (in the caller's transaction); how many."""
+    return changed_rows(delete(ScreeningDraft).where(ScreeningDraft.expires_at <= now))
