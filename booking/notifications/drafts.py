@@ -76,10 +76,10 @@ def _visit(notification: Notification, entry: KindEntry, now: datetime) -> Appoi
         raise NotOwed("the visit is no longer booked")
     if entry.reminder and now >= visit.starts_at:
         raise NotOwed("the visit has begun")
-    if entry.reminder and _nearer_reminder_due(notification, now):
-        raise NotOwed("a nearer reminder of the visit is due")
     if entry.reminder and visit.patient.reminders_stopped_at is not None:
         raise NotOwed("the patient stopped reminders")
+    if entry.reminder and _nearer_reminder_due(notification, now):
+        raise NotOwed("a nearer reminder of the visit is due")
     return visit
 
 
