@@ -12,7 +12,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 from wtforms import RadioField, TextAreaField, ValidationError
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length
+from wtforms.validators import DataRequired, InputRequired, Length
 
 from booking import policy
 from booking.admin import bp
@@ -36,7 +36,7 @@ class ConsentForm(ClinicForm):
                          choices=[SelectChoice(purpose.value, purpose.label) for purpose in Purpose],
                          validators=[listed_choice("Choose the messages the patient agreed to.")])
     wording = TextAreaField("What the patient agreed to", default=Purpose.NEWS.wording, filters=[stripped], validators=[
-        InputRequired("Write the words the patient agreed to."),
+        DataRequired("Write the words the patient agreed to."),
         Length(max=WORDING_LENGTH, message=f"Write at most {WORDING_LENGTH} characters.")])
     how = RadioField("How", validate_choice=False, choices=[SelectChoice(how, label) for how, label in consent.HOW.items()],
                      validators=[listed_choice("Choose how the patient gave their consent.")])
