@@ -115,6 +115,11 @@ ROUTES: dict[tuple[str, str], tuple[Any, Any, Any, Any, Any]] = {
     # Joining a record with itself is refused: back to the record.
     ('GET', '/admin/patients/<int:id>/join/<int:other_id>'): (LOGIN, LOGIN, 404, 404, '→/admin/patients/{patient}'),
     ('POST', '/admin/patients/<int:id>/join/<int:other_id>'): (LOGIN, LOGIN, 404, 404, '→/admin/patients/{patient}'),
+    # A patient's consents and reminders: no consent has the id the walk uses (404); an empty form is re-shown.
+    ('GET', '/admin/patients/<int:id>/consents/new'): (LOGIN, LOGIN, 404, 404, 200),
+    ('POST', '/admin/patients/<int:id>/consents/new'): (LOGIN, LOGIN, 404, 404, 200),
+    ('POST', '/admin/patients/<int:id>/consents/<int:consent_id>/withdraw'): (LOGIN, LOGIN, 404, 404, 404),
+    ('POST', '/admin/patients/<int:id>/reminders'): (LOGIN, LOGIN, 404, 404, '→/admin/patients/{patient}#messages'),
     ('GET', '/admin/services'): (LOGIN, LOGIN, 404, 404, 200),
     ('GET', '/admin/services/<int:service_id>'): (LOGIN, LOGIN, 404, 404, 200),
     ('POST', '/admin/services/<int:service_id>'): (LOGIN, LOGIN, 404, 404, '→/admin/services/{service}'),
@@ -184,6 +189,9 @@ ROUTES: dict[tuple[str, str], tuple[Any, Any, Any, Any, Any]] = {
     ('GET', '/book/manage/<token>/reschedule'): ('→/book/manage/<token>', '→/book/manage/<token>', '→/book/manage/<token>', '→/book/manage/<token>', '→/book/manage/<token>'),
     ('POST', '/book/manage/<token>/reschedule'): (200, 200, 200, 200, 200),
     ('GET', '/book/privacy'): (200, 200, 200, 200, 200),
+    # Stopping reminders: only the link's own token opens the page (the manage token of A's visit opens none).
+    ('GET', '/stop-reminders/<uuid:record_id>/<token>'): (404,) * 5,
+    ('POST', '/stop-reminders/<uuid:record_id>/<token>'): (404,) * 5,
     ('GET', '/healthz'): (200, 200, 200, 200, 200),
     ('GET', '/screening/'): (200, 200, 200, 200, 200),
     ('POST', '/screening/'): (200, 200, 200, 200, 200),
@@ -290,6 +298,7 @@ class World:
             "message_id": str(self.message_id), "notification_id": str(self.notification_id),
             "user_id": str(self.therapist_b.id),
             "closure_id": str(self.closure_id), "entry_id": str(self.entry_id), "filename": "css/site.css",
+            "record_id": str(target.id), "consent_id": "1",
             **({"token": feed_token(therapist)} if rule.endpoint == "staff.feed" else {}),
             **({"token": reset_token(self.reset_id)} if rule.endpoint == "staff.reset_password" else {}),
         }
