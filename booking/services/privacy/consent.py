@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from booking.clinic.clock import moment
 from booking.clinic.times import clinic_zone, local_midnight
@@ -33,6 +34,7 @@ def of(patient: Patient, by: StaffUser) -> list[MessageConsent]:
     """The patient's consents, live and withdrawn, the latest first; Refused unless an admin."""
     require_see_patients(by)
     return list(db.session.scalars(select(MessageConsent).where(MessageConsent.patient_id == patient.id)
+                                   .options(joinedload(MessageConsent.recorded_by))
                                    .order_by(MessageConsent.given_at.desc(), MessageConsent.id.desc())))
 
 
