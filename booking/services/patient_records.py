@@ -7,8 +7,8 @@ one). Joining is the staff's proof that two records are one person (see
 visit, care plan and consent to messages of the record joined moves to the one kept, an
 email missing from the kept record is taken from the other, reminders stopped on either stay
 stopped, and the other stays only as a pointer to the kept one (``merged_into_id``), all in
-one audited transaction. The kept record's
-upcoming visits booked without an email get their reminders once the join gives it one.
+one audited transaction. The kept record's upcoming visits booked without an email get their
+reminders once the join gives it one.
 Finding, reading and joining records are an admin's (``booking.policy``): anyone else is refused.
 """
 
