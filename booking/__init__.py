@@ -60,6 +60,7 @@ def register_blueprints(app: Flask) -> None:
     from booking.appointments import bp as appointments_bp
     from booking.extensions import csrf
     from booking.public import bp as public_bp
+    from booking.public.reminders import stop_reminders
     from booking.screening import bp as screening_bp
     from booking.staff import bp as staff_bp
 
@@ -70,3 +71,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp)
     app.register_blueprint(api_bp)
     csrf.exempt(api_bp)  # the API takes JSON, not forms
+    csrf.exempt(stop_reminders)  # a mail client's one-click stop (RFC 8058) has no form: the link's token is the key

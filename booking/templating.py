@@ -16,6 +16,7 @@ from booking.clinic.validators import normalise_phone
 from booking.forms.visits import format_start
 from booking.measures import score_text
 from booking.models import Service
+from booking.notifications.kinds import PURPOSE_LABELS
 from booking.routing import PATHWAY_LABELS, THERAPY_LABELS
 from booking.scheduling.grid import FreeCell
 
@@ -67,6 +68,7 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["written"] = written
     app.jinja_env.filters["therapy_label"] = THERAPY_LABELS.__getitem__  # "massage" | therapy_label: massage therapy
     app.jinja_env.filters["pathway_label"] = PATHWAY_LABELS.__getitem__
+    app.jinja_env.filters["consent_purpose"] = lambda purpose: PURPOSE_LABELS.get(purpose, purpose)
     app.jinja_env.filters["free_cell"] = free_cell
     app.jinja_env.filters["score"] = score_text  # a measure's score, to a tenth: 3.7
     # A global, not a context variable, so that imported macros see it too; read when used.

@@ -21,6 +21,7 @@ from booking.admin import home as home
 from booking.admin import inbox as inbox
 from booking.admin import notifications as notifications
 from booking.admin import outcomes as outcomes
+from booking.admin import patient_messages as patient_messages
 from booking.admin import patients as patients
 from booking.admin import phone as phone
 from booking.admin import retention as retention

@@ -26,7 +26,7 @@ from booking.database import get_or_none
 from booking.forms import ClinicForm, QueryForm, required
 from booking.models import Patient
 from booking.services import audit, patient_records
-from booking.services.privacy import access, corrections
+from booking.services.privacy import access, consent, corrections
 from booking.services.screenings import staff_recommendation
 from booking.services.visits.patients import look_alikes
 from booking.staff.access import staff_required
@@ -70,7 +70,7 @@ def patients() -> str:
 @staff_required(policy.may_see_patients)
 def patient(id: int) -> str | Response:  # noqa: A002  (the endpoint's argument, as the staff navigation names it)
     """One patient record: its details, its own visits with their screenings and outcomes, its care plans, the
-    notifications sent to the patient, and look-alike records apart."""
+    notifications sent to the patient, their consents and reminders, and look-alike records apart."""
     record = _record_or_404(id)
     if record.merged_into_id is not None:
         return _joined(record)
@@ -84,7 +84,8 @@ def patient_page(record: Patient, hold_form: HoldForm | None = None, birth_form:
                            same=look_alikes(record), recommendation_of=staff_recommendation,
                            access_requests=access.requests_of(record, current_user),
                            marks=corrections.marks_of(record.id),
-                           **retention_forms.shown(record, hold_form, birth_form))
+                           **retention_forms.shown(record, hold_form, birth_form),
+                           consents=consent.of(record, current_user))
     for appointment_id in shown.outcomes:  # the views are stored once the page is made (the commit expires its rows)
         audit.record("viewed", "appointment", appointment_id, f"outcome in the history of patient {record.id}")
     audit.viewed_each("screening", (visit.screening_id for visit in [*shown.visits.upcoming, *shown.visits.past]),

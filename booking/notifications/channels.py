@@ -59,6 +59,8 @@ class Outgoing:
     message_id: str
     attachments: tuple[Attachment, ...] = field(default=())
     reply_to: str | None = None
+    # The link that stops this kind of message with one click (RFC 8058): a reminder's "Stop reminders".
+    list_unsubscribe: str | None = None
 
 
 class DeliveryError(Exception):
@@ -101,8 +103,12 @@ CRLF = "\r\n"
 
 
 def email_message(message: Outgoing, sender: str) -> EmailMessage:
-    """The message's headers as email (From, To, Reply-To, Subject, Date, Message-ID) with the MIME body made by
-    ``mime_body``: plain text and HTML alternatives, attachments.
+    """The message's headers as email (From, To, Reply-To, Subject, Date, Message-ID, List-Unsubscribe) with the
+    MIME body made by ``mime_body``: plain text and HTML alternatives, attachments.
+
+    A message with a one-click link gets ``List-Unsubscribe`` and, when the link is https (RFC 8058 asks for
+    one HTTPS URI), ``List-Unsubscribe-Post: List-Unsubscribe=One-Click``: a mail client then offers the
+    stop and POSTs it without opening a page.
 
     The headers go through the email package: it encodes what is not ASCII (names, the subject's dash), folds
     long lines and refuses a line break. The body is written here: its parts' headers are fixed text, and
@@ -119,6 +125,10 @@ def email_message(message: Outgoing, sender: str) -> EmailMessage:
         email["Subject"] = message.subject
         email["Date"] = formatdate(localtime=False)
         email["Message-ID"] = message.message_id
+        if message.list_unsubscribe:
+            email["List-Unsubscribe"] = f"<{message.list_unsubscribe}>"
+            if message.list_unsubscribe.startswith("https://"):
+                email["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     except (ValueError, TypeError) as exc:
         raise DeliveryError(f"the message could not be made ({type(exc).__name__})", transient=False) from None
     email["MIME-Version"] = "1.0"

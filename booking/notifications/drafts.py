@@ -2,16 +2,19 @@
 
 One maker for each pair of what a kind of message is made from and whom it goes to (the
 kind's entry in ``booking.notifications.kinds``); ``MAKERS`` maps the one to the other. A
-maker raises ``NotOwed`` with the reason when the notification is no longer owed.
+maker raises ``NotOwed`` with the reason when the notification is no longer owed. A patient's draft names the
+patient (whose consent a kind that is not transactional needs) and carries the email's "Stop reminders" link.
 No screening answer or other health detail goes into a draft; therapists see initials only.
 """
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.utils import formataddr
+from typing import Any
 
 from flask import current_app
 from sqlalchemy import select
@@ -33,6 +36,7 @@ from booking.models import (
 )
 from booking.notifications.kinds import CARE_PLAN_NEWS, About, KindEntry, Recipient
 from booking.routing import THERAPY_LABELS
+from booking.services.privacy.reminders import stop_url
 from booking.services.questionnaires import link_to_send
 from booking.services.staff_accounts.password_resets import reset_to_send, reset_token
 from booking.services.visits import can_change, manage_token
@@ -49,13 +53,16 @@ class NotOwed(Exception):
 @dataclass(frozen=True)
 class Draft:
     """A message before its templates are rendered: to whom, its subject (without the clinic's name), the
-    templates' context, the visits its calendar file holds (each with its manage link), and whom a reply goes to."""
+    templates' context, the visits its calendar file holds (each with its manage link), and whom a reply goes to;
+    for a patient's message, the patient and the link that stops their reminders."""
 
     to: str
     subject: str
     context: dict[str, object]
     calendar: list[tuple[Appointment, str]] = field(default_factory=list)
     reply_to: str | None = None
+    patient: Patient | None = None
+    stop_reminders_url: str | None = None
 
 
 def _visit(notification: Notification, entry: KindEntry, now: datetime) -> Appointment:
@@ -69,6 +76,8 @@ def _visit(notification: Notification, entry: KindEntry, now: datetime) -> Appoi
         raise NotOwed("the visit is no longer booked")
     if entry.reminder and now >= visit.starts_at:
         raise NotOwed("the visit has begun")
+    if entry.reminder and visit.patient.reminders_stopped_at is not None:
+        raise NotOwed("the patient stopped reminders")
     if entry.reminder and _nearer_reminder_due(notification, now):
         raise NotOwed("a nearer reminder of the visit is due")
     return visit
@@ -98,7 +107,7 @@ def _patient_visit(notification: Notification, entry: KindEntry, now: datetime) 
     manage_url = _manage_url(visit)
     return Draft(_patient_address(visit), _visit_subject(entry, visit),
                  {"visit": visit, "manage_url": manage_url, "changeable": can_change(visit, now=now)},
-                 calendar=[(visit, manage_url)])
+                 calendar=[(visit, manage_url)], **_to_patient(visit.patient, visit.id))
 
 
 def _therapist_visit(notification: Notification, entry: KindEntry, now: datetime) -> Draft:
@@ -126,7 +135,7 @@ def _course(notification: Notification, entry: KindEntry, now: datetime) -> Draf
         context["disciplines"] = _disciplines(visits)
     when = local_time(visits[0].starts_at, "subject")
     subject = f"{entry.subject} – {when if len(visits) == 1 else f'from {when}'}"
-    return Draft(_patient_address(first), subject, context, calendar=links)
+    return Draft(_patient_address(first), subject, context, calendar=links, **_to_patient(first.patient, first.id))
 
 
 def _listed(entry: KindEntry, first: Appointment, visit: Appointment) -> bool:
@@ -153,11 +162,13 @@ def _questionnaire(notification: Notification, entry: KindEntry, now: datetime) 
     if token is None:
         raise NotOwed("the questions were answered")
     return Draft(_patient_address(visit), _visit_subject(entry, visit),
-                 {"visit": visit, "questionnaire_url": absolute_url("public.questionnaire", token=token)})
+                 {"visit": visit, "questionnaire_url": absolute_url("public.questionnaire", token=token)},
+                 **_to_patient(visit.patient, visit.id))
 
 
 def _upcoming_visits(notification: Notification, entry: KindEntry, now: datetime) -> Draft:
-    """The manage links of the visits to come booked with the address that asked, sent to that address only."""
+    """The manage links of the visits to come booked with the address that asked, sent to that address only; its
+    "Stop reminders" link is the first visit's (its patient's reminders)."""
     email = notification.recipient or ""
     visits = list(db.session.scalars(
         select(Appointment).join(Patient)
@@ -165,7 +176,8 @@ def _upcoming_visits(notification: Notification, entry: KindEntry, now: datetime
         .order_by(Appointment.starts_at)))
     if not visits:
         raise NotOwed("no upcoming visits for that address")
-    return Draft(email, entry.subject, {"visits": [(visit, _manage_url(visit)) for visit in visits]})
+    return Draft(email, entry.subject, {"visits": [(visit, _manage_url(visit)) for visit in visits]},
+                 **_to_patient(visits[0].patient, visits[0].id))
 
 
 def _care_plan(notification: Notification, entry: KindEntry, now: datetime) -> Draft:
@@ -214,7 +226,8 @@ def _waitlist_entry(notification: Notification, entry: KindEntry, now: datetime)
     if place is None or place.status != EntryStatus.WAITING:
         raise NotOwed("the place on the waitlist is no longer waiting")
     return Draft(_address(place.patient), entry.subject,
-                 {"place": place, "last_day": place.until - timedelta(microseconds=1), "entry_url": entry_url(place)})
+                 {"place": place, "last_day": place.until - timedelta(microseconds=1), "entry_url": entry_url(place)},
+                 **_to_patient(place.patient, place.link_id))
 
 
 def _waitlist_offer(notification: Notification, entry: KindEntry, now: datetime) -> Draft:
@@ -232,7 +245,14 @@ def _waitlist_offer(notification: Notification, entry: KindEntry, now: datetime)
                 "starts_at": massage_ends}
     return Draft(_address(place.patient), f"{entry.subject} – {local_time(opening.starts_at, 'subject')}",
                  {"offer": offer, "patient": place.patient, "starts_at": opening.starts_at, "service": offer.service,
-                  "therapist": opening.therapist, "pair": pair, "claim_url": offer_url(offer)})
+                  "therapist": opening.therapist, "pair": pair, "claim_url": offer_url(offer)},
+                 **_to_patient(place.patient, place.link_id))
+
+
+def _to_patient(patient: Patient, record_id: uuid.UUID) -> dict[str, Any]:
+    """A patient's draft's own fields: the patient, and the "Stop reminders" link of the record it is about (a
+    visit's id, a place's ``link_id``)."""
+    return {"patient": patient, "stop_reminders_url": stop_url(record_id)}
 
 
 def _address(patient: Patient) -> str:

@@ -1,10 +1,16 @@
-"""The kinds of notification, one entry each: what it is made from, whom it goes to, its subject, its calendar file.
+"""The kinds of notification, one entry each: what it is made from, whom it goes to, its subject, its calendar file,
+and whether it is transactional or needs the patient's consent.
 
 ``booking.notifications.messages`` reads this table instead of asking which kind a
 notification is. A new kind is its member of ``NotificationKind`` (booking/models/outbox.py),
 its entry here, and its two templates, ``templates/email/<kind>.txt`` and ``.html``;
 ``booking.outbox`` writes its rows. A kind whose pair of ``About`` and ``Recipient`` no
 other kind has also needs a maker in ``drafts.MAKERS``.
+
+Every kind today is transactional: it tells of the patient's own visits, courses, plans, questions,
+place on the waitlist, or is the staff's and the clinic's own mail; none needs consent. A kind that is
+not (news, say) names its consent ``Purpose``: ``messages.render`` then sends it only to a patient with a
+live ``MessageConsent`` of that purpose, and ``delivery`` marks it skipped ("no consent") otherwise.
 """
 
 from __future__ import annotations
@@ -39,6 +45,27 @@ class Recipient(enum.Enum):
     ADDRESS = "the address that asked for it"
 
 
+class Purpose(enum.StrEnum):
+    """What a patient may consent to be sent beyond the messages their visits need (``MessageConsent.purpose``)."""
+
+    NEWS = "news"
+
+    @property
+    def label(self) -> str:
+        """What the purpose covers, as staff pages show it."""
+        return PURPOSE_LABELS[self]
+
+    @property
+    def wording(self) -> str:
+        """The standard words a patient agrees to, offered when a consent is recorded."""
+        return PURPOSE_WORDING[self]
+
+
+PURPOSE_LABELS = {Purpose.NEWS: "News from the clinic"}
+PURPOSE_WORDING = {Purpose.NEWS: "I agree to receive emails with news from the clinic (new services, hours and "
+                                 "closures). I can withdraw this at any time."}
+
+
 @dataclass(frozen=True)
 class Calendar:
     """The .ics file that goes with a message: its method (REQUEST adds or updates, CANCEL removes) and name."""
@@ -63,6 +90,7 @@ class KindEntry:
     and a course's lists the visits cancelled together. ``reminder``: owed only before the
     visit begins, and only the nearest of the visit's reminders due. ``names_therapies``: a
     course's message says which therapies it is of and with whom (a care plan's schedule).
+    ``consent``: None for a transactional kind; else the purpose the patient must have consented to.
     """
 
     about: About
@@ -72,6 +100,7 @@ class KindEntry:
     tells_cancellation: bool = False
     reminder: bool = False
     names_therapies: bool = False
+    consent: Purpose | None = None
 
 
 KINDS: dict[str, KindEntry] = {

@@ -7,6 +7,11 @@ detail goes into any of them; therapists see patients' initials only.
 The kind's entry (``kinds``) says what the message is made from and whom it goes
 to; its maker (``drafts``) says what it says, or raises ``drafts.NotOwed`` with
 the reason when the notification is no longer owed.
+
+Every patient email names the clinic and carries a "Stop reminders" link; a reminder carries it in
+the RFC 8058 headers too (``List-Unsubscribe``, one click), so a mail client can offer it. A kind that is
+not transactional (its entry names a consent purpose) is not owed ("no consent") unless its patient has a
+live consent of that purpose (``booking.services.privacy.consent``).
 """
 
 from __future__ import annotations
@@ -21,8 +26,9 @@ from booking.clinic.calendar import ics_for
 from booking.clinic.settings import clinic_settings
 from booking.models import Notification
 from booking.notifications.channels import Attachment, Outgoing
-from booking.notifications.drafts import MAKERS
-from booking.notifications.kinds import KINDS, templates
+from booking.notifications.drafts import MAKERS, Draft, NotOwed
+from booking.notifications.kinds import KINDS, KindEntry, templates
+from booking.services.privacy import consent
 
 
 def message_id(notification: Notification) -> str:
@@ -39,14 +45,23 @@ def render(notification: Notification, now: datetime) -> Outgoing:
     """
     entry = KINDS[notification.kind]
     draft = MAKERS[entry.about, entry.recipient](notification, entry, now)
+    _check_consent(entry, draft)
     attachments: tuple[Attachment, ...] = ()
     if entry.calendar and draft.calendar:
         ics = ics_for(draft.calendar, method=entry.calendar.method, now=now)
         attachments = (Attachment(entry.calendar.filename, f"text/calendar; method={entry.calendar.method}", ics),)
     # The settings read once: the templates' global ``clinic`` would read them again at each use (a dozen a message).
     settings = clinic_settings()
-    context = {**draft.context, "notification": notification, "config": current_app.config, "clinic": settings}
+    context = {**draft.context, "notification": notification, "config": current_app.config, "clinic": settings,
+               "stop_reminders_url": draft.stop_reminders_url}
     text, html = templates(notification.kind)
     return Outgoing(to=draft.to, subject=f"{draft.subject} – {settings.name}",
                     text=render_template(text, **context), html=render_template(html, **context),
-                    message_id=message_id(notification), attachments=attachments, reply_to=draft.reply_to)
+                    message_id=message_id(notification), attachments=attachments, reply_to=draft.reply_to,
+                    list_unsubscribe=draft.stop_reminders_url if entry.reminder else None)
+
+
+def _check_consent(entry: KindEntry, draft: Draft) -> None:
+    """Raise NotOwed ("no consent") for a kind that needs consent when its patient has none live."""
+    if entry.consent is not None and (draft.patient is None or not consent.live(draft.patient, entry.consent)):
+        raise NotOwed("no consent")

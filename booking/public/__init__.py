@@ -10,6 +10,7 @@ bp = Blueprint("public", __name__)
 
 # After bp, which each of them uses.
 from booking.public import questionnaires as questionnaires
+from booking.public import reminders as reminders
 from booking.public import views as views
 from booking.public import waitlist as waitlist
 from booking.public import waitlist_offers as waitlist_offers

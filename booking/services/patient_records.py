@@ -4,10 +4,11 @@ and the notifications sent to the patient: ``record_of``), and joining two of on
 A search reads only current records (a record joined into another is found as that
 one). Joining is the staff's proof that two records are one person (see
 ``booking.services.visits.patients``): the admin has spoken to the patient. Every
-visit and care plan of the record joined moves to the one kept, an email missing
-from the kept record is taken from the other, and the other stays only as a pointer
-to the kept one (``merged_into_id``), all in one audited transaction. The kept record's
-upcoming visits booked without an email get their reminders once the join gives it one.
+visit, care plan and consent to messages of the record joined moves to the one kept, an
+email missing from the kept record is taken from the other, reminders stopped on either stay
+stopped, and the other stays only as a pointer to the kept one (``merged_into_id``), all in
+one audited transaction. The kept record's upcoming visits booked without an email get their
+reminders once the join gives it one.
 Finding, reading and joining records are an admin's (``booking.policy``): anyone else is refused.
 """
 
@@ -25,7 +26,16 @@ from booking import outbox
 from booking.clinic.clock import moment
 from booking.database import changed_rows, lock
 from booking.extensions import db
-from booking.models import Appointment, AppointmentStatus, CarePlan, Measurement, Patient, StaffUser, VisitOutcome
+from booking.models import (
+    Appointment,
+    AppointmentStatus,
+    CarePlan,
+    Measurement,
+    MessageConsent,
+    Patient,
+    StaffUser,
+    VisitOutcome,
+)
 from booking.models.outbox import PATIENT_KINDS, Notification, NotificationKind, NotificationStatus
 from booking.policy import require_see_patients
 from booking.services import audit
@@ -174,9 +184,11 @@ def join(kept: Patient, other: Patient, by: StaffUser, *, now: datetime | None =
     moved = changed_rows(update(Appointment).where(Appointment.patient_id == other.id).values(patient_id=kept.id))
     db.session.execute(update(CarePlan).where(CarePlan.patient_id == other.id).values(patient_id=kept.id))
     db.session.execute(update(Measurement).where(Measurement.patient_id == other.id).values(patient_id=kept.id))
+    db.session.execute(update(MessageConsent).where(MessageConsent.patient_id == other.id).values(patient_id=kept.id))
     db.session.execute(update(Patient).where(Patient.merged_into_id == other.id).values(merged_into_id=kept.id))
     if kept.email is None:
         kept.email = other.email
+    kept.reminders_stopped_at = kept.reminders_stopped_at or other.reminders_stopped_at
     other.merged_into_id, other.merged_at = kept.id, now
     for visit in owed:
         outbox.before_visit(visit, now=now)
