@@ -1,13 +1,13 @@
 """A patient's answer "not under 18" and its date: the adults' retention rule applies without a birth date.
 
-Revision ID: 0025
+Revision ID: 0023
 Revises: 0022
 Create Date: 2026-12-06
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0025"
+revision = "0023"
 down_revision = "0022"
 branch_labels = None
 depends_on = None
