@@ -182,9 +182,9 @@ def test_a_refusal_keeps_the_statement_and_shows_it_wherever_the_record_shows(
 
 @pytest.mark.parametrize(("data", "message"), [
     ({"received_on": "2026-11-02", "asked": "  "}, "Write what the patient asked to have corrected."),
-    ({"received_on": "2026-11-05", "asked": "Fix my name"}, "The request cannot have come in after today"),
+    ({"received_on": "2026-11-05", "asked": "Fix my name"}, "A request cannot come in after today"),
     ({"received_on": "2026-13-01", "asked": "Fix my name"}, "Enter a date like 2026-11-02."),
-    ({"received_on": "2025-01-01", "asked": "Fix my name"}, "more than a year ago"),
+    ({"received_on": "2025-01-01", "asked": "Fix my name"}, "over a year ago"),
 ])
 def test_a_request_that_cannot_be_recorded_says_why_with_what_was_typed(
         admin: FlaskClient, clinic: Clinic, therapist: StaffUser, data: dict[str, str], message: str) -> None:

@@ -8,7 +8,7 @@ Everything here is an admin's (``booking.policy``); the audit names ids, never w
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
@@ -21,11 +21,11 @@ from booking.database import lock
 from booking.extensions import db
 from booking.models import AccessRequest, Patient, StaffUser
 from booking.policy import require_see_patients
+from booking.privacy.requests import due_on, received_problem
 from booking.services import audit
 from booking.services.privacy import export, person
 
 IDENTIFIED_LENGTH = 200  # AccessRequest.identified_by
-OLDEST_DAYS = 366  # a request received longer ago than this is a mistyped day
 
 
 class AccessRequestError(ValueError):
@@ -47,14 +47,11 @@ def record_request(patient: Patient, received_on: date, identified_by: str, by: 
     require_see_patients(by)
     now = moment(now)
     today = now.astimezone(clinic_zone()).date()
-    if received_on > today:
-        raise AccessRequestError("received_on",
-                                 "A request cannot come in after today: enter the day the clinic received it.")
-    if received_on < today - timedelta(days=OLDEST_DAYS):
-        raise AccessRequestError("received_on",
-                                 "That day is over a year ago: check the day the clinic received the request.")
+    problem = received_problem(received_on, today)
+    if problem:
+        raise AccessRequestError("received_on", problem)
     request = AccessRequest(patient_id=patient.id, received_on=received_on, identified_by=_identified(identified_by),
-                            due_on=received_on + timedelta(days=clinic_settings().request_days),
+                            due_on=due_on(received_on, clinic_settings().request_days),
                             recorded_by_id=by.id, recorded_at=now)
     db.session.add(request)
     db.session.flush()

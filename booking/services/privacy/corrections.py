@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import or_, select
@@ -28,10 +28,10 @@ from booking.database import lock
 from booking.extensions import db
 from booking.models import Correction, CorrectionDecision, CorrectionRequest, Patient, StaffUser
 from booking.policy import require_see_patients
+from booking.privacy.requests import due_on, received_problem
 from booking.services import audit
 
 TEXT_LENGTH = NOTE_LENGTH  # what the patient asked, a refusal's reason, the statement, a corrected note
-EARLIEST_DAYS = 366  # a request received longer ago than this is a typing mistake
 
 
 class CorrectionError(ValueError):
@@ -72,12 +72,11 @@ def record_request(patient: Patient, received_on: date, asked: str, by: StaffUse
     require_see_patients(by)
     now = moment(now)
     today = now.astimezone(clinic_zone()).date()
-    if received_on > today:
-        raise CorrectionError("The request cannot have come in after today: enter the day it was received.")
-    if received_on < today - timedelta(days=EARLIEST_DAYS):
-        raise CorrectionError("That day is more than a year ago: check the day the request was received.")
+    problem = received_problem(received_on, today)
+    if problem:
+        raise CorrectionError(problem)
     request = CorrectionRequest(patient_id=patient.id, received_on=received_on, asked=text(asked, "what the patient asked"),
-                                due_on=received_on + timedelta(days=clinic_settings().request_days),
+                                due_on=due_on(received_on, clinic_settings().request_days),
                                 recorded_by_id=by.id, recorded_at=now)
     db.session.add(request)
     db.session.flush()
