@@ -14,10 +14,8 @@ used in three places, always by name:
   ``@staff_required(policy.may_run_the_clinic)`` (``booking.staff.access``),
   and pages and templates call the record rules to choose what to show; a
   refusal is answered with 404, as for something that does not exist;
-- the staff navigation, ``NAVIGATION``, pairs each page with the rule that
-  guards it, so a person sees exactly the pages that open for them; the first
-  one they see is their home page, and the pages that set the clinic up are
-  listed under one entry of the menu (``menu_for``).
+- the staff navigation (``booking.navigation``) pairs each page with the rule
+  that guards it, so a person sees exactly the pages that open for them.
 
 This module sits just above the models: services, pages and templates may all
 import it, and it imports nothing of theirs.
@@ -26,11 +24,13 @@ import it, and it imports nothing of theirs.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, false, or_, true
 
 from booking.models import Appointment, CarePlan, StaffRole, StaffUser
+
+# A rule over a staff member alone, such as a page's guard (``booking.staff.access.staff_required``).
+Rule = Callable[[StaffUser], bool]
 
 
 class Refused(Exception):
@@ -239,77 +239,3 @@ def plans_visible_to(user: StaffUser) -> ColumnElement[bool]:
     if not is_therapist(user):
         return false()
     return or_(CarePlan.physiotherapist_id == user.therapist_id, CarePlan.massage_therapist_id == user.therapist_id)
-
-
-# The staff navigation.
-
-Rule = Callable[[StaffUser], bool]
-
-
-@dataclass(frozen=True)
-class Page:
-    """A staff page offered in the navigation: its endpoint, its label, the rule that guards it, and the menu entry
-    it is listed under (None: the menu itself)."""
-
-    endpoint: str
-    label: str
-    rule: Rule
-    group: str | None = None
-
-    def shown_to(self, user: StaffUser) -> bool:
-        """Whether this person sees the entry: whether the page's own rule lets them open it."""
-        return self.rule(user)
-
-
-@dataclass(frozen=True)
-class Group:
-    """A menu entry that lists several pages (the header shows it as a disclosure): its label and its pages."""
-
-    label: str
-    pages: tuple[Page, ...]
-
-
-SETUP = "Clinic set-up"  # the pages that set the clinic up, listed under one menu entry
-
-NAVIGATION = (
-    Page("staff.schedule", "My schedule", is_therapist),
-    Page("staff.hours", "My hours and time off", is_therapist),
-    Page("staff.care_plans", "Care plans", is_therapist),
-    Page("staff.calendar_feed", "Calendar feed", is_therapist),
-    Page("admin.today", "Today", may_see_patients),
-    Page("admin.calendar", "Calendar", may_see_patients),
-    Page("admin.appointments", "Appointments", may_see_patients),
-    Page("admin.book_for_caller", "Book for a caller", may_book_for_callers),
-    Page("admin.care_plans", "Care plans", may_run_care_plans),
-    Page("admin.waitlist", "Waitlist", may_see_patients),
-    Page("admin.inbox", "Inbox", may_see_patients),
-    Page("admin.therapists", "Therapists", may_run_the_clinic, SETUP),
-    Page("admin.staff_logins", "Staff logins", may_run_the_clinic, SETUP),
-    Page("admin.services", "Services", may_run_the_clinic, SETUP),
-    Page("admin.settings", "Clinic settings", may_run_the_clinic, SETUP),
-    Page("admin.notifications", "Notifications", may_run_the_clinic, SETUP),
-    Page("admin.audit", "Audit log", may_read_audit_log, SETUP),
-    Page("staff.account", "My account", may_use_staff_pages),
-)
-# The patient search box at the top of every staff page.
-PATIENT_SEARCH = Page("admin.patients", "Find a patient", may_see_patients)
-
-
-def navigation_for(user: StaffUser) -> list[Page]:
-    """The navigation entries this staff member sees, in the menu's order (the first is their home page)."""
-    return [page for page in NAVIGATION if page.shown_to(user)]
-
-
-def menu_for(user: StaffUser) -> list[Page | Group]:
-    """The navigation as the header shows it: each page this person sees, those of a group together in its place
-    (a group's pages stand next to each other in NAVIGATION)."""
-    menu: list[Page | Group] = []
-    for page in navigation_for(user):
-        last = menu[-1] if menu else None
-        if page.group is None:
-            menu.append(page)
-        elif isinstance(last, Group) and last.label == page.group:
-            menu[-1] = Group(last.label, (*last.pages, page))
-        else:
-            menu.append(Group(page.group, (page,)))
-    return menu

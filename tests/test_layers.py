@@ -23,7 +23,7 @@ FLOORS: tuple[tuple[str, ...], ...] = (
     # 1. Records: the tables and the database.
     ("booking.models", "booking.extensions", "booking.database", "booking.database_roles"),
     # 2. The clinic: its settings, zone, clock, formats, checks of what people type; and who may do what.
-    ("booking.clinic", "booking.policy"),
+    ("booking.clinic", "booking.policy", "booking.navigation"),
     # 3. The outbox: the notification rows a change writes in its own transaction, and their relay.
     ("booking.outbox",),
     # 4. Services: every use case, each owning its transaction.

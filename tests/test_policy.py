@@ -15,19 +15,8 @@ from flask import Flask, url_for
 from flask.testing import FlaskClient
 
 from booking.models import StaffUser
-from booking.policy import (
-    NAVIGATION,
-    PATIENT_SEARCH,
-    SETUP,
-    Group,
-    Page,
-    Refused,
-    may_check_in,
-    may_see_diary,
-    menu_for,
-    navigation_for,
-    require_see_diary,
-)
+from booking.navigation import NAVIGATION, PATIENT_SEARCH, SETUP, Group, Page, menu_for, navigation_for
+from booking.policy import Refused, may_check_in, may_see_diary, require_see_diary
 from tests.factories import Clinic, StaffUserFactory, small_clinic
 from tests.staff.therapist_pages import massage_therapist
 from tests.staff_fixtures import signed_in

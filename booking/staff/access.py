@@ -23,7 +23,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException, NotFound
 
-from booking import policy
+from booking import navigation, policy
 from booking.extensions import login_manager
 from booking.models import StaffUser
 from booking.services.staff_accounts import sessions
@@ -46,10 +46,11 @@ def _load(_request: Request) -> StaffUser | None:
 
 def register(app: Flask) -> None:
     """Let Flask-Login find the signed-in staff member from the server-side session; give templates the policy
-    and answer whatever it refuses with 404."""
+    and the navigation, and answer whatever it refuses with 404."""
     login_manager.init_app(app)
     login_manager.request_loader(_load)
     app.jinja_env.globals["policy"] = policy
+    app.jinja_env.globals["navigation"] = navigation
 
     @app.errorhandler(policy.Refused)
     def _refused(_error: policy.Refused) -> HTTPException | ResponseReturnValue:

@@ -13,7 +13,7 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from booking import policy
+from booking import navigation, policy
 from booking.extensions import limiter
 from booking.forms import required
 from booking.models import StaffUser
@@ -43,7 +43,7 @@ def _address() -> str:
 
 def home_for(user: StaffUser) -> str:
     """The person's first page, the first entry of their navigation: a therapist's schedule, an admin's today page."""
-    return url_for(policy.navigation_for(user)[0].endpoint)
+    return url_for(navigation.navigation_for(user)[0].endpoint)
 
 
 @bp.route("/")
