@@ -20,7 +20,8 @@ from booking.forms.fields import DayField
 from booking.models import Appointment
 from booking.services import clinic_hours
 from booking.services.clinic_hours import describe
-from booking.services.therapists.hours import HoursConflict, HoursError
+from booking.services.therapists.hours import HoursConflict
+from booking.services.therapists.shifts import HoursError
 from booking.staff.access import staff_required
 
 

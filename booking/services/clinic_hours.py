@@ -33,7 +33,8 @@ from booking.policy import require_run_the_clinic
 from booking.scheduling import Interval
 from booking.scheduling.localday import local_day
 from booking.services import audit
-from booking.services.therapists.hours import Hours, HoursConflict, HoursError, newly_outside, upcoming_visits
+from booking.services.therapists.hours import Hours, HoursConflict, newly_outside, upcoming_visits
+from booking.services.therapists.shifts import HoursError
 
 # The audit log's names of the settings an admin edits.
 SETTING_NAMES = {"name": "name", "phone": "phone", "address": "address", "opening_hours": "opening hours",

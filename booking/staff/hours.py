@@ -24,7 +24,8 @@ from booking.forms import ClinicForm, required
 from booking.forms.fields import ClockField, DayField
 from booking.models import Appointment
 from booking.services.therapists import hours as working_hours
-from booking.services.therapists.hours import HoursConflict, HoursError, Shift
+from booking.services.therapists.hours import HoursConflict
+from booking.services.therapists.shifts import HoursError, Shift
 from booking.staff import bp
 from booking.staff.access import staff_required
 

@@ -24,7 +24,7 @@ else is refused before anything is read or changed.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date, datetime, time
+from datetime import datetime
 
 from flask import current_app
 from sqlalchemy import select
@@ -33,8 +33,7 @@ from sqlalchemy.orm import joinedload
 from booking import scheduling
 from booking.clinic.clock import moment
 from booking.clinic.limits import TIME_OFF_REASON_LENGTH
-from booking.clinic.settings import WEEKDAYS
-from booking.clinic.times import FIRST_DAY, LAST_DAY, accepted_day, clinic_zone
+from booking.clinic.times import clinic_zone
 from booking.database import storable_id
 from booking.extensions import db
 from booking.models import (
@@ -50,15 +49,8 @@ from booking.policy import require_keep_diary
 from booking.scheduling import Interval
 from booking.scheduling.localday import local_day
 from booking.services import audit
+from booking.services.therapists.shifts import HoursError, Shift, check_shift, describe, widens
 from booking.services.waitlist import openings
-
-
-class HoursError(ValueError):
-    """A shift or time off that cannot be stored; ``errors`` names each field's problem."""
-
-    def __init__(self, errors: dict[str, str]) -> None:
-        super().__init__(" ".join(errors.values()))
-        self.errors = errors
 
 
 class HoursConflict(Exception):
@@ -67,42 +59,6 @@ class HoursConflict(Exception):
     def __init__(self, visits: list[Appointment]) -> None:
         super().__init__(f"{len(visits)} booked visit(s) would fall outside the working hours")
         self.visits = visits
-
-
-@dataclass(frozen=True)
-class Shift:
-    """A weekly shift as typed: weekday (0 is Monday), local start and end, the dates it is valid between."""
-
-    weekday: int
-    start: time
-    end: time
-    valid_from: date | None = None
-    valid_to: date | None = None
-
-
-def check_shift(shift: Shift) -> None:
-    """Raise HoursError naming what is wrong with the shift, if anything."""
-    errors: dict[str, str] = {}
-    if not 0 <= shift.weekday <= 6:
-        errors["weekday"] = "Choose a day of the week."
-    if shift.end <= shift.start:
-        errors["end"] = "The shift must end after it starts, on the same day."
-    for field in ("valid_from", "valid_to"):
-        value = getattr(shift, field)
-        if value is not None and not accepted_day(value):
-            errors[field] = f"Choose a date between {FIRST_DAY} and {LAST_DAY}."
-    if shift.valid_from and shift.valid_to and shift.valid_to < shift.valid_from and not errors:
-        errors["valid_to"] = "The last day must be on or after the first day."
-    if errors:
-        raise HoursError(errors)
-
-
-def describe(shift: Shift | WorkingHours) -> str:
-    """A shift in words, without health information, for the audit log and messages."""
-    start, end = (shift.start, shift.end) if isinstance(shift, Shift) else (shift.start_time, shift.end_time)
-    valid = "".join([f" from {shift.valid_from}" if shift.valid_from else "",
-                     f" until {shift.valid_to}" if shift.valid_to else ""])
-    return f"{WEEKDAYS[shift.weekday]} {start:%H:%M}-{end:%H:%M}{valid}"
 
 
 def shifts_of(therapist_id: int) -> list[WorkingHours]:
@@ -226,11 +182,17 @@ def change_shift(therapist_id: int, shift_id: int, shift: Shift, by: StaffUser, 
     stored = _own_shift(therapist_id, shift_id)
     before = _current(therapist_id, when)
     old = describe(stored)
+    widened = widens(stored, shift)
     stored.weekday, stored.start_time, stored.end_time = shift.weekday, shift.start, shift.end
     stored.valid_from, stored.valid_to = shift.valid_from, shift.valid_to
     after = replace(before, shifts=[_as_scheduling(kept) for kept in shifts_of(therapist_id)])
-    return _apply(therapist_id, before, after, by, rebook_myself=rebook_myself, now=when,
-                  change=f"shift changed: {old} to {describe(shift)}")
+    db.session.flush()  # the slot search reads the changed shift from the database
+    freed = openings.new_hours(stored, now=when, by_staff=by) if widened else []
+    left_out = _apply(therapist_id, before, after, by, rebook_myself=rebook_myself, now=when,
+                      change=f"shift changed: {old} to {describe(shift)}")
+    openings.hand_over(freed)
+    return left_out
+
 
 
 def remove_shift(therapist_id: int, shift_id: int, by: StaffUser, *, rebook_myself: bool = False,

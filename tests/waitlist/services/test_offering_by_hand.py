@@ -138,6 +138,19 @@ def test_new_hours_open_their_first_free_time(clinic: Clinic) -> None:
     assert (opening.starts_at, opening.ends_at) == (local(2026, 12, 6, 20), local(2026, 12, 6, 21))
 
 
+def test_a_longer_shift_opens_its_first_free_time_and_a_shorter_one_nothing(clinic: Clinic) -> None:
+    therapist = clinic.physiotherapists[0]
+    login = StaffUserFactory(therapist=therapist)
+    with time_machine.travel(NOW, tick=False):
+        stored = hours.add_shift(therapist.id, hours.Shift(weekday=6, start=time(20), end=time(21)), login)
+        hours.change_shift(therapist.id, stored.id, hours.Shift(weekday=6, start=time(20), end=time(20, 30)), login)
+        assert len(db.session.scalars(select(WaitlistOpening)).all()) == 1  # the shorter shift opened nothing
+        hours.change_shift(therapist.id, stored.id, hours.Shift(weekday=6, start=time(19), end=time(20, 30)), login)
+    openings = db.session.scalars(select(WaitlistOpening).order_by(WaitlistOpening.id)).all()
+    assert len(openings) == 2 and openings[1].cause == OpeningCause.HOURS
+    assert openings[1].starts_at == local(2026, 12, 6, 19)
+
+
 def test_a_removed_time_off_opens_its_first_free_time(clinic: Clinic) -> None:
     therapist = clinic.massage_therapists[0]
     login = StaffUserFactory(therapist=therapist)
