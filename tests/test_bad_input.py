@@ -16,7 +16,7 @@ from booking.services.visits import derive_manage_token
 from tests.factories import AppointmentFactory, Clinic, local, small_clinic
 
 NOW = local(2026, 11, 30, 8)
-PATIENT = {"name": "Avery Singh", "email": "avery@example.com", "phone": "403 555 0199"}
+PATIENT = {"name": "Avery Singh", "email": "avery@example.com", "phone": "403 555 0199", "under_18": "no"}
 MESSAGE = {"name": "Avery Singh", "email": "avery@example.com", "message": "Do you offer evening visits?"}
 EXTREMES = ["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00", "0001-01-01T00:00:00Z",
             "9999-12-31T23:59:59Z"]

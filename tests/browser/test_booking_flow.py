@@ -76,10 +76,11 @@ def screen(page: Page, concerns: tuple[str, ...], recommendation: str) -> None:
 
 
 def about_you(page: Page, name: str, email: str, phone: str) -> None:
-    """Fill in who is booking (or joining the waitlist), and agree to the privacy notice."""
+    """Fill in who is booking (or joining the waitlist), an adult, and agree to the privacy notice."""
     page.get_by_label("Full name").fill(name)
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Phone number").fill(phone)
+    page.get_by_role("group", name="Is the patient under 18?").get_by_label("No", exact=True).check()
     page.get_by_label("I have read the privacy notice", exact=False).check()
 
 
