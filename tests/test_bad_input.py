@@ -104,7 +104,7 @@ def test_extreme_dates_on_the_booking_page_are_a_validation_error(
         client: FlaskClient, clinic: Clinic, start: str) -> None:
     screening = clinic.screenings["physiotherapy"]
     response = client.post(f"/book/{screening.id}/details", data={
-        **PATIENT, "consent": "y", "service": clinic.physio.code, "therapist": "any", "starts_at": start})
+        **PATIENT, "under_18": "no", "consent": "y", "service": clinic.physio.code, "therapist": "any", "starts_at": start})
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     assert "Choose a time for your visit." in page and 'value="Avery Singh"' in page
@@ -159,7 +159,7 @@ def test_a_nul_in_the_contact_form_is_a_field_error_and_nothing_is_stored(client
 def test_a_nul_in_the_booking_form_is_a_field_error(client: FlaskClient, clinic: Clinic, field: str) -> None:
     screening = clinic.screenings["physiotherapy"]
     response = client.post(f"/book/{screening.id}/details", data={
-        **PATIENT, field: PATIENT[field] + "\x00", "consent": "y", "service": clinic.physio.code,
+        **PATIENT, field: PATIENT[field] + "\x00", "under_18": "no", "consent": "y", "service": clinic.physio.code,
         "therapist": "any", "starts_at": "2026-12-02T17:00:00Z"})
     assert response.status_code == 200 and NUL_ERROR in response.get_data(as_text=True)
     assert booked() == 0

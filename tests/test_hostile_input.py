@@ -52,7 +52,7 @@ def valid_values(clinic: Clinic, token: str) -> dict[str, Any]:
     return {
         "service": clinic.physio.code, "therapist": "any", "therapist_id": clinic.physiotherapists[0].id,
         "therapy_type": "physiotherapy", "date": "2026-12-02", "from": "2026-12-02", "to": "2026-12-03",
-        "start": START, "starts_at": START, "consent": "y", "idempotency_key": "key-1", "reason": "Feeling better",
+        "start": START, "starts_at": START, "under_18": "no", "consent": "y", "idempotency_key": "key-1", "reason": "Feeling better",
         "message": "Do you offer evening visits?", "screening_id": str(clinic.screenings["physiotherapy"].id),
         "concerns": ["relaxation"], "patient": patient, **patient,
     }

@@ -33,9 +33,9 @@ from tests.factories import CLINIC_ZONE, small_clinic
 
 ROOT = Path(__file__).resolve().parents[1]
 ANSWERS = {"concerns": ["chronic_pain"], "precautions": ["anticoagulants", "osteoporosis"]}
-PATIENT = {"name": "Avery Quillfeather", "email": "Avery.Q@Example.com", "phone": "403 555 0199", "consent": "y"}
-SECOND = {"name": "Blair Moonstone", "email": "blair.m@example.org", "phone": "403 555 0123", "consent": "y"}
-REFUSED = {"name": "Zelda Thornquist", "email": "zelda.t@example.net", "phone": "403 555 0177", "consent": "y"}
+PATIENT = {"name": "Avery Quillfeather", "email": "Avery.Q@Example.com", "phone": "403 555 0199", "under_18": "no", "consent": "y"}
+SECOND = {"name": "Blair Moonstone", "email": "blair.m@example.org", "phone": "403 555 0123", "under_18": "no", "consent": "y"}
+REFUSED = {"name": "Zelda Thornquist", "email": "zelda.t@example.net", "phone": "403 555 0177", "under_18": "no", "consent": "y"}
 WRONG_TOKEN = "avery.q@example.com"  # what a patient might paste into a manage link
 CONSTRAINT = "ck_refused_patient"
 ANSI = re.compile(r"\x1b\[[0-9;]*m")

@@ -45,6 +45,6 @@ def html_flow(client: Client, booking: Booking, screening_id: str, email: str, z
     if status != 200 or token is None or key is None:
         return status, b"details page (no CSRF token or idempotency key?): " + page
     form = {**choice, "starts_at": start, "csrf_token": token.group(1).decode(), "idempotency_key": key.group(1).decode(),
-            "name": "Bench Patient", "email": email, "phone": "403-555-0142", "consent": "y"}
+            "name": "Bench Patient", "email": email, "phone": "403-555-0142", "under_18": "no", "consent": "y"}
     status, page = client.send("POST", f"/book/{screening_id}/details", form=form, accept=HTML)
     return status, page if status == 303 else b"booking: " + page

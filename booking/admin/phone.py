@@ -41,7 +41,7 @@ from booking.flows.screening import Flow, show_step
 from booking.flows.steps import chosen_service, day_form, details_step, none_trained
 from booking.flows.waitlist import Joiner, join_step, waited_for
 from booking.forms.screening import STEP_BY_SLUG, STEPS, Step
-from booking.forms.visits import DetailsForm, ServiceForm, format_start, parse_start
+from booking.forms.visits import DetailsForm, ServiceForm, format_start, parse_start, under_18_field
 from booking.forms.waitlist import JoinForm
 from booking.models import Patient, Screening, Service
 from booking.scheduling import Unfit
@@ -67,6 +67,7 @@ class CallerDetailsForm(DetailsForm):
     phone = TelField("Phone number", validators=[
         DataRequired("Enter the caller's phone number: the clinic reaches them by it if the visit has to move."),
         Length(max=PHONE_LENGTH), phone_number])
+    under_18 = under_18_field(required=False)
     consent = BooleanField("The caller has heard the privacy notice and agrees that the clinic keeps these "
                            "details and the screening answers to arrange their care.",
                            validators=[DataRequired("Tick the box once the caller agrees to the privacy notice.")])

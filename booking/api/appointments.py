@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from contextlib import suppress
+from datetime import date, datetime
 from typing import Any
 
 from flask import Response, abort, jsonify, request, url_for
@@ -83,13 +84,29 @@ def _therapist_id(value: object, errors: dict[str, str]) -> int | None:
     return None
 
 
+def _age(patient: dict[str, Any], errors: dict[str, str]) -> tuple[bool | None, date | None]:
+    """The optional answer to "is the patient under 18?" (true, false or absent) and the birth date (YYYY-MM-DD),
+    asked for the minors' retention rule; the booking service checks that they agree."""
+    under_18, born = patient.get("under_18"), patient.get("birth_date")
+    if under_18 is not None and not isinstance(under_18, bool):
+        errors["patient.under_18"] = "Send true, false or null: whether the patient is under 18."
+        under_18 = None
+    birth_date = None
+    if born is not None:
+        with suppress(ValueError):
+            birth_date = date.fromisoformat(born) if isinstance(born, str) else None
+        if birth_date is None:
+            errors["patient.birth_date"] = "Give the birth date as a date like 2012-04-23, or null."
+    return under_18, birth_date
+
+
 def _booking_request(body: dict[str, Any]) -> BookingRequest:
     """The booking a request body asks for; raises InvalidBooking naming every field of the wrong shape."""
     errors: dict[str, str] = {}
     patient = body.get("patient")
     patient = patient if isinstance(patient, dict) else {}
     name, email, phone = (_text(patient, key, f"patient.{key}", errors) for key in ("name", "email", "phone"))
-    details = PatientDetails(name, email, phone)
+    details = PatientDetails(name, email, phone, *_age(patient, errors))
     screening_id = _text(body, "screening_id", "screening_id", errors)
     service_code = _text(body, "service", "service", errors)
     therapist_id = _therapist_id(body.get("therapist_id"), errors)
@@ -228,7 +245,13 @@ OPENAPI_SCHEMAS: dict[str, Any] = {
             "patient": {"type": "object", "required": ["name", "email", "phone"],
                         "properties": {"name": _typed(NAME_LENGTH),
                                        "email": _typed(EMAIL_LENGTH, format="email"),
-                                       "phone": _typed(PHONE_LENGTH, examples=["403-555-0142"])}},
+                                       "phone": _typed(PHONE_LENGTH, examples=["403-555-0142"]),
+                                       "under_18": {"type": ["boolean", "null"], "description": (
+                                           "Optional: whether the patient is under 18. Their records are then "
+                                           "kept until years after their 18th birthday.")},
+                                       "birth_date": {"type": ["string", "null"], "format": "date",
+                                                      "examples": ["2012-04-23"], "description": (
+                                           "Needed only when under_18 is true; a date that makes them so.")}}},
         },
     },
     "Appointment": {"type": "object", "required": list(APPOINTMENT_PROPERTIES),

@@ -18,7 +18,7 @@ from wtforms import (
     ValidationError,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optional
 
 from booking.clinic.clock import moment
 from booking.clinic.limits import CANCELLATION_REASON_LENGTH, EMAIL_LENGTH, KEY_LENGTH, NAME_LENGTH, PHONE_LENGTH
@@ -82,6 +82,15 @@ def phone_field(missing: str) -> TelField:
     return TelField("Phone number", validators=[DataRequired(missing), Length(max=PHONE_LENGTH), phone_number])
 
 
+def under_18_field(*, required: bool) -> RadioField:
+    """"Is the patient under 18?": required where patients book themselves; optional for staff booking a caller,
+    who may not know (an admin can set the birth date later on the patient's page)."""
+    answer = [InputRequired("Say whether the patient is under 18."), AnyOf(["no", "yes"], "Choose Yes or No.")] \
+        if required else [Optional(), AnyOf(["no", "yes"], "Choose Yes or No.")]
+    return RadioField("Is the patient under 18?", choices=[SelectChoice("no", "No"), SelectChoice("yes", "Yes")],
+                      validate_choice=False, validators=answer)
+
+
 class DetailsForm(ClinicForm):
     """Steps 3 and 4: the visit chosen (carried in hidden fields), then who you are."""
 
@@ -96,9 +105,9 @@ class DetailsForm(ClinicForm):
         DataRequired("Enter your email address, so we can send your confirmation."),
         Length(max=EMAIL_LENGTH), email_address])
     phone = phone_field("Enter a phone number, so we can reach you if your visit has to move.")
-    # Asked for retention only: a patient under 18 is kept until years after their 18th birthday.
-    under_18 = RadioField("Is the patient under 18?", choices=[SelectChoice("no", "No"), SelectChoice("yes", "Yes")],
-                          validators=[Optional()], invalid_choice_message="Choose Yes or No.")
+    # Asked for retention only: a patient under 18 is kept until years after their 18th birthday. Required
+    # online: a patient who leaves it blank could be a minor, and their records could never be destroyed.
+    under_18 = under_18_field(required=True)
     birth_date = DayField("If under 18, the patient's birth date", validators=[Optional()])
     consent = BooleanField("I have read the privacy notice and agree that the clinic keeps these "
                            "details and my screening answers to arrange my care.",

@@ -22,7 +22,7 @@ DAY_CHOICES = [SelectChoice(str(number), name) for number, name in enumerate(
 PART_CHOICES = [SelectChoice("morning", "Morning (before noon)"), SelectChoice("afternoon", "Afternoon (noon to 5 p.m.)"),
                 SelectChoice("evening", "Evening (from 5 p.m.)")]
 # The fields in the order the page shows them (``macros/waitlist.html``), which the error summary follows.
-PAGE_ORDER = ("therapist", "days", "parts", "until", "name", "email", "phone", "consent")
+PAGE_ORDER = ("therapist", "days", "parts", "until", "name", "email", "phone", "under_18", "birth_date", "consent")
 
 
 class JoinForm(DetailsForm):

@@ -76,6 +76,8 @@ def test_an_admin_screens_a_caller_and_books_the_visit_for_them(admin: FlaskClie
     assert response.status_code == 303 and response.location == f"/admin/appointments/{appointment.id}"
     assert (appointment.patient.name, appointment.patient.email, appointment.patient.phone) == (
         "Robin Caller", "robin@example.com", "+14035550177")
+    # The age question is optional at the desk: a caller may not know; the admin sets it later.
+    assert (appointment.patient.birth_date, appointment.patient.adult_on) == (None, None)
     assert str(appointment.screening_id) == screening_id and appointment.starts_at == local(2026, 11, 2, 10)
     [booked] = audit_rows("booked")
     assert (booked.actor_id, booked.subject_type, booked.subject_id) == (admin_user.id, "appointment",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -160,6 +160,12 @@ def _without(body: dict[str, Any], key: str) -> dict[str, Any]:
     (lambda b: {**b, "patient": {**b["patient"], "email": "alex@example.com\r\nBcc: x@example.com"}},
      {"patient.email"}),
     (lambda b: {**b, "service": "physio-60\n"}, {"service"}),
+    (lambda b: {**b, "patient": {**b["patient"], "under_18": "no"}}, {"patient.under_18"}),
+    (lambda b: {**b, "patient": {**b["patient"], "under_18": True}}, {"patient.birth_date"}),
+    (lambda b: {**b, "patient": {**b["patient"], "under_18": True, "birth_date": "23/04/2012"}},
+     {"patient.birth_date"}),
+    (lambda b: {**b, "patient": {**b["patient"], "under_18": True, "birth_date": "2001-03-03"}},
+     {"patient.birth_date"}),
 ])
 def test_every_invalid_field_is_422_naming_it(client: FlaskClient, clinic: Clinic, change: Any,
                                               fields: set[str]) -> None:
@@ -168,6 +174,20 @@ def test_every_invalid_field_is_422_naming_it(client: FlaskClient, clinic: Clini
     assert set(response.json["errors"]) == fields
     assert all(message.strip() for message in response.json["errors"].values())
     assert appointments() == 0
+
+
+@pytest.mark.parametrize(("age", "kept"), [
+    ({}, (None, None)),
+    ({"under_18": None, "birth_date": None}, (None, None)),
+    ({"under_18": False}, (None, "adult")),
+    ({"under_18": True, "birth_date": "2012-04-23"}, (date(2012, 4, 23), None)),
+])
+def test_the_age_is_optional_and_kept_when_given(client: FlaskClient, clinic: Clinic, age: dict[str, Any],
+                                                 kept: tuple[object, object]) -> None:
+    body = booking(clinic)
+    assert client.post(URL, json={**body, "patient": {**body["patient"], **age}}).status_code == 201
+    patient = db.session.scalars(select(Appointment)).one().patient
+    assert (patient.birth_date, "adult" if patient.adult_on else None) == kept
 
 
 def test_a_refer_out_screening_is_422_with_its_advice(client: FlaskClient, clinic: Clinic) -> None:

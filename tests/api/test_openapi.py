@@ -17,12 +17,13 @@ from tests.routing.contract import CONCERNS, PRECAUTIONS, PREFERENCES, RANGES, R
 # Refusals no schema can express, allowed as 422 for schema-valid data on these operations only
 # (and only naming these fields, see below): whether a code, id or screening exists, the booking
 # window (it moves with the clock), whether a time is open, and whether an email address or phone
-# number is real beyond its form, or whether a name holds an invisible character a pattern misses.
+# number is real beyond its form, or whether a name holds an invisible character a pattern misses,
+# and whether a birth date agrees with the answer "under 18" (a date in the past that makes them so).
 DATA_DEPENDENT = {
     "listSlots": {"service", "from", "to", "therapist_id", "screening"},
     "listTherapists": {"screening"},
     "createAppointment": {"screening_id", "service", "therapist_id", "starts_at", "patient.name", "patient.email",
-                          "patient.phone"},
+                          "patient.phone", "patient.birth_date"},
 }
 CONFIG = schemathesis.Config.from_dict({"operations": [
     {"include-operation-id": operation, "checks": {"positive_data_acceptance": {

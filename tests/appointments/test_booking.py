@@ -15,7 +15,7 @@ from booking.models import Appointment
 from tests.appointments.conftest import input_value, radio_options, slot_buttons
 from tests.factories import AppointmentFactory, Clinic, TherapistFactory, local
 
-PATIENT = {"name": "Avery Singh", "email": "Avery@Example.com", "phone": "403 555 0199", "consent": "y"}
+PATIENT = {"name": "Avery Singh", "email": "Avery@Example.com", "phone": "403 555 0199", "under_18": "no", "consent": "y"}
 SUNDAY_NINE_TO_FIVE = [(6, time(9), time(17))]
 
 

@@ -1,5 +1,6 @@
-"""The booking details ask "Is the patient under 18?" and only then need the birth date: the minors' retention
-rule reads it. A "No" notes the day the patient was an adult; no answer leaves them a possible minor."""
+"""The booking details ask "Is the patient under 18?" (required online) and only then need the birth date: the
+minors' retention rule reads it. A "No" notes the day the patient was an adult, so a patient who booked online is
+never kept for ever on the retention's "birth date needed" list."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from sqlalchemy import select
 
 from booking.extensions import db
 from booking.models import Appointment, Patient
+from booking.services.privacy import destruction
 from tests.appointments.test_booking import PATIENT, details_form
 from tests.factories import Clinic, local
 
@@ -50,11 +52,34 @@ def test_an_adult_is_noted_as_one_on_the_day_without_a_birth_date(client: FlaskC
     assert (patient.birth_date, patient.adult_on) == (None, date(2026, 10, 29))
 
 
-def test_no_answer_books_and_leaves_the_age_unknown(client: FlaskClient, clinic: Clinic) -> None:
-    status, _ = book(client, clinic)
+def test_no_answer_is_refused_with_everything_typed_kept(client: FlaskClient, clinic: Clinic) -> None:
+    status, page = book(client, clinic, under_18="")
+    assert status == 200 and "Say whether the patient is under 18." in page
+    assert 'value="Avery Singh"' in page and 'value="Avery@Example.com"' in page and 'value="403 555 0199"' in page
+    assert db.session.scalar(select(Appointment)) is None
+
+
+def test_an_answer_neither_yes_nor_no_is_refused(client: FlaskClient, clinic: Clinic) -> None:
+    status, page = book(client, clinic, under_18="maybe")
+    assert status == 200 and "Choose Yes or No." in page
+    assert db.session.scalar(select(Appointment)) is None
+
+
+def test_a_patient_who_booked_online_is_not_kept_for_want_of_a_birth_date(client: FlaskClient,
+                                                                          clinic: Clinic) -> None:
+    status, _ = book(client, clinic, under_18="no")
     assert status == 303
-    patient = booked_patient()
-    assert (patient.birth_date, patient.adult_on) == (None, None)
+    later = START.replace(year=START.year + 11)
+    assert destruction.birth_date_needed(later) == []
+    assert [person.patient_id for person in destruction.due(later)] == [booked_patient().id]
+
+
+def test_without_the_answer_the_same_patient_would_wait_for_a_birth_date(client: FlaskClient,
+                                                                         clinic: Clinic) -> None:
+    book(client, clinic, under_18="no")
+    booked_patient().adult_on = None  # what a blank answer used to leave
+    later = START.replace(year=START.year + 11)
+    assert [person.patient_id for person in destruction.birth_date_needed(later)] == [booked_patient().id]
 
 
 @pytest.mark.parametrize(("birth_date", "message"), [

@@ -17,7 +17,7 @@ from tests.appointments.conftest import input_value, radio_options, slot_buttons
 from tests.factories import AppointmentFactory, Clinic, local
 from tests.together import at_once
 
-PATIENT = {"name": "Avery Singh", "email": "avery@example.com", "phone": "403 555 0199", "consent": "y"}
+PATIENT = {"name": "Avery Singh", "email": "avery@example.com", "phone": "403 555 0199", "under_18": "no", "consent": "y"}
 FRIDAY = "2026-10-30"
 HOUR = timedelta(hours=1)
 
@@ -121,6 +121,21 @@ def test_booking_stores_both_visits_and_confirms_them_on_one_page(client: FlaskC
     for visit in (massage, physio):
         assert f"/book/manage/{derive_manage_token(visit.id)}" in page
     assert "11:00 a.m. MDT to 12:00 p.m. MDT" in page and "12:00 p.m. MDT to 1:00 p.m. MDT" in page
+
+
+def test_the_pair_needs_the_under_18_answer_and_keeps_what_was_typed(client: FlaskClient, clinic: Clinic) -> None:
+    fields = {**details_fields(client, clinic, local(2026, 10, 30, 11)), "under_18": ""}
+    response = client.post(pair_url(clinic, "/details"), data=fields)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Say whether the patient is under 18." in page
+    assert input_value(page, "name") == PATIENT["name"] and input_value(page, "phone") == PATIENT["phone"]
+    assert appointments() == []
+
+
+def test_the_pair_records_an_adult_answer(client: FlaskClient, clinic: Clinic) -> None:
+    client.post(pair_url(clinic, "/details"), data=details_fields(client, clinic, local(2026, 10, 30, 11)))
+    assert {(visit.patient.birth_date, visit.patient.adult_on) for visit in appointments()} == {
+        (None, local(2026, 10, 29, 0).date())}
 
 
 def test_the_calendar_file_has_both_visits(client: FlaskClient, clinic: Clinic) -> None:

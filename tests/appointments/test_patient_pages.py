@@ -17,7 +17,7 @@ from tests.appointments.pageforms import forms_of, press
 from tests.conftest import test_settings
 from tests.factories import AppointmentFactory, Clinic, ServiceFactory
 
-PATIENT = {"name": "Avery Singh", "email": "avery@example.com", "phone": "403 555 0199", "consent": "y"}
+PATIENT = {"name": "Avery Singh", "email": "avery@example.com", "phone": "403 555 0199", "under_18": "no", "consent": "y"}
 TWELVE_HOUR = re.compile(r"\d (AM|PM)\b")
 
 

@@ -16,7 +16,7 @@ from tests.appointments.conftest import input_value, slot_buttons
 from tests.appointments.pageforms import forms_of, press
 from tests.factories import Clinic, Therapist, TherapistFactory
 
-PATIENT = {"name": "Avery Singh", "email": "avery@example.com", "phone": "403 555 0199", "consent": "y"}
+PATIENT = {"name": "Avery Singh", "email": "avery@example.com", "phone": "403 555 0199", "under_18": "no", "consent": "y"}
 SUNDAY_NINE_TO_FIVE = [(6, time(9), time(17))]
 EIGHT_AM_SUNDAY = "2026-11-01T15:00:00Z"  # 08:00 MST: the others are free, Zoe Marsh is not yet working
 TEN_AM_SUNDAY = "2026-11-01T17:00:00Z"

@@ -13,7 +13,7 @@ from tests.appointments.conftest import radio_options, slot_buttons
 from tests.appointments.pageforms import forms_of, press
 from tests.factories import Clinic, ScreeningFactory, TherapistFactory
 
-PATIENT = {"name": "Avery Singh", "email": "avery@example.com", "phone": "403 555 0199", "consent": "y"}
+PATIENT = {"name": "Avery Singh", "email": "avery@example.com", "phone": "403 555 0199", "under_18": "no", "consent": "y"}
 PREGNANT = {"concerns": ["relaxation"], "precautions": ["pregnancy"]}
 NINE_AM_SUNDAY = "2026-11-01T16:00:00Z"  # 09:00 MST, when the trained therapist starts
 EIGHT_AM_SUNDAY = "2026-11-01T15:00:00Z"  # the others are free then; she is not working yet

@@ -13,6 +13,7 @@ from playwright.sync_api import Page, Response, expect
 
 from booking.cli import demo
 from booking.config import DEFAULTS
+from tests.browser.accessibility import assert_accessible
 from tests.browser.conftest import LiveServer
 from tests.browser.screening_steps import answer_screening
 
@@ -76,10 +77,11 @@ def screen(page: Page, concerns: tuple[str, ...], recommendation: str) -> None:
 
 
 def about_you(page: Page, name: str, email: str, phone: str) -> None:
-    """Fill in who is booking (or joining the waitlist), and agree to the privacy notice."""
+    """Fill in who is booking (or joining the waitlist), an adult, and agree to the privacy notice."""
     page.get_by_label("Full name").fill(name)
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Phone number").fill(phone)
+    page.get_by_role("group", name="Is the patient under 18?").get_by_label("No", exact=True).check()
     page.get_by_label("I have read the privacy notice", exact=False).check()
 
 
@@ -114,6 +116,9 @@ def test_screen_book_download_and_cancel(patient: Page) -> None:
     expect(patient.locator(".summary")).to_contain_text(label)
     patient.get_by_role("button", name="Book this visit").click()
     expect(patient.get_by_role("alert").first).to_contain_text("There is a problem")
+    expect(patient.get_by_text("Say whether the patient is under 18.").first).to_be_visible()
+    assert patient.evaluate("document.documentElement.scrollWidth") <= 390  # the phone's width: no sideways scroll
+    assert_accessible(patient)
     screenshot(patient, "booking-3-details-errors")
     about_you(patient, "Avery Singh", "avery.singh@example.com", "403-555-0199")
     screenshot(patient, "booking-3-details")

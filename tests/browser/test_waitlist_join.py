@@ -35,6 +35,7 @@ def test_join_the_waitlist_see_the_place_and_leave(patient: Page) -> None:
     patient.get_by_role("button", name="Join the waitlist").click()
     expect(patient.get_by_role("alert").first).to_contain_text("There is a problem")
     expect(patient.get_by_text("Choose at least one day of the week that suits you.").first).to_be_visible()
+    expect(patient.get_by_text("Say whether the patient is under 18.").first).to_be_visible()
     fits_the_screen(patient)
     screenshot(patient, "waitlist-1-errors")
     patient.get_by_label("Tuesday").check()

@@ -8,7 +8,7 @@ from werkzeug.test import TestResponse
 from tests.appointments.conftest import clinic as clinic
 from tests.appointments.conftest import now as now
 
-PATIENT = {"name": "Avery Singh", "email": "avery@example.com", "phone": "403 555 0199", "consent": "y"}
+PATIENT = {"name": "Avery Singh", "email": "avery@example.com", "phone": "403 555 0199", "under_18": "no", "consent": "y"}
 WHEN = {"days": ["0", "2"], "parts": ["morning", "evening"], "until": "2026-11-30", "therapist": "anyone"}
 
 

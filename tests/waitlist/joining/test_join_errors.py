@@ -1,8 +1,10 @@
-"""Every field of the join form says what is wrong with it, and the form comes back with what was typed."""
+"""Every field of the join form says what is wrong with it, and the form comes back with what was typed; the
+age question is required, and a "No" notes the adult."""
 
 from __future__ import annotations
 
 import re
+from datetime import date
 from html import unescape
 
 import pytest
@@ -30,6 +32,8 @@ CASES = [
     ({"email": "avery@"}, "Enter the part after the @, like name@example.com."),
     ({"phone": ""}, "Enter a phone number, so we can reach you about your place on the waitlist."),
     ({"phone": "12"}, "That phone number is too short: enter all 10 digits"),
+    ({"under_18": None}, "Say whether the patient is under 18."),
+    ({"under_18": "yes"}, "Enter the patient's birth date: a patient under 18 has their records kept"),
     ({"consent": None}, "Tick the box to agree to the privacy notice"),
 ]
 
@@ -58,9 +62,10 @@ def test_the_form_comes_back_with_what_was_typed(client: FlaskClient, clinic: Cl
 
 def test_the_error_summary_lists_the_problems_in_the_pages_order(client: FlaskClient, clinic: Clinic) -> None:
     page = join(client, clinic.screenings["physiotherapy"].id, clinic.physio.code, days=None, parts=None, name="",
-                email="", phone="", consent=None).get_data(as_text=True)
+                email="", phone="", under_18=None, consent=None).get_data(as_text=True)
     summary = page.split('id="error-summary"', 1)[1].split("</ul>", 1)[0]
-    assert re.findall(r'href="#([\w-]+)"', summary) == ["days-0", "parts-0", "name", "email", "phone", "consent"]
+    assert re.findall(r'href="#([\w-]+)"', summary) == ["days-0", "parts-0", "name", "email", "phone", "under_18-0",
+                                                        "consent"]
 
 
 def test_a_therapist_of_another_kind_is_refused_next_to_the_field(client: FlaskClient, clinic: Clinic) -> None:
@@ -107,3 +112,17 @@ def test_a_form_sent_twice_makes_one_place_and_says_where_it_is(client: FlaskCli
     assert again.status_code == 200
     assert "This screening is already on the waitlist for this service" in unescape(again.get_data(as_text=True))
     assert db.session.scalar(select(func.count()).select_from(WaitlistEntry)) == 1
+
+
+def test_the_answers_are_kept_when_the_age_is_missing(client: FlaskClient, clinic: Clinic) -> None:
+    page = join(client, clinic.screenings["physiotherapy"].id, clinic.physio.code, under_18=None,
+                birth_date="2012-04-23").get_data(as_text=True)
+    assert "Say whether the patient is under 18." in page
+    assert input_value(page, "name") == "Avery Singh" and input_value(page, "birth_date") == "2012-04-23"
+    assert 'checked id="days-0"' in page and 'checked id="parts-2"' in page
+
+
+def test_a_no_joins_and_notes_the_adult(client: FlaskClient, clinic: Clinic) -> None:
+    assert join(client, clinic.screenings["physiotherapy"].id, clinic.physio.code).status_code == 303
+    patient = db.session.scalars(select(WaitlistEntry)).one().patient
+    assert (patient.birth_date, patient.adult_on) == (None, date(2026, 10, 29))
